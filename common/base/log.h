@@ -1,0 +1,47 @@
+// A tiny structured-logging facade: one line per event on stderr, as
+// `time level event key=value ...`, easy to grep and to ship. gRPC's own log
+// is routed here by RouteGrpcLogsHere() so a server writes one format.
+//
+//   log::Info("rpc", {{"method", method}, {"code", "OK"}, {"latency_ms", "1.2"}});
+//
+// Values are escaped (quotes around anything with spaces or '='). Callers must
+// never pass personal data, secrets or free text taken from a request.
+#ifndef PRONGSAI_COMMON_BASE_LOG_H_
+#define PRONGSAI_COMMON_BASE_LOG_H_
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+
+namespace prongsai::log {
+
+enum class Level { kDebug, kInfo, kWarning, kError };
+
+using Field = std::pair<absl::string_view, std::string>;
+
+void Write(Level level, absl::string_view event,
+           std::initializer_list<Field> fields);
+
+inline void Info(absl::string_view event, std::initializer_list<Field> fields) {
+  Write(Level::kInfo, event, fields);
+}
+inline void Warning(absl::string_view event,
+                    std::initializer_list<Field> fields) {
+  Write(Level::kWarning, event, fields);
+}
+inline void Error(absl::string_view event,
+                  std::initializer_list<Field> fields) {
+  Write(Level::kError, event, fields);
+}
+
+// Sends gRPC core's log lines through Write (event "grpc").
+void RouteGrpcLogsHere();
+
+// Lines below `level` are dropped. Default: kInfo.
+void SetMinLevel(Level level);
+
+}  // namespace prongsai::log
+
+#endif  // PRONGSAI_COMMON_BASE_LOG_H_

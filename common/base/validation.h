@@ -1,0 +1,50 @@
+// Field-level validation errors. Every INVALID_ARGUMENT the services return
+// names the request field it is about, as a path from the request message,
+// and the reason, so that a calling system can point at the faulty input:
+//
+//   return InvalidField("action_plan.fiscal_years.last_be_year",
+//                       "must not be before first_be_year");
+//   // INVALID_ARGUMENT: action_plan.fiscal_years.last_be_year: must not be
+//   // before first_be_year
+//
+// The reason must never quote personal data from the request.
+#ifndef PRONGSAI_COMMON_BASE_VALIDATION_H_
+#define PRONGSAI_COMMON_BASE_VALIDATION_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace prongsai {
+
+// Payload key under which the field path is attached to the status, so code
+// can read it without parsing the message.
+inline constexpr absl::string_view kFieldPathPayload =
+    "type.prongsai.dev/field_path";
+
+// An INVALID_ARGUMENT status for `field_path` with `reason`.
+absl::Status InvalidField(absl::string_view field_path,
+                          absl::string_view reason);
+
+// The field path attached by InvalidField, if any.
+std::optional<std::string> FieldPathOf(const absl::Status& status);
+
+// Checks that `value` is valid UTF-8 of 1..max_chars code points (or
+// 0..max_chars when `required` is false). Thai text counts one per code
+// point, not per byte.
+absl::Status ValidateText(absl::string_view field_path, absl::string_view value,
+                          int max_chars, bool required);
+
+// Number of Unicode code points in valid UTF-8 `text`, or nullopt when `text`
+// is not valid UTF-8.
+std::optional<int> Utf8Length(absl::string_view text);
+
+// Checks an idempotency key: empty, or 1-64 printable ASCII characters.
+absl::Status ValidateRequestId(absl::string_view field_path,
+                               absl::string_view request_id);
+
+}  // namespace prongsai
+
+#endif  // PRONGSAI_COMMON_BASE_VALIDATION_H_
