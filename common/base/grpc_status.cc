@@ -7,9 +7,9 @@ namespace {
 
 // absl::StatusCode and grpc::StatusCode are both the canonical codes of
 // google.rpc.Code; the casts below are only correct while they line up.
-#define PRONGSAI_CHECK_CODE(absl_code, grpc_code)                   \
-  static_assert(static_cast<int>(absl::StatusCode::absl_code) ==    \
-                    static_cast<int>(grpc::StatusCode::grpc_code),  \
+#define PRONGSAI_CHECK_CODE(absl_code, grpc_code)                  \
+  static_assert(static_cast<int>(absl::StatusCode::absl_code) ==   \
+                    static_cast<int>(grpc::StatusCode::grpc_code), \
                 "absl and gRPC status codes differ for " #grpc_code)
 PRONGSAI_CHECK_CODE(kOk, OK);
 PRONGSAI_CHECK_CODE(kCancelled, CANCELLED);
@@ -41,7 +41,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const int code = static_cast<int>(status.code());
   if (!IsCanonical(code)) {
-    return grpc::Status(grpc::StatusCode::UNKNOWN, std::string(status.message()));
+    return grpc::Status(grpc::StatusCode::UNKNOWN,
+                        std::string(status.message()));
   }
   return grpc::Status(static_cast<grpc::StatusCode>(code),
                       std::string(status.message()));

@@ -63,9 +63,10 @@ void GrpcLogFunction(gpr_log_func_args* args) {
 void Write(Level level, absl::string_view event,
            std::initializer_list<Field> fields) {
   if (level < min_level.load(std::memory_order_relaxed)) return;
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", LevelName(level), " ", event);
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone()),
+                   " ", LevelName(level), " ", event);
   for (const Field& field : fields) {
     absl::StrAppend(&line, " ", field.first, "=");
     AppendValue(line, field.second);

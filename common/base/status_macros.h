@@ -9,19 +9,18 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define PRONGSAI_RETURN_IF_ERROR(expr)                           \
-  do {                                                           \
-    if (::absl::Status prongsai_status_ = (expr);                \
-        !prongsai_status_.ok()) {                                \
-      return prongsai_status_;                                   \
-    }                                                            \
+#define PRONGSAI_RETURN_IF_ERROR(expr)                                      \
+  do {                                                                      \
+    if (::absl::Status prongsai_status_ = (expr); !prongsai_status_.ok()) { \
+      return prongsai_status_;                                              \
+    }                                                                       \
   } while (false)
 
 #define PRONGSAI_STATUS_CONCAT_INNER_(a, b) a##b
 #define PRONGSAI_STATUS_CONCAT_(a, b) PRONGSAI_STATUS_CONCAT_INNER_(a, b)
 
-#define PRONGSAI_ASSIGN_OR_RETURN(lhs, expr)                             \
-  PRONGSAI_ASSIGN_OR_RETURN_IMPL_(                                       \
+#define PRONGSAI_ASSIGN_OR_RETURN(lhs, expr) \
+  PRONGSAI_ASSIGN_OR_RETURN_IMPL_(           \
       PRONGSAI_STATUS_CONCAT_(prongsai_statusor_, __LINE__), lhs, expr)
 
 #define PRONGSAI_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \

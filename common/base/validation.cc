@@ -9,8 +9,8 @@ namespace prongsai {
 
 absl::Status InvalidField(absl::string_view field_path,
                           absl::string_view reason) {
-  absl::Status status = absl::InvalidArgumentError(
-      absl::StrCat(field_path, ": ", reason));
+  absl::Status status =
+      absl::InvalidArgumentError(absl::StrCat(field_path, ": ", reason));
   status.SetPayload(kFieldPathPayload, absl::Cord(field_path));
   return status;
 }
@@ -64,12 +64,12 @@ std::optional<int> Utf8Length(absl::string_view text) {
 absl::Status ValidateText(absl::string_view field_path, absl::string_view value,
                           int max_chars, bool required) {
   std::optional<int> length = Utf8Length(value);
-  if (!length.has_value()) return InvalidField(field_path, "is not valid UTF-8");
+  if (!length.has_value())
+    return InvalidField(field_path, "is not valid UTF-8");
   if (required && *length == 0) return InvalidField(field_path, "is required");
   if (*length > max_chars) {
-    return InvalidField(field_path,
-                        absl::StrCat("must be at most ", max_chars,
-                                     " characters, got ", *length));
+    return InvalidField(field_path, absl::StrCat("must be at most ", max_chars,
+                                                 " characters, got ", *length));
   }
   return absl::OkStatus();
 }

@@ -1,0 +1,165 @@
+#include "common/server/server_host.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/base/log.h"
+#include "common/base/status_macros.h"
+#include "common/cache/redis.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace prongsai::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_path.empty() && options.tls_key_path.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_path.empty() || options.tls_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls_cert and --tls_key");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  PRONGSAI_ASSIGN_OR_RETURN(pair.private_key, ReadFile(options.tls_key_path));
+  PRONGSAI_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(options.tls_cert_path));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  return grpc::SslServerCredentials(ssl);
+}
+
+// "127.0.0.1:0" with port 43567 -> "127.0.0.1:43567".
+std::string WithPort(absl::string_view listen, int port) {
+  size_t colon = listen.rfind(':');
+  return absl::StrCat(listen.substr(0, colon), ":", port);
+}
+
+}  // namespace
+
+ServiceHost::ServiceHost(ServerOptions options, ServiceDefinition definition)
+    : options_(std::move(options)), definition_(std::move(definition)) {}
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
+    ServerOptions options, ServiceDefinition definition) {
+  std::unique_ptr<ServiceHost> host(
+      new ServiceHost(std::move(options), std::move(definition)));
+  const ServerOptions& opts = host->options_;
+
+  auto keys = std::make_shared<auth::KeyRing>();
+  if (!opts.api_keys_path.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(*keys,
+                              auth::KeyRing::LoadFile(opts.api_keys_path));
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      auth::AccessPolicy policy,
+      auth::AccessPolicy::ForService(host->definition_.service_full_name));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(opts));
+
+  WorkerPool::Options pool_options;
+  pool_options.workers = opts.workers;
+  pool_options.db_url = opts.db_url;
+  if (!opts.redis_url.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(pool_options.redis,
+                              cache::ParseRedisUrl(opts.redis_url));
+  }
+  host->pool_ = std::make_unique<WorkerPool>(std::move(pool_options));
+  host->runtime_ = std::make_unique<ServiceRuntime>(
+      std::move(policy), std::move(keys), host->pool_.get(),
+      opts.max_call_duration, opts.clock);
+  host->service_ = host->definition_.make_service(*host->runtime_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(opts.listen, credentials, &host->port_);
+  builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
+  builder.SetMaxSendMessageSize(opts.max_message_bytes);
+  builder.RegisterService(host->service_.get());
+  host->server_ = builder.BuildAndStart();
+  if (host->server_ == nullptr || host->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", opts.listen));
+  }
+  host->address_ = WithPort(opts.listen, host->port_);
+
+  // Until the first probe succeeds the service is NOT_SERVING.
+  host->CheckHealthNow();
+  host->health_thread_ = std::thread([h = host.get()] { h->HealthLoop(); });
+  log::Info("listening", {{"service", host->definition_.service_full_name},
+                          {"address", host->address_},
+                          {"db", storage::RedactUrl(opts.db_url)},
+                          {"tls", opts.tls_cert_path.empty() ? "off" : "on"},
+                          {"workers", absl::StrCat(opts.workers)}});
+  return host;
+}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+bool ServiceHost::CheckHealthNow() {
+  absl::Status status;
+  if (health_db_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> connection =
+        storage::Connect(options_.db_url);
+    if (connection.ok()) {
+      health_db_ = *std::move(connection);
+    } else {
+      status = connection.status();
+    }
+  }
+  if (health_db_ != nullptr) {
+    health_db_->SetDeadline(absl::Now() + options_.health_check_interval);
+    status = health_db_->Ping();
+    if (status.ok() && !runtime_->schema_ready()) {
+      health_db_->SetDeadline(absl::InfiniteFuture());
+      status = storage::Migrate(*health_db_, definition_.name,
+                                definition_.migrations);
+      if (status.ok()) runtime_->SetSchemaReady(true);
+    }
+  }
+  const bool serving = status.ok() && runtime_->schema_ready();
+  if (!status.ok()) {
+    log::Warning("database_unreachable",
+                 {{"service", definition_.name},
+                  {"code", absl::StatusCodeToString(status.code())}});
+  }
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);
+  health->SetServingStatus(definition_.service_full_name, serving);
+  return serving;
+}
+
+void ServiceHost::HealthLoop() {
+  while (!stop_health_.WaitForNotificationWithTimeout(
+      options_.health_check_interval)) {
+    CheckHealthNow();
+  }
+}
+
+void ServiceHost::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  log::Info("shutting_down", {{"service", definition_.name}});
+  stop_health_.Notify();
+  if (health_thread_.joinable()) health_thread_.join();
+  // Health first, so load balancers stop sending before the port closes.
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_deadline));
+  pool_->Shutdown();
+  server_->Wait();
+  log::Info("stopped", {{"service", definition_.name}});
+}
+
+}  // namespace prongsai::server

@@ -1,0 +1,103 @@
+// Runs one Prongsai service: the gRPC server (callback API, TLS when a
+// certificate is given, message size limits), the standard health service
+// (NOT_SERVING while the database is unreachable), server reflection, the
+// worker pool, schema migrations at start-up, and a graceful shutdown.
+//
+//   PRONGSAI_ASSIGN_OR_RETURN(std::unique_ptr<ServiceHost> host,
+//                             ServiceHost::Start(options, PlanDefinition()));
+//   ... host->Shutdown();
+#ifndef PRONGSAI_COMMON_SERVER_SERVER_HOST_H_
+#define PRONGSAI_COMMON_SERVER_SERVER_HOST_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/server/service_runtime.h"
+#include "common/server/worker_pool.h"
+#include "common/storage/storage.h"
+#include "grpcpp/grpcpp.h"
+
+namespace prongsai::server {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see ServiceHost::port()).
+  std::string listen = "127.0.0.1:0";
+  // sqlite:///path or postgresql://... (see common/storage/storage.h).
+  std::string db_url;
+  // redis://host:port or unix:///path; empty runs without a cache.
+  std::string redis_url;
+  // API key file (see common/auth/key_ring.h); empty admits only PUBLIC.
+  std::string api_keys_path;
+  // PEM files; TLS is on when both are given.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  int workers = 16;
+  int max_message_bytes = 4 * 1024 * 1024;
+  // How long in-flight calls may run on after a shutdown signal.
+  absl::Duration drain_deadline = absl::Seconds(10);
+  // How often the database is probed for the health service.
+  absl::Duration health_check_interval = absl::Seconds(2);
+  // Upper bound on any call's deadline, so no call holds a worker forever.
+  absl::Duration max_call_duration = absl::Seconds(30);
+  // The clock handlers see; tests move it.
+  Clock clock = absl::Now;
+};
+
+// What distinguishes one service from another.
+struct ServiceDefinition {
+  // Short name: "plan", "complaint" or "ita" (schema and log name).
+  std::string name;
+  // e.g. "prongsai.plan.v1.PlanService": its access policy is read from the
+  // generated descriptor pool.
+  std::string service_full_name;
+  std::vector<storage::Migration> migrations;
+  std::function<std::unique_ptr<grpc::Service>(ServiceRuntime&)> make_service;
+};
+
+class ServiceHost {
+ public:
+  static absl::StatusOr<std::unique_ptr<ServiceHost>> Start(
+      ServerOptions options, ServiceDefinition definition);
+  ~ServiceHost();
+
+  // The port the server listens on.
+  int port() const { return port_; }
+  // host:port with the chosen port.
+  const std::string& address() const { return address_; }
+  ServiceRuntime& runtime() { return *runtime_; }
+
+  // Health to NOT_SERVING, stop accepting calls, let in-flight calls finish
+  // until the drain deadline, then drain the worker pool. Idempotent.
+  void Shutdown();
+
+  // Probes the database (and migrates when needed) now; returns whether the
+  // service is SERVING afterwards.
+  bool CheckHealthNow();
+
+ private:
+  ServiceHost(ServerOptions options, ServiceDefinition definition);
+  void HealthLoop();
+
+  const ServerOptions options_;
+  const ServiceDefinition definition_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<ServiceRuntime> runtime_;
+  std::unique_ptr<grpc::Service> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<storage::Connection> health_db_;  // health thread only
+  int port_ = 0;
+  std::string address_;
+  absl::Notification stop_health_;
+  std::thread health_thread_;
+  bool shut_down_ = false;
+};
+
+}  // namespace prongsai::server
+
+#endif  // PRONGSAI_COMMON_SERVER_SERVER_HOST_H_

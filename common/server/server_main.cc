@@ -1,0 +1,125 @@
+#include "common/server/server_main.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/log.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "host:port to listen on (default 127.0.0.1:<service port>)");
+ABSL_FLAG(std::string, db, "",
+          "storage URL: sqlite:///path/file.db or postgresql://... "
+          "(default sqlite://var/<service>.db)");
+ABSL_FLAG(std::string, redis, "",
+          "Redis cache URL: redis://host:port[/db] or unix:///path; empty "
+          "runs without a cache");
+ABSL_FLAG(std::string, api_keys, "",
+          "API key file (hashed keys, roles, organizations); empty admits "
+          "only methods open to the public");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key; enables TLS");
+ABSL_FLAG(int, workers, 16,
+          "worker threads for blocking I/O (one database and one Redis "
+          "connection each)");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "largest request or response message");
+ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
+          "how long in-flight calls may finish after SIGTERM");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
+          "how often the database is probed for the health service");
+
+namespace prongsai::server {
+namespace {
+
+// Each flag takes its value from PRONGSAI_<FLAG> when the command line does
+// not set it: the environment is applied first, the command line overrides.
+void ApplyEnvironmentFallbacks() {
+  for (const char* name :
+       {"listen", "db", "redis", "api_keys", "tls_cert", "tls_key", "workers",
+        "max_message_bytes", "drain_deadline", "health_interval"}) {
+    std::string variable =
+        absl::StrCat("PRONGSAI_", absl::AsciiStrToUpper(name));
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      log::Error("bad_environment", {{"variable", variable}, {"error", error}});
+      std::exit(2);
+    }
+  }
+}
+
+}  // namespace
+
+int RunServiceMain(int argc, char** argv, ServiceDefinition definition,
+                   int default_port) {
+  absl::SetProgramUsageMessage(absl::StrCat(
+      "The Prongsai ", definition.name,
+      " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
+  ApplyEnvironmentFallbacks();
+  absl::ParseCommandLine(argc, argv);
+  log::RouteGrpcLogsHere();
+
+  // Block the shutdown signals in every thread (threads inherit the mask) so
+  // that only sigwait below receives them; a closed peer must not kill us.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  if (options.listen.empty()) {
+    options.listen = absl::StrCat("127.0.0.1:", default_port);
+  }
+  options.db_url = absl::GetFlag(FLAGS_db);
+  if (options.db_url.empty()) {
+    std::error_code ignored;
+    std::filesystem::create_directories("var", ignored);
+    options.db_url = absl::StrCat("sqlite://var/", definition.name, ".db");
+  }
+  options.redis_url = absl::GetFlag(FLAGS_redis);
+  options.api_keys_path = absl::GetFlag(FLAGS_api_keys);
+  options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
+  options.workers = absl::GetFlag(FLAGS_workers);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
+  options.health_check_interval = absl::GetFlag(FLAGS_health_interval);
+  if (options.workers < 1 || options.max_message_bytes < 1024) {
+    log::Error("bad_flags", {{"reason",
+                              "--workers must be >= 1 and "
+                              "--max_message_bytes >= 1024"}});
+    return 2;
+  }
+
+  const std::string name = definition.name;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(std::move(options), std::move(definition));
+  if (!host.ok()) {
+    log::Error(
+        "start_failed",
+        {{"service", name}, {"error", std::string(host.status().message())}});
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  log::Info("signal", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*host)->Shutdown();
+  return 0;
+}
+
+}  // namespace prongsai::server

@@ -1,0 +1,123 @@
+#include "common/server/service_runtime.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/base/grpc_status.h"
+#include "common/base/log.h"
+#include "common/base/resource_name.h"
+
+namespace prongsai::server {
+namespace {
+
+constexpr absl::string_view kRequestIdHeader = "x-request-id";
+
+std::optional<absl::string_view> Metadata(grpc::CallbackServerContext* context,
+                                          absl::string_view key) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
+// The caller's request id when it is a short printable token, else a new one.
+std::string RequestId(grpc::CallbackServerContext* context) {
+  std::optional<absl::string_view> given = Metadata(context, kRequestIdHeader);
+  if (given.has_value() && !given->empty() && given->size() <= 64) {
+    bool printable = true;
+    for (char c : *given) printable = printable && c > 0x20 && c < 0x7F;
+    if (printable) return std::string(*given);
+  }
+  return NewResourceId();
+}
+
+}  // namespace
+
+absl::Status CallContext::CheckOrganization(absl::string_view code) const {
+  if (public_method) return absl::OkStatus();
+  return auth::CheckOrganization(principal, code);
+}
+
+ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
+                               std::shared_ptr<const auth::KeyRing> keys,
+                               WorkerPool* pool,
+                               absl::Duration max_call_duration, Clock clock)
+    : policy_(std::move(policy)),
+      keys_(std::move(keys)),
+      pool_(pool),
+      max_call_duration_(max_call_duration),
+      clock_(std::move(clock)) {}
+
+grpc::ServerUnaryReactor* ServiceRuntime::Unary(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time start = absl::Now();
+  std::string request_id = RequestId(context);
+  context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
+
+  // Finishes the call and writes its one log line. Runs exactly once, on
+  // whichever thread ends the call.
+  auto finish = [reactor, method, start, request_id,
+                 service = policy_.service_full_name()](
+                    const absl::Status& status, absl::string_view principal) {
+    log::Info("rpc", {{"method", absl::StrCat("/", service, "/", method)},
+                      {"code", absl::StatusCodeToString(status.code())},
+                      {"latency_ms",
+                       absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
+                                                   absl::Now() - start))},
+                      {"request_id", request_id},
+                      {"principal", std::string(principal)}});
+    reactor->Finish(ToGrpcStatus(status));
+  };
+
+  absl::StatusOr<auth::Principal> principal =
+      keys_->Authenticate(Metadata(context, "authorization"));
+  if (!principal.ok()) {
+    finish(principal.status(), "-");
+    return reactor;
+  }
+  if (absl::Status allowed = policy_.Check(method, *principal); !allowed.ok()) {
+    finish(allowed, principal->name());
+    return reactor;
+  }
+  if (!schema_ready()) {
+    finish(absl::UnavailableError("the database is not reachable yet; retry"),
+           principal->name());
+    return reactor;
+  }
+
+  const absl::Time now = clock_();
+  const absl::Time deadline = std::min(absl::FromChrono(context->deadline()),
+                                       start + max_call_duration_);
+  const bool public_method = policy_.IsPublic(method);
+  // Copied before the task takes the principal: a refused task is destroyed
+  // unrun, and the refusal still names the caller.
+  const std::string principal_name = principal->name();
+  auto task = [context, finish, handler = std::move(handler),
+               principal = *std::move(principal), deadline, now,
+               public_method](Worker& worker) mutable {
+    absl::Status status;
+    if (context->IsCancelled()) {
+      status = absl::CancelledError("the caller cancelled the call");
+    } else if (absl::Now() >= deadline) {
+      status = absl::DeadlineExceededError(
+          "the deadline passed while the call waited for a worker");
+    } else {
+      worker.SetDeadline(deadline);
+      CallContext call{worker, principal, deadline, now, public_method};
+      status = std::move(handler)(call);
+    }
+    finish(status, principal.name());
+  };
+  if (!pool_->Submit(std::move(task))) {
+    finish(absl::ResourceExhaustedError("the server is overloaded; retry "
+                                        "with back-off"),
+           principal_name);
+  }
+  return reactor;
+}
+
+}  // namespace prongsai::server

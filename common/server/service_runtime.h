@@ -1,0 +1,84 @@
+// What every RPC of a Prongsai service goes through, in one place: the API
+// key is authenticated and the method's declared roles checked before any
+// work; the work runs on the worker pool with the RPC deadline carried into
+// SQL and Redis; the absl::Status it returns becomes the gRPC status; and one
+// log line records method, code, latency and request id (never request
+// content).
+//
+//   grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* ctx,
+//                                           const GetActionPlanRequest* req,
+//                                           ActionPlan* resp) override {
+//     return runtime_.Unary(ctx, "GetActionPlan", [=](CallContext& call) {
+//       return ...;  // absl::Status; fills *resp
+//     });
+//   }
+#ifndef PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_
+#define PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/auth/access_policy.h"
+#include "common/auth/key_ring.h"
+#include "common/server/worker_pool.h"
+#include "grpcpp/grpcpp.h"
+
+namespace prongsai::server {
+
+using Clock = std::function<absl::Time()>;
+
+// What a handler knows about its call.
+struct CallContext {
+  Worker& worker;
+  const auth::Principal& principal;
+  // The RPC deadline, capped by the server's maximum call duration.
+  absl::Time deadline;
+  // The time the call started, from the runtime's (injectable) clock.
+  absl::Time now;
+  // Whether the method is open to the PUBLIC; such methods skip the
+  // organization scope check.
+  bool public_method;
+
+  // OK when the caller may act for organization `code`.
+  absl::Status CheckOrganization(absl::string_view code) const;
+};
+
+class ServiceRuntime {
+ public:
+  using Handler = absl::AnyInvocable<absl::Status(CallContext&) &&>;
+
+  ServiceRuntime(auth::AccessPolicy policy,
+                 std::shared_ptr<const auth::KeyRing> keys, WorkerPool* pool,
+                 absl::Duration max_call_duration, Clock clock);
+
+  // Runs `handler` for the call to `method` (its short name, a string with
+  // static storage) and finishes the call with the status it returns.
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
+                                  absl::string_view method, Handler handler);
+
+  // Whether the database is reachable and its schema migrated; until then
+  // calls fail with UNAVAILABLE.
+  void SetSchemaReady(bool ready) { schema_ready_.store(ready); }
+  bool schema_ready() const { return schema_ready_.load(); }
+
+  const auth::AccessPolicy& policy() const { return policy_; }
+  absl::Time Now() const { return clock_(); }
+
+ private:
+  const auth::AccessPolicy policy_;
+  const std::shared_ptr<const auth::KeyRing> keys_;
+  WorkerPool* const pool_;
+  const absl::Duration max_call_duration_;
+  const Clock clock_;
+  std::atomic<bool> schema_ready_{false};
+};
+
+}  // namespace prongsai::server
+
+#endif  // PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_

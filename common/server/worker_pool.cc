@@ -1,0 +1,91 @@
+#include "common/server/worker_pool.h"
+
+#include <utility>
+
+namespace prongsai::server {
+
+Worker::Worker(std::string db_url,
+               const std::optional<cache::RedisOptions>& redis,
+               std::shared_ptr<cache::CircuitBreaker> breaker)
+    : db_url_(std::move(db_url)) {
+  if (redis.has_value()) {
+    redis_ = std::make_unique<cache::RedisClient>(*redis, std::move(breaker));
+  }
+}
+
+absl::StatusOr<storage::Connection*> Worker::Db() {
+  if (db_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> connection =
+        storage::Connect(db_url_);
+    if (!connection.ok()) return connection.status();
+    db_ = *std::move(connection);
+  }
+  db_->SetDeadline(deadline_);
+  return db_.get();
+}
+
+void Worker::SetDeadline(absl::Time deadline) {
+  deadline_ = deadline;
+  if (db_ != nullptr) db_->SetDeadline(deadline);
+  if (redis_ != nullptr) redis_->SetDeadline(deadline);
+}
+
+WorkerPool::WorkerPool(Options options)
+    : options_(std::move(options)),
+      breaker_(std::make_shared<cache::CircuitBreaker>(
+          cache::CircuitBreaker::Options())) {
+  threads_.reserve(options_.workers);
+  for (int i = 0; i < options_.workers; ++i) {
+    threads_.emplace_back([this] {
+      Worker worker(options_.db_url, options_.redis, breaker_);
+      Run(worker);
+    });
+  }
+}
+
+WorkerPool::~WorkerPool() { Shutdown(); }
+
+bool WorkerPool::Submit(Task task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_ || static_cast<int>(queue_.size()) >= options_.max_queue) {
+    return false;
+  }
+  queue_.push_back(std::move(task));
+  return true;
+}
+
+void WorkerPool::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (std::thread& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+}
+
+int WorkerPool::queued() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(queue_.size());
+}
+
+void WorkerPool::Run(Worker& worker) {
+  while (true) {
+    Task task;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](WorkerPool* pool) ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool->mu_) {
+            return pool->stopping_ || !pool->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // Stopping and drained.
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    std::move(task)(worker);
+    worker.SetDeadline(absl::InfiniteFuture());
+  }
+}
+
+}  // namespace prongsai::server

@@ -1,0 +1,9 @@
+// prongsai-ita: the ITA service binary. Wiring only; see ita_service.h.
+#include "common/server/server_main.h"
+#include "services/ita/ita_service.h"
+
+int main(int argc, char** argv) {
+  return prongsai::server::RunServiceMain(argc, argv,
+                                          prongsai::ita::ItaServiceDefinition(),
+                                          /*default_port=*/50053);
+}

@@ -1,0 +1,9 @@
+// prongsai-plan: the plan service binary. Wiring only; see plan_service.h.
+#include "common/server/server_main.h"
+#include "services/plan/plan_service.h"
+
+int main(int argc, char** argv) {
+  return prongsai::server::RunServiceMain(
+      argc, argv, prongsai::plan::PlanServiceDefinition(),
+      /*default_port=*/50051);
+}

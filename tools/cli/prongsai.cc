@@ -1,0 +1,507 @@
+// prongsai: the command-line client of the Prongsai services.
+//
+//   prongsai plan create --org 6340101 --title "แผน..." --years ๒๕๖๖-๒๕๗๐
+//   prongsai plan list --org 6340101
+//   prongsai complaint create --org 6340101 --kind general --channel phone \
+//       --subject "..." --description "..."
+//   prongsai ita create --org 6340101 --year 2565 --score 89.20
+//   prongsai health --server 127.0.0.1:50051
+//   prongsai keys add --file var/api_keys --name portal --roles SYSTEM
+//
+// Output is an aligned table (or key: value lines) by default, protobuf JSON
+// with --json. Exit code 0 on success, 1 when a call fails, 2 on bad usage.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/auth/key_ring.h"
+#include "common/base/grpc_status.h"
+#include "common/base/status_macros.h"
+#include "common/thai/thai.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
+#include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "tools/cli/table.h"
+
+ABSL_FLAG(std::string, server, "",
+          "host:port of the service (env PRONGSAI_SERVER; default "
+          "127.0.0.1:50051 plan, :50052 complaint, :50053 ita)");
+ABSL_FLAG(std::string, api_key, "", "API key (env PRONGSAI_API_KEY)");
+ABSL_FLAG(bool, json, false, "print protobuf JSON instead of tables");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "deadline of each call");
+ABSL_FLAG(bool, tls, false, "connect with TLS (system roots)");
+// Resource fields.
+ABSL_FLAG(std::string, org, "", "organization code, e.g. 6340101");
+ABSL_FLAG(std::string, org_name, "", "organization's Thai name");
+ABSL_FLAG(std::string, province, "", "province (จังหวัด)");
+ABSL_FLAG(std::string, district, "", "district (อำเภอ)");
+ABSL_FLAG(std::string, title, "", "plan title");
+ABSL_FLAG(std::string, years, "",
+          "fiscal-year span, e.g. 2566-2570 or ๒๕๖๖-๒๕๗๐");
+ABSL_FLAG(std::string, year, "", "fiscal year (B.E.), e.g. 2565 or ๒๕๖๕");
+ABSL_FLAG(std::string, score, "", "published ITA overall score, e.g. 89.20");
+ABSL_FLAG(std::string, kind, "", "complaint kind: general | corruption");
+ABSL_FLAG(std::string, channel, "",
+          "complaint channel: walk_in | phone | letter | website | email | "
+          "facebook | line | referral | other");
+ABSL_FLAG(std::string, subject, "", "complaint subject");
+ABSL_FLAG(std::string, description, "", "complaint description");
+ABSL_FLAG(std::string, request_id, "", "idempotency key for create calls");
+ABSL_FLAG(int, page_size, 0, "list page size (0 = server default)");
+ABSL_FLAG(std::string, page_token, "", "list page token");
+ABSL_FLAG(std::string, service, "", "health: service name to check");
+// keys add.
+ABSL_FLAG(std::string, file, "", "keys: API key file to append to");
+ABSL_FLAG(std::string, name, "", "keys: the key's name (no spaces)");
+ABSL_FLAG(std::string, roles, "",
+          "keys: SYSTEM, OPERATOR, INTEGRITY_OFFICER, AUDITOR (comma list)");
+ABSL_FLAG(std::string, orgs, "*", "keys: organization codes or *");
+
+namespace prongsai::cli {
+namespace {
+
+namespace cv1 = ::prongsai::common::v1;
+
+constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
+
+  plan create --org CODE --title TITLE --years 2566-2570
+  plan get organizations/CODE/actionPlans/ID
+  plan list --org CODE
+  complaint create --org CODE --kind general|corruption --channel CHANNEL
+                   --subject TEXT --description TEXT
+  complaint get NAME | complaint list --org CODE
+  ita create --org CODE --year 2565 [--score 89.20]
+  ita get organizations/CODE/assessments/2565 | ita list --org CODE
+  health [--server HOST:PORT] [--service NAME]
+  keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]
+
+Years and scores may be written in Thai digits. The API key comes from
+--api_key or PRONGSAI_API_KEY; the server from --server or PRONGSAI_SERVER.)";
+
+// Bad usage ends the program with exit code 2 and the usage text.
+[[noreturn]] void UsageError(absl::string_view message) {
+  std::cerr << "usage error: " << message << "\n\n" << kUsage << "\n";
+  std::exit(2);
+}
+
+std::string EnvOr(const char* name, const std::string& value) {
+  if (!value.empty()) return value;
+  const char* env = std::getenv(name);
+  return env == nullptr ? "" : env;
+}
+
+std::shared_ptr<grpc::Channel> Connect(int default_port) {
+  std::string target = EnvOr("PRONGSAI_SERVER", absl::GetFlag(FLAGS_server));
+  if (target.empty()) target = absl::StrCat("127.0.0.1:", default_port);
+  auto credentials = absl::GetFlag(FLAGS_tls)
+                         ? grpc::SslCredentials(grpc::SslCredentialsOptions())
+                         : grpc::InsecureChannelCredentials();
+  return grpc::CreateChannel(target, credentials);
+}
+
+void Prepare(grpc::ClientContext& context) {
+  context.set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  std::string key = EnvOr("PRONGSAI_API_KEY", absl::GetFlag(FLAGS_api_key));
+  if (!key.empty()) context.AddMetadata("authorization", "Bearer " + key);
+}
+
+std::string Json(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+std::string Time(const google::protobuf::Timestamp& timestamp) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M",
+                          absl::FromUnixSeconds(timestamp.seconds()),
+                          thai::BangkokTimeZone());
+}
+
+std::string Require(const absl::Flag<std::string>& flag,
+                    absl::string_view name) {
+  std::string value = absl::GetFlag(flag);
+  if (value.empty()) UsageError(absl::StrCat("--", name, " is required"));
+  return value;
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message() << "\n";
+  return 1;
+}
+
+int Fail(const grpc::Status& status) { return Fail(FromGrpcStatus(status)); }
+
+absl::StatusOr<int> FiscalYear(absl::string_view text,
+                               absl::string_view field) {
+  return thai::ParseFiscalYear(text, field);
+}
+
+cv1::OrganizationRef OrganizationFromFlags() {
+  cv1::OrganizationRef ref;
+  ref.set_name(absl::GetFlag(FLAGS_org_name));
+  ref.set_province(absl::GetFlag(FLAGS_province));
+  ref.set_district(absl::GetFlag(FLAGS_district));
+  return ref;
+}
+
+// Prints `message` as JSON, or as aligned "field  value" lines.
+void PrintOne(const google::protobuf::Message& message,
+              const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << Json(message);
+    return;
+  }
+  Table table({"FIELD", "VALUE"});
+  for (const auto& [field, value] : fields) table.AddRow({field, value});
+  std::cout << table.Render();
+}
+
+void PrintNextPage(const std::string& token) {
+  if (!token.empty()) std::cout << "next page: --page_token=" << token << "\n";
+}
+
+// ---------------------------------------------------------------- plan
+
+std::vector<std::pair<std::string, std::string>> PlanFields(
+    const plan::v1::ActionPlan& plan) {
+  return {
+      {"name", plan.name()},
+      {"organization", plan.organization().code()},
+      {"title", plan.title()},
+      {"fiscal years", absl::StrCat(plan.fiscal_years().first_be_year(), "-",
+                                    plan.fiscal_years().last_be_year())},
+      {"state", plan::v1::ActionPlan::State_Name(plan.state())},
+      {"created", Time(plan.audit().create_time())},
+      {"creator", plan.audit().creator()}};
+}
+
+int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
+  auto stub = plan::v1::PlanService::NewStub(Connect(50051));
+  grpc::ClientContext context;
+  Prepare(context);
+  if (verb == "create") {
+    plan::v1::CreateActionPlanRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    plan::v1::ActionPlan* plan = request.mutable_action_plan();
+    plan->set_title(Require(FLAGS_title, "title"));
+    *plan->mutable_organization() = OrganizationFromFlags();
+    std::vector<std::string> span =
+        absl::StrSplit(Require(FLAGS_years, "years"), '-');
+    if (span.size() != 2) UsageError("--years must look like 2566-2570");
+    absl::StatusOr<int> first = FiscalYear(span[0], "--years");
+    absl::StatusOr<int> last = FiscalYear(span[1], "--years");
+    if (!first.ok()) return Fail(first.status());
+    if (!last.ok()) return Fail(last.status());
+    plan->mutable_fiscal_years()->set_first_be_year(*first);
+    plan->mutable_fiscal_years()->set_last_be_year(*last);
+    plan::v1::ActionPlan response;
+    grpc::Status status = stub->CreateActionPlan(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, PlanFields(response));
+    return 0;
+  }
+  if (verb == "get") {
+    if (args.empty()) UsageError("plan get NAME");
+    plan::v1::GetActionPlanRequest request;
+    request.set_name(args[0]);
+    plan::v1::ActionPlan response;
+    grpc::Status status = stub->GetActionPlan(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, PlanFields(response));
+    return 0;
+  }
+  if (verb == "list") {
+    plan::v1::ListActionPlansRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    plan::v1::ListActionPlansResponse response;
+    grpc::Status status = stub->ListActionPlans(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"NAME", "YEARS", "STATE", "TITLE"});
+    for (const plan::v1::ActionPlan& plan : response.action_plans()) {
+      table.AddRow({plan.name(),
+                    absl::StrCat(plan.fiscal_years().first_be_year(), "-",
+                                 plan.fiscal_years().last_be_year()),
+                    plan::v1::ActionPlan::State_Name(plan.state()),
+                    plan.title()});
+    }
+    std::cout << table.Render();
+    PrintNextPage(response.next_page_token());
+    return 0;
+  }
+  UsageError("plan verbs: create, get, list");
+}
+
+// ------------------------------------------------------------ complaint
+
+std::vector<std::pair<std::string, std::string>> ComplaintFields(
+    const complaint::v1::Complaint& complaint) {
+  using complaint::v1::Complaint;
+  return {{"name", complaint.name()},
+          {"organization", complaint.organization().code()},
+          {"kind", Complaint::Kind_Name(complaint.kind())},
+          {"channel", Complaint::Channel_Name(complaint.channel())},
+          {"subject", complaint.subject()},
+          {"state", Complaint::State_Name(complaint.state())},
+          {"received", Time(complaint.receive_time())},
+          {"due", Time(complaint.due_time())}};
+}
+
+template <typename Enum>
+Enum ParseEnum(const std::string& text, absl::string_view flag,
+               bool (*parse)(const std::string&, Enum*)) {
+  Enum value;
+  if (!parse(absl::AsciiStrToUpper(text), &value) || value == Enum{}) {
+    UsageError(absl::StrCat("--", flag, ": unknown value \"", text, "\""));
+  }
+  return value;
+}
+
+int ComplaintCommand(const std::string& verb,
+                     const std::vector<std::string>& args) {
+  using complaint::v1::Complaint;
+  auto stub = complaint::v1::ComplaintService::NewStub(Connect(50052));
+  grpc::ClientContext context;
+  Prepare(context);
+  if (verb == "create") {
+    complaint::v1::CreateComplaintRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    Complaint* complaint = request.mutable_complaint();
+    *complaint->mutable_organization() = OrganizationFromFlags();
+    complaint->set_kind(
+        ParseEnum(Require(FLAGS_kind, "kind"), "kind", &Complaint::Kind_Parse));
+    complaint->set_channel(ParseEnum(Require(FLAGS_channel, "channel"),
+                                     "channel", &Complaint::Channel_Parse));
+    complaint->set_subject(Require(FLAGS_subject, "subject"));
+    complaint->set_description(Require(FLAGS_description, "description"));
+    Complaint response;
+    grpc::Status status = stub->CreateComplaint(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, ComplaintFields(response));
+    return 0;
+  }
+  if (verb == "get") {
+    if (args.empty()) UsageError("complaint get NAME");
+    complaint::v1::GetComplaintRequest request;
+    request.set_name(args[0]);
+    Complaint response;
+    grpc::Status status = stub->GetComplaint(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, ComplaintFields(response));
+    return 0;
+  }
+  if (verb == "list") {
+    complaint::v1::ListComplaintsRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    complaint::v1::ListComplaintsResponse response;
+    grpc::Status status = stub->ListComplaints(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"NAME", "KIND", "STATE", "RECEIVED", "DUE", "SUBJECT"});
+    for (const Complaint& complaint : response.complaints()) {
+      table.AddRow({complaint.name(), Complaint::Kind_Name(complaint.kind()),
+                    Complaint::State_Name(complaint.state()),
+                    Time(complaint.receive_time()), Time(complaint.due_time()),
+                    complaint.subject()});
+    }
+    std::cout << table.Render();
+    PrintNextPage(response.next_page_token());
+    return 0;
+  }
+  UsageError("complaint verbs: create, get, list");
+}
+
+// ------------------------------------------------------------------ ita
+
+std::string Score(const ita::v1::Assessment& assessment) {
+  return assessment.has_published_overall_score()
+             ? absl::StrFormat("%.2f", assessment.published_overall_score())
+             : "-";
+}
+
+std::vector<std::pair<std::string, std::string>> AssessmentFields(
+    const ita::v1::Assessment& assessment) {
+  return {{"name", assessment.name()},
+          {"organization", assessment.organization().code()},
+          {"fiscal year", absl::StrCat(assessment.fiscal_year().be_year())},
+          {"published overall", Score(assessment)},
+          {"created", Time(assessment.audit().create_time())}};
+}
+
+int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
+  auto stub = ita::v1::AssessmentService::NewStub(Connect(50053));
+  grpc::ClientContext context;
+  Prepare(context);
+  if (verb == "create") {
+    ita::v1::CreateAssessmentRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    ita::v1::Assessment* assessment = request.mutable_assessment();
+    *assessment->mutable_organization() = OrganizationFromFlags();
+    absl::StatusOr<int> year =
+        FiscalYear(Require(FLAGS_year, "year"), "--year");
+    if (!year.ok()) return Fail(year.status());
+    assessment->mutable_fiscal_year()->set_be_year(*year);
+    if (std::string score = absl::GetFlag(FLAGS_score); !score.empty()) {
+      double value;
+      if (!absl::SimpleAtod(thai::ThaiDigitsToAscii(score), &value)) {
+        UsageError("--score must be a number such as 89.20");
+      }
+      assessment->set_published_overall_score(value);
+    }
+    ita::v1::Assessment response;
+    grpc::Status status = stub->CreateAssessment(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, AssessmentFields(response));
+    return 0;
+  }
+  if (verb == "get") {
+    if (args.empty()) UsageError("ita get NAME");
+    ita::v1::GetAssessmentRequest request;
+    request.set_name(args[0]);
+    ita::v1::Assessment response;
+    grpc::Status status = stub->GetAssessment(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, AssessmentFields(response));
+    return 0;
+  }
+  if (verb == "list") {
+    ita::v1::ListAssessmentsRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    ita::v1::ListAssessmentsResponse response;
+    grpc::Status status = stub->ListAssessments(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"NAME", "FISCAL YEAR", "OVERALL"});
+    for (const ita::v1::Assessment& assessment : response.assessments()) {
+      table.AddRow({assessment.name(),
+                    absl::StrCat(assessment.fiscal_year().be_year()),
+                    Score(assessment)});
+    }
+    std::cout << table.Render();
+    PrintNextPage(response.next_page_token());
+    return 0;
+  }
+  UsageError("ita verbs: create, get, list");
+}
+
+// --------------------------------------------------------- health, keys
+
+int HealthCommand() {
+  auto stub = grpc::health::v1::Health::NewStub(Connect(50051));
+  grpc::ClientContext context;
+  Prepare(context);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(absl::GetFlag(FLAGS_service));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) return Fail(status);
+  std::cout << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                   response.status())
+            << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? 0
+             : 1;
+}
+
+int KeysCommand(const std::string& verb) {
+  if (verb != "add") UsageError("keys verbs: add");
+  const std::string file = Require(FLAGS_file, "file");
+  const std::string name = Require(FLAGS_name, "name");
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.') {
+      UsageError("--name may hold only letters, digits, '-', '_', '.'");
+    }
+  }
+  const std::string roles = Require(FLAGS_roles, "roles");
+  if (absl::StatusOr<std::vector<auth::Role>> parsed = auth::ParseRoles(roles);
+      !parsed.ok()) {
+    UsageError(std::string(parsed.status().message()));
+  }
+  const std::string key = auth::GenerateKey();
+  // The file holds only hashes, but it still decides who may do what.
+  const mode_t previous = umask(077);
+  std::ofstream out(file, std::ios::app);
+  umask(previous);
+  out << auth::FormatKeyLine(auth::HashKey(key), name, roles,
+                             absl::GetFlag(FLAGS_orgs));
+  if (!out) return Fail(absl::UnavailableError("cannot write " + file));
+  // The only time the key is ever shown.
+  std::cout << key << "\n";
+  return 0;
+}
+
+int Run(const std::vector<std::string>& positional) {
+  // positional[0] is the program name.
+  if (positional.size() < 2) UsageError("missing command");
+  const std::string& command = positional[1];
+  const std::string verb = positional.size() > 2 ? positional[2] : "";
+  const std::vector<std::string> args(
+      positional.begin() + std::min<size_t>(3, positional.size()),
+      positional.end());
+  if (command == "plan") return PlanCommand(verb, args);
+  if (command == "complaint") return ComplaintCommand(verb, args);
+  if (command == "ita") return ItaCommand(verb, args);
+  if (command == "health") return HealthCommand();
+  if (command == "keys") return KeysCommand(verb);
+  UsageError(absl::StrCat("unknown command \"", command, "\""));
+}
+
+}  // namespace
+}  // namespace prongsai::cli
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(std::string(prongsai::cli::kUsage));
+  std::vector<char*> parsed = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> positional(parsed.begin(), parsed.end());
+  return prongsai::cli::Run(positional);
+}
