@@ -2,7 +2,7 @@
 //
 //   prongsai plan create --org 6340101 --title "แผน..." --years ๒๕๖๖-๒๕๗๐
 //   prongsai plan list --org 6340101
-//   prongsai complaint create --org 6340101 --kind general --channel phone \
+//   prongsai complaint create --org 6340101 --kind general --channel phone
 //       --subject "..." --description "..."
 //   prongsai ita create --org 6340101 --year 2565 --score 89.20
 //   prongsai health --server 127.0.0.1:50051
@@ -29,6 +29,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/auth/key_ring.h"
