@@ -22,6 +22,7 @@
 #include "common/server/worker_pool.h"
 #include "common/storage/storage.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/service_type.h"
 
 namespace prongsai::server {
 

@@ -1,0 +1,66 @@
+// Cache-aside on top of RedisClient: read through the cache, fall back to the
+// source of truth (the database) on a miss or on any cache trouble, and
+// invalidate after writes. Redis being down, slow or its breaker open never
+// changes an answer; it only costs a load().
+//
+//   const std::string key = VersionedKey("plan", 2, plan_name);
+//   PRONGSAI_ASSIGN_OR_RETURN(
+//       std::string bytes,
+//       GetOrLoad(worker.Redis(), key, absl::Minutes(5),
+//                 [&]() -> absl::StatusOr<std::string> {
+//                   return store.LoadSerializedPlan(plan_name);
+//                 }));
+//   ...
+//   PRONGSAI_RETURN_IF_ERROR(store.UpdatePlan(plan));  // commit first,
+//   Invalidate(worker.Redis(), key);                   // then invalidate.
+//
+// Staleness. An entry can outlive a write in two ways:
+//  - A failed invalidation (Redis down, timed out, breaker open) leaves the
+//    old entry behind, to be served again once Redis is back. This process
+//    remembers when its last invalidation failed, and every entry carries the
+//    time its load() started (entries are GetOrLoad's own format; use the
+//    same key only through GetOrLoad). An entry this process loaded before
+//    that failure is not served: it is reloaded and overwritten. Serving an
+//    entry is therefore safe for writes made by this process.
+//  - Limits: another replica, or an earlier run of this process, does not
+//    know about this process's failed invalidations (and the reverse); and a
+//    load() racing a successful invalidation can still store the old value
+//    (the classic cache-aside race). In both cases the stale entry lives at
+//    most its `ttl`, which is why every entry has one: choose `ttl` as the
+//    longest staleness a reader may see after a write by another replica.
+#ifndef PRONGSAI_COMMON_CACHE_CACHE_ASIDE_H_
+#define PRONGSAI_COMMON_CACHE_CACHE_ASIDE_H_
+
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/cache/redis.h"
+
+namespace prongsai::cache {
+
+// "prongsai:{service}:v{schema_version}:{resource_name}". Bump
+// `schema_version` when the cached format changes: old entries are then
+// never read again and expire on their own.
+std::string VersionedKey(absl::string_view service, int schema_version,
+                         absl::string_view resource_name);
+
+// The cached value for `key`, or else load()'s value, which is then stored
+// for `ttl` (best effort). Any cache error falls back to load() silently,
+// apart from a rate-limited warning naming the key (keys hold resource names,
+// never personal data). load()'s errors are returned and not cached.
+// `client` may be nullptr (no Redis configured): then this is just load().
+absl::StatusOr<std::string> GetOrLoad(
+    RedisClient* client, absl::string_view key, absl::Duration ttl,
+    absl::FunctionRef<absl::StatusOr<std::string>()> load);
+
+// Deletes `key` after a write, best effort: when that fails, GetOrLoad in
+// this process stops serving the entries it loaded before (see above).
+// Call it after the write has committed. `client` may be nullptr.
+void Invalidate(RedisClient* client, absl::string_view key);
+
+}  // namespace prongsai::cache
+
+#endif  // PRONGSAI_COMMON_CACHE_CACHE_ASIDE_H_
