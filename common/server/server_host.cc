@@ -149,7 +149,8 @@ void ServiceHost::HealthLoop() {
 }
 
 void ServiceHost::Shutdown() {
-  if (shut_down_) return;
+  // A host whose Start failed part-way has no server to stop.
+  if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   log::Info("shutting_down", {{"service", definition_.name}});
   stop_health_.Notify();
