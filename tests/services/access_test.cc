@@ -1,0 +1,296 @@
+// The access rules of every RPC of every service, read from the generated
+// descriptors so that a new RPC is covered the day it is added: each method
+// must declare its roles, and a real server must admit exactly the callers
+// those roles name (UNAUTHENTICATED without a valid key, PERMISSION_DENIED
+// for a key without the role).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "prongsai/common/v1/access.pb.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "services/complaint/complaint_service.h"
+#include "services/ita/ita_service.h"
+#include "services/plan/plan_service.h"
+#include "tests/services/service_test_util.h"
+
+namespace prongsai {
+namespace {
+
+using ::google::protobuf::MethodDescriptor;
+using ::google::protobuf::ServiceDescriptor;
+using ::prongsai::testing::AllCallers;
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::Caller;
+using ::prongsai::testing::CallerName;
+using ::prongsai::testing::CallerRole;
+using ::prongsai::testing::GrpcIsOk;
+using ::prongsai::testing::GrpcStatusIs;
+using ::prongsai::testing::TestService;
+using ::testing::AnyOf;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// Every service the project hosts. A service added to one of their .proto
+// files without being added here fails EveryServiceOfTheFilesIsHosted.
+struct HostedService {
+  std::string name;
+  std::function<server::ServiceDefinition()> definition;
+};
+
+std::vector<HostedService> HostedServices() {
+  return {{"plan", plan::PlanServiceDefinition},
+          {"complaint", complaint::ComplaintServiceDefinition},
+          {"ita", ita::ItaServiceDefinition}};
+}
+
+std::string ServiceName(const ::testing::TestParamInfo<HostedService>& info) {
+  return info.param.name;
+}
+
+const ServiceDescriptor* FindService(absl::string_view full_name) {
+  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      std::string(full_name));
+}
+
+// Whether `caller` holds a role that `method` admits. A key the server does
+// not know is never admitted, not even to PUBLIC methods: a wrong key is an
+// error, not anonymity.
+bool Admits(const MethodDescriptor& method, Caller caller) {
+  if (caller == Caller::kUnknownKey) return false;
+  const std::optional<auth::Role> role = CallerRole(caller);
+  for (int admitted :
+       method.options().GetExtension(common::v1::access).roles()) {
+    if (admitted == common::v1::PUBLIC) return true;
+    if (role.has_value() && admitted == *role) return true;
+  }
+  return false;
+}
+
+class AccessTest : public ::testing::TestWithParam<HostedService> {
+ protected:
+  void SetUp() override {
+    server::ServiceDefinition definition = GetParam().definition();
+    service_descriptor_ = FindService(definition.service_full_name);
+    ASSERT_NE(service_descriptor_, nullptr)
+        << definition.service_full_name << " is not in the generated pool";
+    testing::TestServiceOptions options;
+    options.backend = Backend::kSqlite;
+    TestService::Start(std::move(definition), options, &service_);
+  }
+
+  // Calls `method` with `request` (its input type) through a generic stub.
+  // On success the response must parse as the method's output type.
+  grpc::Status Call(const MethodDescriptor& method,
+                    const google::protobuf::Message& request,
+                    std::unique_ptr<grpc::ClientContext> context) {
+    const std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request_buffer(&slice, 1);
+    grpc::ByteBuffer response_buffer;
+    grpc::GenericStub stub(service_->channel());
+    absl::Notification done;
+    grpc::Status status;
+    stub.UnaryCall(
+        context.get(),
+        absl::StrCat("/", method.service()->full_name(), "/", method.name()),
+        grpc::StubOptions(), &request_buffer, &response_buffer,
+        [&](grpc::Status result) {
+          status = std::move(result);
+          done.Notify();
+        });
+    done.WaitForNotification();
+    if (status.ok()) {
+      std::unique_ptr<google::protobuf::Message> response(
+          NewMessage(method.output_type()));
+      std::vector<grpc::Slice> slices;
+      EXPECT_TRUE(response_buffer.Dump(&slices).ok());
+      std::string response_bytes;
+      for (const grpc::Slice& s : slices) {
+        response_bytes.append(reinterpret_cast<const char*>(s.begin()),
+                              s.size());
+      }
+      EXPECT_TRUE(response->ParseFromString(response_bytes))
+          << method.full_name() << " answered something that is not a "
+          << method.output_type()->full_name();
+    }
+    return status;
+  }
+
+  static std::unique_ptr<google::protobuf::Message> NewMessage(
+      const google::protobuf::Descriptor* type) {
+    const google::protobuf::Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+            type);
+    return std::unique_ptr<google::protobuf::Message>(prototype->New());
+  }
+
+  std::vector<const MethodDescriptor*> Methods() const {
+    std::vector<const MethodDescriptor*> methods;
+    for (int i = 0; i < service_descriptor_->method_count(); ++i) {
+      methods.push_back(service_descriptor_->method(i));
+    }
+    return methods;
+  }
+
+  const ServiceDescriptor* service_descriptor_ = nullptr;
+  std::unique_ptr<TestService> service_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Services, AccessTest,
+                         ::testing::ValuesIn(HostedServices()), ServiceName);
+
+TEST_P(AccessTest, EveryMethodDeclaresItsRoles) {
+  ASSERT_GT(service_descriptor_->method_count(), 0);
+  for (const MethodDescriptor* method : Methods()) {
+    SCOPED_TRACE(method->full_name());
+    ASSERT_TRUE(method->options().HasExtension(common::v1::access))
+        << "no (prongsai.common.v1.access) option: nobody may call it";
+    const common::v1::AccessPolicy& policy =
+        method->options().GetExtension(common::v1::access);
+    EXPECT_GT(policy.roles_size(), 0);
+    for (int role : policy.roles()) {
+      EXPECT_TRUE(common::v1::Role_IsValid(role)) << role;
+      EXPECT_NE(role, common::v1::ROLE_UNSPECIFIED);
+    }
+    // Streaming calls would bypass ServiceRuntime::Unary.
+    EXPECT_FALSE(method->client_streaming());
+    EXPECT_FALSE(method->server_streaming());
+  }
+}
+
+TEST_P(AccessTest, EveryServiceOfTheFilesIsHosted) {
+  const google::protobuf::FileDescriptor* file = service_descriptor_->file();
+  for (int i = 0; i < file->service_count(); ++i) {
+    bool hosted = false;
+    for (const HostedService& service : HostedServices()) {
+      hosted = hosted || service.definition().service_full_name ==
+                             file->service(i)->full_name();
+    }
+    EXPECT_TRUE(hosted) << file->service(i)->full_name() << " has no test here";
+  }
+}
+
+TEST_P(AccessTest, EveryCallerGetsWhatTheRolesSay) {
+  for (const MethodDescriptor* method : Methods()) {
+    std::unique_ptr<google::protobuf::Message> empty =
+        NewMessage(method->input_type());
+    for (Caller caller : AllCallers()) {
+      SCOPED_TRACE(
+          absl::StrCat(method->full_name(), " by ", CallerName(caller)));
+      const grpc::Status status =
+          Call(*method, *empty, service_->Context(caller));
+      if (Admits(*method, caller)) {
+        // Admitted; the empty request then fails validation, which is fine.
+        EXPECT_THAT(status,
+                    Not(AnyOf(GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED),
+                              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED),
+                              GrpcStatusIs(grpc::StatusCode::UNIMPLEMENTED))));
+      } else if (caller == Caller::kAnonymous ||
+                 caller == Caller::kUnknownKey) {
+        EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+      } else {
+        EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+      }
+    }
+  }
+}
+
+TEST_P(AccessTest, MalformedAuthorizationIsUnauthenticated) {
+  for (const MethodDescriptor* method : Methods()) {
+    std::unique_ptr<google::protobuf::Message> empty =
+        NewMessage(method->input_type());
+    for (absl::string_view header :
+         {"Basic x", "Bearer", "Bearer ", "bearer psk_x", "psk_x"}) {
+      SCOPED_TRACE(absl::StrCat(method->full_name(), " with \"", header, "\""));
+      EXPECT_THAT(
+          Call(*method, *empty, TestService::ContextWithAuthorization(header)),
+          GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+    }
+  }
+}
+
+// Methods addressed by `parent` check the key's organization scope on top of
+// its role: an operator of another organization is refused unless the
+// method is open to the PUBLIC.
+TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
+  for (const MethodDescriptor* method : Methods()) {
+    const google::protobuf::FieldDescriptor* parent =
+        method->input_type()->FindFieldByName("parent");
+    if (parent == nullptr ||
+        parent->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      continue;
+    }
+    std::unique_ptr<google::protobuf::Message> request =
+        NewMessage(method->input_type());
+    request->GetReflection()->SetString(request.get(), parent,
+                                        std::string(testing::kParent));
+    const bool is_public = Admits(*method, Caller::kAnonymous);
+    for (Caller caller : {Caller::kOperator, Caller::kOtherOperator}) {
+      SCOPED_TRACE(
+          absl::StrCat(method->full_name(), " by ", CallerName(caller)));
+      if (!Admits(*method, caller)) continue;
+      const grpc::Status status =
+          Call(*method, *request, service_->Context(caller));
+      if (caller == Caller::kOtherOperator && !is_public) {
+        EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+      } else {
+        EXPECT_THAT(status,
+                    Not(GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED)));
+      }
+    }
+  }
+}
+
+// The PUBLIC method with a valid request: anonymous filing works, an unknown
+// key is refused and stores nothing.
+class PublicFilingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TestService::Start(complaint::ComplaintServiceDefinition(), {}, &service_);
+  }
+  std::unique_ptr<TestService> service_;
+};
+
+TEST_F(PublicFilingTest, UnknownKeyIsRefusedEvenWhereNoKeyIsNeeded) {
+  auto stub = complaint::v1::ComplaintService::NewStub(service_->channel());
+  complaint::v1::CreateComplaintRequest request;
+  request.set_parent(std::string(testing::kParent));
+  request.mutable_complaint()->set_kind(complaint::v1::Complaint::GENERAL);
+  request.mutable_complaint()->set_channel(complaint::v1::Complaint::LINE);
+  request.mutable_complaint()->set_subject("ไฟฟ้าส่องสว่างดับ");
+  request.mutable_complaint()->set_description("ไฟถนนหน้าโรงเรียนดับมาสองสัปดาห์");
+  complaint::v1::Complaint created;
+  EXPECT_THAT(
+      stub->CreateComplaint(service_->Context(Caller::kUnknownKey).get(),
+                            request, &created),
+      GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_THAT(stub->CreateComplaint(
+                  TestService::ContextWithAuthorization("Basic x").get(),
+                  request, &created),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+
+  complaint::v1::ListComplaintsRequest list;
+  list.set_parent(std::string(testing::kParent));
+  complaint::v1::ListComplaintsResponse listed;
+  ASSERT_THAT(stub->ListComplaints(service_->Context(Caller::kSystem).get(),
+                                   list, &listed),
+              GrpcIsOk());
+  EXPECT_THAT(listed.complaints(), IsEmpty());
+
+  ASSERT_THAT(stub->CreateComplaint(service_->Context(Caller::kAnonymous).get(),
+                                    request, &created),
+              GrpcIsOk());
+  EXPECT_EQ(created.audit().creator(), "public");
+}
+
+}  // namespace
+}  // namespace prongsai
