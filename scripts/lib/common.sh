@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Helpers shared by scripts/run and scripts/test; source it. It sets $root (the
+# repository) and otherwise only defines functions.
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+#   port=$(free_port)
+#   start_redis "$port" "$dir" || die "redis-server did not start"
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# The system Python: it is the one with Debian's grpcio and PyYAML, whatever a
+# pyenv or virtualenv puts first on PATH.
+PYTHON=/usr/bin/python3
+
+# A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's
+# choice for port 0). Another process may take it before we do; callers that
+# start a server retry with a new port when the server fails to bind.
+free_port() {
+  "$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# Microseconds since the epoch, and "12.3 s" since such a moment.
+now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
+elapsed_since() {
+  local us=$(($(now_us) - $1))
+  printf '%d.%d s' $((us / 1000000)) $((us / 100000 % 10))
+}
+
+# build_tree DIR BUILD_TYPE [cmake -D options...]: configure once, then build.
+# PRONGSAI_JOBS overrides the number of parallel compile jobs.
+build_tree() {
+  local dir=$1 type=$2
+  shift 2
+  cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j "${PRONGSAI_JOBS:-$(nproc)}"
+}
+
+# start_redis PORT DIR: a redis-server child on 127.0.0.1:PORT without
+# persistence, working in DIR (log in DIR/redis.log), in its own session so a
+# terminal's Ctrl-C reaches only the script that owns it. Sets REDIS_PID and
+# returns once it answers PING; returns 1 (server stopped) if it does not
+# within 10 s.
+start_redis() {
+  local port=$1 dir=$2
+  setsid redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" \
+    --save '' --appendonly no --daemonize no --logfile "$dir/redis.log" \
+    </dev/null >/dev/null 2>&1 &
+  REDIS_PID=$!
+  local tries
+  for ((tries = 0; tries < 100; tries++)); do
+    if [[ $(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]]; then
+      return 0
+    fi
+    kill -0 "$REDIS_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  stop_child "$REDIS_PID" 2 || true
+  REDIS_PID=
+  return 1
+}
+
+# stop_child PID GRACE_SECONDS: SIGTERM, then SIGKILL after the grace period.
+# Returns the child's exit status (137 when it had to be killed).
+stop_child() {
+  local pid=$1 grace=$2 tries
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((tries = 0; tries < grace * 10; tries++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  local status=0
+  wait "$pid" 2>/dev/null || status=$?
+  return "$status"
+}
