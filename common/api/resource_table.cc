@@ -87,6 +87,7 @@ absl::StatusOr<RowPage> ListPage(storage::Connection& db,
       absl::StrCat("SELECT ", columns, ", ", order_column, ", id FROM ", table,
                    " WHERE organization_code = ?");
   std::vector<storage::Value> params = {std::string(organization)};
+  params.reserve(5);
   if (!page.cursor.empty()) {
     std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(page.cursor, absl::MaxSplits(':', 1));
