@@ -82,12 +82,17 @@ absl::StatusOr<RowPage> ListPage(storage::Connection& db,
                                  absl::string_view columns,
                                  absl::string_view order_column,
                                  absl::string_view organization,
-                                 const PageRequest& page) {
+                                 const PageRequest& page,
+                                 const RowFilter& filter) {
   std::string sql =
       absl::StrCat("SELECT ", columns, ", ", order_column, ", id FROM ", table,
                    " WHERE organization_code = ?");
   std::vector<storage::Value> params = {std::string(organization)};
-  params.reserve(5);
+  params.reserve(5 + filter.params.size());
+  if (!filter.sql.empty()) {
+    absl::StrAppend(&sql, " AND (", filter.sql, ")");
+    params.insert(params.end(), filter.params.begin(), filter.params.end());
+  }
   if (!page.cursor.empty()) {
     std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(page.cursor, absl::MaxSplits(':', 1));

@@ -47,15 +47,24 @@ struct RowPage {
   std::string next_cursor;
 };
 
-// Selects `columns` from `table` for `organization`, ordered by
-// (`order_column`, id), resuming after `page.cursor`. `order_column` must be
-// an integer column and both names constants of the caller, never input.
+// An extra condition ANDed to a listing's WHERE clause, e.g.
+// {"complaint_id = ?", {id}}. The SQL is the caller's constant; values go
+// only through the parameters.
+struct RowFilter {
+  std::string sql;
+  std::vector<storage::Value> params;
+};
+
+// Selects `columns` from `table` for `organization` (and `filter`), ordered
+// by (`order_column`, id), resuming after `page.cursor`. `order_column` must
+// be an integer column and the names constants of the caller, never input.
 absl::StatusOr<RowPage> ListPage(storage::Connection& db,
                                  absl::string_view table,
                                  absl::string_view columns,
                                  absl::string_view order_column,
                                  absl::string_view organization,
-                                 const PageRequest& page);
+                                 const PageRequest& page,
+                                 const RowFilter& filter = {});
 
 }  // namespace prongsai::api
 

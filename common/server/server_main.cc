@@ -43,10 +43,14 @@ namespace {
 
 // Each flag takes its value from PRONGSAI_<FLAG> when the command line does
 // not set it: the environment is applied first, the command line overrides.
-void ApplyEnvironmentFallbacks() {
-  for (const char* name :
-       {"listen", "db", "redis", "api_keys", "tls_cert", "tls_key", "workers",
-        "max_message_bytes", "drain_deadline", "health_interval"}) {
+void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
+  std::vector<std::string> names = {"listen",         "db",
+                                    "redis",          "api_keys",
+                                    "tls_cert",       "tls_key",
+                                    "workers",        "max_message_bytes",
+                                    "drain_deadline", "health_interval"};
+  names.insert(names.end(), extra.begin(), extra.end());
+  for (const std::string& name : names) {
     std::string variable =
         absl::StrCat("PRONGSAI_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(variable.c_str());
@@ -62,12 +66,13 @@ void ApplyEnvironmentFallbacks() {
 
 }  // namespace
 
-int RunServiceMain(int argc, char** argv, ServiceDefinition definition,
-                   int default_port) {
+int RunServiceMain(
+    int argc, char** argv, const ServiceMainOptions& main_options,
+    const std::function<absl::StatusOr<ServiceDefinition>()>& make_definition) {
   absl::SetProgramUsageMessage(absl::StrCat(
-      "The Prongsai ", definition.name,
+      "The Prongsai ", main_options.name,
       " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
-  ApplyEnvironmentFallbacks();
+  ApplyEnvironmentFallbacks(main_options.extra_env_flags);
   absl::ParseCommandLine(argc, argv);
   log::RouteGrpcLogsHere();
 
@@ -83,13 +88,13 @@ int RunServiceMain(int argc, char** argv, ServiceDefinition definition,
   ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   if (options.listen.empty()) {
-    options.listen = absl::StrCat("127.0.0.1:", default_port);
+    options.listen = absl::StrCat("127.0.0.1:", main_options.default_port);
   }
   options.db_url = absl::GetFlag(FLAGS_db);
   if (options.db_url.empty()) {
     std::error_code ignored;
     std::filesystem::create_directories("var", ignored);
-    options.db_url = absl::StrCat("sqlite://var/", definition.name, ".db");
+    options.db_url = absl::StrCat("sqlite://var/", main_options.name, ".db");
   }
   options.redis_url = absl::GetFlag(FLAGS_redis);
   options.api_keys_path = absl::GetFlag(FLAGS_api_keys);
@@ -106,9 +111,16 @@ int RunServiceMain(int argc, char** argv, ServiceDefinition definition,
     return 2;
   }
 
-  const std::string name = definition.name;
+  const std::string& name = main_options.name;
+  absl::StatusOr<ServiceDefinition> definition = make_definition();
+  if (!definition.ok()) {
+    log::Error("start_failed",
+               {{"service", name},
+                {"error", std::string(definition.status().message())}});
+    return 1;
+  }
   absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(std::move(options), std::move(definition));
+      ServiceHost::Start(std::move(options), *std::move(definition));
   if (!host.ok()) {
     log::Error(
         "start_failed",

@@ -33,6 +33,21 @@ std::string RequestId(grpc::CallbackServerContext* context) {
   return NewResourceId();
 }
 
+// "ipv4:127.0.0.1:5000" -> "127.0.0.1"; "ipv6:[::1]:5000" -> "::1".
+std::string ClientAddress(const std::string& peer) {
+  absl::string_view address = peer;
+  if (size_t colon = address.find(':'); colon != address.npos) {
+    address.remove_prefix(colon + 1);
+  }
+  if (size_t port = address.rfind(':'); port != address.npos) {
+    address = address.substr(0, port);
+  }
+  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  return std::string(address);
+}
+
 }  // namespace
 
 absl::Status CallContext::CheckOrganization(absl::string_view code) const {
@@ -97,8 +112,9 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
   // unrun, and the refusal still names the caller.
   const std::string principal_name = principal->name();
   auto task = [context, finish, handler = std::move(handler),
-               principal = *std::move(principal), deadline, now,
-               public_method](Worker& worker) mutable {
+               principal = *std::move(principal), deadline, now, public_method,
+               client =
+                   ClientAddress(context->peer())](Worker& worker) mutable {
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the caller cancelled the call");
@@ -107,7 +123,7 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
           "the deadline passed while the call waited for a worker");
     } else {
       worker.SetDeadline(deadline);
-      CallContext call{worker, principal, deadline, now, public_method};
+      CallContext call{worker, principal, deadline, now, public_method, client};
       status = std::move(handler)(call);
     }
     finish(status, principal.name());

@@ -44,6 +44,9 @@ struct CallContext {
   // Whether the method is open to the PUBLIC; such methods skip the
   // organization scope check.
   bool public_method;
+  // The client's address without its port ("127.0.0.1", "::1"), for
+  // per-client rate limits. Not logged.
+  std::string client_address;
 
   // OK when the caller may act for organization `code`.
   absl::Status CheckOrganization(absl::string_view code) const;

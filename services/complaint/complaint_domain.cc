@@ -1,10 +1,93 @@
 #include "services/complaint/complaint_domain.h"
 
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/thai/thai.h"
 
 namespace prongsai::complaint {
+namespace {
+
+using State = v1::Complaint::State;
+
+constexpr int64_t kMaxAttachmentBytes = int64_t{1} << 30;
+
+bool IsFinal(State state) {
+  return state == v1::Complaint::CLOSED || state == v1::Complaint::REFERRED ||
+         state == v1::Complaint::REJECTED || state == v1::Complaint::WITHDRAWN;
+}
+
+absl::Status ValidatePerson(absl::string_view path, const v1::Person& person) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText(absl::StrCat(path, ".name"), person.name(), 200, false));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".contact"),
+                                        person.contact(), 500, false));
+  return ValidateText(absl::StrCat(path, ".position"), person.position(), 200,
+                      false);
+}
+
+bool HasPerson(const v1::Person& person) {
+  return !person.name().empty() || !person.contact().empty() ||
+         !person.position().empty();
+}
+
+absl::Status ValidatePlace(const v1::Place& place) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("complaint.place.description",
+                                        place.description(), 500, false));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("complaint.place.village", place.village(), 100, false));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("complaint.place.subdistrict",
+                                        place.subdistrict(), 100, false));
+  if (place.has_latitude() != place.has_longitude()) {
+    return InvalidField(place.has_latitude() ? "complaint.place.longitude"
+                                             : "complaint.place.latitude",
+                        "latitude and longitude come together");
+  }
+  if (place.has_latitude() &&
+      (!std::isfinite(place.latitude()) || std::abs(place.latitude()) > 90)) {
+    return InvalidField("complaint.place.latitude",
+                        "must be between -90 and 90");
+  }
+  if (place.has_longitude() && (!std::isfinite(place.longitude()) ||
+                                std::abs(place.longitude()) > 180)) {
+    return InvalidField("complaint.place.longitude",
+                        "must be between -180 and 180");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAttachment(int index, const v1::Attachment& attachment) {
+  const std::string path = absl::StrCat("complaint.attachments[", index, "]");
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".file_name"),
+                                        attachment.file_name(), 255, true));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".media_type"),
+                                        attachment.media_type(), 100, true));
+  if (attachment.media_type().find('/') == std::string::npos) {
+    return InvalidField(absl::StrCat(path, ".media_type"),
+                        "must look like type/subtype");
+  }
+  if (attachment.size_bytes() < 0 ||
+      attachment.size_bytes() > kMaxAttachmentBytes) {
+    return InvalidField(absl::StrCat(path, ".size_bytes"),
+                        "must be between 0 and 1 GiB");
+  }
+  bool hex = attachment.sha256().size() == 64;
+  for (char c : attachment.sha256()) {
+    hex = hex && absl::ascii_isxdigit(c) && !absl::ascii_isupper(c);
+  }
+  if (!hex) {
+    return InvalidField(absl::StrCat(path, ".sha256"),
+                        "must be 64 lower-case hex digits");
+  }
+  return ValidateText(absl::StrCat(path, ".storage_uri"),
+                      attachment.storage_uri(), 1000, true);
+}
+
+}  // namespace
 
 absl::Status ValidateNewComplaint(const v1::Complaint& complaint) {
   if (complaint.kind() == v1::Complaint::KIND_UNSPECIFIED ||
@@ -21,12 +104,270 @@ absl::Status ValidateNewComplaint(const v1::Complaint& complaint) {
   PRONGSAI_RETURN_IF_ERROR(ValidateText("complaint.description",
                                         complaint.description(),
                                         kMaxDescriptionChars, true));
-  return api::ValidateOrganizationRef("complaint.organization",
-                                      complaint.organization());
+  PRONGSAI_RETURN_IF_ERROR(api::ValidateOrganizationRef(
+      "complaint.organization", complaint.organization()));
+  if (!complaint.category().empty()) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ParseChildName("complaint.category", complaint.category(), "categories")
+            .status());
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidatePlace(complaint.place()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(
+      "complaint.requested_action", complaint.requested_action(), 2000, false));
+  if (complaint.attachments_size() > kMaxAttachments) {
+    return InvalidField("complaint.attachments",
+                        absl::StrCat("at most ", kMaxAttachments));
+  }
+  for (int i = 0; i < complaint.attachments_size(); ++i) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateAttachment(i, complaint.attachments(i)));
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidatePerson("complaint.complainant", complaint.complainant()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidatePerson("complaint.accused", complaint.accused()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("complaint.evidence", complaint.evidence(), 5000, false));
+  if (complaint.kind() == v1::Complaint::GENERAL) {
+    if (HasPerson(complaint.accused())) {
+      return InvalidField("complaint.accused",
+                          "only corruption reports name an accused");
+    }
+    if (!complaint.evidence().empty()) {
+      return InvalidField("complaint.evidence",
+                          "only corruption reports carry evidence");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateNewComplaint(const v1::Complaint& complaint,
+                                  absl::Time now) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(complaint));
+  if (complaint.has_incident_time() &&
+      api::FromProtoTime(complaint.incident_time()) > now + absl::Hours(24)) {
+    return InvalidField("complaint.incident_time", "is in the future");
+  }
+  return absl::OkStatus();
 }
 
 absl::Time DueTime(absl::Time received, int sla_days) {
   return received + absl::Hours(24) * sla_days;
+}
+
+int SlaDaysOrDefault(int sla_days) {
+  return sla_days > 0 ? sla_days : kDefaultSlaDays;
+}
+
+bool IsOpen(State state) {
+  return state == v1::Complaint::RECEIVED ||
+         state == v1::Complaint::ACKNOWLEDGED ||
+         state == v1::Complaint::ASSIGNED ||
+         state == v1::Complaint::IN_PROGRESS;
+}
+
+bool IsOverdue(State state, absl::Time due_time, absl::Time now) {
+  return IsOpen(state) && now > due_time;
+}
+
+bool IsAllowedTransition(State from, State to) {
+  using C = v1::Complaint;
+  switch (from) {
+    case C::RECEIVED:
+      return to == C::ACKNOWLEDGED || to == C::REFERRED || to == C::REJECTED ||
+             to == C::WITHDRAWN;
+    case C::ACKNOWLEDGED:
+    case C::ASSIGNED:
+      return to == C::ASSIGNED || to == C::IN_PROGRESS || to == C::REFERRED ||
+             to == C::REJECTED || to == C::WITHDRAWN;
+    case C::IN_PROGRESS:
+      return to == C::ASSIGNED || to == C::RESOLVED || to == C::REFERRED ||
+             to == C::WITHDRAWN;
+    case C::RESOLVED:
+      return to == C::CLOSED;
+    default:
+      return false;
+  }
+}
+
+absl::Status ValidateTransition(State current,
+                                const v1::TransitionComplaintRequest& request,
+                                absl::string_view organization,
+                                absl::string_view self_name) {
+  using C = v1::Complaint;
+  const State target = request.target_state();
+  if (target == C::STATE_UNSPECIFIED || !C::State_IsValid(target) ||
+      target == C::RECEIVED) {
+    return InvalidField("target_state", "must be a state a case can move to");
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("note", request.note(), 2000, true));
+  // Each detail belongs to one target, and is required there.
+  struct Detail {
+    absl::string_view field;
+    bool given;
+    State target;
+    int max_chars;
+    absl::string_view text;
+  };
+  const Detail details[] = {
+      {"assignee", !request.assignee().empty(), C::ASSIGNED, 200,
+       request.assignee()},
+      {"referred_to", !request.referred_to().empty(), C::REFERRED, 200,
+       request.referred_to()},
+      {"resolution", !request.resolution().empty(), C::RESOLVED, 5000,
+       request.resolution()},
+  };
+  for (const Detail& detail : details) {
+    if (target == detail.target) {
+      PRONGSAI_RETURN_IF_ERROR(
+          ValidateText(detail.field, detail.text, detail.max_chars, true));
+    } else if (detail.given) {
+      return InvalidField(detail.field,
+                          absl::StrCat("belongs only to a move to ",
+                                       C::State_Name(detail.target)));
+    }
+  }
+  if (target == C::REJECTED) {
+    if (request.rejection_reason() == v1::REJECTION_REASON_UNSPECIFIED ||
+        !v1::RejectionReason_IsValid(request.rejection_reason())) {
+      return InvalidField("rejection_reason", "is required to reject");
+    }
+    if (request.rejection_reason() == v1::DUPLICATE) {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          ChildName original,
+          ParseChildName("duplicate_of", request.duplicate_of(), "complaints"));
+      if (original.organization != organization) {
+        return InvalidField("duplicate_of",
+                            "must be a complaint of the same organization");
+      }
+      if (request.duplicate_of() == self_name) {
+        return InvalidField("duplicate_of",
+                            "a complaint cannot duplicate itself");
+      }
+    } else if (!request.duplicate_of().empty()) {
+      return InvalidField("duplicate_of", "belongs only to DUPLICATE");
+    }
+  } else if (request.rejection_reason() != v1::REJECTION_REASON_UNSPECIFIED ||
+             !request.duplicate_of().empty()) {
+    return InvalidField("rejection_reason", "belongs only to a rejection");
+  }
+  if (!IsAllowedTransition(current, target)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot move a complaint from ", C::State_Name(current),
+                     " to ", C::State_Name(target)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<State> ValidateResolutionResponse(
+    State current, const v1::RespondToResolutionRequest& request) {
+  switch (request.response_case()) {
+    case v1::RespondToResolutionRequest::kSatisfaction:
+      if (request.satisfaction() < 1 || request.satisfaction() > 5) {
+        return InvalidField("satisfaction", "must be 1 to 5");
+      }
+      break;
+    case v1::RespondToResolutionRequest::kReopenReason:
+      PRONGSAI_RETURN_IF_ERROR(
+          ValidateText("reopen_reason", request.reopen_reason(), 2000, true));
+      break;
+    default:
+      return InvalidField("response", "give a satisfaction or a reopen_reason");
+  }
+  if (current != v1::Complaint::RESOLVED) {
+    return absl::FailedPreconditionError(
+        "only a resolved complaint can be rated or reopened");
+  }
+  return request.has_satisfaction() ? v1::Complaint::CLOSED
+                                    : v1::Complaint::IN_PROGRESS;
+}
+
+absl::Status ValidateComplainantInformation(State current,
+                                            absl::string_view text) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("text", text, 5000, true));
+  if (IsFinal(current)) {
+    return absl::FailedPreconditionError(
+        "the case is closed; file a new complaint instead");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateReply(const v1::Reply& reply, absl::Time current_due,
+                           absl::Time now) {
+  if (reply.visibility() != v1::Reply::INTERNAL &&
+      reply.visibility() != v1::Reply::PUBLIC) {
+    return InvalidField("reply.visibility", "must be INTERNAL or PUBLIC");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("reply.text", reply.text(), 5000, true));
+  if (reply.has_new_due_time()) {
+    if (reply.visibility() != v1::Reply::PUBLIC) {
+      return InvalidField("reply.new_due_time",
+                          "a delay is explained to the complainant: only "
+                          "PUBLIC replies move the due date");
+    }
+    const absl::Time due = api::FromProtoTime(reply.new_due_time());
+    if (due <= current_due || due <= now) {
+      return InvalidField("reply.new_due_time",
+                          "must be later than the current due date");
+    }
+    if (due > now + absl::Hours(24 * 365)) {
+      return InvalidField("reply.new_due_time",
+                          "must be within a year from now");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ChildName> ValidateCategory(const v1::Category& category) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ChildName name,
+      ParseChildName("category.name", category.name(), "categories"));
+  bool valid = !name.id.empty() && name.id.size() <= 40;
+  for (char c : name.id) {
+    valid =
+        valid && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-');
+  }
+  if (!valid) {
+    return InvalidField("category.name",
+                        "the id must be 1-40 of a-z, 0-9 and '-'");
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("category.display_name",
+                                        category.display_name(), 200, true));
+  if (category.sla_days() < 0 || category.sla_days() > 365) {
+    return InvalidField("category.sla_days", "must be between 0 and 365");
+  }
+  return name;
+}
+
+absl::StatusOr<Period> StatisticsPeriod(
+    const v1::GetComplaintStatisticsRequest& request) {
+  const int year = request.fiscal_year().be_year();
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear("fiscal_year.be_year", year));
+  if (request.quarter() < 0 || request.quarter() > 4) {
+    return InvalidField("quarter", "must be 1-4, or 0 for the whole year");
+  }
+  if (request.month() < 0 || request.month() > 12) {
+    return InvalidField("month", "must be 1-12, or 0");
+  }
+  if (request.quarter() != 0 && request.month() != 0) {
+    return InvalidField("month", "give a quarter or a month, not both");
+  }
+  const absl::TimeZone bangkok = thai::BangkokTimeZone();
+  absl::CivilDay first = thai::FiscalYearFirstDay(year);
+  absl::CivilDay end = thai::FiscalYearFirstDay(year + 1);
+  if (request.quarter() != 0) {
+    first = thai::QuarterFirstDay(year, request.quarter());
+    end = thai::QuarterFirstDay(year, request.quarter() + 1);
+  } else if (request.month() != 0) {
+    // October-December belong to the C.E. year before the one the fiscal
+    // year ends in.
+    const int ce_year = thai::CeFromBe(year) - (request.month() >= 10 ? 1 : 0);
+    const absl::CivilMonth month(ce_year, request.month());
+    first = absl::CivilDay(month);
+    end = absl::CivilDay(month + 1);
+  }
+  return Period{absl::FromCivil(first, bangkok), absl::FromCivil(end, bangkok)};
 }
 
 }  // namespace prongsai::complaint

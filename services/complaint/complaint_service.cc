@@ -2,22 +2,67 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/cache/cache_aside.h"
+#include "common/cache/event_stream.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_statistics.h"
 #include "services/complaint/complaint_store.h"
+#include "services/complaint/tracking_code.h"
 
 namespace prongsai::complaint {
 namespace {
 
+using common::v1::INTEGRITY_OFFICER;
+using common::v1::SYSTEM;
+
+constexpr absl::string_view kComplaints = "complaints";
+constexpr int kStatisticsCacheVersion = 1;
+constexpr int kTrackedRepliesLimit = 200;
+
+// Corruption reports are the protected channel: only integrity officers (and
+// trusted systems acting for them) work on them.
+absl::Status CheckMayHandle(const server::CallContext& call,
+                            const v1::Complaint& complaint) {
+  if (complaint.kind() != v1::Complaint::CORRUPTION ||
+      call.principal.HasRole(INTEGRITY_OFFICER) ||
+      call.principal.HasRole(SYSTEM)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "corruption reports are handled by integrity officers");
+}
+
+// The part of a Person worth sealing, or "" when nothing was given.
+std::string PersonBytes(const v1::Person& person) {
+  if (person.name().empty() && person.contact().empty() &&
+      person.position().empty()) {
+    return "";
+  }
+  return person.SerializeAsString();
+}
+
+std::string SealContext(absl::string_view name, absl::string_view part) {
+  return absl::StrCat(name, "#", part);
+}
+
 class ComplaintGrpcService final
     : public v1::ComplaintService::CallbackService {
  public:
-  explicit ComplaintGrpcService(server::ServiceRuntime& runtime)
-      : runtime_(runtime) {}
+  ComplaintGrpcService(server::ServiceRuntime& runtime,
+                       ComplaintOptions options)
+      : runtime_(runtime),
+        options_(std::move(options)),
+        filing_limiter_(options_.public_filing_limit),
+        tracking_limiter_(options_.public_tracking_limit),
+        events_(cache::EventPublisher::Options{}) {}
 
   grpc::ServerUnaryReactor* CreateComplaint(
       grpc::CallbackServerContext* context,
@@ -25,20 +70,62 @@ class ComplaintGrpcService final
       v1::Complaint* response) override {
     return runtime_.Unary(
         context, "CreateComplaint",
-        [request, response](server::CallContext& call) -> absl::Status {
+        [this, request, response](server::CallContext& call) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               std::string organization,
               ParseOrganizationParent("parent", request->parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
           PRONGSAI_RETURN_IF_ERROR(
               ValidateRequestId("request_id", request->request_id()));
-          PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(request->complaint()));
+          const v1::Complaint& complaint = request->complaint();
+          PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(complaint, call.now));
+          if (call.principal.is_public() &&
+              !filing_limiter_.Allow(call.worker.Redis(), call.client_address,
+                                     call.now)) {
+            return absl::ResourceExhaustedError(
+                "too many complaints from this address; try again later");
+          }
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          NewComplaint extra;
           PRONGSAI_ASSIGN_OR_RETURN(
-              *response,
-              complaint::CreateComplaint(
-                  *db, organization, request->complaint(),
-                  request->request_id(), call.principal.name(), call.now));
+              extra.sla_days,
+              CategorySlaDays(*db, organization, complaint.category(),
+                              "complaint.category"));
+          extra.id = NewResourceId();
+          const std::string name =
+              FormatChildName(organization, kComplaints, extra.id);
+          const std::string code = NewTrackingCode();
+          PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
+                                    NormalizeTrackingCode(code));
+          extra.tracking_hash =
+              TrackingCodeHash(canonical, options_.keys.tracking_key());
+          extra.tracking_sealed = options_.keys.Seal(code, name);
+          if (std::string person = PersonBytes(complaint.complainant());
+              !person.empty()) {
+            extra.complainant_sealed =
+                options_.keys.Seal(person, SealContext(name, "complainant"));
+          }
+          if (std::string person = PersonBytes(complaint.accused());
+              !person.empty()) {
+            extra.accused_sealed =
+                options_.keys.Seal(person, SealContext(name, "accused"));
+          }
+          PRONGSAI_ASSIGN_OR_RETURN(
+              StoredComplaint stored,
+              complaint::CreateComplaint(*db, organization, complaint, extra,
+                                         request->request_id(),
+                                         call.principal.name(), call.now));
+          *response = std::move(stored.complaint);
+          if (response->name() == name) {
+            response->set_tracking_code(code);
+            Publish(call, "complaint.filed", *response);
+          } else if (call.now -
+                         api::FromProtoTime(response->audit().create_time()) <=
+                     options_.tracking_code_replay_window) {
+            // A repeated request: hand back the code the first call made.
+            absl::StatusOr<std::string> first =
+                options_.keys.Open(stored.tracking_sealed, response->name());
+            if (first.ok()) response->set_tracking_code(*first);
+          }
           return absl::OkStatus();
         });
   }
@@ -49,14 +136,9 @@ class ComplaintGrpcService final
     return runtime_.Unary(
         context, "GetComplaint",
         [request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", request->name(), "complaints"));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              *response,
-              complaint::GetComplaint(*db, name.organization, name.id));
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByName(call, request->name(), "name"));
+          *response = std::move(stored.complaint);
           return absl::OkStatus();
         });
   }
@@ -72,6 +154,7 @@ class ComplaintGrpcService final
               std::string organization,
               ParseOrganizationParent("parent", request->parent()));
           PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter, FilterOf(*request));
           PRONGSAI_ASSIGN_OR_RETURN(
               PageRequest page,
               ParsePageRequest(request->page_size(), request->page_token(),
@@ -79,7 +162,8 @@ class ComplaintGrpcService final
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
               ComplaintPage complaints,
-              complaint::ListComplaints(*db, organization, page));
+              complaint::ListComplaints(*db, organization, filter, page,
+                                        call.now));
           for (v1::Complaint& complaint : complaints.complaints) {
             *response->add_complaints() = std::move(complaint);
           }
@@ -91,20 +175,495 @@ class ComplaintGrpcService final
         });
   }
 
+  grpc::ServerUnaryReactor* TransitionComplaint(
+      grpc::CallbackServerContext* context,
+      const v1::TransitionComplaintRequest* request,
+      v1::Complaint* response) override {
+    return runtime_.Unary(
+        context, "TransitionComplaint",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByName(call, request->name(), "name"));
+          PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("name", request->name(), kComplaints));
+          PRONGSAI_RETURN_IF_ERROR(
+              ValidateTransition(stored.complaint.state(), *request,
+                                 name.organization, stored.complaint.name()));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          if (request->rejection_reason() == v1::DUPLICATE) {
+            PRONGSAI_ASSIGN_OR_RETURN(
+                ChildName original,
+                ParseChildName("duplicate_of", request->duplicate_of(),
+                               kComplaints));
+            if (absl::StatusOr<StoredComplaint> found = complaint::GetComplaint(
+                    *db, original.organization, original.id, call.now);
+                absl::IsNotFound(found.status())) {
+              return InvalidField("duplicate_of", "no such complaint");
+            } else if (!found.ok()) {
+              return found.status();
+            }
+          }
+          PRONGSAI_ASSIGN_OR_RETURN(
+              stored, ApplyTransition(*db, name.organization, name.id,
+                                      stored.complaint.state(), *request,
+                                      call.principal.name(), call.now));
+          *response = std::move(stored.complaint);
+          Publish(call, "complaint.state_changed", *response);
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* CreateReply(grpc::CallbackServerContext* context,
+                                        const v1::CreateReplyRequest* request,
+                                        v1::Reply* response) override {
+    return runtime_.Unary(
+        context, "CreateReply",
+        [request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              StoredComplaint stored,
+              LoadByName(call, request->parent(), "parent"));
+          PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
+          PRONGSAI_RETURN_IF_ERROR(ValidateReply(
+              request->reply(), api::FromProtoTime(stored.complaint.due_time()),
+              call.now));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("parent", request->parent(), kComplaints));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              *response,
+              AddReply(*db, name.organization, name.id, request->reply(),
+                       v1::Reply::STAFF, call.principal.name(), call.now));
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* ListReplies(
+      grpc::CallbackServerContext* context,
+      const v1::ListRepliesRequest* request,
+      v1::ListRepliesResponse* response) override {
+    return runtime_.Unary(
+        context, "ListReplies",
+        [request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_RETURN_IF_ERROR(
+              LoadByName(call, request->parent(), "parent").status());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("parent", request->parent(), kComplaints));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              PageRequest page,
+              ParsePageRequest(request->page_size(), request->page_token(),
+                               request->parent()));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ReplyPage replies,
+              complaint::ListReplies(*db, name.organization, name.id,
+                                     /*public_only=*/false, page));
+          for (v1::Reply& reply : replies.replies) {
+            *response->add_replies() = std::move(reply);
+          }
+          if (!replies.next_cursor.empty()) {
+            response->set_next_page_token(
+                MakePageToken(request->parent(), replies.next_cursor));
+          }
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetProtectedIdentity(
+      grpc::CallbackServerContext* context,
+      const v1::GetProtectedIdentityRequest* request,
+      v1::ProtectedIdentity* response) override {
+    return runtime_.Unary(
+        context, "GetProtectedIdentity",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_RETURN_IF_ERROR(
+              ValidateText("reason", request->reason(), 500, true));
+          if (Utf8Length(request->reason()).value_or(0) < 10) {
+            return InvalidField("reason",
+                                "say why you need the identity (at least 10 "
+                                "characters); it is logged");
+          }
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByName(call, request->name(), "name"));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("name", request->name(), kComplaints));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          // Logged before anything is revealed: no read goes unrecorded.
+          PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
+              *db, name.organization, name.id, call.principal.name(),
+              request->reason(), call.now));
+          response->set_complaint(stored.complaint.name());
+          PRONGSAI_RETURN_IF_ERROR(
+              OpenPerson(stored.complainant_sealed, stored.complaint.name(),
+                         "complainant", response->mutable_complainant()));
+          return OpenPerson(stored.accused_sealed, stored.complaint.name(),
+                            "accused", response->mutable_accused());
+        });
+  }
+
+  grpc::ServerUnaryReactor* ListIdentityAccesses(
+      grpc::CallbackServerContext* context,
+      const v1::ListIdentityAccessesRequest* request,
+      v1::ListIdentityAccessesResponse* response) override {
+    return runtime_.Unary(
+        context, "ListIdentityAccesses",
+        [request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              std::string organization,
+              ParseOrganizationParent("parent", request->parent()));
+          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              PageRequest page,
+              ParsePageRequest(request->page_size(), request->page_token(),
+                               request->parent()));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              IdentityAccessPage accesses,
+              complaint::ListIdentityAccesses(*db, organization, page));
+          for (v1::IdentityAccess& access : accesses.accesses) {
+            *response->add_accesses() = std::move(access);
+          }
+          if (!accesses.next_cursor.empty()) {
+            response->set_next_page_token(
+                MakePageToken(request->parent(), accesses.next_cursor));
+          }
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* UpsertCategory(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertCategoryRequest* request,
+      v1::Category* response) override {
+    return runtime_.Unary(
+        context, "UpsertCategory",
+        [request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                                    ValidateCategory(request->category()));
+          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              *response,
+              complaint::UpsertCategory(*db, name.organization, name.id,
+                                        request->category(), call.now));
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* ListCategories(
+      grpc::CallbackServerContext* context,
+      const v1::ListCategoriesRequest* request,
+      v1::ListCategoriesResponse* response) override {
+    return runtime_.Unary(
+        context, "ListCategories",
+        [request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              std::string organization,
+              ParseOrganizationParent("parent", request->parent()));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              std::vector<v1::Category> categories,
+              complaint::ListCategories(*db, organization));
+          for (v1::Category& category : categories) {
+            *response->add_categories() = std::move(category);
+          }
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* TrackComplaint(
+      grpc::CallbackServerContext* context,
+      const v1::TrackComplaintRequest* request,
+      v1::TrackedComplaint* response) override {
+    return runtime_.Unary(
+        context, "TrackComplaint",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByCode(call, request->tracking_code()));
+          return FillTracked(call, stored, *response);
+        });
+  }
+
+  grpc::ServerUnaryReactor* AddComplainantInformation(
+      grpc::CallbackServerContext* context,
+      const v1::AddComplainantInformationRequest* request,
+      v1::TrackedComplaint* response) override {
+    return runtime_.Unary(
+        context, "AddComplainantInformation",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByCode(call, request->tracking_code()));
+          PRONGSAI_RETURN_IF_ERROR(ValidateComplainantInformation(
+              stored.complaint.state(), request->text()));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("name", stored.complaint.name(), kComplaints));
+          v1::Reply reply;
+          reply.set_visibility(v1::Reply::PUBLIC);
+          reply.set_text(request->text());
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_RETURN_IF_ERROR(AddReply(*db, name.organization, name.id,
+                                            reply, v1::Reply::COMPLAINANT,
+                                            "complainant", call.now)
+                                       .status());
+          return FillTracked(call, stored, *response);
+        });
+  }
+
+  grpc::ServerUnaryReactor* RespondToResolution(
+      grpc::CallbackServerContext* context,
+      const v1::RespondToResolutionRequest* request,
+      v1::TrackedComplaint* response) override {
+    return runtime_.Unary(
+        context, "RespondToResolution",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                                    LoadByCode(call, request->tracking_code()));
+          PRONGSAI_RETURN_IF_ERROR(
+              ValidateResolutionResponse(stored.complaint.state(), *request)
+                  .status());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              ChildName name,
+              ParseChildName("name", stored.complaint.name(), kComplaints));
+          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              int sla_days,
+              CategorySlaDays(*db, name.organization,
+                              stored.complaint.category(), "category"));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              stored, ApplyResolutionResponse(*db, name.organization, name.id,
+                                              stored.complaint.state(),
+                                              *request, sla_days, call.now));
+          Publish(call,
+                  request->has_satisfaction() ? "complaint.rated"
+                                              : "complaint.reopened",
+                  stored.complaint);
+          return FillTracked(call, stored, *response);
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetComplaintStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetComplaintStatisticsRequest* request,
+      v1::ComplaintStatistics* response) override {
+    return runtime_.Unary(
+        context, "GetComplaintStatistics",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(*response, Statistics(call, *request));
+          return absl::OkStatus();
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetPublicComplaintStatistics(
+      grpc::CallbackServerContext* context,
+      const v1::GetComplaintStatisticsRequest* request,
+      v1::ComplaintStatistics* response) override {
+    return runtime_.Unary(
+        context, "GetPublicComplaintStatistics",
+        [this, request, response](server::CallContext& call) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(v1::ComplaintStatistics full,
+                                    Statistics(call, *request));
+          *response =
+              PublicStatistics(full, options_.public_statistics_threshold);
+          return absl::OkStatus();
+        });
+  }
+
  private:
+  // Parses `name` (reported as `field`), checks the caller's organization
+  // and loads the complaint.
+  static absl::StatusOr<StoredComplaint> LoadByName(
+      server::CallContext& call, absl::string_view complaint_name,
+      absl::string_view field) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name, ParseChildName(field, complaint_name, kComplaints));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    return complaint::GetComplaint(*db, name.organization, name.id, call.now);
+  }
+
+  // The complaint a tracking code stands for. Public callers are rate
+  // limited so codes cannot be guessed at speed; errors never echo the code.
+  absl::StatusOr<StoredComplaint> LoadByCode(server::CallContext& call,
+                                             absl::string_view code) {
+    if (call.principal.is_public() &&
+        !tracking_limiter_.Allow(call.worker.Redis(), call.client_address,
+                                 call.now)) {
+      return absl::ResourceExhaustedError(
+          "too many tracking requests from this address; try again later");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
+                              NormalizeTrackingCode(code));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    return GetComplaintByTrackingHash(
+        *db, TrackingCodeHash(canonical, options_.keys.tracking_key()),
+        call.now);
+  }
+
+  // The SLA of `category` (a resource name of `organization`, or empty for
+  // the default).
+  static absl::StatusOr<int> CategorySlaDays(storage::Connection& db,
+                                             absl::string_view organization,
+                                             absl::string_view category,
+                                             absl::string_view field) {
+    if (category.empty()) return kDefaultSlaDays;
+    PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                              ParseChildName(field, category, "categories"));
+    if (name.organization != organization) {
+      return InvalidField(field, "belongs to another organization");
+    }
+    absl::StatusOr<v1::Category> found = GetCategory(db, organization, name.id);
+    if (absl::IsNotFound(found.status())) {
+      return InvalidField(field, "is not a category of this organization");
+    }
+    PRONGSAI_RETURN_IF_ERROR(found.status());
+    return SlaDaysOrDefault(found->sla_days());
+  }
+
+  static absl::StatusOr<ComplaintFilter> FilterOf(
+      const v1::ListComplaintsRequest& request) {
+    ComplaintFilter filter;
+    for (int state : request.states()) {
+      if (state == v1::Complaint::STATE_UNSPECIFIED ||
+          !v1::Complaint::State_IsValid(state)) {
+        return InvalidField("states", "holds an unknown state");
+      }
+      filter.states.push_back(static_cast<v1::Complaint::State>(state));
+    }
+    if (!v1::Complaint::Kind_IsValid(request.kind())) {
+      return InvalidField("kind", "is not a known kind");
+    }
+    filter.kind = request.kind();
+    filter.overdue_only = request.overdue_only();
+    if (request.due_within_days() < 0 || request.due_within_days() > 365) {
+      return InvalidField("due_within_days", "must be between 0 and 365");
+    }
+    filter.due_within_days = request.due_within_days();
+    return filter;
+  }
+
+  absl::Status OpenPerson(absl::string_view sealed, absl::string_view name,
+                          absl::string_view part, v1::Person* person) const {
+    if (sealed.empty()) return absl::OkStatus();
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string bytes, options_.keys.Open(sealed, SealContext(name, part)));
+    if (!person->ParseFromString(bytes)) {
+      return absl::DataLossError("a protected identity cannot be decoded");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status FillTracked(server::CallContext& call,
+                           const StoredComplaint& stored,
+                           v1::TrackedComplaint& tracked) {
+    const v1::Complaint& complaint = stored.complaint;
+    tracked.set_kind(complaint.kind());
+    tracked.set_subject(complaint.subject());
+    tracked.set_state(complaint.state());
+    *tracked.mutable_receive_time() = complaint.receive_time();
+    *tracked.mutable_due_time() = complaint.due_time();
+    tracked.set_overdue(complaint.overdue());
+    tracked.set_resolution(complaint.resolution());
+    tracked.set_satisfaction(complaint.satisfaction());
+    tracked.set_reopen_count(complaint.reopen_count());
+    *tracked.mutable_organization() = complaint.organization();
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name, ParseChildName("name", complaint.name(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PageRequest page;
+    page.limit = kTrackedRepliesLimit;
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ReplyPage replies,
+        complaint::ListReplies(*db, name.organization, name.id,
+                               /*public_only=*/true, page));
+    for (v1::Reply& reply : replies.replies) {
+      // The complainant sees what was said, not which staff key said it.
+      if (reply.author() == v1::Reply::STAFF) reply.clear_actor();
+      *tracked.add_public_replies() = std::move(reply);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<v1::ComplaintStatistics> Statistics(
+      server::CallContext& call,
+      const v1::GetComplaintStatisticsRequest& request) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(request));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    // Any write to the organization's complaints changes the version, so a
+    // cached figure is never older than the last write; time-driven changes
+    // (a case becoming overdue) are bounded by the TTL.
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version,
+                              DataVersion(*db, organization));
+    const std::string key = cache::VersionedKey(
+        "complaint", kStatisticsCacheVersion,
+        absl::StrCat("statistics/", organization, "/",
+                     request.fiscal_year().be_year(), "/", request.quarter(),
+                     "/", request.month(), "/", version));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string bytes,
+        cache::GetOrLoad(
+            call.worker.Redis(), key, options_.statistics_cache_ttl,
+            [&]() -> absl::StatusOr<std::string> {
+              PRONGSAI_ASSIGN_OR_RETURN(
+                  std::vector<StatisticsRow> rows,
+                  LoadStatisticsRows(*db, organization, period.start,
+                                     period.end));
+              v1::ComplaintStatistics statistics =
+                  ComputeStatistics(rows, period, call.now);
+              statistics.set_organization(std::string(request.parent()));
+              *statistics.mutable_fiscal_year() = request.fiscal_year();
+              statistics.set_quarter(request.quarter());
+              statistics.set_month(request.month());
+              return statistics.SerializeAsString();
+            }));
+    v1::ComplaintStatistics statistics;
+    if (!statistics.ParseFromString(bytes)) {
+      return absl::InternalError("corrupt cached statistics");
+    }
+    return statistics;
+  }
+
+  // Best effort, and never personal data: the event names the complaint and
+  // its categorical fields only.
+  void Publish(server::CallContext& call, absl::string_view type,
+               const v1::Complaint& complaint) {
+    const std::pair<std::string, std::string> fields[] = {
+        {"type", std::string(type)},
+        {"organization", complaint.organization().code()},
+        {"complaint", complaint.name()},
+        {"kind", v1::Complaint::Kind_Name(complaint.kind())},
+        {"channel", v1::Complaint::Channel_Name(complaint.channel())},
+        {"state", v1::Complaint::State_Name(complaint.state())},
+    };
+    events_.Publish(call.worker.Redis(), fields);
+  }
+
   server::ServiceRuntime& runtime_;
+  const ComplaintOptions options_;
+  cache::RateLimiter filing_limiter_;
+  cache::RateLimiter tracking_limiter_;
+  cache::EventPublisher events_;
 };
 
 }  // namespace
 
-server::ServiceDefinition ComplaintServiceDefinition() {
+server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   server::ServiceDefinition definition;
   definition.name = "complaint";
   definition.service_full_name = v1::ComplaintService::service_full_name();
   definition.migrations = Migrations();
-  definition.make_service = [](server::ServiceRuntime& runtime) {
-    return std::make_unique<ComplaintGrpcService>(runtime);
-  };
+  definition.make_service =
+      [options = std::move(options)](server::ServiceRuntime& runtime) {
+        return std::make_unique<ComplaintGrpcService>(runtime, options);
+      };
   return definition;
 }
 

@@ -1,17 +1,52 @@
 // The gRPC face of the complaint service: translates requests into domain
 // and store calls on a worker, and results back into responses. Access rules
 // live in complaint.proto; ServiceRuntime enforces them before any handler.
-// Complaints hold personal data, so they are never cached in Redis.
+// Complaints hold personal data, so they are never cached in Redis; only
+// aggregate statistics are.
 //
-//   ServiceHost::Start(options, ComplaintServiceDefinition());
+//   ComplaintOptions options{.keys = *ProtectionKeys::LoadFile(path)};
+//   ServiceHost::Start(server_options, ComplaintServiceDefinition(options));
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SERVICE_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SERVICE_H_
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/cache/rate_limiter.h"
 #include "common/server/server_host.h"
+#include "services/complaint/protection.h"
 
 namespace prongsai::complaint {
 
-server::ServiceDefinition ComplaintServiceDefinition();
+// A per-client limit whose Redis buckets live under their own `name`.
+inline cache::RateLimiter::Options PublicLimit(double tokens_per_second,
+                                               int burst,
+                                               absl::string_view name) {
+  cache::RateLimiter::Options options;
+  options.tokens_per_second = tokens_per_second;
+  options.burst = burst;
+  options.key_prefix = absl::StrCat("prongsai:complaint:", name, ":");
+  return options;
+}
+
+struct ComplaintOptions {
+  // Seals identities and keys the tracking-code hash.
+  ProtectionKeys keys;
+  // Filing without a key, per client address: a burst of 5, then one every
+  // 5 seconds.
+  cache::RateLimiter::Options public_filing_limit =
+      PublicLimit(0.2, 5, "filing");
+  // Tracking lookups without a key, per client address.
+  cache::RateLimiter::Options public_tracking_limit =
+      PublicLimit(1, 30, "tracking");
+  // Cells of the public statistics below this count are hidden.
+  int public_statistics_threshold = 5;
+  // How long cached statistics may be served; writes change the key sooner.
+  absl::Duration statistics_cache_ttl = absl::Seconds(60);
+  // How long a repeated create may still return the tracking code.
+  absl::Duration tracking_code_replay_window = absl::Hours(24);
+};
+
+server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options);
 
 }  // namespace prongsai::complaint
 

@@ -1,5 +1,6 @@
 #include "services/complaint/complaint_store.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
 #include "common/api/resource_table.h"
@@ -8,6 +9,8 @@
 
 namespace prongsai::complaint {
 namespace {
+
+using storage::Value;
 
 constexpr absl::string_view kComplaints = "complaints";
 
@@ -37,103 +40,676 @@ CREATE INDEX complaints_by_organization
   ON complaints (organization_code, receive_time_us, id);
 )sql";
 
-// Column order shared by every SELECT below and by ComplaintFromRow.
-const std::string& SelectColumns() {
+// Intake details, protected identities, tracking, workflow outcomes,
+// replies, categories and the identity-access log.
+constexpr absl::string_view kMigration2 = R"sql(
+ALTER TABLE complaints ADD COLUMN category_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN place_description TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN village TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN subdistrict TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN latitude DOUBLE PRECISION;
+ALTER TABLE complaints ADD COLUMN longitude DOUBLE PRECISION;
+ALTER TABLE complaints ADD COLUMN incident_time_us BIGINT;
+ALTER TABLE complaints ADD COLUMN requested_action TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN complainant_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN accused_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN tracking_hash TEXT;
+ALTER TABLE complaints ADD COLUMN tracking_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN sla_due_time_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN referred_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN rejection_reason BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN duplicate_of TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN resolution TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN satisfaction BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN reopen_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN acknowledge_time_us BIGINT;
+ALTER TABLE complaints ADD COLUMN resolve_time_us BIGINT;
+CREATE UNIQUE INDEX complaints_by_tracking_hash ON complaints (tracking_hash);
+CREATE TABLE complaint_replies (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  visibility BIGINT NOT NULL,
+  author BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  text TEXT NOT NULL,
+  new_due_time_us BIGINT,
+  create_time_us BIGINT NOT NULL
+);
+CREATE INDEX complaint_replies_by_complaint
+  ON complaint_replies (organization_code, complaint_id, create_time_us, id);
+CREATE TABLE complaint_categories (
+  organization_code TEXT NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  sla_days BIGINT NOT NULL,
+  update_time_us BIGINT NOT NULL,
+  PRIMARY KEY (organization_code, id)
+);
+CREATE TABLE identity_accesses (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  reader TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  read_time_us BIGINT NOT NULL
+);
+CREATE INDEX identity_accesses_by_organization
+  ON identity_accesses (organization_code, read_time_us, id);
+)sql";
+
+// Column order shared by every complaint SELECT and by FromRow.
+const std::string& Columns() {
   static const std::string* columns = new std::string(absl::StrCat(
       "id, ", api::kOrganizationColumns,
       ", kind, channel, subject, description, state, receive_time_us, "
       "due_time_us, ",
-      api::kAuditColumns));
+      api::kAuditColumns,
+      ", category_id, place_description, village, subdistrict, latitude, "
+      "longitude, incident_time_us, requested_action, evidence, attachments, "
+      "complainant_sealed, accused_sealed, tracking_sealed, sla_due_time_us, "
+      "assignee, referred_to, rejection_reason, duplicate_of, resolution, "
+      "satisfaction, reopen_count, acknowledge_time_us, resolve_time_us"));
   return *columns;
 }
 
-v1::Complaint ComplaintFromRow(const storage::Row& row) {
-  v1::Complaint complaint;
-  *complaint.mutable_organization() = api::OrganizationFromRow(row, 1);
-  complaint.set_name(FormatChildName(complaint.organization().code(),
-                                     kComplaints, row.GetText(0)));
-  complaint.set_kind(static_cast<v1::Complaint::Kind>(row.GetInt(6)));
-  complaint.set_channel(static_cast<v1::Complaint::Channel>(row.GetInt(7)));
-  complaint.set_subject(row.GetText(8));
-  complaint.set_description(row.GetText(9));
-  complaint.set_state(static_cast<v1::Complaint::State>(row.GetInt(10)));
-  *complaint.mutable_receive_time() =
-      api::ToProtoTime(absl::FromUnixMicros(row.GetInt(11)));
-  *complaint.mutable_due_time() =
-      api::ToProtoTime(absl::FromUnixMicros(row.GetInt(12)));
-  *complaint.mutable_audit() = api::AuditFromRow(row, 13);
-  return complaint;
+google::protobuf::Timestamp Micros(int64_t micros) {
+  return api::ToProtoTime(absl::FromUnixMicros(micros));
+}
+
+Value OptionalMicros(const google::protobuf::Timestamp& timestamp) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return Value();
+  return absl::ToUnixMicros(api::FromProtoTime(timestamp));
+}
+
+// Attachments travel as one base64 column: they are only ever read with
+// their complaint.
+std::string EncodeAttachments(const v1::Complaint& complaint) {
+  if (complaint.attachments().empty()) return "";
+  v1::Complaint holder;
+  *holder.mutable_attachments() = complaint.attachments();
+  return absl::Base64Escape(holder.SerializeAsString());
+}
+
+StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
+  StoredComplaint stored;
+  v1::Complaint& c = stored.complaint;
+  *c.mutable_organization() = api::OrganizationFromRow(row, 1);
+  c.set_name(
+      FormatChildName(c.organization().code(), kComplaints, row.GetText(0)));
+  c.set_kind(static_cast<v1::Complaint::Kind>(row.GetInt(6)));
+  c.set_channel(static_cast<v1::Complaint::Channel>(row.GetInt(7)));
+  c.set_subject(row.GetText(8));
+  c.set_description(row.GetText(9));
+  c.set_state(static_cast<v1::Complaint::State>(row.GetInt(10)));
+  *c.mutable_receive_time() = Micros(row.GetInt(11));
+  *c.mutable_due_time() = Micros(row.GetInt(12));
+  *c.mutable_audit() = api::AuditFromRow(row, 13);
+  if (!row.GetText(17).empty()) {
+    c.set_category(FormatChildName(c.organization().code(), "categories",
+                                   row.GetText(17)));
+  }
+  v1::Place& place = *c.mutable_place();
+  place.set_description(row.GetText(18));
+  place.set_village(row.GetText(19));
+  place.set_subdistrict(row.GetText(20));
+  if (std::optional<double> latitude = row.GetOptionalDouble(21)) {
+    place.set_latitude(*latitude);
+  }
+  if (std::optional<double> longitude = row.GetOptionalDouble(22)) {
+    place.set_longitude(*longitude);
+  }
+  if (std::optional<int64_t> incident = row.GetOptionalInt(23)) {
+    *c.mutable_incident_time() = Micros(*incident);
+  }
+  c.set_requested_action(row.GetText(24));
+  c.set_evidence(row.GetText(25));
+  if (!row.GetText(26).empty()) {
+    std::string bytes;
+    v1::Complaint holder;
+    if (absl::Base64Unescape(row.GetText(26), &bytes) &&
+        holder.ParseFromString(bytes)) {
+      *c.mutable_attachments() = holder.attachments();
+    }
+  }
+  stored.complainant_sealed = row.GetText(27);
+  stored.accused_sealed = row.GetText(28);
+  stored.tracking_sealed = row.GetText(29);
+  c.set_has_complainant_identity(!stored.complainant_sealed.empty());
+  c.set_has_accused_identity(!stored.accused_sealed.empty());
+  stored.sla_due_time = absl::FromUnixMicros(row.GetInt(30));
+  c.set_assignee(row.GetText(31));
+  c.set_referred_to(row.GetText(32));
+  c.set_rejection_reason(static_cast<v1::RejectionReason>(row.GetInt(33)));
+  c.set_duplicate_of(row.GetText(34));
+  c.set_resolution(row.GetText(35));
+  c.set_satisfaction(static_cast<int32_t>(row.GetInt(36)));
+  c.set_reopen_count(static_cast<int32_t>(row.GetInt(37)));
+  if (std::optional<int64_t> acknowledged = row.GetOptionalInt(38)) {
+    *c.mutable_acknowledge_time() = Micros(*acknowledged);
+  }
+  if (std::optional<int64_t> resolved = row.GetOptionalInt(39)) {
+    *c.mutable_resolve_time() = Micros(*resolved);
+  }
+  c.set_overdue(
+      IsOverdue(c.state(), absl::FromUnixMicros(row.GetInt(12)), now));
+  return stored;
+}
+
+absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
+                                          absl::string_view condition,
+                                          std::vector<Value> params,
+                                          absl::string_view what,
+                                          absl::Time now) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", Columns(), " FROM complaints WHERE ",
+                              condition),
+                 params));
+  if (result.rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("no complaint ", what));
+  }
+  return FromRow(result.rows[0], now);
+}
+
+// Runs `write` on a complaint that must still be in state `from`; ABORTED
+// when a concurrent call changed it first, so the caller can retry.
+absl::Status UpdateIfState(storage::Connection& db,
+                           absl::string_view organization, absl::string_view id,
+                           v1::Complaint::State from,
+                           absl::string_view assignments,
+                           std::vector<Value> params) {
+  params.emplace_back(std::string(organization));
+  params.emplace_back(std::string(id));
+  params.emplace_back(int64_t{from});
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("UPDATE complaints SET ", assignments,
+                              " WHERE organization_code = ? AND id = ? AND "
+                              "state = ?"),
+                 params));
+  if (result.affected_rows != 1) {
+    return absl::AbortedError(
+        "the complaint changed while this call ran; read it again and retry");
+  }
+  return absl::OkStatus();
+}
+
+v1::Reply ReplyFromRow(const storage::Row& row) {
+  // id, organization_code, complaint_id, visibility, author, actor, text,
+  // new_due_time_us, create_time_us
+  v1::Reply reply;
+  reply.set_name(
+      absl::StrCat(FormatChildName(row.GetText(1), kComplaints, row.GetText(2)),
+                   "/replies/", row.GetText(0)));
+  reply.set_visibility(static_cast<v1::Reply::Visibility>(row.GetInt(3)));
+  reply.set_author(static_cast<v1::Reply::Author>(row.GetInt(4)));
+  reply.set_actor(row.GetText(5));
+  reply.set_text(row.GetText(6));
+  if (std::optional<int64_t> due = row.GetOptionalInt(7)) {
+    *reply.mutable_new_due_time() = Micros(*due);
+  }
+  *reply.mutable_create_time() = Micros(row.GetInt(8));
+  return reply;
+}
+
+constexpr absl::string_view kReplyColumns =
+    "id, organization_code, complaint_id, visibility, author, actor, text, "
+    "new_due_time_us, create_time_us";
+
+absl::StatusOr<v1::Reply> InsertReply(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view complaint_id, v1::Reply::Visibility visibility,
+    v1::Reply::Author author, absl::string_view actor, absl::string_view text,
+    Value new_due, absl::Time now) {
+  std::vector<Value> values = {
+      NewResourceId(),           std::string(organization),
+      std::string(complaint_id), int64_t{visibility},
+      int64_t{author},           std::string(actor),
+      std::string(text),         new_due,
+      absl::ToUnixMicros(now)};
+  PRONGSAI_RETURN_IF_ERROR(
+      db.Execute(api::InsertStatement("complaint_replies", kReplyColumns,
+                                      values.size()),
+                 values)
+          .status());
+  return ReplyFromRow(storage::Row(std::move(values)));
 }
 
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
-  return {{1, "complaint register", kMigration1}};
+  return {{1, "complaint register", kMigration1},
+          {2, "intake details, protection, workflow, replies, categories",
+           kMigration2}};
 }
 
-absl::StatusOr<v1::Complaint> CreateComplaint(storage::Connection& db,
-                                              absl::string_view organization,
-                                              const v1::Complaint& complaint,
-                                              absl::string_view request_id,
-                                              absl::string_view creator,
-                                              absl::Time now) {
+absl::StatusOr<StoredComplaint> CreateComplaint(
+    storage::Connection& db, absl::string_view organization,
+    const v1::Complaint& complaint, const NewComplaint& extra,
+    absl::string_view request_id, absl::string_view creator, absl::Time now) {
   auto insert = [&](storage::Connection& tx) -> absl::StatusOr<std::string> {
-    std::string id = NewResourceId();
-    std::vector<storage::Value> values = {id};
+    std::vector<Value> values = {extra.id};
     api::AppendOrganizationValues(organization, complaint.organization(),
                                   values);
-    values.emplace_back(int64_t{complaint.kind()});
-    values.emplace_back(int64_t{complaint.channel()});
-    values.emplace_back(complaint.subject());
-    values.emplace_back(complaint.description());
-    values.emplace_back(int64_t{v1::Complaint::RECEIVED});
-    values.emplace_back(absl::ToUnixMicros(now));
-    values.emplace_back(absl::ToUnixMicros(DueTime(now)));
+    const v1::Place& place = complaint.place();
+    const absl::Time due = DueTime(now, extra.sla_days);
+    std::string category_id;
+    if (!complaint.category().empty()) {
+      category_id =
+          complaint.category().substr(complaint.category().rfind('/') + 1);
+    }
+    values.insert(values.end(),
+                  {int64_t{complaint.kind()}, int64_t{complaint.channel()},
+                   complaint.subject(), complaint.description(),
+                   int64_t{v1::Complaint::RECEIVED}, absl::ToUnixMicros(now),
+                   absl::ToUnixMicros(due)});
     api::AppendCreationAuditValues(creator, now, values);
+    values.insert(values.end(),
+                  {category_id,
+                   place.description(),
+                   place.village(),
+                   place.subdistrict(),
+                   place.has_latitude() ? Value(place.latitude()) : Value(),
+                   place.has_longitude() ? Value(place.longitude()) : Value(),
+                   complaint.has_incident_time()
+                       ? OptionalMicros(complaint.incident_time())
+                       : Value(),
+                   complaint.requested_action(),
+                   complaint.evidence(),
+                   EncodeAttachments(complaint),
+                   extra.complainant_sealed,
+                   extra.accused_sealed,
+                   extra.tracking_sealed,
+                   absl::ToUnixMicros(due),
+                   std::string(),
+                   std::string(),
+                   int64_t{0},
+                   std::string(),
+                   std::string(),
+                   int64_t{0},
+                   int64_t{0},
+                   Value(),
+                   Value(),
+                   extra.tracking_hash});
     api::AppendRequestId(request_id, values);
     PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              api::InsertStatement(
-                  "complaints", absl::StrCat(SelectColumns(), ", request_id"),
-                  values.size()),
-              values)
+        tx.Execute(api::InsertStatement(
+                       "complaints",
+                       absl::StrCat(Columns(), ", tracking_hash, request_id"),
+                       values.size()),
+                   values)
             .status());
-    return id;
+    return extra.id;
   };
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
       api::CreateOnce(db, "complaints", organization, request_id, insert));
-  return GetComplaint(db, organization, id);
+  return GetComplaint(db, organization, id, now);
 }
 
-absl::StatusOr<v1::Complaint> GetComplaint(storage::Connection& db,
-                                           absl::string_view organization,
-                                           absl::string_view id) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute(absl::StrCat("SELECT ", SelectColumns(),
-                              " FROM complaints WHERE organization_code = ? "
-                              "AND id = ?"),
-                 {std::string(organization), std::string(id)}));
-  if (result.rows.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no complaint ", FormatChildName(organization, kComplaints, id)));
-  }
-  return ComplaintFromRow(result.rows[0]);
+absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
+                                             absl::string_view organization,
+                                             absl::string_view id,
+                                             absl::Time now) {
+  return SelectOne(db, "organization_code = ? AND id = ?",
+                   {std::string(organization), std::string(id)},
+                   FormatChildName(organization, kComplaints, id), now);
+}
+
+absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
+    storage::Connection& db, absl::string_view tracking_hash, absl::Time now) {
+  // The message must not echo the hash: it stands for the code.
+  return SelectOne(db, "tracking_hash = ?", {std::string(tracking_hash)},
+                   "with this tracking code", now);
 }
 
 absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
                                              absl::string_view organization,
-                                             const PageRequest& page) {
+                                             const ComplaintFilter& filter,
+                                             const PageRequest& page,
+                                             absl::Time now) {
+  api::RowFilter where;
+  auto add = [&where](absl::string_view condition) {
+    absl::StrAppend(&where.sql, where.sql.empty() ? "" : " AND ", condition);
+  };
+  if (!filter.states.empty()) {
+    std::string in = "state IN (";
+    for (size_t i = 0; i < filter.states.size(); ++i) {
+      absl::StrAppend(&in, i == 0 ? "?" : ", ?");
+      where.params.emplace_back(int64_t{filter.states[i]});
+    }
+    add(absl::StrCat(in, ")"));
+  }
+  if (filter.kind != v1::Complaint::KIND_UNSPECIFIED) {
+    add("kind = ?");
+    where.params.emplace_back(int64_t{filter.kind});
+  }
+  if (filter.overdue_only || filter.due_within_days > 0) {
+    // Open states only: resolved and ended cases are never overdue.
+    add("state IN (?, ?, ?, ?)");
+    for (v1::Complaint::State state :
+         {v1::Complaint::RECEIVED, v1::Complaint::ACKNOWLEDGED,
+          v1::Complaint::ASSIGNED, v1::Complaint::IN_PROGRESS}) {
+      where.params.emplace_back(int64_t{state});
+    }
+  }
+  if (filter.overdue_only) {
+    add("due_time_us < ?");
+    where.params.emplace_back(absl::ToUnixMicros(now));
+  }
+  if (filter.due_within_days > 0) {
+    add("due_time_us >= ? AND due_time_us <= ?");
+    where.params.emplace_back(absl::ToUnixMicros(now));
+    where.params.emplace_back(
+        absl::ToUnixMicros(now + absl::Hours(24) * filter.due_within_days));
+  }
   PRONGSAI_ASSIGN_OR_RETURN(
-      api::RowPage rows, api::ListPage(db, "complaints", SelectColumns(),
-                                       "receive_time_us", organization, page));
+      api::RowPage rows,
+      api::ListPage(db, "complaints", Columns(), "receive_time_us",
+                    organization, page, where));
   ComplaintPage out;
   for (const storage::Row& row : rows.rows) {
-    out.complaints.push_back(ComplaintFromRow(row));
+    out.complaints.push_back(FromRow(row, now).complaint);
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
+}
+
+absl::StatusOr<StoredComplaint> ApplyTransition(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, v1::Complaint::State from,
+    const v1::TransitionComplaintRequest& request, absl::string_view actor,
+    absl::Time now) {
+  const int64_t now_us = absl::ToUnixMicros(now);
+  std::string assignments = "state = ?, update_time_us = ?, updater = ?";
+  std::vector<Value> params = {int64_t{request.target_state()}, now_us,
+                               std::string(actor)};
+  switch (request.target_state()) {
+    case v1::Complaint::ACKNOWLEDGED:
+      absl::StrAppend(&assignments,
+                      ", acknowledge_time_us = COALESCE(acknowledge_time_us, "
+                      "?)");
+      params.emplace_back(now_us);
+      break;
+    case v1::Complaint::ASSIGNED:
+      absl::StrAppend(&assignments, ", assignee = ?");
+      params.emplace_back(request.assignee());
+      break;
+    case v1::Complaint::REFERRED:
+      absl::StrAppend(&assignments, ", referred_to = ?");
+      params.emplace_back(request.referred_to());
+      break;
+    case v1::Complaint::REJECTED:
+      absl::StrAppend(&assignments, ", rejection_reason = ?, duplicate_of = ?");
+      params.emplace_back(int64_t{request.rejection_reason()});
+      params.emplace_back(request.duplicate_of());
+      break;
+    case v1::Complaint::RESOLVED:
+      absl::StrAppend(&assignments, ", resolution = ?, resolve_time_us = ?");
+      params.emplace_back(request.resolution());
+      params.emplace_back(now_us);
+      break;
+    default:
+      break;
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
+        PRONGSAI_RETURN_IF_ERROR(
+            UpdateIfState(tx, organization, id, from, assignments, params));
+        return InsertReply(tx, organization, id, v1::Reply::INTERNAL,
+                           v1::Reply::WORKFLOW, actor,
+                           absl::StrCat(v1::Complaint::State_Name(from), " -> ",
+                                        v1::Complaint::State_Name(
+                                            request.target_state()),
+                                        ": ", request.note()),
+                           Value(), now)
+            .status();
+      }));
+  return GetComplaint(db, organization, id, now);
+}
+
+absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
+                                   absl::string_view organization,
+                                   absl::string_view complaint_id,
+                                   const v1::Reply& reply,
+                                   v1::Reply::Author author,
+                                   absl::string_view actor, absl::Time now) {
+  v1::Reply stored;
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
+        Value new_due;
+        if (reply.has_new_due_time()) {
+          new_due = OptionalMicros(reply.new_due_time());
+          PRONGSAI_ASSIGN_OR_RETURN(
+              storage::Result moved,
+              tx.Execute(
+                  "UPDATE complaints SET due_time_us = ?, "
+                  "update_time_us = ?, updater = ? WHERE "
+                  "organization_code = ? AND id = ?",
+                  {new_due, absl::ToUnixMicros(now), std::string(actor),
+                   std::string(organization), std::string(complaint_id)}));
+          if (moved.affected_rows != 1) {
+            return absl::NotFoundError("the complaint no longer exists");
+          }
+        } else {
+          // Touch the complaint so cached statistics see a new version.
+          PRONGSAI_RETURN_IF_ERROR(
+              tx.Execute("UPDATE complaints SET update_time_us = ? WHERE "
+                         "organization_code = ? AND id = ?",
+                         {absl::ToUnixMicros(now), std::string(organization),
+                          std::string(complaint_id)})
+                  .status());
+        }
+        PRONGSAI_ASSIGN_OR_RETURN(
+            stored,
+            InsertReply(tx, organization, complaint_id, reply.visibility(),
+                        author, actor, reply.text(), new_due, now));
+        return absl::OkStatus();
+      }));
+  return stored;
+}
+
+absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
+                                      absl::string_view organization,
+                                      absl::string_view complaint_id,
+                                      bool public_only,
+                                      const PageRequest& page) {
+  api::RowFilter where{"complaint_id = ?", {std::string(complaint_id)}};
+  if (public_only) {
+    absl::StrAppend(&where.sql, " AND visibility = ?");
+    where.params.emplace_back(int64_t{v1::Reply::PUBLIC});
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "complaint_replies", kReplyColumns, "create_time_us",
+                    organization, page, where));
+  ReplyPage out;
+  for (const storage::Row& row : rows.rows) {
+    out.replies.push_back(ReplyFromRow(row));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<StoredComplaint> ApplyResolutionResponse(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, v1::Complaint::State from,
+    const v1::RespondToResolutionRequest& request, int sla_days,
+    absl::Time now) {
+  const int64_t now_us = absl::ToUnixMicros(now);
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
+        if (request.has_satisfaction()) {
+          return UpdateIfState(
+              tx, organization, id, from,
+              "state = ?, satisfaction = ?, update_time_us = ?, updater = ?",
+              {int64_t{v1::Complaint::CLOSED}, int64_t{request.satisfaction()},
+               now_us, std::string("complainant")});
+        }
+        PRONGSAI_RETURN_IF_ERROR(UpdateIfState(
+            tx, organization, id, from,
+            "state = ?, reopen_count = reopen_count + 1, due_time_us = ?, "
+            "update_time_us = ?, updater = ?",
+            {int64_t{v1::Complaint::IN_PROGRESS},
+             absl::ToUnixMicros(DueTime(now, sla_days)), now_us,
+             std::string("complainant")}));
+        return InsertReply(tx, organization, id, v1::Reply::PUBLIC,
+                           v1::Reply::COMPLAINANT, "complainant",
+                           absl::StrCat("ขอเปิดเรื่องอีกครั้ง (reopened): ",
+                                        request.reopen_reason()),
+                           Value(), now)
+            .status();
+      }));
+  return GetComplaint(db, organization, id, now);
+}
+
+absl::Status RecordIdentityAccess(storage::Connection& db,
+                                  absl::string_view organization,
+                                  absl::string_view complaint_id,
+                                  absl::string_view reader,
+                                  absl::string_view reason, absl::Time now) {
+  return db
+      .Execute(
+          "INSERT INTO identity_accesses (id, organization_code, "
+          "complaint_id, reader, reason, read_time_us) VALUES (?, ?, ?, ?, ?, "
+          "?)",
+          {NewResourceId(), std::string(organization),
+           std::string(complaint_id), std::string(reader), std::string(reason),
+           absl::ToUnixMicros(now)})
+      .status();
+}
+
+absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
+    storage::Connection& db, absl::string_view organization,
+    const PageRequest& page) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "identity_accesses",
+                    "complaint_id, reader, reason, read_time_us",
+                    "read_time_us", organization, page));
+  IdentityAccessPage out;
+  for (const storage::Row& row : rows.rows) {
+    v1::IdentityAccess access;
+    access.set_complaint(
+        FormatChildName(organization, kComplaints, row.GetText(0)));
+    access.set_reader(row.GetText(1));
+    access.set_reason(row.GetText(2));
+    *access.mutable_read_time() = Micros(row.GetInt(3));
+    out.accesses.push_back(std::move(access));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,
+                                            absl::string_view organization,
+                                            absl::string_view id,
+                                            const v1::Category& category,
+                                            absl::Time now) {
+  PRONGSAI_RETURN_IF_ERROR(
+      db.Execute("INSERT INTO complaint_categories (organization_code, id, "
+                 "display_name, sla_days, update_time_us) VALUES (?, ?, ?, ?, "
+                 "?) ON CONFLICT (organization_code, id) DO UPDATE SET "
+                 "display_name = excluded.display_name, sla_days = "
+                 "excluded.sla_days, update_time_us = excluded.update_time_us",
+                 {std::string(organization), std::string(id),
+                  category.display_name(),
+                  int64_t{SlaDaysOrDefault(category.sla_days())},
+                  absl::ToUnixMicros(now)})
+          .status());
+  return GetCategory(db, organization, id);
+}
+
+absl::StatusOr<v1::Category> GetCategory(storage::Connection& db,
+                                         absl::string_view organization,
+                                         absl::string_view id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT id, display_name, sla_days FROM complaint_categories "
+                 "WHERE organization_code = ? AND id = ?",
+                 {std::string(organization), std::string(id)}));
+  if (result.rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no category ", FormatChildName(organization, "categories", id)));
+  }
+  const storage::Row& row = result.rows[0];
+  v1::Category category;
+  category.set_name(
+      FormatChildName(organization, "categories", row.GetText(0)));
+  category.set_display_name(row.GetText(1));
+  category.set_sla_days(static_cast<int32_t>(row.GetInt(2)));
+  return category;
+}
+
+absl::StatusOr<std::vector<v1::Category>> ListCategories(
+    storage::Connection& db, absl::string_view organization) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT id, display_name, sla_days FROM complaint_categories "
+                 "WHERE organization_code = ? ORDER BY id LIMIT 1000",
+                 {std::string(organization)}));
+  std::vector<v1::Category> categories;
+  for (const storage::Row& row : result.rows) {
+    v1::Category& category = categories.emplace_back();
+    category.set_name(
+        FormatChildName(organization, "categories", row.GetText(0)));
+    category.set_display_name(row.GetText(1));
+    category.set_sla_days(static_cast<int32_t>(row.GetInt(2)));
+  }
+  return categories;
+}
+
+absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
+    storage::Connection& db, absl::string_view organization, absl::Time start,
+    absl::Time end) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(
+          "SELECT c.kind, c.channel, COALESCE(k.display_name, c.category_id), "
+          "c.state, c.receive_time_us, c.sla_due_time_us, c.due_time_us, "
+          "c.acknowledge_time_us, c.resolve_time_us, c.satisfaction, "
+          "c.reopen_count FROM complaints c LEFT JOIN complaint_categories k "
+          "ON k.organization_code = c.organization_code AND k.id = "
+          "c.category_id WHERE c.organization_code = ? AND c.receive_time_us "
+          ">= ? AND c.receive_time_us < ?",
+          {std::string(organization), absl::ToUnixMicros(start),
+           absl::ToUnixMicros(end)}));
+  std::vector<StatisticsRow> rows;
+  rows.reserve(result.rows.size());
+  for (const storage::Row& row : result.rows) {
+    StatisticsRow& out = rows.emplace_back();
+    out.kind = static_cast<v1::Complaint::Kind>(row.GetInt(0));
+    out.channel = static_cast<v1::Complaint::Channel>(row.GetInt(1));
+    out.category = row.GetText(2);
+    out.state = static_cast<v1::Complaint::State>(row.GetInt(3));
+    out.receive_time = absl::FromUnixMicros(row.GetInt(4));
+    out.sla_due_time = absl::FromUnixMicros(row.GetInt(5));
+    out.due_time = absl::FromUnixMicros(row.GetInt(6));
+    if (std::optional<int64_t> acknowledged = row.GetOptionalInt(7)) {
+      out.acknowledge_time = absl::FromUnixMicros(*acknowledged);
+    }
+    if (std::optional<int64_t> resolved = row.GetOptionalInt(8)) {
+      out.resolve_time = absl::FromUnixMicros(*resolved);
+    }
+    out.satisfaction = static_cast<int>(row.GetInt(9));
+    out.reopen_count = static_cast<int>(row.GetInt(10));
+  }
+  return rows;
+}
+
+absl::StatusOr<std::string> DataVersion(storage::Connection& db,
+                                        absl::string_view organization) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT COUNT(*), MAX(update_time_us) FROM complaints WHERE "
+                 "organization_code = ?",
+                 {std::string(organization)}));
+  const storage::Row& row = result.rows.at(0);
+  return absl::StrCat(row.GetInt(0), ".", row.GetInt(1));
 }
 
 }  // namespace prongsai::complaint

@@ -1,11 +1,14 @@
 // SQL for the complaint register, the same statements on SQLite and
 // PostgreSQL. Complaint text is personal data: it is stored, never logged.
+// Identities arrive here already sealed (see protection.h): the store never
+// sees them in clear.
 //
-//   PRONGSAI_ASSIGN_OR_RETURN(v1::Complaint complaint,
+//   PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
 //                             GetComplaint(db, "6340101", "k3x..."));
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STORE_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,23 +18,55 @@
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
+#include "services/complaint/complaint_statistics.h"
 
 namespace prongsai::complaint {
 
 std::vector<storage::Migration> Migrations();
 
-// Registers a complaint as RECEIVED at `now`, due after the default SLA (or
-// returns the one an earlier call with the same request id registered).
-absl::StatusOr<v1::Complaint> CreateComplaint(storage::Connection& db,
-                                              absl::string_view organization,
-                                              const v1::Complaint& complaint,
-                                              absl::string_view request_id,
-                                              absl::string_view creator,
-                                              absl::Time now);
+// A complaint with what only the service may see: the sealed identities and
+// tracking code, and the SLA due date before any explanation moved it.
+struct StoredComplaint {
+  v1::Complaint complaint;  // staff view: identities not included
+  std::string complainant_sealed;
+  std::string accused_sealed;
+  std::string tracking_sealed;
+  absl::Time sla_due_time;
+};
 
-absl::StatusOr<v1::Complaint> GetComplaint(storage::Connection& db,
-                                           absl::string_view organization,
-                                           absl::string_view id);
+// What CreateComplaint writes besides the request's own fields.
+struct NewComplaint {
+  std::string id;  // chosen by the caller so it can seal against the name
+  int sla_days = 15;
+  std::string tracking_hash;
+  std::string tracking_sealed;
+  std::string complainant_sealed;  // empty when no identity was given
+  std::string accused_sealed;
+};
+
+// Registers a complaint as RECEIVED at `now` (or returns the one an earlier
+// call with the same request id registered).
+absl::StatusOr<StoredComplaint> CreateComplaint(
+    storage::Connection& db, absl::string_view organization,
+    const v1::Complaint& complaint, const NewComplaint& extra,
+    absl::string_view request_id, absl::string_view creator, absl::Time now);
+
+// NOT_FOUND when the organization has no such complaint.
+absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
+                                             absl::string_view organization,
+                                             absl::string_view id,
+                                             absl::Time now);
+
+// NOT_FOUND when no complaint has this tracking-code hash.
+absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
+    storage::Connection& db, absl::string_view tracking_hash, absl::Time now);
+
+struct ComplaintFilter {
+  std::vector<v1::Complaint::State> states;
+  v1::Complaint::Kind kind = v1::Complaint::KIND_UNSPECIFIED;
+  bool overdue_only = false;
+  int due_within_days = 0;
+};
 
 struct ComplaintPage {
   std::vector<v1::Complaint> complaints;
@@ -40,7 +75,83 @@ struct ComplaintPage {
 // Oldest received first.
 absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
                                              absl::string_view organization,
-                                             const PageRequest& page);
+                                             const ComplaintFilter& filter,
+                                             const PageRequest& page,
+                                             absl::Time now);
+
+// Applies a validated transition, conditional on the complaint still being in
+// `from` (ABORTED when another call moved it first), and records the note as
+// an internal workflow reply by `actor`.
+absl::StatusOr<StoredComplaint> ApplyTransition(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, v1::Complaint::State from,
+    const v1::TransitionComplaintRequest& request, absl::string_view actor,
+    absl::Time now);
+
+// Adds a reply; a PUBLIC reply with new_due_time moves the due date.
+absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
+                                   absl::string_view organization,
+                                   absl::string_view complaint_id,
+                                   const v1::Reply& reply,
+                                   v1::Reply::Author author,
+                                   absl::string_view actor, absl::Time now);
+
+struct ReplyPage {
+  std::vector<v1::Reply> replies;
+  std::string next_cursor;
+};
+// All replies (staff view), or only PUBLIC ones.
+absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
+                                      absl::string_view organization,
+                                      absl::string_view complaint_id,
+                                      bool public_only,
+                                      const PageRequest& page);
+
+// The complainant's rating (closes the case) or reopening (back in
+// progress, with a fresh SLA from `now`), conditional on `from`.
+absl::StatusOr<StoredComplaint> ApplyResolutionResponse(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, v1::Complaint::State from,
+    const v1::RespondToResolutionRequest& request, int sla_days,
+    absl::Time now);
+
+// Appends to the identity-access log. Never updated or deleted.
+absl::Status RecordIdentityAccess(storage::Connection& db,
+                                  absl::string_view organization,
+                                  absl::string_view complaint_id,
+                                  absl::string_view reader,
+                                  absl::string_view reason, absl::Time now);
+
+struct IdentityAccessPage {
+  std::vector<v1::IdentityAccess> accesses;
+  std::string next_cursor;
+};
+absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
+    storage::Connection& db, absl::string_view organization,
+    const PageRequest& page);
+
+absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,
+                                            absl::string_view organization,
+                                            absl::string_view id,
+                                            const v1::Category& category,
+                                            absl::Time now);
+// NOT_FOUND for an unknown category.
+absl::StatusOr<v1::Category> GetCategory(storage::Connection& db,
+                                         absl::string_view organization,
+                                         absl::string_view id);
+absl::StatusOr<std::vector<v1::Category>> ListCategories(
+    storage::Connection& db, absl::string_view organization);
+
+// What statistics are computed from: the complaints received in
+// [start, end), in one query.
+absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
+    storage::Connection& db, absl::string_view organization, absl::Time start,
+    absl::Time end);
+
+// Changes whenever any complaint of the organization changes: the cache key
+// of its statistics.
+absl::StatusOr<std::string> DataVersion(storage::Connection& db,
+                                        absl::string_view organization);
 
 }  // namespace prongsai::complaint
 

@@ -3,7 +3,7 @@
 #include "services/ita/ita_service.h"
 
 int main(int argc, char** argv) {
-  return prongsai::server::RunServiceMain(argc, argv,
-                                          prongsai::ita::ItaServiceDefinition(),
-                                          /*default_port=*/50053);
+  return prongsai::server::RunServiceMain(
+      argc, argv, {.name = "ita", .default_port = 50053, .extra_env_flags = {}},
+      [] { return prongsai::ita::ItaServiceDefinition(); });
 }

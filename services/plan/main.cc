@@ -4,6 +4,7 @@
 
 int main(int argc, char** argv) {
   return prongsai::server::RunServiceMain(
-      argc, argv, prongsai::plan::PlanServiceDefinition(),
-      /*default_port=*/50051);
+      argc, argv,
+      {.name = "plan", .default_port = 50051, .extra_env_flags = {}},
+      [] { return prongsai::plan::PlanServiceDefinition(); });
 }

@@ -68,6 +68,32 @@ ABSL_FLAG(std::string, channel, "",
 ABSL_FLAG(std::string, subject, "", "complaint subject");
 ABSL_FLAG(std::string, description, "", "complaint description");
 ABSL_FLAG(std::string, request_id, "", "idempotency key for create calls");
+ABSL_FLAG(std::string, category, "", "complaint category id, e.g. road");
+ABSL_FLAG(std::string, complainant_name, "", "complainant's name (sealed)");
+ABSL_FLAG(std::string, complainant_contact, "",
+          "complainant's phone or e-mail (sealed)");
+ABSL_FLAG(std::string, accused_name, "", "corruption: the accused (sealed)");
+ABSL_FLAG(std::string, accused_position, "", "corruption: their position");
+ABSL_FLAG(std::string, to, "",
+          "transition target: acknowledged | assigned | in_progress | resolved "
+          "| closed | referred | rejected | withdrawn");
+ABSL_FLAG(std::string, note, "", "why (every transition carries a note)");
+ABSL_FLAG(std::string, assignee, "", "assigned: the unit or officer");
+ABSL_FLAG(std::string, referred_to, "", "referred: the agency");
+ABSL_FLAG(std::string, reason, "",
+          "rejected: outside_authority | insufficient_information | "
+          "duplicate; identity: why you need it; reopen: why");
+ABSL_FLAG(std::string, duplicate_of, "", "rejected as duplicate: of which");
+ABSL_FLAG(std::string, resolution, "", "resolved: the result");
+ABSL_FLAG(std::string, text, "", "reply or added information text");
+ABSL_FLAG(bool, public_reply, false, "reply: show it to the complainant");
+ABSL_FLAG(std::string, new_due, "",
+          "public reply explaining a delay: new due date YYYY-MM-DD");
+ABSL_FLAG(int, rating, 0, "satisfaction 1-5 for a resolved complaint");
+ABSL_FLAG(std::string, quarter, "", "statistics: quarter 1-4");
+ABSL_FLAG(bool, public_view, false, "statistics: the public variant");
+ABSL_FLAG(std::string, display_name, "", "category: Thai display name");
+ABSL_FLAG(int, sla_days, 0, "category: days to handle (0 = 15)");
 ABSL_FLAG(int, page_size, 0, "list page size (0 = server default)");
 ABSL_FLAG(std::string, page_token, "", "list page token");
 ABSL_FLAG(std::string, service, "", "health: service name to check");
@@ -90,7 +116,19 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
   plan list --org CODE
   complaint create --org CODE --kind general|corruption --channel CHANNEL
                    --subject TEXT --description TEXT
+                   [--category ID] [--complainant_name N --complainant_contact C]
+                   [--accused_name N --accused_position P]
   complaint get NAME | complaint list --org CODE
+  complaint transition NAME --to STATE --note WHY [--assignee U]
+                   [--referred_to A] [--reason R --duplicate_of NAME]
+                   [--resolution TEXT]
+  complaint reply NAME --text TEXT [--public_reply [--new_due YYYY-MM-DD]]
+  complaint replies NAME | complaint identity NAME --reason WHY
+  complaint track CODE | add-info CODE --text T | rate CODE --rating 1-5
+  complaint reopen CODE --reason WHY
+  complaint stats --org CODE --year 2569 [--quarter 1] [--public_view]
+  complaint categories --org CODE
+  complaint category ID --org CODE --display_name NAME [--sla_days N]
   ita create --org CODE --year 2565 [--score 89.20]
   ita get organizations/CODE/assessments/2565 | ita list --org CODE
   health [--server HOST:PORT] [--service NAME]
@@ -134,6 +172,12 @@ std::string Json(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(message, &out, options);
   return out;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(absl::ToUnixSeconds(time));
+  return timestamp;
 }
 
 std::string Time(const google::protobuf::Timestamp& timestamp) {
@@ -272,14 +316,43 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
 std::vector<std::pair<std::string, std::string>> ComplaintFields(
     const complaint::v1::Complaint& complaint) {
   using complaint::v1::Complaint;
-  return {{"name", complaint.name()},
-          {"organization", complaint.organization().code()},
-          {"kind", Complaint::Kind_Name(complaint.kind())},
-          {"channel", Complaint::Channel_Name(complaint.channel())},
-          {"subject", complaint.subject()},
-          {"state", Complaint::State_Name(complaint.state())},
-          {"received", Time(complaint.receive_time())},
-          {"due", Time(complaint.due_time())}};
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"name", complaint.name()},
+      {"organization", complaint.organization().code()},
+      {"kind", Complaint::Kind_Name(complaint.kind())},
+      {"channel", Complaint::Channel_Name(complaint.channel())},
+      {"subject", complaint.subject()},
+      {"state", Complaint::State_Name(complaint.state())},
+      {"received", Time(complaint.receive_time())},
+      {"due", Time(complaint.due_time())},
+      {"overdue", complaint.overdue() ? "yes" : "no"}};
+  if (!complaint.resolution().empty()) {
+    fields.emplace_back("resolution", complaint.resolution());
+  }
+  if (!complaint.tracking_code().empty()) {
+    fields.emplace_back("tracking code (shown once)",
+                        complaint.tracking_code());
+  }
+  return fields;
+}
+
+std::vector<std::pair<std::string, std::string>> TrackedFields(
+    const complaint::v1::TrackedComplaint& tracked) {
+  using complaint::v1::Complaint;
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"organization", tracked.organization().code()},
+      {"subject", tracked.subject()},
+      {"state", Complaint::State_Name(tracked.state())},
+      {"received", Time(tracked.receive_time())},
+      {"due", Time(tracked.due_time())},
+      {"overdue", tracked.overdue() ? "yes" : "no"}};
+  if (!tracked.resolution().empty()) {
+    fields.emplace_back("resolution", tracked.resolution());
+  }
+  for (const complaint::v1::Reply& reply : tracked.public_replies()) {
+    fields.emplace_back(Time(reply.create_time()), reply.text());
+  }
+  return fields;
 }
 
 template <typename Enum>
@@ -290,6 +363,73 @@ Enum ParseEnum(const std::string& text, absl::string_view flag,
     UsageError(absl::StrCat("--", flag, ": unknown value \"", text, "\""));
   }
   return value;
+}
+
+complaint::v1::Person PersonFromFlags(const absl::Flag<std::string>& name,
+                                      const absl::Flag<std::string>& second,
+                                      bool second_is_contact) {
+  complaint::v1::Person person;
+  person.set_name(absl::GetFlag(name));
+  if (second_is_contact) {
+    person.set_contact(absl::GetFlag(second));
+  } else {
+    person.set_position(absl::GetFlag(second));
+  }
+  return person;
+}
+
+std::string Argument(const std::vector<std::string>& args,
+                     absl::string_view usage) {
+  if (args.empty()) UsageError(usage);
+  return args[0];
+}
+
+int PrintTracked(const grpc::Status& status,
+                 const complaint::v1::TrackedComplaint& tracked) {
+  if (!status.ok()) return Fail(status);
+  PrintOne(tracked, TrackedFields(tracked));
+  return 0;
+}
+
+int PrintStatistics(const complaint::v1::ComplaintStatistics& statistics) {
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << Json(statistics);
+    return 0;
+  }
+  Table totals({"FIGURE", "VALUE"});
+  totals.AddRow({"received", absl::StrCat(statistics.received())});
+  totals.AddRow({"completed", absl::StrCat(statistics.completed())});
+  totals.AddRow({"in progress", absl::StrCat(statistics.in_progress())});
+  totals.AddRow({"overdue", absl::StrCat(statistics.overdue())});
+  totals.AddRow(
+      {"ended otherwise", absl::StrCat(statistics.ended_otherwise())});
+  totals.AddRow(
+      {"mean days to acknowledge",
+       absl::StrFormat("%.1f", statistics.mean_days_to_acknowledge())});
+  totals.AddRow({"mean days to resolve",
+                 absl::StrFormat("%.1f", statistics.mean_days_to_resolve())});
+  totals.AddRow(
+      {"% resolved within SLA",
+       absl::StrFormat("%.1f", statistics.percent_resolved_within_sla())});
+  totals.AddRow({"% satisfied (4-5)",
+                 absl::StrFormat("%.1f", statistics.percent_satisfied())});
+  totals.AddRow({"reopened", absl::StrCat(statistics.reopen_count())});
+  std::cout << totals.Render();
+  Table breakdown({"BY", "KEY", "RECEIVED", "COMPLETED"});
+  auto add = [&breakdown](absl::string_view by, const auto& rows) {
+    for (const complaint::v1::CountByKey& row : rows) {
+      breakdown.AddRow(
+          {std::string(by), row.key(),
+           row.suppressed() ? "<hidden>" : absl::StrCat(row.received()),
+           row.suppressed() ? "<hidden>" : absl::StrCat(row.completed())});
+    }
+  };
+  add("kind", statistics.by_kind());
+  add("channel", statistics.by_channel());
+  add("category", statistics.by_category());
+  std::cout << "\n" << breakdown.Render();
+  if (!statistics.notice().empty()) std::cout << statistics.notice() << "\n";
+  return 0;
 }
 
 int ComplaintCommand(const std::string& verb,
@@ -311,6 +451,14 @@ int ComplaintCommand(const std::string& verb,
                                      "channel", &Complaint::Channel_Parse));
     complaint->set_subject(Require(FLAGS_subject, "subject"));
     complaint->set_description(Require(FLAGS_description, "description"));
+    if (!absl::GetFlag(FLAGS_category).empty()) {
+      complaint->set_category(absl::StrCat(request.parent(), "/categories/",
+                                           absl::GetFlag(FLAGS_category)));
+    }
+    *complaint->mutable_complainant() = PersonFromFlags(
+        FLAGS_complainant_name, FLAGS_complainant_contact, true);
+    *complaint->mutable_accused() =
+        PersonFromFlags(FLAGS_accused_name, FLAGS_accused_position, false);
     Complaint response;
     grpc::Status status = stub->CreateComplaint(&context, request, &response);
     if (!status.ok()) return Fail(status);
@@ -318,9 +466,8 @@ int ComplaintCommand(const std::string& verb,
     return 0;
   }
   if (verb == "get") {
-    if (args.empty()) UsageError("complaint get NAME");
     complaint::v1::GetComplaintRequest request;
-    request.set_name(args[0]);
+    request.set_name(Argument(args, "complaint get NAME"));
     Complaint response;
     grpc::Status status = stub->GetComplaint(&context, request, &response);
     if (!status.ok()) return Fail(status);
@@ -344,14 +491,180 @@ int ComplaintCommand(const std::string& verb,
     for (const Complaint& complaint : response.complaints()) {
       table.AddRow({complaint.name(), Complaint::Kind_Name(complaint.kind()),
                     Complaint::State_Name(complaint.state()),
-                    Time(complaint.receive_time()), Time(complaint.due_time()),
+                    Time(complaint.receive_time()),
+                    absl::StrCat(Time(complaint.due_time()),
+                                 complaint.overdue() ? " OVERDUE" : ""),
                     complaint.subject()});
     }
     std::cout << table.Render();
     PrintNextPage(response.next_page_token());
     return 0;
   }
-  UsageError("complaint verbs: create, get, list");
+  if (verb == "transition") {
+    complaint::v1::TransitionComplaintRequest request;
+    request.set_name(Argument(args, "complaint transition NAME --to STATE"));
+    request.set_target_state(
+        ParseEnum(Require(FLAGS_to, "to"), "to", &Complaint::State_Parse));
+    request.set_note(Require(FLAGS_note, "note"));
+    request.set_assignee(absl::GetFlag(FLAGS_assignee));
+    request.set_referred_to(absl::GetFlag(FLAGS_referred_to));
+    request.set_duplicate_of(absl::GetFlag(FLAGS_duplicate_of));
+    request.set_resolution(absl::GetFlag(FLAGS_resolution));
+    if (request.target_state() == Complaint::REJECTED) {
+      request.set_rejection_reason(
+          ParseEnum(Require(FLAGS_reason, "reason"), "reason",
+                    &complaint::v1::RejectionReason_Parse));
+    }
+    Complaint response;
+    grpc::Status status =
+        stub->TransitionComplaint(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, ComplaintFields(response));
+    return 0;
+  }
+  if (verb == "reply") {
+    complaint::v1::CreateReplyRequest request;
+    request.set_parent(Argument(args, "complaint reply NAME --text TEXT"));
+    complaint::v1::Reply* reply = request.mutable_reply();
+    reply->set_text(Require(FLAGS_text, "text"));
+    reply->set_visibility(absl::GetFlag(FLAGS_public_reply)
+                              ? complaint::v1::Reply::PUBLIC
+                              : complaint::v1::Reply::INTERNAL);
+    if (std::string due = absl::GetFlag(FLAGS_new_due); !due.empty()) {
+      absl::CivilDay day;
+      if (!absl::ParseCivilTime(thai::ThaiDigitsToAscii(due), &day)) {
+        UsageError("--new_due must be YYYY-MM-DD");
+      }
+      *reply->mutable_new_due_time() =
+          ToTimestamp(absl::FromCivil(day, thai::BangkokTimeZone()));
+    }
+    complaint::v1::Reply response;
+    grpc::Status status = stub->CreateReply(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, {{"name", response.name()},
+                        {"visibility", complaint::v1::Reply::Visibility_Name(
+                                           response.visibility())},
+                        {"text", response.text()}});
+    return 0;
+  }
+  if (verb == "replies") {
+    complaint::v1::ListRepliesRequest request;
+    request.set_parent(Argument(args, "complaint replies NAME"));
+    complaint::v1::ListRepliesResponse response;
+    grpc::Status status = stub->ListReplies(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"TIME", "VISIBILITY", "ACTOR", "TEXT"});
+    for (const complaint::v1::Reply& reply : response.replies()) {
+      table.AddRow({Time(reply.create_time()),
+                    complaint::v1::Reply::Visibility_Name(reply.visibility()),
+                    reply.actor(), reply.text()});
+    }
+    std::cout << table.Render();
+    return 0;
+  }
+  if (verb == "identity") {
+    complaint::v1::GetProtectedIdentityRequest request;
+    request.set_name(Argument(args, "complaint identity NAME --reason WHY"));
+    request.set_reason(Require(FLAGS_reason, "reason"));
+    complaint::v1::ProtectedIdentity response;
+    grpc::Status status =
+        stub->GetProtectedIdentity(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, {{"complainant", response.complainant().name()},
+                        {"contact", response.complainant().contact()},
+                        {"accused", response.accused().name()},
+                        {"position", response.accused().position()}});
+    return 0;
+  }
+  if (verb == "track") {
+    complaint::v1::TrackComplaintRequest request;
+    request.set_tracking_code(Argument(args, "complaint track CODE"));
+    complaint::v1::TrackedComplaint response;
+    return PrintTracked(stub->TrackComplaint(&context, request, &response),
+                        response);
+  }
+  if (verb == "add-info") {
+    complaint::v1::AddComplainantInformationRequest request;
+    request.set_tracking_code(
+        Argument(args, "complaint add-info CODE --text TEXT"));
+    request.set_text(Require(FLAGS_text, "text"));
+    complaint::v1::TrackedComplaint response;
+    return PrintTracked(
+        stub->AddComplainantInformation(&context, request, &response),
+        response);
+  }
+  if (verb == "rate" || verb == "reopen") {
+    complaint::v1::RespondToResolutionRequest request;
+    request.set_tracking_code(Argument(
+        args, "complaint rate CODE --rating N | reopen CODE --reason"));
+    if (verb == "rate") {
+      request.set_satisfaction(absl::GetFlag(FLAGS_rating));
+    } else {
+      request.set_reopen_reason(Require(FLAGS_reason, "reason"));
+    }
+    complaint::v1::TrackedComplaint response;
+    return PrintTracked(stub->RespondToResolution(&context, request, &response),
+                        response);
+  }
+  if (verb == "stats") {
+    complaint::v1::GetComplaintStatisticsRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    absl::StatusOr<int> year =
+        FiscalYear(Require(FLAGS_year, "year"), "--year");
+    if (!year.ok()) return Fail(year.status());
+    request.mutable_fiscal_year()->set_be_year(*year);
+    if (std::string quarter = absl::GetFlag(FLAGS_quarter); !quarter.empty()) {
+      absl::StatusOr<int64_t> value = thai::ParseInteger(quarter, "--quarter");
+      if (!value.ok()) return Fail(value.status());
+      request.set_quarter(static_cast<int32_t>(*value));
+    }
+    complaint::v1::ComplaintStatistics response;
+    grpc::Status status =
+        absl::GetFlag(FLAGS_public_view)
+            ? stub->GetPublicComplaintStatistics(&context, request, &response)
+            : stub->GetComplaintStatistics(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    return PrintStatistics(response);
+  }
+  if (verb == "categories") {
+    complaint::v1::ListCategoriesRequest request;
+    request.set_parent(
+        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    complaint::v1::ListCategoriesResponse response;
+    grpc::Status status = stub->ListCategories(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    Table table({"NAME", "SLA DAYS", "DISPLAY NAME"});
+    for (const complaint::v1::Category& category : response.categories()) {
+      table.AddRow({category.name(), absl::StrCat(category.sla_days()),
+                    category.display_name()});
+    }
+    std::cout << table.Render();
+    return 0;
+  }
+  if (verb == "category") {
+    complaint::v1::UpsertCategoryRequest request;
+    complaint::v1::Category* category = request.mutable_category();
+    category->set_name(absl::StrCat(
+        "organizations/", Require(FLAGS_org, "org"), "/categories/",
+        Argument(args, "complaint category ID --org CODE --display_name N")));
+    category->set_display_name(Require(FLAGS_display_name, "display_name"));
+    category->set_sla_days(absl::GetFlag(FLAGS_sla_days));
+    complaint::v1::Category response;
+    grpc::Status status = stub->UpsertCategory(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    PrintOne(response, {{"name", response.name()},
+                        {"display name", response.display_name()},
+                        {"sla days", absl::StrCat(response.sla_days())}});
+    return 0;
+  }
+  UsageError(
+      "complaint verbs: create, get, list, transition, reply, replies, "
+      "identity, track, add-info, rate, reopen, stats, categories, category");
 }
 
 // ------------------------------------------------------------------ ita

@@ -1,0 +1,107 @@
+#include "services/complaint/tracking_code.h"
+
+#include <sodium.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "common/base/validation.h"
+
+namespace prongsai::complaint {
+namespace {
+
+// Crockford's base 32, and the five extra symbols of its mod-37 check.
+constexpr char kSymbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+constexpr int kDataSymbols = 16;  // 80 bits
+
+int SymbolValue(char c) {
+  switch (c) {
+    case 'O':
+      return 0;
+    case 'I':
+    case 'L':
+      return 1;
+    default:
+      break;
+  }
+  for (int i = 0; i < 37; ++i) {
+    if (kSymbols[i] == c) return i;
+  }
+  return -1;
+}
+
+// The value of the 80-bit number modulo 37, from its base-32 digits.
+int CheckValue(absl::string_view data) {
+  int remainder = 0;
+  for (char c : data) remainder = (remainder * 32 + SymbolValue(c)) % 37;
+  return remainder;
+}
+
+}  // namespace
+
+std::string NewTrackingCode() {
+  if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
+  unsigned char bytes[10];
+  randombytes_buf(bytes, sizeof(bytes));
+  std::string data;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char byte : bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      data.push_back(kSymbols[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  std::string code;
+  for (int i = 0; i < kDataSymbols; ++i) {
+    if (i > 0 && i % 4 == 0) code.push_back('-');
+    code.push_back(data[i]);
+  }
+  code.push_back('-');
+  code.push_back(kSymbols[CheckValue(data)]);
+  return code;
+}
+
+absl::StatusOr<std::string> NormalizeTrackingCode(absl::string_view text) {
+  std::string canonical;
+  for (char c : text) {
+    if (c == '-' || c == ' ') continue;
+    c = absl::ascii_toupper(c);
+    const int value = SymbolValue(c);
+    const bool is_check_position =
+        static_cast<int>(canonical.size()) == kDataSymbols;
+    if (value < 0 || (value >= 32 && !is_check_position)) {
+      return InvalidField("tracking_code",
+                          "holds a character that is not in tracking codes");
+    }
+    canonical.push_back(kSymbols[value]);
+  }
+  if (static_cast<int>(canonical.size()) != kDataSymbols + 1) {
+    return InvalidField("tracking_code",
+                        "must be 17 characters (dashes and spaces aside)");
+  }
+  if (kSymbols[CheckValue(canonical.substr(0, kDataSymbols))] !=
+      canonical.back()) {
+    return InvalidField("tracking_code",
+                        "is mistyped: its check character does not match");
+  }
+  return canonical;
+}
+
+std::string TrackingCodeHash(absl::string_view canonical_code,
+                             absl::string_view key) {
+  unsigned char digest[crypto_generichash_BYTES];
+  crypto_generichash(
+      digest, sizeof(digest),
+      reinterpret_cast<const unsigned char*>(canonical_code.data()),
+      canonical_code.size(), reinterpret_cast<const unsigned char*>(key.data()),
+      key.size());
+  char hex[sizeof(digest) * 2 + 1];
+  sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+  return std::string(hex, sizeof(digest) * 2);
+}
+
+}  // namespace prongsai::complaint

@@ -1,0 +1,37 @@
+// Tracking codes: the complainant's only way back to a case. A code is 80
+// random bits as 16 Crockford base-32 symbols plus a check symbol, grouped
+// for reading over the phone:
+//
+//   std::string code = NewTrackingCode();   // "K7QM-4XDP-9TRA-HW2E-C"
+//   PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
+//                             NormalizeTrackingCode("k7qm 4xdp 9tra hw2e c"));
+//   std::string stored = TrackingCodeHash(canonical, key);
+//
+// Only the keyed hash is stored, so a database dump does not reveal codes.
+#ifndef PRONGSAI_SERVICES_COMPLAINT_TRACKING_CODE_H_
+#define PRONGSAI_SERVICES_COMPLAINT_TRACKING_CODE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace prongsai::complaint {
+
+// A new random code, formatted "XXXX-XXXX-XXXX-XXXX-C".
+std::string NewTrackingCode();
+
+// The canonical 17-symbol form of a code as a person typed it: case, spaces
+// and dashes do not matter, O reads as 0 and I or L as 1. INVALID_ARGUMENT
+// (field "tracking_code") when the length or a symbol is wrong or the check
+// symbol does not match; the error never echoes the code.
+absl::StatusOr<std::string> NormalizeTrackingCode(absl::string_view text);
+
+// Lower-case hex BLAKE2b-256 of the canonical code keyed with `key` (32
+// bytes).
+std::string TrackingCodeHash(absl::string_view canonical_code,
+                             absl::string_view key);
+
+}  // namespace prongsai::complaint
+
+#endif  // PRONGSAI_SERVICES_COMPLAINT_TRACKING_CODE_H_
