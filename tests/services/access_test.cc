@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
@@ -32,6 +33,7 @@ using ::prongsai::testing::Backend;
 using ::prongsai::testing::Caller;
 using ::prongsai::testing::CallerName;
 using ::prongsai::testing::CallerRole;
+using ::prongsai::testing::ComplaintDefinitionForTest;
 using ::prongsai::testing::GrpcIsOk;
 using ::prongsai::testing::GrpcStatusIs;
 using ::prongsai::testing::TestService;
@@ -48,7 +50,7 @@ struct HostedService {
 
 std::vector<HostedService> HostedServices() {
   return {{"plan", plan::PlanServiceDefinition},
-          {"complaint", complaint::ComplaintServiceDefinition},
+          {"complaint", ComplaintDefinitionForTest},
           {"ita", ita::ItaServiceDefinition}};
 }
 
@@ -229,10 +231,18 @@ TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
         parent->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
       continue;
     }
+    // The parent is the organization, or for resources nested under another
+    // resource (replies of a complaint) a child of it that does not exist.
     std::unique_ptr<google::protobuf::Message> request =
         NewMessage(method->input_type());
-    request->GetReflection()->SetString(request.get(), parent,
-                                        std::string(testing::kParent));
+    for (std::string candidate :
+         {std::string(testing::kParent),
+          absl::StrCat(testing::kParent, "/complaints/nonexistent")}) {
+      request->GetReflection()->SetString(request.get(), parent, candidate);
+      const grpc::Status status =
+          Call(*method, *request, service_->Context(Caller::kSystem));
+      if (!absl::StartsWith(status.error_message(), "parent:")) break;
+    }
     const bool is_public = Admits(*method, Caller::kAnonymous);
     for (Caller caller : {Caller::kOperator, Caller::kOtherOperator}) {
       SCOPED_TRACE(
@@ -255,7 +265,7 @@ TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
 class PublicFilingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    TestService::Start(complaint::ComplaintServiceDefinition(), {}, &service_);
+    TestService::Start(ComplaintDefinitionForTest(), {}, &service_);
   }
   std::unique_ptr<TestService> service_;
 };

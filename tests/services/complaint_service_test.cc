@@ -53,7 +53,7 @@ v1::Complaint NewComplaint() {
 
 class ComplaintServiceTest : public testing::ServiceTest {
  protected:
-  void SetUp() override { StartService(ComplaintServiceDefinition()); }
+  void SetUp() override { StartService(testing::ComplaintDefinitionForTest()); }
 
   grpc::Status Create(Caller caller, const v1::CreateComplaintRequest& request,
                       v1::Complaint* complaint) {
@@ -143,6 +143,11 @@ TEST_P(ComplaintServiceTest, AnonymousFilingRoundTrips) {
   EXPECT_EQ(created.audit().updater(), "public");
   EXPECT_EQ(api::FromProtoTime(created.audit().create_time()), received);
 
+  // The tracking code is shown once, in the create response, never again.
+  EXPECT_THAT(created.tracking_code(),
+              MatchesRegex("[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}-"
+                           "[0-9A-HJKMNP-TV-Z*~$=U]"));
+  created.clear_tracking_code();
   for (Caller reader : {Caller::kOperator, Caller::kSystem,
                         Caller::kIntegrityOfficer, Caller::kAuditor}) {
     v1::Complaint got;

@@ -1,5 +1,7 @@
 #include "tests/services/service_test_util.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <utility>
 
@@ -183,6 +185,21 @@ void ServiceTest::StartService(server::ServiceDefinition definition,
 
 std::string GrpcCodeName(grpc::StatusCode code) {
   return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
+complaint::ComplaintOptions ComplaintOptionsForTest() {
+  complaint::ComplaintOptions options;
+  options.keys = *complaint::ProtectionKeys::Parse(
+      complaint::ProtectionKeys::GenerateFileText());
+  options.public_filing_limit =
+      complaint::PublicLimit(1000, 100000, absl::StrCat("filing-", getpid()));
+  options.public_tracking_limit =
+      complaint::PublicLimit(1000, 100000, absl::StrCat("tracking-", getpid()));
+  return options;
+}
+
+server::ServiceDefinition ComplaintDefinitionForTest() {
+  return complaint::ComplaintServiceDefinition(ComplaintOptionsForTest());
 }
 
 }  // namespace prongsai::testing
