@@ -77,10 +77,12 @@ CREATE TABLE complaint_replies (
   actor TEXT NOT NULL,
   text TEXT NOT NULL,
   new_due_time_us BIGINT,
-  create_time_us BIGINT NOT NULL
+  create_time_us BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  UNIQUE (complaint_id, seq)
 );
 CREATE INDEX complaint_replies_by_complaint
-  ON complaint_replies (organization_code, complaint_id, create_time_us, id);
+  ON complaint_replies (organization_code, complaint_id, seq, id);
 CREATE TABLE complaint_categories (
   organization_code TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -240,7 +242,7 @@ absl::Status UpdateIfState(storage::Connection& db,
 
 v1::Reply ReplyFromRow(const storage::Row& row) {
   // id, organization_code, complaint_id, visibility, author, actor, text,
-  // new_due_time_us, create_time_us
+  // new_due_time_us, create_time_us, seq
   v1::Reply reply;
   reply.set_name(
       absl::StrCat(FormatChildName(row.GetText(1), kComplaints, row.GetText(2)),
@@ -258,19 +260,27 @@ v1::Reply ReplyFromRow(const storage::Row& row) {
 
 constexpr absl::string_view kReplyColumns =
     "id, organization_code, complaint_id, visibility, author, actor, text, "
-    "new_due_time_us, create_time_us";
+    "new_due_time_us, create_time_us, seq";
 
+// Callers hold the complaint's row (they updated it first in the same
+// transaction), so replies of one complaint are numbered one at a time: the
+// order they were written in, even when the clock does not move.
 absl::StatusOr<v1::Reply> InsertReply(
     storage::Connection& db, absl::string_view organization,
     absl::string_view complaint_id, v1::Reply::Visibility visibility,
     v1::Reply::Author author, absl::string_view actor, absl::string_view text,
     Value new_due, absl::Time now) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result last,
+      db.Execute("SELECT COALESCE(MAX(seq), 0) FROM complaint_replies WHERE "
+                 "complaint_id = ?",
+                 {std::string(complaint_id)}));
   std::vector<Value> values = {
       NewResourceId(),           std::string(organization),
       std::string(complaint_id), int64_t{visibility},
       int64_t{author},           std::string(actor),
       std::string(text),         new_due,
-      absl::ToUnixMicros(now)};
+      absl::ToUnixMicros(now),   last.rows.at(0).GetInt(0) + 1};
   PRONGSAI_RETURN_IF_ERROR(
       db.Execute(api::InsertStatement("complaint_replies", kReplyColumns,
                                       values.size()),
@@ -524,9 +534,8 @@ absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
     where.params.emplace_back(int64_t{v1::Reply::PUBLIC});
   }
   PRONGSAI_ASSIGN_OR_RETURN(
-      api::RowPage rows,
-      api::ListPage(db, "complaint_replies", kReplyColumns, "create_time_us",
-                    organization, page, where));
+      api::RowPage rows, api::ListPage(db, "complaint_replies", kReplyColumns,
+                                       "seq", organization, page, where));
   ReplyPage out;
   for (const storage::Row& row : rows.rows) {
     out.replies.push_back(ReplyFromRow(row));
