@@ -552,6 +552,45 @@ TEST_P(ComplaintWorkflowTest, PublicFilingIsRateLimitedPerClient) {
   EXPECT_EQ(List({}).size(), 3u);
 }
 
+TEST_P(ComplaintWorkflowTest, BadInputIsRefusedBeforeAnythingIsStored) {
+  v1::CreateComplaintRequest request;
+  request.set_parent(std::string(kParent));
+  C* complaint = request.mutable_complaint();
+  complaint->set_kind(C::GENERAL);
+  complaint->set_channel(C::LETTER);
+  complaint->set_subject("ร้องเรียน");
+  C refused;
+  auto create = [&] {
+    return stub_->CreateComplaint(service().Context(Caller::kAnonymous).get(),
+                                  request, &refused);
+  };
+  EXPECT_THAT(create(), IsInvalidField("complaint.description"));
+  std::string description;
+  for (int i = 0; i < 10001; ++i) description += "ก";
+  complaint->set_description(description);
+  EXPECT_THAT(create(), IsInvalidField("complaint.description"));
+  // 10 MB never reaches a handler: gRPC refuses it at the message limit.
+  complaint->set_description(std::string(10 * 1024 * 1024, 'a'));
+  EXPECT_THAT(create(), GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  complaint->set_description("ถนนพัง");
+  complaint->mutable_place()->set_latitude(15.1);
+  EXPECT_THAT(create(), IsInvalidField("complaint.place.longitude"));
+  complaint->clear_place();
+  complaint->mutable_accused()->set_name("นาย ข");
+  EXPECT_THAT(create(), IsInvalidField("complaint.accused"));
+  complaint->clear_accused();
+  request.set_parent("organizations/63 40101");
+  EXPECT_THAT(create(), IsInvalidField("parent"));
+  EXPECT_THAT(List({}), IsEmpty());
+
+  // Text that looks like SQL is only text.
+  request.set_parent(std::string(kParent));
+  complaint->set_subject("'); DROP TABLE complaints;--");
+  ASSERT_THAT(create(), GrpcIsOk());
+  EXPECT_EQ(Get(refused.name()).subject(), "'); DROP TABLE complaints;--");
+  EXPECT_EQ(List({}).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ComplaintWorkflowTest,
                          ::testing::Values(Backend::kSqlite,
                                            Backend::kPostgres),

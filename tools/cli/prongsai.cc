@@ -90,6 +90,8 @@ ABSL_FLAG(bool, public_reply, false, "reply: show it to the complainant");
 ABSL_FLAG(std::string, new_due, "",
           "public reply explaining a delay: new due date YYYY-MM-DD");
 ABSL_FLAG(int, rating, 0, "satisfaction 1-5 for a resolved complaint");
+ABSL_FLAG(bool, overdue, false, "complaint list: only overdue cases");
+ABSL_FLAG(int, due_within_days, 0, "complaint list: open cases due soon");
 ABSL_FLAG(std::string, quarter, "", "statistics: quarter 1-4");
 ABSL_FLAG(bool, public_view, false, "statistics: the public variant");
 ABSL_FLAG(std::string, display_name, "", "category: Thai display name");
@@ -118,7 +120,8 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
                    --subject TEXT --description TEXT
                    [--category ID] [--complainant_name N --complainant_contact C]
                    [--accused_name N --accused_position P]
-  complaint get NAME | complaint list --org CODE
+  complaint get NAME
+  complaint list --org CODE [--overdue] [--due_within_days N]
   complaint transition NAME --to STATE --note WHY [--assignee U]
                    [--referred_to A] [--reason R --duplicate_of NAME]
                    [--resolution TEXT]
@@ -480,6 +483,8 @@ int ComplaintCommand(const std::string& verb,
         absl::StrCat("organizations/", Require(FLAGS_org, "org")));
     request.set_page_size(absl::GetFlag(FLAGS_page_size));
     request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    request.set_overdue_only(absl::GetFlag(FLAGS_overdue));
+    request.set_due_within_days(absl::GetFlag(FLAGS_due_within_days));
     complaint::v1::ListComplaintsResponse response;
     grpc::Status status = stub->ListComplaints(&context, request, &response);
     if (!status.ok()) return Fail(status);
