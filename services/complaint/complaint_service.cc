@@ -11,6 +11,7 @@
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/event_stream.h"
+#include "common/server/list_scope.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_statistics.h"
@@ -150,27 +151,16 @@ class ComplaintGrpcService final
     return runtime_.Unary(
         context, "ListComplaints",
         [request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                                    server::StartList(call, *request));
           PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter, FilterOf(*request));
           PRONGSAI_ASSIGN_OR_RETURN(
-              PageRequest page,
-              ParsePageRequest(request->page_size(), request->page_token(),
-                               request->parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
               ComplaintPage complaints,
-              complaint::ListComplaints(*db, organization, filter, page,
-                                        call.now));
-          for (v1::Complaint& complaint : complaints.complaints) {
-            *response->add_complaints() = std::move(complaint);
-          }
-          if (!complaints.next_cursor.empty()) {
-            response->set_next_page_token(
-                MakePageToken(request->parent(), complaints.next_cursor));
-          }
+              complaint::ListComplaints(*scope.db, scope.organization, filter,
+                                        scope.page, call.now));
+          server::FinishList(complaints.complaints, complaints.next_cursor,
+                             *request, response->mutable_complaints(),
+                             *response);
           return absl::OkStatus();
         });
   }
@@ -261,13 +251,8 @@ class ComplaintGrpcService final
               ReplyPage replies,
               complaint::ListReplies(*db, name.organization, name.id,
                                      /*public_only=*/false, page));
-          for (v1::Reply& reply : replies.replies) {
-            *response->add_replies() = std::move(reply);
-          }
-          if (!replies.next_cursor.empty()) {
-            response->set_next_page_token(
-                MakePageToken(request->parent(), replies.next_cursor));
-          }
+          server::FinishList(replies.replies, replies.next_cursor, *request,
+                             response->mutable_replies(), *response);
           return absl::OkStatus();
         });
   }
@@ -312,25 +297,14 @@ class ComplaintGrpcService final
     return runtime_.Unary(
         context, "ListIdentityAccesses",
         [request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              PageRequest page,
-              ParsePageRequest(request->page_size(), request->page_token(),
-                               request->parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                                    server::StartList(call, *request));
           PRONGSAI_ASSIGN_OR_RETURN(
               IdentityAccessPage accesses,
-              complaint::ListIdentityAccesses(*db, organization, page));
-          for (v1::IdentityAccess& access : accesses.accesses) {
-            *response->add_accesses() = std::move(access);
-          }
-          if (!accesses.next_cursor.empty()) {
-            response->set_next_page_token(
-                MakePageToken(request->parent(), accesses.next_cursor));
-          }
+              complaint::ListIdentityAccesses(*scope.db, scope.organization,
+                                              scope.page));
+          server::FinishList(accesses.accesses, accesses.next_cursor, *request,
+                             response->mutable_accesses(), *response);
           return absl::OkStatus();
         });
   }

@@ -7,6 +7,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
+#include "common/server/list_scope.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "services/ita/ita_domain.h"
 #include "services/ita/ita_store.h"
@@ -85,25 +86,14 @@ class AssessmentGrpcService final
     return runtime_.Unary(
         context, "ListAssessments",
         [request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              PageRequest page,
-              ParsePageRequest(request->page_size(), request->page_token(),
-                               request->parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                                    server::StartList(call, *request));
           PRONGSAI_ASSIGN_OR_RETURN(
               AssessmentPage assessments,
-              ita::ListAssessments(*db, organization, page));
-          for (v1::Assessment& assessment : assessments.assessments) {
-            *response->add_assessments() = std::move(assessment);
-          }
-          if (!assessments.next_cursor.empty()) {
-            response->set_next_page_token(
-                MakePageToken(request->parent(), assessments.next_cursor));
-          }
+              ita::ListAssessments(*scope.db, scope.organization, scope.page));
+          server::FinishList(assessments.assessments, assessments.next_cursor,
+                             *request, response->mutable_assessments(),
+                             *response);
           return absl::OkStatus();
         });
   }

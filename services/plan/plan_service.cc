@@ -7,6 +7,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
+#include "common/server/list_scope.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_store.h"
@@ -84,25 +85,13 @@ class PlanGrpcService final : public v1::PlanService::CallbackService {
     return runtime_.Unary(
         context, "ListActionPlans",
         [request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              PageRequest page,
-              ParsePageRequest(request->page_size(), request->page_token(),
-                               request->parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                                    server::StartList(call, *request));
           PRONGSAI_ASSIGN_OR_RETURN(
               ActionPlanPage plans,
-              plan::ListActionPlans(*db, organization, page));
-          for (v1::ActionPlan& plan : plans.plans) {
-            *response->add_action_plans() = std::move(plan);
-          }
-          if (!plans.next_cursor.empty()) {
-            response->set_next_page_token(
-                MakePageToken(request->parent(), plans.next_cursor));
-          }
+              plan::ListActionPlans(*scope.db, scope.organization, scope.page));
+          server::FinishList(plans.plans, plans.next_cursor, *request,
+                             response->mutable_action_plans(), *response);
           return absl::OkStatus();
         });
   }
