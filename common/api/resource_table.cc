@@ -77,13 +77,10 @@ void AppendRequestId(absl::string_view request_id,
   }
 }
 
-absl::StatusOr<RowPage> ListPage(storage::Connection& db,
-                                 absl::string_view table,
-                                 absl::string_view columns,
-                                 absl::string_view order_column,
-                                 absl::string_view organization,
-                                 const PageRequest& page,
-                                 const RowFilter& filter) {
+absl::StatusOr<RowPage> ListPage(
+    storage::Connection& db, absl::string_view table, absl::string_view columns,
+    absl::string_view order_column, absl::string_view organization,
+    const PageRequest& page, const RowFilter& filter) {
   std::string sql =
       absl::StrCat("SELECT ", columns, ", ", order_column, ", id FROM ", table,
                    " WHERE organization_code = ?");

@@ -58,13 +58,10 @@ struct RowFilter {
 // Selects `columns` from `table` for `organization` (and `filter`), ordered
 // by (`order_column`, id), resuming after `page.cursor`. `order_column` must
 // be an integer column and the names constants of the caller, never input.
-absl::StatusOr<RowPage> ListPage(storage::Connection& db,
-                                 absl::string_view table,
-                                 absl::string_view columns,
-                                 absl::string_view order_column,
-                                 absl::string_view organization,
-                                 const PageRequest& page,
-                                 const RowFilter& filter = {});
+absl::StatusOr<RowPage> ListPage(
+    storage::Connection& db, absl::string_view table, absl::string_view columns,
+    absl::string_view order_column, absl::string_view organization,
+    const PageRequest& page, const RowFilter& filter = {});
 
 }  // namespace prongsai::api
 
