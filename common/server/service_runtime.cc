@@ -1,13 +1,18 @@
 #include "common/server/service_runtime.h"
 
+#include <map>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/base/grpc_status.h"
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
+#include "common/base/validation.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/unknown_field_set.h"
 
 namespace prongsai::server {
 namespace {
@@ -48,7 +53,70 @@ std::string ClientAddress(const std::string& peer) {
   return std::string(address);
 }
 
+// The path of the first string field under `type` whose bytes are not UTF-8,
+// walking the wire format directly (a normal parse stops at the first such
+// field without saying which). Empty when there is none.
+std::string FindInvalidUtf8(const google::protobuf::Descriptor& type,
+                            const std::string& bytes,
+                            const std::string& prefix) {
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(bytes)) return "";
+  std::map<int, int> seen;  // field number -> index for repeated fields
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& field = fields.field(i);
+    if (field.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      continue;
+    }
+    const google::protobuf::FieldDescriptor* descriptor =
+        type.FindFieldByNumber(field.number());
+    if (descriptor == nullptr) continue;
+    std::string path = absl::StrCat(prefix, descriptor->name());
+    if (descriptor->is_repeated()) {
+      absl::StrAppend(&path, "[", seen[field.number()]++, "]");
+    }
+    if (descriptor->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        !Utf8Length(field.length_delimited()).has_value()) {
+      return path;
+    }
+    if (descriptor->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      std::string inner =
+          FindInvalidUtf8(*descriptor->message_type(), field.length_delimited(),
+                          absl::StrCat(path, "."));
+      if (!inner.empty()) return inner;
+    }
+  }
+  return "";
+}
+
 }  // namespace
+
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          google::protobuf::Message& message) {
+  std::vector<grpc::Slice> slices;
+  if (!bytes.Dump(&slices).ok()) {
+    return InvalidField("request", "cannot be read");
+  }
+  std::string wire;
+  for (const grpc::Slice& slice : slices) {
+    wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  if (message.ParseFromString(wire)) return absl::OkStatus();
+  const std::string path = FindInvalidUtf8(*message.GetDescriptor(), wire, "");
+  if (!path.empty()) return InvalidField(path, "is not valid UTF-8");
+  return InvalidField("request",
+                      absl::StrCat("is not a valid ", message.GetTypeName()));
+}
+
+absl::Status SerializeResponse(const google::protobuf::Message& message,
+                               grpc::ByteBuffer& bytes) {
+  std::string wire;
+  if (!message.SerializeToString(&wire)) {
+    return absl::InternalError("the response cannot be serialized");
+  }
+  grpc::Slice slice(wire);
+  bytes = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
+}
 
 absl::Status CallContext::CheckOrganization(absl::string_view code) const {
   if (public_method) return absl::OkStatus();

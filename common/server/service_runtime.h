@@ -26,10 +26,20 @@
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
+#include "common/base/status_macros.h"
 #include "common/server/worker_pool.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 
 namespace prongsai::server {
+
+// Parses `bytes` into `message`. INVALID_ARGUMENT naming the first string
+// field that is not UTF-8 (e.g. "action_plan.title"), or "request" when the
+// bytes are not a message of that type at all.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          google::protobuf::Message& message);
+absl::Status SerializeResponse(const google::protobuf::Message& message,
+                               grpc::ByteBuffer& bytes);
 
 using Clock = std::function<absl::Time()>;
 
@@ -64,6 +74,30 @@ class ServiceRuntime {
   // static storage) and finishes the call with the status it returns.
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
                                   absl::string_view method, Handler handler);
+
+  // The same for a method registered as a raw callback
+  // (`WithRawCallbackMethod_<Method>`): the request is parsed here, after the
+  // caller is authenticated, so a malformed request (a string that is not
+  // UTF-8, say) gets INVALID_ARGUMENT naming the field rather than gRPC's
+  // bare UNIMPLEMENTED, and it is logged like every other call.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* Unary(
+      grpc::CallbackServerContext* context, absl::string_view method,
+      const grpc::ByteBuffer* request_bytes, grpc::ByteBuffer* response_bytes,
+      absl::AnyInvocable<absl::Status(CallContext&, const Request&,
+                                      Response&) &&>
+          handler) {
+    return Unary(
+        context, method,
+        [request_bytes, response_bytes, handler = std::move(handler)](
+            CallContext& call) mutable -> absl::Status {
+          Request request;
+          PRONGSAI_RETURN_IF_ERROR(ParseRequest(*request_bytes, request));
+          Response response;
+          PRONGSAI_RETURN_IF_ERROR(std::move(handler)(call, request, response));
+          return SerializeResponse(response, *response_bytes);
+        });
+  }
 
   // Whether the database is reachable and its schema migrated; until then
   // calls fail with UNAVAILABLE.

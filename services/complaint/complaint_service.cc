@@ -55,7 +55,24 @@ std::string SealContext(absl::string_view name, absl::string_view part) {
 }
 
 class ComplaintGrpcService final
-    : public v1::ComplaintService::CallbackService {
+    : public v1::ComplaintService::WithRawCallbackMethod_CreateComplaint<
+          v1::ComplaintService::WithRawCallbackMethod_GetComplaint<
+              v1::ComplaintService::WithRawCallbackMethod_ListComplaints<
+                  v1::ComplaintService::WithRawCallbackMethod_TransitionComplaint<
+                      v1::ComplaintService::WithRawCallbackMethod_CreateReply<
+                          v1::ComplaintService::WithRawCallbackMethod_ListReplies<
+                              v1::ComplaintService::WithRawCallbackMethod_GetProtectedIdentity<
+                                  v1::ComplaintService::WithRawCallbackMethod_ListIdentityAccesses<
+                                      v1::ComplaintService::
+                                          WithRawCallbackMethod_UpsertCategory<
+                                              v1::ComplaintService::WithRawCallbackMethod_ListCategories<
+                                                  v1::ComplaintService::WithRawCallbackMethod_TrackComplaint<
+                                                      v1::ComplaintService::WithRawCallbackMethod_AddComplainantInformation<
+                                                          v1::ComplaintService::WithRawCallbackMethod_RespondToResolution<
+                                                              v1::ComplaintService::WithRawCallbackMethod_GetComplaintStatistics<
+                                                                  v1::ComplaintService::WithRawCallbackMethod_GetPublicComplaintStatistics<
+                                                                      v1::ComplaintService::
+                                                                          Service>>>>>>>>>>>>>>> {
  public:
   ComplaintGrpcService(server::ServiceRuntime& runtime,
                        ComplaintOptions options)
@@ -66,18 +83,19 @@ class ComplaintGrpcService final
         events_(cache::EventPublisher::Options{}) {}
 
   grpc::ServerUnaryReactor* CreateComplaint(
-      grpc::CallbackServerContext* context,
-      const v1::CreateComplaintRequest* request,
-      v1::Complaint* response) override {
-    return runtime_.Unary(
-        context, "CreateComplaint",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::CreateComplaintRequest, v1::Complaint>(
+        context, "CreateComplaint", request, response,
+        [this](server::CallContext& call,
+               const v1::CreateComplaintRequest& request,
+               v1::Complaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
+              ParseOrganizationParent("parent", request.parent()));
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateRequestId("request_id", request->request_id()));
-          const v1::Complaint& complaint = request->complaint();
+              ValidateRequestId("request_id", request.request_id()));
+          const v1::Complaint& complaint = request.complaint();
           PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(complaint, call.now));
           if (call.principal.is_public() &&
               !filing_limiter_.Allow(call.worker.Redis(), call.client_address,
@@ -113,79 +131,81 @@ class ComplaintGrpcService final
           PRONGSAI_ASSIGN_OR_RETURN(
               StoredComplaint stored,
               complaint::CreateComplaint(*db, organization, complaint, extra,
-                                         request->request_id(),
+                                         request.request_id(),
                                          call.principal.name(), call.now));
-          *response = std::move(stored.complaint);
-          if (response->name() == name) {
-            response->set_tracking_code(code);
-            Publish(call, "complaint.filed", *response);
+          response = std::move(stored.complaint);
+          if (response.name() == name) {
+            response.set_tracking_code(code);
+            Publish(call, "complaint.filed", response);
           } else if (call.now -
-                         api::FromProtoTime(response->audit().create_time()) <=
+                         api::FromProtoTime(response.audit().create_time()) <=
                      options_.tracking_code_replay_window) {
             // A repeated request: hand back the code the first call made.
             absl::StatusOr<std::string> first =
-                options_.keys.Open(stored.tracking_sealed, response->name());
-            if (first.ok()) response->set_tracking_code(*first);
+                options_.keys.Open(stored.tracking_sealed, response.name());
+            if (first.ok()) response.set_tracking_code(*first);
           }
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* GetComplaint(grpc::CallbackServerContext* context,
-                                         const v1::GetComplaintRequest* request,
-                                         v1::Complaint* response) override {
-    return runtime_.Unary(
-        context, "GetComplaint",
-        [request, response](server::CallContext& call) -> absl::Status {
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::GetComplaintRequest, v1::Complaint>(
+        context, "GetComplaint", request, response,
+        [](server::CallContext& call, const v1::GetComplaintRequest& request,
+           v1::Complaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request->name(), "name"));
-          *response = std::move(stored.complaint);
+                                    LoadByName(call, request.name(), "name"));
+          response = std::move(stored.complaint);
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* ListComplaints(
-      grpc::CallbackServerContext* context,
-      const v1::ListComplaintsRequest* request,
-      v1::ListComplaintsResponse* response) override {
-    return runtime_.Unary(
-        context, "ListComplaints",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::ListComplaintsRequest,
+                          v1::ListComplaintsResponse>(
+        context, "ListComplaints", request, response,
+        [](server::CallContext& call, const v1::ListComplaintsRequest& request,
+           v1::ListComplaintsResponse& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, *request));
-          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter, FilterOf(*request));
+                                    server::StartList(call, request));
+          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter, FilterOf(request));
           PRONGSAI_ASSIGN_OR_RETURN(
               ComplaintPage complaints,
               complaint::ListComplaints(*scope.db, scope.organization, filter,
                                         scope.page, call.now));
           server::FinishList(complaints.complaints, complaints.next_cursor,
-                             *request, response->mutable_complaints(),
-                             *response);
+                             request, response.mutable_complaints(), response);
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* TransitionComplaint(
-      grpc::CallbackServerContext* context,
-      const v1::TransitionComplaintRequest* request,
-      v1::Complaint* response) override {
-    return runtime_.Unary(
-        context, "TransitionComplaint",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::TransitionComplaintRequest, v1::Complaint>(
+        context, "TransitionComplaint", request, response,
+        [this](server::CallContext& call,
+               const v1::TransitionComplaintRequest& request,
+               v1::Complaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request->name(), "name"));
+                                    LoadByName(call, request.name(), "name"));
           PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
-              ParseChildName("name", request->name(), kComplaints));
+              ParseChildName("name", request.name(), kComplaints));
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateTransition(stored.complaint.state(), *request,
+              ValidateTransition(stored.complaint.state(), request,
                                  name.organization, stored.complaint.name()));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          if (request->rejection_reason() == v1::DUPLICATE) {
+          if (request.rejection_reason() == v1::DUPLICATE) {
             PRONGSAI_ASSIGN_OR_RETURN(
                 ChildName original,
-                ParseChildName("duplicate_of", request->duplicate_of(),
+                ParseChildName("duplicate_of", request.duplicate_of(),
                                kComplaints));
             if (absl::StatusOr<StoredComplaint> found = complaint::GetComplaint(
                     *db, original.organization, original.id, call.now);
@@ -197,208 +217,218 @@ class ComplaintGrpcService final
           }
           PRONGSAI_ASSIGN_OR_RETURN(
               stored, ApplyTransition(*db, name.organization, name.id,
-                                      stored.complaint.state(), *request,
+                                      stored.complaint.state(), request,
                                       call.principal.name(), call.now));
-          *response = std::move(stored.complaint);
-          Publish(call, "complaint.state_changed", *response);
+          response = std::move(stored.complaint);
+          Publish(call, "complaint.state_changed", response);
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* CreateReply(grpc::CallbackServerContext* context,
-                                        const v1::CreateReplyRequest* request,
-                                        v1::Reply* response) override {
-    return runtime_.Unary(
-        context, "CreateReply",
-        [request, response](server::CallContext& call) -> absl::Status {
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::CreateReplyRequest, v1::Reply>(
+        context, "CreateReply", request, response,
+        [](server::CallContext& call, const v1::CreateReplyRequest& request,
+           v1::Reply& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               StoredComplaint stored,
-              LoadByName(call, request->parent(), "parent"));
+              LoadByName(call, request.parent(), "parent"));
           PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
           PRONGSAI_RETURN_IF_ERROR(ValidateReply(
-              request->reply(), api::FromProtoTime(stored.complaint.due_time()),
+              request.reply(), api::FromProtoTime(stored.complaint.due_time()),
               call.now));
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
-              ParseChildName("parent", request->parent(), kComplaints));
+              ParseChildName("parent", request.parent(), kComplaints));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
-              *response,
-              AddReply(*db, name.organization, name.id, request->reply(),
+              response,
+              AddReply(*db, name.organization, name.id, request.reply(),
                        v1::Reply::STAFF, call.principal.name(), call.now));
           return absl::OkStatus();
         });
   }
 
-  grpc::ServerUnaryReactor* ListReplies(
-      grpc::CallbackServerContext* context,
-      const v1::ListRepliesRequest* request,
-      v1::ListRepliesResponse* response) override {
-    return runtime_.Unary(
-        context, "ListReplies",
-        [request, response](server::CallContext& call) -> absl::Status {
+  grpc::ServerUnaryReactor* ListReplies(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::ListRepliesRequest, v1::ListRepliesResponse>(
+        context, "ListReplies", request, response,
+        [](server::CallContext& call, const v1::ListRepliesRequest& request,
+           v1::ListRepliesResponse& response) -> absl::Status {
           PRONGSAI_RETURN_IF_ERROR(
-              LoadByName(call, request->parent(), "parent").status());
+              LoadByName(call, request.parent(), "parent").status());
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
-              ParseChildName("parent", request->parent(), kComplaints));
+              ParseChildName("parent", request.parent(), kComplaints));
           PRONGSAI_ASSIGN_OR_RETURN(
               PageRequest page,
-              ParsePageRequest(request->page_size(), request->page_token(),
-                               request->parent()));
+              ParsePageRequest(request.page_size(), request.page_token(),
+                               request.parent()));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
               ReplyPage replies,
               complaint::ListReplies(*db, name.organization, name.id,
                                      /*public_only=*/false, page));
-          server::FinishList(replies.replies, replies.next_cursor, *request,
-                             response->mutable_replies(), *response);
+          server::FinishList(replies.replies, replies.next_cursor, request,
+                             response.mutable_replies(), response);
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* GetProtectedIdentity(
-      grpc::CallbackServerContext* context,
-      const v1::GetProtectedIdentityRequest* request,
-      v1::ProtectedIdentity* response) override {
-    return runtime_.Unary(
-        context, "GetProtectedIdentity",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::GetProtectedIdentityRequest,
+                          v1::ProtectedIdentity>(
+        context, "GetProtectedIdentity", request, response,
+        [this](server::CallContext& call,
+               const v1::GetProtectedIdentityRequest& request,
+               v1::ProtectedIdentity& response) -> absl::Status {
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateText("reason", request->reason(), 500, true));
-          if (Utf8Length(request->reason()).value_or(0) < 10) {
+              ValidateText("reason", request.reason(), 500, true));
+          if (Utf8Length(request.reason()).value_or(0) < 10) {
             return InvalidField("reason",
                                 "say why you need the identity (at least 10 "
                                 "characters); it is logged");
           }
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request->name(), "name"));
+                                    LoadByName(call, request.name(), "name"));
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
-              ParseChildName("name", request->name(), kComplaints));
+              ParseChildName("name", request.name(), kComplaints));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           // Logged before anything is revealed: no read goes unrecorded.
           PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
               *db, name.organization, name.id, call.principal.name(),
-              request->reason(), call.now));
-          response->set_complaint(stored.complaint.name());
+              request.reason(), call.now));
+          response.set_complaint(stored.complaint.name());
           PRONGSAI_RETURN_IF_ERROR(
               OpenPerson(stored.complainant_sealed, stored.complaint.name(),
-                         "complainant", response->mutable_complainant()));
+                         "complainant", response.mutable_complainant()));
           return OpenPerson(stored.accused_sealed, stored.complaint.name(),
-                            "accused", response->mutable_accused());
+                            "accused", response.mutable_accused());
         });
   }
 
   grpc::ServerUnaryReactor* ListIdentityAccesses(
-      grpc::CallbackServerContext* context,
-      const v1::ListIdentityAccessesRequest* request,
-      v1::ListIdentityAccessesResponse* response) override {
-    return runtime_.Unary(
-        context, "ListIdentityAccesses",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::ListIdentityAccessesRequest,
+                          v1::ListIdentityAccessesResponse>(
+        context, "ListIdentityAccesses", request, response,
+        [](server::CallContext& call,
+           const v1::ListIdentityAccessesRequest& request,
+           v1::ListIdentityAccessesResponse& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, *request));
+                                    server::StartList(call, request));
           PRONGSAI_ASSIGN_OR_RETURN(
               IdentityAccessPage accesses,
               complaint::ListIdentityAccesses(*scope.db, scope.organization,
                                               scope.page));
-          server::FinishList(accesses.accesses, accesses.next_cursor, *request,
-                             response->mutable_accesses(), *response);
+          server::FinishList(accesses.accesses, accesses.next_cursor, request,
+                             response.mutable_accesses(), response);
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* UpsertCategory(
-      grpc::CallbackServerContext* context,
-      const v1::UpsertCategoryRequest* request,
-      v1::Category* response) override {
-    return runtime_.Unary(
-        context, "UpsertCategory",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::UpsertCategoryRequest, v1::Category>(
+        context, "UpsertCategory", request, response,
+        [](server::CallContext& call, const v1::UpsertCategoryRequest& request,
+           v1::Category& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
-                                    ValidateCategory(request->category()));
+                                    ValidateCategory(request.category()));
           PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
-              *response,
+              response,
               complaint::UpsertCategory(*db, name.organization, name.id,
-                                        request->category(), call.now));
+                                        request.category(), call.now));
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* ListCategories(
-      grpc::CallbackServerContext* context,
-      const v1::ListCategoriesRequest* request,
-      v1::ListCategoriesResponse* response) override {
-    return runtime_.Unary(
-        context, "ListCategories",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::ListCategoriesRequest,
+                          v1::ListCategoriesResponse>(
+        context, "ListCategories", request, response,
+        [](server::CallContext& call, const v1::ListCategoriesRequest& request,
+           v1::ListCategoriesResponse& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
+              ParseOrganizationParent("parent", request.parent()));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
               std::vector<v1::Category> categories,
               complaint::ListCategories(*db, organization));
           for (v1::Category& category : categories) {
-            *response->add_categories() = std::move(category);
+            *response.add_categories() = std::move(category);
           }
           return absl::OkStatus();
         });
   }
 
   grpc::ServerUnaryReactor* TrackComplaint(
-      grpc::CallbackServerContext* context,
-      const v1::TrackComplaintRequest* request,
-      v1::TrackedComplaint* response) override {
-    return runtime_.Unary(
-        context, "TrackComplaint",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::TrackComplaintRequest, v1::TrackedComplaint>(
+        context, "TrackComplaint", request, response,
+        [this](server::CallContext& call,
+               const v1::TrackComplaintRequest& request,
+               v1::TrackedComplaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request->tracking_code()));
-          return FillTracked(call, stored, *response);
+                                    LoadByCode(call, request.tracking_code()));
+          return FillTracked(call, stored, response);
         });
   }
 
   grpc::ServerUnaryReactor* AddComplainantInformation(
-      grpc::CallbackServerContext* context,
-      const v1::AddComplainantInformationRequest* request,
-      v1::TrackedComplaint* response) override {
-    return runtime_.Unary(
-        context, "AddComplainantInformation",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::AddComplainantInformationRequest,
+                          v1::TrackedComplaint>(
+        context, "AddComplainantInformation", request, response,
+        [this](server::CallContext& call,
+               const v1::AddComplainantInformationRequest& request,
+               v1::TrackedComplaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request->tracking_code()));
+                                    LoadByCode(call, request.tracking_code()));
           PRONGSAI_RETURN_IF_ERROR(ValidateComplainantInformation(
-              stored.complaint.state(), request->text()));
+              stored.complaint.state(), request.text()));
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
               ParseChildName("name", stored.complaint.name(), kComplaints));
           v1::Reply reply;
           reply.set_visibility(v1::Reply::PUBLIC);
-          reply.set_text(request->text());
+          reply.set_text(request.text());
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_RETURN_IF_ERROR(AddReply(*db, name.organization, name.id,
                                             reply, v1::Reply::COMPLAINANT,
                                             "complainant", call.now)
                                        .status());
-          return FillTracked(call, stored, *response);
+          return FillTracked(call, stored, response);
         });
   }
 
   grpc::ServerUnaryReactor* RespondToResolution(
-      grpc::CallbackServerContext* context,
-      const v1::RespondToResolutionRequest* request,
-      v1::TrackedComplaint* response) override {
-    return runtime_.Unary(
-        context, "RespondToResolution",
-        [this, request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::RespondToResolutionRequest, v1::TrackedComplaint>(
+        context, "RespondToResolution", request, response,
+        [this](server::CallContext& call,
+               const v1::RespondToResolutionRequest& request,
+               v1::TrackedComplaint& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request->tracking_code()));
+                                    LoadByCode(call, request.tracking_code()));
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateResolutionResponse(stored.complaint.state(), *request)
+              ValidateResolutionResponse(stored.complaint.state(), request)
                   .status());
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
@@ -410,41 +440,45 @@ class ComplaintGrpcService final
                               stored.complaint.category(), "category"));
           PRONGSAI_ASSIGN_OR_RETURN(
               stored, ApplyResolutionResponse(*db, name.organization, name.id,
-                                              stored.complaint.state(),
-                                              *request, sla_days, call.now));
+                                              stored.complaint.state(), request,
+                                              sla_days, call.now));
           Publish(call,
-                  request->has_satisfaction() ? "complaint.rated"
-                                              : "complaint.reopened",
+                  request.has_satisfaction() ? "complaint.rated"
+                                             : "complaint.reopened",
                   stored.complaint);
-          return FillTracked(call, stored, *response);
+          return FillTracked(call, stored, response);
         });
   }
 
   grpc::ServerUnaryReactor* GetComplaintStatistics(
-      grpc::CallbackServerContext* context,
-      const v1::GetComplaintStatisticsRequest* request,
-      v1::ComplaintStatistics* response) override {
-    return runtime_.Unary(
-        context, "GetComplaintStatistics",
-        [this, request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(*response, Statistics(call, *request));
-          return absl::OkStatus();
-        });
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_
+        .Unary<v1::GetComplaintStatisticsRequest, v1::ComplaintStatistics>(
+            context, "GetComplaintStatistics", request, response,
+            [this](server::CallContext& call,
+                   const v1::GetComplaintStatisticsRequest& request,
+                   v1::ComplaintStatistics& response) -> absl::Status {
+              PRONGSAI_ASSIGN_OR_RETURN(response, Statistics(call, request));
+              return absl::OkStatus();
+            });
   }
 
   grpc::ServerUnaryReactor* GetPublicComplaintStatistics(
-      grpc::CallbackServerContext* context,
-      const v1::GetComplaintStatisticsRequest* request,
-      v1::ComplaintStatistics* response) override {
-    return runtime_.Unary(
-        context, "GetPublicComplaintStatistics",
-        [this, request, response](server::CallContext& call) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(v1::ComplaintStatistics full,
-                                    Statistics(call, *request));
-          *response =
-              PublicStatistics(full, options_.public_statistics_threshold);
-          return absl::OkStatus();
-        });
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_
+        .Unary<v1::GetComplaintStatisticsRequest, v1::ComplaintStatistics>(
+            context, "GetPublicComplaintStatistics", request, response,
+            [this](server::CallContext& call,
+                   const v1::GetComplaintStatisticsRequest& request,
+                   v1::ComplaintStatistics& response) -> absl::Status {
+              PRONGSAI_ASSIGN_OR_RETURN(v1::ComplaintStatistics full,
+                                        Statistics(call, request));
+              response =
+                  PublicStatistics(full, options_.public_statistics_threshold);
+              return absl::OkStatus();
+            });
   }
 
  private:

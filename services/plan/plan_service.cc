@@ -17,52 +17,57 @@ namespace {
 
 constexpr absl::Duration kCacheTtl = absl::Minutes(10);
 
-class PlanGrpcService final : public v1::PlanService::CallbackService {
+class PlanGrpcService final
+    : public v1::PlanService::WithRawCallbackMethod_CreateActionPlan<
+          v1::PlanService::WithRawCallbackMethod_GetActionPlan<
+              v1::PlanService::WithRawCallbackMethod_ListActionPlans<
+                  v1::PlanService::Service>>> {
  public:
   explicit PlanGrpcService(server::ServiceRuntime& runtime)
       : runtime_(runtime) {}
 
   grpc::ServerUnaryReactor* CreateActionPlan(
-      grpc::CallbackServerContext* context,
-      const v1::CreateActionPlanRequest* request,
-      v1::ActionPlan* response) override {
-    return runtime_.Unary(
-        context, "CreateActionPlan",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::CreateActionPlanRequest, v1::ActionPlan>(
+        context, "CreateActionPlan", request, response,
+        [](server::CallContext& call,
+           const v1::CreateActionPlanRequest& request,
+           v1::ActionPlan& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               std::string organization,
-              ParseOrganizationParent("parent", request->parent()));
+              ParseOrganizationParent("parent", request.parent()));
           PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateRequestId("request_id", request->request_id()));
+              ValidateRequestId("request_id", request.request_id()));
           PRONGSAI_RETURN_IF_ERROR(
-              ValidateNewActionPlan(request->action_plan()));
+              ValidateNewActionPlan(request.action_plan()));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           PRONGSAI_ASSIGN_OR_RETURN(
-              *response,
-              plan::CreateActionPlan(*db, organization, request->action_plan(),
-                                     request->request_id(),
+              response,
+              plan::CreateActionPlan(*db, organization, request.action_plan(),
+                                     request.request_id(),
                                      call.principal.name(), call.now));
           return absl::OkStatus();
         });
   }
 
-  grpc::ServerUnaryReactor* GetActionPlan(
-      grpc::CallbackServerContext* context,
-      const v1::GetActionPlanRequest* request,
-      v1::ActionPlan* response) override {
-    return runtime_.Unary(
-        context, "GetActionPlan",
-        [request, response](server::CallContext& call) -> absl::Status {
+  grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::GetActionPlanRequest, v1::ActionPlan>(
+        context, "GetActionPlan", request, response,
+        [](server::CallContext& call, const v1::GetActionPlanRequest& request,
+           v1::ActionPlan& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(
               ChildName name,
-              ParseChildName("name", request->name(), "actionPlans"));
+              ParseChildName("name", request.name(), "actionPlans"));
           PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
           PRONGSAI_ASSIGN_OR_RETURN(
               std::string bytes,
               cache::GetOrLoad(
                   call.worker.Redis(),
-                  cache::VersionedKey("plan", kCacheVersion, request->name()),
+                  cache::VersionedKey("plan", kCacheVersion, request.name()),
                   kCacheTtl, [&]() -> absl::StatusOr<std::string> {
                     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db,
                                               call.worker.Db());
@@ -71,7 +76,7 @@ class PlanGrpcService final : public v1::PlanService::CallbackService {
                         plan::GetActionPlan(*db, name.organization, name.id));
                     return plan.SerializeAsString();
                   }));
-          if (!response->ParseFromString(bytes)) {
+          if (!response.ParseFromString(bytes)) {
             return absl::InternalError("corrupt cached action plan");
           }
           return absl::OkStatus();
@@ -79,19 +84,20 @@ class PlanGrpcService final : public v1::PlanService::CallbackService {
   }
 
   grpc::ServerUnaryReactor* ListActionPlans(
-      grpc::CallbackServerContext* context,
-      const v1::ListActionPlansRequest* request,
-      v1::ListActionPlansResponse* response) override {
-    return runtime_.Unary(
-        context, "ListActionPlans",
-        [request, response](server::CallContext& call) -> absl::Status {
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::ListActionPlansRequest,
+                          v1::ListActionPlansResponse>(
+        context, "ListActionPlans", request, response,
+        [](server::CallContext& call, const v1::ListActionPlansRequest& request,
+           v1::ListActionPlansResponse& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, *request));
+                                    server::StartList(call, request));
           PRONGSAI_ASSIGN_OR_RETURN(
               ActionPlanPage plans,
               plan::ListActionPlans(*scope.db, scope.organization, scope.page));
-          server::FinishList(plans.plans, plans.next_cursor, *request,
-                             response->mutable_action_plans(), *response);
+          server::FinishList(plans.plans, plans.next_cursor, request,
+                             response.mutable_action_plans(), response);
           return absl::OkStatus();
         });
   }

@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/key_ring.h"
 #include "common/server/server_host.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "prongsai/complaint/v1/complaint.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_service.h"
 #include "tests/support/test_env.h"
@@ -167,6 +169,53 @@ TEST(ServerHostTest, ServesTlsWhenGivenACertificate) {
   grpc::StatusCode code;
   Health(Insecure(*host), "", &code);
   EXPECT_EQ(code, grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace prongsai::server
+
+namespace prongsai::server {
+namespace {
+
+grpc::ByteBuffer Bytes(const std::string& wire) {
+  grpc::Slice slice(wire);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+TEST(ParseRequestTest, NamesTheFieldThatIsNotUtf8EvenWhenNested) {
+  complaint::v1::CreateComplaintRequest request;
+  request.set_parent("organizations/6340101");
+  request.mutable_complaint()->add_attachments()->set_file_name("ok.jpg");
+  request.mutable_complaint()->add_attachments()->set_file_name("bad\xE0\xB8");
+  std::string wire;
+  // The serializer only warns; the bytes go out as they are.
+  ASSERT_TRUE(request.SerializeToString(&wire));
+  complaint::v1::CreateComplaintRequest parsed;
+  absl::Status status = ParseRequest(Bytes(wire), parsed);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "complaint.attachments[1].file_name: is not valid UTF-8");
+}
+
+TEST(ParseRequestTest, ValidBytesParseAndGarbageIsNamedAsTheRequest) {
+  plan::v1::GetActionPlanRequest request;
+  request.set_name("organizations/6340101/actionPlans/แผน");
+  plan::v1::GetActionPlanRequest parsed;
+  ASSERT_TRUE(ParseRequest(Bytes(request.SerializeAsString()), parsed).ok());
+  EXPECT_EQ(parsed.name(), request.name());
+  absl::Status garbage = ParseRequest(Bytes("\xFF\xFF\xFF"), parsed);
+  EXPECT_EQ(garbage.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(garbage.message(), "request: "));
+}
+
+TEST(ParseRequestTest, ResponsesRoundTrip) {
+  plan::v1::ActionPlan plan;
+  plan.set_title("แผนปฏิบัติการ");
+  grpc::ByteBuffer bytes;
+  ASSERT_TRUE(SerializeResponse(plan, bytes).ok());
+  plan::v1::ActionPlan back;
+  ASSERT_TRUE(ParseRequest(bytes, back).ok());
+  EXPECT_EQ(back.title(), plan.title());
 }
 
 }  // namespace
