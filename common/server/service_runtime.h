@@ -5,12 +5,16 @@
 // log line records method, code, latency and request id (never request
 // content).
 //
+//   // The service class derives from the generated WithRawCallbackMethod_*
+//   // chain, so the runtime parses each request itself.
 //   grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* ctx,
-//                                           const GetActionPlanRequest* req,
-//                                           ActionPlan* resp) override {
-//     return runtime_.Unary(ctx, "GetActionPlan", [=](CallContext& call) {
-//       return ...;  // absl::Status; fills *resp
-//     });
+//                                           const grpc::ByteBuffer* request,
+//                                           grpc::ByteBuffer* response)
+//                                           override {
+//     return runtime_.Unary<GetActionPlanRequest, ActionPlan>(
+//         ctx, "GetActionPlan", request, response,
+//         [](CallContext& call, const GetActionPlanRequest& request,
+//            ActionPlan& plan) -> absl::Status { ...; });
 //   }
 #ifndef PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_
 #define PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_
