@@ -15,6 +15,31 @@ namespace {
 using State = v1::Complaint::State;
 
 constexpr int64_t kMaxAttachmentBytes = int64_t{1} << 30;
+constexpr int kMaxCategoryIdChars = 40;
+// google.protobuf.Timestamp's range: 0001-01-01 to 9999-12-31 UTC.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+// Category ids appear in URLs and forms: 1-40 of [a-z0-9-].
+bool IsCategoryId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxCategoryIdChars) return false;
+  for (char c : id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<ChildName> ParseCategoryName(absl::string_view field_path,
+                                            absl::string_view name) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName parsed,
+                            ParseChildName(field_path, name, "categories"));
+  if (!IsCategoryId(parsed.id)) {
+    return InvalidField(field_path, "the id must be 1-40 of a-z, 0-9 and '-'");
+  }
+  return parsed;
+}
 
 bool IsFinal(State state) {
   return state == v1::Complaint::CLOSED || state == v1::Complaint::REFERRED ||
@@ -108,10 +133,17 @@ absl::Status ValidateNewComplaint(const v1::Complaint& complaint) {
       "complaint.organization", complaint.organization()));
   if (!complaint.category().empty()) {
     PRONGSAI_RETURN_IF_ERROR(
-        ParseChildName("complaint.category", complaint.category(), "categories")
-            .status());
+        ParseCategoryName("complaint.category", complaint.category()).status());
   }
   PRONGSAI_RETURN_IF_ERROR(ValidatePlace(complaint.place()));
+  if (complaint.has_incident_time()) {
+    const google::protobuf::Timestamp& incident = complaint.incident_time();
+    if (incident.nanos() < 0 || incident.nanos() > 999'999'999 ||
+        incident.seconds() < kMinTimestampSeconds ||
+        incident.seconds() > kMaxTimestampSeconds) {
+      return InvalidField("complaint.incident_time", "is not a valid time");
+    }
+  }
   PRONGSAI_RETURN_IF_ERROR(ValidateText(
       "complaint.requested_action", complaint.requested_action(), 2000, false));
   if (complaint.attachments_size() > kMaxAttachments) {
@@ -246,9 +278,10 @@ absl::Status ValidateTransition(State current,
     } else if (!request.duplicate_of().empty()) {
       return InvalidField("duplicate_of", "belongs only to DUPLICATE");
     }
-  } else if (request.rejection_reason() != v1::REJECTION_REASON_UNSPECIFIED ||
-             !request.duplicate_of().empty()) {
+  } else if (request.rejection_reason() != v1::REJECTION_REASON_UNSPECIFIED) {
     return InvalidField("rejection_reason", "belongs only to a rejection");
+  } else if (!request.duplicate_of().empty()) {
+    return InvalidField("duplicate_of", "belongs only to a rejection");
   }
   if (!IsAllowedTransition(current, target)) {
     return absl::FailedPreconditionError(
@@ -306,11 +339,15 @@ absl::Status ValidateReply(const v1::Reply& reply, absl::Time current_due,
                           "PUBLIC replies move the due date");
     }
     const absl::Time due = api::FromProtoTime(reply.new_due_time());
-    if (due <= current_due || due <= now) {
+    if (due <= current_due) {
       return InvalidField("reply.new_due_time",
                           "must be later than the current due date");
     }
-    if (due > now + absl::Hours(24 * 365)) {
+    // A date already past would leave the case overdue: no explanation.
+    if (due <= now) {
+      return InvalidField("reply.new_due_time", "must be in the future");
+    }
+    if (due > now + absl::Hours(24) * kMaxNewDueDays) {
       return InvalidField("reply.new_due_time",
                           "must be within a year from now");
     }
@@ -320,20 +357,10 @@ absl::Status ValidateReply(const v1::Reply& reply, absl::Time current_due,
 
 absl::StatusOr<ChildName> ValidateCategory(const v1::Category& category) {
   PRONGSAI_ASSIGN_OR_RETURN(
-      ChildName name,
-      ParseChildName("category.name", category.name(), "categories"));
-  bool valid = !name.id.empty() && name.id.size() <= 40;
-  for (char c : name.id) {
-    valid =
-        valid && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-');
-  }
-  if (!valid) {
-    return InvalidField("category.name",
-                        "the id must be 1-40 of a-z, 0-9 and '-'");
-  }
+      ChildName name, ParseCategoryName("category.name", category.name()));
   PRONGSAI_RETURN_IF_ERROR(ValidateText("category.display_name",
                                         category.display_name(), 200, true));
-  if (category.sla_days() < 0 || category.sla_days() > 365) {
+  if (category.sla_days() < 0 || category.sla_days() > kMaxSlaDays) {
     return InvalidField("category.sla_days", "must be between 0 and 365");
   }
   return name;

@@ -25,20 +25,32 @@ inline constexpr int kDefaultSlaDays = 15;
 inline constexpr int kMaxSubjectChars = 300;
 inline constexpr int kMaxDescriptionChars = 10000;
 inline constexpr int kMaxAttachments = 20;
+// A category's SLA, and how far ahead an explanation may move a due date.
+inline constexpr int kMaxSlaDays = 365;
+inline constexpr int kMaxNewDueDays = 365;
 
-// Checks the caller-settable fields; errors name `complaint.<path>`.
+// Checks the caller-settable fields; errors (INVALID_ARGUMENT) name
+// `complaint.<path>`, e.g. "complaint.attachments[2].sha256". Output-only
+// fields are not looked at. Beyond lengths and UTF-8: kind and channel are
+// required, `category` (optional) is a well-formed category name, latitude
+// and longitude come together and in range, attachments are described
+// properly, and a GENERAL complaint carries neither `accused` nor `evidence`.
+// The organization of `category` is not compared with the parent here.
 absl::Status ValidateNewComplaint(const v1::Complaint& complaint);
 // Also rejects an incident more than a day in the future of `now`.
 absl::Status ValidateNewComplaint(const v1::Complaint& complaint,
                                   absl::Time now);
 
-// When a complaint received at `received` must have been handled.
+// When a complaint received at `received` must have been handled: `sla_days`
+// whole days later (Bangkok keeps no daylight saving time, so a day is 24 h).
 absl::Time DueTime(absl::Time received, int sla_days = kDefaultSlaDays);
+// A category's SLA, where 0 (unset) means kDefaultSlaDays.
 int SlaDaysOrDefault(int sla_days);
 
 // Still being handled: received, acknowledged, assigned or in progress.
 bool IsOpen(v1::Complaint::State state);
-// Open and past its due date (an explanation moves the due date).
+// Open and strictly past its due date: on the due instant itself a case is
+// still in time. (An explanation moves the due date.)
 bool IsOverdue(v1::Complaint::State state, absl::Time due_time, absl::Time now);
 
 // The workflow staff drive:
@@ -52,34 +64,45 @@ bool IsOverdue(v1::Complaint::State state, absl::Time due_time, absl::Time now);
 bool IsAllowedTransition(v1::Complaint::State from, v1::Complaint::State to);
 
 // The request's own fields (INVALID_ARGUMENT naming the field), then the
-// move from `current` (FAILED_PRECONDITION). `self_name` is the complaint's
-// name: a duplicate must be another complaint of `organization`.
+// move from `current` (FAILED_PRECONDITION "cannot move a complaint from
+// RESOLVED to ASSIGNED"). Every move needs a note (1-2000); ASSIGNED an
+// assignee (1-200), REFERRED referred_to (1-200), RESOLVED a resolution
+// (1-5000), REJECTED a rejection_reason, and DUPLICATE a duplicate_of naming
+// another complaint (not `self_name`) of `organization`. A detail given for
+// another target is INVALID_ARGUMENT too.
 absl::Status ValidateTransition(v1::Complaint::State current,
                                 const v1::TransitionComplaintRequest& request,
                                 absl::string_view organization,
                                 absl::string_view self_name);
 
-// A rating (1-5, closes the case) or a reopening of a RESOLVED case; returns
-// the state it leads to.
+// A rating (1-5, closes the case) or a reopening (reason 1-2000 characters,
+// back to IN_PROGRESS) of a RESOLVED case; returns the state it leads to.
+// Neither given: INVALID_ARGUMENT "response"; not RESOLVED:
+// FAILED_PRECONDITION.
 absl::StatusOr<v1::Complaint::State> ValidateResolutionResponse(
     v1::Complaint::State current,
     const v1::RespondToResolutionRequest& request);
 
-// The complainant may add information until the case is final.
+// The complainant may add information (1-5000 characters) until the case is
+// final (CLOSED, REFERRED, REJECTED, WITHDRAWN: FAILED_PRECONDITION).
 absl::Status ValidateComplainantInformation(v1::Complaint::State current,
                                             absl::string_view text);
 
-// A staff reply; `new_due_time` (an explanation of a delay) only on PUBLIC
-// replies, later than `current_due` and within a year of `now`.
+// A staff reply: visibility required, text 1-5000 characters; `new_due_time`
+// (an explanation of a delay) only on PUBLIC replies, later than both
+// `current_due` and `now`, and at most kMaxNewDueDays after `now`.
 absl::Status ValidateReply(const v1::Reply& reply, absl::Time current_due,
                            absl::Time now);
 
 // `organizations/{org}/categories/{id}` with id 1-40 of [a-z0-9-], a display
-// name and an SLA of 0 (default) to 365 days.
+// name (1-200) and an SLA of 0 (the default) to 365 days; returns the parsed
+// name.
 absl::StatusOr<ChildName> ValidateCategory(const v1::Category& category);
 
 // [start, end) of the fiscal year, or of one quarter (1-4) or calendar month
-// (1-12) within it, at Bangkok midnight.
+// (1-12) within it, at Bangkok midnight: month 10 of FY2569 is October 2025.
+// INVALID_ARGUMENT names fiscal_year.be_year, quarter or month (quarter and
+// month are exclusive).
 absl::StatusOr<Period> StatisticsPeriod(
     const v1::GetComplaintStatisticsRequest& request);
 

@@ -54,6 +54,19 @@ std::string SealContext(absl::string_view name, absl::string_view part) {
   return absl::StrCat(name, "#", part);
 }
 
+// Buckets in Redis are named by a hash of the client's address: keyed, or a
+// dump would give the addresses back to anyone hashing every IPv4 address.
+// The key derives from the tracking key (the limiter hashes it again), so it
+// is never the tracking key itself.
+cache::RateLimiter::Options WithClientHashKey(cache::RateLimiter::Options limit,
+                                              const ProtectionKeys& keys) {
+  if (limit.client_hash_key.empty()) {
+    limit.client_hash_key =
+        absl::StrCat("prongsai complaint rate limit\n", keys.tracking_key());
+  }
+  return limit;
+}
+
 class ComplaintGrpcService final
     : public v1::ComplaintService::WithRawCallbackMethod_CreateComplaint<
           v1::ComplaintService::WithRawCallbackMethod_GetComplaint<
@@ -78,8 +91,10 @@ class ComplaintGrpcService final
                        ComplaintOptions options)
       : runtime_(runtime),
         options_(std::move(options)),
-        filing_limiter_(options_.public_filing_limit),
-        tracking_limiter_(options_.public_tracking_limit),
+        filing_limiter_(
+            WithClientHashKey(options_.public_filing_limit, options_.keys)),
+        tracking_limiter_(
+            WithClientHashKey(options_.public_tracking_limit, options_.keys)),
         events_(cache::EventPublisher::Options{}) {}
 
   grpc::ServerUnaryReactor* CreateComplaint(

@@ -42,7 +42,7 @@ double Percent(int64_t part, int64_t whole) {
 }
 
 double Days(absl::Duration duration) {
-  return absl::ToDoubleHours(duration) / 24;
+  return absl::FDivDuration(duration, absl::Hours(24));
 }
 
 struct Counts {
@@ -93,7 +93,7 @@ v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
     };
     count(by_kind[v1::Complaint::Kind_Name(row.kind)]);
     count(by_channel[v1::Complaint::Channel_Name(row.channel)]);
-    count(by_category[row.category.empty() ? std::string("(none)")
+    count(by_category[row.category.empty() ? std::string(kUncategorisedKey)
                                            : row.category]);
     if (row.acknowledge_time.has_value()) {
       acknowledge_days.push_back(

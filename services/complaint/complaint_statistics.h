@@ -26,7 +26,8 @@ struct Period {
 struct StatisticsRow {
   v1::Complaint::Kind kind = v1::Complaint::KIND_UNSPECIFIED;
   v1::Complaint::Channel channel = v1::Complaint::CHANNEL_UNSPECIFIED;
-  // The category's display name; empty when uncategorised.
+  // The category's display key (its display name); empty when
+  // uncategorised.
   std::string category;
   v1::Complaint::State state = v1::Complaint::RECEIVED;
   absl::Time receive_time;
@@ -40,13 +41,33 @@ struct StatisticsRow {
   int reopen_count = 0;
 };
 
-// Figures for the complaints received within `period`, as of `now`.
+// The by_category key of complaints without a category.
+inline constexpr char kUncategorisedKey[] = "(none)";
+
+// Figures for the complaints received within `period` (rows outside it are
+// ignored), as of `now`; sets period_start/period_end, not the organization,
+// fiscal year, quarter or month, which the caller knows.
+//   completed = RESOLVED or CLOSED; ended_otherwise = REFERRED, REJECTED or
+//   WITHDRAWN; in_progress = IsOpen; overdue = IsOverdue at `now`.
+//   by_kind / by_channel / by_category: keyed by enum name / category key
+//   (kUncategorisedKey for ""), sorted by key, only keys that occur.
+//   Days are fractional (24 h each). Days to acknowledge: every row with an
+//   acknowledge_time. Days to resolve and percent within SLA: completed rows
+//   with a resolve_time (a reopened case being worked on again is not
+//   counted as resolved); within SLA means resolve_time <= sla_due_time, the
+//   original due date, which explanations do not move. The median of an
+//   even count is the mean of the middle two.
+//   ratings = rows rated 1-5; percent_satisfied = share rated 4 or 5;
+//   reopen_count = sum. Nothing to average gives 0, never NaN.
 v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
                                           const Period& period, absl::Time now);
 
-// The public variant: breakdown cells with fewer than `threshold` complaints
-// are hidden, and so are timing and satisfaction figures when the total is
-// that small, because small counts can identify a reporter.
+// The public variant: breakdown cells with 0 < received < `threshold` are
+// hidden (counts zeroed, `suppressed` set), and so are the timing and
+// satisfaction figures (and `ratings`) when the total received is that
+// small, because small counts can identify a reporter. Sets
+// suppression_threshold, and a notice: "no complaints" when nothing was
+// received, or that cells under the threshold are hidden.
 v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
                                          int threshold = 5);
 

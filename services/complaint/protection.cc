@@ -10,12 +10,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/base/log.h"
 
 namespace prongsai::complaint {
 namespace {
 
 constexpr size_t kKeyBytes = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
 constexpr size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr absl::string_view kVersion = "v1";
 
 bool ValidKeyId(absl::string_view id) {
@@ -26,11 +28,29 @@ bool ValidKeyId(absl::string_view id) {
   return true;
 }
 
+void InitSodiumOrDie() {
+  // Without libsodium's randomness nothing can be sealed safely.
+  if (sodium_init() < 0) {
+    log::Error("libsodium_init_failed", {});
+    std::abort();
+  }
+}
+
 std::string RandomKey() {
-  if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
+  InitSodiumOrDie();
   std::string key(kKeyBytes, '\0');
   randombytes_buf(key.data(), key.size());
   return key;
+}
+
+// Decodes a key; false unless it is the base64 of exactly 32 bytes. Leaves
+// no copy of a rejected key behind.
+bool DecodeKey(absl::string_view encoded, std::string& key) {
+  if (absl::Base64Unescape(encoded, &key) && key.size() == kKeyBytes) {
+    return true;
+  }
+  sodium_memzero(key.data(), key.size());
+  return false;
 }
 
 const unsigned char* Bytes(absl::string_view text) {
@@ -40,43 +60,48 @@ const unsigned char* Bytes(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<ProtectionKeys> ProtectionKeys::Parse(absl::string_view text) {
-  if (sodium_init() < 0) return absl::InternalError("libsodium unavailable");
+  InitSodiumOrDie();
   ProtectionKeys keys;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;
-    std::vector<absl::string_view> fields =
-        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     auto error = [line_number](absl::string_view reason) {
       return absl::InvalidArgumentError(
           absl::StrCat("protection key file line ", line_number, ": ", reason));
     };
-    std::string key;
-    const absl::string_view encoded = fields.back();
-    if (!absl::Base64Unescape(encoded, &key) || key.size() != kKeyBytes) {
-      return error("the key must be the base64 of 32 bytes");
+    const std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    const bool seal = fields[0] == "seal" && fields.size() == 3;
+    const bool tracking = fields[0] == "tracking" && fields.size() == 2;
+    if (!seal && !tracking) {
+      return error("expected \"seal <id> <key>\" or \"tracking <key>\"");
     }
-    if (fields[0] == "seal" && fields.size() == 3) {
-      if (!ValidKeyId(fields[1])) {
-        return error("key ids are 1-16 letters, digits, '_' or '-'");
-      }
+    if (seal && !ValidKeyId(fields[1])) {
+      return error("a key id is 1-16 letters, digits, '_' or '-'");
+    }
+    std::string key;
+    if (!DecodeKey(fields.back(), key)) {
+      return error("a key is the base64 of 32 bytes");
+    }
+    if (seal) {
       for (const auto& [id, unused] : keys.seal_keys_) {
         if (id == fields[1]) return error("duplicate seal key id");
       }
       keys.seal_keys_.emplace_back(std::string(fields[1]), std::move(key));
-    } else if (fields[0] == "tracking" && fields.size() == 2) {
-      if (!keys.tracking_key_.empty()) return error("second tracking key");
-      keys.tracking_key_ = std::move(key);
     } else {
-      return error("expected \"seal <id> <key>\" or \"tracking <key>\"");
+      if (!keys.tracking_key_.empty()) return error("a second tracking key");
+      keys.tracking_key_ = std::move(key);
     }
   }
-  if (keys.seal_keys_.empty() || keys.tracking_key_.empty()) {
+  if (keys.seal_keys_.empty()) {
     return absl::InvalidArgumentError(
-        "protection key file needs at least one seal key and one tracking "
-        "key");
+        "protection key file: no seal key (\"seal <id> <key>\")");
+  }
+  if (keys.tracking_key_.empty()) {
+    return absl::InvalidArgumentError(
+        "protection key file: no tracking key (\"tracking <key>\")");
   }
   return keys;
 }
@@ -96,17 +121,20 @@ absl::StatusOr<ProtectionKeys> ProtectionKeys::LoadFile(
 std::string ProtectionKeys::GenerateFileText(absl::string_view seal_key_id) {
   return absl::StrCat(
       "# Prongsai reporter-protection keys. Keep this file secret and backed "
-      "up:\n# without it, sealed identities cannot be read.\n",
+      "up:\n# without it, sealed identities cannot be read.\n"
+      "# To rotate, add a new first seal line and keep the old ones.\n",
       "seal ", seal_key_id, " ", absl::Base64Escape(RandomKey()), "\n",
       "tracking ", absl::Base64Escape(RandomKey()), "\n");
 }
 
 std::string ProtectionKeys::Seal(absl::string_view plaintext,
                                  absl::string_view context) const {
-  const auto& [id, key] = seal_keys_.at(0);
-  std::string out(kNonceBytes + plaintext.size() +
-                      crypto_aead_xchacha20poly1305_ietf_ABYTES,
-                  '\0');
+  if (seal_keys_.empty()) {
+    log::Error("seal_without_protection_keys", {});
+    std::abort();
+  }
+  const auto& [id, key] = seal_keys_.front();
+  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
   auto* nonce = reinterpret_cast<unsigned char*>(out.data());
   randombytes_buf(nonce, kNonceBytes);
   unsigned long long length = 0;
@@ -119,11 +147,13 @@ std::string ProtectionKeys::Seal(absl::string_view plaintext,
 
 absl::StatusOr<std::string> ProtectionKeys::Open(
     absl::string_view sealed, absl::string_view context) const {
-  std::vector<absl::string_view> parts = absl::StrSplit(sealed, '.');
+  const std::vector<absl::string_view> parts = absl::StrSplit(sealed, '.');
   std::string bytes;
-  if (parts.size() != 3 || parts[0] != kVersion ||
+  // The key id is checked before it may appear in an error: a malformed
+  // value could be anything, even plaintext.
+  if (parts.size() != 3 || parts[0] != kVersion || !ValidKeyId(parts[1]) ||
       !absl::WebSafeBase64Unescape(parts[2], &bytes) ||
-      bytes.size() < kNonceBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+      bytes.size() < kNonceBytes + kTagBytes) {
     return absl::DataLossError("a sealed value is malformed");
   }
   const std::string* key = nullptr;
@@ -134,7 +164,7 @@ absl::StatusOr<std::string> ProtectionKeys::Open(
     return absl::FailedPreconditionError(
         absl::StrCat("unknown protection key id ", parts[1]));
   }
-  std::string plaintext(bytes.size() - kNonceBytes, '\0');
+  std::string plaintext(bytes.size() - kNonceBytes - kTagBytes, '\0');
   unsigned long long length = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr,
@@ -145,6 +175,11 @@ absl::StatusOr<std::string> ProtectionKeys::Open(
   }
   plaintext.resize(length);
   return plaintext;
+}
+
+const std::string& ProtectionKeys::current_key_id() const {
+  static const std::string* const kNone = new std::string();
+  return seal_keys_.empty() ? *kNone : seal_keys_.front().first;
 }
 
 }  // namespace prongsai::complaint

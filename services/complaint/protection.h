@@ -1,18 +1,24 @@
 // Keys that protect reporters: identities of complainants and of the accused
-// are sealed (XChaCha20-Poly1305) before they reach the database, and
-// tracking codes are stored only as keyed hashes. The key file, one key per
-// line, '#' for comments:
+// are sealed (XChaCha20-Poly1305, libsodium) before they reach the database,
+// and tracking codes are stored only as hashes keyed with the tracking key.
 //
-//   seal k2 <base64 of 32 random bytes>      # the first seal key seals new
-//   data seal k1 <base64 of 32 random bytes>      # older keys still open old
-//   data tracking <base64 of 32 random bytes>     # exactly one; never rotates
+// The key file has one key per line; '#' starts a comment line:
+//
+//   # The first seal key seals new data; the others still open old data.
+//   seal k2 <base64 of 32 random bytes>
+//   seal k1 <base64 of 32 random bytes>
+//   # Exactly one. It never rotates: codes are looked up by their hash.
+//   tracking <base64 of 32 random bytes>
+//
+// Key ids are 1-16 of [A-Za-z0-9_-]. A sealed value names its key
+// ("v1.k2.<base64url>"), so rotating means adding a new first seal line and
+// keeping the old ones for as long as data sealed with them exists.
 //
 //   PRONGSAI_ASSIGN_OR_RETURN(ProtectionKeys keys,
-//   ProtectionKeys::LoadFile(p)); std::string sealed = keys.Seal(name_bytes,
-//   "organizations/x/complaints/y");
-//
-// Each sealed value carries its key id ("v1.k2.<base64url>"), so rotating
-// means adding a new first seal line and keeping the old ones.
+//                             ProtectionKeys::LoadFile(path));
+//   std::string sealed = keys.Seal(name, "organizations/x/complaints/y");
+//   PRONGSAI_ASSIGN_OR_RETURN(
+//       std::string opened, keys.Open(sealed, "organizations/x/complaints/y"));
 #ifndef PRONGSAI_SERVICES_COMPLAINT_PROTECTION_H_
 #define PRONGSAI_SERVICES_COMPLAINT_PROTECTION_H_
 
@@ -27,29 +33,35 @@ namespace prongsai::complaint {
 
 class ProtectionKeys {
  public:
-  // No keys: Seal and Open fail. Only useful as a placeholder.
+  // No keys: a placeholder to be assigned a parsed value. Open fails with
+  // FAILED_PRECONDITION; Seal aborts the process (sealing must never
+  // silently store a value unprotected).
   ProtectionKeys() = default;
 
-  // INVALID_ARGUMENT with the line number; never echoes key material.
+  // INVALID_ARGUMENT naming the line; never echoes key material.
   static absl::StatusOr<ProtectionKeys> Parse(absl::string_view text);
+  // NOT_FOUND when the file cannot be read, else as Parse.
   static absl::StatusOr<ProtectionKeys> LoadFile(const std::string& path);
 
   // The text of a new key file with one fresh seal key and a tracking key.
   static std::string GenerateFileText(absl::string_view seal_key_id = "k1");
 
   // Encrypts with the current key and a random nonce; `context` (the
-  // complaint's name) is authenticated, so a sealed value cannot be moved to
-  // another row. The result is ASCII: "v1.<key id>.<base64url>".
+  // complaint's resource name) is authenticated, so a sealed value cannot be
+  // moved to another row. The result is ASCII: "v1.<key id>.<base64url of
+  // nonce || ciphertext>".
   std::string Seal(absl::string_view plaintext,
                    absl::string_view context) const;
 
-  // DATA_LOSS when the value was altered or belongs to another context;
-  // FAILED_PRECONDITION when its key is not loaded.
+  // DATA_LOSS when the value is malformed, was altered or belongs to another
+  // context; FAILED_PRECONDITION "unknown protection key id <id>" when its
+  // key is not loaded. Errors never hold the plaintext or a key.
   absl::StatusOr<std::string> Open(absl::string_view sealed,
                                    absl::string_view context) const;
 
-  const std::string& current_key_id() const { return seal_keys_[0].first; }
-  // 32 raw bytes.
+  // The id new values are sealed with; empty when there are no keys.
+  const std::string& current_key_id() const;
+  // 32 raw bytes; empty when there are no keys.
   absl::string_view tracking_key() const { return tracking_key_; }
 
  private:

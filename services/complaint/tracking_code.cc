@@ -6,6 +6,8 @@
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/log.h"
 #include "common/base/validation.h"
 
 namespace prongsai::complaint {
@@ -14,6 +16,9 @@ namespace {
 // Crockford's base 32, and the five extra symbols of its mod-37 check.
 constexpr char kSymbols[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
 constexpr int kDataSymbols = 16;  // 80 bits
+// Far more than a code with generous spacing; longer text is refused before
+// it is scanned.
+constexpr size_t kMaxTypedChars = 64;
 
 int SymbolValue(char c) {
   switch (c) {
@@ -66,6 +71,10 @@ std::string NewTrackingCode() {
 }
 
 absl::StatusOr<std::string> NormalizeTrackingCode(absl::string_view text) {
+  if (text.size() > kMaxTypedChars) {
+    return InvalidField("tracking_code",
+                        "must be 17 characters (dashes and spaces aside)");
+  }
   std::string canonical;
   for (char c : text) {
     if (c == '-' || c == ' ') continue;
@@ -93,12 +102,22 @@ absl::StatusOr<std::string> NormalizeTrackingCode(absl::string_view text) {
 
 std::string TrackingCodeHash(absl::string_view canonical_code,
                              absl::string_view key) {
+  // An empty key would silently give an unkeyed hash that anyone can
+  // recompute from a guessed code: refuse, as sealing without keys does.
+  if (key.size() != kTrackingKeyBytes) {
+    log::Error("tracking_hash_without_key",
+               {{"key_bytes", absl::StrCat(key.size())}});
+    std::abort();
+  }
   unsigned char digest[crypto_generichash_BYTES];
-  crypto_generichash(
-      digest, sizeof(digest),
-      reinterpret_cast<const unsigned char*>(canonical_code.data()),
-      canonical_code.size(), reinterpret_cast<const unsigned char*>(key.data()),
-      key.size());
+  if (crypto_generichash(
+          digest, sizeof(digest),
+          reinterpret_cast<const unsigned char*>(canonical_code.data()),
+          canonical_code.size(),
+          reinterpret_cast<const unsigned char*>(key.data()),
+          key.size()) != 0) {
+    std::abort();  // Unreachable with a 32-byte key.
+  }
   char hex[sizeof(digest) * 2 + 1];
   sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
   return std::string(hex, sizeof(digest) * 2);

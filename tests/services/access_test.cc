@@ -260,6 +260,169 @@ TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
   }
 }
 
+// Methods addressed by a resource `name` check its organization the same way:
+// an operator of another organization is refused before anything is looked
+// up, so the answer does not tell whether the resource exists.
+TEST_P(AccessTest, NameMethodsCheckTheOrganizationScope) {
+  for (const MethodDescriptor* method : Methods()) {
+    const google::protobuf::FieldDescriptor* name =
+        method->input_type()->FindFieldByName("name");
+    if (name == nullptr ||
+        name->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      continue;
+    }
+    // The first well-formed name of this method's collection.
+    std::unique_ptr<google::protobuf::Message> request =
+        NewMessage(method->input_type());
+    bool well_formed = false;
+    for (absl::string_view collection :
+         {"complaints", "actionPlans", "assessments"}) {
+      for (absl::string_view id : {"aaaaaaaaaaaaaaaa", "2569"}) {
+        request->GetReflection()->SetString(
+            request.get(), name,
+            absl::StrCat(testing::kParent, "/", collection, "/", id));
+        const grpc::Status status =
+            Call(*method, *request, service_->Context(Caller::kSystem));
+        if (!absl::StartsWith(status.error_message(), "name:")) {
+          well_formed = true;
+          break;
+        }
+      }
+      if (well_formed) break;
+    }
+    SCOPED_TRACE(method->full_name());
+    EXPECT_TRUE(well_formed) << "no candidate name was accepted";
+    for (Caller caller : {Caller::kOperator, Caller::kOtherOperator}) {
+      SCOPED_TRACE(CallerName(caller));
+      if (!Admits(*method, caller)) continue;
+      const grpc::Status status =
+          Call(*method, *request, service_->Context(caller));
+      if (caller == Caller::kOtherOperator) {
+        EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+      } else {
+        EXPECT_THAT(status,
+                    Not(GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED)));
+      }
+    }
+  }
+}
+
+// The complaint service with valid requests: categories are written within
+// the key's organization (UpsertCategory names it in `category.name`), and
+// the PUBLIC methods answer every caller alike, without organization scope.
+class ComplaintAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TestService::Start(ComplaintDefinitionForTest(), {}, &service_);
+    ASSERT_NE(service_, nullptr);
+    stub_ = complaint::v1::ComplaintService::NewStub(service_->channel());
+  }
+  std::unique_ptr<TestService> service_;
+  std::unique_ptr<complaint::v1::ComplaintService::Stub> stub_;
+};
+
+TEST_F(ComplaintAccessTest, CategoriesAreWrittenWithinTheKeysOrganization) {
+  complaint::v1::UpsertCategoryRequest request;
+  request.mutable_category()->set_name(
+      absl::StrCat(testing::kParent, "/categories/road"));
+  request.mutable_category()->set_display_name("ถนน");
+  complaint::v1::Category category;
+  EXPECT_THAT(
+      stub_->UpsertCategory(service_->Context(Caller::kOtherOperator).get(),
+                            request, &category),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  for (Caller refused : {Caller::kIntegrityOfficer, Caller::kAuditor}) {
+    EXPECT_THAT(stub_->UpsertCategory(service_->Context(refused).get(), request,
+                                      &category),
+                GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED))
+        << CallerName(refused);
+  }
+  complaint::v1::ListCategoriesRequest list;
+  list.set_parent(std::string(testing::kParent));
+  complaint::v1::ListCategoriesResponse listed;
+  ASSERT_THAT(stub_->ListCategories(service_->Context(Caller::kAnonymous).get(),
+                                    list, &listed),
+              GrpcIsOk());
+  EXPECT_THAT(listed.categories(), IsEmpty());
+
+  for (Caller allowed : {Caller::kOperator, Caller::kSystem}) {
+    EXPECT_THAT(stub_->UpsertCategory(service_->Context(allowed).get(), request,
+                                      &category),
+                GrpcIsOk())
+        << CallerName(allowed);
+  }
+  request.mutable_category()->set_name(
+      absl::StrCat(testing::kOtherParent, "/categories/road"));
+  EXPECT_THAT(stub_->UpsertCategory(service_->Context(Caller::kOperator).get(),
+                                    request, &category),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  ASSERT_THAT(stub_->ListCategories(service_->Context(Caller::kAnonymous).get(),
+                                    list, &listed),
+              GrpcIsOk());
+  EXPECT_EQ(listed.categories_size(), 1);
+  list.set_parent(std::string(testing::kOtherParent));
+  ASSERT_THAT(stub_->ListCategories(service_->Context(Caller::kAnonymous).get(),
+                                    list, &listed),
+              GrpcIsOk());
+  EXPECT_THAT(listed.categories(), IsEmpty());
+}
+
+TEST_F(ComplaintAccessTest, PublicMethodsAnswerEveryKeyHolderAlike) {
+  using complaint::v1::Complaint;
+  complaint::v1::CreateComplaintRequest create;
+  create.set_parent(std::string(testing::kParent));
+  create.mutable_complaint()->set_kind(Complaint::GENERAL);
+  create.mutable_complaint()->set_channel(Complaint::WEBSITE);
+  create.mutable_complaint()->set_subject("ถนนชำรุด");
+  create.mutable_complaint()->set_description("ถนนหน้าวัดเป็นหลุมลึก");
+  Complaint filed;
+  ASSERT_THAT(stub_->CreateComplaint(
+                  service_->Context(Caller::kAnonymous).get(), create, &filed),
+              GrpcIsOk());
+  for (Caller caller : AllCallers()) {
+    if (caller == Caller::kUnknownKey) continue;
+    SCOPED_TRACE(CallerName(caller));
+    // Another organization's operator files like any citizen.
+    Complaint created;
+    EXPECT_THAT(stub_->CreateComplaint(service_->Context(caller).get(), create,
+                                       &created),
+                GrpcIsOk());
+    complaint::v1::ListCategoriesRequest list;
+    list.set_parent(std::string(testing::kParent));
+    complaint::v1::ListCategoriesResponse categories;
+    EXPECT_THAT(stub_->ListCategories(service_->Context(caller).get(), list,
+                                      &categories),
+                GrpcIsOk());
+    complaint::v1::TrackComplaintRequest track;
+    track.set_tracking_code(filed.tracking_code());
+    complaint::v1::TrackedComplaint tracked;
+    EXPECT_THAT(
+        stub_->TrackComplaint(service_->Context(caller).get(), track, &tracked),
+        GrpcIsOk());
+    complaint::v1::AddComplainantInformationRequest add;
+    add.set_tracking_code(filed.tracking_code());
+    add.set_text("ข้อมูลเพิ่มเติม");
+    EXPECT_THAT(stub_->AddComplainantInformation(
+                    service_->Context(caller).get(), add, &tracked),
+                GrpcIsOk());
+    // Not resolved yet: refused for what the case is, not for who asks.
+    complaint::v1::RespondToResolutionRequest rate;
+    rate.set_tracking_code(filed.tracking_code());
+    rate.set_satisfaction(5);
+    EXPECT_THAT(stub_->RespondToResolution(service_->Context(caller).get(),
+                                           rate, &tracked),
+                GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+    complaint::v1::GetComplaintStatisticsRequest statistics_request;
+    statistics_request.set_parent(std::string(testing::kParent));
+    statistics_request.mutable_fiscal_year()->set_be_year(2569);
+    complaint::v1::ComplaintStatistics statistics;
+    EXPECT_THAT(
+        stub_->GetPublicComplaintStatistics(service_->Context(caller).get(),
+                                            statistics_request, &statistics),
+        GrpcIsOk());
+  }
+}
+
 // The PUBLIC method with a valid request: anonymous filing works, an unknown
 // key is refused and stores nothing.
 class PublicFilingTest : public ::testing::Test {

@@ -1,7 +1,12 @@
 // What the complaint service's pure work costs: statistics over a year of a
-// busy organization's register, and checking a typed tracking code.
+// busy organization's register (full and public variants), and reading a
+// typed tracking code: normalizing it, verifying its check symbol and
+// hashing it for the lookup.
+#include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_replace.h"
 #include "benchmark/benchmark.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_statistics.h"
@@ -42,13 +47,60 @@ void BM_ComputeStatistics(benchmark::State& state) {
 }
 BENCHMARK(BM_ComputeStatistics)->Arg(1000)->Arg(10000);
 
-void BM_NormalizeTrackingCode(benchmark::State& state) {
-  const std::string code = NewTrackingCode();
+void BM_PublicStatistics(benchmark::State& state) {
+  const std::vector<StatisticsRow> rows = Rows(10000);
+  const Period year{absl::FromUnixSeconds(1759251600),
+                    absl::FromUnixSeconds(1790787600)};
+  const v1::ComplaintStatistics full =
+      ComputeStatistics(rows, year, absl::FromUnixSeconds(1780000000));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(NormalizeTrackingCode(code));
+    benchmark::DoNotOptimize(PublicStatistics(full));
+  }
+}
+BENCHMARK(BM_PublicStatistics);
+
+// As a complainant types it: lower case, spaces for dashes.
+std::string TypedCode() {
+  return absl::AsciiStrToLower(
+      absl::StrReplaceAll(NewTrackingCode(), {{"-", " "}}));
+}
+
+// Normalize + check-symbol verification, what every tracking RPC does first.
+void BM_NormalizeTrackingCode(benchmark::State& state) {
+  const std::string typed = TypedCode();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(NormalizeTrackingCode(typed));
   }
 }
 BENCHMARK(BM_NormalizeTrackingCode);
+
+// A mistyped code is refused by its check symbol, before any lookup.
+void BM_NormalizeMistypedTrackingCode(benchmark::State& state) {
+  std::string typed = TypedCode();
+  typed[0] = typed[0] == '0' ? '1' : '0';
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(NormalizeTrackingCode(typed));
+  }
+}
+BENCHMARK(BM_NormalizeMistypedTrackingCode);
+
+// Normalize, verify and compute the keyed hash the store is searched by.
+void BM_TrackingLookupKey(benchmark::State& state) {
+  const std::string typed = TypedCode();
+  const std::string key(kTrackingKeyBytes, 'k');
+  for (auto _ : state) {
+    absl::StatusOr<std::string> canonical = NormalizeTrackingCode(typed);
+    benchmark::DoNotOptimize(TrackingCodeHash(*canonical, key));
+  }
+}
+BENCHMARK(BM_TrackingLookupKey);
+
+void BM_NewTrackingCode(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(NewTrackingCode());
+  }
+}
+BENCHMARK(BM_NewTrackingCode);
 
 }  // namespace
 }  // namespace prongsai::complaint

@@ -1,0 +1,312 @@
+// Complaint statistics on a hand-counted fixture, and the public variant
+// that hides small cells.
+#include "services/complaint/complaint_statistics.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "common/api/api_fields.h"
+#include "common/thai/thai.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/complaint/complaint_domain.h"
+
+namespace prongsai::complaint {
+namespace {
+
+using ::testing::HasSubstr;
+using C = v1::Complaint;
+
+absl::Time Bangkok(int year, int month, int day, int hour = 0) {
+  return absl::FromCivil(absl::CivilSecond(year, month, day, hour, 0, 0),
+                         thai::BangkokTimeZone());
+}
+
+// Quarter 1 of FY2569, and "now" two months into it.
+const Period kQ1{Bangkok(2025, 10, 1), Bangkok(2026, 1, 1)};
+const absl::Time kNow = Bangkok(2025, 12, 1, 12);
+
+StatisticsRow Received(absl::Time receive_time, C::Kind kind,
+                       C::Channel channel, std::string category,
+                       C::State state) {
+  StatisticsRow row;
+  row.kind = kind;
+  row.channel = channel;
+  row.category = std::move(category);
+  row.state = state;
+  row.receive_time = receive_time;
+  row.sla_due_time = DueTime(receive_time);
+  row.due_time = row.sla_due_time;
+  return row;
+}
+
+absl::Duration Days(double days) { return absl::Hours(24 * days); }
+
+// Seven complaints of Q1 FY2569, counted by hand in HandCountedFixture.
+std::vector<StatisticsRow> Fixture() {
+  std::vector<StatisticsRow> rows;
+  // 0: acknowledged after half a day, resolved after 5 days, rated 5.
+  StatisticsRow& r0 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 1, 9), C::GENERAL, C::WALK_IN, "ถนน", C::CLOSED));
+  r0.acknowledge_time = r0.receive_time + Days(0.5);
+  r0.resolve_time = r0.receive_time + Days(5);
+  r0.satisfaction = 5;
+  // 1: acknowledged after 1 day, resolved exactly on its SLA due date,
+  // reopened once before, rated 3.
+  StatisticsRow& r1 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 2, 9), C::GENERAL, C::PHONE, "ถนน", C::CLOSED));
+  r1.acknowledge_time = r1.receive_time + Days(1);
+  r1.resolve_time = r1.sla_due_time;
+  r1.satisfaction = 3;
+  r1.reopen_count = 1;
+  // 2: acknowledged after 2 days, resolved late after 20, not rated yet.
+  StatisticsRow& r2 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 3, 9), C::GENERAL, C::PHONE, "ไฟฟ้า", C::RESOLVED));
+  r2.acknowledge_time = r2.receive_time + Days(2);
+  r2.resolve_time = r2.receive_time + Days(20);
+  // 3: acknowledged after 3 days, resolved after 8 but reopened twice and
+  // being worked on again: not resolved, and overdue since 19 October.
+  StatisticsRow& r3 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 4, 9), C::CORRUPTION, C::WEBSITE, "", C::IN_PROGRESS));
+  r3.acknowledge_time = r3.receive_time + Days(3);
+  r3.resolve_time = r3.receive_time + Days(8);
+  r3.reopen_count = 2;
+  // 4: acknowledged after 6 days; an explanation moved its due date past
+  // now, so it is not overdue.
+  StatisticsRow& r4 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 5, 9), C::CORRUPTION, C::LINE, "", C::ACKNOWLEDGED));
+  r4.acknowledge_time = r4.receive_time + Days(6);
+  r4.due_time = Bangkok(2026, 1, 15);
+  // 5: acknowledged after 4 days, then rejected.
+  StatisticsRow& r5 = rows.emplace_back(Received(
+      Bangkok(2025, 10, 6, 9), C::GENERAL, C::WEBSITE, "ไฟฟ้า", C::REJECTED));
+  r5.acknowledge_time = r5.receive_time + Days(4);
+  // 6: received this morning, due on 16 December.
+  rows.push_back(Received(Bangkok(2025, 12, 1, 8), C::GENERAL, C::WALK_IN, "",
+                          C::RECEIVED));
+  return rows;
+}
+
+void ExpectCell(const v1::CountByKey& cell, absl::string_view key,
+                int64_t received, int64_t completed, bool suppressed = false) {
+  EXPECT_EQ(cell.key(), key);
+  EXPECT_EQ(cell.received(), received) << key;
+  EXPECT_EQ(cell.completed(), completed) << key;
+  EXPECT_EQ(cell.suppressed(), suppressed) << key;
+}
+
+TEST(StatisticsTest, HandCountedFixture) {
+  const v1::ComplaintStatistics stats = ComputeStatistics(Fixture(), kQ1, kNow);
+  EXPECT_EQ(api::FromProtoTime(stats.period_start()), kQ1.start);
+  EXPECT_EQ(api::FromProtoTime(stats.period_end()), kQ1.end);
+  EXPECT_EQ(stats.received(), 7);
+  EXPECT_EQ(stats.completed(), 3);        // 0, 1, 2
+  EXPECT_EQ(stats.ended_otherwise(), 1);  // 5
+  EXPECT_EQ(stats.in_progress(), 3);      // 3, 4, 6
+  EXPECT_EQ(stats.overdue(), 1);          // 3
+  // Acknowledged after 0.5, 1, 2, 3, 6 and 4 days.
+  EXPECT_DOUBLE_EQ(stats.mean_days_to_acknowledge(), 16.5 / 6);
+  EXPECT_DOUBLE_EQ(stats.median_days_to_acknowledge(), (2.0 + 3.0) / 2);
+  // Resolved after 5, 15 and 20 days (the reopened case 3 does not count).
+  EXPECT_DOUBLE_EQ(stats.mean_days_to_resolve(), 40.0 / 3);
+  EXPECT_DOUBLE_EQ(stats.median_days_to_resolve(), 15.0);
+  // 0 and 1 (on the due instant) in time, 2 late.
+  EXPECT_DOUBLE_EQ(stats.percent_resolved_within_sla(), 200.0 / 3);
+  EXPECT_EQ(stats.ratings(), 2);
+  EXPECT_DOUBLE_EQ(stats.percent_satisfied(), 50.0);
+  EXPECT_EQ(stats.reopen_count(), 3);
+
+  ASSERT_EQ(stats.by_kind_size(), 2);
+  ExpectCell(stats.by_kind(0), "CORRUPTION", 2, 0);
+  ExpectCell(stats.by_kind(1), "GENERAL", 5, 3);
+  ASSERT_EQ(stats.by_channel_size(), 4);
+  ExpectCell(stats.by_channel(0), "LINE", 1, 0);
+  ExpectCell(stats.by_channel(1), "PHONE", 2, 2);
+  ExpectCell(stats.by_channel(2), "WALK_IN", 2, 1);
+  ExpectCell(stats.by_channel(3), "WEBSITE", 2, 0);
+  ASSERT_EQ(stats.by_category_size(), 3);
+  ExpectCell(stats.by_category(0), kUncategorisedKey, 3, 0);
+  ExpectCell(stats.by_category(1), "ถนน", 2, 2);
+  ExpectCell(stats.by_category(2), "ไฟฟ้า", 2, 1);
+  // The caller fills in what it asked for.
+  EXPECT_EQ(stats.organization(), "");
+  EXPECT_EQ(stats.suppression_threshold(), 0);
+  EXPECT_EQ(stats.notice(), "");
+}
+
+TEST(StatisticsTest, WithinSlaMeansByTheOriginalDueDate) {
+  std::vector<StatisticsRow> rows = Fixture();
+  // One nanosecond after the due instant is late.
+  rows[1].resolve_time = rows[1].sla_due_time + absl::Nanoseconds(1);
+  EXPECT_DOUBLE_EQ(
+      ComputeStatistics(rows, kQ1, kNow).percent_resolved_within_sla(),
+      100.0 / 3);
+  // An explanation that moved the due date does not make a late resolution
+  // timely.
+  rows = Fixture();
+  rows[2].due_time = rows[2].receive_time + Days(30);
+  EXPECT_DOUBLE_EQ(
+      ComputeStatistics(rows, kQ1, kNow).percent_resolved_within_sla(),
+      200.0 / 3);
+}
+
+TEST(StatisticsTest, OverdueIsAsOfNow) {
+  const std::vector<StatisticsRow> rows = Fixture();
+  // Case 3 falls due on 19 October at 09:00.
+  const absl::Time due = Bangkok(2025, 10, 19, 9);
+  ASSERT_EQ(rows[3].due_time, due);
+  EXPECT_EQ(ComputeStatistics(rows, kQ1, due).overdue(), 0);
+  EXPECT_EQ(ComputeStatistics(rows, kQ1, due + absl::Seconds(1)).overdue(), 1);
+  // Case 6 is overdue after 16 December; case 4 after 15 January.
+  EXPECT_EQ(ComputeStatistics(rows, kQ1, Bangkok(2025, 12, 17)).overdue(), 2);
+  EXPECT_EQ(ComputeStatistics(rows, kQ1, Bangkok(2026, 1, 16)).overdue(), 3);
+}
+
+TEST(StatisticsTest, OnlyRowsReceivedWithinThePeriodCount) {
+  const StatisticsRow base =
+      Received(kQ1.start, C::GENERAL, C::LETTER, "", C::RECEIVED);
+  std::vector<StatisticsRow> rows(4, base);
+  rows[1].receive_time = kQ1.end - absl::Nanoseconds(1);
+  rows[2].receive_time = kQ1.end;
+  rows[3].receive_time = kQ1.start - absl::Seconds(1);
+  const v1::ComplaintStatistics stats = ComputeStatistics(rows, kQ1, kNow);
+  EXPECT_EQ(stats.received(), 2);
+  ASSERT_EQ(stats.by_channel_size(), 1);
+  ExpectCell(stats.by_channel(0), "LETTER", 2, 0);
+}
+
+void ExpectAllFiguresZero(const v1::ComplaintStatistics& stats) {
+  EXPECT_EQ(stats.received(), 0);
+  EXPECT_EQ(stats.completed(), 0);
+  EXPECT_EQ(stats.ended_otherwise(), 0);
+  EXPECT_EQ(stats.in_progress(), 0);
+  EXPECT_EQ(stats.overdue(), 0);
+  EXPECT_EQ(stats.by_kind_size(), 0);
+  EXPECT_EQ(stats.by_channel_size(), 0);
+  EXPECT_EQ(stats.by_category_size(), 0);
+  for (double figure :
+       {stats.mean_days_to_acknowledge(), stats.median_days_to_acknowledge(),
+        stats.mean_days_to_resolve(), stats.median_days_to_resolve(),
+        stats.percent_resolved_within_sla(), stats.percent_satisfied()}) {
+    EXPECT_FALSE(std::isnan(figure));
+    EXPECT_EQ(figure, 0);
+  }
+  EXPECT_EQ(stats.ratings(), 0);
+  EXPECT_EQ(stats.reopen_count(), 0);
+}
+
+TEST(StatisticsTest, NothingReceivedGivesZerosNotNaN) {
+  ExpectAllFiguresZero(ComputeStatistics({}, kQ1, kNow));
+  // Rows of another period only.
+  std::vector<StatisticsRow> rows = Fixture();
+  for (StatisticsRow& row : rows) row.receive_time += Days(365);
+  ExpectAllFiguresZero(ComputeStatistics(rows, kQ1, kNow));
+}
+
+TEST(StatisticsTest, NothingToAverageGivesZero) {
+  // Received but neither acknowledged, resolved nor rated.
+  const std::vector<StatisticsRow> rows(
+      3,
+      Received(Bangkok(2025, 11, 1), C::CORRUPTION, C::EMAIL, "", C::RECEIVED));
+  const v1::ComplaintStatistics stats = ComputeStatistics(rows, kQ1, kNow);
+  EXPECT_EQ(stats.received(), 3);
+  EXPECT_EQ(stats.overdue(), 3);
+  EXPECT_EQ(stats.mean_days_to_acknowledge(), 0);
+  EXPECT_EQ(stats.median_days_to_resolve(), 0);
+  EXPECT_EQ(stats.percent_resolved_within_sla(), 0);
+  EXPECT_EQ(stats.percent_satisfied(), 0);
+}
+
+TEST(StatisticsTest, OddMediansAndFractionalDays) {
+  std::vector<StatisticsRow> rows;
+  for (double days : {7.25, 0.25, 1.5}) {
+    StatisticsRow& row = rows.emplace_back(Received(
+        Bangkok(2025, 10, 10), C::GENERAL, C::OTHER, "", C::ACKNOWLEDGED));
+    row.acknowledge_time = row.receive_time + Days(days);
+  }
+  const v1::ComplaintStatistics stats = ComputeStatistics(rows, kQ1, kNow);
+  EXPECT_DOUBLE_EQ(stats.median_days_to_acknowledge(), 1.5);
+  EXPECT_DOUBLE_EQ(stats.mean_days_to_acknowledge(), 9.0 / 3);
+}
+
+// ---------------------------------------------------------- public variant
+
+TEST(PublicStatisticsTest, CellsUnderTheThresholdAreHidden) {
+  const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
+  // Threshold 2: the single LINE complaint is hidden, cells of 2 are shown.
+  v1::ComplaintStatistics published = PublicStatistics(full, 2);
+  EXPECT_EQ(published.suppression_threshold(), 2);
+  ExpectCell(published.by_channel(0), "LINE", 0, 0, /*suppressed=*/true);
+  ExpectCell(published.by_channel(1), "PHONE", 2, 2);
+  ExpectCell(published.by_kind(0), "CORRUPTION", 2, 0);
+  EXPECT_THAT(published.notice(), HasSubstr("(cells under 2 are hidden"));
+  // Threshold 3: cells of 2 are hidden, the 3 uncategorised and 5 general
+  // are shown.
+  published = PublicStatistics(full, 3);
+  ExpectCell(published.by_kind(0), "CORRUPTION", 0, 0, true);
+  ExpectCell(published.by_kind(1), "GENERAL", 5, 3);
+  for (const v1::CountByKey& cell : published.by_channel()) {
+    ExpectCell(cell, cell.key(), 0, 0, true);
+  }
+  ExpectCell(published.by_category(0), kUncategorisedKey, 3, 0);
+  ExpectCell(published.by_category(1), "ถนน", 0, 0, true);
+  ExpectCell(published.by_category(2), "ไฟฟ้า", 0, 0, true);
+  EXPECT_THAT(published.notice(), HasSubstr("(cells under 3 are hidden"));
+  // The aggregates are copied.
+  EXPECT_EQ(published.received(), 7);
+  EXPECT_EQ(published.completed(), 3);
+  EXPECT_EQ(published.ended_otherwise(), 1);
+  EXPECT_EQ(published.in_progress(), 3);
+  EXPECT_EQ(published.overdue(), 1);
+  EXPECT_EQ(published.reopen_count(), 3);
+  EXPECT_DOUBLE_EQ(published.mean_days_to_resolve(), 40.0 / 3);
+  EXPECT_EQ(published.period_start().seconds(), full.period_start().seconds());
+  // The full figures are untouched.
+  ExpectCell(full.by_channel(0), "LINE", 1, 0);
+}
+
+TEST(PublicStatisticsTest, SmallTotalsHideTimingAndSatisfaction) {
+  const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
+  // Seven received: a threshold of 7 leaves the figures...
+  v1::ComplaintStatistics published = PublicStatistics(full, 7);
+  EXPECT_DOUBLE_EQ(published.mean_days_to_acknowledge(), 2.75);
+  EXPECT_DOUBLE_EQ(published.percent_satisfied(), 50.0);
+  EXPECT_EQ(published.ratings(), 2);
+  // ... one of 8 hides them, and every cell.
+  published = PublicStatistics(full, 8);
+  EXPECT_EQ(published.received(), 7);
+  EXPECT_EQ(published.completed(), 3);
+  for (double figure :
+       {published.mean_days_to_acknowledge(),
+        published.median_days_to_acknowledge(),
+        published.mean_days_to_resolve(), published.median_days_to_resolve(),
+        published.percent_resolved_within_sla(),
+        published.percent_satisfied()}) {
+    EXPECT_EQ(figure, 0);
+  }
+  EXPECT_EQ(published.ratings(), 0);
+  ExpectCell(published.by_kind(1), "GENERAL", 0, 0, true);
+  EXPECT_THAT(published.notice(), HasSubstr("(cells under 8 are hidden"));
+}
+
+TEST(PublicStatisticsTest, NothingHiddenMeansNoNotice) {
+  const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
+  const v1::ComplaintStatistics published = PublicStatistics(full, 1);
+  EXPECT_EQ(published.notice(), "");
+  EXPECT_EQ(published.suppression_threshold(), 1);
+  ExpectCell(published.by_channel(0), "LINE", 1, 0);
+  EXPECT_EQ(published.ratings(), 2);
+}
+
+TEST(PublicStatisticsTest, NoComplaintsSaysSo) {
+  const v1::ComplaintStatistics published =
+      PublicStatistics(ComputeStatistics({}, kQ1, kNow));
+  EXPECT_EQ(published.notice(),
+            "ไม่มีเรื่องร้องเรียนในช่วงเวลานี้ (no complaints in this period)");
+  EXPECT_EQ(published.suppression_threshold(), 5);
+  ExpectAllFiguresZero(published);
+}
+
+}  // namespace
+}  // namespace prongsai::complaint
