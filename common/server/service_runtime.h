@@ -120,6 +120,26 @@ class ServiceRuntime {
   std::atomic<bool> schema_ready_{false};
 };
 
+// `Service` with every listed method turned into a raw callback, e.g.
+//   RawCallbackService<v1::PlanService::Service,
+//                      v1::PlanService::WithRawCallbackMethod_GetActionPlan,
+//                      ...>
+// instead of nesting the generated WithRawCallbackMethod_ templates by hand.
+template <typename Service, template <typename> class... Methods>
+struct RawCallbackChain;
+template <typename Service>
+struct RawCallbackChain<Service> {
+  using type = Service;
+};
+template <typename Service, template <typename> class First,
+          template <typename> class... Rest>
+struct RawCallbackChain<Service, First, Rest...> {
+  using type = First<typename RawCallbackChain<Service, Rest...>::type>;
+};
+template <typename Service, template <typename> class... Methods>
+using RawCallbackService =
+    typename RawCallbackChain<Service, Methods...>::type;
+
 }  // namespace prongsai::server
 
 #endif  // PRONGSAI_COMMON_SERVER_SERVICE_RUNTIME_H_

@@ -1,15 +1,256 @@
 #include "services/plan/plan_domain.h"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/api/api_fields.h"
+#include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/thai/thai.h"
+#include "google/protobuf/util/field_mask_util.h"
 
 namespace prongsai::plan {
+namespace {
+
+using google::protobuf::RepeatedPtrField;
+
+constexpr int kMaxItemChars = 2000;
+constexpr int kMaxUris = 50;
+
+std::string At(absl::string_view path, int index) {
+  return absl::StrCat(path, "[", index, "]");
+}
+std::string Field(absl::string_view path, absl::string_view field) {
+  return absl::StrCat(path, ".", field);
+}
+
+absl::Status ValidateTextList(absl::string_view path,
+                              const RepeatedPtrField<std::string>& items,
+                              int max_chars = kMaxItemChars) {
+  if (items.size() > kMaxListItems) {
+    return InvalidField(path,
+                        absl::StrCat("at most ", kMaxListItems, " items"));
+  }
+  for (int i = 0; i < items.size(); ++i) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateText(At(path, i), items[i], max_chars, /*required=*/true));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMoney(absl::string_view path,
+                           const common::v1::Money& money) {
+  if (money.satang() < 0) return InvalidField(path, "must not be negative");
+  if (money.satang() > kMaxSatang) {
+    return InvalidField(path, "is larger than any organization's budget");
+  }
+  return absl::OkStatus();
+}
+
+// Percent-like figures: finite, 0..100.
+absl::Status ValidatePercent(absl::string_view path, double value) {
+  if (!std::isfinite(value) || value < 0 || value > 100) {
+    return InvalidField(path, "must be a number from 0 to 100");
+  }
+  return absl::OkStatus();
+}
+
+// "9", "9.1", "o12", "i3", "e4" (case-insensitive; stored lower-case).
+absl::Status ValidateItaRefs(absl::string_view path,
+                             RepeatedPtrField<std::string>& refs) {
+  if (refs.size() > kMaxListItems) {
+    return InvalidField(path,
+                        absl::StrCat("at most ", kMaxListItems, " items"));
+  }
+  for (int i = 0; i < refs.size(); ++i) {
+    std::string& ref = refs[i];
+    absl::AsciiStrToLower(&ref);
+    absl::string_view rest = ref;
+    if (!rest.empty() && (rest[0] == 'i' || rest[0] == 'e' || rest[0] == 'o')) {
+      rest.remove_prefix(1);
+    }
+    bool ok = !rest.empty() && ref.size() <= 16;
+    for (absl::string_view part : absl::StrSplit(rest, '.')) {
+      int number;
+      ok = ok && !part.empty() && absl::SimpleAtoi(part, &number) &&
+           number > 0 && absl::ascii_isdigit(part[0]);
+    }
+    if (!ok) {
+      return InvalidField(At(path, i),
+                          "must be an ITA indicator or item such as \"9\", "
+                          "\"9.1\", \"i3\" or \"o12\"");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateYearInSpan(absl::string_view path, int be_year,
+                                const v1::ActionPlan& plan) {
+  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
+  if (be_year < span.first_be_year() || be_year > span.last_be_year()) {
+    return InvalidField(
+        path, absl::StrCat(be_year, " is outside the plan's fiscal years ",
+                           span.first_be_year(), "-", span.last_be_year()));
+  }
+  return absl::OkStatus();
+}
+
+// The dimension number a mission code starts with, or 0.
+int DimensionOfCode(absl::string_view code) {
+  int number = 0;
+  if (!absl::SimpleAtoi(code.substr(0, code.find('.')), &number)) return 0;
+  return number;
+}
+
+absl::Status ValidateMission(absl::string_view path, const v1::Mission& mission,
+                             absl::string_view parent_code,
+                             absl::flat_hash_set<std::string>& codes) {
+  bool ok = absl::StartsWith(mission.code(), absl::StrCat(parent_code, "."));
+  absl::string_view rest = mission.code();
+  rest.remove_prefix(std::min(rest.size(), parent_code.size() + 1));
+  int number;
+  ok = ok && absl::SimpleAtoi(rest, &number) && number > 0 &&
+       !rest.empty() && absl::ascii_isdigit(rest[0]);
+  if (!ok) {
+    return InvalidField(Field(path, "code"),
+                        absl::StrCat("must be ", parent_code, ".<number>"));
+  }
+  if (!codes.insert(mission.code()).second) {
+    return InvalidField(Field(path, "code"),
+                        absl::StrCat("repeats ", mission.code()));
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"), mission.title(),
+                                        kMaxTitleChars, /*required=*/true));
+  for (int i = 0; i < mission.sub_missions_size(); ++i) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateMission(At(Field(path, "sub_missions"), i),
+                        mission.sub_missions(i), mission.code(), codes));
+  }
+  return absl::OkStatus();
+}
+
+bool TreeHasMission(const RepeatedPtrField<v1::Mission>& missions,
+                    absl::string_view code) {
+  for (const v1::Mission& mission : missions) {
+    if (mission.code() == code ||
+        TreeHasMission(mission.sub_missions(), code)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const v1::YearBudget* BudgetOf(const v1::Project& project, int be_year) {
+  for (const v1::YearBudget& budget : project.budgets()) {
+    if (budget.be_year() == be_year) return &budget;
+  }
+  return nullptr;
+}
+
+bool RunsIn(const v1::Project& project, int be_year) {
+  return std::find(project.fiscal_years().begin(),
+                   project.fiscal_years().end(),
+                   be_year) != project.fiscal_years().end();
+}
+
+// Orders rounds by the quarter they end in.
+bool RoundBefore(const v1::ProgressReport& a, const v1::ProgressReport& b) {
+  const int qa = LastQuarterOf(a.round()), qb = LastQuarterOf(b.round());
+  if (qa != qb) return qa < qb;
+  if (a.report_time().seconds() != b.report_time().seconds()) {
+    return a.report_time().seconds() < b.report_time().seconds();
+  }
+  return a.report_time().nanos() < b.report_time().nanos();
+}
+
+v1::Finding MakeFinding(v1::Finding::Severity severity, absl::string_view code,
+                        std::string location, std::string message) {
+  v1::Finding finding;
+  finding.set_severity(severity);
+  finding.set_code(std::string(code));
+  finding.set_location(std::move(location));
+  finding.set_message(std::move(message));
+  return finding;
+}
+
+
+}  // namespace
+
+// ---------------------------------------------------------------- names
+
+absl::StatusOr<PlanChildName> ParsePlanChildName(absl::string_view field_path,
+                                                 absl::string_view name,
+                                                 absl::string_view collection) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  auto valid_id = [](absl::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id) {
+      if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c)) return false;
+    }
+    return true;
+  };
+  if (parts.size() != 6 || parts[0] != "organizations" ||
+      parts[2] != "actionPlans" || parts[4] != collection ||
+      !valid_id(parts[3]) || !valid_id(parts[5])) {
+    return InvalidField(
+        field_path,
+        absl::StrCat("must be organizations/{organization}/actionPlans/"
+                     "{action_plan}/",
+                     collection, "/{id}"));
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateOrganizationCode(field_path, parts[1]));
+  return PlanChildName{std::string(parts[1]), std::string(parts[3]),
+                       std::string(parts[5])};
+}
+
+std::string FormatPlanChildName(absl::string_view organization,
+                                absl::string_view plan_id,
+                                absl::string_view collection,
+                                absl::string_view id) {
+  return absl::StrCat(FormatActionPlanName(organization, plan_id), "/",
+                      collection, "/", id);
+}
+
+std::string FormatActionPlanName(absl::string_view organization,
+                                 absl::string_view plan_id) {
+  return FormatChildName(organization, "actionPlans", plan_id);
+}
+
+// ---------------------------------------------------------------- writes
+
+absl::Status ValidateOrganization(absl::string_view field_path,
+                                  const common::v1::OrganizationRef& ref) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateOrganizationCode(Field(field_path, "code"), ref.code()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "name"), ref.name(),
+                                        300, /*required=*/true));
+  if (ref.kind() == common::v1::ORGANIZATION_KIND_UNSPECIFIED ||
+      !common::v1::OrganizationKind_IsValid(ref.kind())) {
+    return InvalidField(Field(field_path, "kind"), "is required");
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "province"),
+                                        ref.province(), 100,
+                                        /*required=*/true));
+  return ValidateText(Field(field_path, "district"), ref.district(), 100,
+                      /*required=*/true);
+}
 
 absl::Status ValidateNewActionPlan(const v1::ActionPlan& plan) {
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateText("action_plan.title", plan.title(), 500, /*required=*/true));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("action_plan.title", plan.title(),
+                                        kMaxTitleChars, /*required=*/true));
   PRONGSAI_RETURN_IF_ERROR(api::ValidateOrganizationRef(
       "action_plan.organization", plan.organization()));
   if (!plan.has_fiscal_years()) {
@@ -29,7 +270,710 @@ absl::Status ValidateNewActionPlan(const v1::ActionPlan& plan) {
         "action_plan.fiscal_years",
         absl::StrCat("a plan spans at most ", kMaxPlanYears, " fiscal years"));
   }
+  PRONGSAI_RETURN_IF_ERROR(ValidateDimensions("action_plan.dimensions", plan));
+  return ValidateTargets("action_plan.targets", plan);
+}
+
+absl::Status ValidateDimensions(absl::string_view field_path,
+                                const v1::ActionPlan& plan) {
+  absl::flat_hash_set<int> numbers;
+  absl::flat_hash_set<std::string> codes;
+  if (plan.dimensions_size() > 9) {
+    return InvalidField(field_path, "at most 9 dimensions");
+  }
+  for (int i = 0; i < plan.dimensions_size(); ++i) {
+    const v1::Dimension& dimension = plan.dimensions(i);
+    const std::string path = At(field_path, i);
+    if (dimension.number() < 1 || dimension.number() > 9) {
+      return InvalidField(Field(path, "number"), "must be 1-9");
+    }
+    if (!numbers.insert(dimension.number()).second) {
+      return InvalidField(Field(path, "number"),
+                          absl::StrCat("repeats dimension ", dimension.number()));
+    }
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"),
+                                          dimension.title(), kMaxTitleChars,
+                                          /*required=*/true));
+    for (int j = 0; j < dimension.missions_size(); ++j) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateMission(
+          At(Field(path, "missions"), j), dimension.missions(j),
+          absl::StrCat(dimension.number()), codes));
+    }
+  }
   return absl::OkStatus();
+}
+
+absl::Status ValidateTargets(absl::string_view field_path,
+                             const v1::ActionPlan& plan) {
+  absl::flat_hash_set<int> years;
+  for (int i = 0; i < plan.targets_size(); ++i) {
+    const v1::YearTarget& target = plan.targets(i);
+    const std::string path = At(field_path, i);
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateYearInSpan(Field(path, "be_year"), target.be_year(), plan));
+    if (!years.insert(target.be_year()).second) {
+      return InvalidField(Field(path, "be_year"),
+                          absl::StrCat("repeats ", target.be_year()));
+    }
+    if (target.has_ita_score_target()) {
+      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(Field(path, "ita_score_target"),
+                                               target.ita_score_target()));
+    }
+    if (target.has_actual_ita_score()) {
+      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(Field(path, "actual_ita_score"),
+                                               target.actual_ita_score()));
+    }
+    if (target.has_corruption_case_reduction_percent()) {
+      PRONGSAI_RETURN_IF_ERROR(
+          ValidatePercent(Field(path, "corruption_case_reduction_percent"),
+                          target.corruption_case_reduction_percent()));
+      if (target.base_be_year() == 0) {
+        return InvalidField(Field(path, "base_be_year"),
+                            "is required with a reduction target");
+      }
+    }
+    if (target.base_be_year() != 0) {
+      PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
+          Field(path, "base_be_year"), target.base_be_year()));
+      if (target.base_be_year() >= target.be_year()) {
+        return InvalidField(Field(path, "base_be_year"),
+                            "must be before the target's year");
+      }
+    }
+    if (target.base_corruption_cases() < 0) {
+      return InvalidField(Field(path, "base_corruption_cases"),
+                          "must not be negative");
+    }
+    if (target.actual_corruption_cases() < 0) {
+      return InvalidField(Field(path, "actual_corruption_cases"),
+                          "must not be negative");
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::Project::Kind KindFromTitle(absl::string_view title) {
+  title = absl::StripLeadingAsciiWhitespace(title);
+  for (absl::string_view quote : {"\"", "“", "‘", "'"}) {
+    if (absl::ConsumePrefix(&title, quote)) break;
+  }
+  if (absl::StartsWith(title, "โครงการ")) return v1::Project::PROJECT;
+  if (absl::StartsWith(title, "กิจกรรม")) return v1::Project::ACTIVITY;
+  if (absl::StartsWith(title, "มาตรการ")) return v1::Project::MEASURE;
+  return v1::Project::KIND_UNSPECIFIED;
+}
+
+absl::Status ValidateProject(absl::string_view field_path,
+                             v1::Project& project, const v1::ActionPlan& plan) {
+  if (project.sequence() < 1 || project.sequence() > kMaxSequence) {
+    return InvalidField(Field(field_path, "sequence"),
+                        absl::StrCat("must be 1-", kMaxSequence));
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "title"),
+                                        project.title(), kMaxTitleChars,
+                                        /*required=*/true));
+  for (auto [name, text] :
+       {std::pair{"rationale", &project.rationale()},
+        std::pair{"target_group", &project.target_group()},
+        std::pair{"owner_unit", &project.owner_unit()}}) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, name), *text,
+                                          kMaxTextChars, /*required=*/false));
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateTextList(Field(field_path, "objectives"), project.objectives()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(Field(field_path, "method_steps"),
+                                            project.method_steps()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateTextList(Field(field_path, "outputs"), project.outputs()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateTextList(Field(field_path, "outcomes"), project.outcomes()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateItaRefs(Field(field_path, "ita_indicators"),
+                                           *project.mutable_ita_indicators()));
+  if (!v1::Project::Kind_IsValid(project.kind())) {
+    return InvalidField(Field(field_path, "kind"), "is not a known kind");
+  }
+  if (project.kind() == v1::Project::KIND_UNSPECIFIED) {
+    project.set_kind(KindFromTitle(project.title()));
+  }
+
+  // Mission and dimension.
+  if (!project.mission_code().empty()) {
+    const int from_code = DimensionOfCode(project.mission_code());
+    bool known = false;
+    for (const v1::Dimension& dimension : plan.dimensions()) {
+      known = known || TreeHasMission(dimension.missions(),
+                                      project.mission_code());
+    }
+    if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
+      return InvalidField(Field(field_path, "mission_code"),
+                          absl::StrCat("\"", project.mission_code(),
+                                       "\" is not a mission of the plan"));
+    }
+    if (project.dimension() != 0 && project.dimension() != from_code) {
+      return InvalidField(Field(field_path, "dimension"),
+                          absl::StrCat("is ", project.dimension(),
+                                       " but mission ", project.mission_code(),
+                                       " is of dimension ", from_code));
+    }
+    project.set_dimension(from_code);
+  }
+  if (project.dimension() < 1 || project.dimension() > 9) {
+    return InvalidField(Field(field_path, "dimension"),
+                        "is required (1-9) unless mission_code gives it");
+  }
+  if (plan.dimensions_size() > 0 &&
+      std::none_of(plan.dimensions().begin(), plan.dimensions().end(),
+                   [&](const v1::Dimension& d) {
+                     return d.number() == project.dimension();
+                   })) {
+    return InvalidField(
+        Field(field_path, "dimension"),
+        absl::StrCat(project.dimension(), " is not a dimension of the plan"));
+  }
+
+  // Years and budgets.
+  absl::flat_hash_set<int> years;
+  for (int i = 0; i < project.fiscal_years_size(); ++i) {
+    const std::string path = At(Field(field_path, "fiscal_years"), i);
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateYearInSpan(path, project.fiscal_years(i), plan));
+    if (!years.insert(project.fiscal_years(i)).second) {
+      return InvalidField(path,
+                          absl::StrCat("repeats ", project.fiscal_years(i)));
+    }
+  }
+  std::sort(project.mutable_fiscal_years()->begin(),
+            project.mutable_fiscal_years()->end());
+  absl::flat_hash_set<int> budget_years;
+  for (int i = 0; i < project.budgets_size(); ++i) {
+    const v1::YearBudget& budget = project.budgets(i);
+    const std::string path = At(Field(field_path, "budgets"), i);
+    if (!years.contains(budget.be_year())) {
+      return InvalidField(
+          Field(path, "be_year"),
+          absl::StrCat(budget.be_year(),
+                       " is not one of the project's fiscal_years (a year "
+                       "without a budget row is not scheduled)"));
+    }
+    if (!budget_years.insert(budget.be_year()).second) {
+      return InvalidField(Field(path, "be_year"),
+                          absl::StrCat("repeats ", budget.be_year()));
+    }
+    for (auto [name, money] : {std::pair{"planned", &budget.planned()},
+                               std::pair{"approved", &budget.approved()},
+                               std::pair{"revised", &budget.revised()},
+                               std::pair{"spent", &budget.spent()}}) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(Field(path, name), *money));
+    }
+  }
+  std::sort(project.mutable_budgets()->begin(), project.mutable_budgets()->end(),
+            [](const v1::YearBudget& a, const v1::YearBudget& b) {
+              return a.be_year() < b.be_year();
+            });
+
+  // KPIs.
+  if (project.kpis_size() > kMaxListItems) {
+    return InvalidField(Field(field_path, "kpis"), "too many");
+  }
+  for (int i = 0; i < project.kpis_size(); ++i) {
+    const v1::Kpi& kpi = project.kpis(i);
+    const std::string path = At(Field(field_path, "kpis"), i);
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "indicator"),
+                                          kpi.indicator(), kMaxTitleChars,
+                                          /*required=*/true));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateText(Field(path, "unit"), kpi.unit(), 100, false));
+    if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
+      return InvalidField(Field(path, "baseline"), "must be a finite number");
+    }
+    for (const auto& [year, value] : kpi.targets_by_year()) {
+      const std::string key = absl::StrCat(Field(path, "targets_by_year"),
+                                           "[", year, "]");
+      PRONGSAI_RETURN_IF_ERROR(ValidateYearInSpan(key, year, plan));
+      if (!std::isfinite(value)) {
+        return InvalidField(key, "must be a finite number");
+      }
+    }
+    for (const auto& [round, value] : kpi.actuals_by_round()) {
+      const std::string key = absl::StrCat(Field(path, "actuals_by_round"),
+                                           "[", round, "]");
+      PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
+      if (!std::isfinite(value)) {
+        return InvalidField(key, "must be a finite number");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateQuarters(absl::string_view field_path,
+                              absl::Span<const int32_t> quarters) {
+  bool seen[5] = {};
+  for (size_t i = 0; i < quarters.size(); ++i) {
+    const int quarter = quarters[i];
+    if (quarter < 1 || quarter > 4) {
+      return InvalidField(At(field_path, static_cast<int>(i)),
+                          "a quarter is 1-4");
+    }
+    if (seen[quarter]) {
+      return InvalidField(At(field_path, static_cast<int>(i)),
+                          absl::StrCat("repeats quarter ", quarter));
+    }
+    seen[quarter] = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAnnualEntries(
+    absl::string_view field_path,
+    const RepeatedPtrField<v1::AnnualPlanEntry>& entries,
+    absl::string_view plan_name, absl::Span<const std::string> project_names) {
+  if (entries.size() > 2000) {
+    return InvalidField(field_path, "at most 2000 entries");
+  }
+  absl::flat_hash_set<absl::string_view> known(project_names.begin(),
+                                               project_names.end());
+  absl::flat_hash_set<absl::string_view> used;
+  for (int i = 0; i < entries.size(); ++i) {
+    const v1::AnnualPlanEntry& entry = entries[i];
+    const std::string path = At(field_path, i);
+    if (!entry.project().empty()) {
+      if (!absl::StartsWith(entry.project(),
+                            absl::StrCat(plan_name, "/projects/")) ||
+          !known.contains(entry.project())) {
+        return InvalidField(Field(path, "project"),
+                            "is not a project of this action plan");
+      }
+      if (!used.insert(entry.project()).second) {
+        return InvalidField(Field(path, "project"),
+                            "is already scheduled by another entry");
+      }
+    }
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"), entry.title(),
+                                          kMaxTitleChars, /*required=*/true));
+    if (entry.dimension() < 1 || entry.dimension() > 9) {
+      return InvalidField(Field(path, "dimension"), "must be 1-9");
+    }
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateMoney(Field(path, "budget"), entry.budget()));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateQuarters(Field(path, "quarters"), entry.quarters()));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "remark"), entry.remark(),
+                                          kMaxItemChars, false));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateIntegrityMeasure(absl::string_view field_path,
+                                      v1::IntegrityMeasure& measure) {
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear(Field(field_path, "be_year"), measure.be_year()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "title"),
+                                        measure.title(), kMaxTitleChars,
+                                        /*required=*/true));
+  for (auto [name, text, limit] :
+       {std::tuple{"guideline", &measure.guideline(), kMaxTextChars},
+        std::tuple{"owner", &measure.owner(), kMaxTitleChars},
+        std::tuple{"period_text", &measure.period_text(), kMaxTitleChars},
+        std::tuple{"follow_up", &measure.follow_up(), kMaxTextChars},
+        std::tuple{"ita_issue", &measure.ita_issue(), kMaxTitleChars},
+        std::tuple{"source", &measure.source(), kMaxTitleChars}}) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateText(Field(field_path, name), *text, limit, false));
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateTextList(Field(field_path, "steps"), measure.steps()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateQuarters(Field(field_path, "quarters"), measure.quarters()));
+  return ValidateItaRefs(Field(field_path, "ita_indicators"),
+                         *measure.mutable_ita_indicators());
+}
+
+absl::Status ValidateProgressReport(absl::string_view field_path,
+                                    const v1::ProgressReport& report,
+                                    absl::string_view organization) {
+  const std::string subject_path = Field(field_path, "subject");
+  absl::StatusOr<PlanChildName> project =
+      ParsePlanChildName(subject_path, report.subject(), "projects");
+  absl::StatusOr<ChildName> measure =
+      ParseChildName(subject_path, report.subject(), "integrityMeasures");
+  if (!project.ok() && !measure.ok()) {
+    return InvalidField(subject_path,
+                        "must name a project or an integrity measure");
+  }
+  if ((project.ok() ? project->organization : measure->organization) !=
+      organization) {
+    return InvalidField(subject_path,
+                        "belongs to another organization than the report");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear(Field(field_path, "be_year"), report.be_year()));
+  if (report.round() == v1::ROUND_UNSPECIFIED ||
+      !v1::Round_IsValid(report.round())) {
+    return InvalidField(Field(field_path, "round"), "is required");
+  }
+  if (report.status() == v1::ProgressReport::STATUS_UNSPECIFIED ||
+      !v1::ProgressReport::Status_IsValid(report.status())) {
+    return InvalidField(Field(field_path, "status"), "is required");
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "output"),
+                                        report.output(), kMaxTextChars, false));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(
+      Field(field_path, "outcome"), report.outcome(), kMaxTextChars, false));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateMoney(Field(field_path, "spent"), report.spent()));
+  if (report.evidence_uris_size() > kMaxUris) {
+    return InvalidField(Field(field_path, "evidence_uris"),
+                        absl::StrCat("at most ", kMaxUris));
+  }
+  for (int i = 0; i < report.evidence_uris_size(); ++i) {
+    const std::string& uri = report.evidence_uris(i);
+    const std::string path = At(Field(field_path, "evidence_uris"), i);
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(path, uri, kMaxItemChars, true));
+    if (!absl::StartsWith(uri, "https://") && !absl::StartsWith(uri, "http://")) {
+      return InvalidField(path, "must be an http(s) URI");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRisk(absl::string_view field_path, v1::Risk& risk,
+                          absl::string_view plan_name) {
+  if (risk.sequence() < 1 || risk.sequence() > kMaxSequence) {
+    return InvalidField(Field(field_path, "sequence"),
+                        absl::StrCat("must be 1-", kMaxSequence));
+  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "process_step"),
+                                        risk.process_step(), kMaxItemChars,
+                                        /*required=*/true));
+  if (!v1::Risk::Level_IsValid(risk.level())) {
+    return InvalidField(Field(field_path, "level"), "is not a known level");
+  }
+  v1::Risk::Level highest = v1::Risk::LEVEL_UNSPECIFIED;
+  if (risk.issues_size() > kMaxListItems) {
+    return InvalidField(Field(field_path, "issues"), "too many");
+  }
+  for (int i = 0; i < risk.issues_size(); ++i) {
+    const std::string path = At(Field(field_path, "issues"), i);
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(
+        Field(path, "text"), risk.issues(i).text(), kMaxItemChars, true));
+    if (!v1::Risk::Level_IsValid(risk.issues(i).level())) {
+      return InvalidField(Field(path, "level"), "is not a known level");
+    }
+    highest = std::max(highest, risk.issues(i).level());
+  }
+  if (risk.level() == v1::Risk::LEVEL_UNSPECIFIED) risk.set_level(highest);
+  for (auto [name, value] : {std::pair{"likelihood", risk.likelihood()},
+                             std::pair{"impact", risk.impact()}}) {
+    if (value < 0 || value > 5) {
+      return InvalidField(Field(field_path, name), "must be 1-5 (0 = unset)");
+    }
+  }
+  const std::string prefix = absl::StrCat(plan_name, "/projects/");
+  for (int i = 0; i < risk.control_projects_size(); ++i) {
+    if (!absl::StartsWith(risk.control_projects(i), prefix)) {
+      return InvalidField(At(Field(field_path, "control_projects"), i),
+                          "is not a project of this action plan");
+    }
+  }
+  return ValidateTextList(Field(field_path, "control_texts"),
+                          risk.control_texts());
+}
+
+absl::Status ApplyFieldMask(const google::protobuf::FieldMask& mask,
+                            absl::Span<const absl::string_view> allowed,
+                            const google::protobuf::Message& patch,
+                            google::protobuf::Message& target) {
+  if (mask.paths_size() == 0) {
+    return InvalidField("update_mask", "names no field to update");
+  }
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    if (std::find(allowed.begin(), allowed.end(), mask.paths(i)) ==
+        allowed.end()) {
+      return InvalidField(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          absl::StrCat("\"", mask.paths(i), "\" cannot be updated"));
+    }
+  }
+  google::protobuf::util::FieldMaskUtil::MergeOptions options;
+  options.set_replace_message_fields(true);
+  options.set_replace_repeated_fields(true);
+  google::protobuf::util::FieldMaskUtil::MergeMessageTo(patch, mask, options,
+                                                        &target);
+  return absl::OkStatus();
+}
+
+absl::Status CheckEtag(absl::string_view requested, absl::string_view current) {
+  if (!requested.empty() && requested != current) {
+    return absl::AbortedError(
+        "etag is stale: the resource changed since it was read; read it "
+        "again and retry");
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------- figures
+
+v1::AnnualPlanTotals ComputeTotals(
+    const RepeatedPtrField<v1::AnnualPlanEntry>& entries) {
+  v1::AnnualPlanTotals totals;
+  int64_t budget = 0;
+  int per_quarter[4] = {};
+  std::map<int, v1::DimensionTotal> dimensions;
+  for (const v1::AnnualPlanEntry& entry : entries) {
+    budget += entry.budget().satang();
+    for (int quarter : entry.quarters()) {
+      if (quarter >= 1 && quarter <= 4) ++per_quarter[quarter - 1];
+    }
+    v1::DimensionTotal& dimension = dimensions[entry.dimension()];
+    dimension.set_dimension(entry.dimension());
+    dimension.set_projects(dimension.projects() + 1);
+    dimension.mutable_budget()->set_satang(dimension.budget().satang() +
+                                           entry.budget().satang());
+  }
+  totals.mutable_budget()->set_satang(budget);
+  for (int count : per_quarter) totals.add_projects_per_quarter(count);
+  for (auto& [number, dimension] : dimensions) {
+    *totals.add_dimensions() = std::move(dimension);
+  }
+  totals.set_projects(entries.size());
+  return totals;
+}
+
+std::vector<v1::AnnualPlanEntry> DeriveAnnualEntries(
+    absl::Span<const v1::Project> projects, int be_year,
+    absl::Span<const int32_t> quarters) {
+  std::vector<const v1::Project*> running;
+  for (const v1::Project& project : projects) {
+    if (RunsIn(project, be_year)) running.push_back(&project);
+  }
+  std::sort(running.begin(), running.end(),
+            [](const v1::Project* a, const v1::Project* b) {
+              return a->sequence() < b->sequence();
+            });
+  std::vector<v1::AnnualPlanEntry> entries;
+  for (const v1::Project* project : running) {
+    v1::AnnualPlanEntry& entry = entries.emplace_back();
+    entry.set_project(project->name());
+    entry.set_title(project->title());
+    entry.set_dimension(project->dimension());
+    const v1::YearBudget* budget = BudgetOf(*project, be_year);
+    entry.mutable_budget()->set_satang(
+        budget != nullptr ? budget->planned().satang() : 0);
+    for (int quarter : quarters) entry.add_quarters(quarter);
+  }
+  return entries;
+}
+
+std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
+                                   absl::Span<const v1::Project> projects) {
+  std::vector<v1::Finding> findings;
+  absl::flat_hash_map<absl::string_view, const v1::Project*> by_name;
+  for (const v1::Project& project : projects) {
+    by_name[project.name()] = &project;
+  }
+  absl::flat_hash_set<absl::string_view> scheduled;
+  for (int i = 0; i < annual.entries_size(); ++i) {
+    const v1::AnnualPlanEntry& entry = annual.entries(i);
+    const std::string location = absl::StrCat("entries[", i, "]");
+    auto found = by_name.find(entry.project());
+    if (entry.project().empty() || found == by_name.end()) {
+      v1::Finding& finding = findings.emplace_back(MakeFinding(
+          v1::Finding::WARNING, "UNKNOWN_PROJECT", location,
+          absl::StrCat("\"", entry.title(),
+                       "\" is not a project of the 5-year plan")));
+      finding.set_project(entry.project());
+      continue;
+    }
+    const v1::Project& project = *found->second;
+    scheduled.insert(project.name());
+    if (!RunsIn(project, annual.be_year())) {
+      v1::Finding& finding = findings.emplace_back(MakeFinding(
+          v1::Finding::WARNING, "ADDED_PROJECT", location,
+          absl::StrCat("ลำดับที่ ", project.sequence(), " \"", project.title(),
+                       "\" is not scheduled in ", annual.be_year(),
+                       " by the 5-year plan")));
+      finding.set_project(project.name());
+      continue;
+    }
+    const v1::YearBudget* budget = BudgetOf(project, annual.be_year());
+    const int64_t planned =
+        budget != nullptr ? budget->planned().satang() : 0;
+    if (entry.budget().satang() != planned) {
+      v1::Finding& finding = findings.emplace_back(MakeFinding(
+          v1::Finding::WARNING, "BUDGET_DIFFERS", location,
+          absl::StrCat("ลำดับที่ ", project.sequence(), ": the 5-year plan has ",
+                       thai::FormatBaht(planned), " baht, the annual plan ",
+                       thai::FormatBaht(entry.budget().satang()))));
+      finding.set_project(project.name());
+      finding.mutable_expected()->set_satang(planned);
+      finding.mutable_actual()->set_satang(entry.budget().satang());
+    }
+  }
+  std::vector<const v1::Project*> sorted;
+  for (const v1::Project& project : projects) sorted.push_back(&project);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const v1::Project* a, const v1::Project* b) {
+              return a->sequence() < b->sequence();
+            });
+  for (const v1::Project* project : sorted) {
+    if (RunsIn(*project, annual.be_year()) &&
+        !scheduled.contains(project->name())) {
+      v1::Finding& finding = findings.emplace_back(MakeFinding(
+          v1::Finding::WARNING, "DROPPED_PROJECT", project->name(),
+          absl::StrCat("ลำดับที่ ", project->sequence(), " \"",
+                       project->title(), "\" is scheduled in ",
+                       annual.be_year(), " but not in the annual plan")));
+      finding.set_project(project->name());
+    }
+  }
+  return findings;
+}
+
+int LastQuarterOf(v1::Round round) {
+  switch (round) {
+    case v1::QUARTER_1:
+      return 1;
+    case v1::HALF_YEAR:
+      return 2;
+    case v1::QUARTER_3:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+v1::RoundSummary SummarizeRound(
+    const v1::AnnualPlan& annual,
+    absl::Span<const v1::IntegrityMeasure> measures,
+    absl::Span<const v1::ProgressReport> reports, v1::Round round) {
+  struct Item {
+    std::string subject;
+    std::string title;
+    int dimension;
+    int last_quarter;
+    int64_t approved;
+  };
+  std::vector<Item> items;
+  for (const v1::AnnualPlanEntry& entry : annual.entries()) {
+    if (entry.project().empty()) continue;
+    int last = 0;
+    for (int quarter : entry.quarters()) last = std::max(last, quarter);
+    items.push_back({entry.project(), entry.title(), entry.dimension(),
+                     last == 0 ? 4 : last, entry.budget().satang()});
+  }
+  for (const v1::IntegrityMeasure& measure : measures) {
+    int last = 0;
+    for (int quarter : measure.quarters()) last = std::max(last, quarter);
+    // Measures have no dimension of the plan: they are summed under 0.
+    items.push_back({measure.name(), measure.title(), 0, last == 0 ? 4 : last,
+                     0});
+  }
+
+  const int round_quarter = LastQuarterOf(round);
+  absl::flat_hash_map<std::string, const v1::ProgressReport*> latest;
+  for (const v1::ProgressReport& report : reports) {
+    if (report.be_year() != annual.be_year() ||
+        LastQuarterOf(report.round()) > round_quarter) {
+      continue;
+    }
+    const v1::ProgressReport*& slot = latest[report.subject()];
+    if (slot == nullptr || RoundBefore(*slot, report)) slot = &report;
+  }
+
+  v1::RoundSummary summary;
+  summary.set_annual_plan(annual.name());
+  summary.set_be_year(annual.be_year());
+  summary.set_round(round);
+  std::map<int, v1::DimensionProgress> dimensions;
+  int64_t approved = 0, spent = 0;
+  int done = 0;
+  for (const Item& item : items) {
+    v1::DimensionProgress& dimension = dimensions[item.dimension];
+    dimension.set_dimension(item.dimension);
+    dimension.set_items(dimension.items() + 1);
+    dimension.mutable_approved()->set_satang(dimension.approved().satang() +
+                                             item.approved);
+    approved += item.approved;
+    auto found = latest.find(item.subject);
+    const v1::ProgressReport* report =
+        found == latest.end() ? nullptr : found->second;
+    const auto status = report == nullptr
+                            ? v1::ProgressReport::STATUS_UNSPECIFIED
+                            : report->status();
+    if (report == nullptr) {
+      summary.add_unreported(item.subject);
+    } else {
+      *summary.add_latest_reports() = *report;
+      spent += report->spent().satang();
+      dimension.mutable_spent()->set_satang(dimension.spent().satang() +
+                                            report->spent().satang());
+    }
+    if (status == v1::ProgressReport::DONE) {
+      ++done;
+      dimension.set_done(dimension.done() + 1);
+    }
+    if (item.last_quarter <= round_quarter &&
+        status != v1::ProgressReport::DONE &&
+        status != v1::ProgressReport::CANCELLED) {
+      v1::OverdueItem& overdue = *summary.add_overdue();
+      overdue.set_subject(item.subject);
+      overdue.set_title(item.title);
+      overdue.set_dimension(item.dimension);
+      overdue.set_last_quarter(item.last_quarter);
+      overdue.set_status(status);
+    }
+  }
+  for (auto& [number, dimension] : dimensions) {
+    dimension.set_percent_done(
+        dimension.items() == 0 ? 0 : 100.0 * dimension.done() / dimension.items());
+    *summary.add_dimensions() = std::move(dimension);
+  }
+  summary.set_items(static_cast<int>(items.size()));
+  summary.set_done(done);
+  summary.set_percent_done(items.empty() ? 0 : 100.0 * done / items.size());
+  summary.mutable_approved()->set_satang(approved);
+  summary.mutable_spent()->set_satang(spent);
+  return summary;
+}
+
+std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan) {
+  std::vector<v1::TargetEvaluation> out;
+  for (const v1::YearTarget& target : plan.targets()) {
+    v1::TargetEvaluation& evaluation = out.emplace_back();
+    evaluation.set_be_year(target.be_year());
+    *evaluation.mutable_target() = target;
+    evaluation.set_ita_score(v1::TargetEvaluation::UNKNOWN);
+    if (target.has_ita_score_target() && target.has_actual_ita_score()) {
+      evaluation.set_ita_score(target.actual_ita_score() >=
+                                       target.ita_score_target()
+                                   ? v1::TargetEvaluation::MET
+                                   : v1::TargetEvaluation::NOT_MET);
+    }
+    evaluation.set_corruption_cases(v1::TargetEvaluation::UNKNOWN);
+    if (target.has_corruption_case_reduction_percent() &&
+        target.has_base_corruption_cases() &&
+        target.has_actual_corruption_cases()) {
+      const int base = target.base_corruption_cases();
+      const int actual = target.actual_corruption_cases();
+      bool met;
+      if (base == 0) {
+        // Nothing to reduce from: only a year still without cases meets it.
+        met = actual == 0;
+      } else {
+        const double achieved = 100.0 * (base - actual) / base;
+        evaluation.set_achieved_reduction_percent(achieved);
+        met = achieved + 1e-9 >= target.corruption_case_reduction_percent();
+      }
+      evaluation.set_corruption_cases(met ? v1::TargetEvaluation::MET
+                                          : v1::TargetEvaluation::NOT_MET);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const v1::TargetEvaluation& a, const v1::TargetEvaluation& b) {
+              return a.be_year() < b.be_year();
+            });
+  return out;
 }
 
 }  // namespace prongsai::plan

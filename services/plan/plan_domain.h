@@ -1,11 +1,22 @@
-// Pure rules of the plan service: what a valid action plan is. No I/O, so
+// Pure rules of the plan service: what valid plans, projects, annual plans,
+// measures, reports and risks are, and the figures derived from them (annual
+// totals, reconciliation, round summaries, target evaluation). No I/O, so
 // they are unit-tested on their own.
 //
-//   PRONGSAI_RETURN_IF_ERROR(ValidateNewActionPlan(request.action_plan()));
+//   PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
+//   *annual.mutable_totals() = ComputeTotals(annual.entries());
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
 #include "prongsai/plan/v1/plan.pb.h"
 
 namespace prongsai::plan {
@@ -13,10 +24,120 @@ namespace prongsai::plan {
 // The longest plan the template knows is 5 years; 10 leaves room for
 // extended plans without admitting typos such as 2566-2670.
 inline constexpr int kMaxPlanYears = 10;
+inline constexpr int kMaxTitleChars = 500;
+inline constexpr int kMaxTextChars = 20000;
+inline constexpr int kMaxListItems = 200;
+inline constexpr int kMaxSequence = 9999;
+// 10 billion baht: far above any LAO's whole budget, below int64 overflow
+// when summed.
+inline constexpr int64_t kMaxSatang = 1'000'000'000'000;
+
+// ---------------------------------------------------------------- names
+
+// `organizations/{o}/actionPlans/{p}/{collection}/{id}`.
+struct PlanChildName {
+  std::string organization;
+  std::string plan_id;
+  std::string id;
+};
+absl::StatusOr<PlanChildName> ParsePlanChildName(absl::string_view field_path,
+                                                 absl::string_view name,
+                                                 absl::string_view collection);
+std::string FormatPlanChildName(absl::string_view organization,
+                                absl::string_view plan_id,
+                                absl::string_view collection,
+                                absl::string_view id);
+std::string FormatActionPlanName(absl::string_view organization,
+                                 absl::string_view plan_id);
+
+// ---------------------------------------------------------------- writes
+
+absl::Status ValidateOrganization(absl::string_view field_path,
+                                  const common::v1::OrganizationRef& ref);
 
 // Checks the caller-settable fields of a plan to create; errors name the
 // field as `action_plan.<path>`.
 absl::Status ValidateNewActionPlan(const v1::ActionPlan& plan);
+// The tree and targets of `plan` (already inside its span).
+absl::Status ValidateDimensions(absl::string_view field_path,
+                                const v1::ActionPlan& plan);
+absl::Status ValidateTargets(absl::string_view field_path,
+                             const v1::ActionPlan& plan);
+
+// The kind a title's first word names (โครงการ, กิจกรรม, มาตรการ), or
+// KIND_UNSPECIFIED.
+v1::Project::Kind KindFromTitle(absl::string_view title);
+
+// A project of `plan`: text limits, years inside the span, budgets of
+// scheduled years only and >= 0, the mission in the plan's tree. Fills the
+// dimension from the mission and the kind from the title when unset.
+absl::Status ValidateProject(absl::string_view field_path,
+                             v1::Project& project, const v1::ActionPlan& plan);
+
+absl::Status ValidateQuarters(absl::string_view field_path,
+                              absl::Span<const int32_t> quarters);
+
+// Entries of an annual plan of `plan`; every non-empty `project` must be in
+// `project_names` (the plan's projects).
+absl::Status ValidateAnnualEntries(
+    absl::string_view field_path,
+    const google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry>& entries,
+    absl::string_view plan_name, absl::Span<const std::string> project_names);
+
+absl::Status ValidateIntegrityMeasure(absl::string_view field_path,
+                                      v1::IntegrityMeasure& measure);
+
+// `subject` must name a project or integrity measure of `organization`.
+absl::Status ValidateProgressReport(absl::string_view field_path,
+                                    const v1::ProgressReport& report,
+                                    absl::string_view organization);
+
+// Fills the overall level from the issues when unset.
+absl::Status ValidateRisk(absl::string_view field_path, v1::Risk& risk,
+                          absl::string_view plan_name);
+
+// Applies `mask` (paths must be in `allowed`; INVALID_ARGUMENT naming
+// `update_mask.paths[i]` otherwise, and an empty mask is refused) from
+// `patch` onto `target`; repeated fields are replaced, not appended.
+absl::Status ApplyFieldMask(const google::protobuf::FieldMask& mask,
+                            absl::Span<const absl::string_view> allowed,
+                            const google::protobuf::Message& patch,
+                            google::protobuf::Message& target);
+
+// ABORTED when `requested` is set and differs from `current`.
+absl::Status CheckEtag(absl::string_view requested, absl::string_view current);
+
+// ---------------------------------------------------------------- figures
+
+v1::AnnualPlanTotals ComputeTotals(
+    const google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry>& entries);
+
+// The annual plan of `be_year` as the 5-year plan schedules it: each project
+// running that year, in sequence order, with its planned budget (zero when
+// scheduled without an amount) and `quarters`.
+std::vector<v1::AnnualPlanEntry> DeriveAnnualEntries(
+    absl::Span<const v1::Project> projects, int be_year,
+    absl::Span<const int32_t> quarters);
+
+// What differs between `annual` and the 5-year plan's schedule of its year:
+// ADDED_PROJECT (a project the plan does not schedule that year),
+// DROPPED_PROJECT (scheduled but absent), BUDGET_DIFFERS (entry budget vs
+// planned), UNKNOWN_PROJECT (a row with no project of the plan).
+std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
+                                   absl::Span<const v1::Project> projects);
+
+// The last quarter of a round (1, 2, 3 or 4).
+int LastQuarterOf(v1::Round round);
+
+// A round's state: the annual plan's entries with a project and the year's
+// measures are the items; `reports` are every report of the year (any
+// round; those after `round` are ignored, the latest per subject counts).
+v1::RoundSummary SummarizeRound(
+    const v1::AnnualPlan& annual,
+    absl::Span<const v1::IntegrityMeasure> measures,
+    absl::Span<const v1::ProgressReport> reports, v1::Round round);
+
+std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan);
 
 }  // namespace prongsai::plan
 

@@ -2,7 +2,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
@@ -10,101 +14,797 @@
 #include "common/server/list_scope.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
+#include "services/plan/plan_export.h"
+#include "services/plan/plan_import.h"
 #include "services/plan/plan_store.h"
 
 namespace prongsai::plan {
 namespace {
 
-constexpr absl::Duration kCacheTtl = absl::Minutes(10);
+using server::CallContext;
+using storage::Connection;
 
-class PlanGrpcService final
-    : public v1::PlanService::WithRawCallbackMethod_CreateActionPlan<
-          v1::PlanService::WithRawCallbackMethod_GetActionPlan<
-              v1::PlanService::WithRawCallbackMethod_ListActionPlans<
-                  v1::PlanService::Service>>> {
+constexpr absl::Duration kCacheTtl = absl::Minutes(10);
+// Plan documents are a few hundred KB; 3 MB leaves room for long ones while
+// keeping the parse bounded.
+constexpr size_t kMaxImportBytes = 3 << 20;
+
+Writer WriterOf(const CallContext& call) {
+  return {call.principal.name(), call.now};
+}
+
+// `name` of an action plan the caller may act on.
+absl::StatusOr<ChildName> PlanOf(const CallContext& call,
+                                 absl::string_view field_path,
+                                 absl::string_view name) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            ParseChildName(field_path, name, "actionPlans"));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(plan.organization));
+  return plan;
+}
+
+// `name` of a plan's sub-resource the caller may act on.
+absl::StatusOr<PlanChildName> PlanChildOf(const CallContext& call,
+                                          absl::string_view field_path,
+                                          absl::string_view name,
+                                          absl::string_view collection) {
+  PRONGSAI_ASSIGN_OR_RETURN(PlanChildName child,
+                            ParsePlanChildName(field_path, name, collection));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(child.organization));
+  return child;
+}
+
+// `name` of an organization-level resource the caller may act on.
+absl::StatusOr<ChildName> ChildOf(const CallContext& call,
+                                  absl::string_view field_path,
+                                  absl::string_view name,
+                                  absl::string_view collection) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName child,
+                            ParseChildName(field_path, name, collection));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(child.organization));
+  return child;
+}
+
+absl::StatusOr<std::string> ParentOf(const CallContext& call,
+                                     absl::string_view parent) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParseOrganizationParent("parent", parent));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+  return organization;
+}
+
+// Plans and measures belong to registered organizations only.
+absl::StatusOr<common::v1::OrganizationRef> RegisteredOrganization(
+    Connection& db, absl::string_view code) {
+  absl::StatusOr<v1::Organization> organization = GetOrganization(db, code);
+  if (absl::IsNotFound(organization.status())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "organization ", code,
+        " is not registered; register it with CreateOrganization first"));
+  }
+  PRONGSAI_RETURN_IF_ERROR(organization.status());
+  return organization->organization();
+}
+
+// Reads `M` through the Redis cache under the organization's data version,
+// so a cached value is never older than the last committed write.
+template <typename M>
+absl::Status ReadCached(CallContext& call, absl::string_view organization,
+                        absl::string_view what, M& out,
+                        absl::FunctionRef<absl::StatusOr<M>(Connection&)> load) {
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(std::string version,
+                            DataVersion(*db, organization));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string bytes,
+      cache::GetOrLoad(call.worker.Redis(),
+                       cache::VersionedKey("plan", kCacheVersion,
+                                           absl::StrCat(what, "@", version)),
+                       kCacheTtl, [&]() -> absl::StatusOr<std::string> {
+                         PRONGSAI_ASSIGN_OR_RETURN(M value, load(*db));
+                         return value.SerializeAsString();
+                       }));
+  if (!out.ParseFromString(bytes)) {
+    return absl::InternalError("corrupt cached value");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRendering(v1::DocumentFormat format, v1::Digits digits) {
+  if (!v1::DocumentFormat_IsValid(format)) {
+    return InvalidField("format", "is not a known format");
+  }
+  if (!v1::Digits_IsValid(digits)) {
+    return InvalidField("digits", "is not a known digit style");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRound(v1::Round round) {
+  if (round == v1::ROUND_UNSPECIFIED || !v1::Round_IsValid(round)) {
+    return InvalidField("round", "is required");
+  }
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ organizations
+
+absl::Status DoCreateOrganization(CallContext& call,
+                                  const v1::CreateOrganizationRequest& request,
+                                  v1::Organization& response) {
+  const common::v1::OrganizationRef& ref =
+      request.organization().organization();
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateOrganization("organization.organization", ref));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(ref.code()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(response,
+                            CreateOrganization(*db, ref, WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoGetOrganization(CallContext& call,
+                               const v1::GetOrganizationRequest& request,
+                               v1::Organization& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string code,
+                            ParseOrganizationParent("name", request.name()));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(response, GetOrganization(*db, code));
+  return absl::OkStatus();
+}
+
+absl::Status DoListOrganizations(CallContext& call,
+                                 const v1::ListOrganizationsRequest& request,
+                                 v1::ListOrganizationsResponse& response) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("province", request.province(), 100, false));
+  if (!common::v1::OrganizationKind_IsValid(request.kind())) {
+    return InvalidField("kind", "is not a known kind");
+  }
+  // The token is bound to the filter, so it cannot resume another listing.
+  const std::string scope =
+      absl::StrCat("organizations?", request.province(), "&", request.kind());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PageRequest page,
+      ParsePageRequest(request.page_size(), request.page_token(), scope));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      OrganizationPage found,
+      ListOrganizations(*db, request.province(), request.kind(), page));
+  for (v1::Organization& organization : found.organizations) {
+    *response.add_organizations() = std::move(organization);
+  }
+  if (!found.next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DoUpdateOrganization(CallContext& call,
+                                  const v1::UpdateOrganizationRequest& request,
+                                  v1::Organization& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string code,
+      ParseOrganizationParent("organization.name",
+                              request.organization().name()));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
+  v1::Organization patch = request.organization();
+  patch.mutable_organization()->set_code(code);
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      UpdateOrganization(*db, patch, request.update_mask(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ action plans
+
+absl::Status DoCreateActionPlan(CallContext& call,
+                                const v1::CreateActionPlanRequest& request,
+                                v1::ActionPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateNewActionPlan(request.action_plan()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  v1::ActionPlan plan = request.action_plan();
+  PRONGSAI_ASSIGN_OR_RETURN(*plan.mutable_organization(),
+                            RegisteredOrganization(*db, organization));
+  plan.clear_approver();
+  plan.clear_approve_time();
+  plan.clear_announce_time();
+  plan.clear_import_findings();
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, CreateActionPlan(*db, organization, plan, request.request_id(),
+                                 WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoGetActionPlan(CallContext& call,
+                             const v1::GetActionPlanRequest& request,
+                             v1::ActionPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            PlanOf(call, "name", request.name()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(response,
+                            GetActionPlan(*db, name.organization, name.id));
+  return absl::OkStatus();
+}
+
+absl::Status DoListActionPlans(CallContext& call,
+                               const v1::ListActionPlansRequest& request,
+                               v1::ListActionPlansResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                            server::StartList(call, request));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ActionPlanPage plans,
+      ListActionPlans(*scope.db, scope.organization, scope.page));
+  server::FinishList(plans.plans, plans.next_cursor, request,
+                     response.mutable_action_plans(), response);
+  return absl::OkStatus();
+}
+
+absl::Status DoUpdateActionPlan(CallContext& call,
+                                const v1::UpdateActionPlanRequest& request,
+                                v1::ActionPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ChildName name,
+      PlanOf(call, "action_plan.name", request.action_plan().name()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      UpdateActionPlan(*db, name.organization, name.id, request.action_plan(),
+                       request.update_mask(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoApproveActionPlan(CallContext& call,
+                                 const v1::ApproveActionPlanRequest& request,
+                                 v1::ActionPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            PlanOf(call, "name", request.name()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, AdvanceActionPlan(*db, name.organization, name.id,
+                                  request.etag(), v1::ActionPlan::APPROVED,
+                                  call.now, WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoAnnounceActionPlan(CallContext& call,
+                                  const v1::AnnounceActionPlanRequest& request,
+                                  v1::ActionPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            PlanOf(call, "name", request.name()));
+  absl::Time announce_time = call.now;
+  if (request.has_announce_time()) {
+    announce_time = api::FromProtoTime(request.announce_time());
+    if (announce_time > call.now + absl::Hours(24 * 366)) {
+      return InvalidField("announce_time", "is more than a year ahead");
+    }
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, AdvanceActionPlan(*db, name.organization, name.id,
+                                  request.etag(), v1::ActionPlan::ANNOUNCED,
+                                  announce_time, WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoImportActionPlan(CallContext& call,
+                                const v1::ImportActionPlanRequest& request,
+                                v1::ImportActionPlanResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  if (request.text().empty()) return InvalidField("text", "is required");
+  if (request.text().size() > kMaxImportBytes) {
+    return InvalidField("text", "is larger than 3 MB");
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(common::v1::OrganizationRef registered,
+                            RegisteredOrganization(*db, organization));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      ImportActionPlan(*db, registered, ParsePlanDocument(request.text()),
+                       request.request_id(), !request.validate_only(),
+                       WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoEvaluateTargets(CallContext& call,
+                               const v1::EvaluateTargetsRequest& request,
+                               v1::EvaluateTargetsResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            PlanOf(call, "name", request.name()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
+                            GetActionPlan(*db, name.organization, name.id));
+  for (v1::TargetEvaluation& year : EvaluateTargets(plan)) {
+    *response.add_years() = std::move(year);
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------- projects
+
+absl::Status DoCreateProject(CallContext& call,
+                             const v1::CreateProjectRequest& request,
+                             v1::Project& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            PlanOf(call, "parent", request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, CreateProject(*db, plan.organization, plan.id,
+                              request.project(), request.request_id(),
+                              WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoGetProject(CallContext& call,
+                          const v1::GetProjectRequest& request,
+                          v1::Project& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "name", request.name(), "projects"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(response, GetProject(*db, name));
+  return absl::OkStatus();
+}
+
+absl::Status DoListProjects(CallContext& call,
+                            const v1::ListProjectsRequest& request,
+                            v1::ListProjectsResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            PlanOf(call, "parent", request.parent()));
+  if (request.be_year() != 0) {
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateFiscalYear("be_year", request.be_year()));
+  }
+  const std::string scope =
+      absl::StrCat(request.parent(), "?", request.be_year());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PageRequest page,
+      ParsePageRequest(request.page_size(), request.page_token(), scope));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(ProjectPage found,
+                            ListProjects(*db, plan.organization, plan.id,
+                                         request.be_year(), page));
+  for (v1::Project& project : found.projects) {
+    *response.add_projects() = std::move(project);
+  }
+  if (!found.next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DoUpdateProject(CallContext& call,
+                             const v1::UpdateProjectRequest& request,
+                             v1::Project& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "project.name", request.project().name(), "projects"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, UpdateProject(*db, name, request.project(),
+                              request.update_mask(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ annual plans
+
+absl::Status DoCreateAnnualPlan(CallContext& call,
+                                const v1::CreateAnnualPlanRequest& request,
+                                v1::AnnualPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            PlanOf(call, "parent", request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear("be_year", request.be_year()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateQuarters("default_quarters", request.default_quarters()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      CreateAnnualPlan(*db, plan.organization, plan.id, request.be_year(),
+                       {request.default_quarters().begin(),
+                        request.default_quarters().end()},
+                       request.request_id(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoGetAnnualPlan(CallContext& call,
+                             const v1::GetAnnualPlanRequest& request,
+                             v1::AnnualPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "name", request.name(), "annualPlans"));
+  return ReadCached<v1::AnnualPlan>(
+      call, name.organization, request.name(), response,
+      [&](Connection& db) { return GetAnnualPlan(db, name); });
+}
+
+absl::Status DoUpdateAnnualPlan(CallContext& call,
+                                const v1::UpdateAnnualPlanRequest& request,
+                                v1::AnnualPlan& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "annual_plan.name", request.annual_plan().name(),
+                  "annualPlans"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, UpdateAnnualPlan(*db, name, request.annual_plan(),
+                                 request.update_mask(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoReconcileAnnualPlan(
+    CallContext& call, const v1::ReconcileAnnualPlanRequest& request,
+    v1::ReconcileAnnualPlanResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "name", request.name(), "annualPlans"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<v1::Project> projects,
+      AllProjects(*db, name.organization, name.plan_id));
+  for (v1::Finding& finding : Reconcile(annual, projects)) {
+    *response.add_findings() = std::move(finding);
+  }
+  response.set_consistent(response.findings().empty());
+  return absl::OkStatus();
+}
+
+absl::Status DoExportAnnualPlan(CallContext& call,
+                                const v1::ExportAnnualPlanRequest& request,
+                                v1::ExportedDocument& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "name", request.name(), "annualPlans"));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRendering(request.format(), request.digits()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::ActionPlan plan,
+      GetActionPlan(*db, name.organization, name.plan_id));
+  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
+  RenderedDocument rendered =
+      RenderAnnualPlan(plan, annual, request.format(), request.digits());
+  response.set_content_type(std::move(rendered.content_type));
+  response.set_content(std::move(rendered.content));
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------- integrity measures
+
+absl::Status DoCreateIntegrityMeasure(
+    CallContext& call, const v1::CreateIntegrityMeasureRequest& request,
+    v1::IntegrityMeasure& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_RETURN_IF_ERROR(
+      RegisteredOrganization(*db, organization).status());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, CreateIntegrityMeasure(*db, organization,
+                                       request.integrity_measure(),
+                                       request.request_id(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoGetIntegrityMeasure(
+    CallContext& call, const v1::GetIntegrityMeasureRequest& request,
+    v1::IntegrityMeasure& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ChildName name,
+      ChildOf(call, "name", request.name(), "integrityMeasures"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, GetIntegrityMeasure(*db, name.organization, name.id));
+  return absl::OkStatus();
+}
+
+absl::Status DoListIntegrityMeasures(
+    CallContext& call, const v1::ListIntegrityMeasuresRequest& request,
+    v1::ListIntegrityMeasuresResponse& response) {
+  if (request.be_year() != 0) {
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateFiscalYear("be_year", request.be_year()));
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  const std::string scope =
+      absl::StrCat(request.parent(), "?", request.be_year());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PageRequest page,
+      ParsePageRequest(request.page_size(), request.page_token(), scope));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      IntegrityMeasurePage found,
+      ListIntegrityMeasures(*db, organization, request.be_year(), page));
+  for (v1::IntegrityMeasure& measure : found.measures) {
+    *response.add_integrity_measures() = std::move(measure);
+  }
+  if (!found.next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DoUpdateIntegrityMeasure(
+    CallContext& call, const v1::UpdateIntegrityMeasureRequest& request,
+    v1::IntegrityMeasure& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ChildName name, ChildOf(call, "integrity_measure.name",
+                              request.integrity_measure().name(),
+                              "integrityMeasures"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, UpdateIntegrityMeasure(*db, name.organization, name.id,
+                                       request.integrity_measure(),
+                                       request.update_mask(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+// -------------------------------------------------------- progress reports
+
+absl::Status DoCreateProgressReport(
+    CallContext& call, const v1::CreateProgressReportRequest& request,
+    v1::ProgressReport& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      CreateProgressReport(*db, organization, request.progress_report(),
+                           request.request_id(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoListProgressReports(
+    CallContext& call, const v1::ListProgressReportsRequest& request,
+    v1::ListProgressReportsResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  if (request.be_year() != 0) {
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateFiscalYear("be_year", request.be_year()));
+  }
+  if (!v1::Round_IsValid(request.round())) {
+    return InvalidField("round", "is not a known round");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("subject", request.subject(), 300, false));
+  const std::string scope =
+      absl::StrCat(request.parent(), "?", request.be_year(), "&",
+                   request.round(), "&", request.subject());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PageRequest page,
+      ParsePageRequest(request.page_size(), request.page_token(), scope));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ProgressReportPage found,
+      ListProgressReports(
+          *db, organization,
+          {request.be_year(), request.round(), request.subject()}, page));
+  for (v1::ProgressReport& report : found.reports) {
+    *response.add_progress_reports() = std::move(report);
+  }
+  if (!found.next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DoGetRoundSummary(CallContext& call,
+                               const v1::GetRoundSummaryRequest& request,
+                               v1::RoundSummary& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "annual_plan", request.annual_plan(), "annualPlans"));
+  PRONGSAI_RETURN_IF_ERROR(ValidateRound(request.round()));
+  return ReadCached<v1::RoundSummary>(
+      call, name.organization,
+      absl::StrCat(request.annual_plan(), "#round", request.round()), response,
+      [&](Connection& db) -> absl::StatusOr<v1::RoundSummary> {
+        PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
+                                  LoadRound(db, name, request.round()));
+        return std::move(round.summary);
+      });
+}
+
+absl::Status DoExportRoundReport(CallContext& call,
+                                 const v1::ExportRoundReportRequest& request,
+                                 v1::ExportedDocument& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "annual_plan", request.annual_plan(), "annualPlans"));
+  PRONGSAI_RETURN_IF_ERROR(ValidateRound(request.round()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRendering(request.format(), request.digits()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::ActionPlan plan,
+      GetActionPlan(*db, name.organization, name.plan_id));
+  PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
+                            LoadRound(*db, name, request.round()));
+  RenderedDocument rendered =
+      RenderRoundReport(plan, round.summary, round.titles, request.format(),
+                        request.digits());
+  response.set_content_type(std::move(rendered.content_type));
+  response.set_content(std::move(rendered.content));
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------------ risks
+
+absl::Status DoCreateRisk(CallContext& call,
+                          const v1::CreateRiskRequest& request,
+                          v1::Risk& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            PlanOf(call, "parent", request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, CreateRisk(*db, plan.organization, plan.id, request.risk(),
+                           request.request_id(), WriterOf(call)));
+  return absl::OkStatus();
+}
+
+absl::Status DoListRisks(CallContext& call, const v1::ListRisksRequest& request,
+                         v1::ListRisksResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
+                            PlanOf(call, "parent", request.parent()));
+  const std::string scope =
+      absl::StrCat(request.parent(), "?", request.uncontrolled_only());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PageRequest page,
+      ParsePageRequest(request.page_size(), request.page_token(), scope));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      RiskPage found, ListRisks(*db, plan.organization, plan.id,
+                                request.uncontrolled_only(), page));
+  for (v1::Risk& risk : found.risks) *response.add_risks() = std::move(risk);
+  if (!found.next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DoUpdateRisk(CallContext& call,
+                          const v1::UpdateRiskRequest& request,
+                          v1::Risk& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      PlanChildName name,
+      PlanChildOf(call, "risk.name", request.risk().name(), "risks"));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      UpdateRisk(*db, name, request.risk(), request.update_mask(),
+                 WriterOf(call)));
+  return absl::OkStatus();
+}
+
+// Every method is a raw callback so that the runtime parses the request
+// after authentication (see service_runtime.h).
+using PlanRawService = server::RawCallbackService<
+    v1::PlanService::Service,
+    v1::PlanService::WithRawCallbackMethod_CreateOrganization,
+    v1::PlanService::WithRawCallbackMethod_GetOrganization,
+    v1::PlanService::WithRawCallbackMethod_ListOrganizations,
+    v1::PlanService::WithRawCallbackMethod_UpdateOrganization,
+    v1::PlanService::WithRawCallbackMethod_CreateActionPlan,
+    v1::PlanService::WithRawCallbackMethod_GetActionPlan,
+    v1::PlanService::WithRawCallbackMethod_ListActionPlans,
+    v1::PlanService::WithRawCallbackMethod_UpdateActionPlan,
+    v1::PlanService::WithRawCallbackMethod_ApproveActionPlan,
+    v1::PlanService::WithRawCallbackMethod_AnnounceActionPlan,
+    v1::PlanService::WithRawCallbackMethod_ImportActionPlan,
+    v1::PlanService::WithRawCallbackMethod_EvaluateTargets,
+    v1::PlanService::WithRawCallbackMethod_CreateProject,
+    v1::PlanService::WithRawCallbackMethod_GetProject,
+    v1::PlanService::WithRawCallbackMethod_ListProjects,
+    v1::PlanService::WithRawCallbackMethod_UpdateProject,
+    v1::PlanService::WithRawCallbackMethod_CreateAnnualPlan,
+    v1::PlanService::WithRawCallbackMethod_GetAnnualPlan,
+    v1::PlanService::WithRawCallbackMethod_UpdateAnnualPlan,
+    v1::PlanService::WithRawCallbackMethod_ReconcileAnnualPlan,
+    v1::PlanService::WithRawCallbackMethod_ExportAnnualPlan,
+    v1::PlanService::WithRawCallbackMethod_CreateIntegrityMeasure,
+    v1::PlanService::WithRawCallbackMethod_GetIntegrityMeasure,
+    v1::PlanService::WithRawCallbackMethod_ListIntegrityMeasures,
+    v1::PlanService::WithRawCallbackMethod_UpdateIntegrityMeasure,
+    v1::PlanService::WithRawCallbackMethod_CreateProgressReport,
+    v1::PlanService::WithRawCallbackMethod_ListProgressReports,
+    v1::PlanService::WithRawCallbackMethod_GetRoundSummary,
+    v1::PlanService::WithRawCallbackMethod_ExportRoundReport,
+    v1::PlanService::WithRawCallbackMethod_CreateRisk,
+    v1::PlanService::WithRawCallbackMethod_ListRisks,
+    v1::PlanService::WithRawCallbackMethod_UpdateRisk>;
+
+// Translation only: each method hands its request to the Do* function of the
+// same name on a worker.
+#define PRONGSAI_PLAN_METHOD(method, Request, Response)                    \
+  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,  \
+                                   const grpc::ByteBuffer* request,       \
+                                   grpc::ByteBuffer* response) override { \
+    return runtime_.Unary<v1::Request, v1::Response>(                     \
+        context, #method, request, response, &Do##method);                \
+  }
+
+class PlanGrpcService final : public PlanRawService {
  public:
   explicit PlanGrpcService(server::ServiceRuntime& runtime)
       : runtime_(runtime) {}
 
-  grpc::ServerUnaryReactor* CreateActionPlan(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::CreateActionPlanRequest, v1::ActionPlan>(
-        context, "CreateActionPlan", request, response,
-        [](server::CallContext& call,
-           const v1::CreateActionPlanRequest& request,
-           v1::ActionPlan& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request.parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateRequestId("request_id", request.request_id()));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateNewActionPlan(request.action_plan()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              response,
-              plan::CreateActionPlan(*db, organization, request.action_plan(),
-                                     request.request_id(),
-                                     call.principal.name(), call.now));
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::GetActionPlanRequest, v1::ActionPlan>(
-        context, "GetActionPlan", request, response,
-        [](server::CallContext& call, const v1::GetActionPlanRequest& request,
-           v1::ActionPlan& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", request.name(), "actionPlans"));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string bytes,
-              cache::GetOrLoad(
-                  call.worker.Redis(),
-                  cache::VersionedKey("plan", kCacheVersion, request.name()),
-                  kCacheTtl, [&]() -> absl::StatusOr<std::string> {
-                    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db,
-                                              call.worker.Db());
-                    PRONGSAI_ASSIGN_OR_RETURN(
-                        v1::ActionPlan plan,
-                        plan::GetActionPlan(*db, name.organization, name.id));
-                    return plan.SerializeAsString();
-                  }));
-          if (!response.ParseFromString(bytes)) {
-            return absl::InternalError("corrupt cached action plan");
-          }
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListActionPlans(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListActionPlansRequest,
-                          v1::ListActionPlansResponse>(
-        context, "ListActionPlans", request, response,
-        [](server::CallContext& call, const v1::ListActionPlansRequest& request,
-           v1::ListActionPlansResponse& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ActionPlanPage plans,
-              plan::ListActionPlans(*scope.db, scope.organization, scope.page));
-          server::FinishList(plans.plans, plans.next_cursor, request,
-                             response.mutable_action_plans(), response);
-          return absl::OkStatus();
-        });
-  }
+  PRONGSAI_PLAN_METHOD(CreateOrganization, CreateOrganizationRequest,
+                       Organization)
+  PRONGSAI_PLAN_METHOD(GetOrganization, GetOrganizationRequest, Organization)
+  PRONGSAI_PLAN_METHOD(ListOrganizations, ListOrganizationsRequest,
+                       ListOrganizationsResponse)
+  PRONGSAI_PLAN_METHOD(UpdateOrganization, UpdateOrganizationRequest,
+                       Organization)
+  PRONGSAI_PLAN_METHOD(CreateActionPlan, CreateActionPlanRequest, ActionPlan)
+  PRONGSAI_PLAN_METHOD(GetActionPlan, GetActionPlanRequest, ActionPlan)
+  PRONGSAI_PLAN_METHOD(ListActionPlans, ListActionPlansRequest,
+                       ListActionPlansResponse)
+  PRONGSAI_PLAN_METHOD(UpdateActionPlan, UpdateActionPlanRequest, ActionPlan)
+  PRONGSAI_PLAN_METHOD(ApproveActionPlan, ApproveActionPlanRequest,
+                       ActionPlan)
+  PRONGSAI_PLAN_METHOD(AnnounceActionPlan, AnnounceActionPlanRequest,
+                       ActionPlan)
+  PRONGSAI_PLAN_METHOD(ImportActionPlan, ImportActionPlanRequest,
+                       ImportActionPlanResponse)
+  PRONGSAI_PLAN_METHOD(EvaluateTargets, EvaluateTargetsRequest,
+                       EvaluateTargetsResponse)
+  PRONGSAI_PLAN_METHOD(CreateProject, CreateProjectRequest, Project)
+  PRONGSAI_PLAN_METHOD(GetProject, GetProjectRequest, Project)
+  PRONGSAI_PLAN_METHOD(ListProjects, ListProjectsRequest, ListProjectsResponse)
+  PRONGSAI_PLAN_METHOD(UpdateProject, UpdateProjectRequest, Project)
+  PRONGSAI_PLAN_METHOD(CreateAnnualPlan, CreateAnnualPlanRequest, AnnualPlan)
+  PRONGSAI_PLAN_METHOD(GetAnnualPlan, GetAnnualPlanRequest, AnnualPlan)
+  PRONGSAI_PLAN_METHOD(UpdateAnnualPlan, UpdateAnnualPlanRequest, AnnualPlan)
+  PRONGSAI_PLAN_METHOD(ReconcileAnnualPlan, ReconcileAnnualPlanRequest,
+                       ReconcileAnnualPlanResponse)
+  PRONGSAI_PLAN_METHOD(ExportAnnualPlan, ExportAnnualPlanRequest,
+                       ExportedDocument)
+  PRONGSAI_PLAN_METHOD(CreateIntegrityMeasure, CreateIntegrityMeasureRequest,
+                       IntegrityMeasure)
+  PRONGSAI_PLAN_METHOD(GetIntegrityMeasure, GetIntegrityMeasureRequest,
+                       IntegrityMeasure)
+  PRONGSAI_PLAN_METHOD(ListIntegrityMeasures, ListIntegrityMeasuresRequest,
+                       ListIntegrityMeasuresResponse)
+  PRONGSAI_PLAN_METHOD(UpdateIntegrityMeasure, UpdateIntegrityMeasureRequest,
+                       IntegrityMeasure)
+  PRONGSAI_PLAN_METHOD(CreateProgressReport, CreateProgressReportRequest,
+                       ProgressReport)
+  PRONGSAI_PLAN_METHOD(ListProgressReports, ListProgressReportsRequest,
+                       ListProgressReportsResponse)
+  PRONGSAI_PLAN_METHOD(GetRoundSummary, GetRoundSummaryRequest, RoundSummary)
+  PRONGSAI_PLAN_METHOD(ExportRoundReport, ExportRoundReportRequest,
+                       ExportedDocument)
+  PRONGSAI_PLAN_METHOD(CreateRisk, CreateRiskRequest, Risk)
+  PRONGSAI_PLAN_METHOD(ListRisks, ListRisksRequest, ListRisksResponse)
+  PRONGSAI_PLAN_METHOD(UpdateRisk, UpdateRiskRequest, Risk)
 
  private:
   server::ServiceRuntime& runtime_;
 };
+
+#undef PRONGSAI_PLAN_METHOD
 
 }  // namespace
 

@@ -1,12 +1,23 @@
 #include "services/plan/plan_store.h"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace prongsai::plan {
 namespace {
+
+using storage::Connection;
+using storage::Value;
 
 constexpr absl::string_view kActionPlans = "actionPlans";
 
@@ -33,19 +44,312 @@ CREATE INDEX action_plans_by_organization
   ON action_plans (organization_code, create_time_us, id);
 )sql";
 
+// Sub-resources share one table shape (see the header). `parent_id` is the
+// action plan's id, or '' for organization-level resources; `sort_key`
+// orders listings (sequence or creation time); `subject` is what a progress
+// report is about.
+#define PRONGSAI_DOCUMENT_TABLE(name)                                   \
+  "CREATE TABLE " name                                                  \
+  " (organization_code TEXT NOT NULL, parent_id TEXT NOT NULL, "        \
+  "id TEXT NOT NULL, sort_key BIGINT NOT NULL, be_year BIGINT NOT NULL, " \
+  "subject TEXT NOT NULL, body TEXT NOT NULL, version BIGINT NOT NULL, "  \
+  "request_id TEXT, create_time_us BIGINT NOT NULL, creator TEXT NOT "    \
+  "NULL, update_time_us BIGINT NOT NULL, updater TEXT NOT NULL, "         \
+  "PRIMARY KEY (organization_code, parent_id, id), "                      \
+  "UNIQUE (organization_code, request_id));\n"                            \
+  "CREATE INDEX " name "_by_sort ON " name                                \
+  " (organization_code, parent_id, sort_key, id);\n"
+
+constexpr absl::string_view kMigration2 =
+    "CREATE TABLE organizations (code TEXT NOT NULL PRIMARY KEY, "
+    "name TEXT NOT NULL, kind BIGINT NOT NULL, province TEXT NOT NULL, "
+    "district TEXT NOT NULL, version BIGINT NOT NULL, "
+    "create_time_us BIGINT NOT NULL, creator TEXT NOT NULL, "
+    "update_time_us BIGINT NOT NULL, updater TEXT NOT NULL);\n"
+    "CREATE INDEX organizations_by_province ON organizations (province, "
+    "code);\n"
+    "CREATE TABLE plan_versions (organization_code TEXT NOT NULL PRIMARY "
+    "KEY, token TEXT NOT NULL);\n"
+    "ALTER TABLE action_plans ADD COLUMN details TEXT NOT NULL DEFAULT "
+    "'{}';\n"
+    "ALTER TABLE action_plans ADD COLUMN version BIGINT NOT NULL DEFAULT "
+    "1;\n" PRONGSAI_DOCUMENT_TABLE("projects")
+        PRONGSAI_DOCUMENT_TABLE("risks") PRONGSAI_DOCUMENT_TABLE(
+            "annual_plans") PRONGSAI_DOCUMENT_TABLE("integrity_measures")
+            PRONGSAI_DOCUMENT_TABLE("progress_reports")
+    // A sequence number is unique within its plan.
+    "CREATE UNIQUE INDEX projects_sequence ON projects (organization_code, "
+    "parent_id, sort_key);\n"
+    "CREATE INDEX progress_reports_by_year ON progress_reports "
+    "(organization_code, be_year, sort_key, id);\n";
+#undef PRONGSAI_DOCUMENT_TABLE
+
+std::string Etag(int64_t version) { return absl::StrCat("v", version); }
+
+// ------------------------------------------------------------ JSON bodies
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  // Serializing a valid message cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json);
+  return json;
+}
+
+absl::Status FromJson(absl::string_view json,
+                      google::protobuf::Message& message) {
+  google::protobuf::util::JsonParseOptions options;
+  // Rows written by a newer version may carry fields this one lacks.
+  options.ignore_unknown_fields = true;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      std::string(json), &message, options);
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("stored ", message.GetDescriptor()->name(),
+                     " is not readable"));
+  }
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ versions
+
+absl::Status BumpVersion(Connection& tx, absl::string_view organization) {
+  return tx
+      .Execute(
+          "INSERT INTO plan_versions (organization_code, token) VALUES (?, ?) "
+          "ON CONFLICT (organization_code) DO UPDATE SET token = "
+          "excluded.token",
+          {std::string(organization), NewResourceId()})
+      .status();
+}
+
+// ------------------------------------------------------------ documents
+
+struct Document {
+  std::string parent_id;
+  std::string id;
+  int64_t version = 0;
+  std::string body;
+  common::v1::AuditStamp audit;
+};
+
+constexpr absl::string_view kDocumentColumns =
+    "parent_id, id, version, body, create_time_us, creator, update_time_us, "
+    "updater";
+
+Document DocumentFromRow(const storage::Row& row) {
+  Document doc;
+  doc.parent_id = row.GetText(0);
+  doc.id = row.GetText(1);
+  doc.version = row.GetInt(2);
+  doc.body = row.GetText(3);
+  doc.audit = api::AuditFromRow(row, 4);
+  return doc;
+}
+
+// Key columns of a document row besides its identity.
+struct DocumentKeys {
+  int64_t sort_key = 0;
+  int64_t be_year = 0;
+  std::string subject;
+};
+
+absl::Status InsertDocument(Connection& tx, absl::string_view table,
+                            absl::string_view organization,
+                            absl::string_view parent_id, absl::string_view id,
+                            const DocumentKeys& keys,
+                            const google::protobuf::Message& body,
+                            absl::string_view request_id,
+                            const Writer& writer) {
+  std::vector<Value> values = {std::string(organization),
+                               std::string(parent_id),
+                               std::string(id),
+                               keys.sort_key,
+                               keys.be_year,
+                               keys.subject,
+                               ToJson(body),
+                               int64_t{1}};
+  api::AppendCreationAuditValues(writer.principal, writer.now, values);
+  api::AppendRequestId(request_id, values);
+  PRONGSAI_RETURN_IF_ERROR(
+      tx.Execute(api::InsertStatement(
+                     table,
+                     "organization_code, parent_id, id, sort_key, be_year, "
+                     "subject, body, version, create_time_us, creator, "
+                     "update_time_us, updater, request_id",
+                     values.size()),
+                 values)
+          .status());
+  return BumpVersion(tx, organization);
+}
+
+absl::StatusOr<std::optional<Document>> FindDocument(
+    Connection& db, absl::string_view table, absl::string_view organization,
+    absl::string_view parent_id, absl::string_view id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", kDocumentColumns, " FROM ", table,
+                              " WHERE organization_code = ? AND parent_id = ? "
+                              "AND id = ?"),
+                 {std::string(organization), std::string(parent_id),
+                  std::string(id)}));
+  if (result.rows.empty()) return std::nullopt;
+  return DocumentFromRow(result.rows[0]);
+}
+
+absl::StatusOr<Document> GetDocument(Connection& db, absl::string_view table,
+                                     absl::string_view organization,
+                                     absl::string_view parent_id,
+                                     absl::string_view id,
+                                     absl::string_view resource_name) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::optional<Document> doc,
+      FindDocument(db, table, organization, parent_id, id));
+  if (!doc.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no ", resource_name));
+  }
+  return *std::move(doc);
+}
+
+// Every document of a parent, ordered by sort key (bounded by what one plan
+// or one organization-year holds).
+absl::StatusOr<std::vector<Document>> AllDocuments(
+    Connection& db, absl::string_view table, absl::string_view organization,
+    absl::string_view parent_id, std::optional<int64_t> be_year) {
+  std::string sql =
+      absl::StrCat("SELECT ", kDocumentColumns, " FROM ", table,
+                   " WHERE organization_code = ? AND parent_id = ?");
+  std::vector<Value> params = {std::string(organization),
+                               std::string(parent_id)};
+  if (be_year.has_value()) {
+    absl::StrAppend(&sql, " AND be_year = ?");
+    params.emplace_back(*be_year);
+  }
+  absl::StrAppend(&sql, " ORDER BY sort_key, id");
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
+  std::vector<Document> docs;
+  docs.reserve(result.rows.size());
+  for (const storage::Row& row : result.rows) {
+    docs.push_back(DocumentFromRow(row));
+  }
+  return docs;
+}
+
+// Writes `body` over a document still at `version`; ABORTED when a
+// concurrent write got there first.
+absl::Status UpdateDocument(Connection& tx, absl::string_view table,
+                            absl::string_view organization,
+                            const Document& doc, const DocumentKeys& keys,
+                            const google::protobuf::Message& body,
+                            const Writer& writer) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      tx.Execute(absl::StrCat("UPDATE ", table,
+                              " SET body = ?, sort_key = ?, be_year = ?, "
+                              "subject = ?, version = version + 1, "
+                              "update_time_us = ?, updater = ? WHERE "
+                              "organization_code = ? AND parent_id = ? AND "
+                              "id = ? AND version = ?"),
+                 {ToJson(body), keys.sort_key, keys.be_year, keys.subject,
+                  absl::ToUnixMicros(writer.now), writer.principal,
+                  std::string(organization), doc.parent_id, doc.id,
+                  doc.version}));
+  if (result.affected_rows != 1) {
+    return absl::AbortedError(
+        "the resource changed while this call ran; read it again and retry");
+  }
+  return BumpVersion(tx, organization);
+}
+
+// Decodes a document into `M` and sets its output-only fields.
+template <typename M>
+absl::StatusOr<M> Decode(const Document& doc, std::string name) {
+  M message;
+  PRONGSAI_RETURN_IF_ERROR(FromJson(doc.body, message));
+  message.set_name(std::move(name));
+  message.set_etag(Etag(doc.version));
+  if constexpr (requires { message.mutable_audit(); }) {
+    *message.mutable_audit() = doc.audit;
+  }
+  return message;
+}
+
+// The body to store: the message without its output-only fields.
+template <typename M>
+M Body(M message) {
+  message.clear_name();
+  message.clear_etag();
+  if constexpr (requires { message.clear_audit(); }) message.clear_audit();
+  return message;
+}
+
+// Runs `body` in a transaction and returns what it produced.
+template <typename T>
+absl::StatusOr<T> Transact(Connection& db,
+                           absl::FunctionRef<absl::StatusOr<T>(Connection&)>
+                               body) {
+  std::optional<T> out;
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
+        PRONGSAI_ASSIGN_OR_RETURN(T value, body(tx));
+        out = std::move(value);
+        return absl::OkStatus();
+      }));
+  return *std::move(out);
+}
+
+// ------------------------------------------------------------ organizations
+
+constexpr absl::string_view kOrganizationColumns =
+    "code, name, kind, province, district, version, create_time_us, creator, "
+    "update_time_us, updater";
+
+v1::Organization OrganizationFromRow(const storage::Row& row) {
+  v1::Organization out;
+  common::v1::OrganizationRef& ref = *out.mutable_organization();
+  ref.set_code(row.GetText(0));
+  ref.set_name(row.GetText(1));
+  ref.set_kind(static_cast<common::v1::OrganizationKind>(row.GetInt(2)));
+  ref.set_province(row.GetText(3));
+  ref.set_district(row.GetText(4));
+  out.set_name(absl::StrCat("organizations/", ref.code()));
+  out.set_etag(Etag(row.GetInt(5)));
+  *out.mutable_audit() = api::AuditFromRow(row, 6);
+  return out;
+}
+
+// ------------------------------------------------------------ action plans
+
 // Column order shared by every SELECT below and by PlanFromRow.
-const std::string& SelectColumns() {
+const std::string& PlanColumns() {
   static const std::string* columns = new std::string(absl::StrCat(
       "id, ", api::kOrganizationColumns,
-      ", title, first_be_year, last_be_year, state, ", api::kAuditColumns));
+      ", title, first_be_year, last_be_year, state, ", api::kAuditColumns,
+      ", details, version"));
   return *columns;
 }
 
-v1::ActionPlan PlanFromRow(const storage::Row& row) {
+// The plan's fields that have no column of their own.
+v1::ActionPlan PlanDetails(const v1::ActionPlan& plan) {
+  v1::ActionPlan details;
+  *details.mutable_dimensions() = plan.dimensions();
+  *details.mutable_targets() = plan.targets();
+  details.set_approver(plan.approver());
+  if (plan.has_approve_time()) {
+    *details.mutable_approve_time() = plan.approve_time();
+  }
+  if (plan.has_announce_time()) {
+    *details.mutable_announce_time() = plan.announce_time();
+  }
+  *details.mutable_import_findings() = plan.import_findings();
+  return details;
+}
+
+absl::StatusOr<v1::ActionPlan> PlanFromRow(const storage::Row& row) {
   v1::ActionPlan plan;
+  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(14), plan));
   *plan.mutable_organization() = api::OrganizationFromRow(row, 1);
-  plan.set_name(FormatChildName(plan.organization().code(), kActionPlans,
-                                row.GetText(0)));
+  plan.set_name(FormatActionPlanName(plan.organization().code(),
+                                     row.GetText(0)));
   plan.set_title(row.GetText(6));
   plan.mutable_fiscal_years()->set_first_be_year(
       static_cast<int32_t>(row.GetInt(7)));
@@ -53,73 +357,1166 @@ v1::ActionPlan PlanFromRow(const storage::Row& row) {
       static_cast<int32_t>(row.GetInt(8)));
   plan.set_state(static_cast<v1::ActionPlan::State>(row.GetInt(9)));
   *plan.mutable_audit() = api::AuditFromRow(row, 10);
+  plan.set_etag(Etag(row.GetInt(15)));
   return plan;
+}
+
+absl::Status InsertPlan(Connection& tx, absl::string_view organization,
+                        absl::string_view id, const v1::ActionPlan& plan,
+                        absl::string_view request_id, const Writer& writer) {
+  std::vector<Value> values = {std::string(id)};
+  api::AppendOrganizationValues(organization, plan.organization(), values);
+  values.emplace_back(plan.title());
+  values.emplace_back(int64_t{plan.fiscal_years().first_be_year()});
+  values.emplace_back(int64_t{plan.fiscal_years().last_be_year()});
+  values.emplace_back(int64_t{v1::ActionPlan::DRAFT});
+  api::AppendCreationAuditValues(writer.principal, writer.now, values);
+  values.emplace_back(ToJson(PlanDetails(plan)));
+  values.emplace_back(int64_t{1});
+  api::AppendRequestId(request_id, values);
+  PRONGSAI_RETURN_IF_ERROR(
+      tx.Execute(api::InsertStatement(
+                     "action_plans", absl::StrCat(PlanColumns(), ", request_id"),
+                     values.size()),
+                 values)
+          .status());
+  return BumpVersion(tx, organization);
+}
+
+// Rewrites a plan's mutable columns if it is still at `version`.
+absl::Status WritePlan(Connection& tx, absl::string_view organization,
+                       absl::string_view id, int64_t version,
+                       const v1::ActionPlan& plan, const Writer& writer) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      tx.Execute("UPDATE action_plans SET title = ?, state = ?, details = ?, "
+                 "version = version + 1, update_time_us = ?, updater = ? "
+                 "WHERE organization_code = ? AND id = ? AND version = ?",
+                 {plan.title(), int64_t{plan.state()},
+                  ToJson(PlanDetails(plan)), absl::ToUnixMicros(writer.now),
+                  writer.principal, std::string(organization),
+                  std::string(id), version}));
+  if (result.affected_rows != 1) {
+    return absl::AbortedError(
+        "the action plan changed while this call ran; read it again and "
+        "retry");
+  }
+  return BumpVersion(tx, organization);
+}
+
+int64_t VersionOf(absl::string_view etag) {
+  int64_t version = 0;
+  if (etag.size() > 1) (void)absl::SimpleAtoi(etag.substr(1), &version);
+  return version;
+}
+
+// ---------------------------------------------------------------- projects
+
+constexpr absl::string_view kProjects = "projects";
+
+absl::StatusOr<v1::Project> ProjectFromDoc(absl::string_view organization,
+                                           const Document& doc) {
+  return Decode<v1::Project>(
+      doc, FormatPlanChildName(organization, doc.parent_id, kProjects, doc.id));
+}
+
+DocumentKeys ProjectKeys(const v1::Project& project) {
+  return {project.sequence(), 0, ""};
+}
+
+absl::Status CheckSequenceFree(Connection& tx, absl::string_view organization,
+                               absl::string_view plan_id, int sequence,
+                               absl::string_view except_id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      tx.Execute("SELECT id FROM projects WHERE organization_code = ? AND "
+                 "parent_id = ? AND sort_key = ? AND id <> ?",
+                 {std::string(organization), std::string(plan_id),
+                  int64_t{sequence}, std::string(except_id)}));
+  if (!result.rows.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "project.sequence: ลำดับที่ ", sequence, " is already in this plan"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Project>> DecodeProjects(
+    absl::string_view organization, const std::vector<Document>& docs) {
+  std::vector<v1::Project> projects;
+  projects.reserve(docs.size());
+  for (const Document& doc : docs) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
+                              ProjectFromDoc(organization, doc));
+    projects.push_back(std::move(project));
+  }
+  return projects;
+}
+
+// ------------------------------------------------------------ annual plans
+
+constexpr absl::string_view kAnnualPlans = "annualPlans";
+
+absl::StatusOr<v1::AnnualPlan> AnnualFromDoc(absl::string_view organization,
+                                             const Document& doc) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::AnnualPlan annual,
+      Decode<v1::AnnualPlan>(doc,
+                             FormatPlanChildName(organization, doc.parent_id,
+                                                 kAnnualPlans, doc.id)));
+  *annual.mutable_totals() = ComputeTotals(annual.entries());
+  return annual;
+}
+
+absl::StatusOr<std::vector<std::string>> ProjectNames(
+    Connection& db, absl::string_view organization, absl::string_view plan_id) {
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result,
+                            db.Execute("SELECT id FROM projects WHERE "
+                                       "organization_code = ? AND parent_id = ?",
+                                       {std::string(organization),
+                                        std::string(plan_id)}));
+  std::vector<std::string> names;
+  for (const storage::Row& row : result.rows) {
+    names.push_back(FormatPlanChildName(organization, plan_id, kProjects,
+                                        row.GetText(0)));
+  }
+  return names;
+}
+
+// ------------------------------------------------------- integrity measures
+
+constexpr absl::string_view kMeasures = "integrityMeasures";
+
+absl::StatusOr<v1::IntegrityMeasure> MeasureFromDoc(
+    absl::string_view organization, const Document& doc) {
+  return Decode<v1::IntegrityMeasure>(
+      doc, FormatChildName(organization, kMeasures, doc.id));
+}
+
+// -------------------------------------------------------- progress reports
+
+constexpr absl::string_view kReports = "progressReports";
+
+absl::StatusOr<v1::ProgressReport> ReportFromDoc(
+    absl::string_view organization, const Document& doc) {
+  v1::ProgressReport report;
+  PRONGSAI_RETURN_IF_ERROR(FromJson(doc.body, report));
+  report.set_name(FormatChildName(organization, kReports, doc.id));
+  report.set_reporter(doc.audit.creator());
+  *report.mutable_report_time() = doc.audit.create_time();
+  return report;
+}
+
+// ------------------------------------------------------------------ risks
+
+constexpr absl::string_view kRisks = "risks";
+
+absl::StatusOr<v1::Risk> RiskFromDoc(absl::string_view organization,
+                                     const Document& doc) {
+  return Decode<v1::Risk>(
+      doc, FormatPlanChildName(organization, doc.parent_id, kRisks, doc.id));
+}
+
+// Risk.control_projects must name existing projects of the plan.
+absl::Status CheckControls(Connection& tx, absl::string_view field_path,
+                           const v1::Risk& risk, absl::string_view organization,
+                           absl::string_view plan_id) {
+  if (risk.control_projects().empty()) return absl::OkStatus();
+  PRONGSAI_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                            ProjectNames(tx, organization, plan_id));
+  absl::flat_hash_set<std::string> known(names.begin(), names.end());
+  for (int i = 0; i < risk.control_projects_size(); ++i) {
+    if (!known.contains(risk.control_projects(i))) {
+      return InvalidField(
+          absl::StrCat(field_path, ".control_projects[", i, "]"),
+          "is not a project of this action plan");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
-  return {{1, "action plans", kMigration1}};
+  return {{1, "action plans", kMigration1},
+          {2, "organizations, plan details, projects, risks, annual plans, "
+              "measures, progress reports",
+           kMigration2}};
 }
 
-absl::StatusOr<v1::ActionPlan> CreateActionPlan(storage::Connection& db,
+absl::StatusOr<std::string> DataVersion(Connection& db,
+                                        absl::string_view organization) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT token FROM plan_versions WHERE organization_code = ?",
+                 {std::string(organization)}));
+  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
+}
+
+// ------------------------------------------------------------ organizations
+
+absl::StatusOr<v1::Organization> CreateOrganization(
+    Connection& db, const common::v1::OrganizationRef& organization,
+    const Writer& writer) {
+  std::vector<Value> values = {organization.code(),
+                               organization.name(),
+                               int64_t{organization.kind()},
+                               organization.province(),
+                               organization.district(),
+                               int64_t{1}};
+  api::AppendCreationAuditValues(writer.principal, writer.now, values);
+  absl::Status status = storage::InTransaction(db, [&](Connection& tx) {
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute(api::InsertStatement("organizations", kOrganizationColumns,
+                                        values.size()),
+                   values)
+            .status());
+    return BumpVersion(tx, organization.code());
+  });
+  if (absl::IsAlreadyExists(status)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "organization ", organization.code(), " is already registered"));
+  }
+  PRONGSAI_RETURN_IF_ERROR(status);
+  return GetOrganization(db, organization.code());
+}
+
+absl::StatusOr<v1::Organization> GetOrganization(Connection& db,
+                                                 absl::string_view code) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", kOrganizationColumns,
+                              " FROM organizations WHERE code = ?"),
+                 {std::string(code)}));
+  if (result.rows.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("organization ", code, " is not registered"));
+  }
+  return OrganizationFromRow(result.rows[0]);
+}
+
+absl::StatusOr<OrganizationPage> ListOrganizations(
+    Connection& db, absl::string_view province,
+    common::v1::OrganizationKind kind, const PageRequest& page) {
+  // Codes order the listing; the cursor is the last code returned.
+  std::string sql = absl::StrCat("SELECT ", kOrganizationColumns,
+                                 " FROM organizations WHERE code > ?");
+  std::vector<Value> params = {page.cursor};
+  if (!province.empty()) {
+    absl::StrAppend(&sql, " AND province = ?");
+    params.emplace_back(std::string(province));
+  }
+  if (kind != common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
+    absl::StrAppend(&sql, " AND kind = ?");
+    params.emplace_back(int64_t{kind});
+  }
+  absl::StrAppend(&sql, " ORDER BY code LIMIT ?");
+  params.emplace_back(int64_t{page.limit} + 1);
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
+  OrganizationPage out;
+  for (const storage::Row& row : result.rows) {
+    if (static_cast<int>(out.organizations.size()) == page.limit) {
+      out.next_cursor = out.organizations.back().organization().code();
+      break;
+    }
+    out.organizations.push_back(OrganizationFromRow(row));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Organization> UpdateOrganization(
+    Connection& db, const v1::Organization& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer) {
+  const std::string& code = patch.organization().code();
+  return Transact<v1::Organization>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::Organization> {
+        PRONGSAI_ASSIGN_OR_RETURN(v1::Organization current,
+                                  GetOrganization(tx, code));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), current.etag()));
+        v1::Organization updated = current;
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask,
+            {"organization.name", "organization.kind", "organization.province",
+             "organization.district"},
+            patch, updated));
+        PRONGSAI_RETURN_IF_ERROR(
+            ValidateOrganization("organization.organization",
+                                 updated.organization()));
+        const common::v1::OrganizationRef& ref = updated.organization();
+        PRONGSAI_ASSIGN_OR_RETURN(
+            storage::Result result,
+            tx.Execute("UPDATE organizations SET name = ?, kind = ?, "
+                       "province = ?, district = ?, version = version + 1, "
+                       "update_time_us = ?, updater = ? WHERE code = ? AND "
+                       "version = ?",
+                       {ref.name(), int64_t{ref.kind()}, ref.province(),
+                        ref.district(), absl::ToUnixMicros(writer.now),
+                        writer.principal, code, VersionOf(current.etag())}));
+        if (result.affected_rows != 1) {
+          return absl::AbortedError(
+              "the organization changed while this call ran; retry");
+        }
+        PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, code));
+        return GetOrganization(tx, code);
+      });
+}
+
+// ------------------------------------------------------------ action plans
+
+absl::StatusOr<v1::ActionPlan> CreateActionPlan(Connection& db,
                                                 absl::string_view organization,
                                                 const v1::ActionPlan& plan,
                                                 absl::string_view request_id,
-                                                absl::string_view creator,
-                                                absl::Time now) {
-  auto insert = [&](storage::Connection& tx) -> absl::StatusOr<std::string> {
-    std::string id = NewResourceId();
-    std::vector<storage::Value> values = {id};
-    api::AppendOrganizationValues(organization, plan.organization(), values);
-    values.emplace_back(plan.title());
-    values.emplace_back(int64_t{plan.fiscal_years().first_be_year()});
-    values.emplace_back(int64_t{plan.fiscal_years().last_be_year()});
-    values.emplace_back(int64_t{v1::ActionPlan::DRAFT});
-    api::AppendCreationAuditValues(creator, now, values);
-    api::AppendRequestId(request_id, values);
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              api::InsertStatement(
-                  "action_plans", absl::StrCat(SelectColumns(), ", request_id"),
-                  values.size()),
-              values)
-            .status());
-    return id;
-  };
+                                                const Writer& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
-      api::CreateOnce(db, "action_plans", organization, request_id, insert));
+      api::CreateOnce(db, "action_plans", organization, request_id,
+                      [&](Connection& tx) -> absl::StatusOr<std::string> {
+                        std::string id = NewResourceId();
+                        PRONGSAI_RETURN_IF_ERROR(InsertPlan(
+                            tx, organization, id, plan, request_id, writer));
+                        return id;
+                      }));
   return GetActionPlan(db, organization, id);
 }
 
-absl::StatusOr<v1::ActionPlan> GetActionPlan(storage::Connection& db,
+absl::StatusOr<v1::ActionPlan> GetActionPlan(Connection& db,
                                              absl::string_view organization,
                                              absl::string_view id) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      db.Execute(absl::StrCat("SELECT ", SelectColumns(),
+      db.Execute(absl::StrCat("SELECT ", PlanColumns(),
                               " FROM action_plans WHERE organization_code = ? "
                               "AND id = ?"),
                  {std::string(organization), std::string(id)}));
   if (result.rows.empty()) {
     return absl::NotFoundError(absl::StrCat(
-        "no action plan ", FormatChildName(organization, kActionPlans, id)));
+        "no action plan ", FormatActionPlanName(organization, id)));
   }
   return PlanFromRow(result.rows[0]);
 }
 
-absl::StatusOr<ActionPlanPage> ListActionPlans(storage::Connection& db,
+absl::StatusOr<ActionPlanPage> ListActionPlans(Connection& db,
                                                absl::string_view organization,
                                                const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(
-      api::RowPage rows, api::ListPage(db, "action_plans", SelectColumns(),
+      api::RowPage rows, api::ListPage(db, "action_plans", PlanColumns(),
                                        "create_time_us", organization, page));
   ActionPlanPage out;
-  for (const storage::Row& row : rows.rows)
-    out.plans.push_back(PlanFromRow(row));
+  for (const storage::Row& row : rows.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan, PlanFromRow(row));
+    out.plans.push_back(std::move(plan));
+  }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
+}
+
+absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
+    Connection& db, absl::string_view organization, absl::string_view id,
+    const v1::ActionPlan& patch, const google::protobuf::FieldMask& mask,
+    const Writer& writer) {
+  return Transact<v1::ActionPlan>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::ActionPlan> {
+        PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan current,
+                                  GetActionPlan(tx, organization, id));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), current.etag()));
+        v1::ActionPlan updated = current;
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask, {"title", "dimensions", "targets"}, patch, updated));
+        PRONGSAI_RETURN_IF_ERROR(ValidateText("action_plan.title",
+                                              updated.title(), kMaxTitleChars,
+                                              /*required=*/true));
+        PRONGSAI_RETURN_IF_ERROR(
+            ValidateDimensions("action_plan.dimensions", updated));
+        PRONGSAI_RETURN_IF_ERROR(
+            ValidateTargets("action_plan.targets", updated));
+        // Projects must stay inside the new tree.
+        PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
+                                  AllProjects(tx, organization, id));
+        for (v1::Project& project : projects) {
+          absl::Status status = ValidateProject("project", project, updated);
+          if (!status.ok()) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "action_plan.dimensions: the change leaves ลำดับที่ ",
+                project.sequence(), " invalid (", status.message(), ")"));
+          }
+        }
+        PRONGSAI_RETURN_IF_ERROR(WritePlan(tx, organization, id,
+                                           VersionOf(current.etag()), updated,
+                                           writer));
+        return GetActionPlan(tx, organization, id);
+      });
+}
+
+absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
+    Connection& db, absl::string_view organization, absl::string_view id,
+    absl::string_view etag, v1::ActionPlan::State to, absl::Time announce_time,
+    const Writer& writer) {
+  return Transact<v1::ActionPlan>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::ActionPlan> {
+        PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
+                                  GetActionPlan(tx, organization, id));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(etag, plan.etag()));
+        const v1::ActionPlan::State from =
+            to == v1::ActionPlan::APPROVED ? v1::ActionPlan::DRAFT
+                                           : v1::ActionPlan::APPROVED;
+        if (plan.state() != from) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the plan is ", v1::ActionPlan::State_Name(plan.state()),
+              "; only a ", v1::ActionPlan::State_Name(from), " plan becomes ",
+              v1::ActionPlan::State_Name(to)));
+        }
+        const int64_t version = VersionOf(plan.etag());
+        plan.set_state(to);
+        if (to == v1::ActionPlan::APPROVED) {
+          plan.set_approver(writer.principal);
+          *plan.mutable_approve_time() = api::ToProtoTime(writer.now);
+        } else {
+          *plan.mutable_announce_time() = api::ToProtoTime(announce_time);
+        }
+        PRONGSAI_RETURN_IF_ERROR(
+            WritePlan(tx, organization, id, version, plan, writer));
+        return GetActionPlan(tx, organization, id);
+      });
+}
+
+// ---------------------------------------------------------------- projects
+
+absl::StatusOr<v1::Project> CreateProject(Connection& db,
+                                          absl::string_view organization,
+                                          absl::string_view plan_id,
+                                          v1::Project project,
+                                          absl::string_view request_id,
+                                          const Writer& writer) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string id,
+      api::CreateOnce(
+          db, "projects", organization, request_id,
+          [&](Connection& tx) -> absl::StatusOr<std::string> {
+            PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
+                                      GetActionPlan(tx, organization, plan_id));
+            PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
+            PRONGSAI_RETURN_IF_ERROR(CheckSequenceFree(
+                tx, organization, plan_id, project.sequence(), ""));
+            std::string id = NewResourceId();
+            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                tx, "projects", organization, plan_id, id,
+                ProjectKeys(project), Body(project), request_id, writer));
+            return id;
+          }));
+  return GetProject(db, {std::string(organization), std::string(plan_id), id});
+}
+
+absl::StatusOr<v1::Project> GetProject(Connection& db,
+                                       const PlanChildName& name) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      Document doc,
+      GetDocument(db, "projects", name.organization, name.plan_id, name.id,
+                  FormatPlanChildName(name.organization, name.plan_id,
+                                      kProjects, name.id)));
+  return ProjectFromDoc(name.organization, doc);
+}
+
+absl::StatusOr<ProjectPage> ListProjects(Connection& db,
+                                         absl::string_view organization,
+                                         absl::string_view plan_id,
+                                         int be_year, const PageRequest& page) {
+  // The year filter needs the body's years, so the plan's projects (a few
+  // hundred at most) are filtered here rather than in SQL.
+  if (be_year != 0) {
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> all,
+                              AllProjects(db, organization, plan_id));
+    ProjectPage out;
+    for (v1::Project& project : all) {
+      const std::string cursor = absl::StrCat(project.sequence());
+      int64_t after = 0;
+      if (!page.cursor.empty() && absl::SimpleAtoi(page.cursor, &after) &&
+          project.sequence() <= after) {
+        continue;
+      }
+      if (std::find(project.fiscal_years().begin(),
+                    project.fiscal_years().end(),
+                    be_year) == project.fiscal_years().end()) {
+        continue;
+      }
+      if (static_cast<int>(out.projects.size()) == page.limit) {
+        out.next_cursor = absl::StrCat(out.projects.back().sequence());
+        break;
+      }
+      out.projects.push_back(std::move(project));
+    }
+    return out;
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "projects", kDocumentColumns, "sort_key", organization,
+                    page, {"parent_id = ?", {std::string(plan_id)}}));
+  ProjectPage out;
+  for (const storage::Row& row : rows.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Project project, ProjectFromDoc(organization, DocumentFromRow(row)));
+    out.projects.push_back(std::move(project));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Project>> AllProjects(
+    Connection& db, absl::string_view organization, absl::string_view plan_id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> docs,
+      AllDocuments(db, "projects", organization, plan_id, std::nullopt));
+  return DecodeProjects(organization, docs);
+}
+
+absl::StatusOr<v1::Project> UpdateProject(
+    Connection& db, const PlanChildName& name, const v1::Project& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer) {
+  return Transact<v1::Project>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::Project> {
+        PRONGSAI_ASSIGN_OR_RETURN(
+            v1::ActionPlan plan,
+            GetActionPlan(tx, name.organization, name.plan_id));
+        const std::string resource = FormatPlanChildName(
+            name.organization, name.plan_id, kProjects, name.id);
+        PRONGSAI_ASSIGN_OR_RETURN(
+            Document doc, GetDocument(tx, "projects", name.organization,
+                                      name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
+                                  ProjectFromDoc(name.organization, doc));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), project.etag()));
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask,
+            {"sequence", "mission_code", "dimension", "kind", "title",
+             "rationale", "objectives", "target_group", "method_steps",
+             "fiscal_years", "owner_unit", "outputs", "outcomes", "kpis",
+             "ita_indicators", "budgets"},
+            patch, project));
+        PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
+        PRONGSAI_RETURN_IF_ERROR(CheckSequenceFree(
+            tx, name.organization, name.plan_id, project.sequence(), name.id));
+        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(tx, "projects",
+                                                name.organization, doc,
+                                                ProjectKeys(project),
+                                                Body(project), writer));
+        return GetProject(tx, name);
+      });
+}
+
+// ------------------------------------------------------------ annual plans
+
+absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
+    Connection& db, absl::string_view organization, absl::string_view plan_id,
+    int be_year, std::vector<int32_t> default_quarters,
+    absl::string_view request_id, const Writer& writer) {
+  if (default_quarters.empty()) default_quarters = {1, 2, 3, 4};
+  std::sort(default_quarters.begin(), default_quarters.end());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string id,
+      api::CreateOnce(
+          db, "annual_plans", organization, request_id,
+          [&](Connection& tx) -> absl::StatusOr<std::string> {
+            PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
+                                      GetActionPlan(tx, organization, plan_id));
+            const auto& span = plan.fiscal_years();
+            if (be_year < span.first_be_year() ||
+                be_year > span.last_be_year()) {
+              return InvalidField(
+                  "be_year", absl::StrCat(be_year,
+                                          " is outside the plan's fiscal years ",
+                                          span.first_be_year(), "-",
+                                          span.last_be_year()));
+            }
+            const std::string id = absl::StrCat(be_year);
+            PRONGSAI_ASSIGN_OR_RETURN(
+                std::optional<Document> existing,
+                FindDocument(tx, "annual_plans", organization, plan_id, id));
+            if (existing.has_value()) {
+              return absl::AlreadyExistsError(absl::StrCat(
+                  FormatPlanChildName(organization, plan_id, kAnnualPlans, id),
+                  " already exists; update it instead"));
+            }
+            PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
+                                      AllProjects(tx, organization, plan_id));
+            v1::AnnualPlan annual;
+            annual.set_be_year(be_year);
+            for (v1::AnnualPlanEntry& entry :
+                 DeriveAnnualEntries(projects, be_year, default_quarters)) {
+              *annual.add_entries() = std::move(entry);
+            }
+            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                tx, "annual_plans", organization, plan_id, id,
+                {be_year, be_year, ""}, annual, request_id, writer));
+            return id;
+          }));
+  return GetAnnualPlan(db, {std::string(organization), std::string(plan_id), id});
+}
+
+absl::StatusOr<v1::AnnualPlan> GetAnnualPlan(Connection& db,
+                                             const PlanChildName& name) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      Document doc,
+      GetDocument(db, "annual_plans", name.organization, name.plan_id, name.id,
+                  FormatPlanChildName(name.organization, name.plan_id,
+                                      kAnnualPlans, name.id)));
+  return AnnualFromDoc(name.organization, doc);
+}
+
+absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
+    Connection& db, const PlanChildName& name, const v1::AnnualPlan& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer) {
+  return Transact<v1::AnnualPlan>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::AnnualPlan> {
+        const std::string resource = FormatPlanChildName(
+            name.organization, name.plan_id, kAnnualPlans, name.id);
+        PRONGSAI_ASSIGN_OR_RETURN(
+            Document doc, GetDocument(tx, "annual_plans", name.organization,
+                                      name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual,
+                                  AnnualFromDoc(name.organization, doc));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), annual.etag()));
+        PRONGSAI_RETURN_IF_ERROR(
+            ApplyFieldMask(mask, {"entries", "note"}, patch, annual));
+        PRONGSAI_ASSIGN_OR_RETURN(
+            std::vector<std::string> names,
+            ProjectNames(tx, name.organization, name.plan_id));
+        PRONGSAI_RETURN_IF_ERROR(ValidateAnnualEntries(
+            "annual_plan.entries", annual.entries(),
+            FormatActionPlanName(name.organization, name.plan_id), names));
+        PRONGSAI_RETURN_IF_ERROR(ValidateText(
+            "annual_plan.note", annual.note(), kMaxTextChars, false));
+        for (v1::AnnualPlanEntry& entry : *annual.mutable_entries()) {
+          std::sort(entry.mutable_quarters()->begin(),
+                    entry.mutable_quarters()->end());
+        }
+        annual.clear_totals();
+        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(
+            tx, "annual_plans", name.organization, doc,
+            {annual.be_year(), annual.be_year(), ""}, Body(annual), writer));
+        return GetAnnualPlan(tx, name);
+      });
+}
+
+// ------------------------------------------------------- integrity measures
+
+absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
+    Connection& db, absl::string_view organization,
+    v1::IntegrityMeasure measure, absl::string_view request_id,
+    const Writer& writer) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateIntegrityMeasure("integrity_measure", measure));
+  std::sort(measure.mutable_quarters()->begin(),
+            measure.mutable_quarters()->end());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string id,
+      api::CreateOnce(db, "integrity_measures", organization, request_id,
+                      [&](Connection& tx) -> absl::StatusOr<std::string> {
+                        std::string id = NewResourceId();
+                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                            tx, "integrity_measures", organization, "", id,
+                            {absl::ToUnixMicros(writer.now), measure.be_year(),
+                             ""},
+                            Body(measure), request_id, writer));
+                        return id;
+                      }));
+  return GetIntegrityMeasure(db, organization, id);
+}
+
+absl::StatusOr<v1::IntegrityMeasure> GetIntegrityMeasure(
+    Connection& db, absl::string_view organization, absl::string_view id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      Document doc, GetDocument(db, "integrity_measures", organization, "", id,
+                                FormatChildName(organization, kMeasures, id)));
+  return MeasureFromDoc(organization, doc);
+}
+
+absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
+    Connection& db, absl::string_view organization, int be_year,
+    const PageRequest& page) {
+  api::RowFilter filter{"parent_id = ''", {}};
+  if (be_year != 0) filter = {"parent_id = '' AND be_year = ?", {int64_t{be_year}}};
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "integrity_measures", kDocumentColumns, "sort_key",
+                    organization, page, filter));
+  IntegrityMeasurePage out;
+  for (const storage::Row& row : rows.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
+                              MeasureFromDoc(organization, DocumentFromRow(row)));
+    out.measures.push_back(std::move(measure));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
+    Connection& db, absl::string_view organization, absl::string_view id,
+    const v1::IntegrityMeasure& patch, const google::protobuf::FieldMask& mask,
+    const Writer& writer) {
+  return Transact<v1::IntegrityMeasure>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::IntegrityMeasure> {
+        PRONGSAI_ASSIGN_OR_RETURN(
+            Document doc,
+            GetDocument(tx, "integrity_measures", organization, "", id,
+                        FormatChildName(organization, kMeasures, id)));
+        PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
+                                  MeasureFromDoc(organization, doc));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), measure.etag()));
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask,
+            {"be_year", "title", "guideline", "steps", "owner", "quarters",
+             "period_text", "follow_up", "ita_indicators", "ita_issue",
+             "source"},
+            patch, measure));
+        PRONGSAI_RETURN_IF_ERROR(
+            ValidateIntegrityMeasure("integrity_measure", measure));
+        std::sort(measure.mutable_quarters()->begin(),
+                  measure.mutable_quarters()->end());
+        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(
+            tx, "integrity_measures", organization, doc,
+            {measure.audit().create_time().seconds() * 1000000 +
+                 measure.audit().create_time().nanos() / 1000,
+             measure.be_year(), ""},
+            Body(measure), writer));
+        return GetIntegrityMeasure(tx, organization, id);
+      });
+}
+
+// -------------------------------------------------------- progress reports
+
+absl::StatusOr<v1::ProgressReport> CreateProgressReport(
+    Connection& db, absl::string_view organization, v1::ProgressReport report,
+    absl::string_view request_id, const Writer& writer) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateProgressReport("progress_report", report, organization));
+  report.clear_name();
+  report.clear_reporter();
+  report.clear_report_time();
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string id,
+      api::CreateOnce(
+          db, "progress_reports", organization, request_id,
+          [&](Connection& tx) -> absl::StatusOr<std::string> {
+            // The subject must exist.
+            absl::StatusOr<PlanChildName> project =
+                ParsePlanChildName("", report.subject(), kProjects);
+            absl::Status exists =
+                project.ok()
+                    ? GetProject(tx, *project).status()
+                    : GetIntegrityMeasure(
+                          tx, organization,
+                          ParseChildName("", report.subject(), kMeasures)->id)
+                          .status();
+            if (absl::IsNotFound(exists)) {
+              return absl::NotFoundError(absl::StrCat(
+                  "progress_report.subject: ", exists.message()));
+            }
+            PRONGSAI_RETURN_IF_ERROR(exists);
+            std::string id = NewResourceId();
+            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                tx, "progress_reports", organization, "", id,
+                {absl::ToUnixMicros(writer.now), report.be_year(),
+                 report.subject()},
+                report, request_id, writer));
+            return id;
+          }));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      Document doc,
+      GetDocument(db, "progress_reports", organization, "", id,
+                  FormatChildName(organization, kReports, id)));
+  return ReportFromDoc(organization, doc);
+}
+
+absl::StatusOr<ProgressReportPage> ListProgressReports(
+    Connection& db, absl::string_view organization,
+    const ProgressReportFilter& filter, const PageRequest& page) {
+  api::RowFilter where{"parent_id = ''", {}};
+  if (filter.be_year != 0) {
+    absl::StrAppend(&where.sql, " AND be_year = ?");
+    where.params.emplace_back(int64_t{filter.be_year});
+  }
+  if (!filter.subject.empty()) {
+    absl::StrAppend(&where.sql, " AND subject = ?");
+    where.params.emplace_back(filter.subject);
+  }
+  ProgressReportPage out;
+  // The round lives in the body; filtering it here keeps the table simple,
+  // at the price of pages shorter than asked for (the token still resumes).
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "progress_reports", kDocumentColumns, "sort_key",
+                    organization, page, where));
+  for (const storage::Row& row : rows.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::ProgressReport report,
+                              ReportFromDoc(organization, DocumentFromRow(row)));
+    if (filter.round != v1::ROUND_UNSPECIFIED &&
+        report.round() != filter.round) {
+      continue;
+    }
+    out.reports.push_back(std::move(report));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<RoundData> LoadRound(Connection& db,
+                                    const PlanChildName& annual,
+                                    v1::Round round) {
+  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan plan, GetAnnualPlan(db, annual));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> measure_docs,
+      AllDocuments(db, "integrity_measures", annual.organization, "",
+                   plan.be_year()));
+  std::vector<v1::IntegrityMeasure> measures;
+  for (const Document& doc : measure_docs) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
+                              MeasureFromDoc(annual.organization, doc));
+    measures.push_back(std::move(measure));
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> report_docs,
+      AllDocuments(db, "progress_reports", annual.organization, "",
+                   plan.be_year()));
+  std::vector<v1::ProgressReport> reports;
+  for (const Document& doc : report_docs) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::ProgressReport report,
+                              ReportFromDoc(annual.organization, doc));
+    reports.push_back(std::move(report));
+  }
+  RoundData out;
+  for (const v1::AnnualPlanEntry& entry : plan.entries()) {
+    if (!entry.project().empty()) out.titles[entry.project()] = entry.title();
+  }
+  for (const v1::IntegrityMeasure& measure : measures) {
+    out.titles[measure.name()] = measure.title();
+  }
+  out.summary = SummarizeRound(plan, measures, reports, round);
+  return out;
+}
+
+// ------------------------------------------------------------------ risks
+
+absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
+                                    absl::string_view organization,
+                                    absl::string_view plan_id, v1::Risk risk,
+                                    absl::string_view request_id,
+                                    const Writer& writer) {
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRisk("risk", risk, FormatActionPlanName(organization, plan_id)));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string id,
+      api::CreateOnce(db, "risks", organization, request_id,
+                      [&](Connection& tx) -> absl::StatusOr<std::string> {
+                        PRONGSAI_RETURN_IF_ERROR(
+                            GetActionPlan(tx, organization, plan_id).status());
+                        PRONGSAI_RETURN_IF_ERROR(CheckControls(
+                            tx, "risk", risk, organization, plan_id));
+                        std::string id = NewResourceId();
+                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                            tx, "risks", organization, plan_id, id,
+                            {risk.sequence(), 0, ""}, Body(risk), request_id,
+                            writer));
+                        return id;
+                      }));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      Document doc,
+      GetDocument(db, "risks", organization, plan_id, id,
+                  FormatPlanChildName(organization, plan_id, kRisks, id)));
+  return RiskFromDoc(organization, doc);
+}
+
+absl::StatusOr<RiskPage> ListRisks(Connection& db,
+                                   absl::string_view organization,
+                                   absl::string_view plan_id,
+                                   bool uncontrolled_only,
+                                   const PageRequest& page) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::RowPage rows,
+      api::ListPage(db, "risks", kDocumentColumns, "sort_key", organization,
+                    page, {"parent_id = ?", {std::string(plan_id)}}));
+  absl::flat_hash_set<std::string> projects;
+  if (uncontrolled_only) {
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                              ProjectNames(db, organization, plan_id));
+    projects.insert(names.begin(), names.end());
+  }
+  RiskPage out;
+  for (const storage::Row& row : rows.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
+                              RiskFromDoc(organization, DocumentFromRow(row)));
+    if (uncontrolled_only &&
+        std::any_of(risk.control_projects().begin(),
+                    risk.control_projects().end(),
+                    [&](const std::string& p) { return projects.contains(p); })) {
+      continue;
+    }
+    out.risks.push_back(std::move(risk));
+  }
+  out.next_cursor = std::move(rows.next_cursor);
+  return out;
+}
+
+absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
+                                    const v1::Risk& patch,
+                                    const google::protobuf::FieldMask& mask,
+                                    const Writer& writer) {
+  return Transact<v1::Risk>(
+      db, [&](Connection& tx) -> absl::StatusOr<v1::Risk> {
+        const std::string resource = FormatPlanChildName(
+            name.organization, name.plan_id, kRisks, name.id);
+        PRONGSAI_ASSIGN_OR_RETURN(
+            Document doc, GetDocument(tx, "risks", name.organization,
+                                      name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
+                                  RiskFromDoc(name.organization, doc));
+        PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), risk.etag()));
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask,
+            {"sequence", "process_step", "issues", "level", "likelihood",
+             "impact", "control_projects", "control_texts"},
+            patch, risk));
+        PRONGSAI_RETURN_IF_ERROR(ValidateRisk(
+            "risk", risk, FormatActionPlanName(name.organization, name.plan_id)));
+        PRONGSAI_RETURN_IF_ERROR(
+            CheckControls(tx, "risk", risk, name.organization, name.plan_id));
+        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(tx, "risks", name.organization,
+                                                doc, {risk.sequence(), 0, ""},
+                                                Body(risk), writer));
+        PRONGSAI_ASSIGN_OR_RETURN(
+            Document updated, GetDocument(tx, "risks", name.organization,
+                                          name.plan_id, name.id, resource));
+        return RiskFromDoc(name.organization, updated);
+      });
+}
+
+// ------------------------------------------------------------------ import
+
+namespace {
+
+v1::Finding ImportError(absl::string_view location, const absl::Status& status) {
+  v1::Finding finding;
+  finding.set_severity(v1::Finding::ERROR);
+  finding.set_code("NOT_IMPORTED");
+  finding.set_location(std::string(location));
+  finding.set_message(absl::StrCat("not imported: ", status.message()));
+  return finding;
+}
+
+// The response for a plan already stored: what it holds now.
+absl::StatusOr<v1::ImportActionPlanResponse> ReadImported(
+    Connection& db, absl::string_view organization, absl::string_view plan_id) {
+  v1::ImportActionPlanResponse response;
+  PRONGSAI_ASSIGN_OR_RETURN(*response.mutable_action_plan(),
+                            GetActionPlan(db, organization, plan_id));
+  PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
+                            AllProjects(db, organization, plan_id));
+  for (v1::Project& project : projects) {
+    *response.add_projects() = std::move(project);
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> risks,
+      AllDocuments(db, "risks", organization, plan_id, std::nullopt));
+  for (const Document& doc : risks) {
+    PRONGSAI_ASSIGN_OR_RETURN(*response.add_risks(),
+                              RiskFromDoc(organization, doc));
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> annual,
+      AllDocuments(db, "annual_plans", organization, plan_id, std::nullopt));
+  if (!annual.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(*response.mutable_annual_plan(),
+                              AnnualFromDoc(organization, annual.front()));
+  }
+  *response.mutable_findings() = response.action_plan().import_findings();
+  return response;
+}
+
+// Writes the imported plan under `plan_id` inside `tx`; returns the
+// findings (the parser's and the items refused here).
+absl::StatusOr<std::vector<v1::Finding>> WriteImported(
+    Connection& tx, const common::v1::OrganizationRef& organization,
+    absl::string_view plan_id, ImportedPlan& imported,
+    absl::string_view request_id, const Writer& writer) {
+  const std::string& org = organization.code();
+  std::vector<v1::Finding> findings = std::move(imported.findings);
+  v1::ActionPlan& plan = imported.plan;
+  *plan.mutable_organization() = organization;
+  if (plan.title().empty()) {
+    plan.set_title("แผนปฏิบัติการป้องกันการทุจริต");
+  }
+  absl::Status plan_status = ValidateNewActionPlan(plan);
+  if (!plan_status.ok() && plan.has_fiscal_years() &&
+      !plan.dimensions().empty()) {
+    // A broken tree or target list is reported and left out; the plan and
+    // its projects still come in.
+    if (!ValidateDimensions("action_plan.dimensions", plan).ok()) {
+      findings.push_back(ImportError(
+          "dimensions", ValidateDimensions("action_plan.dimensions", plan)));
+      plan.clear_dimensions();
+    }
+    if (!ValidateTargets("action_plan.targets", plan).ok()) {
+      findings.push_back(ImportError(
+          "targets", ValidateTargets("action_plan.targets", plan)));
+      plan.clear_targets();
+    }
+    plan_status = ValidateNewActionPlan(plan);
+  }
+  if (!plan_status.ok()) {
+    return InvalidField(
+        "text", absl::StrCat("the document does not give a usable plan (",
+                             plan_status.message(), ")"));
+  }
+
+  absl::flat_hash_map<int, std::string> name_of_sequence;
+  for (v1::Project& project : imported.projects) {
+    const std::string location = absl::StrCat("ลำดับที่ ", project.sequence());
+    absl::Status status = ValidateProject("project", project, plan);
+    if (status.ok() && name_of_sequence.contains(project.sequence())) {
+      status = absl::AlreadyExistsError("the sequence number repeats");
+    }
+    if (!status.ok()) {
+      findings.push_back(ImportError(location, status));
+      continue;
+    }
+    const std::string id = NewResourceId();
+    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "projects", org, plan_id, id,
+                                            ProjectKeys(project), Body(project),
+                                            "", writer));
+    name_of_sequence[project.sequence()] =
+        FormatPlanChildName(org, plan_id, kProjects, id);
+  }
+
+  const std::string plan_name = FormatActionPlanName(org, plan_id);
+  for (size_t i = 0; i < imported.risks.size(); ++i) {
+    v1::Risk& risk = imported.risks[i];
+    if (i < imported.risk_control_sequences.size()) {
+      for (int sequence : imported.risk_control_sequences[i]) {
+        auto found = name_of_sequence.find(sequence);
+        if (found != name_of_sequence.end()) {
+          risk.add_control_projects(found->second);
+        }
+      }
+    }
+    absl::Status status = ValidateRisk("risk", risk, plan_name);
+    if (!status.ok()) {
+      findings.push_back(
+          ImportError(absl::StrCat("risk ", risk.sequence()), status));
+      continue;
+    }
+    PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+        tx, "risks", org, plan_id, NewResourceId(), {risk.sequence(), 0, ""},
+        Body(risk), "", writer));
+  }
+
+  if (imported.annual_plan.has_value()) {
+    v1::AnnualPlan& parsed = *imported.annual_plan;
+    v1::AnnualPlan annual;
+    annual.set_be_year(parsed.be_year());
+    annual.set_note(parsed.note());
+    std::vector<std::string> names;
+    for (const auto& [sequence, name] : name_of_sequence) names.push_back(name);
+    for (int i = 0; i < parsed.entries_size(); ++i) {
+      v1::AnnualPlanEntry entry = parsed.entries(i);
+      if (static_cast<size_t>(i) < imported.annual_entry_sequences.size()) {
+        auto found =
+            name_of_sequence.find(imported.annual_entry_sequences[i]);
+        if (found != name_of_sequence.end()) entry.set_project(found->second);
+      }
+      google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> one;
+      *one.Add() = entry;
+      // Two rows may match one sheet: the second keeps its title only.
+      for (const v1::AnnualPlanEntry& kept : annual.entries()) {
+        if (!entry.project().empty() && kept.project() == entry.project()) {
+          one.Mutable(0)->clear_project();
+        }
+      }
+      absl::Status status =
+          ValidateAnnualEntries("entry", one, plan_name, names);
+      if (!status.ok()) {
+        findings.push_back(ImportError(
+            absl::StrCat("annual plan row ", i + 1), status));
+        continue;
+      }
+      *annual.add_entries() = one[0];
+    }
+    const auto& span = plan.fiscal_years();
+    if (annual.be_year() < span.first_be_year() ||
+        annual.be_year() > span.last_be_year()) {
+      findings.push_back(ImportError(
+          "annual plan",
+          absl::InvalidArgumentError(absl::StrCat(
+              "its year ", annual.be_year(), " is outside the plan's ",
+              span.first_be_year(), "-", span.last_be_year()))));
+    } else {
+      PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+          tx, "annual_plans", org, plan_id, absl::StrCat(annual.be_year()),
+          {annual.be_year(), annual.be_year(), ""}, annual, "", writer));
+    }
+  }
+
+  for (const v1::Finding& finding : findings) {
+    *plan.add_import_findings() = finding;
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      InsertPlan(tx, org, plan_id, plan, request_id, writer));
+  return findings;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
+    Connection& db, const common::v1::OrganizationRef& organization,
+    ImportedPlan imported, absl::string_view request_id, bool commit,
+    const Writer& writer) {
+  const std::string& org = organization.code();
+  if (!commit) {
+    // Everything is written and read back inside a transaction that is
+    // then rolled back, so a dry run finds exactly what an import would.
+    std::optional<v1::ImportActionPlanResponse> response;
+    absl::Status status =
+        storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
+          const std::string plan_id = NewResourceId();
+          PRONGSAI_RETURN_IF_ERROR(
+              WriteImported(tx, organization, plan_id, imported, "", writer)
+                  .status());
+          PRONGSAI_ASSIGN_OR_RETURN(response, ReadImported(tx, org, plan_id));
+          return absl::CancelledError("validate_only");
+        });
+    if (!response.has_value()) return status;
+    // Nothing was stored: names would point nowhere.
+    response->clear_action_plan();
+    for (v1::Project& project : *response->mutable_projects()) {
+      project.clear_name();
+      project.clear_etag();
+      project.clear_audit();
+    }
+    for (v1::Risk& risk : *response->mutable_risks()) {
+      risk.clear_name();
+      risk.clear_etag();
+      risk.clear_control_projects();
+    }
+    if (response->has_annual_plan()) {
+      response->mutable_annual_plan()->clear_name();
+      response->mutable_annual_plan()->clear_etag();
+      response->mutable_annual_plan()->clear_audit();
+      for (v1::AnnualPlanEntry& entry :
+           *response->mutable_annual_plan()->mutable_entries()) {
+        entry.clear_project();
+      }
+    }
+    return *std::move(response);
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string plan_id,
+      api::CreateOnce(db, "action_plans", org, request_id,
+                      [&](Connection& tx) -> absl::StatusOr<std::string> {
+                        std::string plan_id = NewResourceId();
+                        PRONGSAI_RETURN_IF_ERROR(
+                            WriteImported(tx, organization, plan_id, imported,
+                                          request_id, writer)
+                                .status());
+                        return plan_id;
+                      }));
+  return ReadImported(db, org, plan_id);
 }
 
 }  // namespace prongsai::plan

@@ -1,42 +1,81 @@
 // SQL for the plan service's resources, the same statements on SQLite and
-// PostgreSQL. Every function takes the calling worker's connection.
+// PostgreSQL. Every function takes the calling worker's connection; writes
+// run in one transaction each, validate against what is stored (the plan's
+// span and tree, the plan's projects) inside it, and bump the
+// organization's data version, which keys the cached reads.
 //
-//   PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
-//                             GetActionPlan(db, "6340101", "k3x..."));
+// Action plans and organizations have columns; the plan's sub-resources
+// (projects, risks, annual plans, measures, reports) are rows of identical
+// "document" tables: key columns for lookups and ordering, and the resource
+// itself as protobuf JSON in `body`, so a new field needs no migration and
+// the database stays readable for operators.
+//
+//   PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
+//       CreateProject(db, writer, plan_name_parts, project, request_id));
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_STORE_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_STORE_H_
 
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
+#include "services/plan/plan_domain.h"
+#include "services/plan/plan_import.h"
 
 namespace prongsai::plan {
 
-// Schema version of the cached ActionPlan encoding; bump on a format change.
-inline constexpr int kCacheVersion = 1;
+// Schema version of cached encodings; bump on a format change.
+inline constexpr int kCacheVersion = 2;
 
 std::vector<storage::Migration> Migrations();
 
-// Stores a new DRAFT plan (or returns the one an earlier call with the same
-// request id created).
+// Who writes and when: the audit stamp of every write.
+struct Writer {
+  std::string principal;
+  absl::Time now;
+};
+
+// The organization's data version: a random token replaced by every write,
+// so a cache key holding it is never served after a write, nor after a
+// restore from backup, nor across databases sharing one Redis.
+absl::StatusOr<std::string> DataVersion(storage::Connection& db,
+                                        absl::string_view organization);
+
+// ------------------------------------------------------------ organizations
+
+absl::StatusOr<v1::Organization> CreateOrganization(
+    storage::Connection& db, const common::v1::OrganizationRef& organization,
+    const Writer& writer);
+absl::StatusOr<v1::Organization> GetOrganization(storage::Connection& db,
+                                                 absl::string_view code);
+struct OrganizationPage {
+  std::vector<v1::Organization> organizations;
+  std::string next_cursor;
+};
+absl::StatusOr<OrganizationPage> ListOrganizations(
+    storage::Connection& db, absl::string_view province,
+    common::v1::OrganizationKind kind, const PageRequest& page);
+absl::StatusOr<v1::Organization> UpdateOrganization(
+    storage::Connection& db, const v1::Organization& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer);
+
+// ------------------------------------------------------------ action plans
+
 absl::StatusOr<v1::ActionPlan> CreateActionPlan(storage::Connection& db,
                                                 absl::string_view organization,
                                                 const v1::ActionPlan& plan,
                                                 absl::string_view request_id,
-                                                absl::string_view creator,
-                                                absl::Time now);
-
-// NOT_FOUND when the organization has no plan with this id.
+                                                const Writer& writer);
 absl::StatusOr<v1::ActionPlan> GetActionPlan(storage::Connection& db,
                                              absl::string_view organization,
                                              absl::string_view id);
-
 struct ActionPlanPage {
   std::vector<v1::ActionPlan> plans;
   std::string next_cursor;
@@ -44,6 +83,141 @@ struct ActionPlanPage {
 absl::StatusOr<ActionPlanPage> ListActionPlans(storage::Connection& db,
                                                absl::string_view organization,
                                                const PageRequest& page);
+absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, const v1::ActionPlan& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer);
+// DRAFT → APPROVED or APPROVED → ANNOUNCED (FAILED_PRECONDITION otherwise).
+absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, absl::string_view etag, v1::ActionPlan::State to,
+    absl::Time announce_time, const Writer& writer);
+
+// Stores what ParsePlanDocument read as a new DRAFT plan of `organization`
+// (whose registered fields replace the document's), in one transaction.
+// Items that fail validation are not stored and become ERROR findings; the
+// findings are kept with the plan (ActionPlan.import_findings). A repeated
+// request id returns the first import. With `commit` false everything is
+// checked the same way and rolled back.
+absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
+    storage::Connection& db, const common::v1::OrganizationRef& organization,
+    ImportedPlan imported, absl::string_view request_id, bool commit,
+    const Writer& writer);
+
+// ---------------------------------------------------------------- projects
+
+absl::StatusOr<v1::Project> CreateProject(storage::Connection& db,
+                                          absl::string_view organization,
+                                          absl::string_view plan_id,
+                                          v1::Project project,
+                                          absl::string_view request_id,
+                                          const Writer& writer);
+absl::StatusOr<v1::Project> GetProject(storage::Connection& db,
+                                       const PlanChildName& name);
+struct ProjectPage {
+  std::vector<v1::Project> projects;
+  std::string next_cursor;
+};
+// `be_year` 0 = every year.
+absl::StatusOr<ProjectPage> ListProjects(storage::Connection& db,
+                                         absl::string_view organization,
+                                         absl::string_view plan_id,
+                                         int be_year, const PageRequest& page);
+// Every project of a plan, by sequence (a plan has at most a few hundred).
+absl::StatusOr<std::vector<v1::Project>> AllProjects(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view plan_id);
+absl::StatusOr<v1::Project> UpdateProject(
+    storage::Connection& db, const PlanChildName& name,
+    const v1::Project& patch, const google::protobuf::FieldMask& mask,
+    const Writer& writer);
+
+// ------------------------------------------------------------ annual plans
+
+absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view plan_id, int be_year,
+    std::vector<int32_t> default_quarters, absl::string_view request_id,
+    const Writer& writer);
+// With totals.
+absl::StatusOr<v1::AnnualPlan> GetAnnualPlan(storage::Connection& db,
+                                             const PlanChildName& name);
+absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
+    storage::Connection& db, const PlanChildName& name,
+    const v1::AnnualPlan& patch, const google::protobuf::FieldMask& mask,
+    const Writer& writer);
+
+// ------------------------------------------------------- integrity measures
+
+absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
+    storage::Connection& db, absl::string_view organization,
+    v1::IntegrityMeasure measure, absl::string_view request_id,
+    const Writer& writer);
+absl::StatusOr<v1::IntegrityMeasure> GetIntegrityMeasure(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id);
+struct IntegrityMeasurePage {
+  std::vector<v1::IntegrityMeasure> measures;
+  std::string next_cursor;
+};
+absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
+    storage::Connection& db, absl::string_view organization, int be_year,
+    const PageRequest& page);
+absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view id, const v1::IntegrityMeasure& patch,
+    const google::protobuf::FieldMask& mask, const Writer& writer);
+
+// -------------------------------------------------------- progress reports
+
+// The subject must exist (NOT_FOUND otherwise).
+absl::StatusOr<v1::ProgressReport> CreateProgressReport(
+    storage::Connection& db, absl::string_view organization,
+    v1::ProgressReport report, absl::string_view request_id,
+    const Writer& writer);
+struct ProgressReportFilter {
+  int be_year = 0;
+  v1::Round round = v1::ROUND_UNSPECIFIED;
+  std::string subject;
+};
+struct ProgressReportPage {
+  std::vector<v1::ProgressReport> reports;
+  std::string next_cursor;
+};
+absl::StatusOr<ProgressReportPage> ListProgressReports(
+    storage::Connection& db, absl::string_view organization,
+    const ProgressReportFilter& filter, const PageRequest& page);
+// The summary of `round` for an annual plan (with the year's measures), and
+// the title of every item, for rendering.
+struct RoundData {
+  v1::RoundSummary summary;
+  absl::flat_hash_map<std::string, std::string> titles;
+};
+absl::StatusOr<RoundData> LoadRound(storage::Connection& db,
+                                    const PlanChildName& annual,
+                                    v1::Round round);
+
+// ------------------------------------------------------------------ risks
+
+absl::StatusOr<v1::Risk> CreateRisk(storage::Connection& db,
+                                    absl::string_view organization,
+                                    absl::string_view plan_id, v1::Risk risk,
+                                    absl::string_view request_id,
+                                    const Writer& writer);
+struct RiskPage {
+  std::vector<v1::Risk> risks;
+  std::string next_cursor;
+};
+absl::StatusOr<RiskPage> ListRisks(storage::Connection& db,
+                                   absl::string_view organization,
+                                   absl::string_view plan_id,
+                                   bool uncontrolled_only,
+                                   const PageRequest& page);
+absl::StatusOr<v1::Risk> UpdateRisk(storage::Connection& db,
+                                    const PlanChildName& name,
+                                    const v1::Risk& patch,
+                                    const google::protobuf::FieldMask& mask,
+                                    const Writer& writer);
 
 }  // namespace prongsai::plan
 

@@ -27,6 +27,7 @@ constexpr KeySpec kKeySpecs[] = {
     {Caller::kOtherOperator, "operator-9999999", "OPERATOR", "9999999"},
     {Caller::kIntegrityOfficer, "integrity-officer", "INTEGRITY_OFFICER", "*"},
     {Caller::kAuditor, "auditor", "AUDITOR", "*"},
+    {Caller::kExecutive, "executive-6340101", "EXECUTIVE", "6340101"},
 };
 
 std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
@@ -40,7 +41,7 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
 std::vector<Caller> AllCallers() {
   return {Caller::kAnonymous,       Caller::kSystem,  Caller::kOperator,
           Caller::kOtherOperator,   Caller::kAuditor, Caller::kUnknownKey,
-          Caller::kIntegrityOfficer};
+          Caller::kIntegrityOfficer, Caller::kExecutive};
 }
 
 std::string CallerName(Caller caller) {
@@ -63,6 +64,8 @@ std::optional<auth::Role> CallerRole(Caller caller) {
       return common::v1::INTEGRITY_OFFICER;
     case Caller::kAuditor:
       return common::v1::AUDITOR;
+    case Caller::kExecutive:
+      return common::v1::EXECUTIVE;
     case Caller::kAnonymous:
     case Caller::kUnknownKey:
       return std::nullopt;

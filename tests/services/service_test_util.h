@@ -54,6 +54,7 @@ enum class Caller {
   kOtherOperator,     // OPERATOR of 9999999
   kIntegrityOfficer,  // INTEGRITY_OFFICER, all organizations
   kAuditor,           // AUDITOR, all organizations
+  kExecutive,         // EXECUTIVE of 6340101
   kUnknownKey,
 };
 

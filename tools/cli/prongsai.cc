@@ -16,6 +16,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -30,6 +32,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/auth/key_ring.h"
@@ -56,7 +59,7 @@ ABSL_FLAG(std::string, org, "", "organization code, e.g. 6340101");
 ABSL_FLAG(std::string, org_name, "", "organization's Thai name");
 ABSL_FLAG(std::string, province, "", "province (จังหวัด)");
 ABSL_FLAG(std::string, district, "", "district (อำเภอ)");
-ABSL_FLAG(std::string, title, "", "plan title");
+ABSL_FLAG(std::string, title, "", "plan or measure title");
 ABSL_FLAG(std::string, years, "",
           "fiscal-year span, e.g. 2566-2570 or ๒๕๖๖-๒๕๗๐");
 ABSL_FLAG(std::string, year, "", "fiscal year (B.E.), e.g. 2565 or ๒๕๖๕");
@@ -99,6 +102,22 @@ ABSL_FLAG(int, sla_days, 0, "category: days to handle (0 = 15)");
 ABSL_FLAG(int, page_size, 0, "list page size (0 = server default)");
 ABSL_FLAG(std::string, page_token, "", "list page token");
 ABSL_FLAG(std::string, service, "", "health: service name to check");
+ABSL_FLAG(std::string, org_kind, "",
+          "org: sao | municipality | pao | special");
+ABSL_FLAG(bool, validate_only, false, "plan import: check, store nothing");
+ABSL_FLAG(std::string, round, "",
+          "progress round: q1 | half (6 months) | q3 | full (12 months)");
+ABSL_FLAG(std::string, format, "markdown", "export: markdown | csv");
+ABSL_FLAG(bool, thai_digits, false, "export: write numbers in Thai digits");
+ABSL_FLAG(std::string, quarters, "",
+          "annual plan / measure: quarters, e.g. 1,3 (default all four)");
+ABSL_FLAG(std::string, status, "",
+          "progress: not_started | in_progress | done | cancelled | "
+          "postponed");
+ABSL_FLAG(std::string, output, "", "progress: output (ผลผลิต)");
+ABSL_FLAG(std::string, outcome, "", "progress: outcome (ผลลัพธ์)");
+ABSL_FLAG(std::string, spent, "", "progress: baht spent, e.g. 5,000.00");
+ABSL_FLAG(bool, uncontrolled, false, "risks: only risks no project controls");
 // keys add.
 ABSL_FLAG(std::string, file, "", "keys: API key file to append to");
 ABSL_FLAG(std::string, name, "", "keys: the key's name (no spaces)");
@@ -113,9 +132,23 @@ namespace cv1 = ::prongsai::common::v1;
 
 constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
 
+  org create --org CODE --org_name NAME --org_kind sao|municipality|pao|special
+             --province P --district D
+  org get CODE | org list [--province P]
   plan create --org CODE --title TITLE --years 2566-2570
-  plan get organizations/CODE/actionPlans/ID
-  plan list --org CODE
+  plan import FILE --org CODE [--validate_only] [--request_id ID]
+  plan get PLAN | plan list --org CODE | plan approve PLAN | plan announce PLAN
+  plan projects PLAN [--year 2569] | plan risks PLAN [--uncontrolled]
+  plan targets PLAN
+  plan annual-create PLAN --year 2569 [--quarters 1,2,3,4]
+  plan annual PLAN/annualPlans/2569 | plan reconcile PLAN/annualPlans/2569
+  plan export PLAN/annualPlans/2569 [--format csv] [--thai_digits]
+  plan measure --org CODE --year 2569 --title T [--quarters 1,3]
+  plan measures --org CODE [--year 2569]
+  plan progress SUBJECT --org CODE --year 2569 --round half --status done
+                [--output T] [--outcome T] [--spent 5,000.00]
+  plan summary PLAN/annualPlans/2569 --round half|full|q1|q3
+  plan report PLAN/annualPlans/2569 --round half [--format csv] [--thai_digits]
   complaint create --org CODE --kind general|corruption --channel CHANNEL
                    --subject TEXT --description TEXT
                    [--category ID] [--complainant_name N --complainant_contact C]
@@ -246,21 +279,133 @@ std::vector<std::pair<std::string, std::string>> PlanFields(
                                     plan.fiscal_years().last_be_year())},
       {"state", plan::v1::ActionPlan::State_Name(plan.state())},
       {"created", Time(plan.audit().create_time())},
-      {"creator", plan.audit().creator()}};
+      {"creator", plan.audit().creator()},
+      {"approved by", plan.approver().empty() ? "-" : plan.approver()},
+      {"approved", Time(plan.approve_time())},
+      {"announced", Time(plan.announce_time())},
+      {"dimensions", absl::StrCat(plan.dimensions_size())},
+      {"import findings", absl::StrCat(plan.import_findings_size())}};
+}
+
+namespace pv1 = ::prongsai::plan::v1;
+
+std::string Span(const cv1::FiscalYearSpan& span) {
+  return absl::StrCat(span.first_be_year(), "-", span.last_be_year());
+}
+
+std::string Baht(const cv1::Money& money) {
+  return thai::FormatBaht(money.satang());
+}
+
+std::vector<int32_t> QuartersFromFlag() {
+  std::vector<int32_t> quarters;
+  for (absl::string_view part :
+       absl::StrSplit(absl::GetFlag(FLAGS_quarters), ',', absl::SkipEmpty())) {
+    int quarter;
+    if (!absl::SimpleAtoi(thai::ThaiDigitsToAscii(part), &quarter)) {
+      UsageError("--quarters must look like 1,3");
+    }
+    quarters.push_back(quarter);
+  }
+  return quarters;
+}
+
+pv1::Round RoundFromFlag() {
+  static const auto* rounds = new std::map<std::string, pv1::Round>{
+      {"q1", pv1::QUARTER_1},
+      {"half", pv1::HALF_YEAR},
+      {"q3", pv1::QUARTER_3},
+      {"full", pv1::FULL_YEAR}};
+  auto found = rounds->find(Require(FLAGS_round, "round"));
+  if (found == rounds->end()) UsageError("--round: q1 | half | q3 | full");
+  return found->second;
+}
+
+int RequireYear() {
+  absl::StatusOr<int> year = FiscalYear(Require(FLAGS_year, "year"), "--year");
+  if (!year.ok()) UsageError(year.status().message());
+  return *year;
+}
+
+void PrintFindings(const google::protobuf::RepeatedPtrField<pv1::Finding>&
+                       findings) {
+  if (findings.empty()) {
+    std::cout << "no findings\n";
+    return;
+  }
+  Table table({"SEVERITY", "CODE", "WHERE", "MESSAGE"});
+  for (const pv1::Finding& finding : findings) {
+    table.AddRow({pv1::Finding::Severity_Name(finding.severity()),
+                  finding.code(), finding.location(), finding.message()});
+  }
+  std::cout << table.Render();
+}
+
+void PrintAnnualPlan(const pv1::AnnualPlan& annual) {
+  Table table({"#", "TITLE", "DIM", "BUDGET", "Q1", "Q2", "Q3", "Q4"});
+  int row = 0;
+  for (const pv1::AnnualPlanEntry& entry : annual.entries()) {
+    std::vector<std::string> cells = {absl::StrCat(++row), entry.title(),
+                                      absl::StrCat(entry.dimension()),
+                                      Baht(entry.budget())};
+    for (int quarter = 1; quarter <= 4; ++quarter) {
+      bool runs = std::find(entry.quarters().begin(), entry.quarters().end(),
+                            quarter) != entry.quarters().end();
+      cells.push_back(runs ? "☑" : "");
+    }
+    table.AddRow(cells);
+  }
+  std::vector<std::string> total = {"", "รวมทั้งสิ้น", "",
+                                    Baht(annual.totals().budget())};
+  for (int count : annual.totals().projects_per_quarter()) {
+    total.push_back(absl::StrCat(count));
+  }
+  table.AddRow(total);
+  std::cout << annual.name() << "\n" << table.Render();
+}
+
+// Runs one unary call of the plan service and prints the result as JSON or
+// with `print`.
+template <typename Response>
+int Finish(const grpc::Status& status, const Response& response,
+           const std::function<void(const Response&)>& print) {
+  if (!status.ok()) return Fail(status);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::cout << Json(response);
+  } else {
+    print(response);
+  }
+  return 0;
 }
 
 int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
-  auto stub = plan::v1::PlanService::NewStub(Connect(50051));
+  auto stub = pv1::PlanService::NewStub(Connect(50051));
   grpc::ClientContext context;
   Prepare(context);
+  auto print_plan = [](const pv1::ActionPlan& plan) {
+    PrintOne(plan, PlanFields(plan));
+  };
+  auto arg = [&](absl::string_view usage) -> const std::string& {
+    if (args.empty()) UsageError(usage);
+    return args[0];
+  };
+  auto parent = [] {
+    return absl::StrCat("organizations/", Require(FLAGS_org, "org"));
+  };
+  pv1::DocumentFormat format = pv1::MARKDOWN;
+  if (absl::GetFlag(FLAGS_format) == "csv") format = pv1::CSV;
+  const pv1::Digits digits =
+      absl::GetFlag(FLAGS_thai_digits) ? pv1::THAI : pv1::ARABIC;
+  auto print_document = [](const pv1::ExportedDocument& document) {
+    std::cout << document.content();
+  };
+
   if (verb == "create") {
-    plan::v1::CreateActionPlanRequest request;
-    request.set_parent(
-        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    pv1::CreateActionPlanRequest request;
+    request.set_parent(parent());
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
-    plan::v1::ActionPlan* plan = request.mutable_action_plan();
+    pv1::ActionPlan* plan = request.mutable_action_plan();
     plan->set_title(Require(FLAGS_title, "title"));
-    *plan->mutable_organization() = OrganizationFromFlags();
     std::vector<std::string> span =
         absl::StrSplit(Require(FLAGS_years, "years"), '-');
     if (span.size() != 2) UsageError("--years must look like 2566-2570");
@@ -270,48 +415,357 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
     if (!last.ok()) return Fail(last.status());
     plan->mutable_fiscal_years()->set_first_be_year(*first);
     plan->mutable_fiscal_years()->set_last_be_year(*last);
-    plan::v1::ActionPlan response;
-    grpc::Status status = stub->CreateActionPlan(&context, request, &response);
-    if (!status.ok()) return Fail(status);
-    PrintOne(response, PlanFields(response));
-    return 0;
+    pv1::ActionPlan response;
+    return Finish<pv1::ActionPlan>(
+        stub->CreateActionPlan(&context, request, &response), response,
+        print_plan);
   }
-  if (verb == "get") {
-    if (args.empty()) UsageError("plan get NAME");
-    plan::v1::GetActionPlanRequest request;
-    request.set_name(args[0]);
-    plan::v1::ActionPlan response;
-    grpc::Status status = stub->GetActionPlan(&context, request, &response);
-    if (!status.ok()) return Fail(status);
-    PrintOne(response, PlanFields(response));
-    return 0;
+  if (verb == "import") {
+    std::ifstream in(arg("plan import FILE --org CODE"), std::ios::binary);
+    if (!in) return Fail(absl::NotFoundError("cannot read " + args[0]));
+    pv1::ImportActionPlanRequest request;
+    request.set_parent(parent());
+    request.set_text(std::string(std::istreambuf_iterator<char>(in), {}));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    request.set_validate_only(absl::GetFlag(FLAGS_validate_only));
+    pv1::ImportActionPlanResponse response;
+    return Finish<pv1::ImportActionPlanResponse>(
+        stub->ImportActionPlan(&context, request, &response), response,
+        [](const pv1::ImportActionPlanResponse& imported) {
+          const pv1::ActionPlan& plan = imported.action_plan();
+          std::cout << "plan: "
+                    << (plan.name().empty() ? "(validate only: not stored)"
+                                            : plan.name())
+                    << "\nprojects: " << imported.projects_size()
+                    << "\nrisks: " << imported.risks_size() << "\n";
+          if (imported.has_annual_plan()) {
+            PrintAnnualPlan(imported.annual_plan());
+          }
+          std::cout << "findings: " << imported.findings_size() << "\n";
+          PrintFindings(imported.findings());
+        });
+  }
+  if (verb == "get" || verb == "approve" || verb == "announce") {
+    pv1::ActionPlan response;
+    grpc::Status status;
+    if (verb == "get") {
+      pv1::GetActionPlanRequest request;
+      request.set_name(arg("plan get PLAN"));
+      status = stub->GetActionPlan(&context, request, &response);
+    } else if (verb == "approve") {
+      pv1::ApproveActionPlanRequest request;
+      request.set_name(arg("plan approve PLAN"));
+      status = stub->ApproveActionPlan(&context, request, &response);
+    } else {
+      pv1::AnnounceActionPlanRequest request;
+      request.set_name(arg("plan announce PLAN"));
+      status = stub->AnnounceActionPlan(&context, request, &response);
+    }
+    return Finish<pv1::ActionPlan>(status, response, print_plan);
   }
   if (verb == "list") {
-    plan::v1::ListActionPlansRequest request;
-    request.set_parent(
-        absl::StrCat("organizations/", Require(FLAGS_org, "org")));
+    pv1::ListActionPlansRequest request;
+    request.set_parent(parent());
     request.set_page_size(absl::GetFlag(FLAGS_page_size));
     request.set_page_token(absl::GetFlag(FLAGS_page_token));
-    plan::v1::ListActionPlansResponse response;
-    grpc::Status status = stub->ListActionPlans(&context, request, &response);
-    if (!status.ok()) return Fail(status);
-    if (absl::GetFlag(FLAGS_json)) {
-      std::cout << Json(response);
-      return 0;
-    }
-    Table table({"NAME", "YEARS", "STATE", "TITLE"});
-    for (const plan::v1::ActionPlan& plan : response.action_plans()) {
-      table.AddRow({plan.name(),
-                    absl::StrCat(plan.fiscal_years().first_be_year(), "-",
-                                 plan.fiscal_years().last_be_year()),
-                    plan::v1::ActionPlan::State_Name(plan.state()),
-                    plan.title()});
-    }
-    std::cout << table.Render();
-    PrintNextPage(response.next_page_token());
-    return 0;
+    pv1::ListActionPlansResponse response;
+    return Finish<pv1::ListActionPlansResponse>(
+        stub->ListActionPlans(&context, request, &response), response,
+        [](const pv1::ListActionPlansResponse& plans) {
+          Table table({"NAME", "YEARS", "STATE", "TITLE"});
+          for (const pv1::ActionPlan& plan : plans.action_plans()) {
+            table.AddRow({plan.name(), Span(plan.fiscal_years()),
+                          pv1::ActionPlan::State_Name(plan.state()),
+                          plan.title()});
+          }
+          std::cout << table.Render();
+          PrintNextPage(plans.next_page_token());
+        });
   }
-  UsageError("plan verbs: create, get, list");
+  if (verb == "projects") {
+    pv1::ListProjectsRequest request;
+    request.set_parent(arg("plan projects PLAN"));
+    if (!absl::GetFlag(FLAGS_year).empty()) request.set_be_year(RequireYear());
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    pv1::ListProjectsResponse response;
+    return Finish<pv1::ListProjectsResponse>(
+        stub->ListProjects(&context, request, &response), response,
+        [](const pv1::ListProjectsResponse& projects) {
+          Table table({"#", "MISSION", "KIND", "YEARS", "TITLE"});
+          for (const pv1::Project& project : projects.projects()) {
+            table.AddRow({absl::StrCat(project.sequence()),
+                          project.mission_code(),
+                          pv1::Project::Kind_Name(project.kind()),
+                          absl::StrJoin(project.fiscal_years(), ","),
+                          project.title()});
+          }
+          std::cout << table.Render();
+          PrintNextPage(projects.next_page_token());
+        });
+  }
+  if (verb == "risks") {
+    pv1::ListRisksRequest request;
+    request.set_parent(arg("plan risks PLAN"));
+    request.set_uncontrolled_only(absl::GetFlag(FLAGS_uncontrolled));
+    pv1::ListRisksResponse response;
+    return Finish<pv1::ListRisksResponse>(
+        stub->ListRisks(&context, request, &response), response,
+        [](const pv1::ListRisksResponse& risks) {
+          Table table({"#", "LEVEL", "CONTROLS", "PROCESS STEP"});
+          for (const pv1::Risk& risk : risks.risks()) {
+            table.AddRow({absl::StrCat(risk.sequence()),
+                          pv1::Risk::Level_Name(risk.level()),
+                          absl::StrCat(risk.control_projects_size()),
+                          risk.process_step()});
+          }
+          std::cout << table.Render();
+        });
+  }
+  if (verb == "targets") {
+    pv1::EvaluateTargetsRequest request;
+    request.set_name(arg("plan targets PLAN"));
+    pv1::EvaluateTargetsResponse response;
+    return Finish<pv1::EvaluateTargetsResponse>(
+        stub->EvaluateTargets(&context, request, &response), response,
+        [](const pv1::EvaluateTargetsResponse& targets) {
+          Table table({"YEAR", "ITA TARGET", "ITA", "CASES -%", "CASES"});
+          for (const pv1::TargetEvaluation& year : targets.years()) {
+            const pv1::YearTarget& target = year.target();
+            table.AddRow(
+                {absl::StrCat(year.be_year()),
+                 target.has_ita_score_target()
+                     ? absl::StrCat(target.ita_score_target())
+                     : "-",
+                 pv1::TargetEvaluation::Result_Name(year.ita_score()),
+                 target.has_corruption_case_reduction_percent()
+                     ? absl::StrCat(target.corruption_case_reduction_percent())
+                     : "-",
+                 pv1::TargetEvaluation::Result_Name(year.corruption_cases())});
+          }
+          std::cout << table.Render();
+        });
+  }
+  if (verb == "annual-create") {
+    pv1::CreateAnnualPlanRequest request;
+    request.set_parent(arg("plan annual-create PLAN --year 2569"));
+    request.set_be_year(RequireYear());
+    for (int quarter : QuartersFromFlag()) request.add_default_quarters(quarter);
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    pv1::AnnualPlan response;
+    return Finish<pv1::AnnualPlan>(
+        stub->CreateAnnualPlan(&context, request, &response), response,
+        PrintAnnualPlan);
+  }
+  if (verb == "annual") {
+    pv1::GetAnnualPlanRequest request;
+    request.set_name(arg("plan annual ANNUAL_PLAN"));
+    pv1::AnnualPlan response;
+    return Finish<pv1::AnnualPlan>(
+        stub->GetAnnualPlan(&context, request, &response), response,
+        PrintAnnualPlan);
+  }
+  if (verb == "reconcile") {
+    pv1::ReconcileAnnualPlanRequest request;
+    request.set_name(arg("plan reconcile ANNUAL_PLAN"));
+    pv1::ReconcileAnnualPlanResponse response;
+    return Finish<pv1::ReconcileAnnualPlanResponse>(
+        stub->ReconcileAnnualPlan(&context, request, &response), response,
+        [](const pv1::ReconcileAnnualPlanResponse& result) {
+          PrintFindings(result.findings());
+        });
+  }
+  if (verb == "export") {
+    pv1::ExportAnnualPlanRequest request;
+    request.set_name(arg("plan export ANNUAL_PLAN"));
+    request.set_format(format);
+    request.set_digits(digits);
+    pv1::ExportedDocument response;
+    return Finish<pv1::ExportedDocument>(
+        stub->ExportAnnualPlan(&context, request, &response), response,
+        print_document);
+  }
+  if (verb == "measure") {
+    pv1::CreateIntegrityMeasureRequest request;
+    request.set_parent(parent());
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    pv1::IntegrityMeasure* measure = request.mutable_integrity_measure();
+    measure->set_be_year(RequireYear());
+    measure->set_title(Require(FLAGS_title, "title"));
+    for (int quarter : QuartersFromFlag()) measure->add_quarters(quarter);
+    pv1::IntegrityMeasure response;
+    return Finish<pv1::IntegrityMeasure>(
+        stub->CreateIntegrityMeasure(&context, request, &response), response,
+        [](const pv1::IntegrityMeasure& created) {
+          std::cout << created.name() << "\n";
+        });
+  }
+  if (verb == "measures") {
+    pv1::ListIntegrityMeasuresRequest request;
+    request.set_parent(parent());
+    if (!absl::GetFlag(FLAGS_year).empty()) request.set_be_year(RequireYear());
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    pv1::ListIntegrityMeasuresResponse response;
+    return Finish<pv1::ListIntegrityMeasuresResponse>(
+        stub->ListIntegrityMeasures(&context, request, &response), response,
+        [](const pv1::ListIntegrityMeasuresResponse& measures) {
+          Table table({"NAME", "YEAR", "QUARTERS", "ITA", "TITLE"});
+          for (const pv1::IntegrityMeasure& measure :
+               measures.integrity_measures()) {
+            table.AddRow({measure.name(), absl::StrCat(measure.be_year()),
+                          absl::StrJoin(measure.quarters(), ","),
+                          absl::StrJoin(measure.ita_indicators(), ","),
+                          measure.title()});
+          }
+          std::cout << table.Render();
+          PrintNextPage(measures.next_page_token());
+        });
+  }
+  if (verb == "progress") {
+    static const auto* statuses =
+        new std::map<std::string, pv1::ProgressReport::Status>{
+            {"not_started", pv1::ProgressReport::NOT_STARTED},
+            {"in_progress", pv1::ProgressReport::IN_PROGRESS},
+            {"done", pv1::ProgressReport::DONE},
+            {"cancelled", pv1::ProgressReport::CANCELLED},
+            {"postponed", pv1::ProgressReport::POSTPONED}};
+    pv1::CreateProgressReportRequest request;
+    request.set_parent(parent());
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    pv1::ProgressReport* report = request.mutable_progress_report();
+    report->set_subject(arg("plan progress SUBJECT --org CODE ..."));
+    report->set_be_year(RequireYear());
+    report->set_round(RoundFromFlag());
+    auto status = statuses->find(Require(FLAGS_status, "status"));
+    if (status == statuses->end()) UsageError("unknown --status");
+    report->set_status(status->second);
+    report->set_output(absl::GetFlag(FLAGS_output));
+    report->set_outcome(absl::GetFlag(FLAGS_outcome));
+    if (!absl::GetFlag(FLAGS_spent).empty()) {
+      absl::StatusOr<std::optional<int64_t>> spent =
+          thai::ParseBaht(absl::GetFlag(FLAGS_spent), "--spent");
+      if (!spent.ok()) return Fail(spent.status());
+      report->mutable_spent()->set_satang(spent->value_or(0));
+    }
+    pv1::ProgressReport response;
+    return Finish<pv1::ProgressReport>(
+        stub->CreateProgressReport(&context, request, &response), response,
+        [](const pv1::ProgressReport& created) {
+          std::cout << created.name() << "\n";
+        });
+  }
+  if (verb == "summary") {
+    pv1::GetRoundSummaryRequest request;
+    request.set_annual_plan(arg("plan summary ANNUAL_PLAN --round half"));
+    request.set_round(RoundFromFlag());
+    pv1::RoundSummary response;
+    return Finish<pv1::RoundSummary>(
+        stub->GetRoundSummary(&context, request, &response), response,
+        [](const pv1::RoundSummary& summary) {
+          Table table({"DIMENSION", "ITEMS", "DONE", "% DONE", "APPROVED",
+                       "SPENT"});
+          for (const pv1::DimensionProgress& dimension :
+               summary.dimensions()) {
+            table.AddRow({dimension.dimension() == 0
+                              ? "measures"
+                              : absl::StrCat(dimension.dimension()),
+                          absl::StrCat(dimension.items()),
+                          absl::StrCat(dimension.done()),
+                          absl::StrFormat("%.1f", dimension.percent_done()),
+                          Baht(dimension.approved()), Baht(dimension.spent())});
+          }
+          table.AddRow({"all", absl::StrCat(summary.items()),
+                        absl::StrCat(summary.done()),
+                        absl::StrFormat("%.1f", summary.percent_done()),
+                        Baht(summary.approved()), Baht(summary.spent())});
+          std::cout << table.Render() << "overdue: " << summary.overdue_size()
+                    << ", unreported: " << summary.unreported_size() << "\n";
+          for (const pv1::OverdueItem& item : summary.overdue()) {
+            std::cout << "  overdue: " << item.title() << " (quarter "
+                      << item.last_quarter() << ")\n";
+          }
+        });
+  }
+  if (verb == "report") {
+    pv1::ExportRoundReportRequest request;
+    request.set_annual_plan(arg("plan report ANNUAL_PLAN --round half"));
+    request.set_round(RoundFromFlag());
+    request.set_format(format);
+    request.set_digits(digits);
+    pv1::ExportedDocument response;
+    return Finish<pv1::ExportedDocument>(
+        stub->ExportRoundReport(&context, request, &response), response,
+        print_document);
+  }
+  UsageError(
+      "plan verbs: create, import, get, list, approve, announce, projects, "
+      "risks, targets, annual-create, annual, reconcile, export, measure, "
+      "measures, progress, summary, report");
+}
+
+// ---------------------------------------------------------------- org
+
+int OrgCommand(const std::string& verb, const std::vector<std::string>& args) {
+  auto stub = pv1::PlanService::NewStub(Connect(50051));
+  grpc::ClientContext context;
+  Prepare(context);
+  auto print = [](const pv1::Organization& organization) {
+    const cv1::OrganizationRef& ref = organization.organization();
+    PrintOne(organization,
+             {{"name", organization.name()},
+              {"thai name", ref.name()},
+              {"kind", cv1::OrganizationKind_Name(ref.kind())},
+              {"province", ref.province()},
+              {"district", ref.district()}});
+  };
+  if (verb == "create") {
+    static const auto* kinds = new std::map<std::string, cv1::OrganizationKind>{
+        {"sao", cv1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION},
+        {"municipality", cv1::MUNICIPALITY},
+        {"pao", cv1::PROVINCIAL_ADMINISTRATIVE_ORGANIZATION},
+        {"special", cv1::SPECIAL_LOCAL_GOVERNMENT}};
+    auto kind = kinds->find(Require(FLAGS_org_kind, "org_kind"));
+    if (kind == kinds->end()) UsageError("--org_kind: sao | municipality | pao | special");
+    pv1::CreateOrganizationRequest request;
+    cv1::OrganizationRef* ref =
+        request.mutable_organization()->mutable_organization();
+    *ref = OrganizationFromFlags();
+    ref->set_code(Require(FLAGS_org, "org"));
+    ref->set_kind(kind->second);
+    pv1::Organization response;
+    return Finish<pv1::Organization>(
+        stub->CreateOrganization(&context, request, &response), response,
+        print);
+  }
+  if (verb == "get") {
+    if (args.empty()) UsageError("org get CODE");
+    pv1::GetOrganizationRequest request;
+    request.set_name(absl::StrCat("organizations/", args[0]));
+    pv1::Organization response;
+    return Finish<pv1::Organization>(
+        stub->GetOrganization(&context, request, &response), response, print);
+  }
+  if (verb == "list") {
+    pv1::ListOrganizationsRequest request;
+    request.set_province(absl::GetFlag(FLAGS_province));
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    pv1::ListOrganizationsResponse response;
+    return Finish<pv1::ListOrganizationsResponse>(
+        stub->ListOrganizations(&context, request, &response), response,
+        [](const pv1::ListOrganizationsResponse& list) {
+          Table table({"CODE", "KIND", "PROVINCE", "NAME"});
+          for (const pv1::Organization& organization : list.organizations()) {
+            const cv1::OrganizationRef& ref = organization.organization();
+            table.AddRow({ref.code(), cv1::OrganizationKind_Name(ref.kind()),
+                          ref.province(), ref.name()});
+          }
+          std::cout << table.Render();
+          PrintNextPage(list.next_page_token());
+        });
+  }
+  UsageError("org verbs: create, get, list");
 }
 
 // ------------------------------------------------------------ complaint
@@ -807,6 +1261,7 @@ int Run(const std::vector<std::string>& positional) {
   const std::vector<std::string> args(
       positional.begin() + std::min<size_t>(3, positional.size()),
       positional.end());
+  if (command == "org") return OrgCommand(verb, args);
   if (command == "plan") return PlanCommand(verb, args);
   if (command == "complaint") return ComplaintCommand(verb, args);
   if (command == "ita") return ItaCommand(verb, args);
