@@ -30,6 +30,16 @@ using google::protobuf::RepeatedPtrField;
 constexpr int kMaxItemChars = 2000;
 constexpr int kMaxUris = 50;
 
+// A positive decimal number written with digits only: SimpleAtoi alone
+// would accept surrounding blanks ("1.2 " would pass as a new code).
+bool IsPositiveNumber(absl::string_view text) {
+  int number = 0;
+  return !text.empty() && text.size() <= 4 &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return absl::ascii_isdigit(c); }) &&
+         absl::SimpleAtoi(text, &number) && number > 0;
+}
+
 std::string At(absl::string_view path, int index) {
   return absl::StrCat(path, "[", index, "]");
 }
@@ -84,9 +94,7 @@ absl::Status ValidateItaRefs(absl::string_view path,
     }
     bool ok = !rest.empty() && ref.size() <= 16;
     for (absl::string_view part : absl::StrSplit(rest, '.')) {
-      int number;
-      ok = ok && !part.empty() && absl::SimpleAtoi(part, &number) &&
-           number > 0 && absl::ascii_isdigit(part[0]);
+      ok = ok && IsPositiveNumber(part);
     }
     if (!ok) {
       return InvalidField(At(path, i),
@@ -108,10 +116,16 @@ absl::Status ValidateYearInSpan(absl::string_view path, int be_year,
   return absl::OkStatus();
 }
 
-// The dimension number a mission code starts with, or 0.
+// The dimension number a mission code ("2.1", "2.1.3") starts with, or 0
+// when the code is not numbers joined by dots.
 int DimensionOfCode(absl::string_view code) {
+  std::vector<absl::string_view> parts = absl::StrSplit(code, '.');
+  if (parts.size() < 2 || !std::all_of(parts.begin(), parts.end(),
+                                       IsPositiveNumber)) {
+    return 0;
+  }
   int number = 0;
-  if (!absl::SimpleAtoi(code.substr(0, code.find('.')), &number)) return 0;
+  (void)absl::SimpleAtoi(parts[0], &number);
   return number;
 }
 
@@ -121,9 +135,7 @@ absl::Status ValidateMission(absl::string_view path, const v1::Mission& mission,
   bool ok = absl::StartsWith(mission.code(), absl::StrCat(parent_code, "."));
   absl::string_view rest = mission.code();
   rest.remove_prefix(std::min(rest.size(), parent_code.size() + 1));
-  int number;
-  ok = ok && absl::SimpleAtoi(rest, &number) && number > 0 &&
-       !rest.empty() && absl::ascii_isdigit(rest[0]);
+  ok = ok && IsPositiveNumber(rest);
   if (!ok) {
     return InvalidField(Field(path, "code"),
                         absl::StrCat("must be ", parent_code, ".<number>"));

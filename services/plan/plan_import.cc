@@ -110,7 +110,7 @@ std::string CleanText(absl::string_view in) {
     if (n == 1) {
       const unsigned char u = static_cast<unsigned char>(c);
       out.push_back((u < 0x20 && c != '\t' && c != '\n') || u == 0x7F ? ' '
-                                                                       : c);
+                                                                      : c);
       ++i;
       continue;
     }
@@ -403,9 +403,8 @@ std::vector<NumberedItem> SplitNumbered(absl::string_view text, char closer,
   }
   for (size_t k = 0; k < spans.size(); ++k) {
     const size_t end = k + 1 < spans.size() ? spans[k + 1].first : text.size();
-    items.push_back(
-        {numbers[k], CollapseWhitespace(text.substr(
-                         spans[k].second, end - spans[k].second))});
+    items.push_back({numbers[k], CollapseWhitespace(text.substr(
+                                     spans[k].second, end - spans[k].second))});
   }
   return items;
 }
@@ -586,7 +585,8 @@ std::string NormalizeTitleForMatch(absl::string_view title,
           if (static_cast<int>(cand.size()) != l) break;
           const int d = Levenshtein(cand, name_cps);
           if (best < 0 || d < best_distance ||
-              (d == best_distance && std::abs(l - len) < std::abs(best - len))) {
+              (d == best_distance &&
+               std::abs(l - len) < std::abs(best - len))) {
             best = l;
             best_distance = d;
           }
@@ -624,8 +624,8 @@ const std::vector<absl::string_view>& FieldKeywords(int field) {
           {"หลักการ", "ความเป็นมา", "ที่มา"},
           {"วัตถุประสงค์"},
           {"กลุ่มเป้าหมาย", "เป้าหมาย"},
-          {"วิธีดำเนินการ", "วิธีการดำเนินการ", "วิธีดำเนินงาน",
-           "วิธีการดำเนินงาน", "ขั้นตอน", "วิธีการ"},
+          {"วิธีดำเนินการ", "วิธีการดำเนินการ", "วิธีดำเนินงาน", "วิธีการดำเนินงาน",
+           "ขั้นตอน", "วิธีการ"},
           {"ระยะเวลา"},
           {"งบประมาณ"},
           {"ผู้รับผิดชอบ", "หน่วยงานรับผิดชอบ", "หน่วยงานที่รับผิดชอบ"},
@@ -634,10 +634,16 @@ const std::vector<absl::string_view>& FieldKeywords(int field) {
   return (*kKeywords)[field];
 }
 
-constexpr std::array<absl::string_view, 10> kFieldNames = {
-    "",        "๑. ชื่อ",     "๒. หลักการและเหตุผล", "๓. วัตถุประสงค์",
-    "๔. กลุ่มเป้าหมาย", "๕. วิธีดำเนินการ", "๖. ระยะเวลา",      "๗. งบประมาณ",
-    "๘. ผู้รับผิดชอบ", "๙. ผลผลิต/ผลลัพธ์"};
+constexpr std::array<absl::string_view, 10> kFieldNames = {"",
+                                                           "๑. ชื่อ",
+                                                           "๒. หลักการและเหตุผล",
+                                                           "๓. วัตถุประสงค์",
+                                                           "๔. กลุ่มเป้าหมาย",
+                                                           "๕. วิธีดำเนินการ",
+                                                           "๖. ระยะเวลา",
+                                                           "๗. งบประมาณ",
+                                                           "๘. ผู้รับผิดชอบ",
+                                                           "๙. ผลผลิต/ผลลัพธ์"};
 
 struct Sheet {
   int line = 0;
@@ -786,8 +792,7 @@ class Importer {
       target_cols_ = cols;
       return true;
     }
-    if (!years.empty() &&
-        (c0 == "มิติ" || AnyCellContains(cells, "ภารกิจ"))) {
+    if (!years.empty() && (c0 == "มิติ" || AnyCellContains(cells, "ภารกิจ"))) {
       FinishSheet();
       mode_ = Mode::kFiveYear;
       if (five_years_.empty()) {
@@ -809,8 +814,10 @@ class Importer {
       }
       return true;
     }
-    if (AnyCellContains(cells, "ไตรมาส") && AnyCellContains(cells, "งบประมาณ") &&
-        (AnyCellContains(cells, "รายการ") || AnyCellContains(cells, "โครงการ"))) {
+    if (AnyCellContains(cells, "ไตรมาส") &&
+        AnyCellContains(cells, "งบประมาณ") &&
+        (AnyCellContains(cells, "รายการ") ||
+         AnyCellContains(cells, "โครงการ"))) {
       FinishSheet();
       mode_ = Mode::kAnnual;
       if (annual_started_) {
@@ -848,7 +855,8 @@ class Importer {
       return true;
     }
     if (AnyCellContains(cells, "ขั้นตอน") &&
-        (AnyCellContains(cells, "ความเสี่ยง") || AnyCellContains(cells, "Risk"))) {
+        (AnyCellContains(cells, "ความเสี่ยง") ||
+         AnyCellContains(cells, "Risk"))) {
       FinishSheet();
       mode_ = Mode::kRisk;
       risk_cols_ = {1, 2, 3, 4};
@@ -857,7 +865,8 @@ class Importer {
         const int ci = static_cast<int>(c);
         if (absl::StrContains(cell, "ขั้นตอน")) risk_cols_[0] = ci;
         if (absl::StrContains(cell, "ประเด็น")) risk_cols_[1] = ci;
-        if (absl::StrContains(cell, "Risk") || absl::StrContains(cell, "ระดับ")) {
+        if (absl::StrContains(cell, "Risk") ||
+            absl::StrContains(cell, "ระดับ")) {
           risk_cols_[2] = ci;
         }
         if (absl::StrContains(cell, "มาตรการ")) risk_cols_[3] = ci;
@@ -1058,15 +1067,16 @@ class Importer {
     absl::StatusOr<int64_t> seq = thai::ParseInteger(c0);
     if (!seq.ok() || *seq < 1 || *seq > 9999) {
       Add(Finding::WARNING, "UNREADABLE_LINE", LineLoc(no),
-          absl::StrCat("risk-table row with ลำดับ ", Quote(c0),
-                       " that is not a number: ",
-                       Quote(absl::StrJoin(cells, " | "))));
+          absl::StrCat(
+              "risk-table row with ลำดับ ", Quote(c0),
+              " that is not a number: ", Quote(absl::StrJoin(cells, " | "))));
       return;
     }
     RiskRow row;
     row.line = no;
     row.sequence = static_cast<int>(*seq);
-    for (int k = 0; k < 4; ++k) row.cells[k] = std::string(CellAt(cells, risk_cols_[k]));
+    for (int k = 0; k < 4; ++k)
+      row.cells[k] = std::string(CellAt(cells, risk_cols_[k]));
     risk_rows_.push_back(std::move(row));
   }
 
@@ -1158,8 +1168,7 @@ class Importer {
       if (!remark.empty() && IsDigitAt(remark, 0)) {
         if (std::optional<int64_t> a = FirstAmount(remark)) {
           Add(Finding::WARNING, "AMOUNT_IN_REMARK", LineLoc(no),
-              absl::StrCat("5-year table: the หมายเหตุ column holds ",
-                           Baht(*a),
+              absl::StrCat("5-year table: the หมายเหตุ column holds ", Baht(*a),
                            " baht; it is not counted in any fiscal year"));
         }
       }
@@ -1305,7 +1314,8 @@ class Importer {
   // ------------------------------------------------------------- text
   void Text(int no, const std::string& t) {
     ScanNames(t, no);
-    ScanSpans(t);
+    // Years in a sheet are the project's, not the plan's span.
+    if (!sheet_) ScanSpans(t, no);
     if (absl::StartsWith(t, "#####")) return;
     std::optional<int> seq;
     if (SequenceLine(t, &seq)) {
@@ -1321,8 +1331,7 @@ class Importer {
     int dim;
     std::string title;
     if (DimensionHeading(t, &dim, &title) &&
-        (!sheet_ || (!title.empty() && (dim == current_dim_ ||
-                                        dim == current_dim_ + 1)))) {
+        (!sheet_ || (!title.empty() && dim >= current_dim_))) {
       FinishSheet();
       current_dim_ = dim;
       current_mission_.clear();
@@ -1401,10 +1410,10 @@ class Importer {
   bool AcceptMission(const std::string& code) {
     if (!sheet_) return true;
     // Inside a sheet, "2.1 ..." may be a list item of the body; only a code
-    // not seen yet, of this dimension or the next, is taken as a heading.
+    // not seen yet, of this dimension or a later one, is taken as a heading.
     const int d = code[0] - '0';
     if (heading_codes_.contains(code)) return false;
-    return current_dim_ == 0 || d == current_dim_ || d == current_dim_ + 1;
+    return d >= current_dim_;
   }
 
   static bool SequenceLine(absl::string_view t, std::optional<int>* seq) {
@@ -1426,8 +1435,7 @@ class Importer {
   static bool DimensionHeading(absl::string_view t, int* dim,
                                std::string* title) {
     // The template's word and the typos PDFs of it carry.
-    for (absl::string_view prefix :
-         {"มิติที่", "มติที่", "มิตที่", "มิตินี้", "มิติ"}) {
+    for (absl::string_view prefix : {"มิติที่", "มติที่", "มิตที่", "มิตินี้", "มิติ"}) {
       if (!absl::StartsWith(t, prefix)) continue;
       size_t p = SkipSpaces(t, prefix.size());
       const std::optional<int> n = ReadInt(t, &p, 1);
@@ -1547,7 +1555,7 @@ class Importer {
     }
   }
 
-  void ScanSpans(absl::string_view t) {
+  void ScanSpans(absl::string_view t, int no) {
     size_t pos = 0;
     while ((pos = t.find("พ.ศ.", pos)) != absl::string_view::npos) {
       pos += std::string_view("พ.ศ.").size();
@@ -1568,7 +1576,8 @@ class Importer {
       const std::optional<int> b = ReadInt(t, &p, 4);
       if (!b || !PlausibleBeYear(*a) || !PlausibleBeYear(*b)) continue;
       if (*b <= *a || *b - *a > 9) continue;
-      ++spans_[{*a, *b}];
+      auto& entry = spans_[{*a, *b}];
+      if (entry.first++ == 0) entry.second = no;
     }
   }
 
@@ -1597,8 +1606,7 @@ class Importer {
   void FinishTree();
   void FinishTargets();
   void FinishDeclaredCounts();
-  SheetBudget ParseSheetBudget(const std::string& text, int line,
-                               int sequence);
+  SheetBudget ParseSheetBudget(const std::string& text, int line, int sequence);
   int SequenceForTitle(absl::string_view title) const {
     auto it = title_index_.find(NormalizeTitleForMatch(title, org_short_));
     return it == title_index_.end() ? 0 : it->second;
@@ -1622,7 +1630,8 @@ class Importer {
   // Document-level facts.
   std::map<std::pair<int, std::string>, std::pair<int, int>> names_;
   std::string org_short_;
-  std::map<std::pair<int, int>, int> spans_;
+  // Span -> (count, first line).
+  std::map<std::pair<int, int>, std::pair<int, int>> spans_;
   std::string title_, pending_title_, fallback_title_;
   std::vector<TextLine> recent_text_;
   std::optional<std::pair<int, int>> declared_total_text_;
@@ -1711,9 +1720,8 @@ void Importer::FinishOrganization() {
   if (best != nullptr) {
     const OrgPrefix& prefix = kOrgPrefixes[best->first];
     org_short_ = best->second;
-    plan.mutable_organization()->set_name(
-        absl::StrCat(kOrgPrefixes[best->first == 1 ? 0 : best->first].text,
-                     best->second));
+    plan.mutable_organization()->set_name(absl::StrCat(
+        kOrgPrefixes[best->first == 1 ? 0 : best->first].text, best->second));
     plan.mutable_organization()->set_kind(prefix.kind);
     // Misspellings of the name: a few letters apart from the majority.
     const std::vector<char32_t> name = CodePoints(org_short_);
@@ -1728,22 +1736,25 @@ void Importer::FinishOrganization() {
                                       value.second, ")"));
     }
     if (!variants.empty()) {
-      Add(Finding::WARNING, "NAME_VARIANT",
-          LineLoc(names_.at(*best).second),
-          absl::StrCat("the organization is named \"",
-                       plan.organization().name(), "\" ", best_count,
-                       " times, but also spelt: ",
-                       absl::StrJoin(variants, "; ")));
+      Add(Finding::WARNING, "NAME_VARIANT", LineLoc(names_.at(*best).second),
+          absl::StrCat(
+              "the organization is named \"", plan.organization().name(), "\" ",
+              best_count,
+              " times, but also spelt: ", absl::StrJoin(variants, "; ")));
     }
   } else {
     Add(Finding::WARNING, "MISSING_ORGANIZATION", "line 1",
         "no organization name (องค์การบริหารส่วนตำบล…, เทศบาล…) found");
   }
   // The plan's span: the most frequent "พ.ศ. 2566 - 2570".
+  // Ties go to the span written first (the cover).
   int span_count = 0;
+  int span_line = 0;
   for (const auto& [span, n] : spans_) {
-    if (n > span_count) {
-      span_count = n;
+    if (n.first > span_count ||
+        (n.first == span_count && n.second < span_line)) {
+      span_count = n.first;
+      span_line = n.second;
       plan.mutable_fiscal_years()->set_first_be_year(span.first);
       plan.mutable_fiscal_years()->set_last_be_year(span.second);
     }
@@ -1770,9 +1781,9 @@ void Importer::FinishOrganization() {
 SheetBudget Importer::ParseSheetBudget(const std::string& text, int line,
                                        int sequence) {
   SheetBudget b;
-  for (absl::string_view none : {"ไม่ใช้งบประมาณ", "ไม่ใช้จ่ายงบประมาณ",
-                                 "ไม่ได้ใช้งบประมาณ", "ไม่มีงบประมาณ",
-                                 "ไม่ต้องใช้งบประมาณ"}) {
+  for (absl::string_view none :
+       {"ไม่ใช้งบประมาณ", "ไม่ใช้จ่ายงบประมาณ", "ไม่ได้ใช้งบประมาณ", "ไม่มีงบประมาณ",
+        "ไม่ต้องใช้งบประมาณ"}) {
     if (absl::StrContains(text, none)) {
       b.all_years = 0;
       return b;
@@ -1848,8 +1859,7 @@ void Importer::FinishProjects() {
     d.sequence = s.sequence;
     v1::Project& p = d.project;
     const int seq = s.sequence.value_or(0);
-    const std::string where =
-        s.sequence ? SeqLoc(seq) : LineLoc(s.line);
+    const std::string where = s.sequence ? SeqLoc(seq) : LineLoc(s.line);
     // Title.
     std::string title = s.inline_text[1];
     for (const TextLine& l : s.body[1]) absl::StrAppend(&title, " ", l.text);
@@ -1896,13 +1906,16 @@ void Importer::FinishProjects() {
         for (auto [word, list] :
              {std::make_pair(absl::string_view("ผลผลิต"), &outputs),
               std::make_pair(absl::string_view("ผลลัพธ์"), &outcomes)}) {
-          if (absl::StartsWith(t, word) && CodePoints(t).size() <= 20) {
+          if (absl::StartsWith(t, word) &&
+              (CodePoints(t).size() <= 20 ||
+               absl::StartsWith(
+                   absl::StripLeadingAsciiWhitespace(t.substr(word.size())),
+                   ":"))) {
             target = list;
             heading = true;
             const size_t colon = t.find(':');
             if (colon != absl::string_view::npos) {
-              std::string rest =
-                  CollapseWhitespace(t.substr(colon + 1));
+              std::string rest = CollapseWhitespace(t.substr(colon + 1));
               if (!rest.empty()) target->push_back(rest);
             }
           }
@@ -1971,8 +1984,8 @@ void Importer::FinishProjects() {
     if (!inserted) {
       const Draft& first = drafts_[it->second];
       Add(Finding::ERROR, "DUPLICATE_SEQUENCE", SeqLoc(*d.sequence),
-          absl::StrCat("ลำดับที่ ", *d.sequence, " appears again at line ",
-                       d.line, " (", Quote(d.project.title()),
+          absl::StrCat("ลำดับที่ ", *d.sequence, " appears again at line ", d.line,
+                       " (", Quote(d.project.title()),
                        "); the first sheet (line ", first.line, ", ",
                        Quote(first.project.title()),
                        ") is kept and this one is not imported"));
@@ -1996,8 +2009,8 @@ void Importer::FinishProjects() {
     }
     if (!missing.empty()) {
       Add(Finding::WARNING, "SHEET_MISSING_FIELD", SeqLoc(*d.sequence),
-          absl::StrCat("ลำดับที่ ", *d.sequence, " (line ", d.line,
-                       ") lacks ", absl::StrJoin(missing, ", ")));
+          absl::StrCat("ลำดับที่ ", *d.sequence, " (line ", d.line, ") lacks ",
+                       absl::StrJoin(missing, ", ")));
     }
     title_index_.emplace(NormalizeTitleForMatch(d.project.title(), org_short_),
                          *d.sequence);
@@ -2209,14 +2222,14 @@ void Importer::FinishBudgets() {
       }
       if (differs) {
         Add(Finding::WARNING, "SCHEDULE_MISMATCH", SeqLoc(seq),
-            absl::StrCat(
-                "ลำดับที่ ", seq, " ", Quote(p.title()), ": the sheet (line ",
-                d.years_line, ") schedules ", absl::StrJoin(sheet_text, ", "),
-                "; the 5-year table (line ", table_items_[seq].first,
-                ") schedules ",
-                table_text.empty() ? std::string("no year")
-                                   : absl::StrJoin(table_text, ", "),
-                " and \"-\" in the other years; the sheet is kept"));
+            absl::StrCat("ลำดับที่ ", seq, " ", Quote(p.title()),
+                         ": the sheet (line ", d.years_line, ") schedules ",
+                         absl::StrJoin(sheet_text, ", "),
+                         "; the 5-year table (line ", table_items_[seq].first,
+                         ") schedules ",
+                         table_text.empty() ? std::string("no year")
+                                            : absl::StrJoin(table_text, ", "),
+                         " and \"-\" in the other years; the sheet is kept"));
       }
     }
     if (has_table) {
@@ -2229,9 +2242,8 @@ void Importer::FinishBudgets() {
                  NormalizeTitleForMatch(p.title(), org_short_)) {
         Add(Finding::WARNING, "TITLE_MISMATCH", SeqLoc(seq),
             absl::StrCat("the 5-year table (line ", item->second.first,
-                         ") names item ", seq, " ",
-                         Quote(item->second.second), ", the sheet names it ",
-                         Quote(p.title())));
+                         ") names item ", seq, " ", Quote(item->second.second),
+                         ", the sheet names it ", Quote(p.title())));
       }
     }
     out_.projects.push_back(p);
@@ -2297,8 +2309,7 @@ void Importer::FinishAnnual() {
     if (seq == 0) {
       Add(Finding::WARNING, "UNMATCHED_ANNUAL_ENTRY", LineLoc(line),
           absl::StrCat("annual-plan row ", annual_rows_[r].second, " ",
-                       Quote(e.title()),
-                       " matches no project sheet by title"));
+                       Quote(e.title()), " matches no project sheet by title"));
       continue;
     }
     matched.insert(seq);
@@ -2505,7 +2516,8 @@ void Importer::FinishTargets() {
 void Importer::FinishDeclaredCounts() {
   const int sheets = static_cast<int>(out_.projects.size());
   if (declared_total_text_ && declared_total_text_->first != sheets) {
-    Add(Finding::WARNING, "TOTAL_MISMATCH", LineLoc(declared_total_text_->second),
+    Add(Finding::WARNING, "TOTAL_MISMATCH",
+        LineLoc(declared_total_text_->second),
         absl::StrCat("the text declares ", declared_total_text_->first,
                      " projects in all; the document has ", sheets,
                      " project sheets"));
