@@ -297,6 +297,29 @@ absl::StatusOr<T> Transact(Connection& db,
   return *std::move(out);
 }
 
+// A request id repeated for a different resource (another plan, another
+// year) finds the first call's resource, which is not the one asked for.
+absl::Status RequestIdReused() {
+  return InvalidField("request_id",
+                      "was already used to create a different resource; use "
+                      "a new request id for a new request");
+}
+
+template <typename M>
+absl::StatusOr<M> Replayed(absl::StatusOr<M> found) {
+  if (absl::IsNotFound(found.status())) return RequestIdReused();
+  return found;
+}
+
+// Reports list by year, then round, then when they were recorded:
+// ((year - 2500) * 10 + last quarter of the round) * 10^13 + milliseconds.
+int64_t ReportSortKey(const v1::ProgressReport& report, absl::Time now) {
+  return ((int64_t{report.be_year()} - 2500) * 10 +
+          LastQuarterOf(report.round())) *
+             10'000'000'000'000 +
+         absl::ToUnixMillis(now);
+}
+
 // ------------------------------------------------------------ organizations
 
 constexpr absl::string_view kOrganizationColumns =
@@ -803,7 +826,8 @@ absl::StatusOr<v1::Project> CreateProject(Connection& db,
                 ProjectKeys(project), Body(project), request_id, writer));
             return id;
           }));
-  return GetProject(db, {std::string(organization), std::string(plan_id), id});
+  return Replayed(
+      GetProject(db, {std::string(organization), std::string(plan_id), id}));
 }
 
 absl::StatusOr<v1::Project> GetProject(Connection& db,
@@ -948,7 +972,12 @@ absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
                 {be_year, be_year, ""}, annual, request_id, writer));
             return id;
           }));
-  return GetAnnualPlan(db, {std::string(organization), std::string(plan_id), id});
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::AnnualPlan annual,
+      Replayed(GetAnnualPlan(
+          db, {std::string(organization), std::string(plan_id), id})));
+  if (annual.be_year() != be_year) return RequestIdReused();
+  return annual;
 }
 
 absl::StatusOr<v1::AnnualPlan> GetAnnualPlan(Connection& db,
@@ -1114,7 +1143,7 @@ absl::StatusOr<v1::ProgressReport> CreateProgressReport(
             std::string id = NewResourceId();
             PRONGSAI_RETURN_IF_ERROR(InsertDocument(
                 tx, "progress_reports", organization, "", id,
-                {absl::ToUnixMicros(writer.now), report.be_year(),
+                {ReportSortKey(report, writer.now), report.be_year(),
                  report.subject()},
                 report, request_id, writer));
             return id;
@@ -1219,8 +1248,9 @@ absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
                       }));
   PRONGSAI_ASSIGN_OR_RETURN(
       Document doc,
-      GetDocument(db, "risks", organization, plan_id, id,
-                  FormatPlanChildName(organization, plan_id, kRisks, id)));
+      Replayed(GetDocument(db, "risks", organization, plan_id, id,
+                           FormatPlanChildName(organization, plan_id, kRisks,
+                                               id))));
   return RiskFromDoc(organization, doc);
 }
 
