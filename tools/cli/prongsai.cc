@@ -122,7 +122,8 @@ ABSL_FLAG(bool, uncontrolled, false, "risks: only risks no project controls");
 ABSL_FLAG(std::string, file, "", "keys: API key file to append to");
 ABSL_FLAG(std::string, name, "", "keys: the key's name (no spaces)");
 ABSL_FLAG(std::string, roles, "",
-          "keys: SYSTEM, OPERATOR, INTEGRITY_OFFICER, AUDITOR (comma list)");
+          "keys: SYSTEM, OPERATOR, EXECUTIVE, INTEGRITY_OFFICER, AUDITOR "
+          "(comma list)");
 ABSL_FLAG(std::string, orgs, "*", "keys: organization codes or *");
 
 namespace prongsai::cli {
