@@ -133,17 +133,16 @@ ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
       max_call_duration_(max_call_duration),
       clock_(std::move(clock)) {}
 
-grpc::ServerUnaryReactor* ServiceRuntime::Unary(
-    grpc::CallbackServerContext* context, absl::string_view method,
-    Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+void ServiceRuntime::Run(grpc::CallbackServerContext* context,
+                         absl::string_view method, Handler handler,
+                         std::function<void(const grpc::Status&)> done) {
   const absl::Time start = absl::Now();
   std::string request_id = RequestId(context);
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
 
   // Finishes the call and writes its one log line. Runs exactly once, on
   // whichever thread ends the call.
-  auto finish = [reactor, method, start, request_id,
+  auto finish = [done = std::move(done), method, start, request_id,
                  service = policy_.service_full_name()](
                     const absl::Status& status, absl::string_view principal) {
     log::Info("rpc", {{"method", absl::StrCat("/", service, "/", method)},
@@ -153,23 +152,16 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
                                                    absl::Now() - start))},
                       {"request_id", request_id},
                       {"principal", std::string(principal)}});
-    reactor->Finish(ToGrpcStatus(status));
+    done(ToGrpcStatus(status));
   };
 
-  absl::StatusOr<auth::Principal> principal =
-      keys_->Authenticate(Metadata(context, "authorization"));
+  absl::StatusOr<auth::Principal> principal = Admit(context, method);
   if (!principal.ok()) {
-    finish(principal.status(), "-");
-    return reactor;
-  }
-  if (absl::Status allowed = policy_.Check(method, *principal); !allowed.ok()) {
-    finish(allowed, principal->name());
-    return reactor;
-  }
-  if (!schema_ready()) {
-    finish(absl::UnavailableError("the database is not reachable yet; retry"),
-           principal->name());
-    return reactor;
+    finish(principal.status(), principal.status().code() ==
+                                       absl::StatusCode::kUnauthenticated
+                                   ? "-"
+                                   : Admitted(context));
+    return;
   }
 
   const absl::Time now = clock_();
@@ -201,7 +193,115 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
                                         "with back-off"),
            principal_name);
   }
+}
+
+absl::StatusOr<auth::Principal> ServiceRuntime::Admit(
+    grpc::CallbackServerContext* context, absl::string_view method) const {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      auth::Principal principal,
+      keys_->Authenticate(Metadata(context, "authorization")));
+  PRONGSAI_RETURN_IF_ERROR(policy_.Check(method, principal));
+  if (!schema_ready()) {
+    return absl::UnavailableError("the database is not reachable yet; retry");
+  }
+  return principal;
+}
+
+std::string ServiceRuntime::Admitted(
+    grpc::CallbackServerContext* context) const {
+  absl::StatusOr<auth::Principal> principal =
+      keys_->Authenticate(Metadata(context, "authorization"));
+  return principal.ok() ? principal->name() : "-";
+}
+
+grpc::ServerUnaryReactor* ServiceRuntime::Unary(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Run(context, method, std::move(handler),
+      [reactor](const grpc::Status& status) { reactor->Finish(status); });
   return reactor;
+}
+
+namespace {
+
+// Reads a client stream to its end (bounded by `max_bytes`), then hands the
+// messages to the runtime like a unary call. Deletes itself when done.
+class ClientStreamReactor final
+    : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+ public:
+  ClientStreamReactor(ServiceRuntime& runtime,
+                      grpc::CallbackServerContext* context,
+                      absl::string_view method, size_t max_bytes,
+                      ServiceRuntime::StreamHandler handler)
+      : runtime_(runtime),
+        context_(context),
+        method_(method),
+        max_bytes_(max_bytes),
+        handler_(std::move(handler)) {
+    // Refuse a caller before reading anything it sends.
+    absl::StatusOr<auth::Principal> admitted =
+        runtime_.Admit(context_, method_);
+    if (!admitted.ok()) {
+      Dispatch();  // logs and finishes with the same refusal
+      return;
+    }
+    StartRead(&buffer_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Dispatch();
+      return;
+    }
+    bytes_ += buffer_.Length();
+    if (bytes_ > max_bytes_) {
+      overflow_ = true;
+      Dispatch();
+      return;
+    }
+    messages_.push_back(std::move(buffer_));
+    buffer_.Clear();
+    StartRead(&buffer_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Dispatch() {
+    const bool overflow = overflow_;
+    const size_t max_bytes = max_bytes_;
+    runtime_.Run(
+        context_, method_,
+        [this, overflow, max_bytes](CallContext& call) -> absl::Status {
+          if (overflow) {
+            return absl::ResourceExhaustedError(absl::StrCat(
+                "the stream is larger than ", max_bytes,
+                " bytes; send it in several calls"));
+          }
+          return std::move(handler_)(call, messages_);
+        },
+        [this](const grpc::Status& status) { Finish(status); });
+  }
+
+  ServiceRuntime& runtime_;
+  grpc::CallbackServerContext* const context_;
+  const absl::string_view method_;
+  const size_t max_bytes_;
+  ServiceRuntime::StreamHandler handler_;
+  grpc::ByteBuffer buffer_;
+  std::vector<grpc::ByteBuffer> messages_;
+  size_t bytes_ = 0;
+  bool overflow_ = false;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<grpc::ByteBuffer>* ServiceRuntime::ClientStream(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    size_t max_bytes, StreamHandler handler) {
+  return new ClientStreamReactor(*this, context, method, max_bytes,
+                                 std::move(handler));
 }
 
 }  // namespace prongsai::server

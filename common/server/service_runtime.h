@@ -23,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -30,7 +31,9 @@
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
+#include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "common/base/validation.h"
 #include "common/server/worker_pool.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
@@ -103,6 +106,54 @@ class ServiceRuntime {
         });
   }
 
+  // A client-streaming method registered as a raw callback: the stream is
+  // read to its end (at most `max_bytes` in all, RESOURCE_EXHAUSTED beyond),
+  // then `handler` gets every message on a worker, as a unary call would.
+  // A caller that is not admitted is refused before anything is read.
+  using StreamHandler = absl::AnyInvocable<absl::Status(
+      CallContext&, std::vector<grpc::ByteBuffer>&) &&>;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ClientStream(
+      grpc::CallbackServerContext* context, absl::string_view method,
+      size_t max_bytes, StreamHandler handler);
+
+  // The typed form: each message is parsed as `Request` (an error names the
+  // message, "messages[3].respondents[0].tool").
+  template <typename Request, typename Response>
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ClientStream(
+      grpc::CallbackServerContext* context, absl::string_view method,
+      size_t max_bytes, grpc::ByteBuffer* response_bytes,
+      absl::AnyInvocable<absl::Status(CallContext&, std::vector<Request>&,
+                                      Response&) &&>
+          handler) {
+    return ClientStream(
+        context, method, max_bytes,
+        [response_bytes, handler = std::move(handler)](
+            CallContext& call,
+            std::vector<grpc::ByteBuffer>& messages) mutable -> absl::Status {
+          std::vector<Request> requests(messages.size());
+          for (size_t i = 0; i < messages.size(); ++i) {
+            absl::Status parsed = ParseRequest(messages[i], requests[i]);
+            if (!parsed.ok()) {
+              return InvalidField(absl::StrCat("messages[", i, "]"),
+                                  parsed.message());
+            }
+          }
+          messages.clear();
+          Response response;
+          PRONGSAI_RETURN_IF_ERROR(
+              std::move(handler)(call, requests, response));
+          return SerializeResponse(response, *response_bytes);
+        });
+  }
+
+  // Authenticates the caller and checks the method's roles and the schema.
+  absl::StatusOr<auth::Principal> Admit(grpc::CallbackServerContext* context,
+                                        absl::string_view method) const;
+  // Runs `handler` on a worker once admitted, and ends the call through
+  // `done` with one log line, whatever happens.
+  void Run(grpc::CallbackServerContext* context, absl::string_view method,
+           Handler handler, std::function<void(const grpc::Status&)> done);
+
   // Whether the database is reachable and its schema migrated; until then
   // calls fail with UNAVAILABLE.
   void SetSchemaReady(bool ready) { schema_ready_.store(ready); }
@@ -116,6 +167,9 @@ class ServiceRuntime {
   const std::shared_ptr<const auth::KeyRing> keys_;
   WorkerPool* const pool_;
   const absl::Duration max_call_duration_;
+  // The authenticated key's name for the log line of a refused call.
+  std::string Admitted(grpc::CallbackServerContext* context) const;
+
   const Clock clock_;
   std::atomic<bool> schema_ready_{false};
 };

@@ -1,119 +1,611 @@
 #include "services/ita/ita_service.h"
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
+#include "common/cache/single_flight.h"
 #include "common/server/list_scope.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
+#include "services/ita/ita_analytics.h"
 #include "services/ita/ita_domain.h"
+#include "services/ita/ita_framework.h"
+#include "services/ita/ita_scoring.h"
 #include "services/ita/ita_store.h"
+#include "services/ita/plan_targets.h"
 
 namespace prongsai::ita {
 namespace {
 
+using server::CallContext;
+using storage::Connection;
+
 constexpr absl::Duration kCacheTtl = absl::Minutes(10);
+// A raw-answer stream may carry a whole agency's survey (a few thousand
+// respondents); 64 MB bounds what one call can make the server hold.
+constexpr size_t kMaxStreamBytes = 64 << 20;
+constexpr double kDefaultStrengthThreshold = 90;
+constexpr double kDefaultPassThreshold = 85;
+constexpr int kDefaultItemsPerTool = 3;
 
-class AssessmentGrpcService final
-    : public v1::AssessmentService::WithRawCallbackMethod_CreateAssessment<
-          v1::AssessmentService::WithRawCallbackMethod_GetAssessment<
-              v1::AssessmentService::WithRawCallbackMethod_ListAssessments<
-                  v1::AssessmentService::Service>>> {
+Writer WriterOf(const CallContext& call) {
+  return {call.principal.name(), call.now};
+}
+
+// `organizations/{o}/assessments/{be_year}` the caller may act on.
+struct AssessmentName {
+  std::string organization;
+  int be_year = 0;
+};
+absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
+                                                   absl::string_view field,
+                                                   absl::string_view name) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName child,
+                            ParseChildName(field, name, "assessments"));
+  AssessmentName out{child.organization, 0};
+  if (!absl::SimpleAtoi(child.id, &out.be_year)) {
+    return InvalidField(field, "must end in a fiscal year, e.g. .../2565");
+  }
+  PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, out.be_year));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(out.organization));
+  return out;
+}
+
+absl::Status ValidateScoreParameter(absl::string_view field, double value) {
+  if (!std::isfinite(value) || value < 0 || value > 100) {
+    return InvalidField(field, "must be a number from 0 to 100");
+  }
+  return absl::OkStatus();
+}
+
+// The framework a year's scores are checked or computed with; a year with
+// none is the caller's mistake, so it names the field.
+absl::StatusOr<v1::Framework> FrameworkFor(Connection& db,
+                                           const DefaultFrameworkMap& defaults,
+                                           absl::string_view field,
+                                           int be_year) {
+  absl::StatusOr<v1::Framework> framework =
+      CurrentFramework(db, defaults, be_year);
+  if (absl::IsNotFound(framework.status())) {
+    return InvalidField(field, framework.status().message());
+  }
+  return framework;
+}
+
+// The service's shared state: shipped frameworks, the plan client and the
+// single-flight table of analytics computations.
+class ItaGrpcService;
+
+using ItaRawService = server::RawCallbackService<
+    v1::AssessmentService::Service,
+    v1::AssessmentService::WithRawCallbackMethod_LoadFramework,
+    v1::AssessmentService::WithRawCallbackMethod_GetFramework,
+    v1::AssessmentService::WithRawCallbackMethod_ListFrameworks,
+    v1::AssessmentService::WithRawCallbackMethod_CreateAssessment,
+    v1::AssessmentService::WithRawCallbackMethod_GetAssessment,
+    v1::AssessmentService::WithRawCallbackMethod_ListAssessments,
+    v1::AssessmentService::WithRawCallbackMethod_IngestPublishedScores,
+    v1::AssessmentService::WithRawCallbackMethod_IngestRawAnswers,
+    v1::AssessmentService::WithRawCallbackMethod_AnalyzeAssessment,
+    v1::AssessmentService::WithRawCallbackMethod_RecommendMeasures,
+    v1::AssessmentService::WithRawCallbackMethod_GetPeerAnalytics,
+    v1::AssessmentService::WithRawCallbackMethod_GetTrend,
+    v1::AssessmentService::WithRawCallbackMethod_RenderReport>;
+
+// Translation only: each method hands its request to the Do* member of the
+// same name on a worker.
+#define PRONGSAI_ITA_METHOD(method, Request, Response)                      \
+  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,   \
+                                   const grpc::ByteBuffer* request,        \
+                                   grpc::ByteBuffer* response) override {  \
+    return runtime_.Unary<v1::Request, v1::Response>(                      \
+        context, #method, request, response,                               \
+        [this](CallContext& call, const v1::Request& in, v1::Response& out) { \
+          return Do##method(call, in, out);                                 \
+        });                                                                 \
+  }
+
+class ItaGrpcService final : public ItaRawService {
  public:
-  explicit AssessmentGrpcService(server::ServiceRuntime& runtime)
-      : runtime_(runtime) {}
+  ItaGrpcService(server::ServiceRuntime& runtime,
+                 std::shared_ptr<const DefaultFrameworkMap> defaults,
+                 const ItaOptions& options)
+      : runtime_(runtime),
+        defaults_(std::move(defaults)),
+        plan_(options.plan_address, options.plan_api_key) {}
 
-  grpc::ServerUnaryReactor* CreateAssessment(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+  PRONGSAI_ITA_METHOD(LoadFramework, LoadFrameworkRequest, Framework)
+  PRONGSAI_ITA_METHOD(GetFramework, GetFrameworkRequest, Framework)
+  PRONGSAI_ITA_METHOD(ListFrameworks, ListFrameworksRequest,
+                      ListFrameworksResponse)
+  PRONGSAI_ITA_METHOD(CreateAssessment, CreateAssessmentRequest, Assessment)
+  PRONGSAI_ITA_METHOD(GetAssessment, GetAssessmentRequest, Assessment)
+  PRONGSAI_ITA_METHOD(ListAssessments, ListAssessmentsRequest,
+                      ListAssessmentsResponse)
+  PRONGSAI_ITA_METHOD(IngestPublishedScores, IngestPublishedScoresRequest,
+                      Assessment)
+  PRONGSAI_ITA_METHOD(AnalyzeAssessment, AnalyzeAssessmentRequest,
+                      AgencyAnalysis)
+  PRONGSAI_ITA_METHOD(RecommendMeasures, RecommendMeasuresRequest,
+                      RecommendMeasuresResponse)
+  PRONGSAI_ITA_METHOD(GetPeerAnalytics, GetPeerAnalyticsRequest,
+                      PeerAnalytics)
+  PRONGSAI_ITA_METHOD(GetTrend, GetTrendRequest, Trend)
+  PRONGSAI_ITA_METHOD(RenderReport, RenderReportRequest, RenderedReport)
+
+  grpc::ServerReadReactor<grpc::ByteBuffer>* IngestRawAnswers(
+      grpc::CallbackServerContext* context,
       grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::CreateAssessmentRequest, v1::Assessment>(
-        context, "CreateAssessment", request, response,
-        [](server::CallContext& call,
-           const v1::CreateAssessmentRequest& request,
-           v1::Assessment& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request.parent()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateRequestId("request_id", request.request_id()));
-          PRONGSAI_RETURN_IF_ERROR(ValidateNewAssessment(request.assessment()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              response,
-              ita::CreateAssessment(*db, organization, request.assessment(),
-                                    request.request_id(), call.principal.name(),
-                                    call.now));
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* GetAssessment(grpc::CallbackServerContext* context,
-                                          const grpc::ByteBuffer* request,
-                                          grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::GetAssessmentRequest, v1::Assessment>(
-        context, "GetAssessment", request, response,
-        [](server::CallContext& call, const v1::GetAssessmentRequest& request,
-           v1::Assessment& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", request.name(), "assessments"));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string bytes,
-              cache::GetOrLoad(
-                  call.worker.Redis(),
-                  cache::VersionedKey("ita", kCacheVersion, request.name()),
-                  kCacheTtl, [&]() -> absl::StatusOr<std::string> {
-                    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db,
-                                              call.worker.Db());
-                    PRONGSAI_ASSIGN_OR_RETURN(
-                        v1::Assessment assessment,
-                        ita::GetAssessment(*db, name.organization, name.id));
-                    return assessment.SerializeAsString();
-                  }));
-          if (!response.ParseFromString(bytes)) {
-            return absl::InternalError("corrupt cached assessment");
-          }
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListAssessments(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListAssessmentsRequest,
-                          v1::ListAssessmentsResponse>(
-        context, "ListAssessments", request, response,
-        [](server::CallContext& call, const v1::ListAssessmentsRequest& request,
-           v1::ListAssessmentsResponse& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              AssessmentPage assessments,
-              ita::ListAssessments(*scope.db, scope.organization, scope.page));
-          server::FinishList(assessments.assessments, assessments.next_cursor,
-                             request, response.mutable_assessments(), response);
-          return absl::OkStatus();
+    return runtime_.ClientStream<v1::IngestRawAnswersRequest, v1::Assessment>(
+        context, "IngestRawAnswers", kMaxStreamBytes, response,
+        [this](CallContext& call,
+               std::vector<v1::IngestRawAnswersRequest>& messages,
+               v1::Assessment& out) {
+          return DoIngestRawAnswers(call, messages, out);
         });
   }
 
  private:
+  // ----------------------------------------------------------- frameworks
+
+  absl::Status DoLoadFramework(CallContext& call,
+                               const v1::LoadFrameworkRequest& request,
+                               v1::Framework& response) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateFramework("framework", request.framework()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response,
+        StoreFramework(*db, *defaults_, request.framework(), WriterOf(call)));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetFramework(CallContext& call,
+                              const v1::GetFrameworkRequest& request,
+                              v1::Framework& response) {
+    std::vector<absl::string_view> parts = absl::StrSplit(request.name(), '/');
+    int year = 0, version = 0;
+    const bool ok =
+        (parts.size() == 2 || (parts.size() == 4 && parts[2] == "versions" &&
+                               absl::SimpleAtoi(parts[3], &version) &&
+                               version > 0)) &&
+        parts[0] == "frameworks" && absl::SimpleAtoi(parts[1], &year);
+    if (!ok) {
+      return InvalidField("name",
+                          "must be frameworks/{be_year} or "
+                          "frameworks/{be_year}/versions/{version}");
+    }
+    PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear("name", year));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, version == 0
+                      ? CurrentFramework(*db, *defaults_, year)
+                      : FrameworkVersion(*db, *defaults_, year, version));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListFrameworks(CallContext& call,
+                                const v1::ListFrameworksRequest&,
+                                v1::ListFrameworksResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Framework> frameworks,
+                              CurrentFrameworks(*db, *defaults_));
+    for (v1::Framework& framework : frameworks) {
+      *response.add_frameworks() = std::move(framework);
+    }
+    return absl::OkStatus();
+  }
+
+  // ----------------------------------------------------------- assessments
+
+  absl::Status DoCreateAssessment(CallContext& call,
+                                  const v1::CreateAssessmentRequest& request,
+                                  v1::Assessment& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateRequestId("request_id", request.request_id()));
+    PRONGSAI_RETURN_IF_ERROR(ValidateNewAssessment(request.assessment()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, ita::CreateAssessment(*db, organization, request.assessment(),
+                                   request.request_id(), WriterOf(call)));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetAssessment(CallContext& call,
+                               const v1::GetAssessmentRequest& request,
+                               v1::Assessment& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentName name,
+        ParseAssessmentName(call, "name", request.name()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, ita::GetAssessment(*db, name.organization, name.be_year));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListAssessments(CallContext& call,
+                                 const v1::ListAssessmentsRequest& request,
+                                 v1::ListAssessmentsResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                              server::StartList(call, request));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentPage page,
+        ita::ListAssessments(*scope.db, scope.organization, scope.page));
+    server::FinishList(page.assessments, page.next_cursor, request,
+                       response.mutable_assessments(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoIngestPublishedScores(
+      CallContext& call, const v1::IngestPublishedScoresRequest& request,
+      v1::Assessment& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentName name,
+        ParseAssessmentName(call, "name", request.name()));
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateOrganizationRef("organization", request.organization()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework framework,
+        FrameworkFor(*db, *defaults_, "name", name.be_year));
+    v1::ScoreSet published = request.published();
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidatePublished("published", framework, published));
+    common::v1::OrganizationRef organization = request.organization();
+    organization.set_code(name.organization);
+    ScoreUpdate update;
+    update.findings = CheckPublished(framework, published);
+    update.published = std::move(published);
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, SaveScores(*db, organization, name.be_year, framework,
+                             update, WriterOf(call)));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoIngestRawAnswers(
+      CallContext& call, std::vector<v1::IngestRawAnswersRequest>& messages,
+      v1::Assessment& response) {
+    if (messages.empty()) {
+      return InvalidField("messages", "the stream sent nothing");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentName name,
+        ParseAssessmentName(call, "messages[0].name", messages[0].name()));
+    PRONGSAI_RETURN_IF_ERROR(api::ValidateOrganizationRef(
+        "messages[0].organization", messages[0].organization()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework framework,
+        FrameworkFor(*db, *defaults_, "messages[0].name", name.be_year));
+    RawAnswers answers;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      v1::IngestRawAnswersRequest& message = messages[i];
+      const std::string path = absl::StrCat("messages[", i, "]");
+      if (i > 0 && !message.name().empty() &&
+          message.name() != messages[0].name()) {
+        return InvalidField(absl::StrCat(path, ".name"),
+                            "names another assessment than the first message");
+      }
+      PRONGSAI_RETURN_IF_ERROR(ValidateRawAnswers(path, framework, message));
+      for (v1::Respondent& respondent : *message.mutable_respondents()) {
+        answers.respondents.push_back(std::move(respondent));
+      }
+      for (const auto& [item, present] : message.oit_checks()) {
+        answers.oit_checks[item] = present;
+      }
+    }
+    ScoreUpdate update;
+    for (const v1::Respondent& respondent : answers.respondents) {
+      if (respondent.tool() == "IIT") ++update.iit_respondents;
+      if (respondent.tool() == "EIT") ++update.eit_respondents;
+    }
+    update.computed = ComputeScores(framework, answers);
+    common::v1::OrganizationRef organization = messages[0].organization();
+    organization.set_code(name.organization);
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, SaveScores(*db, organization, name.be_year, framework,
+                             update, WriterOf(call)));
+    return absl::OkStatus();
+  }
+
+  // ------------------------------------------------------------- analytics
+
+  // Reads `M` through Redis under `version`, computing it at most once per
+  // key at a time in this process; correct (and uncached) with Redis down.
+  template <typename M>
+  absl::Status Cached(CallContext& call, absl::string_view what,
+                      absl::string_view version, M& out,
+                      absl::FunctionRef<absl::StatusOr<M>()> compute) {
+    const std::string key = cache::VersionedKey(
+        "ita", kCacheVersion, absl::StrCat(what, "@", version));
+    auto serialized = [&]() -> absl::StatusOr<std::string> {
+      PRONGSAI_ASSIGN_OR_RETURN(M value, compute());
+      return value.SerializeAsString();
+    };
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string bytes,
+        cache::GetOrLoad(call.worker.Redis(), key, kCacheTtl,
+                         [&]() -> absl::StatusOr<std::string> {
+                           return flight_.Do(key, call.deadline, serialized);
+                         }));
+    if (!out.ParseFromString(bytes)) {
+      return absl::InternalError("corrupt cached analytics");
+    }
+    return absl::OkStatus();
+  }
+
+  // The analysis without the plan target (which lives in another service
+  // and is asked for on every call).
+  absl::StatusOr<v1::AgencyAnalysis> CoreAnalysis(
+      CallContext& call, absl::string_view field, absl::string_view name_text,
+      std::optional<double> threshold_in, int items_in) {
+    PRONGSAI_ASSIGN_OR_RETURN(AssessmentName name,
+                              ParseAssessmentName(call, field, name_text));
+    const double threshold = threshold_in.value_or(kDefaultStrengthThreshold);
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateScoreParameter("strength_threshold", threshold));
+    if (items_in < 0 || items_in > 50) {
+      return InvalidField("items_per_tool", "must be 0-50 (0 = 3)");
+    }
+    const int items = items_in == 0 ? kDefaultItemsPerTool : items_in;
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    // Any write anywhere may change a previous-year comparison: key on the
+    // global version.
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
+    v1::AgencyAnalysis analysis;
+    PRONGSAI_RETURN_IF_ERROR(Cached<v1::AgencyAnalysis>(
+        call, absl::StrCat("analysis/", name_text, "/", threshold, "/", items),
+        version, analysis, [&]() -> absl::StatusOr<v1::AgencyAnalysis> {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              v1::Assessment current,
+              ita::GetAssessment(*db, name.organization, name.be_year));
+          std::string basis;
+          if (!EffectiveScores(current, &basis).has_overall()) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                name_text, " has no scores yet; ingest the published "
+                           "summary or raw answers first"));
+          }
+          PRONGSAI_ASSIGN_OR_RETURN(
+              v1::Framework framework,
+              current.framework_version() > 0
+                  ? FrameworkVersion(*db, *defaults_, name.be_year,
+                                     current.framework_version())
+                  : CurrentFramework(*db, *defaults_, name.be_year));
+          PRONGSAI_ASSIGN_OR_RETURN(
+              std::optional<v1::Assessment> previous,
+              PreviousAssessment(*db, name.organization, name.be_year));
+          return Analyze(framework, current,
+                         previous.has_value() ? &*previous : nullptr,
+                         threshold, items);
+        }));
+    return analysis;
+  }
+
+  absl::StatusOr<v1::AgencyAnalysis> FullAnalysis(
+      CallContext& call, absl::string_view name,
+      std::optional<double> threshold, int items) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::AgencyAnalysis analysis,
+        CoreAnalysis(call, "name", name, threshold, items));
+    ChildName child = *ParseChildName("name", name, "assessments");
+    PlanTargets::Lookup target =
+        plan_.Find(child.organization, analysis.be_year(), call.deadline);
+    if (target.target.has_value()) {
+      analysis.set_plan_target(*target.target);
+      analysis.set_gap_to_target(*target.target - analysis.overall());
+    } else {
+      analysis.add_missing(target.missing);
+    }
+    return analysis;
+  }
+
+  absl::Status DoAnalyzeAssessment(CallContext& call,
+                                   const v1::AnalyzeAssessmentRequest& request,
+                                   v1::AgencyAnalysis& response) {
+    std::optional<double> threshold;
+    if (request.has_strength_threshold()) {
+      threshold = request.strength_threshold();
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(response,
+                              FullAnalysis(call, request.name(), threshold,
+                                           request.items_per_tool()));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoRecommendMeasures(CallContext& call,
+                                   const v1::RecommendMeasuresRequest& request,
+                                   v1::RecommendMeasuresResponse& response) {
+    std::optional<double> threshold;
+    if (request.has_strength_threshold()) {
+      threshold = request.strength_threshold();
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::AgencyAnalysis analysis,
+        CoreAnalysis(call, "name", request.name(), threshold, 0));
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
+                              Recommend(analysis));
+    for (v1::RecommendedMeasure& measure : measures) {
+      *response.add_measures() = std::move(measure);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetPeerAnalytics(CallContext& call,
+                                  const v1::GetPeerAnalyticsRequest& request,
+                                  v1::PeerAnalytics& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentName name,
+        ParseAssessmentName(call, "name", request.name()));
+    if (!v1::PeerGroup_IsValid(request.group())) {
+      return InvalidField("group", "is not a known peer group");
+    }
+    const v1::PeerGroup group = request.group() == v1::PEER_GROUP_UNSPECIFIED
+                                    ? v1::NATIONAL
+                                    : request.group();
+    const double threshold = request.has_what_if_threshold()
+                                 ? request.what_if_threshold()
+                                 : kDefaultPassThreshold;
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateScoreParameter("what_if_threshold", threshold));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version,
+                              YearVersion(*db, name.be_year));
+    return Cached<v1::PeerAnalytics>(
+        call,
+        absl::StrCat("peers/", request.name(), "/", group, "/", threshold),
+        version, response, [&]() -> absl::StatusOr<v1::PeerAnalytics> {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              v1::Framework framework,
+              CurrentFramework(*db, *defaults_, name.be_year));
+          // The whole year in one query; everything else in memory.
+          PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
+                                    YearRows(*db, name.be_year));
+          absl::StatusOr<v1::PeerAnalytics> peers = ComputePeerAnalytics(
+              rows, name.organization, group, framework, threshold);
+          if (absl::IsNotFound(peers.status())) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                request.name(), " has no scores yet; ingest them first"));
+          }
+          if (peers.ok()) peers->set_assessment(request.name());
+          return peers;
+        });
+  }
+
+  absl::Status DoGetTrend(CallContext& call, const v1::GetTrendRequest& request,
+                          v1::Trend& response) {
+    std::string organization;
+    if (!request.parent().empty()) {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          organization, ParseOrganizationParent("parent", request.parent()));
+      PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    } else if (request.group() == v1::PEER_GROUP_UNSPECIFIED ||
+               !v1::PeerGroup_IsValid(request.group())) {
+      return InvalidField("group", "is required without a parent");
+    }
+    if (request.group() == v1::SAME_PROVINCE && request.province().empty()) {
+      return InvalidField("province", "is required for SAME_PROVINCE");
+    }
+    if (request.group() == v1::SAME_KIND &&
+        request.kind() == common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
+      return InvalidField("kind", "is required for SAME_KIND");
+    }
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateText("province", request.province(), 100, false));
+    for (auto [field, year] : {std::pair{"first_be_year",
+                                         request.first_be_year()},
+                               std::pair{"last_be_year",
+                                         request.last_be_year()}}) {
+      if (year != 0) PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, year));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
+    return Cached<v1::Trend>(
+        call, absl::StrCat("trend/", request.ShortDebugString()), version,
+        response, [&]() -> absl::StatusOr<v1::Trend> {
+          PRONGSAI_ASSIGN_OR_RETURN(std::vector<int> years, ScoredYears(*db));
+          std::vector<TrendYear> series;
+          std::optional<v1::Framework> previous;
+          for (int year : years) {
+            if ((request.first_be_year() != 0 &&
+                 year < request.first_be_year()) ||
+                (request.last_be_year() != 0 &&
+                 year > request.last_be_year())) {
+              continue;
+            }
+            PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                                      CurrentFramework(*db, *defaults_, year));
+            PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
+                                      YearRows(*db, year));
+            std::erase_if(rows, [&](const PeerRow& row) {
+              if (!organization.empty()) return row.organization != organization;
+              switch (request.group()) {
+                case v1::SAME_PROVINCE:
+                  return row.province != request.province();
+                case v1::SAME_KIND:
+                  return row.kind != request.kind();
+                default:
+                  return false;
+              }
+            });
+            if (rows.empty()) continue;
+            TrendYear& point = series.emplace_back();
+            point.be_year = year;
+            point.rows = std::move(rows);
+            if (previous.has_value()) {
+              point.method_difference = MethodDifference(*previous, framework);
+            }
+            previous = std::move(framework);
+          }
+          return ComputeTrend(series);
+        });
+  }
+
+  absl::Status DoRenderReport(CallContext& call,
+                              const v1::RenderReportRequest& request,
+                              v1::RenderedReport& response) {
+    if (!v1::ReportFormat_IsValid(request.format())) {
+      return InvalidField("format", "is not a known format");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::AgencyAnalysis analysis,
+        FullAnalysis(call, request.name(), std::nullopt, 0));
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
+                              Recommend(analysis));
+    ChildName child = *ParseChildName("name", request.name(), "assessments");
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Assessment assessment,
+        ita::GetAssessment(*db, child.organization, analysis.be_year()));
+    response = ita::RenderReport(
+        assessment, analysis, measures,
+        request.format() == v1::REPORT_FORMAT_UNSPECIFIED ? v1::MARKDOWN
+                                                          : request.format());
+    return absl::OkStatus();
+  }
+
   server::ServiceRuntime& runtime_;
+  const std::shared_ptr<const DefaultFrameworkMap> defaults_;
+  const PlanTargets plan_;
+  cache::SingleFlight flight_;
 };
+
+#undef PRONGSAI_ITA_METHOD
 
 }  // namespace
 
-server::ServiceDefinition ItaServiceDefinition() {
+absl::StatusOr<server::ServiceDefinition> ItaServiceDefinition(
+    ItaOptions options) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Framework> shipped,
+                            DefaultFrameworks());
+  auto defaults = std::make_shared<DefaultFrameworkMap>();
+  for (v1::Framework& framework : shipped) {
+    const int year = framework.be_year();
+    (*defaults)[year] = std::move(framework);
+  }
   server::ServiceDefinition definition;
   definition.name = "ita";
   definition.service_full_name = v1::AssessmentService::service_full_name();
   definition.migrations = Migrations();
-  definition.make_service = [](server::ServiceRuntime& runtime) {
-    return std::make_unique<AssessmentGrpcService>(runtime);
+  definition.make_service = [defaults = std::move(defaults),
+                             options = std::move(options)](
+                                server::ServiceRuntime& runtime) {
+    return std::make_unique<ItaGrpcService>(runtime, defaults, options);
   };
   return definition;
 }

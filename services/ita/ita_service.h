@@ -2,16 +2,28 @@
 // store calls on a worker, and results back into responses. Access rules live
 // in ita.proto; ServiceRuntime enforces them before any handler runs.
 //
-//   ServiceHost::Start(options, ItaServiceDefinition());
+//   ServiceHost::Start(options, ItaServiceDefinition(ItaOptions{...}));
 #ifndef PRONGSAI_SERVICES_ITA_ITA_SERVICE_H_
 #define PRONGSAI_SERVICES_ITA_ITA_SERVICE_H_
 
+#include <string>
+
+#include "absl/status/statusor.h"
 #include "common/server/server_host.h"
 
 namespace prongsai::ita {
 
-// Everything the server host needs to run the ITA service.
-server::ServiceDefinition ItaServiceDefinition();
+struct ItaOptions {
+  // The plan service (host:port) asked for ITA targets, and a SYSTEM key of
+  // it; empty = analyses say the target is unknown.
+  std::string plan_address;
+  std::string plan_api_key;
+};
+
+// Everything the server host needs to run the ITA service. Fails when a
+// shipped framework does not validate.
+absl::StatusOr<server::ServiceDefinition> ItaServiceDefinition(
+    ItaOptions options = {});
 
 }  // namespace prongsai::ita
 

@@ -1,12 +1,23 @@
 #include "services/ita/ita_store.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
 namespace {
+
+using storage::Connection;
+using storage::Value;
 
 constexpr absl::string_view kAssessments = "assessments";
 
@@ -30,16 +41,126 @@ CREATE TABLE assessments (
 );
 )sql";
 
-// Column order shared by every SELECT below and by AssessmentFromRow.
+// The effective figures as columns, so a year's peers are one query.
+constexpr absl::string_view kMigration2 = R"sql(
+ALTER TABLE assessments ADD COLUMN framework_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE assessments ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE assessments ADD COLUMN overall DOUBLE PRECISION;
+ALTER TABLE assessments ADD COLUMN grade TEXT NOT NULL DEFAULT '';
+ALTER TABLE assessments ADD COLUMN passed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE assessments ADD COLUMN indicator_scores TEXT NOT NULL DEFAULT '';
+CREATE INDEX assessments_by_year ON assessments (fiscal_year, organization_code);
+CREATE TABLE ita_frameworks (
+  be_year BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  load_time_us BIGINT NOT NULL,
+  loaded_by TEXT NOT NULL,
+  PRIMARY KEY (be_year, version)
+);
+CREATE TABLE ita_versions (
+  be_year BIGINT NOT NULL PRIMARY KEY,
+  token TEXT NOT NULL
+);
+)sql";
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json);
+  return json;
+}
+
+absl::Status FromJson(absl::string_view json,
+                      google::protobuf::Message& message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(std::string(json),
+                                                   &message, options)
+           .ok()) {
+    return absl::InternalError(absl::StrCat(
+        "stored ", message.GetDescriptor()->name(), " is not readable"));
+  }
+  return absl::OkStatus();
+}
+
+// Replaces the data version of `be_year` and the global one (year 0), in
+// the writer's transaction: analytics of one year key on the first,
+// analytics across years on the second.
+absl::Status BumpYear(Connection& tx, int be_year) {
+  for (int64_t year : {int64_t{be_year}, int64_t{0}}) {
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO ita_versions (be_year, token) VALUES (?, ?) "
+                   "ON CONFLICT (be_year) DO UPDATE SET token = "
+                   "excluded.token",
+                   {year, NewResourceId()})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------- frameworks
+
+std::string FrameworkName(int be_year, int version) {
+  return absl::StrCat("frameworks/", be_year, "/versions/", version);
+}
+
+absl::StatusOr<v1::Framework> FrameworkFromRow(const storage::Row& row) {
+  v1::Framework framework;
+  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(2), framework));
+  framework.set_be_year(static_cast<int32_t>(row.GetInt(0)));
+  framework.set_version(static_cast<int32_t>(row.GetInt(1)));
+  framework.set_name(FrameworkName(framework.be_year(), framework.version()));
+  *framework.mutable_load_time() =
+      api::ToProtoTime(absl::FromUnixMicros(row.GetInt(3)));
+  framework.set_loaded_by(row.GetText(4));
+  return framework;
+}
+
+constexpr absl::string_view kFrameworkColumns =
+    "be_year, version, body, load_time_us, loaded_by";
+
+v1::Framework Default(const v1::Framework& framework) {
+  v1::Framework out = framework;
+  out.set_version(1);
+  out.set_name(FrameworkName(out.be_year(), 1));
+  out.set_loaded_by("default");
+  return out;
+}
+
+// Keeps the framework an assessment is checked against in the table, so the
+// version stays what it was even if a later release changes the defaults.
+absl::Status PinFramework(Connection& tx, const v1::Framework& framework) {
+  v1::Framework body = framework;
+  body.clear_name();
+  body.clear_load_time();
+  body.clear_loaded_by();
+  return tx
+      .Execute(
+          absl::StrCat("INSERT INTO ita_frameworks (", kFrameworkColumns,
+                       ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (be_year, "
+                       "version) DO NOTHING"),
+          {int64_t{framework.be_year()}, int64_t{framework.version()},
+           ToJson(body),
+           absl::ToUnixMicros(framework.has_load_time()
+                                  ? api::FromProtoTime(framework.load_time())
+                                  : absl::UnixEpoch()),
+           framework.loaded_by()})
+      .status();
+}
+
+// ------------------------------------------------------------- assessments
+
 const std::string& SelectColumns() {
   static const std::string* columns = new std::string(absl::StrCat(
       "id, ", api::kOrganizationColumns,
-      ", fiscal_year, published_overall_score, ", api::kAuditColumns));
+      ", fiscal_year, published_overall_score, ", api::kAuditColumns,
+      ", framework_version, details"));
   return *columns;
 }
 
-v1::Assessment AssessmentFromRow(const storage::Row& row) {
+absl::StatusOr<v1::Assessment> AssessmentFromRow(const storage::Row& row) {
   v1::Assessment assessment;
+  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(13), assessment));
   *assessment.mutable_organization() = api::OrganizationFromRow(row, 1);
   assessment.set_name(FormatChildName(assessment.organization().code(),
                                       kAssessments, row.GetText(0)));
@@ -49,75 +170,210 @@ v1::Assessment AssessmentFromRow(const storage::Row& row) {
     assessment.set_published_overall_score(*score);
   }
   *assessment.mutable_audit() = api::AuditFromRow(row, 8);
+  assessment.set_framework_version(static_cast<int32_t>(row.GetInt(12)));
   return assessment;
+}
+
+// What `details` holds: everything without a column of its own.
+v1::Assessment Details(const v1::Assessment& assessment) {
+  v1::Assessment details;
+  if (assessment.has_published()) {
+    *details.mutable_published() = assessment.published();
+  }
+  if (assessment.has_computed()) {
+    *details.mutable_computed() = assessment.computed();
+  }
+  *details.mutable_findings() = assessment.findings();
+  details.set_iit_respondents(assessment.iit_respondents());
+  details.set_eit_respondents(assessment.eit_respondents());
+  return details;
+}
+
+// "1:99.77,9:71.3": the indicator scores of the effective set.
+std::string IndicatorColumn(const v1::ScoreSet& scores) {
+  std::vector<std::string> parts;
+  for (const v1::Score& score : scores.indicators()) {
+    parts.push_back(absl::StrCat(score.code(), ":", score.score()));
+  }
+  return absl::StrJoin(parts, ",");
+}
+
+absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
+                              const common::v1::OrganizationRef& ref,
+                              int be_year,
+                              std::optional<double> published_overall,
+                              absl::string_view request_id,
+                              const Writer& writer) {
+  std::vector<Value> values = {absl::StrCat(be_year)};
+  api::AppendOrganizationValues(organization, ref, values);
+  values.emplace_back(int64_t{be_year});
+  if (published_overall.has_value()) {
+    values.emplace_back(*published_overall);
+  } else {
+    values.emplace_back(std::monostate());
+  }
+  api::AppendCreationAuditValues(writer.principal, writer.now, values);
+  api::AppendRequestId(request_id, values);
+  return tx
+      .Execute(api::InsertStatement(
+                   "assessments",
+                   absl::StrCat("id, ", api::kOrganizationColumns,
+                                ", fiscal_year, published_overall_score, ",
+                                api::kAuditColumns, ", request_id"),
+                   values.size()),
+               values)
+      .status();
 }
 
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
-  return {{1, "assessments", kMigration1}};
+  return {{1, "assessments", kMigration1},
+          {2, "frameworks, scores, analytics columns", kMigration2}};
 }
 
+// ------------------------------------------------------------- frameworks
+
+absl::StatusOr<v1::Framework> CurrentFramework(
+    Connection& db, const DefaultFrameworkMap& defaults, int be_year) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", kFrameworkColumns,
+                              " FROM ita_frameworks WHERE be_year = ? ORDER "
+                              "BY version DESC LIMIT 1"),
+                 {int64_t{be_year}}));
+  if (!result.rows.empty()) return FrameworkFromRow(result.rows[0]);
+  auto found = defaults.find(be_year);
+  if (found == defaults.end()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no ITA framework for fiscal year ", be_year,
+        "; load one with LoadFramework"));
+  }
+  return Default(found->second);
+}
+
+absl::StatusOr<v1::Framework> FrameworkVersion(
+    Connection& db, const DefaultFrameworkMap& defaults, int be_year,
+    int version) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", kFrameworkColumns,
+                              " FROM ita_frameworks WHERE be_year = ? AND "
+                              "version = ?"),
+                 {int64_t{be_year}, int64_t{version}}));
+  if (!result.rows.empty()) return FrameworkFromRow(result.rows[0]);
+  auto found = defaults.find(be_year);
+  if (version == 1 && found != defaults.end()) return Default(found->second);
+  return absl::NotFoundError(
+      absl::StrCat("no ", FrameworkName(be_year, version)));
+}
+
+absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
+    Connection& db, const DefaultFrameworkMap& defaults) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT DISTINCT be_year FROM ita_frameworks"));
+  std::vector<int> years;
+  for (const storage::Row& row : result.rows) {
+    years.push_back(static_cast<int>(row.GetInt(0)));
+  }
+  for (const auto& [year, framework] : defaults) years.push_back(year);
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  std::vector<v1::Framework> out;
+  for (int year : years) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                              CurrentFramework(db, defaults, year));
+    out.push_back(std::move(framework));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Framework> StoreFramework(
+    Connection& db, const DefaultFrameworkMap& defaults,
+    v1::Framework framework, const Writer& writer) {
+  const int year = framework.be_year();
+  int version = 0;
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
+        PRONGSAI_ASSIGN_OR_RETURN(
+            storage::Result result,
+            tx.Execute("SELECT MAX(version) FROM ita_frameworks WHERE "
+                       "be_year = ?",
+                       {int64_t{year}}));
+        int64_t latest = result.rows.empty() || result.rows[0].IsNull(0)
+                             ? 0
+                             : result.rows[0].GetInt(0);
+        // The shipped default is version 1 even before it is pinned.
+        if (latest == 0 && defaults.contains(year)) {
+          PRONGSAI_RETURN_IF_ERROR(
+              PinFramework(tx, Default(defaults.at(year))));
+          latest = 1;
+        }
+        version = static_cast<int>(latest + 1);
+        framework.set_version(version);
+        *framework.mutable_load_time() = api::ToProtoTime(writer.now);
+        framework.set_loaded_by(writer.principal);
+        PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
+        return BumpYear(tx, year);
+      }));
+  return FrameworkVersion(db, defaults, year, version);
+}
+
+// ------------------------------------------------------------- assessments
+
 absl::StatusOr<v1::Assessment> CreateAssessment(
-    storage::Connection& db, absl::string_view organization,
+    Connection& db, absl::string_view organization,
     const v1::Assessment& assessment, absl::string_view request_id,
-    absl::string_view creator, absl::Time now) {
-  const std::string id = absl::StrCat(assessment.fiscal_year().be_year());
-  auto insert = [&](storage::Connection& tx) -> absl::StatusOr<std::string> {
+    const Writer& writer) {
+  const int year = assessment.fiscal_year().be_year();
+  auto insert = [&](Connection& tx) -> absl::StatusOr<std::string> {
     PRONGSAI_ASSIGN_OR_RETURN(
         storage::Result existing,
         tx.Execute("SELECT id FROM assessments WHERE organization_code = ? "
                    "AND id = ?",
-                   {std::string(organization), id}));
+                   {std::string(organization), absl::StrCat(year)}));
     if (!existing.rows.empty()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(FormatChildName(organization, kAssessments, id),
-                       " is already recorded"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          FormatChildName(organization, kAssessments, absl::StrCat(year)),
+          " is already recorded"));
     }
-    std::vector<storage::Value> values = {id};
-    api::AppendOrganizationValues(organization, assessment.organization(),
-                                  values);
-    values.emplace_back(int64_t{assessment.fiscal_year().be_year()});
+    std::optional<double> published;
     if (assessment.has_published_overall_score()) {
-      values.emplace_back(assessment.published_overall_score());
-    } else {
-      values.emplace_back(std::monostate());
+      published = assessment.published_overall_score();
     }
-    api::AppendCreationAuditValues(creator, now, values);
-    api::AppendRequestId(request_id, values);
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              api::InsertStatement(
-                  "assessments", absl::StrCat(SelectColumns(), ", request_id"),
-                  values.size()),
-              values)
-            .status());
-    return id;
+    PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, organization,
+                                              assessment.organization(), year,
+                                              published, request_id, writer));
+    PRONGSAI_RETURN_IF_ERROR(BumpYear(tx, year));
+    return absl::StrCat(year);
   };
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string created,
       api::CreateOnce(db, "assessments", organization, request_id, insert));
-  return GetAssessment(db, organization, created);
+  int created_year = 0;
+  (void)absl::SimpleAtoi(created, &created_year);
+  return GetAssessment(db, organization, created_year);
 }
 
-absl::StatusOr<v1::Assessment> GetAssessment(storage::Connection& db,
+absl::StatusOr<v1::Assessment> GetAssessment(Connection& db,
                                              absl::string_view organization,
-                                             absl::string_view fiscal_year) {
+                                             int be_year) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
       db.Execute(absl::StrCat("SELECT ", SelectColumns(),
                               " FROM assessments WHERE organization_code = ? "
                               "AND id = ?"),
-                 {std::string(organization), std::string(fiscal_year)}));
+                 {std::string(organization), absl::StrCat(be_year)}));
   if (result.rows.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no assessment ",
-                     FormatChildName(organization, kAssessments, fiscal_year)));
+    return absl::NotFoundError(absl::StrCat(
+        "no assessment ",
+        FormatChildName(organization, kAssessments, absl::StrCat(be_year))));
   }
   return AssessmentFromRow(result.rows[0]);
 }
 
-absl::StatusOr<AssessmentPage> ListAssessments(storage::Connection& db,
+absl::StatusOr<AssessmentPage> ListAssessments(Connection& db,
                                                absl::string_view organization,
                                                const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(api::RowPage rows,
@@ -125,10 +381,150 @@ absl::StatusOr<AssessmentPage> ListAssessments(storage::Connection& db,
                                           "fiscal_year", organization, page));
   AssessmentPage out;
   for (const storage::Row& row : rows.rows) {
-    out.assessments.push_back(AssessmentFromRow(row));
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Assessment assessment,
+                              AssessmentFromRow(row));
+    out.assessments.push_back(std::move(assessment));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
+}
+
+absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
+    Connection& db, absl::string_view organization, int be_year) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", SelectColumns(),
+                              " FROM assessments WHERE organization_code = ? "
+                              "AND fiscal_year < ? AND overall IS NOT NULL "
+                              "ORDER BY fiscal_year DESC LIMIT 1"),
+                 {std::string(organization), int64_t{be_year}}));
+  if (result.rows.empty()) return std::nullopt;
+  return AssessmentFromRow(result.rows[0]);
+}
+
+absl::StatusOr<v1::Assessment> SaveScores(
+    Connection& db, const common::v1::OrganizationRef& organization,
+    int be_year, const v1::Framework& framework, const ScoreUpdate& update,
+    const Writer& writer) {
+  const std::string& code = organization.code();
+  PRONGSAI_RETURN_IF_ERROR(storage::InTransaction(db, [&](Connection& tx)
+                                                          -> absl::Status {
+    absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
+    if (absl::IsNotFound(current.status())) {
+      PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization,
+                                                be_year, std::nullopt, "",
+                                                writer));
+      current = GetAssessment(tx, code, be_year);
+    }
+    PRONGSAI_RETURN_IF_ERROR(current.status());
+    v1::Assessment& assessment = *current;
+    if (update.published.has_value()) {
+      *assessment.mutable_published() = *update.published;
+      assessment.clear_findings();
+      for (const v1::ConsistencyFinding& finding : update.findings) {
+        *assessment.add_findings() = finding;
+      }
+    }
+    if (update.computed.has_value()) {
+      *assessment.mutable_computed() = *update.computed;
+      assessment.set_iit_respondents(update.iit_respondents);
+      assessment.set_eit_respondents(update.eit_respondents);
+    }
+    // Computed figures, when there are any, are what analytics use.
+    const v1::ScoreSet& effective = assessment.computed().has_overall()
+                                        ? assessment.computed()
+                                        : assessment.published();
+    Value overall = std::monostate();
+    std::string grade;
+    bool passed = false;
+    if (effective.has_overall()) {
+      overall = effective.overall().score();
+      const v1::GradeBand& band = BandOf(framework, effective.overall().score());
+      grade = effective.grade().empty() ? band.label() : effective.grade();
+      passed = band.passed();
+    }
+    Value published_overall = std::monostate();
+    if (assessment.published().has_overall()) {
+      published_overall = assessment.published().overall().score();
+    } else if (assessment.has_published_overall_score()) {
+      published_overall = assessment.published_overall_score();
+    }
+    PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute(
+              "UPDATE assessments SET details = ?, framework_version = ?, "
+              "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
+              "published_overall_score = ?, organization_name = CASE WHEN "
+              "organization_name = '' THEN ? ELSE organization_name END, "
+              "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
+              "ELSE organization_kind END, province = CASE WHEN province = '' "
+              "THEN ? ELSE province END, district = CASE WHEN district = '' "
+              "THEN ? ELSE district END, update_time_us = ?, updater = ? "
+              "WHERE organization_code = ? AND id = ?",
+              {ToJson(Details(assessment)), int64_t{framework.version()},
+               overall, grade, int64_t{passed}, IndicatorColumn(effective),
+               published_overall, organization.name(),
+               int64_t{organization.kind()}, organization.province(),
+               organization.district(), absl::ToUnixMicros(writer.now),
+               writer.principal, code, absl::StrCat(be_year)})
+            .status());
+    return BumpYear(tx, be_year);
+  }));
+  return GetAssessment(db, code, be_year);
+}
+
+// --------------------------------------------------------------- analytics
+
+absl::StatusOr<std::vector<PeerRow>> YearRows(Connection& db, int be_year) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT organization_code, province, organization_kind, "
+                 "overall, grade, passed, indicator_scores FROM assessments "
+                 "WHERE fiscal_year = ? AND overall IS NOT NULL",
+                 {int64_t{be_year}}));
+  std::vector<PeerRow> rows;
+  rows.reserve(result.rows.size());
+  for (const storage::Row& row : result.rows) {
+    PeerRow& peer = rows.emplace_back();
+    peer.organization = row.GetText(0);
+    peer.province = row.GetText(1);
+    peer.kind = static_cast<common::v1::OrganizationKind>(row.GetInt(2));
+    peer.overall = *row.GetOptionalDouble(3);
+    peer.grade = row.GetText(4);
+    peer.passed = row.GetInt(5) != 0;
+    for (absl::string_view pair :
+         absl::StrSplit(row.GetText(6), ',', absl::SkipEmpty())) {
+      std::pair<absl::string_view, absl::string_view> parts =
+          absl::StrSplit(pair, absl::MaxSplits(':', 1));
+      int number;
+      double score;
+      if (absl::SimpleAtoi(parts.first, &number) &&
+          absl::SimpleAtod(parts.second, &score)) {
+        peer.indicators[number] = score;
+      }
+    }
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<int>> ScoredYears(Connection& db) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT DISTINCT fiscal_year FROM assessments WHERE overall "
+                 "IS NOT NULL ORDER BY fiscal_year"));
+  std::vector<int> years;
+  for (const storage::Row& row : result.rows) {
+    years.push_back(static_cast<int>(row.GetInt(0)));
+  }
+  return years;
+}
+
+absl::StatusOr<std::string> YearVersion(Connection& db, int be_year) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT token FROM ita_versions WHERE be_year = ?",
+                 {int64_t{be_year}}));
+  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
 }
 
 }  // namespace prongsai::ita

@@ -1,48 +1,106 @@
-// SQL for the ITA service's assessments, the same statements on SQLite and
-// PostgreSQL. An assessment is keyed by organization and fiscal year.
+// SQL for the ITA service, the same statements on SQLite and PostgreSQL.
 //
-//   PRONGSAI_ASSIGN_OR_RETURN(v1::Assessment a,
-//                             GetAssessment(db, "6340101", "2565"));
+// An assessment row keeps, besides its organization columns, the figures
+// peer analytics need as plain columns (effective overall, grade, passed and
+// the indicator scores) so that a whole fiscal year (~8,300 agencies) is
+// read by one query; the rest (published and computed score sets, findings)
+// is protobuf JSON in `details`. Frameworks loaded by operators are rows of
+// ita_frameworks; the shipped defaults are version 1 of their year until an
+// assessment pins them into the table. Every write bumps the year's data
+// version, which keys the cached analytics.
 #ifndef PRONGSAI_SERVICES_ITA_ITA_STORE_H_
 #define PRONGSAI_SERVICES_ITA_ITA_STORE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "prongsai/ita/v1/ita.pb.h"
+#include "services/ita/ita_analytics.h"
 
 namespace prongsai::ita {
 
-// Schema version of the cached Assessment encoding; bump on a format change.
+// Schema version of cached encodings; bump on a format change.
 inline constexpr int kCacheVersion = 1;
 
 std::vector<storage::Migration> Migrations();
 
-// ALREADY_EXISTS when the organization already has that fiscal year, unless
-// an earlier call with the same request id recorded it (then returns it).
+// The frameworks shipped with the binary, by fiscal year (version 1).
+using DefaultFrameworkMap = absl::flat_hash_map<int, v1::Framework>;
+
+struct Writer {
+  std::string principal;
+  absl::Time now;
+};
+
+// ------------------------------------------------------------- frameworks
+
+// The year's current framework: the highest stored version, else the
+// default. NOT_FOUND naming the year when there is neither.
+absl::StatusOr<v1::Framework> CurrentFramework(
+    storage::Connection& db, const DefaultFrameworkMap& defaults, int be_year);
+// One version (version 1 falls back to the default).
+absl::StatusOr<v1::Framework> FrameworkVersion(
+    storage::Connection& db, const DefaultFrameworkMap& defaults, int be_year,
+    int version);
+// The current framework of every year that has one.
+absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
+    storage::Connection& db, const DefaultFrameworkMap& defaults);
+// Stores a validated framework as the year's next version.
+absl::StatusOr<v1::Framework> StoreFramework(
+    storage::Connection& db, const DefaultFrameworkMap& defaults,
+    v1::Framework framework, const Writer& writer);
+
+// ------------------------------------------------------------- assessments
+
 absl::StatusOr<v1::Assessment> CreateAssessment(
     storage::Connection& db, absl::string_view organization,
     const v1::Assessment& assessment, absl::string_view request_id,
-    absl::string_view creator, absl::Time now);
-
-// `fiscal_year` is the last segment of the resource name, e.g. "2565".
+    const Writer& writer);
 absl::StatusOr<v1::Assessment> GetAssessment(storage::Connection& db,
                                              absl::string_view organization,
-                                             absl::string_view fiscal_year);
-
+                                             int be_year);
 struct AssessmentPage {
   std::vector<v1::Assessment> assessments;
   std::string next_cursor;
 };
-// By fiscal year, oldest first.
 absl::StatusOr<AssessmentPage> ListAssessments(storage::Connection& db,
                                                absl::string_view organization,
                                                const PageRequest& page);
+// The organization's latest assessment before `be_year`, if any.
+absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
+    storage::Connection& db, absl::string_view organization, int be_year);
+
+// Stores a published (or computed) score set with the framework it was
+// checked (or computed) against, creating the assessment when missing
+// (with `organization`'s descriptive fields). The framework is pinned.
+struct ScoreUpdate {
+  std::optional<v1::ScoreSet> published;
+  std::vector<v1::ConsistencyFinding> findings;
+  std::optional<v1::ScoreSet> computed;
+  int iit_respondents = 0;
+  int eit_respondents = 0;
+};
+absl::StatusOr<v1::Assessment> SaveScores(
+    storage::Connection& db, const common::v1::OrganizationRef& organization,
+    int be_year, const v1::Framework& framework, const ScoreUpdate& update,
+    const Writer& writer);
+
+// --------------------------------------------------------------- analytics
+
+// Every assessment of a year with an effective overall score: one query.
+absl::StatusOr<std::vector<PeerRow>> YearRows(storage::Connection& db,
+                                              int be_year);
+// Fiscal years with at least one scored assessment, ascending.
+absl::StatusOr<std::vector<int>> ScoredYears(storage::Connection& db);
+// The year's data version, replaced by every write of that year.
+absl::StatusOr<std::string> YearVersion(storage::Connection& db, int be_year);
 
 }  // namespace prongsai::ita
 

@@ -51,7 +51,7 @@ struct HostedService {
 std::vector<HostedService> HostedServices() {
   return {{"plan", plan::PlanServiceDefinition},
           {"complaint", ComplaintDefinitionForTest},
-          {"ita", ita::ItaServiceDefinition}};
+          {"ita", [] { return *ita::ItaServiceDefinition(); }}};
 }
 
 std::string ServiceName(const ::testing::TestParamInfo<HostedService>& info) {
@@ -99,17 +99,22 @@ class AccessTest : public ::testing::TestWithParam<HostedService> {
     grpc::ByteBuffer request_buffer(&slice, 1);
     grpc::ByteBuffer response_buffer;
     grpc::GenericStub stub(service_->channel());
-    absl::Notification done;
+    const std::string path =
+        absl::StrCat("/", method.service()->full_name(), "/", method.name());
     grpc::Status status;
-    stub.UnaryCall(
-        context.get(),
-        absl::StrCat("/", method.service()->full_name(), "/", method.name()),
-        grpc::StubOptions(), &request_buffer, &response_buffer,
-        [&](grpc::Status result) {
-          status = std::move(result);
-          done.Notify();
-        });
-    done.WaitForNotification();
+    if (method.client_streaming()) {
+      status = StreamCall(stub, path, *context, request_buffer,
+                          response_buffer);
+    } else {
+      absl::Notification done;
+      stub.UnaryCall(context.get(), path, grpc::StubOptions(),
+                     &request_buffer, &response_buffer,
+                     [&](grpc::Status result) {
+                       status = std::move(result);
+                       done.Notify();
+                     });
+      done.WaitForNotification();
+    }
     if (status.ok()) {
       std::unique_ptr<google::protobuf::Message> response(
           NewMessage(method.output_type()));
@@ -123,6 +128,43 @@ class AccessTest : public ::testing::TestWithParam<HostedService> {
       EXPECT_TRUE(response->ParseFromString(response_bytes))
           << method.full_name() << " answered something that is not a "
           << method.output_type()->full_name();
+    }
+    return status;
+  }
+
+  // A client-streaming call of one message through the generic async API:
+  // the server may refuse before reading, so a failed write or read is not
+  // an error here; Finish says what happened.
+  static grpc::Status StreamCall(grpc::GenericStub& stub,
+                                 const std::string& path,
+                                 grpc::ClientContext& context,
+                                 grpc::ByteBuffer& request,
+                                 grpc::ByteBuffer& response) {
+    grpc::CompletionQueue queue;
+    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+        stub.PrepareCall(&context, path, &queue);
+    auto wait = [&queue] {
+      void* tag;
+      bool ok;
+      return queue.Next(&tag, &ok) && ok;
+    };
+    call->StartCall(reinterpret_cast<void*>(1));
+    if (wait()) {
+      call->Write(request, reinterpret_cast<void*>(2));
+      if (wait()) {
+        call->WritesDone(reinterpret_cast<void*>(3));
+        wait();
+      }
+      call->Read(&response, reinterpret_cast<void*>(4));
+      wait();
+    }
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(5));
+    wait();
+    queue.Shutdown();
+    void* tag;
+    bool ok;
+    while (queue.Next(&tag, &ok)) {
     }
     return status;
   }
@@ -163,8 +205,8 @@ TEST_P(AccessTest, EveryMethodDeclaresItsRoles) {
       EXPECT_TRUE(common::v1::Role_IsValid(role)) << role;
       EXPECT_NE(role, common::v1::ROLE_UNSPECIFIED);
     }
-    // Streaming calls would bypass ServiceRuntime::Unary.
-    EXPECT_FALSE(method->client_streaming());
+    // Client streams go through ServiceRuntime::ClientStream; the runtime
+    // has no server-streaming path, so such a method would skip its checks.
     EXPECT_FALSE(method->server_streaming());
   }
 }

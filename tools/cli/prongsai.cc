@@ -102,6 +102,12 @@ ABSL_FLAG(int, sla_days, 0, "category: days to handle (0 = 15)");
 ABSL_FLAG(int, page_size, 0, "list page size (0 = server default)");
 ABSL_FLAG(std::string, page_token, "", "list page token");
 ABSL_FLAG(std::string, service, "", "health: service name to check");
+ABSL_FLAG(std::string, grade, "", "ita publish: the published grade/level");
+ABSL_FLAG(std::string, indicators, "",
+          "ita publish: indicator scores, e.g. 1=99.77,9=71.30");
+ABSL_FLAG(std::string, tools, "", "ita publish: tool scores, e.g. IIT=95.1");
+ABSL_FLAG(std::string, group, "national",
+          "ita peers: national | province | kind");
 ABSL_FLAG(std::string, org_kind, "",
           "org: sao | municipality | pao | special");
 ABSL_FLAG(bool, validate_only, false, "plan import: check, store nothing");
@@ -168,6 +174,10 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
   complaint category ID --org CODE --display_name NAME [--sla_days N]
   ita create --org CODE --year 2565 [--score 89.20]
   ita get organizations/CODE/assessments/2565 | ita list --org CODE
+  ita publish --org CODE --year 2565 --score 89.20 [--grade A]
+              [--tools IIT=..,EIT=..,OIT=..] [--indicators 1=99.77,...]
+  ita analyze NAME | ita recommend NAME | ita peers NAME [--group province]
+  ita report NAME [--format html] | ita frameworks
   health [--server HOST:PORT] [--service NAME]
   keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]
 
@@ -1205,7 +1215,177 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
     PrintNextPage(response.next_page_token());
     return 0;
   }
-  UsageError("ita verbs: create, get, list");
+  namespace iv1 = ::prongsai::ita::v1;
+  if (verb == "publish") {
+    // prongsai ita publish --org CODE --year 2565 --score 89.20 --grade A
+    //   --indicators 1=99.77,9=71.3 [--tools IIT=95,EIT=90,OIT=80]
+    iv1::IngestPublishedScoresRequest request;
+    const std::string code = Require(FLAGS_org, "org");
+    absl::StatusOr<int> year =
+        FiscalYear(Require(FLAGS_year, "year"), "--year");
+    if (!year.ok()) return Fail(year.status());
+    request.set_name(
+        absl::StrCat("organizations/", code, "/assessments/", *year));
+    *request.mutable_organization() = OrganizationFromFlags();
+    iv1::ScoreSet* published = request.mutable_published();
+    double overall;
+    if (!absl::SimpleAtod(thai::ThaiDigitsToAscii(Require(FLAGS_score, "score")),
+                          &overall)) {
+      UsageError("--score must be a number such as 89.20");
+    }
+    published->mutable_overall()->set_code("overall");
+    published->mutable_overall()->set_score(overall);
+    published->set_grade(absl::GetFlag(FLAGS_grade));
+    auto add_scores = [](const std::string& text,
+                         google::protobuf::RepeatedPtrField<iv1::Score>* out) {
+      for (absl::string_view pair :
+           absl::StrSplit(text, ',', absl::SkipEmpty())) {
+        std::pair<std::string, std::string> parts =
+            absl::StrSplit(pair, absl::MaxSplits('=', 1));
+        double value;
+        if (!absl::SimpleAtod(thai::ThaiDigitsToAscii(parts.second), &value)) {
+          UsageError(absl::StrCat("not CODE=SCORE: ", pair));
+        }
+        iv1::Score* score = out->Add();
+        score->set_code(parts.first);
+        score->set_score(value);
+      }
+    };
+    add_scores(absl::GetFlag(FLAGS_tools), published->mutable_tools());
+    add_scores(absl::GetFlag(FLAGS_indicators),
+               published->mutable_indicators());
+    iv1::Assessment response;
+    grpc::Status status =
+        stub->IngestPublishedScores(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    PrintOne(response, AssessmentFields(response));
+    for (const iv1::ConsistencyFinding& finding : response.findings()) {
+      std::cout << "finding: "
+                << iv1::ConsistencyFinding::Kind_Name(finding.kind()) << " "
+                << finding.message() << "\n";
+    }
+    return 0;
+  }
+  if (verb == "analyze") {
+    if (args.empty()) UsageError("ita analyze NAME");
+    iv1::AnalyzeAssessmentRequest request;
+    request.set_name(args[0]);
+    iv1::AgencyAnalysis response;
+    grpc::Status status = stub->AnalyzeAssessment(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    std::cout << response.assessment() << " (" << response.basis()
+              << ")\noverall " << absl::StrFormat("%.2f", response.overall())
+              << "  grade " << response.grade() << "  "
+              << (response.passed() ? "passed" : "not passed") << "\n";
+    if (response.has_plan_target()) {
+      std::cout << "plan target " << response.plan_target() << ", gap "
+                << absl::StrFormat("%.2f", response.gap_to_target()) << "\n";
+    }
+    Table table({"", "INDICATOR", "TOOL", "SCORE", "NAME"});
+    for (const iv1::IndicatorResult& result : response.strengths()) {
+      table.AddRow({"strength", absl::StrCat(result.number()), result.tool(),
+                    absl::StrFormat("%.2f", result.score()), result.name()});
+    }
+    for (const iv1::IndicatorResult& result : response.weaknesses()) {
+      table.AddRow({"weakness", absl::StrCat(result.number()), result.tool(),
+                    absl::StrFormat("%.2f", result.score()), result.name()});
+    }
+    std::cout << table.Render();
+    for (const std::string& missing : response.missing()) {
+      std::cout << "missing: " << missing << "\n";
+    }
+    return 0;
+  }
+  if (verb == "recommend") {
+    if (args.empty()) UsageError("ita recommend NAME");
+    iv1::RecommendMeasuresRequest request;
+    request.set_name(args[0]);
+    iv1::RecommendMeasuresResponse response;
+    grpc::Status status = stub->RecommendMeasures(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"ANSWERS", "YEAR", "MEASURE"});
+    for (const iv1::RecommendedMeasure& measure : response.measures()) {
+      table.AddRow({measure.answers(),
+                    absl::StrCat(measure.measure().be_year()),
+                    measure.measure().title()});
+    }
+    std::cout << table.Render();
+    return 0;
+  }
+  if (verb == "peers") {
+    if (args.empty()) UsageError("ita peers NAME [--group province|kind]");
+    iv1::GetPeerAnalyticsRequest request;
+    request.set_name(args[0]);
+    const std::string group = absl::GetFlag(FLAGS_group);
+    request.set_group(group == "province" ? iv1::SAME_PROVINCE
+                      : group == "kind"   ? iv1::SAME_KIND
+                                          : iv1::NATIONAL);
+    iv1::PeerAnalytics response;
+    grpc::Status status = stub->GetPeerAnalytics(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    std::cout << "rank " << response.rank() << " of " << response.peers()
+              << " (" << iv1::PeerGroup_Name(response.group())
+              << "), percentile "
+              << absl::StrFormat("%.1f", response.percentile()) << ", mean "
+              << absl::StrFormat("%.2f", response.mean()) << ", median "
+              << absl::StrFormat("%.2f", response.median()) << ", pass rate "
+              << absl::StrFormat("%.1f", response.pass_rate()) << "%\n";
+    return 0;
+  }
+  if (verb == "report") {
+    if (args.empty()) UsageError("ita report NAME [--format html]");
+    iv1::RenderReportRequest request;
+    request.set_name(args[0]);
+    request.set_format(absl::GetFlag(FLAGS_format) == "html" ? iv1::HTML
+                                                             : iv1::MARKDOWN);
+    iv1::RenderedReport response;
+    grpc::Status status = stub->RenderReport(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << response.content();
+    return 0;
+  }
+  if (verb == "frameworks") {
+    iv1::ListFrameworksResponse response;
+    grpc::Status status =
+        stub->ListFrameworks(&context, iv1::ListFrameworksRequest(), &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"NAME", "TOOLS", "INDICATORS", "ITEMS", "BANDS"});
+    for (const iv1::Framework& framework : response.frameworks()) {
+      std::vector<std::string> bands;
+      for (const iv1::GradeBand& band : framework.grade_bands()) {
+        bands.push_back(absl::StrCat(band.label(), "≥", band.min_score()));
+      }
+      table.AddRow({framework.name(), absl::StrCat(framework.tools_size()),
+                    absl::StrCat(framework.indicators_size()),
+                    absl::StrCat(framework.items_size()),
+                    absl::StrJoin(bands, " ")});
+    }
+    std::cout << table.Render();
+    return 0;
+  }
+  UsageError(
+      "ita verbs: create, get, list, publish, analyze, recommend, peers, "
+      "report, frameworks");
 }
 
 // --------------------------------------------------------- health, keys

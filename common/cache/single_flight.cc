@@ -1,0 +1,43 @@
+#include "common/cache/single_flight.h"
+
+#include <utility>
+
+namespace prongsai::cache {
+
+absl::StatusOr<std::string> SingleFlight::Do(
+    absl::string_view key, absl::Time deadline,
+    absl::FunctionRef<absl::StatusOr<std::string>()> compute) {
+  std::shared_ptr<Call> call;
+  bool leader = false;
+  {
+    absl::MutexLock lock(&mu_);
+    std::shared_ptr<Call>& slot = calls_[key];
+    if (slot == nullptr) {
+      slot = std::make_shared<Call>();
+      leader = true;
+      ++computations_;
+    }
+    call = slot;
+  }
+  if (!leader) {
+    if (!call->done.WaitForNotificationWithDeadline(deadline)) {
+      return absl::DeadlineExceededError(
+          "the deadline passed while waiting for the same computation");
+    }
+    return call->result;
+  }
+  call->result = compute();
+  {
+    absl::MutexLock lock(&mu_);
+    calls_.erase(key);
+  }
+  call->done.Notify();
+  return call->result;
+}
+
+int64_t SingleFlight::computations() const {
+  absl::MutexLock lock(&mu_);
+  return computations_;
+}
+
+}  // namespace prongsai::cache
