@@ -24,7 +24,7 @@
 #include "services/ita/ita_framework.h"
 #include "services/ita/ita_scoring.h"
 #include "services/ita/ita_store.h"
-#include "services/ita/plan_targets.h"
+#include "services/ita/ita_peers.h"
 
 namespace prongsai::ita {
 namespace {
@@ -100,6 +100,7 @@ using ItaRawService = server::RawCallbackService<
     v1::AssessmentService::WithRawCallbackMethod_IngestRawAnswers,
     v1::AssessmentService::WithRawCallbackMethod_AnalyzeAssessment,
     v1::AssessmentService::WithRawCallbackMethod_RecommendMeasures,
+    v1::AssessmentService::WithRawCallbackMethod_AdoptRecommendedMeasures,
     v1::AssessmentService::WithRawCallbackMethod_GetPeerAnalytics,
     v1::AssessmentService::WithRawCallbackMethod_GetTrend,
     v1::AssessmentService::WithRawCallbackMethod_RenderReport>;
@@ -124,7 +125,16 @@ class ItaGrpcService final : public ItaRawService {
                  const ItaOptions& options)
       : runtime_(runtime),
         defaults_(std::move(defaults)),
-        plan_(options.plan_address, options.plan_api_key) {}
+        peers_{client::Peer({.name = "plan service",
+                             .address = options.plan_address,
+                             .api_key = options.peer_api_key,
+                             .timeout = client::PeerOptions().timeout,
+                             .backoff = client::PeerOptions().backoff}),
+               client::Peer({.name = "complaint service",
+                             .address = options.complaint_address,
+                             .api_key = options.peer_api_key,
+                             .timeout = client::PeerOptions().timeout,
+                             .backoff = client::PeerOptions().backoff})} {}
 
   PRONGSAI_ITA_METHOD(LoadFramework, LoadFrameworkRequest, Framework)
   PRONGSAI_ITA_METHOD(GetFramework, GetFrameworkRequest, Framework)
@@ -140,6 +150,9 @@ class ItaGrpcService final : public ItaRawService {
                       AgencyAnalysis)
   PRONGSAI_ITA_METHOD(RecommendMeasures, RecommendMeasuresRequest,
                       RecommendMeasuresResponse)
+  PRONGSAI_ITA_METHOD(AdoptRecommendedMeasures,
+                      AdoptRecommendedMeasuresRequest,
+                      AdoptRecommendedMeasuresResponse)
   PRONGSAI_ITA_METHOD(GetPeerAnalytics, GetPeerAnalyticsRequest,
                       PeerAnalytics)
   PRONGSAI_ITA_METHOD(GetTrend, GetTrendRequest, Trend)
@@ -397,6 +410,8 @@ class ItaGrpcService final : public ItaRawService {
     return analysis;
   }
 
+  // The analysis with what the plan and complaint services say (asked on
+  // every call: their data is not versioned here).
   absl::StatusOr<v1::AgencyAnalysis> FullAnalysis(
       CallContext& call, absl::string_view name,
       std::optional<double> threshold, int items) {
@@ -404,15 +419,31 @@ class ItaGrpcService final : public ItaRawService {
         v1::AgencyAnalysis analysis,
         CoreAnalysis(call, "name", name, threshold, items));
     ChildName child = *ParseChildName("name", name, "assessments");
-    PlanTargets::Lookup target =
-        plan_.Find(child.organization, analysis.be_year(), call.deadline);
-    if (target.target.has_value()) {
-      analysis.set_plan_target(*target.target);
-      analysis.set_gap_to_target(*target.target - analysis.overall());
-    } else {
-      analysis.add_missing(target.missing);
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework framework,
+        CurrentFramework(*db, *defaults_, analysis.be_year()));
+    AddPeerFigures(peers_, child.organization, framework, call.now,
+                   call.deadline, analysis);
     return analysis;
+  }
+
+  absl::Status DoAdoptRecommendedMeasures(
+      CallContext& call, const v1::AdoptRecommendedMeasuresRequest& request,
+      v1::AdoptRecommendedMeasuresResponse& response) {
+    std::optional<double> threshold;
+    if (request.has_strength_threshold()) {
+      threshold = request.strength_threshold();
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::AgencyAnalysis analysis,
+        CoreAnalysis(call, "name", request.name(), threshold, 0));
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
+                              Recommend(analysis));
+    ChildName child = *ParseChildName("name", request.name(), "assessments");
+    response = AdoptMeasures(peers_, child.organization, request.name(),
+                             measures, call.deadline);
+    return absl::OkStatus();
   }
 
   absl::Status DoAnalyzeAssessment(CallContext& call,
@@ -581,7 +612,7 @@ class ItaGrpcService final : public ItaRawService {
 
   server::ServiceRuntime& runtime_;
   const std::shared_ptr<const DefaultFrameworkMap> defaults_;
-  const PlanTargets plan_;
+  const Peers peers_;
   cache::SingleFlight flight_;
 };
 

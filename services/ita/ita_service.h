@@ -14,10 +14,13 @@
 namespace prongsai::ita {
 
 struct ItaOptions {
-  // The plan service (host:port) asked for ITA targets, and a SYSTEM key of
-  // it; empty = analyses say the target is unknown.
+  // The plan service (host:port): ITA targets, measures, adoption. Empty =
+  // analyses say what they could not include.
   std::string plan_address;
-  std::string plan_api_key;
+  // The complaint service (host:port): complaint handling per year.
+  std::string complaint_address;
+  // A SYSTEM key the peers accept.
+  std::string peer_api_key;
 };
 
 // Everything the server host needs to run the ITA service. Fails when a

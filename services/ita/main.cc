@@ -1,24 +1,23 @@
 // prongsai-ita: the ITA service binary. Wiring only; see ita_service.h.
-#include <string>
+#include <vector>
 
-#include "absl/flags/flag.h"
+#include "common/client/peer_flags.h"
 #include "common/server/server_main.h"
 #include "services/ita/ita_service.h"
-
-ABSL_FLAG(std::string, plan_address, "",
-          "host:port of the plan service, asked for ITA targets");
-ABSL_FLAG(std::string, plan_api_key, "",
-          "a SYSTEM API key of the plan service");
 
 int main(int argc, char** argv) {
   return prongsai::server::RunServiceMain(
       argc, argv,
       {.name = "ita",
        .default_port = 50053,
-       .extra_env_flags = {"plan_address", "plan_api_key"}},
-      [] {
+       .extra_env_flags = prongsai::client::PeerFlagNames()},
+      []() -> absl::StatusOr<prongsai::server::ServiceDefinition> {
+        absl::StatusOr<prongsai::client::PeerSettings> peers =
+            prongsai::client::ReadPeerFlags();
+        if (!peers.ok()) return peers.status();
         return prongsai::ita::ItaServiceDefinition(
-            {.plan_address = absl::GetFlag(FLAGS_plan_address),
-             .plan_api_key = absl::GetFlag(FLAGS_plan_api_key)});
+            {.plan_address = peers->plan_address,
+             .complaint_address = peers->complaint_address,
+             .peer_api_key = peers->api_key});
       });
 }

@@ -5,12 +5,17 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
+#include "common/client/peer.h"
+#include "common/thai/thai.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "common/server/list_scope.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
@@ -315,14 +320,136 @@ absl::Status DoImportActionPlan(CallContext& call,
   return absl::OkStatus();
 }
 
+// Corruption reports the complaint service counted in fiscal year
+// `be_year` of `organization`.
+absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
+                                    absl::string_view organization,
+                                    int be_year, absl::Time deadline) {
+  if (!complaints.configured()) {
+    return absl::FailedPreconditionError(complaints.Describe(
+        absl::StrCat("corruption cases of ", be_year),
+        grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
+  }
+  auto stub = complaint::v1::ComplaintService::NewStub(complaints.channel());
+  complaint::v1::GetComplaintStatisticsRequest request;
+  request.set_parent(absl::StrCat("organizations/", organization));
+  request.mutable_fiscal_year()->set_be_year(be_year);
+  complaint::v1::ComplaintStatistics statistics;
+  grpc::Status status = complaints.Call(
+      deadline, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+        statistics.Clear();
+        return stub->GetComplaintStatistics(&context, request, &statistics);
+      });
+  if (!status.ok()) {
+    return absl::UnavailableError(complaints.Describe(
+        absl::StrCat("corruption cases of ", be_year), status));
+  }
+  for (const complaint::v1::CountByKey& kind : statistics.by_kind()) {
+    if (kind.key() == "CORRUPTION") return static_cast<int>(kind.received());
+  }
+  return 0;
+}
+
+// The overall ITA score of each fiscal year the ITA service has for
+// `organization` (computed figures when there are, else published).
+absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
+    const client::Peer& ita, absl::string_view organization,
+    absl::Time deadline) {
+  if (!ita.configured()) {
+    return absl::FailedPreconditionError(ita.Describe(
+        "ITA scores", grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
+  }
+  auto stub = ita::v1::AssessmentService::NewStub(ita.channel());
+  ita::v1::ListAssessmentsRequest request;
+  request.set_parent(absl::StrCat("organizations/", organization));
+  request.set_page_size(1000);
+  ita::v1::ListAssessmentsResponse response;
+  grpc::Status status = ita.Call(
+      deadline, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+        response.Clear();
+        return stub->ListAssessments(&context, request, &response);
+      });
+  if (!status.ok()) {
+    return absl::UnavailableError(ita.Describe("ITA scores", status));
+  }
+  absl::flat_hash_map<int, double> scores;
+  for (const ita::v1::Assessment& assessment : response.assessments()) {
+    const int year = assessment.fiscal_year().be_year();
+    if (assessment.computed().has_overall()) {
+      scores[year] = assessment.computed().overall().score();
+    } else if (assessment.published().has_overall()) {
+      scores[year] = assessment.published().overall().score();
+    } else if (assessment.has_published_overall_score()) {
+      scores[year] = assessment.published_overall_score();
+    }
+  }
+  return scores;
+}
+
 absl::Status DoEvaluateTargets(CallContext& call,
                                const v1::EvaluateTargetsRequest& request,
-                               v1::EvaluateTargetsResponse& response) {
+                               v1::EvaluateTargetsResponse& response,
+                               const client::Peer& complaints,
+                               const client::Peer& ita) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
                             PlanOf(call, "name", request.name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
                             GetActionPlan(*db, name.organization, name.id));
+  // Counts the plan does not record come from the complaint service, for
+  // fiscal years that have ended (a year still running has no final count).
+  const int current_year = thai::FiscalQuarterOf(call.now).be_year;
+  absl::flat_hash_map<int, absl::StatusOr<int>> counted;
+  auto count = [&](int be_year) -> const absl::StatusOr<int>& {
+    auto found = counted.find(be_year);
+    if (found == counted.end()) {
+      found = counted
+                  .emplace(be_year, CorruptionCases(complaints,
+                                                    name.organization, be_year,
+                                                    call.deadline))
+                  .first;
+      if (!found->second.ok()) {
+        response.add_missing(std::string(found->second.status().message()));
+      }
+    }
+    return found->second;
+  };
+  // ITA actuals not recorded in the plan come from the ITA service.
+  const bool needs_ita = std::any_of(
+      plan.targets().begin(), plan.targets().end(),
+      [](const v1::YearTarget& target) {
+        return target.has_ita_score_target() && !target.has_actual_ita_score();
+      });
+  if (needs_ita) {
+    absl::StatusOr<absl::flat_hash_map<int, double>> scores =
+        ItaScores(ita, name.organization, call.deadline);
+    if (!scores.ok()) {
+      response.add_missing(std::string(scores.status().message()));
+    } else {
+      for (v1::YearTarget& target : *plan.mutable_targets()) {
+        auto found = scores->find(target.be_year());
+        if (!target.has_actual_ita_score() && found != scores->end()) {
+          target.set_actual_ita_score(found->second);
+        }
+      }
+    }
+  }
+  for (v1::YearTarget& target : *plan.mutable_targets()) {
+    if (!target.has_corruption_case_reduction_percent() ||
+        target.be_year() >= current_year) {
+      continue;
+    }
+    if (!target.has_base_corruption_cases()) {
+      if (const auto& base = count(target.base_be_year()); base.ok()) {
+        target.set_base_corruption_cases(*base);
+      }
+    }
+    if (!target.has_actual_corruption_cases()) {
+      if (const auto& actual = count(target.be_year()); actual.ok()) {
+        target.set_actual_corruption_cases(*actual);
+      }
+    }
+  }
   for (v1::TargetEvaluation& year : EvaluateTargets(plan)) {
     *response.add_years() = std::move(year);
   }
@@ -747,8 +874,18 @@ using PlanRawService = server::RawCallbackService<
 
 class PlanGrpcService final : public PlanRawService {
  public:
-  explicit PlanGrpcService(server::ServiceRuntime& runtime)
-      : runtime_(runtime) {}
+  PlanGrpcService(server::ServiceRuntime& runtime, const PlanOptions& options)
+      : runtime_(runtime),
+        complaints_({.name = "complaint service",
+                     .address = options.complaint_address,
+                     .api_key = options.peer_api_key,
+                     .timeout = client::PeerOptions().timeout,
+                     .backoff = client::PeerOptions().backoff}),
+        ita_({.name = "ITA service",
+              .address = options.ita_address,
+              .api_key = options.peer_api_key,
+              .timeout = client::PeerOptions().timeout,
+              .backoff = client::PeerOptions().backoff}) {}
 
   PRONGSAI_PLAN_METHOD(CreateOrganization, CreateOrganizationRequest,
                        Organization)
@@ -768,8 +905,17 @@ class PlanGrpcService final : public PlanRawService {
                        ActionPlan)
   PRONGSAI_PLAN_METHOD(ImportActionPlan, ImportActionPlanRequest,
                        ImportActionPlanResponse)
-  PRONGSAI_PLAN_METHOD(EvaluateTargets, EvaluateTargetsRequest,
-                       EvaluateTargetsResponse)
+  grpc::ServerUnaryReactor* EvaluateTargets(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override {
+    return runtime_.Unary<v1::EvaluateTargetsRequest,
+                          v1::EvaluateTargetsResponse>(
+        context, "EvaluateTargets", request, response,
+        [this](CallContext& call, const v1::EvaluateTargetsRequest& in,
+               v1::EvaluateTargetsResponse& out) {
+          return DoEvaluateTargets(call, in, out, complaints_, ita_);
+        });
+  }
   PRONGSAI_PLAN_METHOD(CreateProject, CreateProjectRequest, Project)
   PRONGSAI_PLAN_METHOD(GetProject, GetProjectRequest, Project)
   PRONGSAI_PLAN_METHOD(ListProjects, ListProjectsRequest, ListProjectsResponse)
@@ -802,19 +948,22 @@ class PlanGrpcService final : public PlanRawService {
 
  private:
   server::ServiceRuntime& runtime_;
+  const client::Peer complaints_;
+  const client::Peer ita_;
 };
 
 #undef PRONGSAI_PLAN_METHOD
 
 }  // namespace
 
-server::ServiceDefinition PlanServiceDefinition() {
+server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   server::ServiceDefinition definition;
   definition.name = "plan";
   definition.service_full_name = v1::PlanService::service_full_name();
   definition.migrations = Migrations();
-  definition.make_service = [](server::ServiceRuntime& runtime) {
-    return std::make_unique<PlanGrpcService>(runtime);
+  definition.make_service = [options = std::move(options)](
+                                server::ServiceRuntime& runtime) {
+    return std::make_unique<PlanGrpcService>(runtime, options);
   };
   return definition;
 }

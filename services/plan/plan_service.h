@@ -6,12 +6,24 @@
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_SERVICE_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_SERVICE_H_
 
+#include <string>
+
 #include "common/server/server_host.h"
 
 namespace prongsai::plan {
 
+struct PlanOptions {
+  // The complaint service (host:port), asked for corruption-case counts when
+  // targets are evaluated, and a SYSTEM key it accepts. Empty = those counts
+  // are reported missing.
+  std::string complaint_address;
+  // The ITA service (host:port), asked for the actual ITA scores.
+  std::string ita_address;
+  std::string peer_api_key;
+};
+
 // Everything the server host needs to run the plan service.
-server::ServiceDefinition PlanServiceDefinition();
+server::ServiceDefinition PlanServiceDefinition(PlanOptions options = {});
 
 }  // namespace prongsai::plan
 

@@ -176,7 +176,8 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
   ita get organizations/CODE/assessments/2565 | ita list --org CODE
   ita publish --org CODE --year 2565 --score 89.20 [--grade A]
               [--tools IIT=..,EIT=..,OIT=..] [--indicators 1=99.77,...]
-  ita analyze NAME | ita recommend NAME | ita peers NAME [--group province]
+  ita analyze NAME | ita recommend NAME | ita adopt NAME
+  ita peers NAME [--group province]
   ita report NAME [--format html] | ita frameworks
   health [--server HOST:PORT] [--service NAME]
   keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]
@@ -555,6 +556,9 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
                  pv1::TargetEvaluation::Result_Name(year.corruption_cases())});
           }
           std::cout << table.Render();
+          for (const std::string& missing : targets.missing()) {
+            std::cout << "missing: " << missing << "\n";
+          }
         });
   }
   if (verb == "annual-create") {
@@ -1299,6 +1303,22 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
                     absl::StrFormat("%.2f", result.score()), result.name()});
     }
     std::cout << table.Render();
+    if (response.has_complaint_handling()) {
+      const iv1::ComplaintHandling& handling = response.complaint_handling();
+      std::cout << "complaints " << handling.received() << " (corruption "
+                << handling.corruption_received() << "), completed "
+                << handling.completed() << ", within SLA "
+                << absl::StrFormat("%.1f", handling.percent_resolved_within_sla())
+                << "%, satisfied "
+                << absl::StrFormat("%.1f", handling.percent_satisfied())
+                << "% — bears on " << absl::StrJoin(handling.bears_on(), ",")
+                << "\n";
+    }
+    for (const iv1::WeaknessCoverage& coverage : response.coverage()) {
+      std::cout << "weakness " << coverage.indicator() << ": "
+                << coverage.measures_size() << " measure(s), "
+                << coverage.late_measures_size() << " late\n";
+    }
     for (const std::string& missing : response.missing()) {
       std::cout << "missing: " << missing << "\n";
     }
@@ -1322,6 +1342,30 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
                     measure.measure().title()});
     }
     std::cout << table.Render();
+    return 0;
+  }
+  if (verb == "adopt") {
+    if (args.empty()) UsageError("ita adopt NAME");
+    iv1::AdoptRecommendedMeasuresRequest request;
+    request.set_name(args[0]);
+    iv1::AdoptRecommendedMeasuresResponse response;
+    grpc::Status status =
+        stub->AdoptRecommendedMeasures(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    if (absl::GetFlag(FLAGS_json)) {
+      std::cout << Json(response);
+      return 0;
+    }
+    Table table({"MEASURE", "YEAR", "ITA", "TITLE"});
+    for (const pv1::IntegrityMeasure& measure : response.measures()) {
+      table.AddRow({measure.name(), absl::StrCat(measure.be_year()),
+                    absl::StrJoin(measure.ita_indicators(), ","),
+                    measure.title()});
+    }
+    std::cout << table.Render();
+    for (const std::string& missing : response.missing()) {
+      std::cout << "missing: " << missing << "\n";
+    }
     return 0;
   }
   if (verb == "peers") {
@@ -1384,8 +1428,8 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
     return 0;
   }
   UsageError(
-      "ita verbs: create, get, list, publish, analyze, recommend, peers, "
-      "report, frameworks");
+      "ita verbs: create, get, list, publish, analyze, recommend, adopt, "
+      "peers, report, frameworks");
 }
 
 // --------------------------------------------------------- health, keys

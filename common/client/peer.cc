@@ -1,0 +1,78 @@
+#include "common/client/peer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace prongsai::client {
+
+Peer::Peer(PeerOptions options) : options_(std::move(options)) {
+  if (!options_.address.empty()) {
+    channel_ = grpc::CreateChannel(options_.address,
+                                   grpc::InsecureChannelCredentials());
+  }
+}
+
+grpc::Status Peer::Call(
+    absl::Time deadline, Retry retry,
+    absl::FunctionRef<grpc::Status(grpc::ClientContext&)> attempt) const {
+  if (channel_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("no ", options_.name, " is configured"));
+  }
+  grpc::Status status;
+  for (int round = 0; round < 2; ++round) {
+    const absl::Time now = absl::Now();
+    if (round > 0) {
+      // Retry only what is safe, only an unreachable peer, and only when
+      // the back-off still leaves time for the attempt.
+      if (retry != kSafeToRetry ||
+          status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+          now + options_.backoff >= deadline) {
+        break;
+      }
+      absl::SleepFor(options_.backoff);
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(
+        std::min(deadline, absl::Now() + options_.timeout)));
+    if (!options_.api_key.empty()) {
+      context.AddMetadata("authorization",
+                          absl::StrCat("Bearer ", options_.api_key));
+    }
+    status = attempt(context);
+    if (status.ok()) break;
+  }
+  return status;
+}
+
+std::string Peer::Describe(absl::string_view what,
+                           const grpc::Status& status) const {
+  absl::string_view why;
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      why = "is unreachable (UNAVAILABLE)";
+      break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      why = "did not answer in time (DEADLINE_EXCEEDED)";
+      break;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      if (channel_ == nullptr) why = "is not configured";
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      why = "refused this service's key";
+      break;
+    default:
+      break;
+  }
+  if (why.empty()) {
+    return absl::StrCat(what, " unknown: the ", options_.name, " answered ",
+                        status.error_code());
+  }
+  return absl::StrCat(what, " unknown: the ", options_.name, " ", why);
+}
+
+}  // namespace prongsai::client
