@@ -12,6 +12,7 @@
 // with --json. Exit code 0 on success, 1 when a call fails, 2 on bad usage.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -106,6 +107,12 @@ ABSL_FLAG(std::string, grade, "", "ita publish: the published grade/level");
 ABSL_FLAG(std::string, indicators, "",
           "ita publish: indicator scores, e.g. 1=99.77,9=71.30");
 ABSL_FLAG(std::string, tools, "", "ita publish: tool scores, e.g. IIT=95.1");
+ABSL_FLAG(std::string, seeds, "../shared/seeds",
+          "demo load: the directory of the seed documents");
+ABSL_FLAG(std::string, plan_server, "", "demo: plan (default 127.0.0.1:50051)");
+ABSL_FLAG(std::string, complaint_server, "",
+          "demo: complaint (default 127.0.0.1:50052)");
+ABSL_FLAG(std::string, ita_server, "", "demo: ita (default 127.0.0.1:50053)");
 ABSL_FLAG(std::string, group, "national",
           "ita peers: national | province | kind");
 ABSL_FLAG(std::string, org_kind, "",
@@ -179,6 +186,7 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
   ita analyze NAME | ita recommend NAME | ita adopt NAME
   ita peers NAME [--group province]
   ita report NAME [--format html] | ita frameworks
+  demo load [--seeds ../shared/seeds]   a sample organization, all 3 services
   health [--server HOST:PORT] [--service NAME]
   keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]
 
@@ -1432,6 +1440,244 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
       "peers, report, frameworks");
 }
 
+// ---------------------------------------------------------------- demo
+
+// A sample organization built from the seeds, so that a newcomer can walk
+// through the cycle: the seed-002 plan (อบต.อีสานเขต), ITA results in the
+// style of seed 000 for 2565-2568 with a few generated peers of the same
+// province, the recommended measures adopted into the plan with progress
+// reported, and complaints. Every create carries a request id, so running it
+// again changes nothing.
+constexpr absl::string_view kDemoOrganization = "6340101";
+
+struct DemoStep {
+  std::string what;
+  grpc::Status status;
+};
+
+// Calls with a fresh context (deadline, key) each time.
+template <typename Call>
+grpc::Status DemoCall(Call call) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return call(context);
+}
+
+int Report(const std::vector<DemoStep>& steps) {
+  int failed = 0;
+  for (const DemoStep& step : steps) {
+    const bool ok =
+        step.status.ok() ||
+        step.status.error_code() == grpc::StatusCode::ALREADY_EXISTS;
+    if (!ok) ++failed;
+    std::cout << (ok ? "ok    " : "FAILED") << "  " << step.what;
+    if (!ok) std::cout << ": " << FromGrpcStatus(step.status).ToString();
+    std::cout << "\n";
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+cv1::OrganizationRef DemoOrganizationRef(absl::string_view code,
+                                         absl::string_view name,
+                                         absl::string_view district) {
+  cv1::OrganizationRef ref;
+  ref.set_code(std::string(code));
+  ref.set_name(std::string(name));
+  ref.set_kind(cv1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION);
+  ref.set_province("ยโสธร");
+  ref.set_district(std::string(district));
+  return ref;
+}
+
+std::shared_ptr<grpc::Channel> DemoChannel(const absl::Flag<std::string>& flag,
+                                           int port) {
+  std::string target = absl::GetFlag(flag);
+  if (target.empty()) target = absl::StrCat("127.0.0.1:", port);
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+int DemoCommand(const std::string& verb) {
+  if (verb != "load") UsageError("demo verbs: load");
+  auto plan = pv1::PlanService::NewStub(DemoChannel(FLAGS_plan_server, 50051));
+  auto ita = ita::v1::AssessmentService::NewStub(
+      DemoChannel(FLAGS_ita_server, 50053));
+  auto complaints = complaint::v1::ComplaintService::NewStub(
+      DemoChannel(FLAGS_complaint_server, 50052));
+  std::vector<DemoStep> steps;
+  const std::string parent = absl::StrCat("organizations/", kDemoOrganization);
+
+  // 1. The organization and its plan (seed 002).
+  {
+    pv1::CreateOrganizationRequest request;
+    *request.mutable_organization()->mutable_organization() =
+        DemoOrganizationRef(kDemoOrganization, "องค์การบริหารส่วนตำบลอีสานเขต",
+                            "เมืองยโสธร");
+    pv1::Organization response;
+    steps.push_back({"organization 6340101 องค์การบริหารส่วนตำบลอีสานเขต",
+                     DemoCall([&](grpc::ClientContext& context) {
+                       return plan->CreateOrganization(&context, request,
+                                                       &response);
+                     })});
+  }
+  const std::string seed = absl::StrCat(absl::GetFlag(FLAGS_seeds),
+                                        "/002_da2eef7f943bd544.txt");
+  std::ifstream in(seed, std::ios::binary);
+  if (!in) return Fail(absl::NotFoundError("cannot read " + seed));
+  pv1::ImportActionPlanRequest import;
+  import.set_parent(parent);
+  import.set_text(std::string(std::istreambuf_iterator<char>(in), {}));
+  import.set_request_id("demo-seed-002");
+  pv1::ImportActionPlanResponse imported;
+  steps.push_back({"plan 2566-2570 imported from seed 002",
+                   DemoCall([&](grpc::ClientContext& context) {
+                     return plan->ImportActionPlan(&context, import,
+                                                   &imported);
+                   })});
+
+  // 2. ITA results, seed-000 style: 2568 is the latest framework shipped.
+  struct Year {
+    int be_year;
+    double overall;
+    const char* grade;
+    std::vector<double> indicators;  // 1..10
+  };
+  const std::vector<Year> years = {
+      {2565, 89.20, "A", {99.77, 88.10, 86.40, 84.90, 95.10, 92.30, 88.00,
+                          85.40, 71.30, 100.0}},
+      {2566, 90.15, "ผ่าน", {99.10, 89.00, 87.20, 85.50, 95.80, 92.80, 88.60,
+                            86.10, 74.90, 100.0}},
+      {2567, 91.02, "ผ่าน", {99.40, 90.20, 88.00, 86.30, 96.20, 93.10, 89.30,
+                            87.00, 77.10, 100.0}},
+      {2568, 89.60, "ผ่าน", {99.50, 90.40, 87.70, 83.80, 96.00, 93.50, 89.10,
+                            87.40, 72.60, 100.0}},
+  };
+  auto publish = [&](absl::string_view code, absl::string_view name,
+                     absl::string_view district, const Year& year) {
+    ita::v1::IngestPublishedScoresRequest request;
+    request.set_name(
+        absl::StrCat("organizations/", code, "/assessments/", year.be_year));
+    *request.mutable_organization() =
+        DemoOrganizationRef(code, name, district);
+    ita::v1::ScoreSet* published = request.mutable_published();
+    published->mutable_overall()->set_code("overall");
+    published->mutable_overall()->set_score(year.overall);
+    published->set_grade(year.grade);
+    for (size_t i = 0; i < year.indicators.size(); ++i) {
+      ita::v1::Score* score = published->add_indicators();
+      score->set_code(absl::StrCat(i + 1));
+      score->set_score(year.indicators[i]);
+    }
+    ita::v1::Assessment response;
+    return DemoCall([&](grpc::ClientContext& context) {
+      return ita->IngestPublishedScores(&context, request, &response);
+    });
+  };
+  for (const Year& year : years) {
+    steps.push_back({absl::StrCat("ITA ", year.be_year, ": ", year.overall),
+                     publish(kDemoOrganization,
+                             "องค์การบริหารส่วนตำบลอีสานเขต", "เมืองยโสธร",
+                             year)});
+  }
+  // Peers of the same province for 2568, spread around the national mean.
+  int peers_ok = 0;
+  grpc::Status peer_status;
+  for (int i = 1; i <= 24; ++i) {
+    Year year = years.back();
+    const double shift = ((i * 37) % 21 - 10) * 0.9;
+    year.overall = std::clamp(year.overall + shift, 0.0, 100.0);
+    year.grade = year.overall >= 95 ? "ผ่านดีเยี่ยม"
+                 : year.overall >= 85 ? "ผ่าน"
+                                      : "ต้องปรับปรุง";
+    for (double& score : year.indicators) {
+      score = std::clamp(score + shift, 0.0, 100.0);
+    }
+    peer_status = publish(absl::StrCat("63401", 10 + i),
+                          absl::StrCat("องค์การบริหารส่วนตำบลตัวอย่าง ", i),
+                          "เมืองยโสธร", year);
+    if (peer_status.ok()) ++peers_ok;
+  }
+  steps.push_back(
+      {absl::StrCat("ITA 2568 of 24 peers in ยโสธร (", peers_ok, " stored)"),
+       peers_ok == 24 ? grpc::Status::OK : peer_status});
+
+  // 3. The 2568 analysis' measures adopted into the plan for 2569, with
+  // progress reported for the half year.
+  ita::v1::AdoptRecommendedMeasuresRequest adopt;
+  adopt.set_name(absl::StrCat(parent, "/assessments/2568"));
+  ita::v1::AdoptRecommendedMeasuresResponse adopted;
+  grpc::Status adopt_status = DemoCall([&](grpc::ClientContext& context) {
+    return ita->AdoptRecommendedMeasures(&context, adopt, &adopted);
+  });
+  if (adopt_status.ok() && !adopted.missing().empty()) {
+    adopt_status =
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, adopted.missing(0));
+  }
+  steps.push_back(
+      {absl::StrCat(adopted.measures_size(),
+                    " recommended measures adopted into the 2569 plan"),
+       adopt_status});
+  for (int i = 0; i < adopted.measures_size(); ++i) {
+    pv1::CreateProgressReportRequest request;
+    request.set_parent(parent);
+    request.set_request_id(absl::StrCat("demo-progress-", i));
+    pv1::ProgressReport* report = request.mutable_progress_report();
+    report->set_subject(adopted.measures(i).name());
+    report->set_be_year(2569);
+    report->set_round(pv1::HALF_YEAR);
+    report->set_status(i == 0 ? pv1::ProgressReport::DONE
+                              : pv1::ProgressReport::IN_PROGRESS);
+    report->set_output(i == 0 ? "เผยแพร่ข้อมูลครบ ๓๓ รายการบนเว็บไซต์"
+                              : "จัดทำร่างคู่มือแล้ว");
+    pv1::ProgressReport response;
+    steps.push_back(
+        {absl::StrCat("progress (6 months) of ", adopted.measures(i).title()),
+         DemoCall([&](grpc::ClientContext& context) {
+           return plan->CreateProgressReport(&context, request, &response);
+         })});
+  }
+
+  // 4. Complaints of this fiscal year: general ones and a corruption report.
+  struct Filing {
+    complaint::v1::Complaint::Kind kind;
+    complaint::v1::Complaint::Channel channel;
+    const char* subject;
+    const char* description;
+  };
+  const std::vector<Filing> filings = {
+      {complaint::v1::Complaint::GENERAL, complaint::v1::Complaint::PHONE,
+       "ไฟฟ้าส่องสว่างดับ", "ไฟถนนหน้าโรงเรียนดับมาสองสัปดาห์"},
+      {complaint::v1::Complaint::GENERAL, complaint::v1::Complaint::WALK_IN,
+       "ถนนชำรุด", "ถนนเข้าหมู่ ๓ เป็นหลุมลึก"},
+      {complaint::v1::Complaint::GENERAL, complaint::v1::Complaint::LINE,
+       "ขยะไม่ได้จัดเก็บ", "รถเก็บขยะไม่มาสามสัปดาห์"},
+      {complaint::v1::Complaint::CORRUPTION,
+       complaint::v1::Complaint::WEBSITE, "เรียกรับเงินค่าอนุญาตก่อสร้าง",
+       "เจ้าหน้าที่เรียกเงินพิเศษ ๓,๐๐๐ บาท"},
+  };
+  for (size_t i = 0; i < filings.size(); ++i) {
+    complaint::v1::CreateComplaintRequest request;
+    request.set_parent(parent);
+    request.set_request_id(absl::StrCat("demo-complaint-", i));
+    complaint::v1::Complaint* complaint = request.mutable_complaint();
+    complaint->set_kind(filings[i].kind);
+    complaint->set_channel(filings[i].channel);
+    complaint->set_subject(filings[i].subject);
+    complaint->set_description(filings[i].description);
+    complaint::v1::Complaint response;
+    steps.push_back(
+        {absl::StrCat("complaint: ", filings[i].subject),
+         DemoCall([&](grpc::ClientContext& context) {
+           return complaints->CreateComplaint(&context, request, &response);
+         })});
+  }
+  const int status = Report(steps);
+  if (!imported.action_plan().name().empty()) {
+    std::cout << "\nplan: " << imported.action_plan().name()
+              << "\nassessment: " << parent << "/assessments/2568\n";
+  }
+  return status;
+}
+
 // --------------------------------------------------------- health, keys
 
 int HealthCommand() {
@@ -1491,6 +1737,7 @@ int Run(const std::vector<std::string>& positional) {
   if (command == "complaint") return ComplaintCommand(verb, args);
   if (command == "ita") return ItaCommand(verb, args);
   if (command == "health") return HealthCommand();
+  if (command == "demo") return DemoCommand(verb);
   if (command == "keys") return KeysCommand(verb);
   UsageError(absl::StrCat("unknown command \"", command, "\""));
 }
