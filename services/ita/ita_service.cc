@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
@@ -62,6 +64,10 @@ absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(out.organization));
   return out;
 }
+
+// A double written so that two different values never print alike (cache
+// keys; StrCat keeps only 6 significant digits).
+std::string ExactNumber(double value) { return absl::StrFormat("%.17g", value); }
 
 absl::Status ValidateScoreParameter(absl::string_view field, double value) {
   if (!std::isfinite(value) || value < 0 || value > 100) {
@@ -319,14 +325,17 @@ class ItaGrpcService final : public ItaRawService {
       for (v1::Respondent& respondent : *message.mutable_respondents()) {
         answers.respondents.push_back(std::move(respondent));
       }
+      // Codes are case-insensitive; a later message's check replaces an
+      // earlier one, whatever case either was sent in.
       for (const auto& [item, present] : message.oit_checks()) {
-        answers.oit_checks[item] = present;
+        answers.oit_checks[absl::AsciiStrToLower(item)] = present;
       }
     }
     ScoreUpdate update;
     for (const v1::Respondent& respondent : answers.respondents) {
-      if (respondent.tool() == "IIT") ++update.iit_respondents;
-      if (respondent.tool() == "EIT") ++update.eit_respondents;
+      const std::string tool = absl::AsciiStrToUpper(respondent.tool());
+      if (tool == "IIT") ++update.iit_respondents;
+      if (tool == "EIT") ++update.eit_respondents;
     }
     update.computed = ComputeScores(framework, answers);
     common::v1::OrganizationRef organization = messages[0].organization();
@@ -383,7 +392,9 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
     v1::AgencyAnalysis analysis;
     PRONGSAI_RETURN_IF_ERROR(Cached<v1::AgencyAnalysis>(
-        call, absl::StrCat("analysis/", name_text, "/", threshold, "/", items),
+        call,
+        absl::StrCat("analysis/", name_text, "/", ExactNumber(threshold), "/",
+                     items),
         version, analysis, [&]() -> absl::StatusOr<v1::AgencyAnalysis> {
           PRONGSAI_ASSIGN_OR_RETURN(
               v1::Assessment current,
@@ -499,7 +510,8 @@ class ItaGrpcService final : public ItaRawService {
                               YearVersion(*db, name.be_year));
     return Cached<v1::PeerAnalytics>(
         call,
-        absl::StrCat("peers/", request.name(), "/", group, "/", threshold),
+        absl::StrCat("peers/", request.name(), "/", group, "/",
+                     ExactNumber(threshold)),
         version, response, [&]() -> absl::StatusOr<v1::PeerAnalytics> {
           PRONGSAI_ASSIGN_OR_RETURN(
               v1::Framework framework,

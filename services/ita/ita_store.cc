@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
@@ -110,8 +111,11 @@ absl::StatusOr<v1::Framework> FrameworkFromRow(const storage::Row& row) {
   framework.set_be_year(static_cast<int32_t>(row.GetInt(0)));
   framework.set_version(static_cast<int32_t>(row.GetInt(1)));
   framework.set_name(FrameworkName(framework.be_year(), framework.version()));
-  *framework.mutable_load_time() =
-      api::ToProtoTime(absl::FromUnixMicros(row.GetInt(3)));
+  // The shipped defaults were never "loaded": pinned with time 0, no time.
+  if (row.GetInt(3) != 0) {
+    *framework.mutable_load_time() =
+        api::ToProtoTime(absl::FromUnixMicros(row.GetInt(3)));
+  }
   framework.set_loaded_by(row.GetText(4));
   return framework;
 }
@@ -193,7 +197,8 @@ v1::Assessment Details(const v1::Assessment& assessment) {
 std::string IndicatorColumn(const v1::ScoreSet& scores) {
   std::vector<std::string> parts;
   for (const v1::Score& score : scores.indicators()) {
-    parts.push_back(absl::StrCat(score.code(), ":", score.score()));
+    // Full precision: StrCat would keep 6 significant digits.
+    parts.push_back(absl::StrFormat("%s:%.17g", score.code(), score.score()));
   }
   return absl::StrJoin(parts, ",");
 }
