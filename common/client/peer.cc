@@ -10,8 +10,13 @@ namespace prongsai::client {
 
 Peer::Peer(PeerOptions options) : options_(std::move(options)) {
   if (!options_.address.empty()) {
-    channel_ = grpc::CreateChannel(options_.address,
-                                   grpc::InsecureChannelCredentials());
+    // Round robin over every address the name resolves to, so that calls
+    // spread over a peer's replicas ("dns:///plan:50051" with several A
+    // records) instead of sticking to the first.
+    grpc::ChannelArguments arguments;
+    arguments.SetLoadBalancingPolicyName("round_robin");
+    channel_ = grpc::CreateCustomChannel(
+        options_.address, grpc::InsecureChannelCredentials(), arguments);
   }
 }
 

@@ -1,22 +1,39 @@
 #!/usr/bin/python3
-"""docker-compose.yml and deploy/Dockerfile agree with each other and with the build.
+"""docker-compose.yml, deploy/Dockerfile, deploy/secrets and docs/operations.md
+agree with each other and with the build.
 
 `docker-compose config` must accept the file as a fresh clone has it, and in the
-configuration it resolves every Prongsai service must run a binary that the
-build makes and the Dockerfile copies into the image, probe its health on the
-port it listens on, and read its API keys from a secret it mounts. The
-negative cases feed the same checks a broken copy of the configuration, so a
-check that could never fail would show here.
+configuration it resolves every Prongsai service must
+  - run a binary that the build makes and the Dockerfile copies into the image,
+    and probe its health with prongsai-probe (also built and copied) on the
+    port it listens on;
+  - read its API keys, peer key and protection keys from secrets it mounts,
+    each defined and backed by an existing file (the examples by default);
+  - reach its peers at services the file defines, on the ports they listen on;
+  - set only PRONGSAI_* variables that are flags of its binary, which the
+    binary really reads (its --helpfull shows them as current values);
+  - wait for what it needs: postgres and redis healthy -> complaint healthy ->
+    plan healthy -> ita.
+The example secrets must be accepted by the binaries that mount them (each
+service is started with them, on SQLite, and stopped with SIGTERM), and the
+flag tables in docs/operations.md must be what the binaries' --helpfull says.
+The negative cases feed the same checks a broken copy of the configuration, so
+a check that could never fail would show here.
 
     compose_test.py SOURCE_DIR BIN_DIR [unittest options]
+    compose_test.py SOURCE_DIR BIN_DIR --write-flag-tables   # regenerate the doc's tables
 """
 
 import copy
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 import unittest
 
 import yaml
@@ -30,7 +47,36 @@ SERVICES = {
     "complaint": "prongsai-complaint",
     "ita": "prongsai-ita",
 }
+PROBE = "prongsai-probe"
+CLI = "prongsai"
 DOCKERFILE = "deploy/Dockerfile"
+OPERATIONS_DOC = "docs/operations.md"
+
+# The peers each service calls: address variable -> the compose service.
+PEERS = {
+    "plan": {"PRONGSAI_COMPLAINT_ADDRESS": "complaint", "PRONGSAI_ITA_ADDRESS": "ita"},
+    "complaint": {},
+    "ita": {"PRONGSAI_PLAN_ADDRESS": "plan", "PRONGSAI_COMPLAINT_ADDRESS": "complaint"},
+}
+# Variables that must name a mounted secret, per service.
+SECRET_VARIABLES = {
+    "plan": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
+    "complaint": ("PRONGSAI_API_KEYS", "PRONGSAI_PROTECTION_KEYS"),
+    "ita": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
+}
+# Start-up order: every service waits for these to be healthy, and only these.
+DEPENDS_ON = {
+    "complaint": {"postgres", "redis"},
+    "plan": {"postgres", "redis", "complaint"},
+    "ita": {"postgres", "redis", "complaint", "plan"},
+}
+# PRONGSAI_* variables a binary reads that are not PRONGSAI_<FLAG>.
+NON_FLAG_VARIABLES = {
+    "prongsai-complaint": {"PRONGSAI_PROTECTION_KEYS_TEXT"},
+}
+
+
+# ------------------------------------------------------------- Dockerfile
 
 
 def dockerfile_instructions(text):
@@ -81,6 +127,9 @@ def image_binaries(dockerfile_text):
     return copied, user
 
 
+# ---------------------------------------------------------------- compose
+
+
 def command_binary(service):
     """The program a compose service runs: its entrypoint, else its command."""
     for key in ("entrypoint", "command"):
@@ -91,14 +140,23 @@ def command_binary(service):
     return None
 
 
+def port_of(address):
+    match = re.fullmatch(r"(?:dns:///)?(.*):(\d+)", address or "")
+    return (match.group(1), int(match.group(2))) if match else (None, None)
+
+
+def environment(service):
+    return {k: ("" if v is None else str(v))
+            for k, v in (service.get("environment") or {}).items()}
+
+
 def listen_port(service):
-    listen = (service.get("environment") or {}).get("PRONGSAI_LISTEN", "")
-    match = re.fullmatch(r".*:(\d+)", listen or "")
-    return int(match.group(1)) if match else None
+    return port_of(environment(service).get("PRONGSAI_LISTEN", ""))[1]
 
 
 def healthcheck_target(service):
-    """(binary, port) of a `prongsai health --server HOST:PORT` health check."""
+    """(binary, port) of a health check: the port of its --address (the probe)
+    or --server (the CLI's `health` verb)."""
     test = (service.get("healthcheck") or {}).get("test")
     if not test:
         return None, None
@@ -107,14 +165,14 @@ def healthcheck_target(service):
         words = words[1:] if words[0] == "CMD" else shlex.split(" ".join(words[1:]))
     port = None
     for i, word in enumerate(words):
-        server = None
-        if word == "--server" and i + 1 < len(words):
-            server = words[i + 1]
-        elif word.startswith("--server="):
-            server = word[len("--server="):]
-        if server:
-            match = re.fullmatch(r".*:(\d+)", server)
-            port = int(match.group(1)) if match else None
+        address = None
+        for flag in ("--address", "--server"):
+            if word == flag and i + 1 < len(words):
+                address = words[i + 1]
+            elif word.startswith(flag + "="):
+                address = word[len(flag) + 1:]
+        if address:
+            port = port_of(address)[1]
     return (words[0] if words else None), port
 
 
@@ -128,18 +186,27 @@ def published_targets(service):
     return targets
 
 
+def mounted_secrets(service):
+    return {s["source"] if isinstance(s, dict) else s for s in service.get("secrets") or []}
+
+
 def problems(config, dockerfile_text, bin_dir):
     """Everything wrong with a resolved compose configuration, as sentences."""
     found = []
     in_image, user = image_binaries(dockerfile_text)
     if user in ("root", "0"):
         found.append("the image's final stage runs as root")
+    for binary in (PROBE, CLI):
+        if binary not in in_image:
+            found.append(f"{DOCKERFILE} does not build and copy {binary}")
     services = config.get("services") or {}
+    defined_secrets = config.get("secrets") or {}
     for name, binary in SERVICES.items():
         service = services.get(name)
         if service is None:
             found.append(f"service {name} is missing")
             continue
+        env = environment(service)
         dockerfile = (service.get("build") or {}).get("dockerfile")
         if dockerfile != DOCKERFILE:
             found.append(f"{name}: built from {dockerfile!r}, not {DOCKERFILE}")
@@ -147,7 +214,10 @@ def problems(config, dockerfile_text, bin_dir):
         runs = command_binary(service)
         if runs != binary:
             found.append(f"{name}: runs {runs!r}, expected {binary}")
-        for what, program in (("command", runs), ("health check", healthcheck_target(service)[0])):
+        health_binary, health_port = healthcheck_target(service)
+        if health_binary is not None and health_binary != PROBE:
+            found.append(f"{name}: health check runs {health_binary}, not {PROBE}")
+        for what, program in (("command", runs), ("health check", health_binary)):
             if program is None:
                 found.append(f"{name}: no {what}")
                 continue
@@ -159,36 +229,264 @@ def problems(config, dockerfile_text, bin_dir):
         port = listen_port(service)
         if port is None:
             found.append(f"{name}: PRONGSAI_LISTEN has no port")
-        health_port = healthcheck_target(service)[1]
         if health_port != port:
             found.append(f"{name}: health check probes port {health_port}, service listens on {port}")
         if port not in published_targets(service):
             found.append(f"{name}: port {port} is not published")
 
-        keys = (service.get("environment") or {}).get("PRONGSAI_API_KEYS", "")
-        mounted = {s["source"] if isinstance(s, dict) else s for s in service.get("secrets") or []}
-        secret = os.path.basename(keys)
-        if not keys.startswith("/run/secrets/") or secret not in mounted:
-            found.append(f"{name}: PRONGSAI_API_KEYS={keys!r} is not a secret it mounts")
-        elif secret not in (config.get("secrets") or {}):
-            found.append(f"{name}: secret {secret} is not defined")
+        # Secrets: the variables that must point into /run/secrets, and every
+        # path there a secret that is mounted and defined.
+        mounted = mounted_secrets(service)
+        for variable in SECRET_VARIABLES[name]:
+            if variable not in env:
+                found.append(f"{name}: {variable} is not set")
+        for variable, value in sorted(env.items()):
+            if variable not in SECRET_VARIABLES[name] and not value.startswith("/run/secrets/"):
+                continue
+            secret = value[len("/run/secrets/"):] if value.startswith("/run/secrets/") else None
+            if secret is None or secret not in mounted:
+                found.append(f"{name}: {variable}={value!r} is not a secret it mounts")
+        for secret in sorted(mounted):
+            if secret not in defined_secrets:
+                found.append(f"{name}: secret {secret} is not defined")
+
+        # Peers: exactly the expected address variables, each naming a
+        # defined service and the port it listens on.
+        addresses = {k for k in env if re.fullmatch(r"PRONGSAI_[A-Z]+_ADDRESS", k)}
+        for variable in sorted(addresses ^ set(PEERS[name])):
+            found.append(f"{name}: {variable} is " +
+                         ("set but not expected" if variable in addresses else "not set"))
+        for variable in sorted(addresses & set(PEERS[name])):
+            host, peer_port = port_of(env[variable])
+            peer = services.get(host)
+            if host != PEERS[name][variable] or peer is None:
+                found.append(f"{name}: {variable}={env[variable]!r} is not the "
+                             f"{PEERS[name][variable]} service")
+            elif peer_port != listen_port(peer):
+                found.append(f"{name}: {variable}={env[variable]!r}, but {host} "
+                             f"listens on {listen_port(peer)}")
+        if bool(addresses) != ("PRONGSAI_PEER_API_KEY_FILE" in env):
+            found.append(f"{name}: peer addresses and PRONGSAI_PEER_API_KEY_FILE "
+                         "must come together")
 
         depends = service.get("depends_on") or {}
-        for backend in ("postgres", "redis"):
-            condition = depends.get(backend, {}).get("condition") if isinstance(depends, dict) else None
-            if condition != "service_healthy":
-                found.append(f"{name}: does not wait for a healthy {backend}")
+        if not isinstance(depends, dict):
+            depends = {d: {} for d in depends}
+        for dependency in sorted(set(depends) | DEPENDS_ON[name]):
+            condition = (depends.get(dependency) or {}).get("condition")
+            if dependency not in DEPENDS_ON[name]:
+                found.append(f"{name}: depends on {dependency}, which it must not wait for")
+            elif condition != "service_healthy":
+                found.append(f"{name}: does not wait for a healthy {dependency}")
+
+    for secret, definition in sorted(defined_secrets.items()):
+        path = (definition or {}).get("file")
+        if not path or not os.path.isfile(os.path.join(SOURCE_DIR, path)):
+            found.append(f"secret {secret}: file {path!r} does not exist")
+    if "postgres-data" not in (config.get("volumes") or {}):
+        found.append("volume postgres-data is not defined")
     return found
 
 
-def compose_config():
+def compose_config(path=None):
     """`docker-compose config` of the file as committed, parsed."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PRONGSAI_", "COMPOSE_"))}
     result = subprocess.run(
-        ["docker-compose", "-f", os.path.join(SOURCE_DIR, "docker-compose.yml"), "config"],
+        ["docker-compose", "-f", path or os.path.join(SOURCE_DIR, "docker-compose.yml"),
+         "config"],
         cwd=SOURCE_DIR, env=env, capture_output=True, text=True, timeout=60)
     return result, (yaml.safe_load(result.stdout) if result.returncode == 0 else None)
+
+
+# ------------------------------------------------------------------ flags
+
+
+def helpfull(binary, env=None):
+    """Flags of `binary` from its --helpfull, run with only `env` (plus PATH):
+    {flag: {"file", "help", "default", "current"}}; absl's own flags left out.
+    "current" is shown by absl only when the value differs from the default."""
+    with tempfile.TemporaryDirectory() as cwd:
+        result = subprocess.run(
+            [os.path.join(BIN_DIR, binary), "--helpfull"],
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})},
+            cwd=cwd, capture_output=True, text=True, timeout=30)
+    text = result.stdout + result.stderr
+    flags, source, entry = {}, None, []
+
+    def finish():
+        if not entry or source is None:
+            return
+        joined = " ".join(part.strip() for part in entry)
+        match = re.fullmatch(
+            r"--(\w+) \((.*)\); default: (.*?);(?: currently: (.*);)?", joined, re.S)
+        if match is None:
+            raise AssertionError(f"{binary} --helpfull: cannot read {joined!r}")
+        flags[match.group(1)] = {"file": source, "help": match.group(2),
+                                 "default": match.group(3), "current": match.group(4)}
+
+    for line in text.splitlines():
+        header = re.fullmatch(r"  Flags from (.*):", line)
+        if header or not line.strip() or line.startswith("Try --helpfull"):
+            finish()
+            entry = []
+            if header:
+                source = None if "absl/flags" in header.group(1) else header.group(1)
+        elif line.startswith("    --"):
+            finish()
+            entry = [line]
+        elif line.startswith("      ") and entry:
+            entry.append(line)
+    finish()
+    if not flags:
+        raise AssertionError(f"{binary} --helpfull shows no flags (exit "
+                             f"{result.returncode}): {text[:500]}")
+    return flags
+
+
+def unquote(value):
+    return value[1:-1] if value and len(value) >= 2 and value[0] == value[-1] == '"' else value
+
+
+def env_flag_problems(config):
+    """PRONGSAI_* variables of a service that its binary does not read."""
+    found = []
+    for name, binary in SERVICES.items():
+        service = (config.get("services") or {}).get(name)
+        if service is None:
+            continue
+        env = {k: v for k, v in environment(service).items() if k.startswith("PRONGSAI_")}
+        flags = helpfull(binary, env)
+        for variable, value in sorted(env.items()):
+            if variable in NON_FLAG_VARIABLES.get(binary, set()):
+                continue
+            flag = variable[len("PRONGSAI_"):].lower()
+            if flag not in flags:
+                found.append(f"{name}: {variable} is not a flag of {binary} (--{flag})")
+                continue
+            current = flags[flag]["current"]
+            shown = unquote(current if current is not None else flags[flag]["default"])
+            if shown != value:
+                found.append(f"{name}: {binary} does not read {variable} "
+                             f"(--{flag} is {shown!r}, not {value!r})")
+    return found
+
+
+# Groups of flags in docs/operations.md: name -> (binaries, source file, the
+# environment variable of a flag or None, flags to list or None for all).
+CLI_FLAGS = {"server": "PRONGSAI_SERVER", "api_key": "PRONGSAI_API_KEY",
+             "timeout": None, "tls": None, "json": None}
+FLAG_GROUPS = {
+    "server": (list(SERVICES.values()), "common/server/server_main.cc",
+               lambda flag: f"PRONGSAI_{flag.upper()}", None),
+    "complaint": (["prongsai-complaint"], "services/complaint/main.cc",
+                  lambda flag: f"PRONGSAI_{flag.upper()}", None),
+    "peer": (["prongsai-plan", "prongsai-ita"], "common/client/peer_flags.cc",
+             lambda flag: f"PRONGSAI_{flag.upper()}", None),
+    "probe": ([PROBE], "tools/probe/prongsai-probe.cc",
+              lambda flag: f"PRONGSAI_PROBE_{flag.upper()}", None),
+    "cli": ([CLI], "tools/cli/prongsai.cc", CLI_FLAGS.get, set(CLI_FLAGS)),
+}
+
+
+def flag_table(group):
+    """The Markdown table of one group, from the --helpfull of its binaries
+    (which must all agree on it)."""
+    binaries, source, variable, only = FLAG_GROUPS[group]
+    tables = set()
+    for binary in binaries:
+        flags = helpfull(binary)
+        rows = ["| flag | environment | default | meaning |", "|---|---|---|---|"]
+        names = sorted(f for f, v in flags.items() if v["file"].endswith(source))
+        if not names:
+            raise AssertionError(f"{binary}: no flags from {source}")
+        for flag in names:
+            if only is not None and flag not in only:
+                continue
+            info = flags[flag]
+            env = variable(flag)
+            default = "(empty)" if info["default"] == '""' else f"`{info['default']}`"
+            meaning = (info["help"].replace("|", "\\|")
+                       .replace("<", "&lt;").replace(">", "&gt;"))
+            rows.append(f"| `--{flag}` | {f'`{env}`' if env else '-'} | {default} | {meaning} |")
+        tables.add("\n".join(rows))
+    if len(tables) != 1:
+        raise AssertionError(f"{binaries} disagree on the flags from {source}")
+    return tables.pop()
+
+
+def generated_block(group):
+    return re.compile(
+        rf"(<!-- BEGIN GENERATED flags:{group} [^>]*-->\n)(.*?)(<!-- END GENERATED flags:{group} -->)",
+        re.S)
+
+
+def write_flag_tables():
+    path = os.path.join(SOURCE_DIR, OPERATIONS_DOC)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for group in FLAG_GROUPS:
+        text, count = generated_block(group).subn(
+            lambda m, g=group: m.group(1) + flag_table(g) + "\n" + m.group(3), text)
+        if count != 1:
+            sys.exit(f"{OPERATIONS_DOC}: no block for flags:{group}")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+# ---------------------------------------------------------- example secrets
+
+
+def start_and_stop(binary, env, timeout=60):
+    """Starts `binary` with only `env` (plus PATH) in a scratch directory,
+    waits for its `listening` log line, stops it with SIGTERM. (exit code, log)."""
+    with tempfile.TemporaryDirectory() as cwd:
+        process = subprocess.Popen(
+            [os.path.join(BIN_DIR, binary)],
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        log = []
+        listening = threading.Event()
+
+        def read():
+            for line in process.stderr:
+                log.append(line)
+                if " listening " in line:
+                    listening.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + timeout
+        while not listening.is_set() and process.poll() is None and time.monotonic() < deadline:
+            listening.wait(0.1)
+        if listening.is_set():
+            process.send_signal(signal.SIGTERM)
+        elif process.poll() is None:
+            process.kill()
+        code = process.wait(timeout=30)
+        reader.join(timeout=10)
+        process.stderr.close()
+        return code, "".join(log)
+
+
+def service_env_with_local_files(config, name, scratch):
+    """The service's PRONGSAI_* environment with /run/secrets/X replaced by the
+    secret's file, SQLite instead of PostgreSQL, no Redis and a free port."""
+    secrets = config.get("secrets") or {}
+    env = {}
+    for variable, value in environment(config["services"][name]).items():
+        if not variable.startswith("PRONGSAI_"):
+            continue
+        if value.startswith("/run/secrets/"):
+            value = os.path.join(SOURCE_DIR, secrets[value[len("/run/secrets/"):]]["file"])
+        env[variable] = value
+    env["PRONGSAI_DB"] = f"sqlite://{scratch}/{name}.db"
+    env.pop("PRONGSAI_REDIS", None)
+    env["PRONGSAI_LISTEN"] = "127.0.0.1:0"
+    return env
+
+
+# ------------------------------------------------------------------ tests
 
 
 class ComposeTest(unittest.TestCase):
@@ -205,17 +503,57 @@ class ComposeTest(unittest.TestCase):
     def test_compose_config_is_consistent_with_image_and_build(self):
         self.assertEqual(problems(self.config, self.dockerfile, BIN_DIR), [])
 
-    def test_image_holds_every_service_and_the_health_probe(self):
+    def test_image_holds_every_service_the_probe_and_the_cli(self):
         binaries, user = image_binaries(self.dockerfile)
-        self.assertEqual(binaries, set(SERVICES.values()) | {"prongsai"})
+        self.assertEqual(binaries, set(SERVICES.values()) | {PROBE, CLI})
         self.assertNotIn(user, ("root", "0"))
+
+    def test_every_prongsai_variable_is_a_flag_the_binary_reads(self):
+        self.assertEqual(env_flag_problems(self.config), [])
+
+    def test_example_secrets_are_accepted_by_the_services(self):
+        # The compose defaults, as the binaries that mount them read them.
+        for name, binary in SERVICES.items():
+            with self.subTest(service=name), tempfile.TemporaryDirectory() as scratch:
+                env = service_env_with_local_files(self.config, name, scratch)
+                code, log = start_and_stop(binary, env)
+                self.assertIn(" listening ", log)
+                self.assertEqual(code, 0, log)
+
+    def test_example_protection_keys_are_marked_not_for_production(self):
+        path = self.config["secrets"]["protection_keys"]["file"]
+        with open(os.path.join(SOURCE_DIR, path), encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn("NOT FOR PRODUCTION", text)
+        self.assertRegex(text, r"(?m)^seal EXAMPLE-NOT-PROD ")
+
+    def test_operations_doc_flag_tables_match_the_binaries(self):
+        with open(os.path.join(SOURCE_DIR, OPERATIONS_DOC), encoding="utf-8") as f:
+            doc = f.read()
+        for group in FLAG_GROUPS:
+            with self.subTest(group=group):
+                match = generated_block(group).search(doc)
+                self.assertIsNotNone(match, f"no flags:{group} block in {OPERATIONS_DOC}")
+                self.assertEqual(match.group(2), flag_table(group) + "\n",
+                                 f"regenerate with: {sys.argv[0]} SOURCE BIN --write-flag-tables")
+        for variable in ("PRONGSAI_API_KEY", "PRONGSAI_SERVER", "PRONGSAI_PROTECTION_KEYS_TEXT"):
+            self.assertIn(f"`{variable}`", doc)
+
+    # Negative cases: each breaks one thing and expects exactly its sentence.
 
     def test_wrong_health_port_is_reported(self):
         config = copy.deepcopy(self.config)
         config["services"]["complaint"]["healthcheck"]["test"] = [
-            "CMD", "prongsai", "health", "--server", "127.0.0.1:50051"]
+            "CMD", PROBE, "--address", "127.0.0.1:50051"]
         self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
             "complaint: health check probes port 50051, service listens on 50052"])
+
+    def test_health_check_without_the_probe_is_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"]["plan"]["healthcheck"]["test"] = [
+            "CMD", CLI, "health", "--server", "127.0.0.1:50051"]
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            f"plan: health check runs {CLI}, not {PROBE}"])
 
     def test_binary_the_build_does_not_make_is_reported(self):
         config = copy.deepcopy(self.config)
@@ -224,13 +562,19 @@ class ComposeTest(unittest.TestCase):
         self.assertIn("ita: runs 'prongsai-itaa', expected prongsai-ita", found)
         self.assertIn("ita: command runs prongsai-itaa, which the build did not make", found)
 
-    def test_binary_missing_from_image_is_reported(self):
-        # Drop the CLI (`.../bin/prongsai`, not `.../bin/prongsai-plan`) from COPY.
+    def test_probe_missing_from_image_is_reported(self):
+        dockerfile, count = re.subn(rf"\S*/bin/{PROBE}(?=\s)", "", self.dockerfile)
+        self.assertEqual(count, 1, "expected one COPY source for the probe")
+        found = problems(self.config, dockerfile, BIN_DIR)
+        self.assertIn(f"{DOCKERFILE} does not build and copy {PROBE}", found)
+        self.assertIn(f"plan: health check runs {PROBE}, which {DOCKERFILE} does not copy", found)
+        self.assertEqual(len(found), 1 + len(SERVICES), found)
+
+    def test_cli_missing_from_image_is_reported(self):
         dockerfile, count = re.subn(r"\S*/bin/prongsai(?=\s)", "", self.dockerfile)
         self.assertEqual(count, 1, "expected one COPY source for the CLI")
-        found = problems(self.config, dockerfile, BIN_DIR)
-        self.assertEqual(len(found), len(SERVICES), found)
-        self.assertIn(f"plan: health check runs prongsai, which {DOCKERFILE} does not copy", found)
+        self.assertEqual(problems(self.config, dockerfile, BIN_DIR),
+                         [f"{DOCKERFILE} does not build and copy {CLI}"])
 
     def test_keys_outside_secrets_are_reported(self):
         config = copy.deepcopy(self.config)
@@ -238,9 +582,69 @@ class ComposeTest(unittest.TestCase):
         self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
             "plan: PRONGSAI_API_KEYS='/etc/prongsai/keys' is not a secret it mounts"])
 
+    def test_unmounted_and_undefined_secrets_are_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"]["complaint"]["secrets"] = [{"source": "api_keys"}]
+        config["services"]["ita"]["secrets"].append({"source": "nope"})
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "complaint: PRONGSAI_PROTECTION_KEYS='/run/secrets/protection_keys' is not a "
+            "secret it mounts",
+            "ita: secret nope is not defined"])
+
+    def test_missing_secret_file_is_reported(self):
+        config = copy.deepcopy(self.config)
+        config["secrets"]["peer_api_key"]["file"] = "/nonexistent/peer_api_key"
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "secret peer_api_key: file '/nonexistent/peer_api_key' does not exist"])
+
+    def test_wrong_peer_addresses_are_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"]["plan"]["environment"]["PRONGSAI_ITA_ADDRESS"] = "ita:50051"
+        config["services"]["ita"]["environment"]["PRONGSAI_PLAN_ADDRESS"] = "planner:50051"
+        del config["services"]["ita"]["environment"]["PRONGSAI_COMPLAINT_ADDRESS"]
+        config["services"]["complaint"]["environment"]["PRONGSAI_PLAN_ADDRESS"] = "plan:50051"
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "plan: PRONGSAI_ITA_ADDRESS='ita:50051', but ita listens on 50053",
+            "complaint: PRONGSAI_PLAN_ADDRESS is set but not expected",
+            "complaint: peer addresses and PRONGSAI_PEER_API_KEY_FILE must come together",
+            "ita: PRONGSAI_COMPLAINT_ADDRESS is not set",
+            "ita: PRONGSAI_PLAN_ADDRESS='planner:50051' is not the plan service"])
+
+    def test_wrong_start_up_order_is_reported(self):
+        config = copy.deepcopy(self.config)
+        del config["services"]["ita"]["depends_on"]["plan"]
+        config["services"]["plan"]["depends_on"]["ita"] = {"condition": "service_healthy"}
+        config["services"]["complaint"]["depends_on"]["redis"] = {"condition": "service_started"}
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "plan: depends on ita, which it must not wait for",
+            "complaint: does not wait for a healthy redis",
+            "ita: does not wait for a healthy plan"])
+
+    def test_variable_that_is_no_flag_is_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"]["plan"]["environment"]["PRONGSAI_PROTECTION_KEYS"] = "/x"
+        config["services"]["ita"]["environment"]["PRONGSAI_WORKER"] = "4"
+        self.assertEqual(env_flag_problems(config), [
+            "plan: PRONGSAI_PROTECTION_KEYS is not a flag of prongsai-plan (--protection_keys)",
+            "ita: PRONGSAI_WORKER is not a flag of prongsai-ita (--worker)"])
+
+    def test_rejected_example_secret_fails_to_start(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            env = service_env_with_local_files(self.config, "complaint", scratch)
+            bad = os.path.join(scratch, "protection_keys")
+            with open(bad, "w", encoding="utf-8") as f:
+                f.write("seal k1 c2hvcnQ=\ntracking c2hvcnQ=\n")
+            env["PRONGSAI_PROTECTION_KEYS"] = bad
+            code, log = start_and_stop(SERVICES["complaint"], env)
+        self.assertNotEqual(code, 0)
+        self.assertIn("start_failed", log)
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     SOURCE_DIR, BIN_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if sys.argv[3:] == ["--write-flag-tables"]:
+        write_flag_tables()
+        sys.exit(0)
     unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)

@@ -26,7 +26,10 @@ namespace {
 
 const v1::Framework& Framework2568() {
   static const v1::Framework* framework = [] {
-    for (v1::Framework& framework : *DefaultFrameworks()) {
+    // Kept in a variable: the range of a range-for over *DefaultFrameworks()
+    // would be destroyed before the loop runs.
+    absl::StatusOr<std::vector<v1::Framework>> shipped = DefaultFrameworks();
+    for (const v1::Framework& framework : *shipped) {
       if (framework.be_year() == 2568) return new v1::Framework(framework);
     }
     return new v1::Framework();
