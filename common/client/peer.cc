@@ -41,8 +41,8 @@ grpc::Status Peer::Call(
       absl::SleepFor(options_.backoff);
     }
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(
-        std::min(deadline, absl::Now() + options_.timeout)));
+    context.set_deadline(
+        absl::ToChronoTime(std::min(deadline, absl::Now() + options_.timeout)));
     if (!options_.api_key.empty()) {
       context.AddMetadata("authorization",
                           absl::StrCat("Bearer ", options_.api_key));

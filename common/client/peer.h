@@ -6,8 +6,8 @@
 // sentence for the answer's `missing` field: the caller still answers with
 // what it has.
 //
-//   Peer plan({.name = "plan service", .address = "plan:50051", .api_key = key});
-//   grpc::Status status = plan.Call(call.deadline, Peer::kSafeToRetry,
+//   Peer plan({.name = "plan service", .address = "plan:50051", .api_key =
+//   key}); grpc::Status status = plan.Call(call.deadline, Peer::kSafeToRetry,
 //       [&](grpc::ClientContext& context) {
 //         return stub->ListActionPlans(&context, request, &response);
 //       });
@@ -50,9 +50,9 @@ class Peer {
   // Runs `attempt` with a prepared context (deadline, key), at most twice
   // when `retry` allows and the first attempt was UNAVAILABLE with time left
   // before `deadline`.
-  grpc::Status Call(absl::Time deadline, Retry retry,
-                    absl::FunctionRef<grpc::Status(grpc::ClientContext&)>
-                        attempt) const;
+  grpc::Status Call(
+      absl::Time deadline, Retry retry,
+      absl::FunctionRef<grpc::Status(grpc::ClientContext&)> attempt) const;
 
   // "<what> unknown: the plan service is unreachable (UNAVAILABLE)".
   std::string Describe(absl::string_view what,

@@ -20,10 +20,9 @@ ABSL_FLAG(std::string, peer_api_key, "",
 namespace prongsai::client {
 
 absl::StatusOr<PeerSettings> ReadPeerFlags() {
-  PeerSettings settings{absl::GetFlag(FLAGS_plan_address),
-                        absl::GetFlag(FLAGS_complaint_address),
-                        absl::GetFlag(FLAGS_ita_address),
-                        absl::GetFlag(FLAGS_peer_api_key)};
+  PeerSettings settings{
+      absl::GetFlag(FLAGS_plan_address), absl::GetFlag(FLAGS_complaint_address),
+      absl::GetFlag(FLAGS_ita_address), absl::GetFlag(FLAGS_peer_api_key)};
   if (const std::string file = absl::GetFlag(FLAGS_peer_api_key_file);
       !file.empty()) {
     std::ifstream in(file);

@@ -157,10 +157,10 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
 
   absl::StatusOr<auth::Principal> principal = Admit(context, method);
   if (!principal.ok()) {
-    finish(principal.status(), principal.status().code() ==
-                                       absl::StatusCode::kUnauthenticated
-                                   ? "-"
-                                   : Admitted(context));
+    finish(principal.status(),
+           principal.status().code() == absl::StatusCode::kUnauthenticated
+               ? "-"
+               : Admitted(context));
     return;
   }
 
@@ -275,9 +275,9 @@ class ClientStreamReactor final
         context_, method_,
         [this, overflow, max_bytes](CallContext& call) -> absl::Status {
           if (overflow) {
-            return absl::ResourceExhaustedError(absl::StrCat(
-                "the stream is larger than ", max_bytes,
-                " bytes; send it in several calls"));
+            return absl::ResourceExhaustedError(
+                absl::StrCat("the stream is larger than ", max_bytes,
+                             " bytes; send it in several calls"));
           }
           return std::move(handler_)(call, messages_);
         },

@@ -27,11 +27,11 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
-#include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/server/worker_pool.h"
@@ -110,8 +110,9 @@ class ServiceRuntime {
   // read to its end (at most `max_bytes` in all, RESOURCE_EXHAUSTED beyond),
   // then `handler` gets every message on a worker, as a unary call would.
   // A caller that is not admitted is refused before anything is read.
-  using StreamHandler = absl::AnyInvocable<absl::Status(
-      CallContext&, std::vector<grpc::ByteBuffer>&) &&>;
+  using StreamHandler =
+      absl::AnyInvocable<absl::Status(CallContext&,
+                                      std::vector<grpc::ByteBuffer>&) &&>;
   grpc::ServerReadReactor<grpc::ByteBuffer>* ClientStream(
       grpc::CallbackServerContext* context, absl::string_view method,
       size_t max_bytes, StreamHandler handler);
@@ -191,8 +192,7 @@ struct RawCallbackChain<Service, First, Rest...> {
   using type = First<typename RawCallbackChain<Service, Rest...>::type>;
 };
 template <typename Service, template <typename> class... Methods>
-using RawCallbackService =
-    typename RawCallbackChain<Service, Methods...>::type;
+using RawCallbackService = typename RawCallbackChain<Service, Methods...>::type;
 
 }  // namespace prongsai::server
 

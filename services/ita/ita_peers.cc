@@ -44,8 +44,8 @@ void AddPlanTarget(const Peer& plan, absl::string_view organization,
   request.set_parent(Parent(organization));
   request.set_page_size(1000);
   plan::v1::ListActionPlansResponse response;
-  grpc::Status status =
-      plan.Call(deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+  grpc::Status status = plan.Call(
+      deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
         response.Clear();
         return stub->ListActionPlans(&context, request, &response);
       });
@@ -74,8 +74,7 @@ void AddPlanTarget(const Peer& plan, absl::string_view organization,
                                     analysis.be_year()));
 }
 
-void AddComplaintHandling(const Peer& complaint,
-                          absl::string_view organization,
+void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
                           const v1::Framework& framework, absl::Time deadline,
                           v1::AgencyAnalysis& analysis) {
   if (!complaint.configured()) {
@@ -88,13 +87,11 @@ void AddComplaintHandling(const Peer& complaint,
   request.set_parent(Parent(organization));
   request.mutable_fiscal_year()->set_be_year(analysis.be_year());
   complaint::v1::ComplaintStatistics statistics;
-  grpc::Status status =
-      complaint.Call(deadline, Peer::kSafeToRetry,
-                     [&](grpc::ClientContext& context) {
-                       statistics.Clear();
-                       return stub->GetComplaintStatistics(&context, request,
-                                                           &statistics);
-                     });
+  grpc::Status status = complaint.Call(
+      deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+        statistics.Clear();
+        return stub->GetComplaintStatistics(&context, request, &statistics);
+      });
   if (!status.ok()) {
     analysis.add_missing(complaint.Describe("complaint handling", status));
     return;
@@ -141,19 +138,18 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
   reports_request.set_be_year(year);
   reports_request.set_page_size(1000);
   plan::v1::ListProgressReportsResponse reports;
-  grpc::Status status = plan.Call(
-      deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-        measures.Clear();
-        return stub->ListIntegrityMeasures(&context, measures_request,
-                                           &measures);
-      });
+  grpc::Status status = plan.Call(deadline, Peer::kSafeToRetry,
+                                  [&](grpc::ClientContext& context) {
+                                    measures.Clear();
+                                    return stub->ListIntegrityMeasures(
+                                        &context, measures_request, &measures);
+                                  });
   if (status.ok()) {
-    status = plan.Call(deadline, Peer::kSafeToRetry,
-                       [&](grpc::ClientContext& context) {
-                         reports.Clear();
-                         return stub->ListProgressReports(
-                             &context, reports_request, &reports);
-                       });
+    status = plan.Call(
+        deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+          reports.Clear();
+          return stub->ListProgressReports(&context, reports_request, &reports);
+        });
   }
   if (!status.ok()) {
     analysis.add_missing(plan.Describe("integrity measures", status));
@@ -190,9 +186,9 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
         last_quarter = *std::max_element(measure.quarters().begin(),
                                          measure.quarters().end());
       }
-      const bool ended = current.be_year > year ||
-                         (current.be_year == year &&
-                          last_quarter < current.quarter);
+      const bool ended =
+          current.be_year > year ||
+          (current.be_year == year && last_quarter < current.quarter);
       auto status_of = latest.find(measure.name());
       const bool finished =
           status_of != latest.end() &&
@@ -232,22 +228,22 @@ v1::AdoptRecommendedMeasuresResponse AdoptMeasures(
     // The same assessment and measure always make the same request id, so
     // the plan service creates each adopted measure once, however often
     // this runs: the create is safe to retry.
-    request.set_request_id(
-        absl::StrCat("ita-", StableDigest(absl::StrCat(
-                                 assessment, "\n", recommended.measure().be_year(),
-                                 "\n", recommended.measure().title()))));
+    request.set_request_id(absl::StrCat(
+        "ita-", StableDigest(absl::StrCat(assessment, "\n",
+                                          recommended.measure().be_year(), "\n",
+                                          recommended.measure().title()))));
     plan::v1::IntegrityMeasure created;
-    grpc::Status status = peers.plan.Call(
-        deadline, client::Peer::kSafeToRetry,
-        [&](grpc::ClientContext& context) {
-          return stub->CreateIntegrityMeasure(&context, request, &created);
-        });
+    grpc::Status status = peers.plan.Call(deadline, client::Peer::kSafeToRetry,
+                                          [&](grpc::ClientContext& context) {
+                                            return stub->CreateIntegrityMeasure(
+                                                &context, request, &created);
+                                          });
     if (status.ok()) {
       *response.add_measures() = std::move(created);
     } else {
-      response.add_missing(absl::StrCat("\"", recommended.measure().title(),
-                                        "\" not adopted: ",
-                                        FromGrpcStatus(status).ToString()));
+      response.add_missing(
+          absl::StrCat("\"", recommended.measure().title(),
+                       "\" not adopted: ", FromGrpcStatus(status).ToString()));
     }
   }
   return response;

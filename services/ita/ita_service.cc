@@ -24,9 +24,9 @@
 #include "services/ita/ita_analytics.h"
 #include "services/ita/ita_domain.h"
 #include "services/ita/ita_framework.h"
+#include "services/ita/ita_peers.h"
 #include "services/ita/ita_scoring.h"
 #include "services/ita/ita_store.h"
-#include "services/ita/ita_peers.h"
 
 namespace prongsai::ita {
 namespace {
@@ -67,7 +67,9 @@ absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
 
 // A double written so that two different values never print alike (cache
 // keys; StrCat keeps only 6 significant digits).
-std::string ExactNumber(double value) { return absl::StrFormat("%.17g", value); }
+std::string ExactNumber(double value) {
+  return absl::StrFormat("%.17g", value);
+}
 
 absl::Status ValidateScoreParameter(absl::string_view field, double value) {
   if (!std::isfinite(value) || value < 0 || value > 100) {
@@ -113,15 +115,15 @@ using ItaRawService = server::RawCallbackService<
 
 // Translation only: each method hands its request to the Do* member of the
 // same name on a worker.
-#define PRONGSAI_ITA_METHOD(method, Request, Response)                      \
-  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,   \
-                                   const grpc::ByteBuffer* request,        \
-                                   grpc::ByteBuffer* response) override {  \
-    return runtime_.Unary<v1::Request, v1::Response>(                      \
-        context, #method, request, response,                               \
+#define PRONGSAI_ITA_METHOD(method, Request, Response)                        \
+  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,      \
+                                   const grpc::ByteBuffer* request,           \
+                                   grpc::ByteBuffer* response) override {     \
+    return runtime_.Unary<v1::Request, v1::Response>(                         \
+        context, #method, request, response,                                  \
         [this](CallContext& call, const v1::Request& in, v1::Response& out) { \
-          return Do##method(call, in, out);                                 \
-        });                                                                 \
+          return Do##method(call, in, out);                                   \
+        });                                                                   \
   }
 
 class ItaGrpcService final : public ItaRawService {
@@ -156,11 +158,9 @@ class ItaGrpcService final : public ItaRawService {
                       AgencyAnalysis)
   PRONGSAI_ITA_METHOD(RecommendMeasures, RecommendMeasuresRequest,
                       RecommendMeasuresResponse)
-  PRONGSAI_ITA_METHOD(AdoptRecommendedMeasures,
-                      AdoptRecommendedMeasuresRequest,
+  PRONGSAI_ITA_METHOD(AdoptRecommendedMeasures, AdoptRecommendedMeasuresRequest,
                       AdoptRecommendedMeasuresResponse)
-  PRONGSAI_ITA_METHOD(GetPeerAnalytics, GetPeerAnalyticsRequest,
-                      PeerAnalytics)
+  PRONGSAI_ITA_METHOD(GetPeerAnalytics, GetPeerAnalyticsRequest, PeerAnalytics)
   PRONGSAI_ITA_METHOD(GetTrend, GetTrendRequest, Trend)
   PRONGSAI_ITA_METHOD(RenderReport, RenderReportRequest, RenderedReport)
 
@@ -196,11 +196,11 @@ class ItaGrpcService final : public ItaRawService {
                               v1::Framework& response) {
     std::vector<absl::string_view> parts = absl::StrSplit(request.name(), '/');
     int year = 0, version = 0;
-    const bool ok =
-        (parts.size() == 2 || (parts.size() == 4 && parts[2] == "versions" &&
-                               absl::SimpleAtoi(parts[3], &version) &&
-                               version > 0)) &&
-        parts[0] == "frameworks" && absl::SimpleAtoi(parts[1], &year);
+    const bool ok = (parts.size() == 2 ||
+                     (parts.size() == 4 && parts[2] == "versions" &&
+                      absl::SimpleAtoi(parts[3], &version) && version > 0)) &&
+                    parts[0] == "frameworks" &&
+                    absl::SimpleAtoi(parts[1], &year);
     if (!ok) {
       return InvalidField("name",
                           "must be frameworks/{be_year} or "
@@ -242,7 +242,7 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         response, ita::CreateAssessment(*db, organization, request.assessment(),
-                                   request.request_id(), WriterOf(call)));
+                                        request.request_id(), WriterOf(call)));
     return absl::OkStatus();
   }
 
@@ -250,8 +250,7 @@ class ItaGrpcService final : public ItaRawService {
                                const v1::GetAssessmentRequest& request,
                                v1::Assessment& response) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        AssessmentName name,
-        ParseAssessmentName(call, "name", request.name()));
+        AssessmentName name, ParseAssessmentName(call, "name", request.name()));
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         response, ita::GetAssessment(*db, name.organization, name.be_year));
@@ -275,8 +274,7 @@ class ItaGrpcService final : public ItaRawService {
       CallContext& call, const v1::IngestPublishedScoresRequest& request,
       v1::Assessment& response) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        AssessmentName name,
-        ParseAssessmentName(call, "name", request.name()));
+        AssessmentName name, ParseAssessmentName(call, "name", request.name()));
     PRONGSAI_RETURN_IF_ERROR(
         api::ValidateOrganizationRef("organization", request.organization()));
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
@@ -292,8 +290,8 @@ class ItaGrpcService final : public ItaRawService {
     update.findings = CheckPublished(framework, published);
     update.published = std::move(published);
     PRONGSAI_ASSIGN_OR_RETURN(
-        response, SaveScores(*db, organization, name.be_year, framework,
-                             update, WriterOf(call)));
+        response, SaveScores(*db, organization, name.be_year, framework, update,
+                             WriterOf(call)));
     return absl::OkStatus();
   }
 
@@ -341,8 +339,8 @@ class ItaGrpcService final : public ItaRawService {
     common::v1::OrganizationRef organization = messages[0].organization();
     organization.set_code(name.organization);
     PRONGSAI_ASSIGN_OR_RETURN(
-        response, SaveScores(*db, organization, name.be_year, framework,
-                             update, WriterOf(call)));
+        response, SaveScores(*db, organization, name.be_year, framework, update,
+                             WriterOf(call)));
     return absl::OkStatus();
   }
 
@@ -401,9 +399,10 @@ class ItaGrpcService final : public ItaRawService {
               ita::GetAssessment(*db, name.organization, name.be_year));
           std::string basis;
           if (!EffectiveScores(current, &basis).has_overall()) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                name_text, " has no scores yet; ingest the published "
-                           "summary or raw answers first"));
+            return absl::FailedPreconditionError(
+                absl::StrCat(name_text,
+                             " has no scores yet; ingest the published "
+                             "summary or raw answers first"));
           }
           PRONGSAI_ASSIGN_OR_RETURN(
               v1::Framework framework,
@@ -415,8 +414,8 @@ class ItaGrpcService final : public ItaRawService {
               std::optional<v1::Assessment> previous,
               PreviousAssessment(*db, name.organization, name.be_year));
           return Analyze(framework, current,
-                         previous.has_value() ? &*previous : nullptr,
-                         threshold, items);
+                         previous.has_value() ? &*previous : nullptr, threshold,
+                         items);
         }));
     return analysis;
   }
@@ -492,8 +491,7 @@ class ItaGrpcService final : public ItaRawService {
                                   const v1::GetPeerAnalyticsRequest& request,
                                   v1::PeerAnalytics& response) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        AssessmentName name,
-        ParseAssessmentName(call, "name", request.name()));
+        AssessmentName name, ParseAssessmentName(call, "name", request.name()));
     if (!v1::PeerGroup_IsValid(request.group())) {
       return InvalidField("group", "is not a known peer group");
     }
@@ -550,11 +548,11 @@ class ItaGrpcService final : public ItaRawService {
     }
     PRONGSAI_RETURN_IF_ERROR(
         ValidateText("province", request.province(), 100, false));
-    for (auto [field, year] : {std::pair{"first_be_year",
-                                         request.first_be_year()},
-                               std::pair{"last_be_year",
-                                         request.last_be_year()}}) {
-      if (year != 0) PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, year));
+    for (auto [field, year] :
+         {std::pair{"first_be_year", request.first_be_year()},
+          std::pair{"last_be_year", request.last_be_year()}}) {
+      if (year != 0)
+        PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, year));
     }
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
@@ -576,7 +574,8 @@ class ItaGrpcService final : public ItaRawService {
             PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
                                       YearRows(*db, year));
             std::erase_if(rows, [&](const PeerRow& row) {
-              if (!organization.empty()) return row.organization != organization;
+              if (!organization.empty())
+                return row.organization != organization;
               switch (request.group()) {
                 case v1::SAME_PROVINCE:
                   return row.province != request.province();
@@ -645,11 +644,11 @@ absl::StatusOr<server::ServiceDefinition> ItaServiceDefinition(
   definition.name = "ita";
   definition.service_full_name = v1::AssessmentService::service_full_name();
   definition.migrations = Migrations();
-  definition.make_service = [defaults = std::move(defaults),
-                             options = std::move(options)](
-                                server::ServiceRuntime& runtime) {
-    return std::make_unique<ItaGrpcService>(runtime, defaults, options);
-  };
+  definition.make_service =
+      [defaults = std::move(defaults),
+       options = std::move(options)](server::ServiceRuntime& runtime) {
+        return std::make_unique<ItaGrpcService>(runtime, defaults, options);
+      };
   return definition;
 }
 

@@ -75,8 +75,8 @@ absl::Status FromJson(absl::string_view json,
                       google::protobuf::Message& message) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(std::string(json),
-                                                   &message, options)
+  if (!google::protobuf::util::JsonStringToMessage(std::string(json), &message,
+                                                   options)
            .ok()) {
     return absl::InternalError(absl::StrCat(
         "stored ", message.GetDescriptor()->name(), " is not readable"));
@@ -155,10 +155,10 @@ absl::Status PinFramework(Connection& tx, const v1::Framework& framework) {
 // ------------------------------------------------------------- assessments
 
 const std::string& SelectColumns() {
-  static const std::string* columns = new std::string(absl::StrCat(
-      "id, ", api::kOrganizationColumns,
-      ", fiscal_year, published_overall_score, ", api::kAuditColumns,
-      ", framework_version, details"));
+  static const std::string* columns = new std::string(
+      absl::StrCat("id, ", api::kOrganizationColumns,
+                   ", fiscal_year, published_overall_score, ",
+                   api::kAuditColumns, ", framework_version, details"));
   return *columns;
 }
 
@@ -250,9 +250,9 @@ absl::StatusOr<v1::Framework> CurrentFramework(
   if (!result.rows.empty()) return FrameworkFromRow(result.rows[0]);
   auto found = defaults.find(be_year);
   if (found == defaults.end()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no ITA framework for fiscal year ", be_year,
-        "; load one with LoadFramework"));
+    return absl::NotFoundError(absl::StrCat("no ITA framework for fiscal year ",
+                                            be_year,
+                                            "; load one with LoadFramework"));
   }
   return Default(found->second);
 }
@@ -412,69 +412,72 @@ absl::StatusOr<v1::Assessment> SaveScores(
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,
     const Writer& writer) {
   const std::string& code = organization.code();
-  PRONGSAI_RETURN_IF_ERROR(storage::InTransaction(db, [&](Connection& tx)
-                                                          -> absl::Status {
-    absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
-    if (absl::IsNotFound(current.status())) {
-      PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization,
-                                                be_year, std::nullopt, "",
-                                                writer));
-      current = GetAssessment(tx, code, be_year);
-    }
-    PRONGSAI_RETURN_IF_ERROR(current.status());
-    v1::Assessment& assessment = *current;
-    if (update.published.has_value()) {
-      *assessment.mutable_published() = *update.published;
-      assessment.clear_findings();
-      for (const v1::ConsistencyFinding& finding : update.findings) {
-        *assessment.add_findings() = finding;
-      }
-    }
-    if (update.computed.has_value()) {
-      *assessment.mutable_computed() = *update.computed;
-      assessment.set_iit_respondents(update.iit_respondents);
-      assessment.set_eit_respondents(update.eit_respondents);
-    }
-    // Computed figures, when there are any, are what analytics use.
-    const v1::ScoreSet& effective = assessment.computed().has_overall()
-                                        ? assessment.computed()
-                                        : assessment.published();
-    Value overall = std::monostate();
-    std::string grade;
-    bool passed = false;
-    if (effective.has_overall()) {
-      overall = effective.overall().score();
-      const v1::GradeBand& band = BandOf(framework, effective.overall().score());
-      grade = effective.grade().empty() ? band.label() : effective.grade();
-      passed = band.passed();
-    }
-    Value published_overall = std::monostate();
-    if (assessment.published().has_overall()) {
-      published_overall = assessment.published().overall().score();
-    } else if (assessment.has_published_overall_score()) {
-      published_overall = assessment.published_overall_score();
-    }
-    PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              "UPDATE assessments SET details = ?, framework_version = ?, "
-              "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
-              "published_overall_score = ?, organization_name = CASE WHEN "
-              "organization_name = '' THEN ? ELSE organization_name END, "
-              "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
-              "ELSE organization_kind END, province = CASE WHEN province = '' "
-              "THEN ? ELSE province END, district = CASE WHEN district = '' "
-              "THEN ? ELSE district END, update_time_us = ?, updater = ? "
-              "WHERE organization_code = ? AND id = ?",
-              {ToJson(Details(assessment)), int64_t{framework.version()},
-               overall, grade, int64_t{passed}, IndicatorColumn(effective),
-               published_overall, organization.name(),
-               int64_t{organization.kind()}, organization.province(),
-               organization.district(), absl::ToUnixMicros(writer.now),
-               writer.principal, code, absl::StrCat(be_year)})
-            .status());
-    return BumpYear(tx, be_year);
-  }));
+  PRONGSAI_RETURN_IF_ERROR(
+      storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
+        absl::StatusOr<v1::Assessment> current =
+            GetAssessment(tx, code, be_year);
+        if (absl::IsNotFound(current.status())) {
+          PRONGSAI_RETURN_IF_ERROR(InsertAssessment(
+              tx, code, organization, be_year, std::nullopt, "", writer));
+          current = GetAssessment(tx, code, be_year);
+        }
+        PRONGSAI_RETURN_IF_ERROR(current.status());
+        v1::Assessment& assessment = *current;
+        if (update.published.has_value()) {
+          *assessment.mutable_published() = *update.published;
+          assessment.clear_findings();
+          for (const v1::ConsistencyFinding& finding : update.findings) {
+            *assessment.add_findings() = finding;
+          }
+        }
+        if (update.computed.has_value()) {
+          *assessment.mutable_computed() = *update.computed;
+          assessment.set_iit_respondents(update.iit_respondents);
+          assessment.set_eit_respondents(update.eit_respondents);
+        }
+        // Computed figures, when there are any, are what analytics use.
+        const v1::ScoreSet& effective = assessment.computed().has_overall()
+                                            ? assessment.computed()
+                                            : assessment.published();
+        Value overall = std::monostate();
+        std::string grade;
+        bool passed = false;
+        if (effective.has_overall()) {
+          overall = effective.overall().score();
+          const v1::GradeBand& band =
+              BandOf(framework, effective.overall().score());
+          grade = effective.grade().empty() ? band.label() : effective.grade();
+          passed = band.passed();
+        }
+        Value published_overall = std::monostate();
+        if (assessment.published().has_overall()) {
+          published_overall = assessment.published().overall().score();
+        } else if (assessment.has_published_overall_score()) {
+          published_overall = assessment.published_overall_score();
+        }
+        PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
+        PRONGSAI_RETURN_IF_ERROR(
+            tx.Execute(
+                  "UPDATE assessments SET details = ?, framework_version = ?, "
+                  "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
+                  "published_overall_score = ?, organization_name = CASE WHEN "
+                  "organization_name = '' THEN ? ELSE organization_name END, "
+                  "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
+                  "ELSE organization_kind END, province = CASE WHEN province = "
+                  "'' "
+                  "THEN ? ELSE province END, district = CASE WHEN district = "
+                  "'' "
+                  "THEN ? ELSE district END, update_time_us = ?, updater = ? "
+                  "WHERE organization_code = ? AND id = ?",
+                  {ToJson(Details(assessment)), int64_t{framework.version()},
+                   overall, grade, int64_t{passed}, IndicatorColumn(effective),
+                   published_overall, organization.name(),
+                   int64_t{organization.kind()}, organization.province(),
+                   organization.district(), absl::ToUnixMicros(writer.now),
+                   writer.principal, code, absl::StrCat(be_year)})
+                .status());
+        return BumpYear(tx, be_year);
+      }));
   return GetAssessment(db, code, be_year);
 }
 

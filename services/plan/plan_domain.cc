@@ -120,8 +120,8 @@ absl::Status ValidateYearInSpan(absl::string_view path, int be_year,
 // when the code is not numbers joined by dots.
 int DimensionOfCode(absl::string_view code) {
   std::vector<absl::string_view> parts = absl::StrSplit(code, '.');
-  if (parts.size() < 2 || !std::all_of(parts.begin(), parts.end(),
-                                       IsPositiveNumber)) {
+  if (parts.size() < 2 ||
+      !std::all_of(parts.begin(), parts.end(), IsPositiveNumber)) {
     return 0;
   }
   int number = 0;
@@ -147,9 +147,9 @@ absl::Status ValidateMission(absl::string_view path, const v1::Mission& mission,
   PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"), mission.title(),
                                         kMaxTitleChars, /*required=*/true));
   for (int i = 0; i < mission.sub_missions_size(); ++i) {
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateMission(At(Field(path, "sub_missions"), i),
-                        mission.sub_missions(i), mission.code(), codes));
+    PRONGSAI_RETURN_IF_ERROR(ValidateMission(At(Field(path, "sub_missions"), i),
+                                             mission.sub_missions(i),
+                                             mission.code(), codes));
   }
   return absl::OkStatus();
 }
@@ -173,8 +173,7 @@ const v1::YearBudget* BudgetOf(const v1::Project& project, int be_year) {
 }
 
 bool RunsIn(const v1::Project& project, int be_year) {
-  return std::find(project.fiscal_years().begin(),
-                   project.fiscal_years().end(),
+  return std::find(project.fiscal_years().begin(), project.fiscal_years().end(),
                    be_year) != project.fiscal_years().end();
 }
 
@@ -197,7 +196,6 @@ v1::Finding MakeFinding(v1::Finding::Severity severity, absl::string_view code,
   finding.set_message(std::move(message));
   return finding;
 }
-
 
 }  // namespace
 
@@ -300,16 +298,17 @@ absl::Status ValidateDimensions(absl::string_view field_path,
       return InvalidField(Field(path, "number"), "must be 1-9");
     }
     if (!numbers.insert(dimension.number()).second) {
-      return InvalidField(Field(path, "number"),
-                          absl::StrCat("repeats dimension ", dimension.number()));
+      return InvalidField(
+          Field(path, "number"),
+          absl::StrCat("repeats dimension ", dimension.number()));
     }
     PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"),
                                           dimension.title(), kMaxTitleChars,
                                           /*required=*/true));
     for (int j = 0; j < dimension.missions_size(); ++j) {
-      PRONGSAI_RETURN_IF_ERROR(ValidateMission(
-          At(Field(path, "missions"), j), dimension.missions(j),
-          absl::StrCat(dimension.number()), codes));
+      PRONGSAI_RETURN_IF_ERROR(
+          ValidateMission(At(Field(path, "missions"), j), dimension.missions(j),
+                          absl::StrCat(dimension.number()), codes));
     }
   }
   return absl::OkStatus();
@@ -375,8 +374,8 @@ v1::Project::Kind KindFromTitle(absl::string_view title) {
   return v1::Project::KIND_UNSPECIFIED;
 }
 
-absl::Status ValidateProject(absl::string_view field_path,
-                             v1::Project& project, const v1::ActionPlan& plan) {
+absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
+                             const v1::ActionPlan& plan) {
   if (project.sequence() < 1 || project.sequence() > kMaxSequence) {
     return InvalidField(Field(field_path, "sequence"),
                         absl::StrCat("must be 1-", kMaxSequence));
@@ -384,10 +383,9 @@ absl::Status ValidateProject(absl::string_view field_path,
   PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "title"),
                                         project.title(), kMaxTitleChars,
                                         /*required=*/true));
-  for (auto [name, text] :
-       {std::pair{"rationale", &project.rationale()},
-        std::pair{"target_group", &project.target_group()},
-        std::pair{"owner_unit", &project.owner_unit()}}) {
+  for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
+                            std::pair{"target_group", &project.target_group()},
+                            std::pair{"owner_unit", &project.owner_unit()}}) {
     PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, name), *text,
                                           kMaxTextChars, /*required=*/false));
   }
@@ -413,8 +411,8 @@ absl::Status ValidateProject(absl::string_view field_path,
     const int from_code = DimensionOfCode(project.mission_code());
     bool known = false;
     for (const v1::Dimension& dimension : plan.dimensions()) {
-      known = known || TreeHasMission(dimension.missions(),
-                                      project.mission_code());
+      known =
+          known || TreeHasMission(dimension.missions(), project.mission_code());
     }
     if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
       return InvalidField(Field(field_path, "mission_code"),
@@ -422,10 +420,10 @@ absl::Status ValidateProject(absl::string_view field_path,
                                        "\" is not a mission of the plan"));
     }
     if (project.dimension() != 0 && project.dimension() != from_code) {
-      return InvalidField(Field(field_path, "dimension"),
-                          absl::StrCat("is ", project.dimension(),
-                                       " but mission ", project.mission_code(),
-                                       " is of dimension ", from_code));
+      return InvalidField(
+          Field(field_path, "dimension"),
+          absl::StrCat("is ", project.dimension(), " but mission ",
+                       project.mission_code(), " is of dimension ", from_code));
     }
     project.set_dimension(from_code);
   }
@@ -478,7 +476,8 @@ absl::Status ValidateProject(absl::string_view field_path,
       PRONGSAI_RETURN_IF_ERROR(ValidateMoney(Field(path, name), *money));
     }
   }
-  std::sort(project.mutable_budgets()->begin(), project.mutable_budgets()->end(),
+  std::sort(project.mutable_budgets()->begin(),
+            project.mutable_budgets()->end(),
             [](const v1::YearBudget& a, const v1::YearBudget& b) {
               return a.be_year() < b.be_year();
             });
@@ -499,16 +498,16 @@ absl::Status ValidateProject(absl::string_view field_path,
       return InvalidField(Field(path, "baseline"), "must be a finite number");
     }
     for (const auto& [year, value] : kpi.targets_by_year()) {
-      const std::string key = absl::StrCat(Field(path, "targets_by_year"),
-                                           "[", year, "]");
+      const std::string key =
+          absl::StrCat(Field(path, "targets_by_year"), "[", year, "]");
       PRONGSAI_RETURN_IF_ERROR(ValidateYearInSpan(key, year, plan));
       if (!std::isfinite(value)) {
         return InvalidField(key, "must be a finite number");
       }
     }
     for (const auto& [round, value] : kpi.actuals_by_round()) {
-      const std::string key = absl::StrCat(Field(path, "actuals_by_round"),
-                                           "[", round, "]");
+      const std::string key =
+          absl::StrCat(Field(path, "actuals_by_round"), "[", round, "]");
       PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
       if (!std::isfinite(value)) {
         return InvalidField(key, "must be a finite number");
@@ -642,7 +641,8 @@ absl::Status ValidateProgressReport(absl::string_view field_path,
     const std::string& uri = report.evidence_uris(i);
     const std::string path = At(Field(field_path, "evidence_uris"), i);
     PRONGSAI_RETURN_IF_ERROR(ValidateText(path, uri, kMaxItemChars, true));
-    if (!absl::StartsWith(uri, "https://") && !absl::StartsWith(uri, "http://")) {
+    if (!absl::StartsWith(uri, "https://") &&
+        !absl::StartsWith(uri, "http://")) {
       return InvalidField(path, "must be an http(s) URI");
     }
   }
@@ -790,27 +790,26 @@ std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
     const std::string location = absl::StrCat("entries[", i, "]");
     auto found = by_name.find(entry.project());
     if (entry.project().empty() || found == by_name.end()) {
-      v1::Finding& finding = findings.emplace_back(MakeFinding(
-          v1::Finding::WARNING, "UNKNOWN_PROJECT", location,
-          absl::StrCat("\"", entry.title(),
-                       "\" is not a project of the 5-year plan")));
+      v1::Finding& finding = findings.emplace_back(
+          MakeFinding(v1::Finding::WARNING, "UNKNOWN_PROJECT", location,
+                      absl::StrCat("\"", entry.title(),
+                                   "\" is not a project of the 5-year plan")));
       finding.set_project(entry.project());
       continue;
     }
     const v1::Project& project = *found->second;
     scheduled.insert(project.name());
     if (!RunsIn(project, annual.be_year())) {
-      v1::Finding& finding = findings.emplace_back(MakeFinding(
-          v1::Finding::WARNING, "ADDED_PROJECT", location,
-          absl::StrCat("ลำดับที่ ", project.sequence(), " \"", project.title(),
-                       "\" is not scheduled in ", annual.be_year(),
-                       " by the 5-year plan")));
+      v1::Finding& finding = findings.emplace_back(
+          MakeFinding(v1::Finding::WARNING, "ADDED_PROJECT", location,
+                      absl::StrCat("ลำดับที่ ", project.sequence(), " \"",
+                                   project.title(), "\" is not scheduled in ",
+                                   annual.be_year(), " by the 5-year plan")));
       finding.set_project(project.name());
       continue;
     }
     const v1::YearBudget* budget = BudgetOf(project, annual.be_year());
-    const int64_t planned =
-        budget != nullptr ? budget->planned().satang() : 0;
+    const int64_t planned = budget != nullptr ? budget->planned().satang() : 0;
     if (entry.budget().satang() != planned) {
       v1::Finding& finding = findings.emplace_back(MakeFinding(
           v1::Finding::WARNING, "BUDGET_DIFFERS", location,
@@ -833,9 +832,9 @@ std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
         !scheduled.contains(project->name())) {
       v1::Finding& finding = findings.emplace_back(MakeFinding(
           v1::Finding::WARNING, "DROPPED_PROJECT", project->name(),
-          absl::StrCat("ลำดับที่ ", project->sequence(), " \"",
-                       project->title(), "\" is scheduled in ",
-                       annual.be_year(), " but not in the annual plan")));
+          absl::StrCat("ลำดับที่ ", project->sequence(), " \"", project->title(),
+                       "\" is scheduled in ", annual.be_year(),
+                       " but not in the annual plan")));
       finding.set_project(project->name());
     }
   }
@@ -855,10 +854,10 @@ int LastQuarterOf(v1::Round round) {
   }
 }
 
-v1::RoundSummary SummarizeRound(
-    const v1::AnnualPlan& annual,
-    absl::Span<const v1::IntegrityMeasure> measures,
-    absl::Span<const v1::ProgressReport> reports, v1::Round round) {
+v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
+                                absl::Span<const v1::IntegrityMeasure> measures,
+                                absl::Span<const v1::ProgressReport> reports,
+                                v1::Round round) {
   struct Item {
     std::string subject;
     std::string title;
@@ -878,8 +877,8 @@ v1::RoundSummary SummarizeRound(
     int last = 0;
     for (int quarter : measure.quarters()) last = std::max(last, quarter);
     // Measures have no dimension of the plan: they are summed under 0.
-    items.push_back({measure.name(), measure.title(), 0, last == 0 ? 4 : last,
-                     0});
+    items.push_back(
+        {measure.name(), measure.title(), 0, last == 0 ? 4 : last, 0});
   }
 
   const int round_quarter = LastQuarterOf(round);
@@ -938,7 +937,8 @@ v1::RoundSummary SummarizeRound(
   }
   for (auto& [number, dimension] : dimensions) {
     dimension.set_percent_done(
-        dimension.items() == 0 ? 0 : 100.0 * dimension.done() / dimension.items());
+        dimension.items() == 0 ? 0
+                               : 100.0 * dimension.done() / dimension.items());
     *summary.add_dimensions() = std::move(dimension);
   }
   summary.set_items(static_cast<int>(items.size()));

@@ -71,8 +71,8 @@ v1::Project::Kind KindFromTitle(absl::string_view title);
 // A project of `plan`: text limits, years inside the span, budgets of
 // scheduled years only and >= 0, the mission in the plan's tree. Fills the
 // dimension from the mission and the kind from the title when unset.
-absl::Status ValidateProject(absl::string_view field_path,
-                             v1::Project& project, const v1::ActionPlan& plan);
+absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
+                             const v1::ActionPlan& plan);
 
 absl::Status ValidateQuarters(absl::string_view field_path,
                               absl::Span<const int32_t> quarters);
@@ -132,10 +132,10 @@ int LastQuarterOf(v1::Round round);
 // A round's state: the annual plan's entries with a project and the year's
 // measures are the items; `reports` are every report of the year (any
 // round; those after `round` are ignored, the latest per subject counts).
-v1::RoundSummary SummarizeRound(
-    const v1::AnnualPlan& annual,
-    absl::Span<const v1::IntegrityMeasure> measures,
-    absl::Span<const v1::ProgressReport> reports, v1::Round round);
+v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
+                                absl::Span<const v1::IntegrityMeasure> measures,
+                                absl::Span<const v1::ProgressReport> reports,
+                                v1::Round round);
 
 std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan);
 

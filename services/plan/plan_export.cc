@@ -43,7 +43,9 @@ class Numbers {
     return thai_ ? thai::AsciiDigitsToThai(ascii) : std::string(ascii);
   }
   std::string Int(int64_t value) const { return Text(absl::StrCat(value)); }
-  std::string Baht(int64_t satang) const { return Text(thai::FormatBaht(satang)); }
+  std::string Baht(int64_t satang) const {
+    return Text(thai::FormatBaht(satang));
+  }
   // An unset amount is "-", as in the published tables.
   std::string Money(bool has, const common::v1::Money& money) const {
     return has ? Baht(money.satang()) : "-";

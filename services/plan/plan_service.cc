@@ -13,10 +13,10 @@
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/client/peer.h"
+#include "common/server/list_scope.h"
 #include "common/thai/thai.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
-#include "common/server/list_scope.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
@@ -94,9 +94,9 @@ absl::StatusOr<common::v1::OrganizationRef> RegisteredOrganization(
 // Reads `M` through the Redis cache under the organization's data version,
 // so a cached value is never older than the last committed write.
 template <typename M>
-absl::Status ReadCached(CallContext& call, absl::string_view organization,
-                        absl::string_view what, M& out,
-                        absl::FunctionRef<absl::StatusOr<M>(Connection&)> load) {
+absl::Status ReadCached(
+    CallContext& call, absl::string_view organization, absl::string_view what,
+    M& out, absl::FunctionRef<absl::StatusOr<M>(Connection&)> load) {
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                             DataVersion(*db, organization));
@@ -190,9 +190,8 @@ absl::Status DoUpdateOrganization(CallContext& call,
                                   const v1::UpdateOrganizationRequest& request,
                                   v1::Organization& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
-      std::string code,
-      ParseOrganizationParent("organization.name",
-                              request.organization().name()));
+      std::string code, ParseOrganizationParent("organization.name",
+                                                request.organization().name()));
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
   v1::Organization patch = request.organization();
   patch.mutable_organization()->set_code(code);
@@ -272,9 +271,9 @@ absl::Status DoApproveActionPlan(CallContext& call,
                             PlanOf(call, "name", request.name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, AdvanceActionPlan(*db, name.organization, name.id,
-                                  request.etag(), v1::ActionPlan::APPROVED,
-                                  call.now, WriterOf(call)));
+      response,
+      AdvanceActionPlan(*db, name.organization, name.id, request.etag(),
+                        v1::ActionPlan::APPROVED, call.now, WriterOf(call)));
   return absl::OkStatus();
 }
 
@@ -323,8 +322,8 @@ absl::Status DoImportActionPlan(CallContext& call,
 // Corruption reports the complaint service counted in fiscal year
 // `be_year` of `organization`.
 absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
-                                    absl::string_view organization,
-                                    int be_year, absl::Time deadline) {
+                                    absl::string_view organization, int be_year,
+                                    absl::Time deadline) {
   if (!complaints.configured()) {
     return absl::FailedPreconditionError(complaints.Describe(
         absl::StrCat("corruption cases of ", be_year),
@@ -403,11 +402,11 @@ absl::Status DoEvaluateTargets(CallContext& call,
   auto count = [&](int be_year) -> const absl::StatusOr<int>& {
     auto found = counted.find(be_year);
     if (found == counted.end()) {
-      found = counted
-                  .emplace(be_year, CorruptionCases(complaints,
-                                                    name.organization, be_year,
-                                                    call.deadline))
-                  .first;
+      found =
+          counted
+              .emplace(be_year, CorruptionCases(complaints, name.organization,
+                                                be_year, call.deadline))
+              .first;
       if (!found->second.ok()) {
         response.add_missing(std::string(found->second.status().message()));
       }
@@ -467,9 +466,9 @@ absl::Status DoCreateProject(CallContext& call,
       ValidateRequestId("request_id", request.request_id()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, CreateProject(*db, plan.organization, plan.id,
-                              request.project(), request.request_id(),
-                              WriterOf(call)));
+      response,
+      CreateProject(*db, plan.organization, plan.id, request.project(),
+                    request.request_id(), WriterOf(call)));
   return absl::OkStatus();
 }
 
@@ -499,9 +498,9 @@ absl::Status DoListProjects(CallContext& call,
       PageRequest page,
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(ProjectPage found,
-                            ListProjects(*db, plan.organization, plan.id,
-                                         request.be_year(), page));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ProjectPage found,
+      ListProjects(*db, plan.organization, plan.id, request.be_year(), page));
   for (v1::Project& project : found.projects) {
     *response.add_projects() = std::move(project);
   }
@@ -580,9 +579,8 @@ absl::Status DoReconcileAnnualPlan(
       PlanChildOf(call, "name", request.name(), "annualPlans"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::vector<v1::Project> projects,
-      AllProjects(*db, name.organization, name.plan_id));
+  PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
+                            AllProjects(*db, name.organization, name.plan_id));
   for (v1::Finding& finding : Reconcile(annual, projects)) {
     *response.add_findings() = std::move(finding);
   }
@@ -600,8 +598,7 @@ absl::Status DoExportAnnualPlan(CallContext& call,
       ValidateRendering(request.format(), request.digits()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      v1::ActionPlan plan,
-      GetActionPlan(*db, name.organization, name.plan_id));
+      v1::ActionPlan plan, GetActionPlan(*db, name.organization, name.plan_id));
   PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
   RenderedDocument rendered =
       RenderAnnualPlan(plan, annual, request.format(), request.digits());
@@ -620,12 +617,11 @@ absl::Status DoCreateIntegrityMeasure(
   PRONGSAI_RETURN_IF_ERROR(
       ValidateRequestId("request_id", request.request_id()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_RETURN_IF_ERROR(
-      RegisteredOrganization(*db, organization).status());
+  PRONGSAI_RETURN_IF_ERROR(RegisteredOrganization(*db, organization).status());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, CreateIntegrityMeasure(*db, organization,
-                                       request.integrity_measure(),
-                                       request.request_id(), WriterOf(call)));
+      response,
+      CreateIntegrityMeasure(*db, organization, request.integrity_measure(),
+                             request.request_id(), WriterOf(call)));
   return absl::OkStatus();
 }
 
@@ -672,9 +668,9 @@ absl::Status DoUpdateIntegrityMeasure(
     CallContext& call, const v1::UpdateIntegrityMeasureRequest& request,
     v1::IntegrityMeasure& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
-      ChildName name, ChildOf(call, "integrity_measure.name",
-                              request.integrity_measure().name(),
-                              "integrityMeasures"));
+      ChildName name,
+      ChildOf(call, "integrity_measure.name",
+              request.integrity_measure().name(), "integrityMeasures"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response, UpdateIntegrityMeasure(*db, name.organization, name.id,
@@ -763,13 +759,11 @@ absl::Status DoExportRoundReport(CallContext& call,
       ValidateRendering(request.format(), request.digits()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      v1::ActionPlan plan,
-      GetActionPlan(*db, name.organization, name.plan_id));
+      v1::ActionPlan plan, GetActionPlan(*db, name.organization, name.plan_id));
   PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
                             LoadRound(*db, name, request.round()));
-  RenderedDocument rendered =
-      RenderRoundReport(plan, round.summary, round.titles, request.format(),
-                        request.digits());
+  RenderedDocument rendered = RenderRoundReport(
+      plan, round.summary, round.titles, request.format(), request.digits());
   response.set_content_type(std::move(rendered.content_type));
   response.set_content(std::move(rendered.content));
   return absl::OkStatus();
@@ -801,9 +795,9 @@ absl::Status DoListRisks(CallContext& call, const v1::ListRisksRequest& request,
       PageRequest page,
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(
-      RiskPage found, ListRisks(*db, plan.organization, plan.id,
-                                request.uncontrolled_only(), page));
+  PRONGSAI_ASSIGN_OR_RETURN(RiskPage found,
+                            ListRisks(*db, plan.organization, plan.id,
+                                      request.uncontrolled_only(), page));
   for (v1::Risk& risk : found.risks) *response.add_risks() = std::move(risk);
   if (!found.next_cursor.empty()) {
     response.set_next_page_token(MakePageToken(scope, found.next_cursor));
@@ -819,9 +813,8 @@ absl::Status DoUpdateRisk(CallContext& call,
       PlanChildOf(call, "risk.name", request.risk().name(), "risks"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response,
-      UpdateRisk(*db, name, request.risk(), request.update_mask(),
-                 WriterOf(call)));
+      response, UpdateRisk(*db, name, request.risk(), request.update_mask(),
+                           WriterOf(call)));
   return absl::OkStatus();
 }
 
@@ -864,7 +857,7 @@ using PlanRawService = server::RawCallbackService<
 
 // Translation only: each method hands its request to the Do* function of the
 // same name on a worker.
-#define PRONGSAI_PLAN_METHOD(method, Request, Response)                    \
+#define PRONGSAI_PLAN_METHOD(method, Request, Response)                   \
   grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,  \
                                    const grpc::ByteBuffer* request,       \
                                    grpc::ByteBuffer* response) override { \
@@ -899,8 +892,7 @@ class PlanGrpcService final : public PlanRawService {
   PRONGSAI_PLAN_METHOD(ListActionPlans, ListActionPlansRequest,
                        ListActionPlansResponse)
   PRONGSAI_PLAN_METHOD(UpdateActionPlan, UpdateActionPlanRequest, ActionPlan)
-  PRONGSAI_PLAN_METHOD(ApproveActionPlan, ApproveActionPlanRequest,
-                       ActionPlan)
+  PRONGSAI_PLAN_METHOD(ApproveActionPlan, ApproveActionPlanRequest, ActionPlan)
   PRONGSAI_PLAN_METHOD(AnnounceActionPlan, AnnounceActionPlanRequest,
                        ActionPlan)
   PRONGSAI_PLAN_METHOD(ImportActionPlan, ImportActionPlanRequest,
@@ -908,13 +900,13 @@ class PlanGrpcService final : public PlanRawService {
   grpc::ServerUnaryReactor* EvaluateTargets(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
       grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::EvaluateTargetsRequest,
-                          v1::EvaluateTargetsResponse>(
-        context, "EvaluateTargets", request, response,
-        [this](CallContext& call, const v1::EvaluateTargetsRequest& in,
-               v1::EvaluateTargetsResponse& out) {
-          return DoEvaluateTargets(call, in, out, complaints_, ita_);
-        });
+    return runtime_
+        .Unary<v1::EvaluateTargetsRequest, v1::EvaluateTargetsResponse>(
+            context, "EvaluateTargets", request, response,
+            [this](CallContext& call, const v1::EvaluateTargetsRequest& in,
+                   v1::EvaluateTargetsResponse& out) {
+              return DoEvaluateTargets(call, in, out, complaints_, ita_);
+            });
   }
   PRONGSAI_PLAN_METHOD(CreateProject, CreateProjectRequest, Project)
   PRONGSAI_PLAN_METHOD(GetProject, GetProjectRequest, Project)
@@ -961,10 +953,10 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   definition.name = "plan";
   definition.service_full_name = v1::PlanService::service_full_name();
   definition.migrations = Migrations();
-  definition.make_service = [options = std::move(options)](
-                                server::ServiceRuntime& runtime) {
-    return std::make_unique<PlanGrpcService>(runtime, options);
-  };
+  definition.make_service =
+      [options = std::move(options)](server::ServiceRuntime& runtime) {
+        return std::make_unique<PlanGrpcService>(runtime, options);
+      };
   return definition;
 }
 

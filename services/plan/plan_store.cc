@@ -48,9 +48,9 @@ CREATE INDEX action_plans_by_organization
 // action plan's id, or '' for organization-level resources; `sort_key`
 // orders listings (sequence or creation time); `subject` is what a progress
 // report is about.
-#define PRONGSAI_DOCUMENT_TABLE(name)                                   \
-  "CREATE TABLE " name                                                  \
-  " (organization_code TEXT NOT NULL, parent_id TEXT NOT NULL, "        \
+#define PRONGSAI_DOCUMENT_TABLE(name)                                     \
+  "CREATE TABLE " name                                                    \
+  " (organization_code TEXT NOT NULL, parent_id TEXT NOT NULL, "          \
   "id TEXT NOT NULL, sort_key BIGINT NOT NULL, be_year BIGINT NOT NULL, " \
   "subject TEXT NOT NULL, body TEXT NOT NULL, version BIGINT NOT NULL, "  \
   "request_id TEXT, create_time_us BIGINT NOT NULL, creator TEXT NOT "    \
@@ -73,10 +73,10 @@ constexpr absl::string_view kMigration2 =
     "ALTER TABLE action_plans ADD COLUMN details TEXT NOT NULL DEFAULT "
     "'{}';\n"
     "ALTER TABLE action_plans ADD COLUMN version BIGINT NOT NULL DEFAULT "
-    "1;\n" PRONGSAI_DOCUMENT_TABLE("projects")
-        PRONGSAI_DOCUMENT_TABLE("risks") PRONGSAI_DOCUMENT_TABLE(
-            "annual_plans") PRONGSAI_DOCUMENT_TABLE("integrity_measures")
-            PRONGSAI_DOCUMENT_TABLE("progress_reports")
+    "1;\n" PRONGSAI_DOCUMENT_TABLE("projects") PRONGSAI_DOCUMENT_TABLE("risks")
+        PRONGSAI_DOCUMENT_TABLE("annual_plans")
+            PRONGSAI_DOCUMENT_TABLE("integrity_measures")
+                PRONGSAI_DOCUMENT_TABLE("progress_reports")
     // A sequence number is unique within its plan.
     "CREATE UNIQUE INDEX projects_sequence ON projects (organization_code, "
     "parent_id, sort_key);\n"
@@ -100,12 +100,11 @@ absl::Status FromJson(absl::string_view json,
   google::protobuf::util::JsonParseOptions options;
   // Rows written by a newer version may carry fields this one lacks.
   options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      std::string(json), &message, options);
+  auto status = google::protobuf::util::JsonStringToMessage(std::string(json),
+                                                            &message, options);
   if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("stored ", message.GetDescriptor()->name(),
-                     " is not readable"));
+    return absl::InternalError(absl::StrCat(
+        "stored ", message.GetDescriptor()->name(), " is not readable"));
   }
   return absl::OkStatus();
 }
@@ -237,22 +236,22 @@ absl::StatusOr<std::vector<Document>> AllDocuments(
 // Writes `body` over a document still at `version`; ABORTED when a
 // concurrent write got there first.
 absl::Status UpdateDocument(Connection& tx, absl::string_view table,
-                            absl::string_view organization,
-                            const Document& doc, const DocumentKeys& keys,
+                            absl::string_view organization, const Document& doc,
+                            const DocumentKeys& keys,
                             const google::protobuf::Message& body,
                             const Writer& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      tx.Execute(absl::StrCat("UPDATE ", table,
-                              " SET body = ?, sort_key = ?, be_year = ?, "
-                              "subject = ?, version = version + 1, "
-                              "update_time_us = ?, updater = ? WHERE "
-                              "organization_code = ? AND parent_id = ? AND "
-                              "id = ? AND version = ?"),
-                 {ToJson(body), keys.sort_key, keys.be_year, keys.subject,
-                  absl::ToUnixMicros(writer.now), writer.principal,
-                  std::string(organization), doc.parent_id, doc.id,
-                  doc.version}));
+      tx.Execute(
+          absl::StrCat("UPDATE ", table,
+                       " SET body = ?, sort_key = ?, be_year = ?, "
+                       "subject = ?, version = version + 1, "
+                       "update_time_us = ?, updater = ? WHERE "
+                       "organization_code = ? AND parent_id = ? AND "
+                       "id = ? AND version = ?"),
+          {ToJson(body), keys.sort_key, keys.be_year, keys.subject,
+           absl::ToUnixMicros(writer.now), writer.principal,
+           std::string(organization), doc.parent_id, doc.id, doc.version}));
   if (result.affected_rows != 1) {
     return absl::AbortedError(
         "the resource changed while this call ran; read it again and retry");
@@ -284,9 +283,8 @@ M Body(M message) {
 
 // Runs `body` in a transaction and returns what it produced.
 template <typename T>
-absl::StatusOr<T> Transact(Connection& db,
-                           absl::FunctionRef<absl::StatusOr<T>(Connection&)>
-                               body) {
+absl::StatusOr<T> Transact(
+    Connection& db, absl::FunctionRef<absl::StatusOr<T>(Connection&)> body) {
   std::optional<T> out;
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
@@ -344,10 +342,10 @@ v1::Organization OrganizationFromRow(const storage::Row& row) {
 
 // Column order shared by every SELECT below and by PlanFromRow.
 const std::string& PlanColumns() {
-  static const std::string* columns = new std::string(absl::StrCat(
-      "id, ", api::kOrganizationColumns,
-      ", title, first_be_year, last_be_year, state, ", api::kAuditColumns,
-      ", details, version"));
+  static const std::string* columns = new std::string(
+      absl::StrCat("id, ", api::kOrganizationColumns,
+                   ", title, first_be_year, last_be_year, state, ",
+                   api::kAuditColumns, ", details, version"));
   return *columns;
 }
 
@@ -371,8 +369,8 @@ absl::StatusOr<v1::ActionPlan> PlanFromRow(const storage::Row& row) {
   v1::ActionPlan plan;
   PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(14), plan));
   *plan.mutable_organization() = api::OrganizationFromRow(row, 1);
-  plan.set_name(FormatActionPlanName(plan.organization().code(),
-                                     row.GetText(0)));
+  plan.set_name(
+      FormatActionPlanName(plan.organization().code(), row.GetText(0)));
   plan.set_title(row.GetText(6));
   plan.mutable_fiscal_years()->set_first_be_year(
       static_cast<int32_t>(row.GetInt(7)));
@@ -398,10 +396,11 @@ absl::Status InsertPlan(Connection& tx, absl::string_view organization,
   values.emplace_back(int64_t{1});
   api::AppendRequestId(request_id, values);
   PRONGSAI_RETURN_IF_ERROR(
-      tx.Execute(api::InsertStatement(
-                     "action_plans", absl::StrCat(PlanColumns(), ", request_id"),
-                     values.size()),
-                 values)
+      tx.Execute(
+            api::InsertStatement("action_plans",
+                                 absl::StrCat(PlanColumns(), ", request_id"),
+                                 values.size()),
+            values)
           .status());
   return BumpVersion(tx, organization);
 }
@@ -412,13 +411,13 @@ absl::Status WritePlan(Connection& tx, absl::string_view organization,
                        const v1::ActionPlan& plan, const Writer& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      tx.Execute("UPDATE action_plans SET title = ?, state = ?, details = ?, "
-                 "version = version + 1, update_time_us = ?, updater = ? "
-                 "WHERE organization_code = ? AND id = ? AND version = ?",
-                 {plan.title(), int64_t{plan.state()},
-                  ToJson(PlanDetails(plan)), absl::ToUnixMicros(writer.now),
-                  writer.principal, std::string(organization),
-                  std::string(id), version}));
+      tx.Execute(
+          "UPDATE action_plans SET title = ?, state = ?, details = ?, "
+          "version = version + 1, update_time_us = ?, updater = ? "
+          "WHERE organization_code = ? AND id = ? AND version = ?",
+          {plan.title(), int64_t{plan.state()}, ToJson(PlanDetails(plan)),
+           absl::ToUnixMicros(writer.now), writer.principal,
+           std::string(organization), std::string(id), version}));
   if (result.affected_rows != 1) {
     return absl::AbortedError(
         "the action plan changed while this call ran; read it again and "
@@ -483,24 +482,24 @@ absl::StatusOr<v1::AnnualPlan> AnnualFromDoc(absl::string_view organization,
                                              const Document& doc) {
   PRONGSAI_ASSIGN_OR_RETURN(
       v1::AnnualPlan annual,
-      Decode<v1::AnnualPlan>(doc,
-                             FormatPlanChildName(organization, doc.parent_id,
-                                                 kAnnualPlans, doc.id)));
+      Decode<v1::AnnualPlan>(
+          doc, FormatPlanChildName(organization, doc.parent_id, kAnnualPlans,
+                                   doc.id)));
   *annual.mutable_totals() = ComputeTotals(annual.entries());
   return annual;
 }
 
 absl::StatusOr<std::vector<std::string>> ProjectNames(
     Connection& db, absl::string_view organization, absl::string_view plan_id) {
-  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result,
-                            db.Execute("SELECT id FROM projects WHERE "
-                                       "organization_code = ? AND parent_id = ?",
-                                       {std::string(organization),
-                                        std::string(plan_id)}));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT id FROM projects WHERE "
+                 "organization_code = ? AND parent_id = ?",
+                 {std::string(organization), std::string(plan_id)}));
   std::vector<std::string> names;
   for (const storage::Row& row : result.rows) {
-    names.push_back(FormatPlanChildName(organization, plan_id, kProjects,
-                                        row.GetText(0)));
+    names.push_back(
+        FormatPlanChildName(organization, plan_id, kProjects, row.GetText(0)));
   }
   return names;
 }
@@ -519,8 +518,8 @@ absl::StatusOr<v1::IntegrityMeasure> MeasureFromDoc(
 
 constexpr absl::string_view kReports = "progressReports";
 
-absl::StatusOr<v1::ProgressReport> ReportFromDoc(
-    absl::string_view organization, const Document& doc) {
+absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
+                                                 const Document& doc) {
   v1::ProgressReport report;
   PRONGSAI_RETURN_IF_ERROR(FromJson(doc.body, report));
   report.set_name(FormatChildName(organization, kReports, doc.id));
@@ -561,8 +560,9 @@ absl::Status CheckControls(Connection& tx, absl::string_view field_path,
 
 std::vector<storage::Migration> Migrations() {
   return {{1, "action plans", kMigration1},
-          {2, "organizations, plan details, projects, risks, annual plans, "
-              "measures, progress reports",
+          {2,
+           "organizations, plan details, projects, risks, annual plans, "
+           "measures, progress reports",
            kMigration2}};
 }
 
@@ -580,12 +580,10 @@ absl::StatusOr<std::string> DataVersion(Connection& db,
 absl::StatusOr<v1::Organization> CreateOrganization(
     Connection& db, const common::v1::OrganizationRef& organization,
     const Writer& writer) {
-  std::vector<Value> values = {organization.code(),
-                               organization.name(),
-                               int64_t{organization.kind()},
-                               organization.province(),
-                               organization.district(),
-                               int64_t{1}};
+  std::vector<Value> values = {
+      organization.code(),          organization.name(),
+      int64_t{organization.kind()}, organization.province(),
+      organization.district(),      int64_t{1}};
   api::AppendCreationAuditValues(writer.principal, writer.now, values);
   absl::Status status = storage::InTransaction(db, [&](Connection& tx) {
     PRONGSAI_RETURN_IF_ERROR(
@@ -656,14 +654,13 @@ absl::StatusOr<v1::Organization> UpdateOrganization(
                                   GetOrganization(tx, code));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), current.etag()));
         v1::Organization updated = current;
-        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
-            mask,
-            {"organization.name", "organization.kind", "organization.province",
-             "organization.district"},
-            patch, updated));
         PRONGSAI_RETURN_IF_ERROR(
-            ValidateOrganization("organization.organization",
-                                 updated.organization()));
+            ApplyFieldMask(mask,
+                           {"organization.name", "organization.kind",
+                            "organization.province", "organization.district"},
+                           patch, updated));
+        PRONGSAI_RETURN_IF_ERROR(ValidateOrganization(
+            "organization.organization", updated.organization()));
         const common::v1::OrganizationRef& ref = updated.organization();
         PRONGSAI_ASSIGN_OR_RETURN(
             storage::Result result,
@@ -763,9 +760,8 @@ absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
                 project.sequence(), " invalid (", status.message(), ")"));
           }
         }
-        PRONGSAI_RETURN_IF_ERROR(WritePlan(tx, organization, id,
-                                           VersionOf(current.etag()), updated,
-                                           writer));
+        PRONGSAI_RETURN_IF_ERROR(WritePlan(
+            tx, organization, id, VersionOf(current.etag()), updated, writer));
         return GetActionPlan(tx, organization, id);
       });
 }
@@ -779,9 +775,9 @@ absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
         PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
                                   GetActionPlan(tx, organization, id));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(etag, plan.etag()));
-        const v1::ActionPlan::State from =
-            to == v1::ActionPlan::APPROVED ? v1::ActionPlan::DRAFT
-                                           : v1::ActionPlan::APPROVED;
+        const v1::ActionPlan::State from = to == v1::ActionPlan::APPROVED
+                                               ? v1::ActionPlan::DRAFT
+                                               : v1::ActionPlan::APPROVED;
         if (plan.state() != from) {
           return absl::FailedPreconditionError(absl::StrCat(
               "the plan is ", v1::ActionPlan::State_Name(plan.state()),
@@ -804,12 +800,9 @@ absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
 
 // ---------------------------------------------------------------- projects
 
-absl::StatusOr<v1::Project> CreateProject(Connection& db,
-                                          absl::string_view organization,
-                                          absl::string_view plan_id,
-                                          v1::Project project,
-                                          absl::string_view request_id,
-                                          const Writer& writer) {
+absl::StatusOr<v1::Project> CreateProject(
+    Connection& db, absl::string_view organization, absl::string_view plan_id,
+    v1::Project project, absl::string_view request_id, const Writer& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
       api::CreateOnce(
@@ -822,8 +815,8 @@ absl::StatusOr<v1::Project> CreateProject(Connection& db,
                 tx, organization, plan_id, project.sequence(), ""));
             std::string id = NewResourceId();
             PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-                tx, "projects", organization, plan_id, id,
-                ProjectKeys(project), Body(project), request_id, writer));
+                tx, "projects", organization, plan_id, id, ProjectKeys(project),
+                Body(project), request_id, writer));
             return id;
           }));
   return Replayed(
@@ -842,8 +835,8 @@ absl::StatusOr<v1::Project> GetProject(Connection& db,
 
 absl::StatusOr<ProjectPage> ListProjects(Connection& db,
                                          absl::string_view organization,
-                                         absl::string_view plan_id,
-                                         int be_year, const PageRequest& page) {
+                                         absl::string_view plan_id, int be_year,
+                                         const PageRequest& page) {
   // The year filter needs the body's years, so the plan's projects (a few
   // hundred at most) are filtered here rather than in SQL.
   if (be_year != 0) {
@@ -877,7 +870,8 @@ absl::StatusOr<ProjectPage> ListProjects(Connection& db,
   ProjectPage out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::Project project, ProjectFromDoc(organization, DocumentFromRow(row)));
+        v1::Project project,
+        ProjectFromDoc(organization, DocumentFromRow(row)));
     out.projects.push_back(std::move(project));
   }
   out.next_cursor = std::move(rows.next_cursor);
@@ -902,9 +896,9 @@ absl::StatusOr<v1::Project> UpdateProject(
             GetActionPlan(tx, name.organization, name.plan_id));
         const std::string resource = FormatPlanChildName(
             name.organization, name.plan_id, kProjects, name.id);
-        PRONGSAI_ASSIGN_OR_RETURN(
-            Document doc, GetDocument(tx, "projects", name.organization,
-                                      name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(Document doc,
+                                  GetDocument(tx, "projects", name.organization,
+                                              name.plan_id, name.id, resource));
         PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
                                   ProjectFromDoc(name.organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), project.etag()));
@@ -918,10 +912,9 @@ absl::StatusOr<v1::Project> UpdateProject(
         PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
         PRONGSAI_RETURN_IF_ERROR(CheckSequenceFree(
             tx, name.organization, name.plan_id, project.sequence(), name.id));
-        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(tx, "projects",
-                                                name.organization, doc,
-                                                ProjectKeys(project),
-                                                Body(project), writer));
+        PRONGSAI_RETURN_IF_ERROR(
+            UpdateDocument(tx, "projects", name.organization, doc,
+                           ProjectKeys(project), Body(project), writer));
         return GetProject(tx, name);
       });
 }
@@ -945,10 +938,9 @@ absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
             if (be_year < span.first_be_year() ||
                 be_year > span.last_be_year()) {
               return InvalidField(
-                  "be_year", absl::StrCat(be_year,
-                                          " is outside the plan's fiscal years ",
-                                          span.first_be_year(), "-",
-                                          span.last_be_year()));
+                  "be_year",
+                  absl::StrCat(be_year, " is outside the plan's fiscal years ",
+                               span.first_be_year(), "-", span.last_be_year()));
             }
             const std::string id = absl::StrCat(be_year);
             PRONGSAI_ASSIGN_OR_RETURN(
@@ -1011,8 +1003,8 @@ absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
         PRONGSAI_RETURN_IF_ERROR(ValidateAnnualEntries(
             "annual_plan.entries", annual.entries(),
             FormatActionPlanName(name.organization, name.plan_id), names));
-        PRONGSAI_RETURN_IF_ERROR(ValidateText(
-            "annual_plan.note", annual.note(), kMaxTextChars, false));
+        PRONGSAI_RETURN_IF_ERROR(ValidateText("annual_plan.note", annual.note(),
+                                              kMaxTextChars, false));
         for (v1::AnnualPlanEntry& entry : *annual.mutable_entries()) {
           std::sort(entry.mutable_quarters()->begin(),
                     entry.mutable_quarters()->end());
@@ -1037,16 +1029,16 @@ absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
             measure.mutable_quarters()->end());
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
-      api::CreateOnce(db, "integrity_measures", organization, request_id,
-                      [&](Connection& tx) -> absl::StatusOr<std::string> {
-                        std::string id = NewResourceId();
-                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-                            tx, "integrity_measures", organization, "", id,
-                            {absl::ToUnixMicros(writer.now), measure.be_year(),
-                             ""},
-                            Body(measure), request_id, writer));
-                        return id;
-                      }));
+      api::CreateOnce(
+          db, "integrity_measures", organization, request_id,
+          [&](Connection& tx) -> absl::StatusOr<std::string> {
+            std::string id = NewResourceId();
+            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                tx, "integrity_measures", organization, "", id,
+                {absl::ToUnixMicros(writer.now), measure.be_year(), ""},
+                Body(measure), request_id, writer));
+            return id;
+          }));
   return GetIntegrityMeasure(db, organization, id);
 }
 
@@ -1062,15 +1054,17 @@ absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
     Connection& db, absl::string_view organization, int be_year,
     const PageRequest& page) {
   api::RowFilter filter{"parent_id = ''", {}};
-  if (be_year != 0) filter = {"parent_id = '' AND be_year = ?", {int64_t{be_year}}};
+  if (be_year != 0)
+    filter = {"parent_id = '' AND be_year = ?", {int64_t{be_year}}};
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows,
       api::ListPage(db, "integrity_measures", kDocumentColumns, "sort_key",
                     organization, page, filter));
   IntegrityMeasurePage out;
   for (const storage::Row& row : rows.rows) {
-    PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
-                              MeasureFromDoc(organization, DocumentFromRow(row)));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::IntegrityMeasure measure,
+        MeasureFromDoc(organization, DocumentFromRow(row)));
     out.measures.push_back(std::move(measure));
   }
   out.next_cursor = std::move(rows.next_cursor);
@@ -1090,22 +1084,22 @@ absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
         PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
                                   MeasureFromDoc(organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), measure.etag()));
-        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
-            mask,
-            {"be_year", "title", "guideline", "steps", "owner", "quarters",
-             "period_text", "follow_up", "ita_indicators", "ita_issue",
-             "source"},
-            patch, measure));
+        PRONGSAI_RETURN_IF_ERROR(
+            ApplyFieldMask(mask,
+                           {"be_year", "title", "guideline", "steps", "owner",
+                            "quarters", "period_text", "follow_up",
+                            "ita_indicators", "ita_issue", "source"},
+                           patch, measure));
         PRONGSAI_RETURN_IF_ERROR(
             ValidateIntegrityMeasure("integrity_measure", measure));
         std::sort(measure.mutable_quarters()->begin(),
                   measure.mutable_quarters()->end());
-        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(
-            tx, "integrity_measures", organization, doc,
-            {measure.audit().create_time().seconds() * 1000000 +
-                 measure.audit().create_time().nanos() / 1000,
-             measure.be_year(), ""},
-            Body(measure), writer));
+        PRONGSAI_RETURN_IF_ERROR(
+            UpdateDocument(tx, "integrity_measures", organization, doc,
+                           {measure.audit().create_time().seconds() * 1000000 +
+                                measure.audit().create_time().nanos() / 1000,
+                            measure.be_year(), ""},
+                           Body(measure), writer));
         return GetIntegrityMeasure(tx, organization, id);
       });
 }
@@ -1136,22 +1130,21 @@ absl::StatusOr<v1::ProgressReport> CreateProgressReport(
                           ParseChildName("", report.subject(), kMeasures)->id)
                           .status();
             if (absl::IsNotFound(exists)) {
-              return absl::NotFoundError(absl::StrCat(
-                  "progress_report.subject: ", exists.message()));
+              return absl::NotFoundError(
+                  absl::StrCat("progress_report.subject: ", exists.message()));
             }
             PRONGSAI_RETURN_IF_ERROR(exists);
             std::string id = NewResourceId();
-            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-                tx, "progress_reports", organization, "", id,
-                {ReportSortKey(report, writer.now), report.be_year(),
-                 report.subject()},
-                report, request_id, writer));
+            PRONGSAI_RETURN_IF_ERROR(
+                InsertDocument(tx, "progress_reports", organization, "", id,
+                               {ReportSortKey(report, writer.now),
+                                report.be_year(), report.subject()},
+                               report, request_id, writer));
             return id;
           }));
   PRONGSAI_ASSIGN_OR_RETURN(
-      Document doc,
-      GetDocument(db, "progress_reports", organization, "", id,
-                  FormatChildName(organization, kReports, id)));
+      Document doc, GetDocument(db, "progress_reports", organization, "", id,
+                                FormatChildName(organization, kReports, id)));
   return ReportFromDoc(organization, doc);
 }
 
@@ -1171,12 +1164,12 @@ absl::StatusOr<ProgressReportPage> ListProgressReports(
   // The round lives in the body; filtering it here keeps the table simple,
   // at the price of pages shorter than asked for (the token still resumes).
   PRONGSAI_ASSIGN_OR_RETURN(
-      api::RowPage rows,
-      api::ListPage(db, "progress_reports", kDocumentColumns, "sort_key",
-                    organization, page, where));
+      api::RowPage rows, api::ListPage(db, "progress_reports", kDocumentColumns,
+                                       "sort_key", organization, page, where));
   for (const storage::Row& row : rows.rows) {
-    PRONGSAI_ASSIGN_OR_RETURN(v1::ProgressReport report,
-                              ReportFromDoc(organization, DocumentFromRow(row)));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::ProgressReport report,
+        ReportFromDoc(organization, DocumentFromRow(row)));
     if (filter.round != v1::ROUND_UNSPECIFIED &&
         report.round() != filter.round) {
       continue;
@@ -1187,8 +1180,7 @@ absl::StatusOr<ProgressReportPage> ListProgressReports(
   return out;
 }
 
-absl::StatusOr<RoundData> LoadRound(Connection& db,
-                                    const PlanChildName& annual,
+absl::StatusOr<RoundData> LoadRound(Connection& db, const PlanChildName& annual,
                                     v1::Round round) {
   PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan plan, GetAnnualPlan(db, annual));
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -1240,17 +1232,17 @@ absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
                         PRONGSAI_RETURN_IF_ERROR(CheckControls(
                             tx, "risk", risk, organization, plan_id));
                         std::string id = NewResourceId();
-                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-                            tx, "risks", organization, plan_id, id,
-                            {risk.sequence(), 0, ""}, Body(risk), request_id,
-                            writer));
+                        PRONGSAI_RETURN_IF_ERROR(
+                            InsertDocument(tx, "risks", organization, plan_id,
+                                           id, {risk.sequence(), 0, ""},
+                                           Body(risk), request_id, writer));
                         return id;
                       }));
   PRONGSAI_ASSIGN_OR_RETURN(
       Document doc,
-      Replayed(GetDocument(db, "risks", organization, plan_id, id,
-                           FormatPlanChildName(organization, plan_id, kRisks,
-                                               id))));
+      Replayed(
+          GetDocument(db, "risks", organization, plan_id, id,
+                      FormatPlanChildName(organization, plan_id, kRisks, id))));
   return RiskFromDoc(organization, doc);
 }
 
@@ -1274,9 +1266,9 @@ absl::StatusOr<RiskPage> ListRisks(Connection& db,
     PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
                               RiskFromDoc(organization, DocumentFromRow(row)));
     if (uncontrolled_only &&
-        std::any_of(risk.control_projects().begin(),
-                    risk.control_projects().end(),
-                    [&](const std::string& p) { return projects.contains(p); })) {
+        std::any_of(
+            risk.control_projects().begin(), risk.control_projects().end(),
+            [&](const std::string& p) { return projects.contains(p); })) {
       continue;
     }
     out.risks.push_back(std::move(risk));
@@ -1293,9 +1285,9 @@ absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
       db, [&](Connection& tx) -> absl::StatusOr<v1::Risk> {
         const std::string resource = FormatPlanChildName(
             name.organization, name.plan_id, kRisks, name.id);
-        PRONGSAI_ASSIGN_OR_RETURN(
-            Document doc, GetDocument(tx, "risks", name.organization,
-                                      name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(Document doc,
+                                  GetDocument(tx, "risks", name.organization,
+                                              name.plan_id, name.id, resource));
         PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
                                   RiskFromDoc(name.organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), risk.etag()));
@@ -1305,15 +1297,16 @@ absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
              "impact", "control_projects", "control_texts"},
             patch, risk));
         PRONGSAI_RETURN_IF_ERROR(ValidateRisk(
-            "risk", risk, FormatActionPlanName(name.organization, name.plan_id)));
+            "risk", risk,
+            FormatActionPlanName(name.organization, name.plan_id)));
         PRONGSAI_RETURN_IF_ERROR(
             CheckControls(tx, "risk", risk, name.organization, name.plan_id));
         PRONGSAI_RETURN_IF_ERROR(UpdateDocument(tx, "risks", name.organization,
                                                 doc, {risk.sequence(), 0, ""},
                                                 Body(risk), writer));
-        PRONGSAI_ASSIGN_OR_RETURN(
-            Document updated, GetDocument(tx, "risks", name.organization,
-                                          name.plan_id, name.id, resource));
+        PRONGSAI_ASSIGN_OR_RETURN(Document updated,
+                                  GetDocument(tx, "risks", name.organization,
+                                              name.plan_id, name.id, resource));
         return RiskFromDoc(name.organization, updated);
       });
 }
@@ -1322,7 +1315,8 @@ absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
 
 namespace {
 
-v1::Finding ImportError(absl::string_view location, const absl::Status& status) {
+v1::Finding ImportError(absl::string_view location,
+                        const absl::Status& status) {
   v1::Finding finding;
   finding.set_severity(v1::Finding::ERROR);
   finding.set_code("NOT_IMPORTED");
@@ -1384,8 +1378,8 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
       plan.clear_dimensions();
     }
     if (!ValidateTargets("action_plan.targets", plan).ok()) {
-      findings.push_back(ImportError(
-          "targets", ValidateTargets("action_plan.targets", plan)));
+      findings.push_back(
+          ImportError("targets", ValidateTargets("action_plan.targets", plan)));
       plan.clear_targets();
     }
     plan_status = ValidateNewActionPlan(plan);
@@ -1432,9 +1426,9 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
           ImportError(absl::StrCat("risk ", risk.sequence()), status));
       continue;
     }
-    PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-        tx, "risks", org, plan_id, NewResourceId(), {risk.sequence(), 0, ""},
-        Body(risk), "", writer));
+    PRONGSAI_RETURN_IF_ERROR(
+        InsertDocument(tx, "risks", org, plan_id, NewResourceId(),
+                       {risk.sequence(), 0, ""}, Body(risk), "", writer));
   }
 
   if (imported.annual_plan.has_value()) {
@@ -1447,8 +1441,7 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
     for (int i = 0; i < parsed.entries_size(); ++i) {
       v1::AnnualPlanEntry entry = parsed.entries(i);
       if (static_cast<size_t>(i) < imported.annual_entry_sequences.size()) {
-        auto found =
-            name_of_sequence.find(imported.annual_entry_sequences[i]);
+        auto found = name_of_sequence.find(imported.annual_entry_sequences[i]);
         if (found != name_of_sequence.end()) entry.set_project(found->second);
       }
       google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> one;
@@ -1462,8 +1455,8 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
       absl::Status status =
           ValidateAnnualEntries("entry", one, plan_name, names);
       if (!status.ok()) {
-        findings.push_back(ImportError(
-            absl::StrCat("annual plan row ", i + 1), status));
+        findings.push_back(
+            ImportError(absl::StrCat("annual plan row ", i + 1), status));
         continue;
       }
       *annual.add_entries() = one[0];

@@ -121,8 +121,8 @@ struct ProjectPage {
 // `be_year` 0 = every year.
 absl::StatusOr<ProjectPage> ListProjects(storage::Connection& db,
                                          absl::string_view organization,
-                                         absl::string_view plan_id,
-                                         int be_year, const PageRequest& page);
+                                         absl::string_view plan_id, int be_year,
+                                         const PageRequest& page);
 // Every project of a plan, by sequence (a plan has at most a few hundred).
 absl::StatusOr<std::vector<v1::Project>> AllProjects(
     storage::Connection& db, absl::string_view organization,

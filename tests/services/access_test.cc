@@ -103,13 +103,12 @@ class AccessTest : public ::testing::TestWithParam<HostedService> {
         absl::StrCat("/", method.service()->full_name(), "/", method.name());
     grpc::Status status;
     if (method.client_streaming()) {
-      status = StreamCall(stub, path, *context, request_buffer,
-                          response_buffer);
+      status =
+          StreamCall(stub, path, *context, request_buffer, response_buffer);
     } else {
       absl::Notification done;
-      stub.UnaryCall(context.get(), path, grpc::StubOptions(),
-                     &request_buffer, &response_buffer,
-                     [&](grpc::Status result) {
+      stub.UnaryCall(context.get(), path, grpc::StubOptions(), &request_buffer,
+                     &response_buffer, [&](grpc::Status result) {
                        status = std::move(result);
                        done.Notify();
                      });

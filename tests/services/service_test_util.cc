@@ -39,8 +39,8 @@ std::unique_ptr<grpc::ClientContext> ContextWithDeadline() {
 }  // namespace
 
 std::vector<Caller> AllCallers() {
-  return {Caller::kAnonymous,       Caller::kSystem,  Caller::kOperator,
-          Caller::kOtherOperator,   Caller::kAuditor, Caller::kUnknownKey,
+  return {Caller::kAnonymous,        Caller::kSystem,   Caller::kOperator,
+          Caller::kOtherOperator,    Caller::kAuditor,  Caller::kUnknownKey,
           Caller::kIntegrityOfficer, Caller::kExecutive};
 }
 

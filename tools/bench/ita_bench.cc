@@ -61,9 +61,9 @@ void BM_PeerAnalyticsNational(benchmark::State& state) {
   const v1::Framework& framework = Framework2568();
   int i = 0;
   for (auto _ : state) {
-    auto peers = ComputePeerAnalytics(rows, rows[(i++ * 97) % rows.size()]
-                                                .organization,
-                                      v1::NATIONAL, framework, 85);
+    auto peers =
+        ComputePeerAnalytics(rows, rows[(i++ * 97) % rows.size()].organization,
+                             v1::NATIONAL, framework, 85);
     benchmark::DoNotOptimize(peers);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -131,8 +131,7 @@ void BM_IngestRawAnswersThroughTheService(benchmark::State& state) {
   options.db_url = absl::StrCat("sqlite://", dir, "/ita.db");
   options.api_keys_path = absl::StrCat(dir, "/keys");
   options.workers = 4;
-  absl::StatusOr<server::ServiceDefinition> definition =
-      ItaServiceDefinition();
+  absl::StatusOr<server::ServiceDefinition> definition = ItaServiceDefinition();
   if (!definition.ok()) {
     state.SkipWithError("no ITA service definition");
     return;

@@ -81,8 +81,8 @@ v1::AnnualPlan BigAnnualPlan(int n) {
   annual.set_be_year(2569);
   for (int i = 0; i < n; ++i) {
     v1::AnnualPlanEntry& entry = *annual.add_entries();
-    entry.set_project(absl::StrCat(
-        "organizations/6340101/actionPlans/p/projects/", i));
+    entry.set_project(
+        absl::StrCat("organizations/6340101/actionPlans/p/projects/", i));
     entry.set_title("โครงการเสริมสร้างค่านิยมต่อต้านการทุจริต");
     entry.set_dimension(1 + i % 4);
     entry.mutable_budget()->set_satang(1'500'000 + i);
@@ -118,7 +118,8 @@ void BM_SummarizeRound(benchmark::State& state) {
     }
   }
   for (auto _ : state) {
-    benchmark::DoNotOptimize(SummarizeRound(annual, {}, reports, v1::HALF_YEAR));
+    benchmark::DoNotOptimize(
+        SummarizeRound(annual, {}, reports, v1::HALF_YEAR));
   }
   state.SetItemsProcessed(state.iterations() * n);
 }

@@ -17,11 +17,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <iterator>
-#include <optional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -115,8 +115,7 @@ ABSL_FLAG(std::string, complaint_server, "",
 ABSL_FLAG(std::string, ita_server, "", "demo: ita (default 127.0.0.1:50053)");
 ABSL_FLAG(std::string, group, "national",
           "ita peers: national | province | kind");
-ABSL_FLAG(std::string, org_kind, "",
-          "org: sao | municipality | pao | special");
+ABSL_FLAG(std::string, org_kind, "", "org: sao | municipality | pao | special");
 ABSL_FLAG(bool, validate_only, false, "plan import: check, store nothing");
 ABSL_FLAG(std::string, round, "",
           "progress round: q1 | half (6 months) | q3 | full (12 months)");
@@ -331,11 +330,11 @@ std::vector<int32_t> QuartersFromFlag() {
 }
 
 pv1::Round RoundFromFlag() {
-  static const auto* rounds = new std::map<std::string, pv1::Round>{
-      {"q1", pv1::QUARTER_1},
-      {"half", pv1::HALF_YEAR},
-      {"q3", pv1::QUARTER_3},
-      {"full", pv1::FULL_YEAR}};
+  static const auto* rounds =
+      new std::map<std::string, pv1::Round>{{"q1", pv1::QUARTER_1},
+                                            {"half", pv1::HALF_YEAR},
+                                            {"q3", pv1::QUARTER_3},
+                                            {"full", pv1::FULL_YEAR}};
   auto found = rounds->find(Require(FLAGS_round, "round"));
   if (found == rounds->end()) UsageError("--round: q1 | half | q3 | full");
   return found->second;
@@ -347,8 +346,8 @@ int RequireYear() {
   return *year;
 }
 
-void PrintFindings(const google::protobuf::RepeatedPtrField<pv1::Finding>&
-                       findings) {
+void PrintFindings(
+    const google::protobuf::RepeatedPtrField<pv1::Finding>& findings) {
   if (findings.empty()) {
     std::cout << "no findings\n";
     return;
@@ -514,11 +513,10 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
         [](const pv1::ListProjectsResponse& projects) {
           Table table({"#", "MISSION", "KIND", "YEARS", "TITLE"});
           for (const pv1::Project& project : projects.projects()) {
-            table.AddRow({absl::StrCat(project.sequence()),
-                          project.mission_code(),
-                          pv1::Project::Kind_Name(project.kind()),
-                          absl::StrJoin(project.fiscal_years(), ","),
-                          project.title()});
+            table.AddRow(
+                {absl::StrCat(project.sequence()), project.mission_code(),
+                 pv1::Project::Kind_Name(project.kind()),
+                 absl::StrJoin(project.fiscal_years(), ","), project.title()});
           }
           std::cout << table.Render();
           PrintNextPage(projects.next_page_token());
@@ -573,7 +571,8 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
     pv1::CreateAnnualPlanRequest request;
     request.set_parent(arg("plan annual-create PLAN --year 2569"));
     request.set_be_year(RequireYear());
-    for (int quarter : QuartersFromFlag()) request.add_default_quarters(quarter);
+    for (int quarter : QuartersFromFlag())
+      request.add_default_quarters(quarter);
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     pv1::AnnualPlan response;
     return Finish<pv1::AnnualPlan>(
@@ -686,10 +685,9 @@ int PlanCommand(const std::string& verb, const std::vector<std::string>& args) {
     return Finish<pv1::RoundSummary>(
         stub->GetRoundSummary(&context, request, &response), response,
         [](const pv1::RoundSummary& summary) {
-          Table table({"DIMENSION", "ITEMS", "DONE", "% DONE", "APPROVED",
-                       "SPENT"});
-          for (const pv1::DimensionProgress& dimension :
-               summary.dimensions()) {
+          Table table(
+              {"DIMENSION", "ITEMS", "DONE", "% DONE", "APPROVED", "SPENT"});
+          for (const pv1::DimensionProgress& dimension : summary.dimensions()) {
             table.AddRow({dimension.dimension() == 0
                               ? "measures"
                               : absl::StrCat(dimension.dimension()),
@@ -735,12 +733,11 @@ int OrgCommand(const std::string& verb, const std::vector<std::string>& args) {
   Prepare(context);
   auto print = [](const pv1::Organization& organization) {
     const cv1::OrganizationRef& ref = organization.organization();
-    PrintOne(organization,
-             {{"name", organization.name()},
-              {"thai name", ref.name()},
-              {"kind", cv1::OrganizationKind_Name(ref.kind())},
-              {"province", ref.province()},
-              {"district", ref.district()}});
+    PrintOne(organization, {{"name", organization.name()},
+                            {"thai name", ref.name()},
+                            {"kind", cv1::OrganizationKind_Name(ref.kind())},
+                            {"province", ref.province()},
+                            {"district", ref.district()}});
   };
   if (verb == "create") {
     static const auto* kinds = new std::map<std::string, cv1::OrganizationKind>{
@@ -749,7 +746,8 @@ int OrgCommand(const std::string& verb, const std::vector<std::string>& args) {
         {"pao", cv1::PROVINCIAL_ADMINISTRATIVE_ORGANIZATION},
         {"special", cv1::SPECIAL_LOCAL_GOVERNMENT}};
     auto kind = kinds->find(Require(FLAGS_org_kind, "org_kind"));
-    if (kind == kinds->end()) UsageError("--org_kind: sao | municipality | pao | special");
+    if (kind == kinds->end())
+      UsageError("--org_kind: sao | municipality | pao | special");
     pv1::CreateOrganizationRequest request;
     cv1::OrganizationRef* ref =
         request.mutable_organization()->mutable_organization();
@@ -1241,8 +1239,8 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
     *request.mutable_organization() = OrganizationFromFlags();
     iv1::ScoreSet* published = request.mutable_published();
     double overall;
-    if (!absl::SimpleAtod(thai::ThaiDigitsToAscii(Require(FLAGS_score, "score")),
-                          &overall)) {
+    if (!absl::SimpleAtod(
+            thai::ThaiDigitsToAscii(Require(FLAGS_score, "score")), &overall)) {
       UsageError("--score must be a number such as 89.20");
     }
     published->mutable_overall()->set_code("overall");
@@ -1316,7 +1314,8 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
       std::cout << "complaints " << handling.received() << " (corruption "
                 << handling.corruption_received() << "), completed "
                 << handling.completed() << ", within SLA "
-                << absl::StrFormat("%.1f", handling.percent_resolved_within_sla())
+                << absl::StrFormat("%.1f",
+                                   handling.percent_resolved_within_sla())
                 << "%, satisfied "
                 << absl::StrFormat("%.1f", handling.percent_satisfied())
                 << "% — bears on " << absl::StrJoin(handling.bears_on(), ",")
@@ -1466,9 +1465,8 @@ grpc::Status DemoCall(Call call) {
 int Report(const std::vector<DemoStep>& steps) {
   int failed = 0;
   for (const DemoStep& step : steps) {
-    const bool ok =
-        step.status.ok() ||
-        step.status.error_code() == grpc::StatusCode::ALREADY_EXISTS;
+    const bool ok = step.status.ok() || step.status.error_code() ==
+                                            grpc::StatusCode::ALREADY_EXISTS;
     if (!ok) ++failed;
     std::cout << (ok ? "ok    " : "FAILED") << "  " << step.what;
     if (!ok) std::cout << ": " << FromGrpcStatus(step.status).ToString();
@@ -1499,8 +1497,8 @@ std::shared_ptr<grpc::Channel> DemoChannel(const absl::Flag<std::string>& flag,
 int DemoCommand(const std::string& verb) {
   if (verb != "load") UsageError("demo verbs: load");
   auto plan = pv1::PlanService::NewStub(DemoChannel(FLAGS_plan_server, 50051));
-  auto ita = ita::v1::AssessmentService::NewStub(
-      DemoChannel(FLAGS_ita_server, 50053));
+  auto ita =
+      ita::v1::AssessmentService::NewStub(DemoChannel(FLAGS_ita_server, 50053));
   auto complaints = complaint::v1::ComplaintService::NewStub(
       DemoChannel(FLAGS_complaint_server, 50052));
   std::vector<DemoStep> steps;
@@ -1519,8 +1517,8 @@ int DemoCommand(const std::string& verb) {
                                                        &response);
                      })});
   }
-  const std::string seed = absl::StrCat(absl::GetFlag(FLAGS_seeds),
-                                        "/002_da2eef7f943bd544.txt");
+  const std::string seed =
+      absl::StrCat(absl::GetFlag(FLAGS_seeds), "/002_da2eef7f943bd544.txt");
   std::ifstream in(seed, std::ios::binary);
   if (!in) return Fail(absl::NotFoundError("cannot read " + seed));
   pv1::ImportActionPlanRequest import;
@@ -1530,8 +1528,7 @@ int DemoCommand(const std::string& verb) {
   pv1::ImportActionPlanResponse imported;
   steps.push_back({"plan 2566-2570 imported from seed 002",
                    DemoCall([&](grpc::ClientContext& context) {
-                     return plan->ImportActionPlan(&context, import,
-                                                   &imported);
+                     return plan->ImportActionPlan(&context, import, &imported);
                    })});
 
   // 2. ITA results, seed-000 style: 2568 is the latest framework shipped.
@@ -1542,22 +1539,29 @@ int DemoCommand(const std::string& verb) {
     std::vector<double> indicators;  // 1..10
   };
   const std::vector<Year> years = {
-      {2565, 89.20, "A", {99.77, 88.10, 86.40, 84.90, 95.10, 92.30, 88.00,
-                          85.40, 71.30, 100.0}},
-      {2566, 90.15, "ผ่าน", {99.10, 89.00, 87.20, 85.50, 95.80, 92.80, 88.60,
-                            86.10, 74.90, 100.0}},
-      {2567, 91.02, "ผ่าน", {99.40, 90.20, 88.00, 86.30, 96.20, 93.10, 89.30,
-                            87.00, 77.10, 100.0}},
-      {2568, 89.60, "ผ่าน", {99.50, 90.40, 87.70, 83.80, 96.00, 93.50, 89.10,
-                            87.40, 72.60, 100.0}},
+      {2565,
+       89.20,
+       "A",
+       {99.77, 88.10, 86.40, 84.90, 95.10, 92.30, 88.00, 85.40, 71.30, 100.0}},
+      {2566,
+       90.15,
+       "ผ่าน",
+       {99.10, 89.00, 87.20, 85.50, 95.80, 92.80, 88.60, 86.10, 74.90, 100.0}},
+      {2567,
+       91.02,
+       "ผ่าน",
+       {99.40, 90.20, 88.00, 86.30, 96.20, 93.10, 89.30, 87.00, 77.10, 100.0}},
+      {2568,
+       89.60,
+       "ผ่าน",
+       {99.50, 90.40, 87.70, 83.80, 96.00, 93.50, 89.10, 87.40, 72.60, 100.0}},
   };
   auto publish = [&](absl::string_view code, absl::string_view name,
                      absl::string_view district, const Year& year) {
     ita::v1::IngestPublishedScoresRequest request;
     request.set_name(
         absl::StrCat("organizations/", code, "/assessments/", year.be_year));
-    *request.mutable_organization() =
-        DemoOrganizationRef(code, name, district);
+    *request.mutable_organization() = DemoOrganizationRef(code, name, district);
     ita::v1::ScoreSet* published = request.mutable_published();
     published->mutable_overall()->set_code("overall");
     published->mutable_overall()->set_score(year.overall);
@@ -1574,9 +1578,8 @@ int DemoCommand(const std::string& verb) {
   };
   for (const Year& year : years) {
     steps.push_back({absl::StrCat("ITA ", year.be_year, ": ", year.overall),
-                     publish(kDemoOrganization,
-                             "องค์การบริหารส่วนตำบลอีสานเขต", "เมืองยโสธร",
-                             year)});
+                     publish(kDemoOrganization, "องค์การบริหารส่วนตำบลอีสานเขต",
+                             "เมืองยโสธร", year)});
   }
   // Peers of the same province for 2568, spread around the national mean.
   int peers_ok = 0;
@@ -1585,7 +1588,7 @@ int DemoCommand(const std::string& verb) {
     Year year = years.back();
     const double shift = ((i * 37) % 21 - 10) * 0.9;
     year.overall = std::clamp(year.overall + shift, 0.0, 100.0);
-    year.grade = year.overall >= 95 ? "ผ่านดีเยี่ยม"
+    year.grade = year.overall >= 95   ? "ผ่านดีเยี่ยม"
                  : year.overall >= 85 ? "ผ่าน"
                                       : "ต้องปรับปรุง";
     for (double& score : year.indicators) {
@@ -1650,9 +1653,8 @@ int DemoCommand(const std::string& verb) {
        "ถนนชำรุด", "ถนนเข้าหมู่ ๓ เป็นหลุมลึก"},
       {complaint::v1::Complaint::GENERAL, complaint::v1::Complaint::LINE,
        "ขยะไม่ได้จัดเก็บ", "รถเก็บขยะไม่มาสามสัปดาห์"},
-      {complaint::v1::Complaint::CORRUPTION,
-       complaint::v1::Complaint::WEBSITE, "เรียกรับเงินค่าอนุญาตก่อสร้าง",
-       "เจ้าหน้าที่เรียกเงินพิเศษ ๓,๐๐๐ บาท"},
+      {complaint::v1::Complaint::CORRUPTION, complaint::v1::Complaint::WEBSITE,
+       "เรียกรับเงินค่าอนุญาตก่อสร้าง", "เจ้าหน้าที่เรียกเงินพิเศษ ๓,๐๐๐ บาท"},
   };
   for (size_t i = 0; i < filings.size(); ++i) {
     complaint::v1::CreateComplaintRequest request;
@@ -1664,11 +1666,11 @@ int DemoCommand(const std::string& verb) {
     complaint->set_subject(filings[i].subject);
     complaint->set_description(filings[i].description);
     complaint::v1::Complaint response;
-    steps.push_back(
-        {absl::StrCat("complaint: ", filings[i].subject),
-         DemoCall([&](grpc::ClientContext& context) {
-           return complaints->CreateComplaint(&context, request, &response);
-         })});
+    steps.push_back({absl::StrCat("complaint: ", filings[i].subject),
+                     DemoCall([&](grpc::ClientContext& context) {
+                       return complaints->CreateComplaint(&context, request,
+                                                          &response);
+                     })});
   }
   const int status = Report(steps);
   if (!imported.action_plan().name().empty()) {
