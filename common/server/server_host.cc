@@ -95,7 +95,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   }
   host->address_ = WithPort(opts.listen, host->port_);
 
-  // Until the first probe succeeds the service is NOT_SERVING.
+  // gRPC's default health service starts with "" SERVING; until the first
+  // probe succeeds (the database answers and is migrated, which may take the
+  // whole connect timeout) both "" and the service's name are NOT_SERVING.
+  host->server_->GetHealthCheckService()->SetServingStatus(false);
   host->CheckHealthNow();
   host->health_thread_ = std::thread([h = host.get()] { h->HealthLoop(); });
   log::Info("listening", {{"service", host->definition_.service_full_name},

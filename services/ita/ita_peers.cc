@@ -33,11 +33,13 @@ std::string Parent(absl::string_view organization) {
   return absl::StrCat("organizations/", organization);
 }
 
-void AddPlanTarget(const Peer& plan, absl::string_view organization,
+// Returns false when the plan service did not answer (so it is not asked
+// again in the same call).
+bool AddPlanTarget(const Peer& plan, absl::string_view organization,
                    absl::Time deadline, v1::AgencyAnalysis& analysis) {
   if (!plan.configured()) {
     analysis.add_missing(plan.Describe("plan target", NotConfigured()));
-    return;
+    return false;
   }
   auto stub = plan::v1::PlanService::NewStub(plan.channel());
   plan::v1::ListActionPlansRequest request;
@@ -51,7 +53,7 @@ void AddPlanTarget(const Peer& plan, absl::string_view organization,
       });
   if (!status.ok()) {
     analysis.add_missing(plan.Describe("plan target", status));
-    return;
+    return false;
   }
   for (const plan::v1::ActionPlan& action_plan : response.action_plans()) {
     const auto& span = action_plan.fiscal_years();
@@ -65,13 +67,14 @@ void AddPlanTarget(const Peer& plan, absl::string_view organization,
         analysis.set_plan_target(target.ita_score_target());
         analysis.set_gap_to_target(target.ita_score_target() -
                                    analysis.overall());
-        return;
+        return true;
       }
     }
   }
   analysis.add_missing(absl::StrCat("plan target unknown: no action plan of ",
                                     organization, " sets an ITA target for ",
                                     analysis.be_year()));
+  return true;
 }
 
 void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
@@ -204,10 +207,17 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
 void AddPeerFigures(const Peers& peers, absl::string_view organization,
                     const v1::Framework& framework, absl::Time now,
                     absl::Time deadline, v1::AgencyAnalysis& analysis) {
-  AddPlanTarget(peers.plan, organization, deadline, analysis);
+  const bool plan_answered =
+      AddPlanTarget(peers.plan, organization, deadline, analysis);
   AddComplaintHandling(peers.complaint, organization, framework, deadline,
                        analysis);
-  AddCoverage(peers.plan, organization, framework, now, deadline, analysis);
+  if (plan_answered) {
+    AddCoverage(peers.plan, organization, framework, now, deadline, analysis);
+  } else if (!analysis.weaknesses().empty()) {
+    // A plan service that did not answer is not asked twice in one call.
+    analysis.add_missing(
+        "integrity measures unknown: the plan service did not answer");
+  }
 }
 
 v1::AdoptRecommendedMeasuresResponse AdoptMeasures(

@@ -1,6 +1,7 @@
 #include "services/plan/plan_service.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -399,17 +400,22 @@ absl::Status DoEvaluateTargets(CallContext& call,
   // fiscal years that have ended (a year still running has no final count).
   const int current_year = thai::FiscalQuarterOf(call.now).be_year;
   absl::flat_hash_map<int, absl::StatusOr<int>> counted;
+  // Once the complaint service has failed to answer, it is not asked again
+  // in this call: a frozen peer costs one timeout, not one per year.
+  std::optional<absl::Status> complaints_down;
   auto count = [&](int be_year) -> const absl::StatusOr<int>& {
     auto found = counted.find(be_year);
     if (found == counted.end()) {
-      found =
-          counted
-              .emplace(be_year, CorruptionCases(complaints, name.organization,
-                                                be_year, call.deadline))
-              .first;
-      if (!found->second.ok()) {
-        response.add_missing(std::string(found->second.status().message()));
+      absl::StatusOr<int> cases =
+          complaints_down.has_value()
+              ? absl::StatusOr<int>(*complaints_down)
+              : CorruptionCases(complaints, name.organization, be_year,
+                                call.deadline);
+      if (!cases.ok() && !complaints_down.has_value()) {
+        complaints_down = cases.status();
+        response.add_missing(std::string(cases.status().message()));
       }
+      found = counted.emplace(be_year, std::move(cases)).first;
     }
     return found->second;
   };

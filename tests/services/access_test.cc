@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
@@ -49,7 +50,7 @@ struct HostedService {
 };
 
 std::vector<HostedService> HostedServices() {
-  return {{"plan", plan::PlanServiceDefinition},
+  return {{"plan", [] { return plan::PlanServiceDefinition(); }},
           {"complaint", ComplaintDefinitionForTest},
           {"ita", [] { return *ita::ItaServiceDefinition(); }}};
 }
@@ -273,12 +274,14 @@ TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
       continue;
     }
     // The parent is the organization, or for resources nested under another
-    // resource (replies of a complaint) a child of it that does not exist.
+    // resource (replies of a complaint, projects of a plan) a child of it
+    // that does not exist.
     std::unique_ptr<google::protobuf::Message> request =
         NewMessage(method->input_type());
     for (std::string candidate :
          {std::string(testing::kParent),
-          absl::StrCat(testing::kParent, "/complaints/nonexistent")}) {
+          absl::StrCat(testing::kParent, "/complaints/nonexistent"),
+          absl::StrCat(testing::kParent, "/actionPlans/nonexistent")}) {
       request->GetReflection()->SetString(request.get(), parent, candidate);
       const grpc::Status status =
           Call(*method, *request, service_->Context(Caller::kSystem));
@@ -312,24 +315,39 @@ TEST_P(AccessTest, NameMethodsCheckTheOrganizationScope) {
         name->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
       continue;
     }
-    // The first well-formed name of this method's collection.
+    // Public methods (e.g. GetFramework) name nothing of an organization.
+    if (Admits(*method, Caller::kAnonymous)) continue;
+    // The first well-formed name of this method's collection: the
+    // organization itself, a resource of it, or one nested in a plan.
     std::unique_ptr<google::protobuf::Message> request =
         NewMessage(method->input_type());
-    bool well_formed = false;
-    for (absl::string_view collection :
-         {"complaints", "actionPlans", "assessments"}) {
-      for (absl::string_view id : {"aaaaaaaaaaaaaaaa", "2569"}) {
-        request->GetReflection()->SetString(
-            request.get(), name,
+    std::vector<std::string> candidates = {std::string(testing::kParent)};
+    for (absl::string_view id : {"aaaaaaaaaaaaaaaa", "2568"}) {
+      for (absl::string_view collection :
+           {"complaints", "actionPlans", "assessments", "integrityMeasures"}) {
+        candidates.push_back(
             absl::StrCat(testing::kParent, "/", collection, "/", id));
-        const grpc::Status status =
-            Call(*method, *request, service_->Context(Caller::kSystem));
-        if (!absl::StartsWith(status.error_message(), "name:")) {
-          well_formed = true;
-          break;
-        }
       }
-      if (well_formed) break;
+      for (absl::string_view collection :
+           {"projects", "annualPlans", "risks"}) {
+        candidates.push_back(absl::StrCat(testing::kParent,
+                                          "/actionPlans/aaaaaaaaaaaaaaaa/",
+                                          collection, "/", id));
+      }
+    }
+    bool well_formed = false;
+    for (const std::string& candidate : candidates) {
+      request->GetReflection()->SetString(request.get(), name, candidate);
+      const grpc::Status status =
+          Call(*method, *request, service_->Context(Caller::kSystem));
+      // A client stream names the first message ("messages[0].name: ...").
+      const std::string message = status.error_message();
+      absl::string_view error = message;
+      absl::ConsumePrefix(&error, "messages[0].");
+      if (!absl::StartsWith(error, "name:")) {
+        well_formed = true;
+        break;
+      }
     }
     SCOPED_TRACE(method->full_name());
     EXPECT_TRUE(well_formed) << "no candidate name was accepted";
