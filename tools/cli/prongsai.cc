@@ -40,6 +40,7 @@
 #include "common/base/grpc_status.h"
 #include "common/base/status_macros.h"
 #include "common/thai/thai.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -185,6 +186,7 @@ constexpr absl::string_view kUsage = R"(prongsai <command> <verb> [flags]
   ita analyze NAME | ita recommend NAME | ita adopt NAME
   ita peers NAME [--group province]
   ita report NAME [--format html] | ita frameworks
+  ita load-framework FILE.textproto       (SYSTEM; a new version of its year)
   demo load [--seeds ../shared/seeds]   a sample organization, all 3 services
   health [--server HOST:PORT] [--service NAME]
   keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]
@@ -1411,6 +1413,24 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
     std::cout << response.content();
     return 0;
   }
+  if (verb == "load-framework") {
+    // A framework in protobuf text format, like services/ita/frameworks/.
+    if (args.empty()) UsageError("ita load-framework FILE.textproto");
+    std::ifstream in(args[0], std::ios::binary);
+    if (!in) return Fail(absl::NotFoundError("cannot read " + args[0]));
+    iv1::LoadFrameworkRequest request;
+    if (!google::protobuf::TextFormat::ParseFromString(
+            std::string(std::istreambuf_iterator<char>(in), {}),
+            request.mutable_framework())) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat(args[0], " is not a Framework in text format")));
+    }
+    iv1::Framework response;
+    grpc::Status status = stub->LoadFramework(&context, request, &response);
+    if (!status.ok()) return Fail(status);
+    std::cout << response.name() << "\n";
+    return 0;
+  }
   if (verb == "frameworks") {
     iv1::ListFrameworksResponse response;
     grpc::Status status =
@@ -1436,7 +1456,7 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
   }
   UsageError(
       "ita verbs: create, get, list, publish, analyze, recommend, adopt, "
-      "peers, report, frameworks");
+      "peers, report, frameworks, load-framework");
 }
 
 // ---------------------------------------------------------------- demo
