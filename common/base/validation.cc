@@ -61,6 +61,15 @@ std::optional<int> Utf8Length(absl::string_view text) {
   return count;
 }
 
+std::string FieldPath(absl::string_view base, absl::string_view field) {
+  if (base.empty()) return std::string(field);
+  return absl::StrCat(base, ".", field);
+}
+
+std::string IndexedPath(absl::string_view base, int64_t index) {
+  return absl::StrCat(base, "[", index, "]");
+}
+
 absl::Status ValidateText(absl::string_view field_path, absl::string_view value,
                           int max_chars, bool required) {
   std::optional<int> length = Utf8Length(value);

@@ -11,6 +11,7 @@
 #ifndef PRONGSAI_COMMON_BASE_VALIDATION_H_
 #define PRONGSAI_COMMON_BASE_VALIDATION_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,22 @@ absl::Status InvalidField(absl::string_view field_path,
 
 // The field path attached by InvalidField, if any.
 std::optional<std::string> FieldPathOf(const absl::Status& status);
+
+// Builders for the field paths InvalidField takes, so that nested messages
+// and repeated fields are named the same way everywhere:
+//
+//   FieldPath("project", "title")                       // "project.title"
+//   FieldPath("", "tools")                              // "tools"
+//   IndexedPath(FieldPath("project", "budgets"), 2)     // "project.budgets[2]"
+//   FieldPath(IndexedPath("tools", 0), "code")          // "tools[0].code"
+//
+// `base` followed by ".field", or just `field` when `base` is empty (the
+// message validated is the request itself).
+std::string FieldPath(absl::string_view base, absl::string_view field);
+
+// `base` followed by "[index]": element `index` of the repeated field (or the
+// map entry with integer key `index`) that `base` names.
+std::string IndexedPath(absl::string_view base, int64_t index);
 
 // Checks that `value` is valid UTF-8 of 1..max_chars code points (or
 // 0..max_chars when `required` is false). Thai text counts one per code

@@ -25,16 +25,6 @@ constexpr int kMaxCodeChars = 16;
 constexpr int kMaxNameChars = 300;
 constexpr int kMaxTextChars = 2000;
 
-std::string Path(absl::string_view base, absl::string_view suffix) {
-  if (base.empty()) return std::string(suffix);
-  return absl::StrCat(base, ".", suffix);
-}
-
-std::string Indexed(absl::string_view base, absl::string_view field,
-                    int index) {
-  return Path(base, absl::StrCat(field, "[", index, "]"));
-}
-
 bool IsToolCode(absl::string_view code) {
   if (code.empty() || code.size() > kMaxCodeChars) return false;
   return std::all_of(code.begin(), code.end(), [](char c) {
@@ -60,31 +50,33 @@ bool IsPositiveNumber(absl::string_view text) {
 absl::Status ValidateTools(absl::string_view base,
                            const v1::Framework& framework) {
   if (framework.tools().empty()) {
-    return InvalidField(Path(base, "tools"), "must not be empty");
+    return InvalidField(FieldPath(base, "tools"), "must not be empty");
   }
   absl::flat_hash_set<std::string> codes;
   double weight_sum = 0;
   for (int i = 0; i < framework.tools_size(); ++i) {
     const v1::Tool& tool = framework.tools(i);
-    const std::string path = Indexed(base, "tools", i);
+    const std::string path = IndexedPath(FieldPath(base, "tools"), i);
     if (tool.code().empty()) {
-      return InvalidField(Path(path, "code"), "is required");
+      return InvalidField(FieldPath(path, "code"), "is required");
     }
     if (!IsToolCode(tool.code())) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           "must be 1-16 upper-case letters or digits");
     }
     if (!codes.insert(tool.code()).second) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("duplicates tool ", tool.code()));
     }
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(Path(path, "name"), tool.name(), kMaxNameChars, false));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "name"), tool.name(),
+                                          kMaxNameChars, false));
     if (tool.kind() != v1::Tool::SURVEY && tool.kind() != v1::Tool::CHECKLIST) {
-      return InvalidField(Path(path, "kind"), "must be SURVEY or CHECKLIST");
+      return InvalidField(FieldPath(path, "kind"),
+                          "must be SURVEY or CHECKLIST");
     }
     if (!std::isfinite(tool.weight()) || tool.weight() < 0) {
-      return InvalidField(Path(path, "weight"), "must be a finite number >= 0");
+      return InvalidField(FieldPath(path, "weight"),
+                          "must be a finite number >= 0");
     }
     weight_sum += tool.weight();
   }
@@ -92,7 +84,7 @@ absl::Status ValidateTools(absl::string_view base,
   // such as 33.33 + 33.33 + 33.34.
   if (std::abs(weight_sum - 100) > 0.01) {
     return InvalidField(
-        Path(base, "tools"),
+        FieldPath(base, "tools"),
         absl::StrCat("weights must sum to 100 (they sum to ", weight_sum, ")"));
   }
   return absl::OkStatus();
@@ -106,41 +98,43 @@ absl::Status ValidateIndicators(absl::string_view base,
   absl::flat_hash_set<std::string> sub_codes;
   for (int i = 0; i < framework.indicators_size(); ++i) {
     const v1::Indicator& indicator = framework.indicators(i);
-    const std::string path = Indexed(base, "indicators", i);
+    const std::string path = IndexedPath(FieldPath(base, "indicators"), i);
     if (indicator.number() < 1 || indicator.number() > 99) {
-      return InvalidField(Path(path, "number"), "must be 1-99");
+      return InvalidField(FieldPath(path, "number"), "must be 1-99");
     }
     if (!numbers.insert(indicator.number()).second) {
       return InvalidField(
-          Path(path, "number"),
+          FieldPath(path, "number"),
           absl::StrCat("duplicates indicator ", indicator.number()));
     }
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Path(path, "name"), indicator.name(),
-                                          kMaxNameChars, false));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(
+        FieldPath(path, "name"), indicator.name(), kMaxNameChars, false));
     if (!tools.contains(indicator.tool())) {
-      return InvalidField(Path(path, "tool"),
+      return InvalidField(FieldPath(path, "tool"),
                           "must be the code of a tool of the framework");
     }
     if (!std::isfinite(indicator.weight()) || indicator.weight() < 0) {
-      return InvalidField(Path(path, "weight"), "must be a finite number >= 0");
+      return InvalidField(FieldPath(path, "weight"),
+                          "must be a finite number >= 0");
     }
     const std::string prefix = absl::StrCat(indicator.number(), ".");
     for (int j = 0; j < indicator.sub_indicators_size(); ++j) {
       const v1::SubIndicator& sub = indicator.sub_indicators(j);
-      const std::string sub_path = Indexed(path, "sub_indicators", j);
+      const std::string sub_path =
+          IndexedPath(FieldPath(path, "sub_indicators"), j);
       absl::string_view rest = sub.code();
       if (!absl::ConsumePrefix(&rest, prefix) || !IsPositiveNumber(rest)) {
-        return InvalidField(Path(sub_path, "code"),
+        return InvalidField(FieldPath(sub_path, "code"),
                             absl::StrCat("must be \"", prefix,
                                          "<n>\" with n a positive number"));
       }
       if (!sub_codes.insert(sub.code()).second) {
         return InvalidField(
-            Path(sub_path, "code"),
+            FieldPath(sub_path, "code"),
             absl::StrCat("duplicates sub-indicator ", sub.code()));
       }
-      PRONGSAI_RETURN_IF_ERROR(ValidateText(Path(sub_path, "name"), sub.name(),
-                                            kMaxNameChars, false));
+      PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(sub_path, "name"),
+                                            sub.name(), kMaxNameChars, false));
     }
   }
   return absl::OkStatus();
@@ -159,21 +153,21 @@ absl::Status ValidateItems(absl::string_view base,
   absl::flat_hash_set<std::string> codes;
   for (int i = 0; i < framework.items_size(); ++i) {
     const v1::Item& item = framework.items(i);
-    const std::string path = Indexed(base, "items", i);
+    const std::string path = IndexedPath(FieldPath(base, "items"), i);
     if (!IsItemCode(item.code())) {
       return InvalidField(
-          Path(path, "code"),
+          FieldPath(path, "code"),
           "must be one lower-case letter followed by digits, e.g. \"i1\"");
     }
     if (!codes.insert(item.code()).second) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("duplicates item ", item.code()));
     }
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(Path(path, "text"), item.text(), kMaxTextChars, false));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "text"), item.text(),
+                                          kMaxTextChars, false));
     auto indicator = indicators.find(item.indicator());
     if (indicator == indicators.end()) {
-      return InvalidField(Path(path, "indicator"),
+      return InvalidField(FieldPath(path, "indicator"),
                           "must be the number of an indicator of the "
                           "framework");
     }
@@ -183,20 +177,21 @@ absl::Status ValidateItems(absl::string_view base,
                        [&](const v1::SubIndicator& sub) {
                          return sub.code() == item.sub_indicator();
                        })) {
-        return InvalidField(Path(path, "sub_indicator"),
+        return InvalidField(FieldPath(path, "sub_indicator"),
                             absl::StrCat("must be a sub-indicator of "
                                          "indicator ",
                                          item.indicator()));
       }
     }
     if (item.scale() != v1::FOUR_LEVEL && item.scale() != v1::YES_NO) {
-      return InvalidField(Path(path, "scale"), "must be FOUR_LEVEL or YES_NO");
+      return InvalidField(FieldPath(path, "scale"),
+                          "must be FOUR_LEVEL or YES_NO");
     }
     // A checklist records present/absent, so a graded answer cannot occur.
     if (tool_kinds[indicator->second->tool()] == v1::Tool::CHECKLIST &&
         item.scale() != v1::YES_NO) {
       return InvalidField(
-          Path(path, "scale"),
+          FieldPath(path, "scale"),
           absl::StrCat("must be YES_NO: tool ", indicator->second->tool(),
                        " is a CHECKLIST"));
     }
@@ -214,7 +209,8 @@ absl::Status ValidateCoverage(absl::string_view base,
   }
   for (int i = 0; i < framework.indicators_size(); ++i) {
     if (!with_items.contains(framework.indicators(i).number())) {
-      return InvalidField(Indexed(base, "indicators", i), "has no items");
+      return InvalidField(IndexedPath(FieldPath(base, "indicators"), i),
+                          "has no items");
     }
   }
   absl::flat_hash_set<std::string> with_indicators;
@@ -223,7 +219,8 @@ absl::Status ValidateCoverage(absl::string_view base,
   }
   for (int i = 0; i < framework.tools_size(); ++i) {
     if (!with_indicators.contains(framework.tools(i).code())) {
-      return InvalidField(Indexed(base, "tools", i), "has no indicators");
+      return InvalidField(IndexedPath(FieldPath(base, "tools"), i),
+                          "has no indicators");
     }
   }
   return absl::OkStatus();
@@ -235,27 +232,28 @@ absl::Status ValidateCoverage(absl::string_view base,
 absl::Status ValidateBands(absl::string_view base,
                            const v1::Framework& framework) {
   if (framework.grade_bands().empty()) {
-    return InvalidField(Path(base, "grade_bands"), "must not be empty");
+    return InvalidField(FieldPath(base, "grade_bands"), "must not be empty");
   }
   absl::flat_hash_set<std::string> labels;
   for (int i = 0; i < framework.grade_bands_size(); ++i) {
     const v1::GradeBand& band = framework.grade_bands(i);
-    const std::string path = Indexed(base, "grade_bands", i);
+    const std::string path = IndexedPath(FieldPath(base, "grade_bands"), i);
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(Path(path, "label"), band.label(), 64, true));
+        ValidateText(FieldPath(path, "label"), band.label(), 64, true));
     // Published grades are matched by label, so two bands may not share one.
     if (!labels.insert(band.label()).second) {
-      return InvalidField(Path(path, "label"),
+      return InvalidField(FieldPath(path, "label"),
                           absl::StrCat("duplicates band ", band.label()));
     }
     if (!std::isfinite(band.min_score()) || band.min_score() < 0 ||
         band.min_score() > 100) {
-      return InvalidField(Path(path, "min_score"), "must be between 0 and 100");
+      return InvalidField(FieldPath(path, "min_score"),
+                          "must be between 0 and 100");
     }
     if (i > 0 &&
         !(band.min_score() < framework.grade_bands(i - 1).min_score())) {
       return InvalidField(
-          Path(path, "min_score"),
+          FieldPath(path, "min_score"),
           absl::StrCat("must be below the previous band's (",
                        framework.grade_bands(i - 1).min_score(),
                        "): bands are ordered by min_score descending and "
@@ -264,9 +262,11 @@ absl::Status ValidateBands(absl::string_view base,
   }
   const int last = framework.grade_bands_size() - 1;
   if (framework.grade_bands(last).min_score() != 0) {
-    return InvalidField(Path(Indexed(base, "grade_bands", last), "min_score"),
-                        "the last band must start at 0, so that every score "
-                        "has a band");
+    return InvalidField(
+        FieldPath(IndexedPath(FieldPath(base, "grade_bands"), last),
+                  "min_score"),
+        "the last band must start at 0, so that every score "
+        "has a band");
   }
   return absl::OkStatus();
 }
@@ -345,20 +345,21 @@ std::string DescribeBands(const v1::Framework& framework) {
 absl::Status ValidateFramework(absl::string_view field_path,
                                const v1::Framework& framework) {
   if (framework.be_year() < 2500 || framework.be_year() > 2700) {
-    return InvalidField(Path(field_path, "be_year"), "must be 2500-2700");
+    return InvalidField(FieldPath(field_path, "be_year"), "must be 2500-2700");
   }
   PRONGSAI_RETURN_IF_ERROR(ValidateText(
-      Path(field_path, "title"), framework.title(), kMaxNameChars, false));
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Path(field_path, "provenance.source"),
-                                        framework.provenance().source(),
-                                        kMaxTextChars, false));
+      FieldPath(field_path, "title"), framework.title(), kMaxNameChars, false));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText(FieldPath(field_path, "provenance.source"),
+                   framework.provenance().source(), kMaxTextChars, false));
   PRONGSAI_RETURN_IF_ERROR(ValidateTools(field_path, framework));
   PRONGSAI_RETURN_IF_ERROR(ValidateIndicators(field_path, framework));
   PRONGSAI_RETURN_IF_ERROR(ValidateItems(field_path, framework));
   PRONGSAI_RETURN_IF_ERROR(ValidateCoverage(field_path, framework));
   PRONGSAI_RETURN_IF_ERROR(ValidateBands(field_path, framework));
   if (framework.min_respondents() < 0) {
-    return InvalidField(Path(field_path, "min_respondents"), "must be >= 0");
+    return InvalidField(FieldPath(field_path, "min_respondents"),
+                        "must be >= 0");
   }
   return absl::OkStatus();
 }

@@ -28,16 +28,6 @@ constexpr double kZ95 = 1.96;
 // domain.md / ita.proto: the four levels score 0 / 33 / 67 / 100.
 constexpr double kFourLevelScores[] = {0, 33, 67, 100};
 
-std::string Path(absl::string_view base, absl::string_view suffix) {
-  if (base.empty()) return std::string(suffix);
-  return absl::StrCat(base, ".", suffix);
-}
-
-std::string Indexed(absl::string_view base, absl::string_view field,
-                    int index) {
-  return Path(base, absl::StrCat(field, "[", index, "]"));
-}
-
 // A map key as it may appear in a field path: escaped and cut short, so that
 // a hostile key cannot flood the error message.
 std::string DisplayKey(absl::string_view key) {
@@ -92,23 +82,24 @@ absl::Status ValidateScoreFigure(absl::string_view path,
                                  const v1::Score& score) {
   if (!std::isfinite(score.score()) || score.score() < 0 ||
       score.score() > 100) {
-    return InvalidField(Path(path, "score"), "must be between 0 and 100");
+    return InvalidField(FieldPath(path, "score"), "must be between 0 and 100");
   }
   if (score.respondents() < 0) {
-    return InvalidField(Path(path, "respondents"), "must be >= 0");
+    return InvalidField(FieldPath(path, "respondents"), "must be >= 0");
   }
   if (score.has_standard_error() &&
       (!std::isfinite(score.standard_error()) || score.standard_error() < 0)) {
-    return InvalidField(Path(path, "standard_error"),
+    return InvalidField(FieldPath(path, "standard_error"),
                         "must be a finite number >= 0");
   }
   if (score.has_ci_low() && (!std::isfinite(score.ci_low()) ||
                              score.ci_low() < 0 || score.ci_low() > 100)) {
-    return InvalidField(Path(path, "ci_low"), "must be between 0 and 100");
+    return InvalidField(FieldPath(path, "ci_low"), "must be between 0 and 100");
   }
   if (score.has_ci_high() && (!std::isfinite(score.ci_high()) ||
                               score.ci_high() < 0 || score.ci_high() > 100)) {
-    return InvalidField(Path(path, "ci_high"), "must be between 0 and 100");
+    return InvalidField(FieldPath(path, "ci_high"),
+                        "must be between 0 and 100");
   }
   return absl::OkStatus();
 }
@@ -313,14 +304,15 @@ absl::Status ValidatePublished(absl::string_view field_path,
                                v1::ScoreSet& published) {
   const std::string year = absl::StrCat(framework.be_year());
   if (!published.has_overall()) {
-    return InvalidField(Path(field_path, "overall"), "is required");
+    return InvalidField(FieldPath(field_path, "overall"), "is required");
   }
   {
     v1::Score& overall = *published.mutable_overall();
-    const std::string path = Path(field_path, "overall");
+    const std::string path = FieldPath(field_path, "overall");
     std::string code(absl::StripAsciiWhitespace(overall.code()));
     if (!code.empty() && absl::AsciiStrToLower(code) != "overall") {
-      return InvalidField(Path(path, "code"), "must be \"overall\" or empty");
+      return InvalidField(FieldPath(path, "code"),
+                          "must be \"overall\" or empty");
     }
     overall.set_code("overall");
     PRONGSAI_RETURN_IF_ERROR(ValidateScoreFigure(path, overall));
@@ -328,16 +320,16 @@ absl::Status ValidatePublished(absl::string_view field_path,
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < published.tools_size(); ++i) {
     v1::Score& score = *published.mutable_tools(i);
-    const std::string path = Indexed(field_path, "tools", i);
+    const std::string path = IndexedPath(FieldPath(field_path, "tools"), i);
     std::string code =
         absl::AsciiStrToUpper(absl::StripAsciiWhitespace(score.code()));
     if (FindTool(framework, code) == nullptr) {
       return InvalidField(
-          Path(path, "code"),
+          FieldPath(path, "code"),
           absl::StrCat("is not a tool of the ", year, " framework"));
     }
     if (!seen.insert(code).second) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("repeats tool ", code));
     }
     score.set_code(code);
@@ -346,17 +338,18 @@ absl::Status ValidatePublished(absl::string_view field_path,
   seen.clear();
   for (int i = 0; i < published.indicators_size(); ++i) {
     v1::Score& score = *published.mutable_indicators(i);
-    const std::string path = Indexed(field_path, "indicators", i);
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "indicators"), i);
     int number = 0;
     if (!absl::SimpleAtoi(score.code(), &number) ||
         FindIndicator(framework, number) == nullptr) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("is not an indicator number of the ",
                                        year, " framework"));
     }
     std::string code = absl::StrCat(number);
     if (!seen.insert(code).second) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("repeats indicator ", code));
     }
     score.set_code(code);
@@ -365,16 +358,16 @@ absl::Status ValidatePublished(absl::string_view field_path,
   seen.clear();
   for (int i = 0; i < published.items_size(); ++i) {
     v1::Score& score = *published.mutable_items(i);
-    const std::string path = Indexed(field_path, "items", i);
+    const std::string path = IndexedPath(FieldPath(field_path, "items"), i);
     std::string code =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(score.code()));
     if (FindItem(framework, code) == nullptr) {
       return InvalidField(
-          Path(path, "code"),
+          FieldPath(path, "code"),
           absl::StrCat("is not an item of the ", year, " framework"));
     }
     if (!seen.insert(code).second) {
-      return InvalidField(Path(path, "code"),
+      return InvalidField(FieldPath(path, "code"),
                           absl::StrCat("repeats item ", code));
     }
     score.set_code(code);
@@ -382,7 +375,8 @@ absl::Status ValidatePublished(absl::string_view field_path,
   }
   published.set_grade(
       std::string(absl::StripAsciiWhitespace(published.grade())));
-  return ValidateText(Path(field_path, "grade"), published.grade(), 64, false);
+  return ValidateText(FieldPath(field_path, "grade"), published.grade(), 64,
+                      false);
 }
 
 std::vector<v1::ConsistencyFinding> CheckPublished(
@@ -504,16 +498,17 @@ absl::Status ValidateRawAnswers(absl::string_view field_path,
                                 const v1::IngestRawAnswersRequest& message) {
   for (int i = 0; i < message.respondents_size(); ++i) {
     const v1::Respondent& respondent = message.respondents(i);
-    const std::string path = Indexed(field_path, "respondents", i);
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "respondents"), i);
     const std::string tool_code = absl::AsciiStrToUpper(respondent.tool());
     const v1::Tool* tool = FindTool(framework, tool_code);
     if (tool == nullptr || tool->kind() != v1::Tool::SURVEY) {
-      return InvalidField(Path(path, "tool"),
+      return InvalidField(FieldPath(path, "tool"),
                           absl::StrCat("must be a survey tool of the ",
                                        framework.be_year(), " framework"));
     }
     if (respondent.answers().empty()) {
-      return InvalidField(Path(path, "answers"), "must not be empty");
+      return InvalidField(FieldPath(path, "answers"), "must not be empty");
     }
     std::vector<std::pair<std::string, int>> answers(
         respondent.answers().begin(), respondent.answers().end());
@@ -548,8 +543,8 @@ absl::Status ValidateRawAnswers(absl::string_view field_path,
   std::sort(keys.begin(), keys.end());
   absl::flat_hash_set<std::string> seen;
   for (const std::string& key : keys) {
-    const std::string path =
-        Path(field_path, absl::StrCat("oit_checks[", DisplayKey(key), "]"));
+    const std::string path = FieldPath(
+        field_path, absl::StrCat("oit_checks[", DisplayKey(key), "]"));
     const std::string code = absl::AsciiStrToLower(key);
     const v1::Item* item = FindItem(framework, code);
     const v1::Indicator* indicator =

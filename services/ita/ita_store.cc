@@ -9,9 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
+#include "common/api/json_body.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
-#include "google/protobuf/util/json_util.h"
 #include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
@@ -65,25 +65,6 @@ CREATE TABLE ita_versions (
 );
 )sql";
 
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(message, &json);
-  return json;
-}
-
-absl::Status FromJson(absl::string_view json,
-                      google::protobuf::Message& message) {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(std::string(json), &message,
-                                                   options)
-           .ok()) {
-    return absl::InternalError(absl::StrCat(
-        "stored ", message.GetDescriptor()->name(), " is not readable"));
-  }
-  return absl::OkStatus();
-}
-
 // Replaces the data version of `be_year` and the global one (year 0), in
 // the writer's transaction: analytics of one year key on the first,
 // analytics across years on the second.
@@ -107,7 +88,7 @@ std::string FrameworkName(int be_year, int version) {
 
 absl::StatusOr<v1::Framework> FrameworkFromRow(const storage::Row& row) {
   v1::Framework framework;
-  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(2), framework));
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(row.GetText(2), framework));
   framework.set_be_year(static_cast<int32_t>(row.GetInt(0)));
   framework.set_version(static_cast<int32_t>(row.GetInt(1)));
   framework.set_name(FrameworkName(framework.be_year(), framework.version()));
@@ -144,7 +125,7 @@ absl::Status PinFramework(Connection& tx, const v1::Framework& framework) {
                        ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (be_year, "
                        "version) DO NOTHING"),
           {int64_t{framework.be_year()}, int64_t{framework.version()},
-           ToJson(body),
+           api::ToStoredJson(body),
            absl::ToUnixMicros(framework.has_load_time()
                                   ? api::FromProtoTime(framework.load_time())
                                   : absl::UnixEpoch()),
@@ -164,7 +145,7 @@ const std::string& SelectColumns() {
 
 absl::StatusOr<v1::Assessment> AssessmentFromRow(const storage::Row& row) {
   v1::Assessment assessment;
-  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(13), assessment));
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(row.GetText(13), assessment));
   *assessment.mutable_organization() = api::OrganizationFromRow(row, 1);
   assessment.set_name(FormatChildName(assessment.organization().code(),
                                       kAssessments, row.GetText(0)));
@@ -469,8 +450,9 @@ absl::StatusOr<v1::Assessment> SaveScores(
                   "'' "
                   "THEN ? ELSE district END, update_time_us = ?, updater = ? "
                   "WHERE organization_code = ? AND id = ?",
-                  {ToJson(Details(assessment)), int64_t{framework.version()},
-                   overall, grade, int64_t{passed}, IndicatorColumn(effective),
+                  {api::ToStoredJson(Details(assessment)),
+                   int64_t{framework.version()}, overall, grade,
+                   int64_t{passed}, IndicatorColumn(effective),
                    published_overall, organization.name(),
                    int64_t{organization.kind()}, organization.province(),
                    organization.district(), absl::ToUnixMicros(writer.now),

@@ -40,13 +40,6 @@ bool IsPositiveNumber(absl::string_view text) {
          absl::SimpleAtoi(text, &number) && number > 0;
 }
 
-std::string At(absl::string_view path, int index) {
-  return absl::StrCat(path, "[", index, "]");
-}
-std::string Field(absl::string_view path, absl::string_view field) {
-  return absl::StrCat(path, ".", field);
-}
-
 absl::Status ValidateTextList(absl::string_view path,
                               const RepeatedPtrField<std::string>& items,
                               int max_chars = kMaxItemChars) {
@@ -55,8 +48,8 @@ absl::Status ValidateTextList(absl::string_view path,
                         absl::StrCat("at most ", kMaxListItems, " items"));
   }
   for (int i = 0; i < items.size(); ++i) {
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(At(path, i), items[i], max_chars, /*required=*/true));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(IndexedPath(path, i), items[i],
+                                          max_chars, /*required=*/true));
   }
   return absl::OkStatus();
 }
@@ -97,7 +90,7 @@ absl::Status ValidateItaRefs(absl::string_view path,
       ok = ok && IsPositiveNumber(part);
     }
     if (!ok) {
-      return InvalidField(At(path, i),
+      return InvalidField(IndexedPath(path, i),
                           "must be an ITA indicator or item such as \"9\", "
                           "\"9.1\", \"i3\" or \"o12\"");
     }
@@ -137,19 +130,20 @@ absl::Status ValidateMission(absl::string_view path, const v1::Mission& mission,
   rest.remove_prefix(std::min(rest.size(), parent_code.size() + 1));
   ok = ok && IsPositiveNumber(rest);
   if (!ok) {
-    return InvalidField(Field(path, "code"),
+    return InvalidField(FieldPath(path, "code"),
                         absl::StrCat("must be ", parent_code, ".<number>"));
   }
   if (!codes.insert(mission.code()).second) {
-    return InvalidField(Field(path, "code"),
+    return InvalidField(FieldPath(path, "code"),
                         absl::StrCat("repeats ", mission.code()));
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"), mission.title(),
-                                        kMaxTitleChars, /*required=*/true));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "title"),
+                                        mission.title(), kMaxTitleChars,
+                                        /*required=*/true));
   for (int i = 0; i < mission.sub_missions_size(); ++i) {
-    PRONGSAI_RETURN_IF_ERROR(ValidateMission(At(Field(path, "sub_missions"), i),
-                                             mission.sub_missions(i),
-                                             mission.code(), codes));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateMission(IndexedPath(FieldPath(path, "sub_missions"), i),
+                        mission.sub_missions(i), mission.code(), codes));
   }
   return absl::OkStatus();
 }
@@ -244,17 +238,17 @@ std::string FormatActionPlanName(absl::string_view organization,
 absl::Status ValidateOrganization(absl::string_view field_path,
                                   const common::v1::OrganizationRef& ref) {
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateOrganizationCode(Field(field_path, "code"), ref.code()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "name"), ref.name(),
-                                        300, /*required=*/true));
+      ValidateOrganizationCode(FieldPath(field_path, "code"), ref.code()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "name"),
+                                        ref.name(), 300, /*required=*/true));
   if (ref.kind() == common::v1::ORGANIZATION_KIND_UNSPECIFIED ||
       !common::v1::OrganizationKind_IsValid(ref.kind())) {
-    return InvalidField(Field(field_path, "kind"), "is required");
+    return InvalidField(FieldPath(field_path, "kind"), "is required");
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "province"),
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "province"),
                                         ref.province(), 100,
                                         /*required=*/true));
-  return ValidateText(Field(field_path, "district"), ref.district(), 100,
+  return ValidateText(FieldPath(field_path, "district"), ref.district(), 100,
                       /*required=*/true);
 }
 
@@ -293,22 +287,22 @@ absl::Status ValidateDimensions(absl::string_view field_path,
   }
   for (int i = 0; i < plan.dimensions_size(); ++i) {
     const v1::Dimension& dimension = plan.dimensions(i);
-    const std::string path = At(field_path, i);
+    const std::string path = IndexedPath(field_path, i);
     if (dimension.number() < 1 || dimension.number() > 9) {
-      return InvalidField(Field(path, "number"), "must be 1-9");
+      return InvalidField(FieldPath(path, "number"), "must be 1-9");
     }
     if (!numbers.insert(dimension.number()).second) {
       return InvalidField(
-          Field(path, "number"),
+          FieldPath(path, "number"),
           absl::StrCat("repeats dimension ", dimension.number()));
     }
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"),
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "title"),
                                           dimension.title(), kMaxTitleChars,
                                           /*required=*/true));
     for (int j = 0; j < dimension.missions_size(); ++j) {
-      PRONGSAI_RETURN_IF_ERROR(
-          ValidateMission(At(Field(path, "missions"), j), dimension.missions(j),
-                          absl::StrCat(dimension.number()), codes));
+      PRONGSAI_RETURN_IF_ERROR(ValidateMission(
+          IndexedPath(FieldPath(path, "missions"), j), dimension.missions(j),
+          absl::StrCat(dimension.number()), codes));
     }
   }
   return absl::OkStatus();
@@ -319,44 +313,44 @@ absl::Status ValidateTargets(absl::string_view field_path,
   absl::flat_hash_set<int> years;
   for (int i = 0; i < plan.targets_size(); ++i) {
     const v1::YearTarget& target = plan.targets(i);
-    const std::string path = At(field_path, i);
+    const std::string path = IndexedPath(field_path, i);
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateYearInSpan(Field(path, "be_year"), target.be_year(), plan));
+        ValidateYearInSpan(FieldPath(path, "be_year"), target.be_year(), plan));
     if (!years.insert(target.be_year()).second) {
-      return InvalidField(Field(path, "be_year"),
+      return InvalidField(FieldPath(path, "be_year"),
                           absl::StrCat("repeats ", target.be_year()));
     }
     if (target.has_ita_score_target()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(Field(path, "ita_score_target"),
-                                               target.ita_score_target()));
+      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+          FieldPath(path, "ita_score_target"), target.ita_score_target()));
     }
     if (target.has_actual_ita_score()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(Field(path, "actual_ita_score"),
-                                               target.actual_ita_score()));
+      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+          FieldPath(path, "actual_ita_score"), target.actual_ita_score()));
     }
     if (target.has_corruption_case_reduction_percent()) {
       PRONGSAI_RETURN_IF_ERROR(
-          ValidatePercent(Field(path, "corruption_case_reduction_percent"),
+          ValidatePercent(FieldPath(path, "corruption_case_reduction_percent"),
                           target.corruption_case_reduction_percent()));
       if (target.base_be_year() == 0) {
-        return InvalidField(Field(path, "base_be_year"),
+        return InvalidField(FieldPath(path, "base_be_year"),
                             "is required with a reduction target");
       }
     }
     if (target.base_be_year() != 0) {
       PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
-          Field(path, "base_be_year"), target.base_be_year()));
+          FieldPath(path, "base_be_year"), target.base_be_year()));
       if (target.base_be_year() >= target.be_year()) {
-        return InvalidField(Field(path, "base_be_year"),
+        return InvalidField(FieldPath(path, "base_be_year"),
                             "must be before the target's year");
       }
     }
     if (target.base_corruption_cases() < 0) {
-      return InvalidField(Field(path, "base_corruption_cases"),
+      return InvalidField(FieldPath(path, "base_corruption_cases"),
                           "must not be negative");
     }
     if (target.actual_corruption_cases() < 0) {
-      return InvalidField(Field(path, "actual_corruption_cases"),
+      return InvalidField(FieldPath(path, "actual_corruption_cases"),
                           "must not be negative");
     }
   }
@@ -377,30 +371,31 @@ v1::Project::Kind KindFromTitle(absl::string_view title) {
 absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
                              const v1::ActionPlan& plan) {
   if (project.sequence() < 1 || project.sequence() > kMaxSequence) {
-    return InvalidField(Field(field_path, "sequence"),
+    return InvalidField(FieldPath(field_path, "sequence"),
                         absl::StrCat("must be 1-", kMaxSequence));
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "title"),
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
                                         project.title(), kMaxTitleChars,
                                         /*required=*/true));
   for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
                             std::pair{"target_group", &project.target_group()},
                             std::pair{"owner_unit", &project.owner_unit()}}) {
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, name), *text,
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, name), *text,
                                           kMaxTextChars, /*required=*/false));
   }
+  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(FieldPath(field_path, "objectives"),
+                                            project.objectives()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(
+      FieldPath(field_path, "method_steps"), project.method_steps()));
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(Field(field_path, "objectives"), project.objectives()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(Field(field_path, "method_steps"),
-                                            project.method_steps()));
+      ValidateTextList(FieldPath(field_path, "outputs"), project.outputs()));
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(Field(field_path, "outputs"), project.outputs()));
+      ValidateTextList(FieldPath(field_path, "outcomes"), project.outcomes()));
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(Field(field_path, "outcomes"), project.outcomes()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateItaRefs(Field(field_path, "ita_indicators"),
-                                           *project.mutable_ita_indicators()));
+      ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
+                      *project.mutable_ita_indicators()));
   if (!v1::Project::Kind_IsValid(project.kind())) {
-    return InvalidField(Field(field_path, "kind"), "is not a known kind");
+    return InvalidField(FieldPath(field_path, "kind"), "is not a known kind");
   }
   if (project.kind() == v1::Project::KIND_UNSPECIFIED) {
     project.set_kind(KindFromTitle(project.title()));
@@ -415,20 +410,20 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
           known || TreeHasMission(dimension.missions(), project.mission_code());
     }
     if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
-      return InvalidField(Field(field_path, "mission_code"),
+      return InvalidField(FieldPath(field_path, "mission_code"),
                           absl::StrCat("\"", project.mission_code(),
                                        "\" is not a mission of the plan"));
     }
     if (project.dimension() != 0 && project.dimension() != from_code) {
       return InvalidField(
-          Field(field_path, "dimension"),
+          FieldPath(field_path, "dimension"),
           absl::StrCat("is ", project.dimension(), " but mission ",
                        project.mission_code(), " is of dimension ", from_code));
     }
     project.set_dimension(from_code);
   }
   if (project.dimension() < 1 || project.dimension() > 9) {
-    return InvalidField(Field(field_path, "dimension"),
+    return InvalidField(FieldPath(field_path, "dimension"),
                         "is required (1-9) unless mission_code gives it");
   }
   if (plan.dimensions_size() > 0 &&
@@ -437,14 +432,15 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
                      return d.number() == project.dimension();
                    })) {
     return InvalidField(
-        Field(field_path, "dimension"),
+        FieldPath(field_path, "dimension"),
         absl::StrCat(project.dimension(), " is not a dimension of the plan"));
   }
 
   // Years and budgets.
   absl::flat_hash_set<int> years;
   for (int i = 0; i < project.fiscal_years_size(); ++i) {
-    const std::string path = At(Field(field_path, "fiscal_years"), i);
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "fiscal_years"), i);
     PRONGSAI_RETURN_IF_ERROR(
         ValidateYearInSpan(path, project.fiscal_years(i), plan));
     if (!years.insert(project.fiscal_years(i)).second) {
@@ -457,23 +453,23 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
   absl::flat_hash_set<int> budget_years;
   for (int i = 0; i < project.budgets_size(); ++i) {
     const v1::YearBudget& budget = project.budgets(i);
-    const std::string path = At(Field(field_path, "budgets"), i);
+    const std::string path = IndexedPath(FieldPath(field_path, "budgets"), i);
     if (!years.contains(budget.be_year())) {
       return InvalidField(
-          Field(path, "be_year"),
+          FieldPath(path, "be_year"),
           absl::StrCat(budget.be_year(),
                        " is not one of the project's fiscal_years (a year "
                        "without a budget row is not scheduled)"));
     }
     if (!budget_years.insert(budget.be_year()).second) {
-      return InvalidField(Field(path, "be_year"),
+      return InvalidField(FieldPath(path, "be_year"),
                           absl::StrCat("repeats ", budget.be_year()));
     }
     for (auto [name, money] : {std::pair{"planned", &budget.planned()},
                                std::pair{"approved", &budget.approved()},
                                std::pair{"revised", &budget.revised()},
                                std::pair{"spent", &budget.spent()}}) {
-      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(Field(path, name), *money));
+      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(FieldPath(path, name), *money));
     }
   }
   std::sort(project.mutable_budgets()->begin(),
@@ -484,22 +480,23 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
 
   // KPIs.
   if (project.kpis_size() > kMaxListItems) {
-    return InvalidField(Field(field_path, "kpis"), "too many");
+    return InvalidField(FieldPath(field_path, "kpis"), "too many");
   }
   for (int i = 0; i < project.kpis_size(); ++i) {
     const v1::Kpi& kpi = project.kpis(i);
-    const std::string path = At(Field(field_path, "kpis"), i);
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "indicator"),
+    const std::string path = IndexedPath(FieldPath(field_path, "kpis"), i);
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "indicator"),
                                           kpi.indicator(), kMaxTitleChars,
                                           /*required=*/true));
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(Field(path, "unit"), kpi.unit(), 100, false));
+        ValidateText(FieldPath(path, "unit"), kpi.unit(), 100, false));
     if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
-      return InvalidField(Field(path, "baseline"), "must be a finite number");
+      return InvalidField(FieldPath(path, "baseline"),
+                          "must be a finite number");
     }
     for (const auto& [year, value] : kpi.targets_by_year()) {
       const std::string key =
-          absl::StrCat(Field(path, "targets_by_year"), "[", year, "]");
+          IndexedPath(FieldPath(path, "targets_by_year"), year);
       PRONGSAI_RETURN_IF_ERROR(ValidateYearInSpan(key, year, plan));
       if (!std::isfinite(value)) {
         return InvalidField(key, "must be a finite number");
@@ -507,7 +504,7 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
     }
     for (const auto& [round, value] : kpi.actuals_by_round()) {
       const std::string key =
-          absl::StrCat(Field(path, "actuals_by_round"), "[", round, "]");
+          absl::StrCat(FieldPath(path, "actuals_by_round"), "[", round, "]");
       PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
       if (!std::isfinite(value)) {
         return InvalidField(key, "must be a finite number");
@@ -523,11 +520,11 @@ absl::Status ValidateQuarters(absl::string_view field_path,
   for (size_t i = 0; i < quarters.size(); ++i) {
     const int quarter = quarters[i];
     if (quarter < 1 || quarter > 4) {
-      return InvalidField(At(field_path, static_cast<int>(i)),
+      return InvalidField(IndexedPath(field_path, static_cast<int>(i)),
                           "a quarter is 1-4");
     }
     if (seen[quarter]) {
-      return InvalidField(At(field_path, static_cast<int>(i)),
+      return InvalidField(IndexedPath(field_path, static_cast<int>(i)),
                           absl::StrCat("repeats quarter ", quarter));
     }
     seen[quarter] = true;
@@ -547,39 +544,40 @@ absl::Status ValidateAnnualEntries(
   absl::flat_hash_set<absl::string_view> used;
   for (int i = 0; i < entries.size(); ++i) {
     const v1::AnnualPlanEntry& entry = entries[i];
-    const std::string path = At(field_path, i);
+    const std::string path = IndexedPath(field_path, i);
     if (!entry.project().empty()) {
       if (!absl::StartsWith(entry.project(),
                             absl::StrCat(plan_name, "/projects/")) ||
           !known.contains(entry.project())) {
-        return InvalidField(Field(path, "project"),
+        return InvalidField(FieldPath(path, "project"),
                             "is not a project of this action plan");
       }
       if (!used.insert(entry.project()).second) {
-        return InvalidField(Field(path, "project"),
+        return InvalidField(FieldPath(path, "project"),
                             "is already scheduled by another entry");
       }
     }
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "title"), entry.title(),
-                                          kMaxTitleChars, /*required=*/true));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "title"),
+                                          entry.title(), kMaxTitleChars,
+                                          /*required=*/true));
     if (entry.dimension() < 1 || entry.dimension() > 9) {
-      return InvalidField(Field(path, "dimension"), "must be 1-9");
+      return InvalidField(FieldPath(path, "dimension"), "must be 1-9");
     }
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateMoney(Field(path, "budget"), entry.budget()));
+        ValidateMoney(FieldPath(path, "budget"), entry.budget()));
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateQuarters(Field(path, "quarters"), entry.quarters()));
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(path, "remark"), entry.remark(),
-                                          kMaxItemChars, false));
+        ValidateQuarters(FieldPath(path, "quarters"), entry.quarters()));
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(
+        FieldPath(path, "remark"), entry.remark(), kMaxItemChars, false));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateIntegrityMeasure(absl::string_view field_path,
                                       v1::IntegrityMeasure& measure) {
-  PRONGSAI_RETURN_IF_ERROR(
-      api::ValidateFiscalYear(Field(field_path, "be_year"), measure.be_year()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "title"),
+  PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
+      FieldPath(field_path, "be_year"), measure.be_year()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
                                         measure.title(), kMaxTitleChars,
                                         /*required=*/true));
   for (auto [name, text, limit] :
@@ -590,20 +588,20 @@ absl::Status ValidateIntegrityMeasure(absl::string_view field_path,
         std::tuple{"ita_issue", &measure.ita_issue(), kMaxTitleChars},
         std::tuple{"source", &measure.source(), kMaxTitleChars}}) {
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(Field(field_path, name), *text, limit, false));
+        ValidateText(FieldPath(field_path, name), *text, limit, false));
   }
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(Field(field_path, "steps"), measure.steps()));
+      ValidateTextList(FieldPath(field_path, "steps"), measure.steps()));
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateQuarters(Field(field_path, "quarters"), measure.quarters()));
-  return ValidateItaRefs(Field(field_path, "ita_indicators"),
+      ValidateQuarters(FieldPath(field_path, "quarters"), measure.quarters()));
+  return ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
                          *measure.mutable_ita_indicators());
 }
 
 absl::Status ValidateProgressReport(absl::string_view field_path,
                                     const v1::ProgressReport& report,
                                     absl::string_view organization) {
-  const std::string subject_path = Field(field_path, "subject");
+  const std::string subject_path = FieldPath(field_path, "subject");
   absl::StatusOr<PlanChildName> project =
       ParsePlanChildName(subject_path, report.subject(), "projects");
   absl::StatusOr<ChildName> measure =
@@ -617,29 +615,31 @@ absl::Status ValidateProgressReport(absl::string_view field_path,
     return InvalidField(subject_path,
                         "belongs to another organization than the report");
   }
-  PRONGSAI_RETURN_IF_ERROR(
-      api::ValidateFiscalYear(Field(field_path, "be_year"), report.be_year()));
+  PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
+      FieldPath(field_path, "be_year"), report.be_year()));
   if (report.round() == v1::ROUND_UNSPECIFIED ||
       !v1::Round_IsValid(report.round())) {
-    return InvalidField(Field(field_path, "round"), "is required");
+    return InvalidField(FieldPath(field_path, "round"), "is required");
   }
   if (report.status() == v1::ProgressReport::STATUS_UNSPECIFIED ||
       !v1::ProgressReport::Status_IsValid(report.status())) {
-    return InvalidField(Field(field_path, "status"), "is required");
+    return InvalidField(FieldPath(field_path, "status"), "is required");
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "output"),
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "output"),
                                         report.output(), kMaxTextChars, false));
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(
-      Field(field_path, "outcome"), report.outcome(), kMaxTextChars, false));
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "outcome"),
+                                        report.outcome(), kMaxTextChars,
+                                        false));
   PRONGSAI_RETURN_IF_ERROR(
-      ValidateMoney(Field(field_path, "spent"), report.spent()));
+      ValidateMoney(FieldPath(field_path, "spent"), report.spent()));
   if (report.evidence_uris_size() > kMaxUris) {
-    return InvalidField(Field(field_path, "evidence_uris"),
+    return InvalidField(FieldPath(field_path, "evidence_uris"),
                         absl::StrCat("at most ", kMaxUris));
   }
   for (int i = 0; i < report.evidence_uris_size(); ++i) {
     const std::string& uri = report.evidence_uris(i);
-    const std::string path = At(Field(field_path, "evidence_uris"), i);
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "evidence_uris"), i);
     PRONGSAI_RETURN_IF_ERROR(ValidateText(path, uri, kMaxItemChars, true));
     if (!absl::StartsWith(uri, "https://") &&
         !absl::StartsWith(uri, "http://")) {
@@ -652,25 +652,25 @@ absl::Status ValidateProgressReport(absl::string_view field_path,
 absl::Status ValidateRisk(absl::string_view field_path, v1::Risk& risk,
                           absl::string_view plan_name) {
   if (risk.sequence() < 1 || risk.sequence() > kMaxSequence) {
-    return InvalidField(Field(field_path, "sequence"),
+    return InvalidField(FieldPath(field_path, "sequence"),
                         absl::StrCat("must be 1-", kMaxSequence));
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(Field(field_path, "process_step"),
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "process_step"),
                                         risk.process_step(), kMaxItemChars,
                                         /*required=*/true));
   if (!v1::Risk::Level_IsValid(risk.level())) {
-    return InvalidField(Field(field_path, "level"), "is not a known level");
+    return InvalidField(FieldPath(field_path, "level"), "is not a known level");
   }
   v1::Risk::Level highest = v1::Risk::LEVEL_UNSPECIFIED;
   if (risk.issues_size() > kMaxListItems) {
-    return InvalidField(Field(field_path, "issues"), "too many");
+    return InvalidField(FieldPath(field_path, "issues"), "too many");
   }
   for (int i = 0; i < risk.issues_size(); ++i) {
-    const std::string path = At(Field(field_path, "issues"), i);
+    const std::string path = IndexedPath(FieldPath(field_path, "issues"), i);
     PRONGSAI_RETURN_IF_ERROR(ValidateText(
-        Field(path, "text"), risk.issues(i).text(), kMaxItemChars, true));
+        FieldPath(path, "text"), risk.issues(i).text(), kMaxItemChars, true));
     if (!v1::Risk::Level_IsValid(risk.issues(i).level())) {
-      return InvalidField(Field(path, "level"), "is not a known level");
+      return InvalidField(FieldPath(path, "level"), "is not a known level");
     }
     highest = std::max(highest, risk.issues(i).level());
   }
@@ -678,17 +678,19 @@ absl::Status ValidateRisk(absl::string_view field_path, v1::Risk& risk,
   for (auto [name, value] : {std::pair{"likelihood", risk.likelihood()},
                              std::pair{"impact", risk.impact()}}) {
     if (value < 0 || value > 5) {
-      return InvalidField(Field(field_path, name), "must be 1-5 (0 = unset)");
+      return InvalidField(FieldPath(field_path, name),
+                          "must be 1-5 (0 = unset)");
     }
   }
   const std::string prefix = absl::StrCat(plan_name, "/projects/");
   for (int i = 0; i < risk.control_projects_size(); ++i) {
     if (!absl::StartsWith(risk.control_projects(i), prefix)) {
-      return InvalidField(At(Field(field_path, "control_projects"), i),
-                          "is not a project of this action plan");
+      return InvalidField(
+          IndexedPath(FieldPath(field_path, "control_projects"), i),
+          "is not a project of this action plan");
     }
   }
-  return ValidateTextList(Field(field_path, "control_texts"),
+  return ValidateTextList(FieldPath(field_path, "control_texts"),
                           risk.control_texts());
 }
 

@@ -8,10 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
+#include "common/api/json_body.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace prongsai::plan {
 namespace {
@@ -86,29 +86,6 @@ constexpr absl::string_view kMigration2 =
 
 std::string Etag(int64_t version) { return absl::StrCat("v", version); }
 
-// ------------------------------------------------------------ JSON bodies
-
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string json;
-  // Serializing a valid message cannot fail.
-  (void)google::protobuf::util::MessageToJsonString(message, &json);
-  return json;
-}
-
-absl::Status FromJson(absl::string_view json,
-                      google::protobuf::Message& message) {
-  google::protobuf::util::JsonParseOptions options;
-  // Rows written by a newer version may carry fields this one lacks.
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(std::string(json),
-                                                            &message, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat(
-        "stored ", message.GetDescriptor()->name(), " is not readable"));
-  }
-  return absl::OkStatus();
-}
-
 // ------------------------------------------------------------ versions
 
 absl::Status BumpVersion(Connection& tx, absl::string_view organization) {
@@ -165,7 +142,7 @@ absl::Status InsertDocument(Connection& tx, absl::string_view table,
                                keys.sort_key,
                                keys.be_year,
                                keys.subject,
-                               ToJson(body),
+                               api::ToStoredJson(body),
                                int64_t{1}};
   api::AppendCreationAuditValues(writer.principal, writer.now, values);
   api::AppendRequestId(request_id, values);
@@ -249,7 +226,7 @@ absl::Status UpdateDocument(Connection& tx, absl::string_view table,
                        "update_time_us = ?, updater = ? WHERE "
                        "organization_code = ? AND parent_id = ? AND "
                        "id = ? AND version = ?"),
-          {ToJson(body), keys.sort_key, keys.be_year, keys.subject,
+          {api::ToStoredJson(body), keys.sort_key, keys.be_year, keys.subject,
            absl::ToUnixMicros(writer.now), writer.principal,
            std::string(organization), doc.parent_id, doc.id, doc.version}));
   if (result.affected_rows != 1) {
@@ -263,7 +240,7 @@ absl::Status UpdateDocument(Connection& tx, absl::string_view table,
 template <typename M>
 absl::StatusOr<M> Decode(const Document& doc, std::string name) {
   M message;
-  PRONGSAI_RETURN_IF_ERROR(FromJson(doc.body, message));
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(doc.body, message));
   message.set_name(std::move(name));
   message.set_etag(Etag(doc.version));
   if constexpr (requires { message.mutable_audit(); }) {
@@ -367,7 +344,7 @@ v1::ActionPlan PlanDetails(const v1::ActionPlan& plan) {
 
 absl::StatusOr<v1::ActionPlan> PlanFromRow(const storage::Row& row) {
   v1::ActionPlan plan;
-  PRONGSAI_RETURN_IF_ERROR(FromJson(row.GetText(14), plan));
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(row.GetText(14), plan));
   *plan.mutable_organization() = api::OrganizationFromRow(row, 1);
   plan.set_name(
       FormatActionPlanName(plan.organization().code(), row.GetText(0)));
@@ -392,7 +369,7 @@ absl::Status InsertPlan(Connection& tx, absl::string_view organization,
   values.emplace_back(int64_t{plan.fiscal_years().last_be_year()});
   values.emplace_back(int64_t{v1::ActionPlan::DRAFT});
   api::AppendCreationAuditValues(writer.principal, writer.now, values);
-  values.emplace_back(ToJson(PlanDetails(plan)));
+  values.emplace_back(api::ToStoredJson(PlanDetails(plan)));
   values.emplace_back(int64_t{1});
   api::AppendRequestId(request_id, values);
   PRONGSAI_RETURN_IF_ERROR(
@@ -411,13 +388,13 @@ absl::Status WritePlan(Connection& tx, absl::string_view organization,
                        const v1::ActionPlan& plan, const Writer& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      tx.Execute(
-          "UPDATE action_plans SET title = ?, state = ?, details = ?, "
-          "version = version + 1, update_time_us = ?, updater = ? "
-          "WHERE organization_code = ? AND id = ? AND version = ?",
-          {plan.title(), int64_t{plan.state()}, ToJson(PlanDetails(plan)),
-           absl::ToUnixMicros(writer.now), writer.principal,
-           std::string(organization), std::string(id), version}));
+      tx.Execute("UPDATE action_plans SET title = ?, state = ?, details = ?, "
+                 "version = version + 1, update_time_us = ?, updater = ? "
+                 "WHERE organization_code = ? AND id = ? AND version = ?",
+                 {plan.title(), int64_t{plan.state()},
+                  api::ToStoredJson(PlanDetails(plan)),
+                  absl::ToUnixMicros(writer.now), writer.principal,
+                  std::string(organization), std::string(id), version}));
   if (result.affected_rows != 1) {
     return absl::AbortedError(
         "the action plan changed while this call ran; read it again and "
@@ -521,7 +498,7 @@ constexpr absl::string_view kReports = "progressReports";
 absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
                                                  const Document& doc) {
   v1::ProgressReport report;
-  PRONGSAI_RETURN_IF_ERROR(FromJson(doc.body, report));
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(doc.body, report));
   report.set_name(FormatChildName(organization, kReports, doc.id));
   report.set_reporter(doc.audit.creator());
   *report.mutable_report_time() = doc.audit.create_time();

@@ -3,7 +3,7 @@
 drives it over gRPC.
 
 Stubs are generated at test time from the repository's protos/ (protoc +
-grpc_python_plugin from Debian, as in health_reflection_test.py). The three
+grpc_python_plugin from Debian: interop_support.generate_stubs). The three
 binaries run as their own processes on free ports, wired to each other with a
 SYSTEM peer key, on SQLite files in a scratch directory, or, when
 PRONGSAI_TEST_PG_URL is set, on a scratch PostgreSQL database created with
@@ -33,60 +33,41 @@ import hashlib
 import importlib
 import os
 import random
-import re
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
 
 import grpc
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import interop_support  # noqa: E402  (tests/interop/interop_support.py)
+
 BIN_DIR = ""
 REPO_ROOT = ""
 PROTO_DIR = ""
 SEED_002 = ""
 RPC_TIMEOUT = 10  # seconds; every call carries it as its deadline
-STARTUP_TIMEOUT = 30
-SHUTDOWN_TIMEOUT = 15
 
 ORG = "6340101"
 PARENT = "organizations/" + ORG
 PROVINCE = "ยโสธร"
 BANGKOK = datetime.timezone(datetime.timedelta(hours=7))
 
-# Filled by generate_stubs().
+# Filled by import_stubs().
 health_pb2 = health_pb2_grpc = None
 common_pb2 = plan_pb2 = plan_grpc = ita_pb2 = ita_grpc = None
 complaint_pb2 = complaint_grpc = None
 
 
-def generate_stubs(out_dir):
-    """Compiles every .proto under PROTO_DIR into importable Python modules
-    (as health_reflection_test.py does)."""
-    protoc, plugin = shutil.which("protoc"), shutil.which("grpc_python_plugin")
-    if not protoc or not plugin:
-        sys.exit("needs protoc and grpc_python_plugin (protobuf-compiler, "
-                 "protobuf-compiler-grpc; scripts/setup installs them)")
-    protos = []
-    for directory, _, files in os.walk(PROTO_DIR):
-        protos += [os.path.relpath(os.path.join(directory, f), PROTO_DIR)
-                   for f in files if f.endswith(".proto")]
-    subprocess.run(
-        [protoc, f"-I{PROTO_DIR}", f"--python_out={out_dir}",
-         f"--grpc_python_out={out_dir}", f"--plugin=protoc-gen-grpc_python={plugin}",
-         *sorted(protos)],
-        check=True, timeout=60)
-    sys.path.insert(0, out_dir)
-    grpc.__path__.append(os.path.join(out_dir, "grpc"))
-
+def import_stubs():
+    """Imports the modules interop_support.generate_stubs() made."""
     global health_pb2, health_pb2_grpc, common_pb2, plan_pb2, plan_grpc
     global ita_pb2, ita_grpc, complaint_pb2, complaint_grpc
     health_pb2 = importlib.import_module("grpc.health.v1.health_pb2")
@@ -137,62 +118,6 @@ def psql(admin_url, sql):
     if done.returncode != 0:
         # The URL may hold a password: report psql's message only.
         raise AssertionError(f"psql failed ({sql.split()[0]} ...): {done.stderr.strip()}")
-
-
-class ServiceProcess:
-    """One service binary; its stderr is collected in a thread."""
-
-    def __init__(self, binary, args, extra_env):
-        self.binary = binary
-        # Only what we say: no PRONGSAI_* fallbacks from the caller's
-        # environment (the test's own PRONGSAI_TEST_* included).
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
-        env.update(extra_env)
-        self.process = subprocess.Popen(
-            [os.path.join(BIN_DIR, binary), *args], env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True, errors="replace")
-        self.lines = []
-        self.address = None
-        self._listening = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self):
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-            if self.address is None and " listening " in line:
-                match = re.search(r"address=(\S+)", line)
-                if match:
-                    self.address = match.group(1)
-                    self._listening.set()
-        self._listening.set()  # EOF: the process is gone
-
-    def log(self):
-        return "\n".join(self.lines[-30:])
-
-    def wait_listening(self):
-        self._listening.wait(STARTUP_TIMEOUT)
-        if self.address is None:
-            raise AssertionError(
-                f"{self.binary} did not report a listening address "
-                f"(exit code {self.process.poll()}); its log:\n{self.log()}")
-        return self.address
-
-    def terminate(self):
-        """SIGTERM and wait; returns the exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(SHUTDOWN_TIMEOUT)
-        finally:
-            self._reader.join(SHUTDOWN_TIMEOUT)
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(SHUTDOWN_TIMEOUT)
-        self._reader.join(SHUTDOWN_TIMEOUT)
 
 
 def wait_serving(address, service, deadline):
@@ -362,13 +287,14 @@ class CycleInteropTest(unittest.TestCase):
             env = {}
             if name == "complaint":
                 env["PRONGSAI_PROTECTION_KEYS_TEXT"] = protection_keys_text()
-            cls.processes[name] = ServiceProcess("prongsai-" + name, args, env)
+            cls.processes[name] = interop_support.ServiceProcess(
+                os.path.join(BIN_DIR, "prongsai-" + name), args, env)
             cls.addClassCleanup(cls.processes[name].kill)
 
         full_names = {"plan": "prongsai.plan.v1.PlanService",
                       "complaint": "prongsai.complaint.v1.ComplaintService",
                       "ita": "prongsai.ita.v1.AssessmentService"}
-        deadline = time.monotonic() + STARTUP_TIMEOUT
+        deadline = time.monotonic() + interop_support.STARTUP_TIMEOUT
         for name, process in cls.processes.items():
             address = process.wait_listening()
             wait_serving(address, full_names[name], deadline)
@@ -831,7 +757,8 @@ def main():
         sys.exit(f"seed 002 not found at {SEED_002}")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="prongsai-interop-stubs-") as stubs:
-        generate_stubs(stubs)
+        interop_support.generate_stubs(PROTO_DIR, stubs)
+        import_stubs()
         program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2, exit=False)
     print(f"run time {time.monotonic() - started:.1f} s", file=sys.stderr)
     sys.exit(0 if program.result.wasSuccessful() else 1)

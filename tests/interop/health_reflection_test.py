@@ -2,9 +2,8 @@
 """The three services as another team's Python client sees them.
 
 Stubs are generated at test time from the repository's protos/ only, the way
-a consumer of the API would (protoc + grpc_python_plugin from Debian; the
-grpc_tools.protoc that Debian packages is protoc 3.6, which rejects the
-proto3 `optional` fields the API uses). Each service binary runs as its own
+a consumer of the API would (interop_support.generate_stubs: protoc +
+grpc_python_plugin from Debian). Each service binary runs as its own
 process on port 0 with SQLite files in a scratch directory (and Redis when
 PRONGSAI_TEST_REDIS_URL is set); its address comes from its `listening` log
 line. Checked: grpc.health.v1 (SERVING, NOT_FOUND for unknown names), server
@@ -18,22 +17,20 @@ SIGTERM ends each process with exit code 0.
 import dataclasses
 import importlib
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import unittest
 
 import grpc
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import interop_support  # noqa: E402  (tests/interop/interop_support.py)
+
 BIN_DIR = ""
 PROTO_DIR = ""
 RPC_TIMEOUT = 5  # seconds; every call carries it as its deadline
-STARTUP_TIMEOUT = 30
-SHUTDOWN_TIMEOUT = 15
 ORGANIZATION = "organizations/6340101"
 
 
@@ -74,32 +71,13 @@ APIS = (
 HEALTH = "grpc.health.v1.Health"
 REFLECTION = "grpc.reflection.v1alpha.ServerReflection"
 
-# Filled by generate_stubs().
+# Filled by import_stubs().
 health_pb2 = health_pb2_grpc = reflection_pb2 = reflection_pb2_grpc = None
 api_modules = {}  # Api.module -> (messages module, grpc module)
 
 
-def generate_stubs(out_dir):
-    """Compiles every .proto under PROTO_DIR into importable Python modules."""
-    protoc, plugin = shutil.which("protoc"), shutil.which("grpc_python_plugin")
-    if not protoc or not plugin:
-        sys.exit("needs protoc and grpc_python_plugin (protobuf-compiler, "
-                 "protobuf-compiler-grpc; scripts/setup installs them)")
-    protos = []
-    for directory, _, files in os.walk(PROTO_DIR):
-        protos += [os.path.relpath(os.path.join(directory, f), PROTO_DIR)
-                   for f in files if f.endswith(".proto")]
-    subprocess.run(
-        [protoc, f"-I{PROTO_DIR}", f"--python_out={out_dir}",
-         f"--grpc_python_out={out_dir}", f"--plugin=protoc-gen-grpc_python={plugin}",
-         *sorted(protos)],
-        check=True, timeout=60)
-    sys.path.insert(0, out_dir)
-    # grpc is an installed regular package, so its subpackages are looked up
-    # only in its own directory: let grpc.health and grpc.reflection also be
-    # found in the generated tree.
-    grpc.__path__.append(os.path.join(out_dir, "grpc"))
-
+def import_stubs():
+    """Imports the modules interop_support.generate_stubs() made."""
     global health_pb2, health_pb2_grpc, reflection_pb2, reflection_pb2_grpc
     health_pb2 = importlib.import_module("grpc.health.v1.health_pb2")
     health_pb2_grpc = importlib.import_module("grpc.health.v1.health_pb2_grpc")
@@ -111,57 +89,16 @@ def generate_stubs(out_dir):
                                    importlib.import_module(api.module + "_pb2_grpc"))
 
 
-class ServiceProcess:
-    """One service binary on 127.0.0.1:0; its stderr is collected in a thread."""
-
-    def __init__(self, api, scratch, api_keys):
-        self.api = api
-        command = [os.path.join(BIN_DIR, api.binary),
-                   "--listen=127.0.0.1:0",
-                   f"--db=sqlite://{scratch}/{api.binary}.db"]
-        if api_keys:
-            command.append(f"--api_keys={api_keys}")
-        redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
-        if redis:
-            command.append(f"--redis={redis}")
-        # Only what the command line says: no PRONGSAI_* fallbacks from the
-        # caller's environment (a stray PRONGSAI_TLS_CERT would turn on TLS).
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
-        self.process = subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, text=True, errors="replace")
-        self.lines = []
-        self.address = None
-        self._listening = threading.Event()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self):
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-            if self.address is None and " listening " in line:
-                match = re.search(r"address=(\S+)", line)
-                if match:
-                    self.address = match.group(1)
-                    self._listening.set()
-        self._listening.set()  # EOF: the process is gone
-
-    def log(self):
-        return "\n".join(self.lines[-30:])
-
-    def wait_listening(self):
-        self._listening.wait(STARTUP_TIMEOUT)
-        if self.address is None:
-            raise AssertionError(
-                f"{self.api.binary} did not report a listening address "
-                f"(exit code {self.process.poll()}); its log:\n{self.log()}")
-        return self.address
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(SHUTDOWN_TIMEOUT)
-        self._reader.join(SHUTDOWN_TIMEOUT)
+def start_service(api, scratch, api_keys):
+    """The api's binary on 127.0.0.1:0 with a SQLite file in `scratch` (and
+    Redis when PRONGSAI_TEST_REDIS_URL is set)."""
+    args = ["--listen=127.0.0.1:0", f"--db=sqlite://{scratch}/{api.binary}.db"]
+    if api_keys:
+        args.append(f"--api_keys={api_keys}")
+    redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
+    if redis:
+        args.append(f"--redis={redis}")
+    return interop_support.ServiceProcess(os.path.join(BIN_DIR, api.binary), args)
 
 
 def start_services(test_class, api_keys):
@@ -171,7 +108,7 @@ def start_services(test_class, api_keys):
     test_class.addClassCleanup(shutil.rmtree, scratch, ignore_errors=True)
     processes = {}
     for api in APIS:
-        processes[api.binary] = ServiceProcess(api, scratch, api_keys)
+        processes[api.binary] = start_service(api, scratch, api_keys)
         test_class.addClassCleanup(processes[api.binary].kill)
     for process in processes.values():
         process.wait_listening()
@@ -325,12 +262,12 @@ class ShutdownTest(unittest.TestCase):
                 with grpc.insecure_channel(process.address) as channel:
                     self.assertEqual(health_check(channel, api.full_name),
                                      health_pb2.HealthCheckResponse.SERVING)
-                process.process.send_signal(signal.SIGTERM)
                 try:
-                    code = process.process.wait(SHUTDOWN_TIMEOUT)
+                    code = process.terminate()
                 except subprocess.TimeoutExpired:
-                    self.fail(f"{api.binary} still running {SHUTDOWN_TIMEOUT} s after "
-                              f"SIGTERM; its log:\n{process.log()}")
+                    self.fail(f"{api.binary} still running "
+                              f"{interop_support.SHUTDOWN_TIMEOUT} s after SIGTERM; "
+                              f"its log:\n{process.log()}")
                 self.assertEqual(code, 0, f"{api.binary} log:\n{process.log()}")
 
 
@@ -340,7 +277,8 @@ def main():
         sys.exit(__doc__)
     BIN_DIR, PROTO_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     with tempfile.TemporaryDirectory(prefix="prongsai-interop-stubs-") as stubs:
-        generate_stubs(stubs)
+        interop_support.generate_stubs(PROTO_DIR, stubs)
+        import_stubs()
         program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2, exit=False)
     sys.exit(0 if program.result.wasSuccessful() else 1)
 

@@ -13,6 +13,31 @@ TEST(InvalidFieldTest, NamesFieldInMessageAndPayload) {
   EXPECT_EQ(FieldPathOf(absl::InternalError("x")), std::nullopt);
 }
 
+TEST(FieldPathTest, JoinsWithADotUnlessTheBaseIsEmpty) {
+  EXPECT_EQ(FieldPath("project", "title"), "project.title");
+  EXPECT_EQ(FieldPath("action_plan.fiscal_years", "last_be_year"),
+            "action_plan.fiscal_years.last_be_year");
+  EXPECT_EQ(FieldPath("", "tools"), "tools");
+}
+
+TEST(IndexedPathTest, AppendsTheIndexInBrackets) {
+  EXPECT_EQ(IndexedPath("objectives", 0), "objectives[0]");
+  EXPECT_EQ(IndexedPath(FieldPath("project", "budgets"), 12),
+            "project.budgets[12]");
+  EXPECT_EQ(IndexedPath("targets_by_year", 2568), "targets_by_year[2568]");
+}
+
+TEST(FieldPathTest, NestsRepeatedMessages) {
+  EXPECT_EQ(FieldPath(IndexedPath(FieldPath("", "tools"), 1), "code"),
+            "tools[1].code");
+  EXPECT_EQ(FieldPath(IndexedPath(FieldPath("framework", "grade_bands"), 2),
+                      "min_score"),
+            "framework.grade_bands[2].min_score");
+  absl::Status status = InvalidField(
+      IndexedPath(FieldPath("action_plan", "dimensions"), 0), "must be 1-9");
+  EXPECT_EQ(status.message(), "action_plan.dimensions[0]: must be 1-9");
+}
+
 TEST(Utf8LengthTest, CountsCodePointsNotBytes) {
   EXPECT_EQ(Utf8Length(""), 0);
   EXPECT_EQ(Utf8Length("abc"), 3);

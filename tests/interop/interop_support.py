@@ -1,0 +1,128 @@
+"""What the interop tests share: Python stubs generated from protos/, and a
+service binary run as its own process.
+
+Used by health_reflection_test.py and cycle_interop_test.py, which import it
+from their own directory:
+
+    interop_support.generate_stubs(proto_dir, stubs_dir)
+    plan_pb2 = importlib.import_module("prongsai.plan.v1.plan_pb2")
+
+    service = interop_support.ServiceProcess(
+        os.path.join(bin_dir, "prongsai-plan"), ["--listen=127.0.0.1:0", ...])
+    address = service.wait_listening()
+    ...
+    exit_code = service.terminate()  # or kill(), at clean-up
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+import grpc
+
+# Seconds a service gets to report its listening address, and to end after a
+# signal (the defaults of ServiceProcess's waits).
+STARTUP_TIMEOUT = 30
+SHUTDOWN_TIMEOUT = 15
+
+
+def generate_stubs(proto_dir, out_dir):
+    """Compiles every .proto under `proto_dir` into Python modules in
+    `out_dir` and makes them importable: `prongsai.plan.v1.plan_pb2`,
+    `grpc.health.v1.health_pb2`, `grpc.reflection.v1alpha.reflection_pb2` and
+    their `_pb2_grpc` companions (import them with importlib afterwards).
+
+    Stubs come from protoc + grpc_python_plugin (Debian's), the way a consumer
+    of the API would build them: the grpc_tools.protoc that Debian packages is
+    protoc 3.6, which rejects the proto3 `optional` fields the API uses. Exits
+    the program when either tool is missing."""
+    protoc, plugin = shutil.which("protoc"), shutil.which("grpc_python_plugin")
+    if not protoc or not plugin:
+        sys.exit("needs protoc and grpc_python_plugin (protobuf-compiler, "
+                 "protobuf-compiler-grpc; scripts/setup installs them)")
+    protos = []
+    for directory, _, files in os.walk(proto_dir):
+        protos += [os.path.relpath(os.path.join(directory, f), proto_dir)
+                   for f in files if f.endswith(".proto")]
+    subprocess.run(
+        [protoc, f"-I{proto_dir}", f"--python_out={out_dir}",
+         f"--grpc_python_out={out_dir}", f"--plugin=protoc-gen-grpc_python={plugin}",
+         *sorted(protos)],
+        check=True, timeout=60)
+    sys.path.insert(0, out_dir)
+    # grpc is an installed regular package, so its subpackages are looked up
+    # only in its own directory: let grpc.health and grpc.reflection also be
+    # found in the generated tree.
+    grpc.__path__.append(os.path.join(out_dir, "grpc"))
+
+
+class ServiceProcess:
+    """One service binary started with `args`; its stderr is collected in a
+    thread, and the address it serves on is read from its `listening ...
+    address=` log line (so `--listen=127.0.0.1:0` works).
+
+    The process gets the caller's environment without any PRONGSAI_*
+    variable (the tests' own PRONGSAI_TEST_* included; a stray
+    PRONGSAI_TLS_CERT would turn on TLS), plus `extra_env`: only what the test
+    says configures it."""
+
+    def __init__(self, binary_path, args, extra_env=None):
+        self.name = os.path.basename(binary_path)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
+        env.update(extra_env or {})
+        self.process = subprocess.Popen(
+            [binary_path, *args], env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True, errors="replace")
+        self.lines = []  # stderr so far, without line ends
+        self.address = None  # host:port once it is listening
+        self._listening = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+            if self.address is None and " listening " in line:
+                match = re.search(r"address=(\S+)", line)
+                if match:
+                    self.address = match.group(1)
+                    self._listening.set()
+        self._listening.set()  # EOF: the process is gone
+
+    def log(self):
+        """The last 30 lines of its stderr, for failure messages."""
+        return "\n".join(self.lines[-30:])
+
+    def wait_listening(self, timeout=STARTUP_TIMEOUT):
+        """Waits up to `timeout` seconds for the listening line and returns
+        the address; AssertionError (with the log) when there is none."""
+        self._listening.wait(timeout)
+        if self.address is None:
+            raise AssertionError(
+                f"{self.name} did not report a listening address "
+                f"(exit code {self.process.poll()}); its log:\n{self.log()}")
+        return self.address
+
+    def terminate(self, timeout=SHUTDOWN_TIMEOUT):
+        """SIGTERM (unless it has already ended) and waits up to `timeout`
+        seconds; returns the exit code. subprocess.TimeoutExpired when it is
+        still running."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self._reader.join(timeout)
+
+    def kill(self, timeout=SHUTDOWN_TIMEOUT):
+        """SIGKILL (unless it has already ended) and waits up to `timeout`
+        seconds for it and for its log."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout)
+        self._reader.join(timeout)
