@@ -1,5 +1,10 @@
 #include "services/complaint/complaint_store.h"
 
+#include <sodium.h>
+
+#include <cstdint>
+#include <limits>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
@@ -221,16 +226,22 @@ absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
   return FromRow(result.rows[0], now);
 }
 
-// Every write to an organization's register bumps its version, which keys
-// its cached statistics: a cached figure is never older than the last write.
+// Every write to an organization's register replaces its version, which
+// keys its cached statistics: a cached figure is never older than the last
+// write. The version is random rather than a counter, so that a database
+// restored from a backup (or another database sharing the Redis) never
+// reuses a version that named different data.
 absl::Status BumpVersion(storage::Connection& tx,
                          absl::string_view organization) {
+  int64_t version = 0;
+  randombytes_buf(&version, sizeof(version));
+  version &= std::numeric_limits<int64_t>::max();
   return tx
       .Execute(
           "INSERT INTO complaint_versions (organization_code, version) VALUES "
-          "(?, 1) ON CONFLICT (organization_code) DO UPDATE SET version = "
-          "complaint_versions.version + 1",
-          {std::string(organization)})
+          "(?, ?) ON CONFLICT (organization_code) DO UPDATE SET version = "
+          "excluded.version",
+          {std::string(organization), version})
       .status();
 }
 
