@@ -56,6 +56,18 @@ std::string SealContext(absl::string_view name, absl::string_view part) {
 
 // Buckets in Redis are named by a hash of the client's address: keyed, or a
 // dump would give the addresses back to anyone hashing every IPv4 address.
+// Whether `request` repeats the filing that stored `stored`: the same caller
+// and the same complaint (what a retry of one form submission sends).
+bool SameFiling(const v1::Complaint& stored, const v1::Complaint& request,
+                absl::string_view principal) {
+  return stored.audit().creator() == principal &&
+         stored.kind() == request.kind() &&
+         stored.channel() == request.channel() &&
+         stored.subject() == request.subject() &&
+         stored.description() == request.description() &&
+         stored.category() == request.category();
+}
+
 // The key derives from the tracking key (the limiter hashes it again), so it
 // is never the tracking key itself.
 cache::RateLimiter::Options WithClientHashKey(cache::RateLimiter::Options limit,
@@ -152,6 +164,12 @@ class ComplaintGrpcService final
           if (response.name() == name) {
             response.set_tracking_code(code);
             Publish(call, "complaint.filed", response);
+          } else if (!SameFiling(response, complaint, call.principal.name())) {
+            // The id names someone else's complaint: answering with it (and
+            // its tracking code) would hand a stranger that complaint.
+            return InvalidField("request_id",
+                                "was already used for a different complaint; "
+                                "use a new request id for a new complaint");
           } else if (call.now -
                          api::FromProtoTime(response.audit().create_time()) <=
                      options_.tracking_code_replay_window) {

@@ -559,14 +559,21 @@ TEST_P(ComplaintServiceTest, RepeatedRequestIdReturnsTheSameComplaintAndCode) {
   v1::TrackedComplaint tracked;
   ASSERT_THAT(Track(repeat.tracking_code(), &tracked), GrpcIsOk());
   EXPECT_EQ(tracked.subject(), complaint.subject());
-  // A different request under the same id files nothing and changes
-  // nothing. (Whether it should also get the first filer's code is left
-  // open here: a guessed id would hand the code to a stranger.)
+  // A different request under the same id files nothing, changes nothing
+  // and learns nothing: a guessed id must not hand a stranger the first
+  // filer's complaint or code. Nor does the same text from another caller.
   C changed = complaint;
   changed.set_subject("เรื่องอื่นที่ไม่ควรถูกบันทึก");
-  C other_request = File(Caller::kAnonymous, changed, kParent, "web-form-7f3a");
-  EXPECT_EQ(other_request.name(), first.name());
-  EXPECT_EQ(other_request.subject(), complaint.subject());
+  for (auto [caller, body] : {std::pair{Caller::kAnonymous, changed},
+                              std::pair{Caller::kOperator, complaint}}) {
+    v1::CreateComplaintRequest other;
+    other.set_parent(std::string(kParent));
+    *other.mutable_complaint() = body;
+    other.set_request_id("web-form-7f3a");
+    C refused;
+    EXPECT_THAT(Create(caller, other, &refused), IsInvalidField("request_id"));
+    EXPECT_THAT(refused.tracking_code(), IsEmpty());
+  }
   EXPECT_THAT(ListAll(), SizeIs(1));
   EXPECT_EQ(Get(first.name()).subject(), complaint.subject());
 
