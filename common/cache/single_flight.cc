@@ -24,6 +24,14 @@ absl::StatusOr<std::string> SingleFlight::Do(
       return absl::DeadlineExceededError(
           "the deadline passed while waiting for the same computation");
     }
+    // The leader ran under its own caller's deadline: its running out of
+    // time (or being cancelled) says nothing about this caller, who then
+    // computes for itself.
+    const absl::StatusCode code = call->result.status().code();
+    if (code == absl::StatusCode::kDeadlineExceeded ||
+        code == absl::StatusCode::kCancelled) {
+      return compute();
+    }
     return call->result;
   }
   call->result = compute();

@@ -27,7 +27,9 @@ class SingleFlight {
  public:
   // Runs `compute` unless a call for `key` is already running, in which case
   // it waits for that call's result until `deadline` (DEADLINE_EXCEEDED
-  // after). Errors are shared with the waiters like values.
+  // after). Errors are shared with the waiters like values, except the
+  // leader's DEADLINE_EXCEEDED or CANCELLED (its caller's limits, not the
+  // computation's): a waiter then computes for itself.
   absl::StatusOr<std::string> Do(
       absl::string_view key, absl::Time deadline,
       absl::FunctionRef<absl::StatusOr<std::string>()> compute);

@@ -33,6 +33,10 @@ absl::StatusOr<PeerSettings> ReadPeerFlags() {
           absl::StrCat("--peer_api_key_file: cannot read ", file));
     }
     settings.api_key = std::string(absl::StripAsciiWhitespace(line));
+    if (settings.api_key.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--peer_api_key_file: the first line of ", file, " holds no key"));
+    }
   }
   return settings;
 }

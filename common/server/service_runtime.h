@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
@@ -135,8 +136,16 @@ class ServiceRuntime {
           for (size_t i = 0; i < messages.size(); ++i) {
             absl::Status parsed = ParseRequest(messages[i], requests[i]);
             if (!parsed.ok()) {
-              return InvalidField(absl::StrCat("messages[", i, "]"),
-                                  parsed.message());
+              // "messages[3].respondents[0].tool: is not valid UTF-8".
+              absl::string_view reason = parsed.message();
+              const std::optional<std::string> path = FieldPathOf(parsed);
+              if (path.has_value()) {
+                absl::ConsumePrefix(&reason, absl::StrCat(*path, ": "));
+              }
+              return InvalidField(
+                  FieldPath(IndexedPath("messages", static_cast<int64_t>(i)),
+                            path.value_or("request")),
+                  reason);
             }
           }
           messages.clear();

@@ -1,6 +1,8 @@
 #include "services/ita/ita_peers.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -131,28 +133,46 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
   }
   auto stub = plan::v1::PlanService::NewStub(plan.channel());
   const int year = analysis.be_year() + 1;
-  plan::v1::ListIntegrityMeasuresRequest measures_request;
-  measures_request.set_parent(Parent(organization));
-  measures_request.set_be_year(year);
-  measures_request.set_page_size(1000);
-  plan::v1::ListIntegrityMeasuresResponse measures;
-  plan::v1::ListProgressReportsRequest reports_request;
-  reports_request.set_parent(Parent(organization));
-  reports_request.set_be_year(year);
-  reports_request.set_page_size(1000);
-  plan::v1::ListProgressReportsResponse reports;
-  grpc::Status status = plan.Call(deadline, Peer::kSafeToRetry,
-                                  [&](grpc::ClientContext& context) {
-                                    measures.Clear();
-                                    return stub->ListIntegrityMeasures(
-                                        &context, measures_request, &measures);
-                                  });
-  if (status.ok()) {
+  // Every page of both lists (an organization-year rarely has more than one).
+  std::vector<plan::v1::IntegrityMeasure> measures;
+  std::vector<plan::v1::ProgressReport> reports;
+  grpc::Status status;
+  std::string token;
+  do {
+    plan::v1::ListIntegrityMeasuresRequest request;
+    request.set_parent(Parent(organization));
+    request.set_be_year(year);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    plan::v1::ListIntegrityMeasuresResponse page;
     status = plan.Call(
         deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-          reports.Clear();
-          return stub->ListProgressReports(&context, reports_request, &reports);
+          page.Clear();
+          return stub->ListIntegrityMeasures(&context, request, &page);
         });
+    for (plan::v1::IntegrityMeasure& measure :
+         *page.mutable_integrity_measures()) {
+      measures.push_back(std::move(measure));
+    }
+    token = page.next_page_token();
+  } while (status.ok() && !token.empty());
+  while (status.ok()) {
+    plan::v1::ListProgressReportsRequest request;
+    request.set_parent(Parent(organization));
+    request.set_be_year(year);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    plan::v1::ListProgressReportsResponse page;
+    status = plan.Call(
+        deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+          page.Clear();
+          return stub->ListProgressReports(&context, request, &page);
+        });
+    for (plan::v1::ProgressReport& report : *page.mutable_progress_reports()) {
+      reports.push_back(std::move(report));
+    }
+    token = page.next_page_token();
+    if (token.empty()) break;
   }
   if (!status.ok()) {
     analysis.add_missing(plan.Describe("integrity measures", status));
@@ -160,7 +180,7 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
   }
   // Reports list by round and time: the last one per measure is its latest.
   absl::flat_hash_map<std::string, plan::v1::ProgressReport::Status> latest;
-  for (const plan::v1::ProgressReport& report : reports.progress_reports()) {
+  for (const plan::v1::ProgressReport& report : reports) {
     latest[report.subject()] = report.status();
   }
   absl::flat_hash_map<std::string, int> indicator_of_item;
@@ -172,8 +192,7 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
     v1::WeaknessCoverage& coverage = *analysis.add_coverage();
     coverage.set_indicator(weakness.number());
     coverage.set_name(weakness.name());
-    for (const plan::v1::IntegrityMeasure& measure :
-         measures.integrity_measures()) {
+    for (const plan::v1::IntegrityMeasure& measure : measures) {
       const bool answers = std::any_of(
           measure.ita_indicators().begin(), measure.ita_indicators().end(),
           [&](const std::string& ref) {
@@ -251,9 +270,11 @@ v1::AdoptRecommendedMeasuresResponse AdoptMeasures(
     if (status.ok()) {
       *response.add_measures() = std::move(created);
     } else {
+      // The code and the plan service's own message, without payloads.
       response.add_missing(
-          absl::StrCat("\"", recommended.measure().title(),
-                       "\" not adopted: ", FromGrpcStatus(status).ToString()));
+          absl::StrCat("\"", recommended.measure().title(), "\" not adopted: ",
+                       absl::StatusCodeToString(FromGrpcStatus(status).code()),
+                       ": ", status.error_message()));
     }
   }
   return response;

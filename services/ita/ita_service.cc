@@ -57,7 +57,12 @@ absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
   PRONGSAI_ASSIGN_OR_RETURN(ChildName child,
                             ParseChildName(field, name, "assessments"));
   AssessmentName out{child.organization, 0};
-  if (!absl::SimpleAtoi(child.id, &out.be_year)) {
+  // Exactly four digits: "02568" or "+2568" would name the same assessment
+  // under another spelling (and split caches and derived request ids).
+  if (child.id.size() != 4 ||
+      !std::all_of(child.id.begin(), child.id.end(),
+                   [](char c) { return absl::ascii_isdigit(c); }) ||
+      !absl::SimpleAtoi(child.id, &out.be_year)) {
     return InvalidField(field, "must end in a fiscal year, e.g. .../2565");
   }
   PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, out.be_year));
@@ -385,9 +390,11 @@ class ItaGrpcService final : public ItaRawService {
     }
     const int items = items_in == 0 ? kDefaultItemsPerTool : items_in;
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-    // Any write anywhere may change a previous-year comparison: key on the
-    // global version.
-    PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
+    // The analysis reads this organization's assessments (this year and the
+    // previous one) and their pinned frameworks only: key on its version.
+    ChildName child = *ParseChildName(field, name_text, "assessments");
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version,
+                              OrganizationVersion(*db, child.organization));
     v1::AgencyAnalysis analysis;
     PRONGSAI_RETURN_IF_ERROR(Cached<v1::AgencyAnalysis>(
         call,
@@ -430,9 +437,16 @@ class ItaGrpcService final : public ItaRawService {
         CoreAnalysis(call, "name", name, threshold, items));
     ChildName child = *ParseChildName("name", name, "assessments");
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    // The framework the figures were computed with, as in the analysis.
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Assessment assessment,
+        ita::GetAssessment(*db, child.organization, analysis.be_year()));
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
-        CurrentFramework(*db, *defaults_, analysis.be_year()));
+        assessment.framework_version() > 0
+            ? FrameworkVersion(*db, *defaults_, analysis.be_year(),
+                               assessment.framework_version())
+            : CurrentFramework(*db, *defaults_, analysis.be_year()));
     AddPeerFigures(peers_, child.organization, framework, call.now,
                    call.deadline, analysis);
     return analysis;
@@ -451,7 +465,8 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
                               Recommend(analysis));
     ChildName child = *ParseChildName("name", request.name(), "assessments");
-    response = AdoptMeasures(peers_, child.organization, request.name(),
+    // The analysis' own (canonical) name derives the request ids.
+    response = AdoptMeasures(peers_, child.organization, analysis.assessment(),
                              measures, call.deadline);
     return absl::OkStatus();
   }
@@ -557,8 +572,17 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
     return Cached<v1::Trend>(
-        call, absl::StrCat("trend/", request.ShortDebugString()), version,
-        response, [&]() -> absl::StatusOr<v1::Trend> {
+        call,
+        organization.empty()
+            ? absl::StrCat(
+                  "trend/group/", request.group(), "/",
+                  request.group() == v1::SAME_PROVINCE ? request.province()
+                                                       : "",
+                  "/", request.group() == v1::SAME_KIND ? request.kind() : 0,
+                  "/", request.first_be_year(), "-", request.last_be_year())
+            : absl::StrCat("trend/", organization, "/", request.first_be_year(),
+                           "-", request.last_be_year()),
+        version, response, [&]() -> absl::StatusOr<v1::Trend> {
           PRONGSAI_ASSIGN_OR_RETURN(std::vector<int> years, ScoredYears(*db));
           std::vector<TrendYear> series;
           std::optional<v1::Framework> previous;

@@ -12,6 +12,7 @@
 #include "common/api/json_body.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
+#include "common/base/validation.h"
 #include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
@@ -65,6 +66,15 @@ CREATE TABLE ita_versions (
 );
 )sql";
 
+// One organization's analysis depends on its own assessments only: a data
+// version per organization keeps its cache warm while others ingest.
+constexpr absl::string_view kMigration3 = R"sql(
+CREATE TABLE ita_organization_versions (
+  organization_code TEXT NOT NULL PRIMARY KEY,
+  token TEXT NOT NULL
+);
+)sql";
+
 // Replaces the data version of `be_year` and the global one (year 0), in
 // the writer's transaction: analytics of one year key on the first,
 // analytics across years on the second.
@@ -78,6 +88,16 @@ absl::Status BumpYear(Connection& tx, int be_year) {
             .status());
   }
   return absl::OkStatus();
+}
+
+absl::Status BumpOrganization(Connection& tx, absl::string_view organization) {
+  return tx
+      .Execute(
+          "INSERT INTO ita_organization_versions (organization_code, token) "
+          "VALUES (?, ?) ON CONFLICT (organization_code) DO UPDATE SET token "
+          "= excluded.token",
+          {std::string(organization), NewResourceId()})
+      .status();
 }
 
 // ------------------------------------------------------------- frameworks
@@ -112,18 +132,22 @@ v1::Framework Default(const v1::Framework& framework) {
   return out;
 }
 
-// Keeps the framework an assessment is checked against in the table, so the
-// version stays what it was even if a later release changes the defaults.
-absl::Status PinFramework(Connection& tx, const v1::Framework& framework) {
+// Stores a framework version; with `if_absent`, keeps the one already there
+// (pinning: the framework an assessment is checked against stays in the
+// table, so the version keeps its meaning even if a later release changes
+// the defaults).
+absl::Status InsertFramework(Connection& tx, const v1::Framework& framework,
+                             bool if_absent) {
   v1::Framework body = framework;
   body.clear_name();
   body.clear_load_time();
   body.clear_loaded_by();
   return tx
       .Execute(
-          absl::StrCat("INSERT INTO ita_frameworks (", kFrameworkColumns,
-                       ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (be_year, "
-                       "version) DO NOTHING"),
+          absl::StrCat(
+              "INSERT INTO ita_frameworks (", kFrameworkColumns,
+              ") VALUES (?, ?, ?, ?, ?)",
+              if_absent ? " ON CONFLICT (be_year, version) DO NOTHING" : ""),
           {int64_t{framework.be_year()}, int64_t{framework.version()},
            api::ToStoredJson(body),
            absl::ToUnixMicros(framework.has_load_time()
@@ -215,7 +239,8 @@ absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
 
 std::vector<storage::Migration> Migrations() {
   return {{1, "assessments", kMigration1},
-          {2, "frameworks, scores, analytics columns", kMigration2}};
+          {2, "frameworks, scores, analytics columns", kMigration2},
+          {3, "organization data versions", kMigration3}};
 }
 
 // ------------------------------------------------------------- frameworks
@@ -293,14 +318,22 @@ absl::StatusOr<v1::Framework> StoreFramework(
         // The shipped default is version 1 even before it is pinned.
         if (latest == 0 && defaults.contains(year)) {
           PRONGSAI_RETURN_IF_ERROR(
-              PinFramework(tx, Default(defaults.at(year))));
+              InsertFramework(tx, Default(defaults.at(year)), true));
           latest = 1;
         }
         version = static_cast<int>(latest + 1);
         framework.set_version(version);
         *framework.mutable_load_time() = api::ToProtoTime(writer.now);
         framework.set_loaded_by(writer.principal);
-        PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
+        // A plain insert: a version loaded at the same time by another call
+        // must fail here, not be silently kept instead of this one.
+        absl::Status inserted = InsertFramework(tx, framework, false);
+        if (absl::IsAlreadyExists(inserted)) {
+          return absl::AbortedError(
+              absl::StrCat("another framework of ", year,
+                           " was loaded at the same time; load it again"));
+        }
+        PRONGSAI_RETURN_IF_ERROR(inserted);
         return BumpYear(tx, year);
       }));
   return FrameworkVersion(db, defaults, year, version);
@@ -331,15 +364,20 @@ absl::StatusOr<v1::Assessment> CreateAssessment(
     PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, organization,
                                               assessment.organization(), year,
                                               published, request_id, writer));
+    PRONGSAI_RETURN_IF_ERROR(BumpOrganization(tx, organization));
     PRONGSAI_RETURN_IF_ERROR(BumpYear(tx, year));
     return absl::StrCat(year);
   };
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string created,
       api::CreateOnce(db, "assessments", organization, request_id, insert));
-  int created_year = 0;
-  (void)absl::SimpleAtoi(created, &created_year);
-  return GetAssessment(db, organization, created_year);
+  if (created != absl::StrCat(year)) {
+    // The request id was used for another year's assessment.
+    return InvalidField("request_id",
+                        "was already used to record another fiscal year; "
+                        "use a new request id");
+  }
+  return GetAssessment(db, organization, year);
 }
 
 absl::StatusOr<v1::Assessment> GetAssessment(Connection& db,
@@ -393,73 +431,85 @@ absl::StatusOr<v1::Assessment> SaveScores(
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,
     const Writer& writer) {
   const std::string& code = organization.code();
-  PRONGSAI_RETURN_IF_ERROR(
-      storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
-        absl::StatusOr<v1::Assessment> current =
-            GetAssessment(tx, code, be_year);
-        if (absl::IsNotFound(current.status())) {
-          PRONGSAI_RETURN_IF_ERROR(InsertAssessment(
-              tx, code, organization, be_year, std::nullopt, "", writer));
-          current = GetAssessment(tx, code, be_year);
-        }
-        PRONGSAI_RETURN_IF_ERROR(current.status());
-        v1::Assessment& assessment = *current;
-        if (update.published.has_value()) {
-          *assessment.mutable_published() = *update.published;
-          assessment.clear_findings();
-          for (const v1::ConsistencyFinding& finding : update.findings) {
-            *assessment.add_findings() = finding;
-          }
-        }
-        if (update.computed.has_value()) {
-          *assessment.mutable_computed() = *update.computed;
-          assessment.set_iit_respondents(update.iit_respondents);
-          assessment.set_eit_respondents(update.eit_respondents);
-        }
-        // Computed figures, when there are any, are what analytics use.
-        const v1::ScoreSet& effective = assessment.computed().has_overall()
-                                            ? assessment.computed()
-                                            : assessment.published();
-        Value overall = std::monostate();
-        std::string grade;
-        bool passed = false;
-        if (effective.has_overall()) {
-          overall = effective.overall().score();
-          const v1::GradeBand& band =
-              BandOf(framework, effective.overall().score());
-          grade = effective.grade().empty() ? band.label() : effective.grade();
-          passed = band.passed();
-        }
-        Value published_overall = std::monostate();
-        if (assessment.published().has_overall()) {
-          published_overall = assessment.published().overall().score();
-        } else if (assessment.has_published_overall_score()) {
-          published_overall = assessment.published_overall_score();
-        }
-        PRONGSAI_RETURN_IF_ERROR(PinFramework(tx, framework));
-        PRONGSAI_RETURN_IF_ERROR(
-            tx.Execute(
-                  "UPDATE assessments SET details = ?, framework_version = ?, "
-                  "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
-                  "published_overall_score = ?, organization_name = CASE WHEN "
-                  "organization_name = '' THEN ? ELSE organization_name END, "
-                  "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
-                  "ELSE organization_kind END, province = CASE WHEN province = "
-                  "'' "
-                  "THEN ? ELSE province END, district = CASE WHEN district = "
-                  "'' "
-                  "THEN ? ELSE district END, update_time_us = ?, updater = ? "
-                  "WHERE organization_code = ? AND id = ?",
-                  {api::ToStoredJson(Details(assessment)),
-                   int64_t{framework.version()}, overall, grade,
-                   int64_t{passed}, IndicatorColumn(effective),
-                   published_overall, organization.name(),
-                   int64_t{organization.kind()}, organization.province(),
-                   organization.district(), absl::ToUnixMicros(writer.now),
-                   writer.principal, code, absl::StrCat(be_year)})
-                .status());
-        return BumpYear(tx, be_year);
-      }));
+  auto write = [&](Connection& tx) -> absl::Status {
+    // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests
+    // of one assessment merge one after the other instead of the later
+    // overwriting the earlier.
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute("UPDATE assessments SET updater = updater WHERE "
+                   "organization_code = ? AND id = ?",
+                   {code, absl::StrCat(be_year)})
+            .status());
+    absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
+    if (absl::IsNotFound(current.status())) {
+      PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization, be_year,
+                                                std::nullopt, "", writer));
+      current = GetAssessment(tx, code, be_year);
+    }
+    PRONGSAI_RETURN_IF_ERROR(current.status());
+    v1::Assessment& assessment = *current;
+    if (update.published.has_value()) {
+      *assessment.mutable_published() = *update.published;
+      assessment.clear_findings();
+      for (const v1::ConsistencyFinding& finding : update.findings) {
+        *assessment.add_findings() = finding;
+      }
+    }
+    if (update.computed.has_value()) {
+      *assessment.mutable_computed() = *update.computed;
+      assessment.set_iit_respondents(update.iit_respondents);
+      assessment.set_eit_respondents(update.eit_respondents);
+    }
+    // Computed figures, when there are any, are what analytics use.
+    const v1::ScoreSet& effective = assessment.computed().has_overall()
+                                        ? assessment.computed()
+                                        : assessment.published();
+    Value overall = std::monostate();
+    std::string grade;
+    bool passed = false;
+    if (effective.has_overall()) {
+      overall = effective.overall().score();
+      const v1::GradeBand& band =
+          BandOf(framework, effective.overall().score());
+      grade = effective.grade().empty() ? band.label() : effective.grade();
+      passed = band.passed();
+    }
+    Value published_overall = std::monostate();
+    if (assessment.published().has_overall()) {
+      published_overall = assessment.published().overall().score();
+    } else if (assessment.has_published_overall_score()) {
+      published_overall = assessment.published_overall_score();
+    }
+    PRONGSAI_RETURN_IF_ERROR(InsertFramework(tx, framework, true));
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute(
+              "UPDATE assessments SET details = ?, framework_version = ?, "
+              "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
+              "published_overall_score = ?, organization_name = CASE WHEN "
+              "organization_name = '' THEN ? ELSE organization_name END, "
+              "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
+              "ELSE organization_kind END, province = CASE WHEN province = "
+              "'' "
+              "THEN ? ELSE province END, district = CASE WHEN district = "
+              "'' "
+              "THEN ? ELSE district END, update_time_us = ?, updater = ? "
+              "WHERE organization_code = ? AND id = ?",
+              {api::ToStoredJson(Details(assessment)),
+               int64_t{framework.version()}, overall, grade, int64_t{passed},
+               IndicatorColumn(effective), published_overall,
+               organization.name(), int64_t{organization.kind()},
+               organization.province(), organization.district(),
+               absl::ToUnixMicros(writer.now), writer.principal, code,
+               absl::StrCat(be_year)})
+            .status());
+    PRONGSAI_RETURN_IF_ERROR(BumpOrganization(tx, code));
+    return BumpYear(tx, be_year);
+  };
+  absl::Status status = storage::InTransaction(db, write);
+  // Two first ingests of one assessment both insert; the loser runs again
+  // and merges into the winner's row.
+  if (absl::IsAlreadyExists(status)) status = storage::InTransaction(db, write);
+  PRONGSAI_RETURN_IF_ERROR(status);
   return GetAssessment(db, code, be_year);
 }
 
@@ -507,6 +557,16 @@ absl::StatusOr<std::vector<int>> ScoredYears(Connection& db) {
     years.push_back(static_cast<int>(row.GetInt(0)));
   }
   return years;
+}
+
+absl::StatusOr<std::string> OrganizationVersion(
+    Connection& db, absl::string_view organization) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT token FROM ita_organization_versions WHERE "
+                 "organization_code = ?",
+                 {std::string(organization)}));
+  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
 }
 
 absl::StatusOr<std::string> YearVersion(Connection& db, int be_year) {

@@ -99,6 +99,10 @@ absl::StatusOr<std::vector<PeerRow>> YearRows(storage::Connection& db,
                                               int be_year);
 // Fiscal years with at least one scored assessment, ascending.
 absl::StatusOr<std::vector<int>> ScoredYears(storage::Connection& db);
+// The organization's data version, replaced by every write of its
+// assessments (keys its analyses).
+absl::StatusOr<std::string> OrganizationVersion(storage::Connection& db,
+                                                absl::string_view organization);
 // The year's data version, replaced by every write of that year.
 absl::StatusOr<std::string> YearVersion(storage::Connection& db, int be_year);
 

@@ -288,10 +288,17 @@ def problems(config, dockerfile_text, bin_dir):
     return found
 
 
-def compose_config(path=None):
+# docker-compose.yml requires the protection-key file (no public default);
+# the tests point it at the example.
+EXAMPLE_PROTECTION_KEYS = "./deploy/secrets/protection_keys.example"
+
+
+def compose_config(path=None, protection_keys=EXAMPLE_PROTECTION_KEYS):
     """`docker-compose config` of the file as committed, parsed."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PRONGSAI_", "COMPOSE_"))}
+    if protection_keys is not None:
+        env["PRONGSAI_PROTECTION_KEYS_FILE"] = protection_keys
     result = subprocess.run(
         ["docker-compose", "-f", path or os.path.join(SOURCE_DIR, "docker-compose.yml"),
          "config"],
@@ -590,6 +597,14 @@ class ComposeTest(unittest.TestCase):
             "complaint: PRONGSAI_PROTECTION_KEYS='/run/secrets/protection_keys' is not a "
             "secret it mounts",
             "ita: secret nope is not defined"])
+
+    def test_protection_keys_file_is_required(self):
+        # Without the variable compose refuses to run rather than seal
+        # reporters' identities with the public example keys.
+        result, config = compose_config(protection_keys=None)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIsNone(config)
+        self.assertIn("PRONGSAI_PROTECTION_KEYS_FILE", result.stderr)
 
     def test_missing_secret_file_is_reported(self):
         config = copy.deepcopy(self.config)

@@ -433,6 +433,36 @@ class ItaServiceTest : public testing::ServiceTest {
   std::unique_ptr<Stub> stub_;
 };
 
+// An assessment is recorded once per request id, and one name per year: a
+// request id reused for another year, or a year spelt another way, is
+// refused rather than answered with a different assessment.
+TEST_P(ItaServiceTest, RequestIdsAndYearsHaveOneMeaning) {
+  using ::prongsai::testing::kParent;
+  v1::CreateAssessmentRequest request;
+  request.set_parent(std::string(kParent));
+  request.mutable_assessment()->mutable_fiscal_year()->set_be_year(2567);
+  request.set_request_id("ita-create-1");
+  v1::Assessment first, again, other;
+  ASSERT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, request, &first),
+              GrpcIsOk());
+  ASSERT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, request, &again),
+              GrpcIsOk());
+  EXPECT_EQ(again.name(), first.name());
+  request.mutable_assessment()->mutable_fiscal_year()->set_be_year(2568);
+  EXPECT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, request, &other),
+              IsInvalidField("request_id"));
+  v1::Assessment missing;
+  EXPECT_THAT(Get(Caller::kSystem, absl::StrCat(kParent, "/assessments/2568"),
+                  &missing),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  for (absl::string_view year : {"02567", "+2567", "2567 ", "256"}) {
+    EXPECT_THAT(Get(Caller::kSystem,
+                    absl::StrCat(kParent, "/assessments/", year), &missing),
+                IsInvalidField("name"))
+        << year;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ItaServiceTest,
                          ::testing::Values(Backend::kSqlite,
                                            Backend::kPostgres),

@@ -80,5 +80,32 @@ TEST(SingleFlightTest, ErrorsReachTheWaitersAndAWaiterHasADeadline) {
   EXPECT_EQ(flight.computations(), 1);
 }
 
+TEST(SingleFlightTest, ALeadersOwnDeadlineIsNotPassedOnToWaiters) {
+  SingleFlight flight;
+  absl::Notification inside, release;
+  std::thread leader([&] {
+    (void)flight.Do("k", absl::InfiniteFuture(),
+                    [&]() -> absl::StatusOr<std::string> {
+                      inside.Notify();
+                      release.WaitForNotification();
+                      return absl::DeadlineExceededError("leader's deadline");
+                    });
+  });
+  inside.WaitForNotification();
+  absl::StatusOr<std::string> waiter;
+  std::thread waiting([&] {
+    waiter = flight.Do("k", absl::Now() + absl::Seconds(30),
+                       []() -> absl::StatusOr<std::string> {
+                         return std::string("computed by the waiter");
+                       });
+  });
+  absl::SleepFor(absl::Milliseconds(50));
+  release.Notify();
+  leader.join();
+  waiting.join();
+  ASSERT_TRUE(waiter.ok()) << waiter.status();
+  EXPECT_EQ(*waiter, "computed by the waiter");
+}
+
 }  // namespace
 }  // namespace prongsai::cache
