@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
@@ -35,6 +36,16 @@ struct PeerOptions {
   // The longest one attempt may take.
   absl::Duration timeout = absl::Seconds(2);
   absl::Duration backoff = absl::Milliseconds(100);
+
+  // The options of a peer with the default timeout and back-off.
+  static PeerOptions Of(std::string name, std::string address,
+                        std::string api_key) {
+    PeerOptions options;
+    options.name = std::move(name);
+    options.address = std::move(address);
+    options.api_key = std::move(api_key);
+    return options;
+  }
 };
 
 class Peer {

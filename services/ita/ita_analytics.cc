@@ -25,6 +25,7 @@
 #include "common/base/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
 namespace internal {
@@ -52,16 +53,11 @@ std::optional<int> IndicatorNumber(absl::string_view code) {
   return number;
 }
 
-// The band a score falls in: bands are ordered by min_score descending and
-// the lowest starts at 0, so the first band at or below the score. A score
-// below every band (not a valid score) gets the lowest. Local on purpose:
-// the analytics must not depend on the framework module's internals.
-const v1::GradeBand* BandOf(const v1::Framework& framework, double score) {
-  for (const v1::GradeBand& band : framework.grade_bands()) {
-    if (band.min_score() <= score) return &band;
-  }
+// The framework's band of a score (ita_framework.h), or nullptr when the
+// framework has no bands.
+const v1::GradeBand* BandOrNull(const v1::Framework& framework, double score) {
   if (framework.grade_bands().empty()) return nullptr;
-  return &framework.grade_bands(framework.grade_bands_size() - 1);
+  return &BandOf(framework, score);
 }
 
 // Lookups into a framework, built once per call.
@@ -817,7 +813,7 @@ v1::AgencyAnalysis Analyze(const v1::Framework& framework,
   analysis.set_overall(overall.value_or(0));
   // Without an overall there is no band to look up: keep the set's own.
   const v1::GradeBand* band =
-      overall.has_value() ? BandOf(framework, *overall) : nullptr;
+      overall.has_value() ? BandOrNull(framework, *overall) : nullptr;
   if (!scores.grade().empty()) {
     analysis.set_grade(scores.grade());
   } else if (band != nullptr) {
@@ -1024,7 +1020,7 @@ absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
     ++bins[HistogramBin(overall)];
     if (!peer->grade.empty()) {
       ++grade_counts[peer->grade];
-    } else if (const v1::GradeBand* band = BandOf(framework, overall)) {
+    } else if (const v1::GradeBand* band = BandOrNull(framework, overall)) {
       ++grade_counts[band->label()];
     }
   }

@@ -138,16 +138,11 @@ class ItaGrpcService final : public ItaRawService {
                  const ItaOptions& options)
       : runtime_(runtime),
         defaults_(std::move(defaults)),
-        peers_{client::Peer({.name = "plan service",
-                             .address = options.plan_address,
-                             .api_key = options.peer_api_key,
-                             .timeout = client::PeerOptions().timeout,
-                             .backoff = client::PeerOptions().backoff}),
-               client::Peer({.name = "complaint service",
-                             .address = options.complaint_address,
-                             .api_key = options.peer_api_key,
-                             .timeout = client::PeerOptions().timeout,
-                             .backoff = client::PeerOptions().backoff})} {}
+        peers_{client::Peer(client::PeerOptions::Of(
+                   "plan service", options.plan_address, options.peer_api_key)),
+               client::Peer(client::PeerOptions::Of("complaint service",
+                                                    options.complaint_address,
+                                                    options.peer_api_key))} {}
 
   PRONGSAI_ITA_METHOD(LoadFramework, LoadFrameworkRequest, Framework)
   PRONGSAI_ITA_METHOD(GetFramework, GetFrameworkRequest, Framework)

@@ -875,16 +875,11 @@ class PlanGrpcService final : public PlanRawService {
  public:
   PlanGrpcService(server::ServiceRuntime& runtime, const PlanOptions& options)
       : runtime_(runtime),
-        complaints_({.name = "complaint service",
-                     .address = options.complaint_address,
-                     .api_key = options.peer_api_key,
-                     .timeout = client::PeerOptions().timeout,
-                     .backoff = client::PeerOptions().backoff}),
-        ita_({.name = "ITA service",
-              .address = options.ita_address,
-              .api_key = options.peer_api_key,
-              .timeout = client::PeerOptions().timeout,
-              .backoff = client::PeerOptions().backoff}) {}
+        complaints_(client::PeerOptions::Of("complaint service",
+                                            options.complaint_address,
+                                            options.peer_api_key)),
+        ita_(client::PeerOptions::Of("ITA service", options.ita_address,
+                                     options.peer_api_key)) {}
 
   PRONGSAI_PLAN_METHOD(CreateOrganization, CreateOrganizationRequest,
                        Organization)
