@@ -1,5 +1,6 @@
 #include "common/server/service_runtime.h"
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <utility>
@@ -225,7 +226,14 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
 
 namespace {
 
-// Reads a client stream to its end (bounded by `max_bytes`), then hands the
+// What all open client streams of the process may hold in memory at once,
+// so that many slow streams cannot exhaust it (each is also bounded by its
+// own max_bytes).
+constexpr int64_t kMaxBufferedStreamBytes = int64_t{256} << 20;
+std::atomic<int64_t> buffered_stream_bytes{0};
+
+// Reads a client stream to its end (bounded by `max_bytes`, by the bytes
+// all streams buffer, and by the server's longest call), then hands the
 // messages to the runtime like a unary call. Deletes itself when done.
 class ClientStreamReactor final
     : public grpc::ServerReadReactor<grpc::ByteBuffer> {
@@ -238,6 +246,7 @@ class ClientStreamReactor final
         context_(context),
         method_(method),
         max_bytes_(max_bytes),
+        start_(absl::Now()),
         handler_(std::move(handler)) {
     // Refuse a caller before reading anything it sends.
     absl::StatusOr<auth::Principal> admitted =
@@ -254,9 +263,21 @@ class ClientStreamReactor final
       Dispatch();
       return;
     }
-    bytes_ += buffer_.Length();
+    const int64_t length = static_cast<int64_t>(buffer_.Length());
+    bytes_ += length;
+    buffered_stream_bytes += length;
     if (bytes_ > max_bytes_) {
-      overflow_ = true;
+      refusal_ = absl::ResourceExhaustedError(
+          absl::StrCat("the stream is larger than ", max_bytes_,
+                       " bytes; send it in several calls"));
+    } else if (buffered_stream_bytes.load() > kMaxBufferedStreamBytes) {
+      refusal_ = absl::ResourceExhaustedError(
+          "the server holds too many streams; retry with back-off");
+    } else if (absl::Now() - start_ > runtime_.max_call_duration()) {
+      refusal_ = absl::DeadlineExceededError(
+          "the stream lasted longer than the server's longest call");
+    }
+    if (!refusal_.ok()) {
       Dispatch();
       return;
     }
@@ -265,20 +286,17 @@ class ClientStreamReactor final
     StartRead(&buffer_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    buffered_stream_bytes -= static_cast<int64_t>(bytes_);
+    delete this;
+  }
 
  private:
   void Dispatch() {
-    const bool overflow = overflow_;
-    const size_t max_bytes = max_bytes_;
     runtime_.Run(
         context_, method_,
-        [this, overflow, max_bytes](CallContext& call) -> absl::Status {
-          if (overflow) {
-            return absl::ResourceExhaustedError(
-                absl::StrCat("the stream is larger than ", max_bytes,
-                             " bytes; send it in several calls"));
-          }
+        [this](CallContext& call) -> absl::Status {
+          if (!refusal_.ok()) return refusal_;
           return std::move(handler_)(call, messages_);
         },
         [this](const grpc::Status& status) { Finish(status); });
@@ -288,11 +306,12 @@ class ClientStreamReactor final
   grpc::CallbackServerContext* const context_;
   const absl::string_view method_;
   const size_t max_bytes_;
+  const absl::Time start_;
   ServiceRuntime::StreamHandler handler_;
   grpc::ByteBuffer buffer_;
   std::vector<grpc::ByteBuffer> messages_;
   size_t bytes_ = 0;
-  bool overflow_ = false;
+  absl::Status refusal_;
 };
 
 }  // namespace

@@ -108,7 +108,9 @@ class ServiceRuntime {
   }
 
   // A client-streaming method registered as a raw callback: the stream is
-  // read to its end (at most `max_bytes` in all, RESOURCE_EXHAUSTED beyond),
+  // read to its end (at most `max_bytes` in all, and 256 MB across all open
+  // streams, RESOURCE_EXHAUSTED beyond; a stream still sending after the
+  // longest call duration is DEADLINE_EXCEEDED),
   // then `handler` gets every message on a worker, as a unary call would.
   // A caller that is not admitted is refused before anything is read.
   using StreamHandler =
@@ -170,6 +172,7 @@ class ServiceRuntime {
   bool schema_ready() const { return schema_ready_.load(); }
 
   const auth::AccessPolicy& policy() const { return policy_; }
+  absl::Duration max_call_duration() const { return max_call_duration_; }
   absl::Time Now() const { return clock_(); }
 
  private:
