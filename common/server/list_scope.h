@@ -46,16 +46,26 @@ absl::StatusOr<ListScope> StartList(CallContext& call, const Request& request) {
 }
 
 // Moves `items` into `out` and, when `next_cursor` is set, gives `response`
-// the token that resumes after it.
+// the token that resumes after it, bound to `scope` (the parent and any
+// filter, so that it cannot resume another listing).
+template <typename Item, typename Response>
+void FinishPage(std::vector<Item>& items, absl::string_view next_cursor,
+                absl::string_view scope,
+                google::protobuf::RepeatedPtrField<Item>* out,
+                Response& response) {
+  for (Item& item : items) *out->Add() = std::move(item);
+  if (!next_cursor.empty()) {
+    response.set_next_page_token(MakePageToken(scope, next_cursor));
+  }
+}
+
+// FinishPage for a listing scoped by the request's parent alone.
 template <typename Item, typename Request, typename Response>
 void FinishList(std::vector<Item>& items, absl::string_view next_cursor,
                 const Request& request,
                 google::protobuf::RepeatedPtrField<Item>* out,
                 Response& response) {
-  for (Item& item : items) *out->Add() = std::move(item);
-  if (!next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(request.parent(), next_cursor));
-  }
+  FinishPage(items, next_cursor, request.parent(), out, response);
 }
 
 }  // namespace prongsai::server

@@ -178,12 +178,8 @@ absl::Status DoListOrganizations(CallContext& call,
   PRONGSAI_ASSIGN_OR_RETURN(
       OrganizationPage found,
       ListOrganizations(*db, request.province(), request.kind(), page));
-  for (v1::Organization& organization : found.organizations) {
-    *response.add_organizations() = std::move(organization);
-  }
-  if (!found.next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
-  }
+  server::FinishPage(found.organizations, found.next_cursor, scope,
+                     response.mutable_organizations(), response);
   return absl::OkStatus();
 }
 
@@ -403,7 +399,8 @@ absl::Status DoEvaluateTargets(CallContext& call,
   // Once the complaint service has failed to answer, it is not asked again
   // in this call: a frozen peer costs one timeout, not one per year.
   std::optional<absl::Status> complaints_down;
-  auto count = [&](int be_year) -> const absl::StatusOr<int>& {
+  // By value: a reference into `counted` would not survive its next insert.
+  auto count = [&](int be_year) -> absl::StatusOr<int> {
     auto found = counted.find(be_year);
     if (found == counted.end()) {
       absl::StatusOr<int> cases =
@@ -445,12 +442,14 @@ absl::Status DoEvaluateTargets(CallContext& call,
       continue;
     }
     if (!target.has_base_corruption_cases()) {
-      if (const auto& base = count(target.base_be_year()); base.ok()) {
+      if (const absl::StatusOr<int> base = count(target.base_be_year());
+          base.ok()) {
         target.set_base_corruption_cases(*base);
       }
     }
     if (!target.has_actual_corruption_cases()) {
-      if (const auto& actual = count(target.be_year()); actual.ok()) {
+      if (const absl::StatusOr<int> actual = count(target.be_year());
+          actual.ok()) {
         target.set_actual_corruption_cases(*actual);
       }
     }
@@ -507,12 +506,8 @@ absl::Status DoListProjects(CallContext& call,
   PRONGSAI_ASSIGN_OR_RETURN(
       ProjectPage found,
       ListProjects(*db, plan.organization, plan.id, request.be_year(), page));
-  for (v1::Project& project : found.projects) {
-    *response.add_projects() = std::move(project);
-  }
-  if (!found.next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
-  }
+  server::FinishPage(found.projects, found.next_cursor, scope,
+                     response.mutable_projects(), response);
   return absl::OkStatus();
 }
 
@@ -661,12 +656,8 @@ absl::Status DoListIntegrityMeasures(
   PRONGSAI_ASSIGN_OR_RETURN(
       IntegrityMeasurePage found,
       ListIntegrityMeasures(*db, organization, request.be_year(), page));
-  for (v1::IntegrityMeasure& measure : found.measures) {
-    *response.add_integrity_measures() = std::move(measure);
-  }
-  if (!found.next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
-  }
+  server::FinishPage(found.measures, found.next_cursor, scope,
+                     response.mutable_integrity_measures(), response);
   return absl::OkStatus();
 }
 
@@ -728,12 +719,8 @@ absl::Status DoListProgressReports(
       ListProgressReports(
           *db, organization,
           {request.be_year(), request.round(), request.subject()}, page));
-  for (v1::ProgressReport& report : found.reports) {
-    *response.add_progress_reports() = std::move(report);
-  }
-  if (!found.next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
-  }
+  server::FinishPage(found.reports, found.next_cursor, scope,
+                     response.mutable_progress_reports(), response);
   return absl::OkStatus();
 }
 
@@ -804,10 +791,8 @@ absl::Status DoListRisks(CallContext& call, const v1::ListRisksRequest& request,
   PRONGSAI_ASSIGN_OR_RETURN(RiskPage found,
                             ListRisks(*db, plan.organization, plan.id,
                                       request.uncontrolled_only(), page));
-  for (v1::Risk& risk : found.risks) *response.add_risks() = std::move(risk);
-  if (!found.next_cursor.empty()) {
-    response.set_next_page_token(MakePageToken(scope, found.next_cursor));
-  }
+  server::FinishPage(found.risks, found.next_cursor, scope,
+                     response.mutable_risks(), response);
   return absl::OkStatus();
 }
 
