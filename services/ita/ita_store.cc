@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
+#include "common/api/data_version.h"
 #include "common/api/json_body.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
@@ -78,26 +79,20 @@ CREATE TABLE ita_organization_versions (
 // Replaces the data version of `be_year` and the global one (year 0), in
 // the writer's transaction: analytics of one year key on the first,
 // analytics across years on the second.
+constexpr api::DataVersionTable kYearVersions = {"ita_versions", "be_year"};
+constexpr api::DataVersionTable kOrganizationVersions = {
+    "ita_organization_versions", "organization_code"};
+
 absl::Status BumpYear(Connection& tx, int be_year) {
   for (int64_t year : {int64_t{be_year}, int64_t{0}}) {
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute("INSERT INTO ita_versions (be_year, token) VALUES (?, ?) "
-                   "ON CONFLICT (be_year) DO UPDATE SET token = "
-                   "excluded.token",
-                   {year, NewResourceId()})
-            .status());
+    PRONGSAI_RETURN_IF_ERROR(api::ReplaceDataVersion(tx, kYearVersions, year));
   }
   return absl::OkStatus();
 }
 
 absl::Status BumpOrganization(Connection& tx, absl::string_view organization) {
-  return tx
-      .Execute(
-          "INSERT INTO ita_organization_versions (organization_code, token) "
-          "VALUES (?, ?) ON CONFLICT (organization_code) DO UPDATE SET token "
-          "= excluded.token",
-          {std::string(organization), NewResourceId()})
-      .status();
+  return api::ReplaceDataVersion(tx, kOrganizationVersions,
+                                 std::string(organization));
 }
 
 // ------------------------------------------------------------- frameworks
@@ -561,20 +556,12 @@ absl::StatusOr<std::vector<int>> ScoredYears(Connection& db) {
 
 absl::StatusOr<std::string> OrganizationVersion(
     Connection& db, absl::string_view organization) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute("SELECT token FROM ita_organization_versions WHERE "
-                 "organization_code = ?",
-                 {std::string(organization)}));
-  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
+  return api::ReadDataVersion(db, kOrganizationVersions,
+                              std::string(organization));
 }
 
 absl::StatusOr<std::string> YearVersion(Connection& db, int be_year) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute("SELECT token FROM ita_versions WHERE be_year = ?",
-                 {int64_t{be_year}}));
-  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
+  return api::ReadDataVersion(db, kYearVersions, int64_t{be_year});
 }
 
 }  // namespace prongsai::ita

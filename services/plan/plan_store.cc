@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
+#include "common/api/data_version.h"
 #include "common/api/json_body.h"
 #include "common/api/resource_table.h"
 #include "common/base/status_macros.h"
@@ -88,14 +89,11 @@ std::string Etag(int64_t version) { return absl::StrCat("v", version); }
 
 // ------------------------------------------------------------ versions
 
+constexpr api::DataVersionTable kVersions = {"plan_versions",
+                                             "organization_code"};
+
 absl::Status BumpVersion(Connection& tx, absl::string_view organization) {
-  return tx
-      .Execute(
-          "INSERT INTO plan_versions (organization_code, token) VALUES (?, ?) "
-          "ON CONFLICT (organization_code) DO UPDATE SET token = "
-          "excluded.token",
-          {std::string(organization), NewResourceId()})
-      .status();
+  return api::ReplaceDataVersion(tx, kVersions, std::string(organization));
 }
 
 // ------------------------------------------------------------ documents
@@ -565,11 +563,7 @@ std::vector<storage::Migration> Migrations() {
 
 absl::StatusOr<std::string> DataVersion(Connection& db,
                                         absl::string_view organization) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute("SELECT token FROM plan_versions WHERE organization_code = ?",
-                 {std::string(organization)}));
-  return result.rows.empty() ? std::string("0") : result.rows[0].GetText(0);
+  return api::ReadDataVersion(db, kVersions, std::string(organization));
 }
 
 // ------------------------------------------------------------ organizations
