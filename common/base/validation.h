@@ -48,9 +48,15 @@ std::string FieldPath(absl::string_view base, absl::string_view field);
 // map entry with integer key `index`) that `base` names.
 std::string IndexedPath(absl::string_view base, int64_t index);
 
+// The code points of valid UTF-8 `text` that show something: white space,
+// zero-width characters and direction marks do not count. 0 for text that
+// is not UTF-8.
+int VisibleLength(absl::string_view text);
+
 // Checks that `value` is valid UTF-8 of 1..max_chars code points (or
-// 0..max_chars when `required` is false). Thai text counts one per code
-// point, not per byte.
+// 0..max_chars when `required` is false) without NUL characters; a required
+// value must hold a visible character. Thai text counts one per code point,
+// not per byte.
 absl::Status ValidateText(absl::string_view field_path, absl::string_view value,
                           int max_chars, bool required);
 

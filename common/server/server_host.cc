@@ -76,9 +76,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                               cache::ParseRedisUrl(opts.redis_url));
   }
   host->pool_ = std::make_unique<WorkerPool>(std::move(pool_options));
+  PRONGSAI_ASSIGN_OR_RETURN(TrustedProxies proxies,
+                            TrustedProxies::Parse(opts.trusted_proxies));
   host->runtime_ = std::make_unique<ServiceRuntime>(
       std::move(policy), std::move(keys), host->pool_.get(),
-      opts.max_call_duration, opts.clock);
+      opts.max_call_duration, opts.clock, std::move(proxies));
   host->service_ = host->definition_.make_service(*host->runtime_);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -87,6 +89,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.AddListeningPort(opts.listen, credentials, &host->port_);
   builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(opts.max_connection_idle)));
   builder.RegisterService(host->service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
@@ -130,6 +135,17 @@ bool ServiceHost::CheckHealthNow() {
       status = storage::Migrate(*health_db_, definition_.name,
                                 definition_.migrations);
       if (status.ok()) runtime_->SetSchemaReady(true);
+    }
+    if (status.ok() && runtime_->schema_ready() && definition_.housekeeping) {
+      health_db_->SetDeadline(absl::Now() + options_.health_check_interval);
+      if (absl::Status done =
+              definition_.housekeeping(*health_db_, options_.clock());
+          !done.ok()) {
+        // The next probe tries again; serving is not affected.
+        log::Warning("housekeeping_failed",
+                     {{"service", definition_.name},
+                      {"code", absl::StatusCodeToString(done.code())}});
+      }
     }
   }
   const bool serving = status.ok() && runtime_->schema_ready();

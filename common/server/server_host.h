@@ -38,6 +38,12 @@ struct ServerOptions {
   // PEM files; TLS is on when both are given.
   std::string tls_cert_path;
   std::string tls_key_path;
+  // Proxies whose x-forwarded-for names the client for rate limits
+  // (comma-separated addresses or CIDR networks; see client_address.h).
+  std::string trusted_proxies;
+  // Connections that carry no call for this long are closed, so idle
+  // clients cannot hold sockets and their memory without limit.
+  absl::Duration max_connection_idle = absl::Minutes(5);
   int workers = 16;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run on after a shutdown signal.
@@ -59,6 +65,11 @@ struct ServiceDefinition {
   std::string service_full_name;
   std::vector<storage::Migration> migrations;
   std::function<std::unique_ptr<grpc::Service>(ServiceRuntime&)> make_service;
+  // Optional: work that must happen on time whether or not calls arrive
+  // (erasing data whose retention ended, say). Runs on the health thread
+  // after each successful database probe, with the server's clock.
+  std::function<absl::Status(storage::Connection&, absl::Time now)>
+      housekeeping;
 };
 
 class ServiceHost {

@@ -35,6 +35,11 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
           "how long in-flight calls may finish after SIGTERM");
+ABSL_FLAG(std::string, trusted_proxies, "",
+          "comma-separated addresses or CIDR networks of proxies whose "
+          "x-forwarded-for header names the client for rate limits");
+ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
+          "close connections that carried no call for this long");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
 
@@ -44,11 +49,12 @@ namespace {
 // Each flag takes its value from PRONGSAI_<FLAG> when the command line does
 // not set it: the environment is applied first, the command line overrides.
 void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
-  std::vector<std::string> names = {"listen",         "db",
-                                    "redis",          "api_keys",
-                                    "tls_cert",       "tls_key",
-                                    "workers",        "max_message_bytes",
-                                    "drain_deadline", "health_interval"};
+  std::vector<std::string> names = {"listen",          "db",
+                                    "redis",           "api_keys",
+                                    "tls_cert",        "tls_key",
+                                    "workers",         "max_message_bytes",
+                                    "drain_deadline",  "health_interval",
+                                    "trusted_proxies", "max_connection_idle"};
   names.insert(names.end(), extra.begin(), extra.end());
   for (const std::string& name : names) {
     std::string variable =
@@ -104,6 +110,8 @@ int RunServiceMain(
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   options.health_check_interval = absl::GetFlag(FLAGS_health_interval);
+  options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
+  options.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
   if (options.workers < 1 || options.max_message_bytes < 1024) {
     log::Error("bad_flags", {{"reason",
                               "--workers must be >= 1 and "

@@ -13,7 +13,6 @@
 #include "common/base/resource_name.h"
 #include "common/base/validation.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/unknown_field_set.h"
 
 namespace prongsai::server {
 namespace {
@@ -39,51 +38,124 @@ std::string RequestId(grpc::CallbackServerContext* context) {
   return NewResourceId();
 }
 
-// "ipv4:127.0.0.1:5000" -> "127.0.0.1"; "ipv6:[::1]:5000" -> "::1".
-std::string ClientAddress(const std::string& peer) {
-  absl::string_view address = peer;
-  if (size_t colon = address.find(':'); colon != address.npos) {
-    address.remove_prefix(colon + 1);
+// protobuf's own parser refuses messages nested deeper than this; the search
+// below stops there too, so a deeply nested request costs neither stack nor
+// memory.
+constexpr int kMaxNestingDepth = 100;
+
+// Reads one base-128 varint from the front of `bytes`.
+bool ConsumeVarint(absl::string_view& bytes, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 64 && !bytes.empty(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(bytes.front());
+    bytes.remove_prefix(1);
+    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
   }
-  if (size_t port = address.rfind(':'); port != address.npos) {
-    address = address.substr(0, port);
-  }
-  if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
-    address = address.substr(1, address.size() - 2);
-  }
-  return std::string(address);
+  return false;
 }
 
-// The path of the first string field under `type` whose bytes are not UTF-8,
-// walking the wire format directly (a normal parse stops at the first such
-// field without saying which). Empty when there is none.
-std::string FindInvalidUtf8(const google::protobuf::Descriptor& type,
-                            const std::string& bytes,
-                            const std::string& prefix) {
-  google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromString(bytes)) return "";
+// Why a request failed to parse, found by walking its wire format in place
+// (a normal parse stops at the first bad field without saying which or why).
+struct ParseFailure {
+  // The first string field whose bytes are not UTF-8, e.g.
+  // "action_plan.dimensions[0].title"; empty when there is none.
+  std::string invalid_utf8_path;
+  // Whether messages nest deeper than kMaxNestingDepth.
+  bool too_deep = false;
+};
+
+// Walks `bytes` as a `type` at nesting `depth`. Returns false when the
+// search is over (a finding, or bytes that are not a message at all).
+bool FindParseFailure(const google::protobuf::Descriptor& type,
+                      absl::string_view bytes, const std::string& prefix,
+                      int depth, ParseFailure& failure) {
+  if (depth > kMaxNestingDepth) {
+    failure.too_deep = true;
+    return false;
+  }
   std::map<int, int> seen;  // field number -> index for repeated fields
-  for (int i = 0; i < fields.field_count(); ++i) {
-    const google::protobuf::UnknownField& field = fields.field(i);
-    if (field.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
-      continue;
+  while (!bytes.empty()) {
+    uint64_t tag;
+    if (!ConsumeVarint(bytes, tag)) return false;
+    const int number = static_cast<int>(tag >> 3);
+    uint64_t length = 0;
+    switch (tag & 7) {
+      case 0:  // varint
+        if (!ConsumeVarint(bytes, length)) return false;
+        continue;
+      case 1:  // fixed64
+        length = 8;
+        break;
+      case 5:  // fixed32
+        length = 4;
+        break;
+      case 2:  // length-delimited
+        if (!ConsumeVarint(bytes, length)) return false;
+        break;
+      default:  // groups do not exist in proto3
+        return false;
     }
-    const google::protobuf::FieldDescriptor* descriptor =
-        type.FindFieldByNumber(field.number());
-    if (descriptor == nullptr) continue;
-    std::string path = absl::StrCat(prefix, descriptor->name());
-    if (descriptor->is_repeated()) {
-      absl::StrAppend(&path, "[", seen[field.number()]++, "]");
+    if (length > bytes.size()) return false;
+    const absl::string_view value = bytes.substr(0, length);
+    bytes.remove_prefix(length);
+    const google::protobuf::FieldDescriptor* field =
+        type.FindFieldByNumber(number);
+    if ((tag & 7) != 2 || field == nullptr) continue;
+    std::string path = absl::StrCat(prefix, field->name());
+    if (field->is_repeated()) absl::StrAppend(&path, "[", seen[number]++, "]");
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        !Utf8Length(value).has_value()) {
+      failure.invalid_utf8_path = std::move(path);
+      return false;
     }
-    if (descriptor->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        !Utf8Length(field.length_delimited()).has_value()) {
-      return path;
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
+        !FindParseFailure(*field->message_type(), value,
+                          absl::StrCat(path, "."), depth + 1, failure)) {
+      return false;
     }
-    if (descriptor->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
-      std::string inner =
-          FindInvalidUtf8(*descriptor->message_type(), field.length_delimited(),
-                          absl::StrCat(path, "."));
-      if (!inner.empty()) return inner;
+  }
+  return true;
+}
+
+// The path of the first string field under `message` holding a NUL byte
+// (which PostgreSQL cannot store and no text needs), or "" when none does.
+// Parsed messages nest at most kMaxNestingDepth deep.
+std::string FindNulCharacter(const google::protobuf::Message& message) {
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection.ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    const bool is_string =
+        field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
+    const bool is_message =
+        field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE;
+    if (!is_string && !is_message) continue;
+    const int count =
+        field->is_repeated() ? reflection.FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      auto path = [&] {
+        std::string path(field->name());
+        if (field->is_repeated()) absl::StrAppend(&path, "[", i, "]");
+        return path;
+      };
+      if (is_string) {
+        std::string scratch;
+        const std::string& value =
+            field->is_repeated()
+                ? reflection.GetRepeatedStringReference(message, field, i,
+                                                        &scratch)
+                : reflection.GetStringReference(message, field, &scratch);
+        if (value.find('\0') != std::string::npos) return path();
+        continue;
+      }
+      const google::protobuf::Message& inner =
+          field->is_repeated()
+              ? reflection.GetRepeatedMessage(message, field, i)
+              : reflection.GetMessage(message, field);
+      // Map entries name their key type's field; good enough for a path.
+      std::string found = FindNulCharacter(inner);
+      if (!found.empty()) return absl::StrCat(path(), ".", found);
     }
   }
   return "";
@@ -101,9 +173,21 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
   for (const grpc::Slice& slice : slices) {
     wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
-  if (message.ParseFromString(wire)) return absl::OkStatus();
-  const std::string path = FindInvalidUtf8(*message.GetDescriptor(), wire, "");
-  if (!path.empty()) return InvalidField(path, "is not valid UTF-8");
+  if (message.ParseFromString(wire)) {
+    const std::string nul = FindNulCharacter(message);
+    if (!nul.empty())
+      return InvalidField(nul, "must not contain NUL characters");
+    return absl::OkStatus();
+  }
+  ParseFailure failure;
+  FindParseFailure(*message.GetDescriptor(), wire, "", 1, failure);
+  if (failure.too_deep) {
+    return InvalidField("request", absl::StrCat("nests messages deeper than ",
+                                                kMaxNestingDepth, " levels"));
+  }
+  if (!failure.invalid_utf8_path.empty()) {
+    return InvalidField(failure.invalid_utf8_path, "is not valid UTF-8");
+  }
   return InvalidField("request",
                       absl::StrCat("is not a valid ", message.GetTypeName()));
 }
@@ -127,11 +211,13 @@ absl::Status CallContext::CheckOrganization(absl::string_view code) const {
 ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
                                std::shared_ptr<const auth::KeyRing> keys,
                                WorkerPool* pool,
-                               absl::Duration max_call_duration, Clock clock)
+                               absl::Duration max_call_duration, Clock clock,
+                               TrustedProxies trusted_proxies)
     : policy_(std::move(policy)),
       keys_(std::move(keys)),
       pool_(pool),
       max_call_duration_(max_call_duration),
+      trusted_proxies_(std::move(trusted_proxies)),
       clock_(std::move(clock)) {}
 
 void ServiceRuntime::Run(grpc::CallbackServerContext* context,
@@ -174,8 +260,9 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
   const std::string principal_name = principal->name();
   auto task = [context, finish, handler = std::move(handler),
                principal = *std::move(principal), deadline, now, public_method,
-               client =
-                   ClientAddress(context->peer())](Worker& worker) mutable {
+               client = ClientOf(context->peer(),
+                                 Metadata(context, "x-forwarded-for"),
+                                 trusted_proxies_)](Worker& worker) mutable {
     absl::Status status;
     if (context->IsCancelled()) {
       status = absl::CancelledError("the caller cancelled the call");

@@ -35,6 +35,7 @@
 #include "common/auth/key_ring.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/server/client_address.h"
 #include "common/server/worker_pool.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
@@ -62,8 +63,9 @@ struct CallContext {
   // Whether the method is open to the PUBLIC; such methods skip the
   // organization scope check.
   bool public_method;
-  // The client's address without its port ("127.0.0.1", "::1"), for
-  // per-client rate limits. Not logged.
+  // The client for per-client rate limits (see client_address.h):
+  // "192.0.2.1", or "2001:db8::/64" for IPv6, named by a trusted proxy's
+  // x-forwarded-for when the peer is one. Not logged.
   std::string client_address;
 
   // OK when the caller may act for organization `code`.
@@ -76,7 +78,8 @@ class ServiceRuntime {
 
   ServiceRuntime(auth::AccessPolicy policy,
                  std::shared_ptr<const auth::KeyRing> keys, WorkerPool* pool,
-                 absl::Duration max_call_duration, Clock clock);
+                 absl::Duration max_call_duration, Clock clock,
+                 TrustedProxies trusted_proxies = {});
 
   // Runs `handler` for the call to `method` (its short name, a string with
   // static storage) and finishes the call with the status it returns.
@@ -180,6 +183,7 @@ class ServiceRuntime {
   const std::shared_ptr<const auth::KeyRing> keys_;
   WorkerPool* const pool_;
   const absl::Duration max_call_duration_;
+  const TrustedProxies trusted_proxies_;
   // The authenticated key's name for the log line of a refused call.
   std::string Admitted(grpc::CallbackServerContext* context) const;
 

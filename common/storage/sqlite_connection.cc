@@ -1,6 +1,8 @@
 #include "common/storage/sqlite_connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -291,6 +293,15 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenSqlite(
   if (!std::filesystem::is_directory(directory, error)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "sqlite: directory ", directory.string(), " does not exist"));
+  }
+  // Created owner-only before SQLite would create it world-readable (its
+  // default 0644 under the usual umask): the file holds complaints and
+  // sealed identities. SQLite gives the -wal and -shm files the database
+  // file's mode. An existing file keeps the mode its operator chose.
+  if (const int fd = open(std::string(path).c_str(),
+                          O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+      fd >= 0) {
+    close(fd);
   }
   sqlite3* db = nullptr;
   const int code =

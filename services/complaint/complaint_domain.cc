@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
@@ -219,6 +220,70 @@ bool IsAllowedTransition(State from, State to) {
     default:
       return false;
   }
+}
+
+bool MayHandleCorruptionReports(const auth::Principal& principal) {
+  return principal.HasRole(common::v1::INTEGRITY_OFFICER) ||
+         principal.HasRole(common::v1::SYSTEM);
+}
+
+bool MayReadCorruptionReports(const auth::Principal& principal) {
+  return MayHandleCorruptionReports(principal) ||
+         principal.HasRole(common::v1::AUDITOR);
+}
+
+bool FilesForOrganization(const auth::Principal& principal,
+                          absl::string_view organization) {
+  return (principal.HasRole(common::v1::OPERATOR) ||
+          principal.HasRole(common::v1::INTEGRITY_OFFICER)) &&
+         principal.CanAccessOrganization(organization);
+}
+
+absl::StatusOr<std::vector<v1::Complaint::State>> StatesFilter(
+    const google::protobuf::RepeatedField<int>& states) {
+  // Any longer list repeats a state; refusing it bounds the work before the
+  // loop below looks at it.
+  const int max_states = v1::Complaint::State_ARRAYSIZE;
+  if (states.size() > max_states) {
+    return InvalidField(
+        "states", absl::StrCat("must hold at most ", max_states, " states"));
+  }
+  std::vector<v1::Complaint::State> filter;
+  for (int i = 0; i < states.size(); ++i) {
+    const int state = states[i];
+    if (state == v1::Complaint::STATE_UNSPECIFIED ||
+        !v1::Complaint::State_IsValid(state)) {
+      return InvalidField(IndexedPath("states", i), "is not a known state");
+    }
+    if (absl::c_find(filter, state) == filter.end()) {
+      filter.push_back(static_cast<v1::Complaint::State>(state));
+    }
+  }
+  return filter;
+}
+
+absl::Status ValidateReplaySecret(const v1::CreateComplaintRequest& request,
+                                  bool anonymous) {
+  const std::string& secret = request.replay_secret();
+  if (secret.empty()) {
+    if (anonymous && !request.request_id().empty()) {
+      return InvalidField("replay_secret",
+                          "is required with a request_id when filing without "
+                          "an API key; make 16 or more random characters and "
+                          "keep them with the request id");
+    }
+    return absl::OkStatus();
+  }
+  if (secret.size() < 16 || secret.size() > 128) {
+    return InvalidField("replay_secret", "must be 16-128 characters");
+  }
+  for (char c : secret) {
+    if (c < 0x21 || c > 0x7E) {
+      return InvalidField("replay_secret",
+                          "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateTransition(State current,

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/auth/key_ring.h"
 #include "common/base/resource_name.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
 #include "services/complaint/complaint_statistics.h"
@@ -70,6 +71,28 @@ bool IsAllowedTransition(v1::Complaint::State from, v1::Complaint::State to);
 // (1-5000), REJECTED a rejection_reason, and DUPLICATE a duplicate_of naming
 // another complaint (not `self_name`) of `organization`. A detail given for
 // another target is INVALID_ARGUMENT too.
+// Who works on corruption reports (INTEGRITY_OFFICER, SYSTEM), and who may
+// read them and their replies (those, and AUDITOR).
+bool MayHandleCorruptionReports(const auth::Principal& principal);
+bool MayReadCorruptionReports(const auth::Principal& principal);
+
+// Whether `principal` is the organization's own staff filing on behalf of
+// a walk-in or caller (OPERATOR or INTEGRITY_OFFICER of `organization`),
+// which has a larger filing budget than the public.
+bool FilesForOrganization(const auth::Principal& principal,
+                          absl::string_view organization);
+
+// The `states` filter of a listing: known states, each once (at most the
+// number of states there are; more is INVALID_ARGUMENT).
+absl::StatusOr<std::vector<v1::Complaint::State>> StatesFilter(
+    const google::protobuf::RepeatedField<int>& states);
+
+// The replay secret of a filing: empty, or 16-128 printable ASCII
+// characters; required with a request id when the caller has no API key
+// (see CreateComplaintRequest.replay_secret).
+absl::Status ValidateReplaySecret(const v1::CreateComplaintRequest& request,
+                                  bool anonymous);
+
 absl::Status ValidateTransition(v1::Complaint::State current,
                                 const v1::TransitionComplaintRequest& request,
                                 absl::string_view organization,

@@ -33,12 +33,23 @@ constexpr int kTrackedRepliesLimit = 200;
 absl::Status CheckMayHandle(const server::CallContext& call,
                             const v1::Complaint& complaint) {
   if (complaint.kind() != v1::Complaint::CORRUPTION ||
-      call.principal.HasRole(INTEGRITY_OFFICER) ||
-      call.principal.HasRole(SYSTEM)) {
+      MayHandleCorruptionReports(call.principal)) {
     return absl::OkStatus();
   }
   return absl::PermissionDeniedError(
       "corruption reports are handled by integrity officers");
+}
+
+// Reading one is as narrow: an operator may be the official it accuses, and
+// its replies hold the officer's notes and the reporter's own words.
+absl::Status CheckMayRead(const server::CallContext& call,
+                          const v1::Complaint& complaint) {
+  if (complaint.kind() != v1::Complaint::CORRUPTION ||
+      MayReadCorruptionReports(call.principal)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "corruption reports are read by integrity officers and auditors only");
 }
 
 // The part of a Person worth sealing, or "" when nothing was given.
@@ -107,6 +118,8 @@ class ComplaintGrpcService final
             WithClientHashKey(options_.public_filing_limit, options_.keys)),
         tracking_limiter_(
             WithClientHashKey(options_.public_tracking_limit, options_.keys)),
+        staff_filing_limiter_(
+            WithClientHashKey(options_.staff_filing_limit, options_.keys)),
         events_(cache::EventPublisher::Options{}) {}
 
   grpc::ServerUnaryReactor* CreateComplaint(
@@ -122,13 +135,17 @@ class ComplaintGrpcService final
               ParseOrganizationParent("parent", request.parent()));
           PRONGSAI_RETURN_IF_ERROR(
               ValidateRequestId("request_id", request.request_id()));
+          PRONGSAI_RETURN_IF_ERROR(
+              ValidateReplaySecret(request, call.principal.is_public()));
           const v1::Complaint& complaint = request.complaint();
           PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(complaint, call.now));
-          if (call.principal.is_public() &&
-              !filing_limiter_.Allow(call.worker.Redis(), call.client_address,
-                                     call.now)) {
+          cache::RateLimiter& limiter =
+              FilesForOrganization(call.principal, organization)
+                  ? staff_filing_limiter_
+                  : filing_limiter_;
+          if (!AllowPublicCall(limiter, call)) {
             return absl::ResourceExhaustedError(
-                "too many complaints from this address; try again later");
+                "too many complaints from this client; try again later");
           }
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           NewComplaint extra;
@@ -157,16 +174,19 @@ class ComplaintGrpcService final
           }
           PRONGSAI_ASSIGN_OR_RETURN(
               StoredComplaint stored,
-              complaint::CreateComplaint(*db, organization, complaint, extra,
-                                         request.request_id(),
-                                         call.principal.name(), call.now));
+              complaint::CreateComplaint(
+                  *db, organization, complaint, extra,
+                  ScopedRequestId(call.principal.name(), request.request_id(),
+                                  request.replay_secret(),
+                                  options_.keys.tracking_key()),
+                  call.principal.name(), call.now));
           response = std::move(stored.complaint);
           if (response.name() == name) {
             response.set_tracking_code(code);
             Publish(call, "complaint.filed", response);
           } else if (!SameFiling(response, complaint, call.principal.name())) {
-            // The id names someone else's complaint: answering with it (and
-            // its tracking code) would hand a stranger that complaint.
+            // Only the caller who made the id (and, anonymously, holds its
+            // secret) reaches here, so this tells nobody else anything.
             return InvalidField("request_id",
                                 "was already used for a different complaint; "
                                 "use a new request id for a new complaint");
@@ -206,7 +226,8 @@ class ComplaintGrpcService final
            v1::ListComplaintsResponse& response) -> absl::Status {
           PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
                                     server::StartList(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter, FilterOf(request));
+          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter,
+                                    FilterOf(call, request));
           PRONGSAI_ASSIGN_OR_RETURN(
               ComplaintPage complaints,
               complaint::ListComplaints(*scope.db, scope.organization, filter,
@@ -322,7 +343,7 @@ class ComplaintGrpcService final
                v1::ProtectedIdentity& response) -> absl::Status {
           PRONGSAI_RETURN_IF_ERROR(
               ValidateText("reason", request.reason(), 500, true));
-          if (Utf8Length(request.reason()).value_or(0) < 10) {
+          if (VisibleLength(request.reason()) < 10) {
             return InvalidField("reason",
                                 "say why you need the identity (at least 10 "
                                 "characters); it is logged");
@@ -524,18 +545,35 @@ class ComplaintGrpcService final
         ChildName name, ParseChildName(field, complaint_name, kComplaints));
     PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-    return complaint::GetComplaint(*db, name.organization, name.id, call.now);
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StoredComplaint stored,
+        complaint::GetComplaint(*db, name.organization, name.id, call.now));
+    PRONGSAI_RETURN_IF_ERROR(CheckMayRead(call, stored.complaint));
+    return stored;
+  }
+
+  // Takes a token of `limiter` for the caller of a public method: a key's
+  // own bucket for key holders (so no key holder skips the limits, whatever
+  // its role or organization, and a shared proxy address does not throttle
+  // it), the client's for anonymous callers. Trusted systems (SYSTEM keys)
+  // are not limited.
+  bool AllowPublicCall(cache::RateLimiter& limiter,
+                       const server::CallContext& call) {
+    if (call.principal.HasRole(SYSTEM)) return true;
+    const std::string client =
+        call.principal.is_public()
+            ? call.client_address
+            : absl::StrCat("key:", call.principal.name());
+    return limiter.Allow(call.worker.Redis(), client, call.now);
   }
 
   // The complaint a tracking code stands for. Public callers are rate
   // limited so codes cannot be guessed at speed; errors never echo the code.
   absl::StatusOr<StoredComplaint> LoadByCode(server::CallContext& call,
                                              absl::string_view code) {
-    if (call.principal.is_public() &&
-        !tracking_limiter_.Allow(call.worker.Redis(), call.client_address,
-                                 call.now)) {
+    if (!AllowPublicCall(tracking_limiter_, call)) {
       return absl::ResourceExhaustedError(
-          "too many tracking requests from this address; try again later");
+          "too many tracking requests from this client; try again later");
     }
     PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
                               NormalizeTrackingCode(code));
@@ -566,15 +604,10 @@ class ComplaintGrpcService final
   }
 
   static absl::StatusOr<ComplaintFilter> FilterOf(
+      const server::CallContext& call,
       const v1::ListComplaintsRequest& request) {
     ComplaintFilter filter;
-    for (int state : request.states()) {
-      if (state == v1::Complaint::STATE_UNSPECIFIED ||
-          !v1::Complaint::State_IsValid(state)) {
-        return InvalidField("states", "holds an unknown state");
-      }
-      filter.states.push_back(static_cast<v1::Complaint::State>(state));
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(filter.states, StatesFilter(request.states()));
     if (!v1::Complaint::Kind_IsValid(request.kind())) {
       return InvalidField("kind", "is not a known kind");
     }
@@ -584,6 +617,9 @@ class ComplaintGrpcService final
       return InvalidField("due_within_days", "must be between 0 and 365");
     }
     filter.due_within_days = request.due_within_days();
+    // Others see nothing of corruption reports in lists, not even that the
+    // filter matched one.
+    filter.include_corruption = MayReadCorruptionReports(call.principal);
     return filter;
   }
 
@@ -691,6 +727,7 @@ class ComplaintGrpcService final
   const ComplaintOptions options_;
   cache::RateLimiter filing_limiter_;
   cache::RateLimiter tracking_limiter_;
+  cache::RateLimiter staff_filing_limiter_;
   cache::EventPublisher events_;
 };
 
@@ -701,6 +738,12 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   definition.name = "complaint";
   definition.service_full_name = v1::ComplaintService::service_full_name();
   definition.migrations = Migrations();
+  // The sealed tracking codes exist only for replies to a retried filing;
+  // past the replay window they are erased, filings or not.
+  definition.housekeeping = [window = options.tracking_code_replay_window](
+                                storage::Connection& db, absl::Time now) {
+    return EraseSealedTrackingCodes(db, now - window).status();
+  };
   definition.make_service =
       [options = std::move(options)](server::ServiceRuntime& runtime) {
         return std::make_unique<ComplaintGrpcService>(runtime, options);

@@ -31,11 +31,17 @@ inline cache::RateLimiter::Options PublicLimit(double tokens_per_second,
 struct ComplaintOptions {
   // Seals identities and keys the tracking-code hash.
   ProtectionKeys keys;
-  // Filing without a key, per client address: a burst of 5, then one every
-  // 5 seconds.
+  // Filing by anonymous callers (per client: an IPv4 address, an IPv6 /64,
+  // or the client a trusted proxy names) and by key holders other than the
+  // organization's own staff (per key): a burst of 5, then one every 5
+  // seconds. SYSTEM keys are not limited.
   cache::RateLimiter::Options public_filing_limit =
       PublicLimit(0.2, 5, "filing");
-  // Tracking lookups without a key, per client address.
+  // Filing by the organization's own OPERATOR or INTEGRITY_OFFICER keys on
+  // behalf of walk-ins and callers, per key.
+  cache::RateLimiter::Options staff_filing_limit =
+      PublicLimit(1, 60, "staff-filing");
+  // Tracking lookups, per client or key as for filing.
   cache::RateLimiter::Options public_tracking_limit =
       PublicLimit(1, 30, "tracking");
   // Cells of the public statistics below this count are hidden.

@@ -112,6 +112,13 @@ CREATE TABLE complaint_versions (
 );
 )sql";
 
+// The tracking code is kept sealed only for the replay window (see
+// EraseSealedTrackingCodes); this index finds the rows still holding one.
+constexpr absl::string_view kMigration3 = R"sql(
+CREATE INDEX complaints_holding_tracking_code
+  ON complaints (create_time_us) WHERE tracking_sealed <> '';
+)sql";
+
 // Column order shared by every complaint SELECT and by FromRow.
 const std::string& Columns() {
   static const std::string* columns = new std::string(absl::StrCat(
@@ -322,7 +329,18 @@ absl::StatusOr<v1::Reply> InsertReply(
 std::vector<storage::Migration> Migrations() {
   return {{1, "complaint register", kMigration1},
           {2, "intake details, protection, workflow, replies, categories",
-           kMigration2}};
+           kMigration2},
+          {3, "tracking codes kept only for the replay window", kMigration3}};
+}
+
+absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
+                                                 absl::Time created_before) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("UPDATE complaints SET tracking_sealed = '' "
+                 "WHERE tracking_sealed <> '' AND create_time_us < ?",
+                 {absl::ToUnixMicros(created_before)}));
+  return result.affected_rows;
 }
 
 absl::StatusOr<StoredComplaint> CreateComplaint(
@@ -426,6 +444,10 @@ absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
   if (filter.kind != v1::Complaint::KIND_UNSPECIFIED) {
     add("kind = ?");
     where.params.emplace_back(int64_t{filter.kind});
+  }
+  if (!filter.include_corruption) {
+    add("kind <> ?");
+    where.params.emplace_back(int64_t{v1::Complaint::CORRUPTION});
   }
   if (filter.overdue_only || filter.due_within_days > 0) {
     // Open states only: resolved and ended cases are never overdue.

@@ -51,6 +51,12 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
     const v1::Complaint& complaint, const NewComplaint& extra,
     absl::string_view request_id, absl::string_view creator, absl::Time now);
 
+// Erases the sealed tracking code of every complaint filed before
+// `created_before`, so that a database and its key file together reveal no
+// code once the replay window is over. Returns how many were erased.
+absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
+                                                 absl::Time created_before);
+
 // NOT_FOUND when the organization has no such complaint.
 absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
                                              absl::string_view organization,
@@ -66,6 +72,8 @@ struct ComplaintFilter {
   v1::Complaint::Kind kind = v1::Complaint::KIND_UNSPECIFIED;
   bool overdue_only = false;
   int due_within_days = 0;
+  // False leaves corruption reports out (callers who may not read them).
+  bool include_corruption = true;
 };
 
 struct ComplaintPage {

@@ -123,4 +123,17 @@ std::string TrackingCodeHash(absl::string_view canonical_code,
   return std::string(hex, sizeof(digest) * 2);
 }
 
+std::string ScopedRequestId(absl::string_view principal,
+                            absl::string_view request_id,
+                            absl::string_view replay_secret,
+                            absl::string_view key) {
+  if (request_id.empty()) return "";
+  // Length-prefixed parts: no two different triples hash the same input.
+  return TrackingCodeHash(
+      absl::StrCat("request id\n", principal.size(), ":", principal,
+                   request_id.size(), ":", request_id, replay_secret.size(),
+                   ":", replay_secret),
+      key);
+}
+
 }  // namespace prongsai::complaint

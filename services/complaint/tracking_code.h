@@ -41,6 +41,15 @@ inline constexpr size_t kTrackingKeyBytes = 32;
 std::string TrackingCodeHash(absl::string_view canonical_code,
                              absl::string_view key);
 
+// The request id as the complaint store keeps it: a keyed hash of the
+// caller, the id and (for anonymous callers) the replay secret, so that an id
+// is scoped to whoever can repeat all three, and a dump reveals none of them.
+// "" when `request_id` is empty.
+std::string ScopedRequestId(absl::string_view principal,
+                            absl::string_view request_id,
+                            absl::string_view replay_secret,
+                            absl::string_view key);
+
 }  // namespace prongsai::complaint
 
 #endif  // PRONGSAI_SERVICES_COMPLAINT_TRACKING_CODE_H_

@@ -45,6 +45,8 @@ using C = v1::Complaint;
 // Distinctive enough that any occurrence is a leak.
 constexpr absl::string_view kReporter = "สมชาย ใจกล้าXYZ123";
 constexpr absl::string_view kReporterContact = "LINE: somchai-xyz123";
+// The secret the reporter's browser keeps with its request id.
+constexpr absl::string_view kReplaySecret = "rs-7d41c0ffee93b2a8";
 constexpr absl::string_view kAccused = "นายทุจริต ตัวอย่างQQ987";
 constexpr absl::string_view kAccusedPosition = "ผู้อำนวยการกองคลังPOS555";
 constexpr absl::string_view kCaller = "นางสาวมาลี ศรีสุขABC789";
@@ -216,7 +218,8 @@ TEST_P(ComplaintPrivacyTest, IdentitiesNeverReachTheDatabaseLogsOrCache) {
   testing::TestService::Start(ComplaintServiceDefinition(std::move(options)),
                               {.backend = GetParam().backend,
                                .redis_url = redis_url.value_or(""),
-                               .clock = clock.AsClock()},
+                               .clock = clock.AsClock(),
+                               .trusted_proxies = ""},
                               &service);
   ASSERT_NE(service, nullptr);
   auto stub = v1::ComplaintService::NewStub(service->channel());
@@ -226,6 +229,7 @@ TEST_P(ComplaintPrivacyTest, IdentitiesNeverReachTheDatabaseLogsOrCache) {
   v1::CreateComplaintRequest request;
   request.set_parent(parent);
   request.set_request_id("privacy-report-1");
+  request.set_replay_secret(std::string(kReplaySecret));
   C* report = request.mutable_complaint();
   report->set_kind(C::CORRUPTION);
   report->set_channel(C::LINE);
@@ -377,7 +381,8 @@ TEST_P(ComplaintPrivacyTest, IdentitiesNeverReachTheDatabaseLogsOrCache) {
   const std::string secrets[] = {
       std::string(kReporter), std::string(kReporterContact),
       std::string(kAccused), std::string(kAccusedPosition),
-      std::string(kCaller), code, *canonical,
+      std::string(kCaller), code, *canonical, std::string(kReplaySecret),
+      "privacy-report-1",
       // The distinctive parts alone, in case only part of a name leaked.
       "XYZ123", "xyz123", "QQ987", "POS555", "ABC789", "ใจกล้า", "ศรีสุข"};
 

@@ -196,9 +196,17 @@ class ComplaintServiceTest : public testing::ServiceTest {
     request.set_parent(std::string(parent));
     *request.mutable_complaint() = complaint;
     request.set_request_id(std::string(request_id));
+    if (caller == Caller::kAnonymous && !request_id.empty()) {
+      request.set_replay_secret(ReplaySecretOf(request_id));
+    }
     C created;
     EXPECT_THAT(Create(caller, request, &created), GrpcIsOk());
     return created;
+  }
+
+  // The secret an anonymous client keeps with `request_id` (one per id).
+  static std::string ReplaySecretOf(absl::string_view request_id) {
+    return absl::StrCat("secret-0f3c9a51-", request_id);
   }
 
   C FileGeneral(absl::string_view category = "",
@@ -457,12 +465,17 @@ TEST_P(ComplaintServiceTest, BothKindsOnEveryChannel) {
     EXPECT_FALSE(complaint.has_accused());
     EXPECT_THAT(complaint.tracking_code(), IsEmpty());  // shown once only
   }
+  // A general complaint, which operators read too (corruption reports are
+  // for integrity officers and auditors; see Issue17Item5).
+  const C& general = *std::find_if(
+      listed.begin(), listed.end(),
+      [](const C& complaint) { return complaint.kind() == C::GENERAL; });
   for (Caller reader : {Caller::kSystem, Caller::kOperator,
                         Caller::kIntegrityOfficer, Caller::kAuditor}) {
     SCOPED_TRACE(CallerName(reader));
     C got;
-    ASSERT_THAT(GetAs(reader, listed[0].name(), &got), GrpcIsOk());
-    EXPECT_THAT(got, EqualsProto(listed[0]));
+    ASSERT_THAT(GetAs(reader, general.name(), &got), GrpcIsOk());
+    EXPECT_THAT(got, EqualsProto(general));
     EXPECT_FALSE(got.has_complainant());
     EXPECT_FALSE(got.has_accused());
     EXPECT_THAT(got.tracking_code(), IsEmpty());
@@ -559,21 +572,19 @@ TEST_P(ComplaintServiceTest, RepeatedRequestIdReturnsTheSameComplaintAndCode) {
   v1::TrackedComplaint tracked;
   ASSERT_THAT(Track(repeat.tracking_code(), &tracked), GrpcIsOk());
   EXPECT_EQ(tracked.subject(), complaint.subject());
-  // A different request under the same id files nothing, changes nothing
-  // and learns nothing: a guessed id must not hand a stranger the first
-  // filer's complaint or code. Nor does the same text from another caller.
+  // The same filer reusing its id (and secret) for a different complaint
+  // files nothing and changes nothing.
   C changed = complaint;
   changed.set_subject("เรื่องอื่นที่ไม่ควรถูกบันทึก");
-  for (auto [caller, body] : {std::pair{Caller::kAnonymous, changed},
-                              std::pair{Caller::kOperator, complaint}}) {
-    v1::CreateComplaintRequest other;
-    other.set_parent(std::string(kParent));
-    *other.mutable_complaint() = body;
-    other.set_request_id("web-form-7f3a");
-    C refused;
-    EXPECT_THAT(Create(caller, other, &refused), IsInvalidField("request_id"));
-    EXPECT_THAT(refused.tracking_code(), IsEmpty());
-  }
+  v1::CreateComplaintRequest reused;
+  reused.set_parent(std::string(kParent));
+  *reused.mutable_complaint() = changed;
+  reused.set_request_id("web-form-7f3a");
+  reused.set_replay_secret(ReplaySecretOf("web-form-7f3a"));
+  C refused;
+  EXPECT_THAT(Create(Caller::kAnonymous, reused, &refused),
+              IsInvalidField("request_id"));
+  EXPECT_THAT(refused.tracking_code(), IsEmpty());
   EXPECT_THAT(ListAll(), SizeIs(1));
   EXPECT_EQ(Get(first.name()).subject(), complaint.subject());
 
@@ -1218,10 +1229,11 @@ TEST_P(ComplaintServiceTest, CorruptionReportsAreHandledByIntegrityOfficers) {
               GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_EQ(Get(filed.name()).state(), C::RECEIVED);
   EXPECT_THAT(Replies(filed.name()), IsEmpty());
-  // Operators still see that it exists (redacted), as the register demands.
+  // Issue 17 item 5: nor do they read it (they may be the accused).
   C seen;
-  ASSERT_THAT(GetAs(Caller::kOperator, filed.name(), &seen), GrpcIsOk());
-  EXPECT_FALSE(seen.has_accused());
+  EXPECT_THAT(GetAs(Caller::kOperator, filed.name(), &seen),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(seen.subject(), IsEmpty());
 
   for (C::State to :
        {C::ACKNOWLEDGED, C::ASSIGNED, C::IN_PROGRESS, C::RESOLVED}) {
@@ -1312,6 +1324,7 @@ TEST_P(ComplaintServiceTest, ConcurrentCallsKeepTheRegisterConsistent) {
         v1::CreateComplaintRequest request;
         request.set_parent(std::string(kParent));
         request.set_request_id("double-click-42");
+        request.set_replay_secret(ReplaySecretOf("double-click-42"));
         *request.mutable_complaint() = Minimal(C::GENERAL);
         creates[i] = Create(Caller::kAnonymous, request, &created[i]);
       });
@@ -2071,6 +2084,295 @@ TEST_P(ComplaintServiceTest, StatisticsRequestsAreValidated) {
               GrpcIsOk());
   EXPECT_EQ(statistics.received(), 0);
   EXPECT_THAT(statistics.notice(), HasSubstr("no complaints"));
+}
+
+// Issue 17 item 4: every anonymous caller was the same caller, so the same
+// request id and content within 24 hours returned the first filer's
+// tracking code to anyone. The replay now needs the secret only the filer's
+// client holds, and a guessed id tells a stranger nothing.
+TEST_P(ComplaintServiceTest, Issue17Item4_AnonymousReplayNeedsTheFilersSecret) {
+  C report = Minimal(C::CORRUPTION);
+  v1::CreateComplaintRequest request;
+  request.set_parent(std::string(kParent));
+  *request.mutable_complaint() = report;
+  request.set_request_id("form-2f9e");
+  request.set_replay_secret("9b1c4e7a2d5f8036a1b2");
+  C first;
+  ASSERT_THAT(Create(Caller::kAnonymous, request, &first), GrpcIsOk());
+  ASSERT_FALSE(first.tracking_code().empty());
+
+  // Without the secret: refused up front, before any lookup.
+  v1::CreateComplaintRequest no_secret = request;
+  no_secret.clear_replay_secret();
+  C answer;
+  EXPECT_THAT(Create(Caller::kAnonymous, no_secret, &answer),
+              IsInvalidField("replay_secret"));
+  // With another secret: just another filing, never the first one's code.
+  v1::CreateComplaintRequest guess = request;
+  guess.set_replay_secret("00000000000000000000");
+  ASSERT_THAT(Create(Caller::kAnonymous, guess, &answer), GrpcIsOk());
+  EXPECT_NE(answer.name(), first.name());
+  EXPECT_NE(answer.tracking_code(), first.tracking_code());
+  // The same with other content: no "already used" that confirms the id.
+  guess.mutable_complaint()->set_subject("เรื่องอื่น");
+  guess.set_replay_secret("11111111111111111111");
+  C other;
+  ASSERT_THAT(Create(Caller::kAnonymous, guess, &other), GrpcIsOk());
+  EXPECT_NE(other.name(), first.name());
+  // A key holder reusing the id is another caller too.
+  C by_operator;
+  ASSERT_THAT(Create(Caller::kOperator, no_secret, &by_operator), GrpcIsOk());
+  EXPECT_NE(by_operator.name(), first.name());
+  EXPECT_NE(by_operator.tracking_code(), first.tracking_code());
+  // Secrets are bounded like ids.
+  v1::CreateComplaintRequest short_secret = request;
+  short_secret.set_replay_secret("short");
+  EXPECT_THAT(Create(Caller::kAnonymous, short_secret, &answer),
+              IsInvalidField("replay_secret"));
+
+  // The filer's own retry gets its complaint and code back.
+  C retry;
+  ASSERT_THAT(Create(Caller::kAnonymous, request, &retry), GrpcIsOk());
+  EXPECT_EQ(retry.name(), first.name());
+  EXPECT_EQ(retry.tracking_code(), first.tracking_code());
+  EXPECT_THAT(ListAll(), SizeIs(4));
+}
+
+// Issue 17 item 5: an OPERATOR (who may be the accused official) read
+// corruption reports, and through the replies the integrity officer's
+// notes and the reporter's own added text. Reads are now for
+// INTEGRITY_OFFICER, SYSTEM and AUDITOR; lists show others none of them.
+TEST_P(ComplaintServiceTest,
+       Issue17Item5_CorruptionReportsAreHiddenFromOperators) {
+  C general = FileGeneral();
+  C report = File(Caller::kAnonymous, Minimal(C::CORRUPTION));
+  ASSERT_THAT(AddReply(Caller::kIntegrityOfficer, report.name(),
+                       v1::Reply::INTERNAL, "พยานคือนางสาวบี"),
+              GrpcIsOk());
+  v1::TrackedComplaint tracked;
+  ASSERT_THAT(
+      AddInformation(report.tracking_code(), "ผมชื่อสมชาย 0812345678", &tracked),
+      GrpcIsOk());
+
+  auto list = [&](Caller caller, C::Kind kind) {
+    v1::ListComplaintsRequest request;
+    request.set_parent(std::string(kParent));
+    request.set_kind(kind);
+    v1::ListComplaintsResponse response;
+    EXPECT_THAT(stub_->ListComplaints(As(caller).get(), request, &response),
+                GrpcIsOk());
+    std::vector<std::string> names;
+    for (const C& complaint : response.complaints()) {
+      names.push_back(complaint.name());
+    }
+    return names;
+  };
+  auto replies = [&](Caller caller, v1::ListRepliesResponse* response) {
+    v1::ListRepliesRequest request;
+    request.set_parent(report.name());
+    return stub_->ListReplies(As(caller).get(), request, response);
+  };
+
+  for (Caller caller : {Caller::kOperator}) {
+    SCOPED_TRACE(testing::CallerName(caller));
+    C seen;
+    const grpc::Status get = GetAs(caller, report.name(), &seen);
+    EXPECT_THAT(get, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+    EXPECT_THAT(get.error_message(), Not(HasSubstr(report.subject())));
+    EXPECT_THAT(seen.subject(), IsEmpty());
+    v1::ListRepliesResponse response;
+    EXPECT_THAT(replies(caller, &response),
+                GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+    EXPECT_THAT(response.replies(), IsEmpty());
+    EXPECT_THAT(list(caller, C::KIND_UNSPECIFIED), ElementsAre(general.name()));
+    EXPECT_THAT(list(caller, C::CORRUPTION), IsEmpty());
+    // General complaints stay theirs to read.
+    EXPECT_THAT(GetAs(caller, general.name(), &seen), GrpcIsOk());
+  }
+  for (Caller caller :
+       {Caller::kIntegrityOfficer, Caller::kAuditor, Caller::kSystem}) {
+    SCOPED_TRACE(testing::CallerName(caller));
+    C seen;
+    EXPECT_THAT(GetAs(caller, report.name(), &seen), GrpcIsOk());
+    EXPECT_EQ(seen.subject(), report.subject());
+    v1::ListRepliesResponse response;
+    EXPECT_THAT(replies(caller, &response), GrpcIsOk());
+    EXPECT_THAT(response.replies(), SizeIs(2));
+    EXPECT_THAT(list(caller, C::KIND_UNSPECIFIED), SizeIs(2));
+  }
+}
+
+// Issue 17 item 7: limits keyed on the TCP peer only, so behind a proxy
+// every citizen shared one bucket, IPv6 got one per /128, and key holders
+// skipped the limits. The client now comes from a trusted proxy's header,
+// IPv6 counts per /64, and keys other than SYSTEM have buckets of their own.
+TEST_P(ComplaintServiceTest, Issue17Item7_LimitsFollowTheRealClient) {
+  ComplaintOptions options = testing::ComplaintOptionsForTest();
+  // Without Redis the buckets are this server's own, fresh for this test.
+  options.public_filing_limit = PublicLimit(0.001, 3, "filing");
+  options.staff_filing_limit = PublicLimit(0.001, 4, "staff-filing");
+  std::unique_ptr<testing::TestService> proxied;
+  testing::TestService::Start(ComplaintServiceDefinition(options),
+                              {.backend = GetParam(),
+                               .redis_url = "",
+                               .clock = clock_.AsClock(),
+                               .trusted_proxies = "127.0.0.0/8, ::1"},
+                              &proxied);
+  if (proxied == nullptr) GTEST_SKIP();
+  auto stub = v1::ComplaintService::NewStub(proxied->channel());
+  auto file = [&](Caller caller,
+                  std::optional<absl::string_view> forwarded_for) {
+    std::unique_ptr<grpc::ClientContext> context = proxied->Context(caller);
+    if (forwarded_for.has_value()) {
+      context->AddMetadata("x-forwarded-for", std::string(*forwarded_for));
+    }
+    v1::CreateComplaintRequest request;
+    request.set_parent(std::string(kParent));
+    *request.mutable_complaint() = Minimal(C::GENERAL);
+    C filed;
+    return stub->CreateComplaint(context.get(), request, &filed).error_code();
+  };
+  constexpr auto kOk = grpc::StatusCode::OK;
+  constexpr auto kLimited = grpc::StatusCode::RESOURCE_EXHAUSTED;
+
+  // Two citizens behind the proxy: each has a burst of 3. What a client
+  // wrote to the left of the proxy's own entry does not buy a new bucket.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(file(Caller::kAnonymous,
+                   absl::StrCat("198.51.100.", i) + ", 203.0.113.7"),
+              kOk);
+  }
+  EXPECT_EQ(file(Caller::kAnonymous, "203.0.113.7"), kLimited);
+  EXPECT_EQ(file(Caller::kAnonymous, "203.0.113.8"), kOk);
+  // One IPv6 /64 is one subscriber, whatever its interface half.
+  for (absl::string_view address :
+       {"2001:db8:5:6::1", "2001:db8:5:6::2", "2001:db8:5:6:aaaa::1"}) {
+    EXPECT_EQ(file(Caller::kAnonymous, address), kOk);
+  }
+  EXPECT_EQ(file(Caller::kAnonymous, "2001:db8:5:6:ffff::9"), kLimited);
+  EXPECT_EQ(file(Caller::kAnonymous, "2001:db8:5:7::1"), kOk);
+  // A header the proxy did not write cannot be told from one it did; an
+  // unreadable one leaves the proxy as the client (here the loopback peer,
+  // which has not filed yet).
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(file(Caller::kAnonymous, "not an address"), kOk);
+  }
+  EXPECT_EQ(file(Caller::kAnonymous, std::nullopt), kLimited);
+
+  // Key holders: an auditor and another organization's operator file like
+  // one citizen each; the organization's own operator has the staff budget;
+  // SYSTEM is a trusted system and not limited.
+  for (Caller caller : {Caller::kAuditor, Caller::kOtherOperator}) {
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(file(caller, std::nullopt), kOk);
+    EXPECT_EQ(file(caller, "192.0.2.1"), kLimited);
+  }
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(file(Caller::kOperator, std::nullopt), kOk);
+  }
+  EXPECT_EQ(file(Caller::kOperator, std::nullopt), kLimited);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(file(Caller::kSystem, std::nullopt), kOk);
+  }
+}
+
+// Issue 17 item 8: a million `states` gave INTERNAL "too many SQL
+// variables" and 50 MB per call. Duplicates collapse; more entries than
+// there are states is INVALID_ARGUMENT.
+TEST_P(ComplaintServiceTest, Issue17Item8_StatesFilterIsBounded) {
+  C filed = FileGeneral();
+  v1::ListComplaintsRequest request;
+  request.set_parent(std::string(kParent));
+  for (int i = 0; i < 1'000'000; ++i) request.add_states(C::RECEIVED);
+  v1::ListComplaintsResponse response;
+  EXPECT_THAT(
+      stub_->ListComplaints(As(Caller::kSystem).get(), request, &response),
+      IsInvalidField("states"));
+  request.clear_states();
+  request.add_states(C::RECEIVED);
+  request.add_states(C::RECEIVED);
+  request.add_states(C::CLOSED);
+  EXPECT_THAT(ListNames(request), ElementsAre(filed.name()));
+  request.add_states(static_cast<C::State>(99));
+  EXPECT_THAT(
+      stub_->ListComplaints(As(Caller::kSystem).get(), request, &response),
+      IsInvalidField("states[3]"));
+}
+
+// Issue 17 item 13: a NUL byte in a text field was a storage error without
+// a field path, and the reason for reading a protected identity accepted
+// ten spaces or zero-width characters.
+TEST_P(ComplaintServiceTest, Issue17Item13_NulBytesAndBlankReasonsAreRefused) {
+  v1::CreateComplaintRequest request;
+  request.set_parent(std::string(kParent));
+  *request.mutable_complaint() = Minimal(C::GENERAL);
+  request.mutable_complaint()->set_requested_action(std::string("ซ่อม\0ไฟ", 13));
+  C refused;
+  EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
+              IsInvalidField("complaint.requested_action"));
+  *request.mutable_complaint() = Minimal(C::GENERAL);
+  v1::Attachment* attachment = request.mutable_complaint()->add_attachments();
+  attachment->set_file_name(std::string("a\0.jpg", 6));
+  EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
+              IsInvalidField("complaint.attachments[0].file_name"));
+  EXPECT_THAT(ListAll(), IsEmpty());
+
+  C report = File(Caller::kAnonymous, [] {
+    C complaint = Minimal(C::CORRUPTION);
+    complaint.mutable_complainant()->set_name("นายสมชาย");
+    return complaint;
+  }());
+  for (std::string reason :
+       {std::string(10, ' '),
+        std::string("\u200b\u200b\u200b\u200b\u200b"
+                    "\u200b\u200b\u200b\u200b\u200b"),
+        std::string("\u00a0\u3000\ufeff\u200d\u2060 \t\n abc")}) {
+    v1::GetProtectedIdentityRequest read;
+    read.set_name(report.name());
+    read.set_reason(reason);
+    v1::ProtectedIdentity identity;
+    EXPECT_THAT(stub_->GetProtectedIdentity(As(Caller::kIntegrityOfficer).get(),
+                                            read, &identity),
+                IsInvalidField("reason"));
+    EXPECT_FALSE(identity.has_complainant());
+  }
+}
+
+// Issue 17 item 14: every complaint kept its tracking code sealed for ever,
+// so the database and the key file together revealed every code. It is now
+// erased once the replay window is over, by the service's housekeeping,
+// whether or not anyone files again.
+TEST_P(ComplaintServiceTest, Issue17Item14_TrackingCodesAreErasedAfterReplay) {
+  auto sealed_codes = [&] {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    EXPECT_TRUE(db.ok()) << db.status();
+    absl::StatusOr<storage::Result> rows = (*db)->Execute(
+        "SELECT COUNT(*) FROM complaints WHERE tracking_sealed <> ''");
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows->rows[0].GetInt(0);
+  };
+  C first = File(Caller::kAnonymous, Minimal(C::GENERAL), kParent, "f-1");
+  clock_.Advance(absl::Hours(20));
+  C second = File(Caller::kAnonymous, Minimal(C::GENERAL), kParent, "f-2");
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(sealed_codes(), 2);  // both still inside their window
+
+  clock_.Advance(absl::Hours(5));  // the first is 25 h old
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(sealed_codes(), 1);
+  // Its replay now gives the complaint without a code; the code still works.
+  C replay = File(Caller::kAnonymous, Minimal(C::GENERAL), kParent, "f-1");
+  EXPECT_EQ(replay.name(), first.name());
+  EXPECT_THAT(replay.tracking_code(), IsEmpty());
+  v1::TrackedComplaint tracked;
+  EXPECT_THAT(Track(first.tracking_code(), &tracked), GrpcIsOk());
+  C second_replay =
+      File(Caller::kAnonymous, Minimal(C::GENERAL), kParent, "f-2");
+  EXPECT_EQ(second_replay.tracking_code(), second.tracking_code());
+
+  clock_.Advance(absl::Hours(20));  // the second is 25 h old
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(sealed_codes(), 0);
 }
 
 }  // namespace

@@ -2044,6 +2044,7 @@ class ItaPlanTest : public ItaServiceTest {
                                     .backend = GetParam(),
                                     .redis_url = "",
                                     .clock = clock_.AsClock(),
+                                    .trusted_proxies = "",
                                 },
                                 &plan_);
     if (plan_ == nullptr) return "";

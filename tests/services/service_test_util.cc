@@ -130,6 +130,7 @@ void TestService::Start(server::ServiceDefinition definition,
   server_options.workers = 4;
   server_options.drain_deadline = absl::Seconds(2);
   server_options.clock = options.clock;
+  server_options.trusted_proxies = options.trusted_proxies;
   {
     std::ofstream file(server_options.api_keys_path);
     file << "# test keys: sha256 name roles organizations\n";
@@ -198,6 +199,8 @@ complaint::ComplaintOptions ComplaintOptionsForTest() {
       complaint::PublicLimit(1000, 100000, absl::StrCat("filing-", getpid()));
   options.public_tracking_limit =
       complaint::PublicLimit(1000, 100000, absl::StrCat("tracking-", getpid()));
+  options.staff_filing_limit = complaint::PublicLimit(
+      1000, 100000, absl::StrCat("staff-filing-", getpid()));
   return options;
 }
 

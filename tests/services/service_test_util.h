@@ -97,6 +97,8 @@ struct TestServiceOptions {
   // redis://... to run with the cache; empty runs without.
   std::string redis_url;
   server::Clock clock = absl::Now;
+  // ServerOptions::trusted_proxies.
+  std::string trusted_proxies;
 };
 
 // A running service and what its clients need.
