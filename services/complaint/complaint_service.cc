@@ -25,7 +25,7 @@ using common::v1::INTEGRITY_OFFICER;
 using common::v1::SYSTEM;
 
 constexpr absl::string_view kComplaints = "complaints";
-constexpr int kStatisticsCacheVersion = 1;
+constexpr int kStatisticsCacheVersion = 2;
 constexpr int kTrackedRepliesLimit = 200;
 
 // Corruption reports are the protected channel: only integrity officers (and
@@ -527,8 +527,9 @@ class ComplaintGrpcService final
             [this](server::CallContext& call,
                    const v1::GetComplaintStatisticsRequest& request,
                    v1::ComplaintStatistics& response) -> absl::Status {
-              PRONGSAI_ASSIGN_OR_RETURN(v1::ComplaintStatistics full,
-                                        Statistics(call, request));
+              PRONGSAI_ASSIGN_OR_RETURN(
+                  v1::ComplaintStatistics full,
+                  Statistics(call, request, /*public_period=*/true));
               response =
                   PublicStatistics(full, options_.public_statistics_threshold);
               return absl::OkStatus();
@@ -667,12 +668,16 @@ class ComplaintGrpcService final
 
   absl::StatusOr<v1::ComplaintStatistics> Statistics(
       server::CallContext& call,
-      const v1::GetComplaintStatisticsRequest& request) {
+      const v1::GetComplaintStatisticsRequest& request,
+      bool public_period = false) {
     PRONGSAI_ASSIGN_OR_RETURN(
         std::string organization,
         ParseOrganizationParent("parent", request.parent()));
     PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
     PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(request));
+    // Public figures count only months that have ended, so a new report
+    // does not move them; the cut-off is part of their cache key.
+    if (public_period) period = PublicPeriod(period, call.now);
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     // Any write to the organization's complaints changes the version, so a
     // cached figure is never older than the last write; time-driven changes
@@ -681,9 +686,12 @@ class ComplaintGrpcService final
                               DataVersion(*db, organization));
     const std::string key = cache::VersionedKey(
         "complaint", kStatisticsCacheVersion,
-        absl::StrCat("statistics/", organization, "/",
-                     request.fiscal_year().be_year(), "/", request.quarter(),
-                     "/", request.month(), "/", version));
+        absl::StrCat(public_period ? "public-" : "", "statistics/",
+                     organization, "/", request.fiscal_year().be_year(), "/",
+                     request.quarter(), "/", request.month(), "/", version,
+                     public_period
+                         ? absl::StrCat("/", absl::ToUnixMicros(period.end))
+                         : ""));
     PRONGSAI_ASSIGN_OR_RETURN(
         std::string bytes,
         cache::GetOrLoad(

@@ -2,10 +2,16 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "common/api/api_fields.h"
+#include "common/thai/thai.h"
 #include "services/complaint/complaint_domain.h"
 
 namespace prongsai::complaint {
@@ -20,25 +26,31 @@ bool EndedOtherwise(v1::Complaint::State state) {
          state == v1::Complaint::WITHDRAWN;
 }
 
-double Mean(const std::vector<double>& values) {
-  if (values.empty()) return 0;
+// Each of these is absent, not 0, when there is nothing to compute it from.
+std::optional<double> Mean(const std::vector<double>& values) {
+  if (values.empty()) return std::nullopt;
   double sum = 0;
   for (double value : values) sum += value;
   return sum / static_cast<double>(values.size());
 }
 
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
+std::optional<double> Median(std::vector<double> values) {
+  if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());
   const size_t middle = values.size() / 2;
   return values.size() % 2 == 1 ? values[middle]
                                 : (values[middle - 1] + values[middle]) / 2;
 }
 
-double Percent(int64_t part, int64_t whole) {
-  return whole == 0
-             ? 0
-             : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+std::optional<double> Percent(int64_t part, int64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+void SetIfPresent(std::optional<double> value,
+                  void (v1::ComplaintStatistics::*setter)(double),
+                  v1::ComplaintStatistics& statistics) {
+  if (value.has_value()) (statistics.*setter)(*value);
 }
 
 double Days(absl::Duration duration) {
@@ -60,6 +72,46 @@ void AddBreakdown(const std::map<std::string, Counts>& counts,
   }
 }
 
+// Appends the rows of `rows` that may be published and returns whether any
+// was hidden. Rows under `threshold` are hidden (primary suppression); then,
+// smallest first, further rows (complementary suppression) until the hidden
+// rows are at least two and hold at least `threshold` between them, so that
+// the total minus the shown rows is neither one row nor a sum that pins its
+// parts down. Hidden rows are left out, not listed with a flag: their keys
+// would say which keys are non-zero.
+bool AddProtected(
+    const google::protobuf::RepeatedPtrField<v1::CountByKey>& rows,
+    int threshold, google::protobuf::RepeatedPtrField<v1::CountByKey>* out) {
+  std::vector<const v1::CountByKey*> by_size;
+  for (const v1::CountByKey& row : rows) by_size.push_back(&row);
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [](const v1::CountByKey* a, const v1::CountByKey* b) {
+                     return a->received() < b->received();
+                   });
+  absl::flat_hash_set<const v1::CountByKey*> hidden;
+  int64_t hidden_sum = 0;
+  for (const v1::CountByKey* row : by_size) {
+    if (row->received() > 0 && row->received() < threshold) {
+      hidden.insert(row);
+      hidden_sum += row->received();
+    }
+  }
+  if (!hidden.empty()) {
+    for (const v1::CountByKey* row : by_size) {
+      if (hidden.size() >= 2 && hidden_sum >= threshold) break;
+      if (hidden.insert(row).second) hidden_sum += row->received();
+    }
+  }
+  for (const v1::CountByKey& row : rows) {  // in key order
+    if (hidden.contains(&row)) continue;
+    v1::CountByKey* shown = out->Add();
+    shown->set_key(row.key());
+    shown->set_received(row.received());
+    shown->set_completed(row.completed());
+  }
+  return !hidden.empty();
+}
+
 }  // namespace
 
 v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
@@ -68,6 +120,12 @@ v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
   v1::ComplaintStatistics statistics;
   *statistics.mutable_period_start() = api::ToProtoTime(period.start);
   *statistics.mutable_period_end() = api::ToProtoTime(period.end);
+  // Counts are figures even when 0: set, so that they read as "0", not "-".
+  statistics.set_received(0);
+  statistics.set_completed(0);
+  statistics.set_ended_otherwise(0);
+  statistics.set_in_progress(0);
+  statistics.set_overdue(0);
   std::map<std::string, Counts> by_kind, by_channel, by_category;
   std::vector<double> acknowledge_days, resolve_days;
   int64_t within_sla = 0, ratings = 0, satisfied = 0, reopens = 0;
@@ -112,56 +170,112 @@ v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
   AddBreakdown(by_kind, statistics.mutable_by_kind());
   AddBreakdown(by_channel, statistics.mutable_by_channel());
   AddBreakdown(by_category, statistics.mutable_by_category());
-  statistics.set_mean_days_to_acknowledge(Mean(acknowledge_days));
-  statistics.set_median_days_to_acknowledge(Median(acknowledge_days));
-  statistics.set_mean_days_to_resolve(Mean(resolve_days));
-  statistics.set_median_days_to_resolve(Median(resolve_days));
-  statistics.set_percent_resolved_within_sla(
-      Percent(within_sla, static_cast<int64_t>(resolve_days.size())));
+  using S = v1::ComplaintStatistics;
+  SetIfPresent(Mean(acknowledge_days), &S::set_mean_days_to_acknowledge,
+               statistics);
+  SetIfPresent(Median(acknowledge_days), &S::set_median_days_to_acknowledge,
+               statistics);
+  SetIfPresent(Mean(resolve_days), &S::set_mean_days_to_resolve, statistics);
+  SetIfPresent(Median(resolve_days), &S::set_median_days_to_resolve,
+               statistics);
+  SetIfPresent(Percent(within_sla, static_cast<int64_t>(resolve_days.size())),
+               &S::set_percent_resolved_within_sla, statistics);
   statistics.set_ratings(ratings);
-  statistics.set_percent_satisfied(Percent(satisfied, ratings));
+  SetIfPresent(Percent(satisfied, ratings), &S::set_percent_satisfied,
+               statistics);
   statistics.set_reopen_count(reopens);
   return statistics;
 }
 
+Period PublicPeriod(const Period& period, absl::Time now) {
+  const absl::TimeZone bangkok = thai::BangkokTimeZone();
+  const absl::Time cutoff =
+      absl::FromCivil(absl::ToCivilMonth(now, bangkok), bangkok);
+  return Period{period.start,
+                std::max(period.start, std::min(period.end, cutoff))};
+}
+
 v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
                                          int threshold) {
-  v1::ComplaintStatistics published = full;
+  v1::ComplaintStatistics published;
+  published.set_organization(full.organization());
+  *published.mutable_fiscal_year() = full.fiscal_year();
+  published.set_quarter(full.quarter());
+  published.set_month(full.month());
+  *published.mutable_period_start() = full.period_start();
+  *published.mutable_period_end() = full.period_end();
   published.set_suppression_threshold(threshold);
-  bool suppressed_any = false;
-  for (auto* breakdown :
-       {published.mutable_by_kind(), published.mutable_by_channel(),
-        published.mutable_by_category()}) {
-    for (v1::CountByKey& row : *breakdown) {
-      if (row.received() > 0 && row.received() < threshold) {
-        row.set_received(0);
-        row.set_completed(0);
-        row.set_suppressed(true);
-        suppressed_any = true;
-      }
-    }
+  if (api::FromProtoTime(full.period_end()) <=
+      api::FromProtoTime(full.period_start())) {
+    published.set_notice(
+        "ยังไม่มีเดือนใดในช่วงเวลานี้สิ้นสุด (public figures cover whole months "
+        "that have ended; no month of this period has ended yet)");
+    return published;
   }
-  if (published.received() > 0 && published.received() < threshold) {
-    for (auto setter :
-         {&v1::ComplaintStatistics::set_mean_days_to_acknowledge,
-          &v1::ComplaintStatistics::set_median_days_to_acknowledge,
-          &v1::ComplaintStatistics::set_mean_days_to_resolve,
-          &v1::ComplaintStatistics::set_median_days_to_resolve,
-          &v1::ComplaintStatistics::set_percent_resolved_within_sla,
-          &v1::ComplaintStatistics::set_percent_satisfied}) {
-      (published.*setter)(0);
-    }
+  if (full.received() == 0) {
+    published.set_received(0);
+    published.set_completed(0);
+    published.set_ended_otherwise(0);
+    published.set_in_progress(0);
+    published.set_overdue(0);
     published.set_ratings(0);
-    suppressed_any = true;
-  }
-  if (published.received() == 0) {
+    published.set_reopen_count(0);
     published.set_notice(
         "ไม่มีเรื่องร้องเรียนในช่วงเวลานี้ (no complaints in this period)");
-  } else if (suppressed_any) {
-    published.set_notice(absl::StrCat(
-        "ช่องที่มีน้อยกว่า ", threshold, " เรื่องถูกซ่อนเพื่อคุ้มครองผู้ร้องเรียน (cells under ",
-        threshold, " are hidden to protect complainants)"));
+    return published;
   }
+  const std::string hidden_notice =
+      absl::StrCat("ตัวเลขที่มีน้อยกว่า ", threshold,
+                   " เรื่องถูกซ่อนเพื่อคุ้มครองผู้ร้องเรียน (figures under ", threshold,
+                   " are hidden to protect complainants)");
+  // A small total would itself be a small cell, and every other figure is
+  // computed from the same few complaints.
+  if (full.received() < threshold) {
+    published.set_notice(hidden_notice);
+    return published;
+  }
+  published.set_received(full.received());
+  published.set_completed(full.completed());
+  published.set_ended_otherwise(full.ended_otherwise());
+  published.set_in_progress(full.in_progress());
+  published.set_overdue(full.overdue());
+  published.set_reopen_count(full.reopen_count());
+  using S = v1::ComplaintStatistics;
+  for (auto [has, get, set] : {
+           std::tuple{&S::has_mean_days_to_acknowledge,
+                      &S::mean_days_to_acknowledge,
+                      &S::set_mean_days_to_acknowledge},
+           std::tuple{&S::has_median_days_to_acknowledge,
+                      &S::median_days_to_acknowledge,
+                      &S::set_median_days_to_acknowledge},
+           std::tuple{&S::has_mean_days_to_resolve, &S::mean_days_to_resolve,
+                      &S::set_mean_days_to_resolve},
+           std::tuple{&S::has_median_days_to_resolve,
+                      &S::median_days_to_resolve,
+                      &S::set_median_days_to_resolve},
+           std::tuple{&S::has_percent_resolved_within_sla,
+                      &S::percent_resolved_within_sla,
+                      &S::set_percent_resolved_within_sla},
+       }) {
+    if ((full.*has)()) (published.*set)((full.*get)());
+  }
+  bool hidden_any = false;
+  // A share of a few ratings would tell how those few rated.
+  if (full.ratings() == 0 || full.ratings() >= threshold) {
+    published.set_ratings(full.ratings());
+    if (full.has_percent_satisfied()) {
+      published.set_percent_satisfied(full.percent_satisfied());
+    }
+  } else {
+    hidden_any = true;
+  }
+  hidden_any |=
+      AddProtected(full.by_kind(), threshold, published.mutable_by_kind());
+  hidden_any |= AddProtected(full.by_channel(), threshold,
+                             published.mutable_by_channel());
+  hidden_any |= AddProtected(full.by_category(), threshold,
+                             published.mutable_by_category());
+  if (hidden_any) published.set_notice(hidden_notice);
   return published;
 }
 

@@ -3,7 +3,9 @@
 // query. Pure: no I/O, unit-tested on hand-counted fixtures.
 //
 //   v1::ComplaintStatistics full = ComputeStatistics(rows, period, now);
-//   v1::ComplaintStatistics published = PublicStatistics(full, 5);
+//   Period covered = PublicPeriod(period, now);
+//   v1::ComplaintStatistics published =
+//       PublicStatistics(ComputeStatistics(rows, covered, now), 5);
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STATISTICS_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STATISTICS_H_
 
@@ -58,16 +60,27 @@ inline constexpr char kUncategorisedKey[] = "(none)";
 //   original due date, which explanations do not move. The median of an
 //   even count is the mean of the middle two.
 //   ratings = rows rated 1-5; percent_satisfied = share rated 4 or 5;
-//   reopen_count = sum. Nothing to average gives 0, never NaN.
+//   reopen_count = sum. Counts are always set (0 is a figure); a mean,
+//   median or percentage with nothing to compute it from is left unset
+//   (absent), never 0 or NaN.
 v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
                                           const Period& period, absl::Time now);
 
-// The public variant: breakdown cells with 0 < received < `threshold` are
-// hidden (counts zeroed, `suppressed` set), and so are the timing and
-// satisfaction figures (and `ratings`) when the total received is that
-// small, because small counts can identify a reporter. Sets
-// suppression_threshold, and a notice: "no complaints" when nothing was
-// received, or that cells under the threshold are hidden.
+// The part of `period` that public figures cover at `now`: complaints
+// received before the start of the current month (Asia/Bangkok) only, so
+// that a public figure moves at most once a month for arrivals, never the
+// moment one report is filed. `end` is clamped to [start, period.end];
+// start == end when no month of the period has ended.
+Period PublicPeriod(const Period& period, absl::Time now);
+
+// The public variant of `full` (computed over PublicPeriod), as documented
+// on GetPublicComplaintStatistics: nothing when the period is empty
+// (period_end <= period_start); zeros and "no complaints" when nothing was
+// received; every figure absent when 0 < received < `threshold`; else the
+// totals, with breakdown rows hidden by primary and complementary
+// suppression (and left out), and ratings with percent_satisfied absent when
+// 0 < ratings < `threshold`. Sets suppression_threshold and a notice when
+// anything is hidden.
 v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
                                          int threshold = 5);
 

@@ -1777,7 +1777,7 @@ void ComplaintServiceTest::CheckHandCountedStatistics(
   EXPECT_EQ(first.received(), 6);
   EXPECT_EQ(first.ended_otherwise(), 2);
   EXPECT_EQ(first.in_progress(), 4);
-  EXPECT_DOUBLE_EQ(first.mean_days_to_acknowledge(), 0);
+  EXPECT_FALSE(first.has_mean_days_to_acknowledge());  // none acknowledged
 
   at_day(1);
   MoveAlong(staff, c1.name(), {C::ACKNOWLEDGED, C::IN_PROGRESS});
@@ -1857,25 +1857,15 @@ void ComplaintServiceTest::CheckHandCountedStatistics(
   EXPECT_DOUBLE_EQ(october.percent_resolved_within_sla(), 50.0);
   EXPECT_EQ(Statistics(parent, 0, 11).received(), 0);
 
-  // The public Q1: every breakdown cell is under 5, so hidden; the totals
-  // (6) are not.
+  // The public variant counts whole months that have ended only: none of
+  // Q1 yet, so no figures at all (not zeros).
   v1::ComplaintStatistics published = Statistics(parent, 1, 0, true);
   EXPECT_EQ(published.suppression_threshold(), 5);
-  EXPECT_EQ(published.received(), 6);
-  EXPECT_EQ(published.completed(), 2);
-  EXPECT_THAT(rows(published.by_kind()),
-              ElementsAre("CORRUPTION 0/0 hidden", "GENERAL 0/0 hidden"));
-  EXPECT_THAT(published.by_channel(), SizeIs(5));
-  for (const auto* breakdown :
-       {&published.by_channel(), &published.by_category()}) {
-    for (const v1::CountByKey& row : *breakdown) {
-      EXPECT_TRUE(row.suppressed()) << row.key();
-      EXPECT_EQ(row.received(), 0) << row.key();
-    }
-  }
-  EXPECT_DOUBLE_EQ(published.mean_days_to_acknowledge(), 4.0);
-  EXPECT_DOUBLE_EQ(published.percent_satisfied(), 50.0);
-  EXPECT_THAT(published.notice(), HasSubstr("cells under 5"));
+  EXPECT_FALSE(published.has_received());
+  EXPECT_EQ(published.period_end().seconds(),
+            published.period_start().seconds());
+  EXPECT_THAT(published.by_kind(), IsEmpty());
+  EXPECT_THAT(published.notice(), HasSubstr("no month of this period"));
 
   // Day 100, in Q2: one more complaint.
   at_day(100);
@@ -1909,23 +1899,31 @@ void ComplaintServiceTest::CheckHandCountedStatistics(
   EXPECT_EQ(Statistics(parent, 0, 1).received(), 1);  // January 2026
   EXPECT_EQ(Statistics(parent, 4).received(), 0);
 
-  // Public: a cell of exactly 5 is shown; a period of one complaint hides
-  // its timing and ratings; an empty one says so.
+  // Public, on day 100 (January): October to December count, c7 of January
+  // does not. Every row is under 5 or its complement (CORRUPTION 2 hides
+  // GENERAL 4), so no breakdown row is shown; two ratings are too few to
+  // show; the timing figures are.
   v1::ComplaintStatistics public_year = Statistics(parent, 0, 0, true);
-  EXPECT_THAT(rows(public_year.by_kind()),
-              ElementsAre("CORRUPTION 0/0 hidden", "GENERAL 5/2"));
+  EXPECT_EQ(api::FromProtoTime(public_year.period_end()),
+            Utc(2025, 12, 31, 17));
+  EXPECT_EQ(public_year.received(), 6);
+  EXPECT_EQ(public_year.completed(), 2);
+  EXPECT_THAT(public_year.by_kind(), IsEmpty());
+  EXPECT_THAT(public_year.by_channel(), IsEmpty());
+  EXPECT_THAT(public_year.by_category(), IsEmpty());
+  EXPECT_FALSE(public_year.has_ratings());
+  EXPECT_FALSE(public_year.has_percent_satisfied());
   EXPECT_DOUBLE_EQ(public_year.mean_days_to_resolve(), 7.5);
+  EXPECT_THAT(public_year.notice(), HasSubstr("figures under 5"));
+  EXPECT_EQ(Statistics(parent, 1, 0, true).received(), 6);
+  v1::ComplaintStatistics public_november = Statistics(parent, 0, 11, true);
+  ASSERT_TRUE(public_november.has_received());
+  EXPECT_EQ(public_november.received(), 0);
+  EXPECT_THAT(public_november.notice(), HasSubstr("no complaints"));
   v1::ComplaintStatistics public_january = Statistics(parent, 0, 1, true);
-  EXPECT_EQ(public_january.received(), 1);
-  EXPECT_THAT(rows(public_january.by_kind()),
-              ElementsAre("GENERAL 0/0 hidden"));
-  EXPECT_EQ(public_january.ratings(), 0);
-  EXPECT_DOUBLE_EQ(public_january.mean_days_to_acknowledge(), 0);
-  EXPECT_THAT(public_january.notice(), HasSubstr("cells under 5"));
-  v1::ComplaintStatistics public_q3 = Statistics(parent, 3, 0, true);
-  EXPECT_EQ(public_q3.received(), 0);
-  EXPECT_THAT(public_q3.by_kind(), IsEmpty());
-  EXPECT_THAT(public_q3.notice(), HasSubstr("no complaints"));
+  EXPECT_FALSE(public_january.has_received());
+  EXPECT_THAT(public_january.notice(), HasSubstr("no month of this period"));
+  EXPECT_FALSE(Statistics(parent, 3, 0, true).has_received());
 
   // A write after a read changes the answer.
   v1::ComplaintStatistics before = Statistics(parent, 1);
@@ -1962,7 +1960,7 @@ TEST_P(ComplaintServiceTest, StatisticsCachedInRedisFollowWrites) {
       cache::ParseRedisUrl(*redis_url);
   ASSERT_TRUE(options.ok()) << options.status();
   cache::RedisClient redis(*options, nullptr);
-  const std::string prefix = absl::StrCat("prongsai:complaint:v1:statistics/",
+  const std::string prefix = absl::StrCat("prongsai:complaint:v2:statistics/",
                                           organization, "/2569/1/0/");
   absl::StatusOr<cache::Reply> keys = redis.Command(
       std::vector<std::string>{"KEYS", absl::StrCat(prefix, "*")});
@@ -2079,9 +2077,12 @@ TEST_P(ComplaintServiceTest, StatisticsRequestsAreValidated) {
               IsInvalidField("fiscal_year.be_year"));
   EXPECT_THAT(StatisticsCall("organizations/x y", 1, 0, true, &statistics),
               IsInvalidField("parent"));
-  // An organization with nothing filed has zeros, and the public says so.
+  // An organization with nothing filed has zeros, and the public says so
+  // once a month has ended.
+  clock_.Advance(absl::Hours(31 * 24));
   ASSERT_THAT(StatisticsCall(kOtherParent, 0, 0, true, &statistics),
               GrpcIsOk());
+  ASSERT_TRUE(statistics.has_received());
   EXPECT_EQ(statistics.received(), 0);
   EXPECT_THAT(statistics.notice(), HasSubstr("no complaints"));
 }
@@ -2373,6 +2374,129 @@ TEST_P(ComplaintServiceTest, Issue17Item14_TrackingCodesAreErasedAfterReplay) {
   clock_.Advance(absl::Hours(20));  // the second is 25 h old
   ASSERT_TRUE(service().host().CheckHealthNow());
   EXPECT_EQ(sealed_codes(), 0);
+}
+
+// --- Issue 17 -----------------------------------------------------------
+
+// The keys of a breakdown, for what a reader can see.
+std::vector<std::string> KeysOf(
+    const google::protobuf::RepeatedPtrField<v1::CountByKey>& rows) {
+  std::vector<std::string> keys;
+  for (const v1::CountByKey& row : rows) keys.push_back(row.key());
+  return keys;
+}
+
+// The example of the issue: 7 received, GENERAL 5 shown used to give
+// CORRUPTION 2 by subtraction; a total of 3 was published as it was.
+TEST_P(ComplaintServiceTest, Issue17Item3_HiddenCellCannotBeDerived) {
+  for (int i = 0; i < 5; ++i) {
+    File(Caller::kAnonymous,
+         Minimal(C::GENERAL, i < 3 ? C::WEBSITE : C::PHONE));
+  }
+  File(Caller::kAnonymous, Minimal(C::CORRUPTION, C::WEBSITE));
+  File(Caller::kAnonymous, Minimal(C::CORRUPTION, C::LINE));
+  for (int i = 0; i < 3; ++i) FileGeneral("", kOtherParent);
+  clock_.Advance(absl::Hours(31 * 24));  // October has ended
+  if (HasFatalFailure()) return;
+
+  const v1::ComplaintStatistics full = Statistics(kParent, 0, 10);
+  ASSERT_EQ(full.received(), 7);
+  ASSERT_THAT(KeysOf(full.by_kind()), ElementsAre("CORRUPTION", "GENERAL"));
+  const v1::ComplaintStatistics published = Statistics(kParent, 0, 10, true);
+  EXPECT_EQ(published.received(), 7);
+  for (auto [shown, all] :
+       {std::pair{&published.by_kind(), &full.by_kind()},
+        std::pair{&published.by_channel(), &full.by_channel()}}) {
+    int64_t shown_sum = 0;
+    for (const v1::CountByKey& row : *shown) {
+      EXPECT_GE(row.received(), 5) << row.key();
+      EXPECT_FALSE(row.suppressed()) << "hidden rows are not listed";
+      shown_sum += row.received();
+    }
+    // What the total minus the shown rows leaves is not one row's count.
+    const int hidden_rows = all->size() - shown->size();
+    if (hidden_rows > 0) {
+      EXPECT_GE(hidden_rows, 2);
+      EXPECT_GE(published.received() - shown_sum, 5);
+    }
+  }
+  // Neither kind is shown: either would give the other.
+  EXPECT_THAT(KeysOf(published.by_kind()), IsEmpty());
+  // WEBSITE 4, PHONE 2, LINE 1: every channel is under 5.
+  EXPECT_THAT(KeysOf(published.by_channel()), IsEmpty());
+  EXPECT_THAT(published.notice(), HasSubstr("figures under 5"));
+
+  // A total under the threshold is not published, nor anything of it.
+  const v1::ComplaintStatistics small = Statistics(kOtherParent, 0, 10, true);
+  EXPECT_FALSE(small.has_received());
+  EXPECT_NE(small.received(), 3);
+  EXPECT_FALSE(small.has_completed());
+  EXPECT_FALSE(small.has_in_progress());
+  EXPECT_THAT(small.by_kind(), IsEmpty());
+  EXPECT_THAT(small.by_channel(), IsEmpty());
+  EXPECT_THAT(small.notice(), HasSubstr("figures under 5"));
+}
+
+// "The total moves the minute a corruption report is filed": public figures
+// count whole months that have ended, so a new report shows only with the
+// month it arrived in, among that month's others.
+TEST_P(ComplaintServiceTest, Issue17Item3_FilingDoesNotMovePublicFigures) {
+  for (int i = 0; i < 6; ++i) FileGeneral();
+  for (int i = 0; i < 5; ++i) {
+    File(Caller::kAnonymous, Minimal(C::CORRUPTION, C::LINE));
+  }
+  clock_.Advance(absl::Hours(31 * 24));  // 1 November 2025
+  if (HasFatalFailure()) return;
+  const v1::ComplaintStatistics before = Statistics(kParent, 0, 0, true);
+  ASSERT_EQ(before.received(), 11);
+  EXPECT_EQ(api::FromProtoTime(before.period_end()), Utc(2025, 10, 31, 17));
+  EXPECT_THAT(KeysOf(before.by_kind()), ElementsAre("CORRUPTION", "GENERAL"));
+
+  File(Caller::kAnonymous, Minimal(C::CORRUPTION, C::LINE));
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(Statistics(kParent, 0, 0).received(), 12);  // staff see it
+  EXPECT_THAT(Statistics(kParent, 0, 0, true), EqualsProto(before));
+  EXPECT_EQ(Statistics(kParent, 1, 0, true).received(), 11);
+  EXPECT_FALSE(Statistics(kParent, 0, 11, true).has_received());
+
+  // Once November has ended, it is one of November's figures.
+  clock_.Advance(absl::Hours(30 * 24));
+  const v1::ComplaintStatistics after = Statistics(kParent, 0, 0, true);
+  EXPECT_EQ(after.received(), 12);
+  EXPECT_EQ(api::FromProtoTime(after.period_end()), Utc(2025, 11, 30, 17));
+  // November alone is one report: nothing of it is shown.
+  EXPECT_FALSE(Statistics(kParent, 0, 11, true).has_received());
+}
+
+// Means, medians and shares with nothing to compute them from are absent,
+// not 0.0; a real 0 (acknowledged the instant it arrived) is present.
+TEST_P(ComplaintServiceTest, Issue17Item18_AbsentFiguresAreAbsentNotZero) {
+  const C filed = FileGeneral();
+  if (HasFatalFailure()) return;
+  v1::ComplaintStatistics statistics = Statistics(kParent, 1);
+  ASSERT_TRUE(statistics.has_received());
+  EXPECT_EQ(statistics.received(), 1);
+  ASSERT_TRUE(statistics.has_completed());
+  EXPECT_EQ(statistics.completed(), 0);
+  EXPECT_FALSE(statistics.has_mean_days_to_acknowledge());
+  EXPECT_FALSE(statistics.has_median_days_to_acknowledge());
+  EXPECT_FALSE(statistics.has_mean_days_to_resolve());
+  EXPECT_FALSE(statistics.has_median_days_to_resolve());
+  EXPECT_FALSE(statistics.has_percent_resolved_within_sla());
+  EXPECT_FALSE(statistics.has_percent_satisfied());
+  ASSERT_TRUE(statistics.has_ratings());
+  EXPECT_EQ(statistics.ratings(), 0);
+
+  MoveAlong(Caller::kOperator, filed.name(), {C::ACKNOWLEDGED});
+  statistics = Statistics(kParent, 1);
+  ASSERT_TRUE(statistics.has_mean_days_to_acknowledge());
+  EXPECT_EQ(statistics.mean_days_to_acknowledge(), 0);
+  EXPECT_FALSE(statistics.has_mean_days_to_resolve());
+  MoveAlong(Caller::kOperator, filed.name(), {C::IN_PROGRESS, C::RESOLVED});
+  statistics = Statistics(kParent, 1);
+  ASSERT_TRUE(statistics.has_percent_resolved_within_sla());
+  EXPECT_EQ(statistics.percent_resolved_within_sla(), 100);
+  EXPECT_FALSE(statistics.has_percent_satisfied());  // not rated yet
 }
 
 }  // namespace

@@ -2,10 +2,13 @@
 // that hides small cells.
 #include "services/complaint/complaint_statistics.h"
 
-#include <cmath>
+#include <algorithm>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
 #include "common/thai/thai.h"
 #include "gmock/gmock.h"
@@ -15,7 +18,10 @@
 namespace prongsai::complaint {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using C = v1::Complaint;
 
 absl::Time Bangkok(int year, int month, int day, int hour = 0) {
@@ -176,35 +182,40 @@ TEST(StatisticsTest, OnlyRowsReceivedWithinThePeriodCount) {
   ExpectCell(stats.by_channel(0), "LETTER", 2, 0);
 }
 
-void ExpectAllFiguresZero(const v1::ComplaintStatistics& stats) {
+// Counts read 0; figures with nothing to compute them from are absent.
+void ExpectZerosAndNoFigures(const v1::ComplaintStatistics& stats) {
+  EXPECT_TRUE(stats.has_received());
   EXPECT_EQ(stats.received(), 0);
+  EXPECT_TRUE(stats.has_completed());
   EXPECT_EQ(stats.completed(), 0);
-  EXPECT_EQ(stats.ended_otherwise(), 0);
-  EXPECT_EQ(stats.in_progress(), 0);
+  EXPECT_TRUE(stats.has_ended_otherwise());
+  EXPECT_TRUE(stats.has_in_progress());
+  EXPECT_TRUE(stats.has_overdue());
   EXPECT_EQ(stats.overdue(), 0);
   EXPECT_EQ(stats.by_kind_size(), 0);
   EXPECT_EQ(stats.by_channel_size(), 0);
   EXPECT_EQ(stats.by_category_size(), 0);
-  for (double figure :
-       {stats.mean_days_to_acknowledge(), stats.median_days_to_acknowledge(),
-        stats.mean_days_to_resolve(), stats.median_days_to_resolve(),
-        stats.percent_resolved_within_sla(), stats.percent_satisfied()}) {
-    EXPECT_FALSE(std::isnan(figure));
-    EXPECT_EQ(figure, 0);
-  }
+  EXPECT_FALSE(stats.has_mean_days_to_acknowledge());
+  EXPECT_FALSE(stats.has_median_days_to_acknowledge());
+  EXPECT_FALSE(stats.has_mean_days_to_resolve());
+  EXPECT_FALSE(stats.has_median_days_to_resolve());
+  EXPECT_FALSE(stats.has_percent_resolved_within_sla());
+  EXPECT_FALSE(stats.has_percent_satisfied());
+  EXPECT_TRUE(stats.has_ratings());
   EXPECT_EQ(stats.ratings(), 0);
+  EXPECT_TRUE(stats.has_reopen_count());
   EXPECT_EQ(stats.reopen_count(), 0);
 }
 
-TEST(StatisticsTest, NothingReceivedGivesZerosNotNaN) {
-  ExpectAllFiguresZero(ComputeStatistics({}, kQ1, kNow));
+TEST(StatisticsTest, NothingReceivedGivesZerosAndNoFigures) {
+  ExpectZerosAndNoFigures(ComputeStatistics({}, kQ1, kNow));
   // Rows of another period only.
   std::vector<StatisticsRow> rows = Fixture();
   for (StatisticsRow& row : rows) row.receive_time += Days(365);
-  ExpectAllFiguresZero(ComputeStatistics(rows, kQ1, kNow));
+  ExpectZerosAndNoFigures(ComputeStatistics(rows, kQ1, kNow));
 }
 
-TEST(StatisticsTest, NothingToAverageGivesZero) {
+TEST(StatisticsTest, Issue17Item18_NothingToAverageIsAbsentNotZero) {
   // Received but neither acknowledged, resolved nor rated.
   const std::vector<StatisticsRow> rows(
       3,
@@ -212,10 +223,16 @@ TEST(StatisticsTest, NothingToAverageGivesZero) {
   const v1::ComplaintStatistics stats = ComputeStatistics(rows, kQ1, kNow);
   EXPECT_EQ(stats.received(), 3);
   EXPECT_EQ(stats.overdue(), 3);
-  EXPECT_EQ(stats.mean_days_to_acknowledge(), 0);
-  EXPECT_EQ(stats.median_days_to_resolve(), 0);
-  EXPECT_EQ(stats.percent_resolved_within_sla(), 0);
-  EXPECT_EQ(stats.percent_satisfied(), 0);
+  EXPECT_FALSE(stats.has_mean_days_to_acknowledge());
+  EXPECT_FALSE(stats.has_median_days_to_resolve());
+  EXPECT_FALSE(stats.has_percent_resolved_within_sla());
+  EXPECT_FALSE(stats.has_percent_satisfied());
+  // A true zero is still there: acknowledged at the instant of receipt.
+  std::vector<StatisticsRow> instant = rows;
+  instant[0].acknowledge_time = instant[0].receive_time;
+  const v1::ComplaintStatistics zero = ComputeStatistics(instant, kQ1, kNow);
+  ASSERT_TRUE(zero.has_mean_days_to_acknowledge());
+  EXPECT_EQ(zero.mean_days_to_acknowledge(), 0);
 }
 
 TEST(StatisticsTest, OddMediansAndFractionalDays) {
@@ -232,27 +249,38 @@ TEST(StatisticsTest, OddMediansAndFractionalDays) {
 
 // ---------------------------------------------------------- public variant
 
-TEST(PublicStatisticsTest, CellsUnderTheThresholdAreHidden) {
+std::vector<std::string> Keys(
+    const google::protobuf::RepeatedPtrField<v1::CountByKey>& rows) {
+  std::vector<std::string> keys;
+  for (const v1::CountByKey& row : rows) keys.push_back(row.key());
+  return keys;
+}
+
+TEST(PublicStatisticsTest, SmallRowsAndTheirComplementsAreLeftOut) {
   const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
-  // Threshold 2: the single LINE complaint is hidden, cells of 2 are shown.
+  // Threshold 2: the single LINE complaint is hidden, and with it the
+  // smallest other row (PHONE 2), so that 7 minus the shown rows is not
+  // LINE's 1.
   v1::ComplaintStatistics published = PublicStatistics(full, 2);
   EXPECT_EQ(published.suppression_threshold(), 2);
-  ExpectCell(published.by_channel(0), "LINE", 0, 0, /*suppressed=*/true);
-  ExpectCell(published.by_channel(1), "PHONE", 2, 2);
+  ASSERT_EQ(published.by_channel_size(), 2);
+  ExpectCell(published.by_channel(0), "WALK_IN", 2, 1);
+  ExpectCell(published.by_channel(1), "WEBSITE", 2, 0);
+  ASSERT_EQ(published.by_kind_size(), 2);
   ExpectCell(published.by_kind(0), "CORRUPTION", 2, 0);
-  EXPECT_THAT(published.notice(), HasSubstr("(cells under 2 are hidden"));
-  // Threshold 3: cells of 2 are hidden, the 3 uncategorised and 5 general
-  // are shown.
+  EXPECT_EQ(published.by_category_size(), 3);
+  EXPECT_THAT(published.notice(), HasSubstr("(figures under 2 are hidden"));
+  // Threshold 3: CORRUPTION 2 is hidden, so GENERAL is too (7 - 5 = 2);
+  // every channel is under 3; the two categories of 2 hide each other.
   published = PublicStatistics(full, 3);
-  ExpectCell(published.by_kind(0), "CORRUPTION", 0, 0, true);
-  ExpectCell(published.by_kind(1), "GENERAL", 5, 3);
-  for (const v1::CountByKey& cell : published.by_channel()) {
-    ExpectCell(cell, cell.key(), 0, 0, true);
-  }
+  EXPECT_THAT(published.by_kind(), IsEmpty());
+  EXPECT_THAT(published.by_channel(), IsEmpty());
+  ASSERT_EQ(published.by_category_size(), 1);
   ExpectCell(published.by_category(0), kUncategorisedKey, 3, 0);
-  ExpectCell(published.by_category(1), "ถนน", 0, 0, true);
-  ExpectCell(published.by_category(2), "ไฟฟ้า", 0, 0, true);
-  EXPECT_THAT(published.notice(), HasSubstr("(cells under 3 are hidden"));
+  // Two ratings: neither their count nor their share is shown.
+  EXPECT_FALSE(published.has_ratings());
+  EXPECT_FALSE(published.has_percent_satisfied());
+  EXPECT_THAT(published.notice(), HasSubstr("(figures under 3 are hidden"));
   // The aggregates are copied.
   EXPECT_EQ(published.received(), 7);
   EXPECT_EQ(published.completed(), 3);
@@ -266,28 +294,84 @@ TEST(PublicStatisticsTest, CellsUnderTheThresholdAreHidden) {
   ExpectCell(full.by_channel(0), "LINE", 1, 0);
 }
 
-TEST(PublicStatisticsTest, SmallTotalsHideTimingAndSatisfaction) {
-  const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
-  // Seven received: a threshold of 7 leaves the figures...
-  v1::ComplaintStatistics published = PublicStatistics(full, 7);
-  EXPECT_DOUBLE_EQ(published.mean_days_to_acknowledge(), 2.75);
-  EXPECT_DOUBLE_EQ(published.percent_satisfied(), 50.0);
-  EXPECT_EQ(published.ratings(), 2);
-  // ... one of 8 hides them, and every cell.
-  published = PublicStatistics(full, 8);
-  EXPECT_EQ(published.received(), 7);
-  EXPECT_EQ(published.completed(), 3);
-  for (double figure :
-       {published.mean_days_to_acknowledge(),
-        published.median_days_to_acknowledge(),
-        published.mean_days_to_resolve(), published.median_days_to_resolve(),
-        published.percent_resolved_within_sla(),
-        published.percent_satisfied()}) {
-    EXPECT_EQ(figure, 0);
+// Whatever the table, what is shown never pins a hidden row down: no shown
+// row is small, and the hidden rows (the total minus the shown ones) are at
+// least two holding at least the threshold.
+TEST(PublicStatisticsTest, Issue17Item3_EveryTableKeepsHiddenRowsHidden) {
+  uint32_t seed = 17;
+  auto next = [&seed](uint32_t bound) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % bound;
+  };
+  const C::Channel channels[] = {C::WALK_IN, C::PHONE,    C::LETTER,
+                                 C::WEBSITE, C::EMAIL,    C::FACEBOOK,
+                                 C::LINE,    C::REFERRAL, C::OTHER};
+  for (int table = 0; table < 2000; ++table) {
+    std::vector<StatisticsRow> rows;
+    const int count = 5 + static_cast<int>(next(40));
+    for (int i = 0; i < count; ++i) {
+      // Skewed: some rows big, most small.
+      const C::Channel channel = channels[std::min(next(9), next(9))];
+      rows.push_back(Received(Bangkok(2025, 10, 10),
+                              next(4) == 0 ? C::CORRUPTION : C::GENERAL,
+                              channel, absl::StrCat("c", next(3) * next(3)),
+                              next(2) == 0 ? C::CLOSED : C::RECEIVED));
+    }
+    const v1::ComplaintStatistics full = ComputeStatistics(rows, kQ1, kNow);
+    const int threshold = 2 + static_cast<int>(next(5));
+    const v1::ComplaintStatistics published = PublicStatistics(full, threshold);
+    if (full.received() < threshold) {
+      EXPECT_FALSE(published.has_received());
+      continue;
+    }
+    ASSERT_EQ(published.received(), full.received());
+    for (auto [shown, all] :
+         {std::pair{&published.by_kind(), &full.by_kind()},
+          std::pair{&published.by_channel(), &full.by_channel()},
+          std::pair{&published.by_category(), &full.by_category()}}) {
+      int64_t shown_sum = 0;
+      for (const v1::CountByKey& row : *shown) {
+        EXPECT_GE(row.received(), threshold) << row.key();
+        shown_sum += row.received();
+      }
+      const int hidden_rows = all->size() - shown->size();
+      const int64_t hidden_sum = full.received() - shown_sum;
+      if (hidden_rows > 0) {
+        EXPECT_GE(hidden_rows, 2) << table;
+        EXPECT_GE(hidden_sum, threshold) << table;
+      }
+      // Every row of the full table that is small is among the hidden.
+      for (const v1::CountByKey& row : *all) {
+        if (row.received() < threshold) {
+          EXPECT_THAT(Keys(*shown), Not(Contains(row.key())));
+        }
+      }
+    }
   }
-  EXPECT_EQ(published.ratings(), 0);
-  ExpectCell(published.by_kind(1), "GENERAL", 0, 0, true);
-  EXPECT_THAT(published.notice(), HasSubstr("(cells under 8 are hidden"));
+}
+
+TEST(PublicStatisticsTest, SmallTotalsHideEverything) {
+  const v1::ComplaintStatistics full = ComputeStatistics(Fixture(), kQ1, kNow);
+  // Seven received: a threshold of 7 leaves the totals...
+  v1::ComplaintStatistics published = PublicStatistics(full, 7);
+  EXPECT_EQ(published.received(), 7);
+  EXPECT_DOUBLE_EQ(published.mean_days_to_acknowledge(), 2.75);
+  // ... one of 8 hides every figure, the total too.
+  published = PublicStatistics(full, 8);
+  EXPECT_FALSE(published.has_received());
+  EXPECT_FALSE(published.has_completed());
+  EXPECT_FALSE(published.has_ended_otherwise());
+  EXPECT_FALSE(published.has_in_progress());
+  EXPECT_FALSE(published.has_overdue());
+  EXPECT_FALSE(published.has_reopen_count());
+  EXPECT_FALSE(published.has_ratings());
+  EXPECT_FALSE(published.has_mean_days_to_acknowledge());
+  EXPECT_FALSE(published.has_percent_resolved_within_sla());
+  EXPECT_THAT(published.by_kind(), IsEmpty());
+  EXPECT_THAT(published.by_channel(), IsEmpty());
+  EXPECT_THAT(published.by_category(), IsEmpty());
+  EXPECT_THAT(published.notice(), HasSubstr("(figures under 8 are hidden"));
+  EXPECT_EQ(published.suppression_threshold(), 8);
 }
 
 TEST(PublicStatisticsTest, NothingHiddenMeansNoNotice) {
@@ -305,7 +389,30 @@ TEST(PublicStatisticsTest, NoComplaintsSaysSo) {
   EXPECT_EQ(published.notice(),
             "ไม่มีเรื่องร้องเรียนในช่วงเวลานี้ (no complaints in this period)");
   EXPECT_EQ(published.suppression_threshold(), 5);
-  ExpectAllFiguresZero(published);
+  ExpectZerosAndNoFigures(published);
+}
+
+TEST(PublicStatisticsTest, Issue17Item3_PublicPeriodEndsAtTheCurrentMonth) {
+  // 1 December, noon: October and November have ended.
+  Period covered = PublicPeriod(kQ1, kNow);
+  EXPECT_EQ(covered.start, kQ1.start);
+  EXPECT_EQ(covered.end, Bangkok(2025, 12, 1));
+  // Bangkok's midnight, not UTC's: 31 December 23:30 is still December.
+  EXPECT_EQ(PublicPeriod(kQ1, Bangkok(2025, 12, 31, 23)).end,
+            Bangkok(2025, 12, 1));
+  EXPECT_EQ(PublicPeriod(kQ1, Bangkok(2026, 1, 1)).end, kQ1.end);
+  EXPECT_EQ(PublicPeriod(kQ1, Bangkok(2027, 5, 1)).end, kQ1.end);
+  // Nothing of the period has ended.
+  covered = PublicPeriod(kQ1, Bangkok(2025, 10, 31, 23));
+  EXPECT_EQ(covered.end, covered.start);
+  covered = PublicPeriod(kQ1, Bangkok(2024, 1, 1));
+  EXPECT_EQ(covered.end, covered.start);
+  // Such a period has no figures at all, not zeros.
+  const v1::ComplaintStatistics published =
+      PublicStatistics(ComputeStatistics(Fixture(), covered, kNow));
+  EXPECT_FALSE(published.has_received());
+  EXPECT_THAT(published.by_kind(), IsEmpty());
+  EXPECT_THAT(published.notice(), HasSubstr("no month of this period"));
 }
 
 }  // namespace

@@ -215,10 +215,27 @@ std::shared_ptr<grpc::Channel> Connect(int default_port) {
   return grpc::CreateChannel(target, credentials);
 }
 
+// The API key without the whitespace around it (a key read from a file or
+// pasted often ends in CR/LF). A key with anything but visible ASCII left in
+// it cannot go into a header, and gRPC would abort printing it: such a key
+// is a usage error that never shows the key.
+std::string ApiKey() {
+  std::string key(absl::StripAsciiWhitespace(
+      EnvOr("PRONGSAI_API_KEY", absl::GetFlag(FLAGS_api_key))));
+  for (char c : key) {
+    if (c <= ' ' || c > '~') {
+      UsageError(
+          "the API key (--api_key or PRONGSAI_API_KEY) holds a character no "
+          "key has (space, control or non-ASCII)");
+    }
+  }
+  return key;
+}
+
 void Prepare(grpc::ClientContext& context) {
   context.set_deadline(
       absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
-  std::string key = EnvOr("PRONGSAI_API_KEY", absl::GetFlag(FLAGS_api_key));
+  const std::string key = ApiKey();
   if (!key.empty()) context.AddMetadata("authorization", "Bearer " + key);
 }
 
@@ -871,37 +888,51 @@ int PrintTracked(const grpc::Status& status,
   return 0;
 }
 
+// An absent figure (none to compute it from, or hidden in the public
+// variant) reads "-", never "0".
+std::string CountOrDash(bool present, int64_t value) {
+  return present ? absl::StrCat(value) : "-";
+}
+
+std::string FigureOrDash(bool present, double value) {
+  return present ? absl::StrFormat("%.1f", value) : "-";
+}
+
 int PrintStatistics(const complaint::v1::ComplaintStatistics& statistics) {
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << Json(statistics);
     return 0;
   }
+  const complaint::v1::ComplaintStatistics& s = statistics;
   Table totals({"FIGURE", "VALUE"});
-  totals.AddRow({"received", absl::StrCat(statistics.received())});
-  totals.AddRow({"completed", absl::StrCat(statistics.completed())});
-  totals.AddRow({"in progress", absl::StrCat(statistics.in_progress())});
-  totals.AddRow({"overdue", absl::StrCat(statistics.overdue())});
+  totals.AddRow({"received", CountOrDash(s.has_received(), s.received())});
+  totals.AddRow({"completed", CountOrDash(s.has_completed(), s.completed())});
   totals.AddRow(
-      {"ended otherwise", absl::StrCat(statistics.ended_otherwise())});
+      {"in progress", CountOrDash(s.has_in_progress(), s.in_progress())});
+  totals.AddRow({"overdue", CountOrDash(s.has_overdue(), s.overdue())});
+  totals.AddRow({"ended otherwise",
+                 CountOrDash(s.has_ended_otherwise(), s.ended_otherwise())});
+  totals.AddRow({"mean days to acknowledge",
+                 FigureOrDash(s.has_mean_days_to_acknowledge(),
+                              s.mean_days_to_acknowledge())});
   totals.AddRow(
-      {"mean days to acknowledge",
-       absl::StrFormat("%.1f", statistics.mean_days_to_acknowledge())});
-  totals.AddRow({"mean days to resolve",
-                 absl::StrFormat("%.1f", statistics.mean_days_to_resolve())});
+      {"mean days to resolve",
+       FigureOrDash(s.has_mean_days_to_resolve(), s.mean_days_to_resolve())});
+  totals.AddRow({"% resolved within SLA",
+                 FigureOrDash(s.has_percent_resolved_within_sla(),
+                              s.percent_resolved_within_sla())});
+  totals.AddRow({"ratings", CountOrDash(s.has_ratings(), s.ratings())});
+  totals.AddRow({"% satisfied (4-5)", FigureOrDash(s.has_percent_satisfied(),
+                                                   s.percent_satisfied())});
   totals.AddRow(
-      {"% resolved within SLA",
-       absl::StrFormat("%.1f", statistics.percent_resolved_within_sla())});
-  totals.AddRow({"% satisfied (4-5)",
-                 absl::StrFormat("%.1f", statistics.percent_satisfied())});
-  totals.AddRow({"reopened", absl::StrCat(statistics.reopen_count())});
+      {"reopened", CountOrDash(s.has_reopen_count(), s.reopen_count())});
   std::cout << totals.Render();
   Table breakdown({"BY", "KEY", "RECEIVED", "COMPLETED"});
   auto add = [&breakdown](absl::string_view by, const auto& rows) {
     for (const complaint::v1::CountByKey& row : rows) {
-      breakdown.AddRow(
-          {std::string(by), row.key(),
-           row.suppressed() ? "<hidden>" : absl::StrCat(row.received()),
-           row.suppressed() ? "<hidden>" : absl::StrCat(row.completed())});
+      breakdown.AddRow({std::string(by), row.key(),
+                        CountOrDash(!row.suppressed(), row.received()),
+                        CountOrDash(!row.suppressed(), row.completed())});
     }
   };
   add("kind", statistics.by_kind());

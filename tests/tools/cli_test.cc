@@ -1,0 +1,197 @@
+// The `prongsai` command-line client run as a process against a real
+// complaint service on loopback: an API key is sent without the whitespace
+// around it and never printed, and absent statistics read "-", not "0".
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/auth/key_ring.h"
+#include "common/server/server_host.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/complaint/complaint_service.h"
+#include "tests/services/service_test_util.h"
+#include "tests/support/test_env.h"
+
+extern char** environ;
+
+namespace prongsai {
+namespace {
+
+using ::prongsai::testing::IsOk;
+using ::testing::HasSubstr;
+
+// Whether `text` shows any part of `key` long enough to matter, checked
+// without printing `text` (it may hold the key).
+bool ShowsKey(const std::string& text, const std::string& key) {
+  for (size_t start = 0; start + 12 <= key.size(); start += 4) {
+    if (absl::StrContains(text, key.substr(start, 12))) return true;
+  }
+  return false;
+}
+
+struct CliRun {
+  int exit_code = -1;  // -1: ended by a signal
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+// Runs the built CLI with `args` and the test's environment minus any
+// PRONGSAI_* variable, plus `env` ("NAME=value").
+CliRun RunCli(const std::vector<std::string>& args,
+              const std::vector<std::string>& env = {}) {
+  static const std::string scratch = testing::MakeScratchDir();
+  const std::string out_path = scratch + "/stdout";
+  const std::string err_path = scratch + "/stderr";
+  std::vector<std::string> argv_strings = {PRONGSAI_CLI_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!absl::StartsWith(*e, "PRONGSAI_")) env_strings.push_back(*e);
+  }
+  env_strings.insert(env_strings.end(), env.begin(), env.end());
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  CliRun run;
+  pid_t pid = 0;
+  const int spawned =
+      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    ADD_FAILURE() << "cannot run " << argv[0] << ": " << std::strerror(spawned);
+    return run;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.stdout_text = ReadFile(out_path);
+  run.stderr_text = ReadFile(err_path);
+  return run;
+}
+
+// The value column of the row of `figure` in the CLI's table of totals.
+std::string FigureValue(const std::string& table, absl::string_view figure) {
+  for (absl::string_view line : absl::StrSplit(table, '\n')) {
+    if (absl::ConsumePrefix(&line, figure) && absl::StartsWith(line, "  ")) {
+      return std::string(absl::StripLeadingAsciiWhitespace(line));
+    }
+  }
+  return "<no row " + std::string(figure) + ">";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = testing::MakeScratchDir();
+    const std::string keys_path = dir + "/api_keys";
+    std::ofstream(keys_path)
+        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "AUDITOR", "*");
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.db_url = absl::StrCat("sqlite://", dir, "/complaint.db");
+    options.api_keys_path = keys_path;
+    options.workers = 2;
+    absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
+        server::ServiceHost::Start(options,
+                                   testing::ComplaintDefinitionForTest());
+    ASSERT_THAT(host, IsOk());
+    host_ = *std::move(host);
+  }
+
+  // Full statistics of FY2569 (nothing filed), as the key's holder.
+  std::vector<std::string> StatsArgs() const {
+    return {"complaint", "stats",   "--server", host_->address(),
+            "--org",     "6340101", "--year",   "2569"};
+  }
+
+  const std::string key_ = auth::GenerateKey();
+  std::unique_ptr<server::ServiceHost> host_;
+};
+
+TEST_F(CliTest, Issue17Item12_KeyWithTrailingCrLfIsTrimmedNeverPrinted) {
+  for (const std::string& padded :
+       {key_ + "\r\n", key_ + "\n", " \t" + key_ + "\r\n"}) {
+    CliRun run = RunCli(StatsArgs(), {"PRONGSAI_API_KEY=" + padded});
+    EXPECT_EQ(run.exit_code, 0) << run.stderr_text.size() << " bytes on stderr";
+    EXPECT_TRUE(absl::StrContains(run.stdout_text, "received"));
+    EXPECT_FALSE(ShowsKey(run.stderr_text, key_)) << "stderr shows the key";
+    EXPECT_FALSE(ShowsKey(run.stdout_text, key_)) << "stdout shows the key";
+  }
+  // The flag too.
+  std::vector<std::string> args = StatsArgs();
+  args.push_back("--api_key=" + key_ + "\r\n");
+  CliRun run = RunCli(args);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_FALSE(ShowsKey(run.stderr_text, key_)) << "stderr shows the key";
+
+  // What cannot be trimmed is a usage error that does not show the key.
+  for (const std::string& broken :
+       {key_.substr(0, 28) + "\r\n" + key_.substr(28),
+        key_.substr(0, 28) + " " + key_.substr(28),
+        key_.substr(0, 28) + "\x01" + key_.substr(28)}) {
+    run = RunCli(StatsArgs(), {"PRONGSAI_API_KEY=" + broken});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_TRUE(absl::StrContains(run.stderr_text, "API key"));
+    EXPECT_FALSE(ShowsKey(run.stderr_text, key_)) << "stderr shows the key";
+  }
+  // An unknown key is refused by the server, and not shown either.
+  const std::string unknown = auth::GenerateKey();
+  run = RunCli(StatsArgs(), {"PRONGSAI_API_KEY=" + unknown + "\n"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(run.stderr_text, "UNAUTHENTICATED"));
+  EXPECT_FALSE(ShowsKey(run.stderr_text, unknown)) << "stderr shows the key";
+}
+
+TEST_F(CliTest, Issue17Item18_AbsentStatisticsReadAsDash) {
+  CliRun run = RunCli(StatsArgs(), {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0);
+  // Nothing filed: the counts are 0, the figures of nothing are absent.
+  EXPECT_EQ(FigureValue(run.stdout_text, "received"), "0");
+  EXPECT_EQ(FigureValue(run.stdout_text, "completed"), "0");
+  EXPECT_EQ(FigureValue(run.stdout_text, "ratings"), "0");
+  EXPECT_EQ(FigureValue(run.stdout_text, "mean days to acknowledge"), "-");
+  EXPECT_EQ(FigureValue(run.stdout_text, "mean days to resolve"), "-");
+  EXPECT_EQ(FigureValue(run.stdout_text, "% resolved within SLA"), "-");
+  EXPECT_EQ(FigureValue(run.stdout_text, "% satisfied (4-5)"), "-");
+  // JSON leaves absent figures out and keeps the zeros.
+  std::vector<std::string> args = StatsArgs();
+  args.push_back("--json");
+  run = RunCli(args, {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_THAT(run.stdout_text, HasSubstr("\"received\": \"0\""));
+  EXPECT_THAT(run.stdout_text,
+              ::testing::Not(HasSubstr("mean_days_to_acknowledge")));
+  EXPECT_THAT(run.stdout_text, ::testing::Not(HasSubstr("percent_satisfied")));
+}
+
+}  // namespace
+}  // namespace prongsai
