@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   host->pool_ = std::make_unique<WorkerPool>(std::move(pool_options));
   host->runtime_ = std::make_unique<ServiceRuntime>(
       std::move(policy), std::move(keys), host->pool_.get(),
-      opts.max_call_duration, opts.clock);
+      opts.max_call_duration, opts.clock, opts.stream_limits);
   host->service_ = host->definition_.make_service(*host->runtime_);
 
   grpc::EnableDefaultHealthCheckService(true);
