@@ -288,13 +288,12 @@ class ClientStreamReactor final
       absl::string_view method, size_t max_bytes,
       ServiceRuntime::StreamMessageHandler on_message,
       ServiceRuntime::StreamFinishHandler finish) {
-    std::shared_ptr<ClientStreamReactor> reactor(new ClientStreamReactor(
-        runtime, context, method, max_bytes, std::move(on_message),
-        std::move(finish)));
+    std::shared_ptr<ClientStreamReactor> reactor(
+        new ClientStreamReactor(runtime, context, method, max_bytes,
+                                std::move(on_message), std::move(finish)));
     reactor->self_ = reactor;
     // Refuse a caller before reading anything it sends.
-    absl::StatusOr<auth::Principal> admitted =
-        runtime.Admit(context, method);
+    absl::StatusOr<auth::Principal> admitted = runtime.Admit(context, method);
     absl::Time first_check;
     {
       absl::MutexLock lock(&reactor->mu_);
@@ -372,7 +371,8 @@ class ClientStreamReactor final
           absl::StrCat("the stream holds more than ", max_bytes_,
                        " bytes; send less in one call"));
     }
-    PRONGSAI_RETURN_IF_ERROR(runtime_.BookStreamBytes(principal_->name(), bytes));
+    PRONGSAI_RETURN_IF_ERROR(
+        runtime_.BookStreamBytes(principal_->name(), bytes));
     booked_ += bytes;
     return absl::OkStatus();
   }
@@ -431,8 +431,7 @@ class ClientStreamReactor final
       if (now - start_ >= runtime_.max_call_duration()) {
         refusal_ = absl::DeadlineExceededError(
             "the stream lasted longer than the server's longest call");
-      } else if (now - last_message_ >=
-                 runtime_.stream_limits().idle_timeout) {
+      } else if (now - last_message_ >= runtime_.stream_limits().idle_timeout) {
         refusal_ = absl::DeadlineExceededError(absl::StrCat(
             "the stream sent nothing for ",
             absl::FormatDuration(runtime_.stream_limits().idle_timeout)));

@@ -186,8 +186,7 @@ class ServiceRuntime {
         [response_bytes, finish = std::move(finish)](
             CallContext& call, int64_t messages) mutable -> absl::Status {
           Response response;
-          PRONGSAI_RETURN_IF_ERROR(
-              std::move(finish)(call, messages, response));
+          PRONGSAI_RETURN_IF_ERROR(std::move(finish)(call, messages, response));
           return SerializeResponse(response, *response_bytes);
         });
   }

@@ -1103,8 +1103,7 @@ absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
   return result;
 }
 
-v1::Trend ComputeTrend(absl::Span<const TrendYear> years,
-                       int min_group_size) {
+v1::Trend ComputeTrend(absl::Span<const TrendYear> years, int min_group_size) {
   v1::Trend trend;
   trend.set_minimum_group_size(min_group_size);
   // Method differences of years without rows carry to the next point: it is

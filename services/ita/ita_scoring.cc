@@ -105,8 +105,7 @@ absl::Status ValidateScoreFigure(absl::string_view path,
   // read back as a figure nobody published.
   if (score.has_ci_low() && score.has_ci_high() &&
       score.ci_low() > score.ci_high()) {
-    return InvalidField(FieldPath(path, "ci_low"),
-                        "must not be above ci_high");
+    return InvalidField(FieldPath(path, "ci_low"), "must not be above ci_high");
   }
   return absl::OkStatus();
 }

@@ -2389,7 +2389,8 @@ TEST_P(ItaServiceTest, ReadersReadAndOnlyWritersWrite) {
 // Another organization's operator is refused at the first message, not after
 // the server has read (and held) the whole stream: the stream is still open
 // when the refusal comes.
-TEST_P(ItaServiceTest, Issue17Item2_OtherOrganizationIsRefusedAtTheFirstMessage) {
+TEST_P(ItaServiceTest,
+       Issue17Item2_OtherOrganizationIsRefusedAtTheFirstMessage) {
   if (IsSkipped() || !Started()) return;
   const std::string name = NameOf(kOrganization, 2566);
   std::unique_ptr<grpc::ClientContext> context =
@@ -2572,8 +2573,7 @@ TEST_P(ItaServiceTest, Issue17Item18_ReportSaysItemScoresAreAbsent) {
   MustIngest(name, PhonSung(), full);
   ASSERT_THAT(Render(Caller::kOperator, name, v1::MARKDOWN, &report),
               GrpcIsOk());
-  EXPECT_THAT(report.content(),
-              HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน"));
+  EXPECT_THAT(report.content(), HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน"));
 }
 
 }  // namespace
