@@ -80,7 +80,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
                             TrustedProxies::Parse(opts.trusted_proxies));
   host->runtime_ = std::make_unique<ServiceRuntime>(
       std::move(policy), std::move(keys), host->pool_.get(),
-      opts.max_call_duration, opts.clock, std::move(proxies));
+      opts.max_call_duration, opts.clock, opts.stream_limits,
+      std::move(proxies));
   host->service_ = host->definition_.make_service(*host->runtime_);
 
   grpc::EnableDefaultHealthCheckService(true);

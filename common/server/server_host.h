@@ -52,6 +52,8 @@ struct ServerOptions {
   absl::Duration health_check_interval = absl::Seconds(2);
   // Upper bound on any call's deadline, so no call holds a worker forever.
   absl::Duration max_call_duration = absl::Seconds(30);
+  // Memory and idle bounds on client streams (service_runtime.h).
+  StreamLimits stream_limits;
   // The clock handlers see; tests move it.
   Clock clock = absl::Now;
 };

@@ -1,18 +1,22 @@
 #include "common/server/service_runtime.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/base/grpc_status.h"
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
 #include "common/base/validation.h"
 #include "google/protobuf/descriptor.h"
+#include "grpcpp/alarm.h"
 
 namespace prongsai::server {
 namespace {
@@ -212,13 +216,15 @@ ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
                                std::shared_ptr<const auth::KeyRing> keys,
                                WorkerPool* pool,
                                absl::Duration max_call_duration, Clock clock,
+                               StreamLimits stream_limits,
                                TrustedProxies trusted_proxies)
     : policy_(std::move(policy)),
       keys_(std::move(keys)),
       pool_(pool),
       max_call_duration_(max_call_duration),
       trusted_proxies_(std::move(trusted_proxies)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      stream_limits_(stream_limits) {}
 
 void ServiceRuntime::Run(grpc::CallbackServerContext* context,
                          absl::string_view method, Handler handler,
@@ -311,80 +317,233 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
   return reactor;
 }
 
+absl::Status StreamCaller::CheckOrganization(absl::string_view code) const {
+  if (public_method) return absl::OkStatus();
+  return auth::CheckOrganization(principal, code);
+}
+
+absl::Status InStreamMessage(int64_t index, const absl::Status& status) {
+  absl::string_view reason = status.message();
+  const std::optional<std::string> path = FieldPathOf(status);
+  if (path.has_value()) absl::ConsumePrefix(&reason, absl::StrCat(*path, ": "));
+  return InvalidField(
+      FieldPath(IndexedPath("messages", index), path.value_or("request")),
+      reason);
+}
+
+absl::Status ServiceRuntime::BookStreamBytes(const std::string& caller,
+                                             int64_t bytes) {
+  absl::MutexLock lock(&stream_mu_);
+  auto it = stream_bytes_by_caller_.try_emplace(caller, 0).first;
+  if (bytes > 0) {
+    absl::Status refusal;
+    if (it->second + bytes > stream_limits_.caller_bytes) {
+      refusal = absl::ResourceExhaustedError(absl::StrCat(
+          "your open streams hold more than ", stream_limits_.caller_bytes,
+          " bytes; finish one before starting another"));
+    } else if (stream_bytes_ + bytes > stream_limits_.process_bytes) {
+      refusal = absl::ResourceExhaustedError(
+          "the server holds too many streams; retry with back-off");
+    }
+    if (!refusal.ok()) {
+      if (it->second == 0) stream_bytes_by_caller_.erase(it);
+      return refusal;
+    }
+  }
+  it->second += bytes;
+  stream_bytes_ += bytes;
+  if (it->second == 0) stream_bytes_by_caller_.erase(it);
+  return absl::OkStatus();
+}
+
 namespace {
 
-// What all open client streams of the process may hold in memory at once,
-// so that many slow streams cannot exhaust it (each is also bounded by its
-// own max_bytes).
-constexpr int64_t kMaxBufferedStreamBytes = int64_t{256} << 20;
-std::atomic<int64_t> buffered_stream_bytes{0};
-
-// Reads a client stream to its end (bounded by `max_bytes`, by the bytes
-// all streams buffer, and by the server's longest call), then hands the
-// messages to the runtime like a unary call. Deletes itself when done.
+// Reads a client stream message by message, handing each to the method's
+// callback as it arrives, and then runs the method's finish like a unary
+// call. Bounded by the stream's `max_bytes`, the runtime's StreamLimits and
+// the longest call; a timer (grpc::Alarm) ends an idle or over-long stream
+// even when no message comes to notice it.
+//
+// Lifetime: the reactor owns itself through `self_` until OnDone; a timer
+// callback holds only a weak pointer, so it never touches a finished
+// reactor, and keeps it alive while it runs.
 class ClientStreamReactor final
     : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  ClientStreamReactor(ServiceRuntime& runtime,
-                      grpc::CallbackServerContext* context,
-                      absl::string_view method, size_t max_bytes,
-                      ServiceRuntime::StreamHandler handler)
-      : runtime_(runtime),
-        context_(context),
-        method_(method),
-        max_bytes_(max_bytes),
-        start_(absl::Now()),
-        handler_(std::move(handler)) {
+  static ClientStreamReactor* Start(
+      ServiceRuntime& runtime, grpc::CallbackServerContext* context,
+      absl::string_view method, size_t max_bytes,
+      ServiceRuntime::StreamMessageHandler on_message,
+      ServiceRuntime::StreamFinishHandler finish) {
+    std::shared_ptr<ClientStreamReactor> reactor(
+        new ClientStreamReactor(runtime, context, method, max_bytes,
+                                std::move(on_message), std::move(finish)));
+    reactor->self_ = reactor;
     // Refuse a caller before reading anything it sends.
-    absl::StatusOr<auth::Principal> admitted =
-        runtime_.Admit(context_, method_);
-    if (!admitted.ok()) {
-      Dispatch();  // logs and finishes with the same refusal
-      return;
+    absl::StatusOr<auth::Principal> admitted = runtime.Admit(context, method);
+    absl::Time first_check;
+    {
+      absl::MutexLock lock(&reactor->mu_);
+      reactor->ending_ = !admitted.ok();
+      first_check = reactor->NextCheck();
     }
-    StartRead(&buffer_);
+    if (!admitted.ok()) {
+      reactor->Dispatch();  // logs and finishes with the same refusal
+      return reactor.get();
+    }
+    reactor->principal_.emplace(*std::move(admitted));
+    reactor->Arm(first_check);
+    reactor->StartRead(&reactor->buffer_);
+    return reactor.get();
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
+    bool end = false;
+    {
+      absl::MutexLock lock(&mu_);
+      // Ended by the timer meanwhile: nothing more is read.
+      if (ending_) return;
+      if (ok) {
+        last_message_ = absl::Now();
+        refusal_ = Take();
+        buffer_.Clear();
+      }
+      end = ending_ = !ok || !refusal_.ok();
+    }
+    // Outside the lock: either may call back into this reactor inline.
+    if (end) {
       Dispatch();
-      return;
+    } else {
+      StartRead(&buffer_);
     }
-    const int64_t length = static_cast<int64_t>(buffer_.Length());
-    bytes_ += length;
-    buffered_stream_bytes += length;
-    if (bytes_ > max_bytes_) {
-      refusal_ = absl::ResourceExhaustedError(
-          absl::StrCat("the stream is larger than ", max_bytes_,
-                       " bytes; send it in several calls"));
-    } else if (buffered_stream_bytes.load() > kMaxBufferedStreamBytes) {
-      refusal_ = absl::ResourceExhaustedError(
-          "the server holds too many streams; retry with back-off");
-    } else if (absl::Now() - start_ > runtime_.max_call_duration()) {
-      refusal_ = absl::DeadlineExceededError(
-          "the stream lasted longer than the server's longest call");
-    }
-    if (!refusal_.ok()) {
-      Dispatch();
-      return;
-    }
-    messages_.push_back(std::move(buffer_));
-    buffer_.Clear();
-    StartRead(&buffer_);
   }
 
   void OnDone() override {
-    buffered_stream_bytes -= static_cast<int64_t>(bytes_);
-    delete this;
+    std::unique_ptr<grpc::Alarm> alarm;
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+      alarm = std::move(alarm_);
+    }
+    alarm.reset();  // cancels it; its callback finds the reactor done
+    // The state the callbacks kept goes before its bytes are given back.
+    on_message_ = nullptr;
+    finish_ = nullptr;
+    if (principal_.has_value() && booked_ > 0) {
+      runtime_.BookStreamBytes(principal_->name(), -booked_).IgnoreError();
+    }
+    std::shared_ptr<ClientStreamReactor> self = std::move(self_);
+    // `this` may be deleted when `self` goes.
   }
 
  private:
+  ClientStreamReactor(ServiceRuntime& runtime,
+                      grpc::CallbackServerContext* context,
+                      absl::string_view method, size_t max_bytes,
+                      ServiceRuntime::StreamMessageHandler on_message,
+                      ServiceRuntime::StreamFinishHandler finish)
+      : runtime_(runtime),
+        context_(context),
+        method_(method),
+        max_bytes_(static_cast<int64_t>(max_bytes)),
+        start_(absl::Now()),
+        last_message_(start_),
+        on_message_(std::move(on_message)),
+        finish_(std::move(finish)) {}
+
+  // Books `bytes` more (or gives back, when negative) for this stream.
+  absl::Status Book(int64_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (bytes > 0 && booked_ + bytes > max_bytes_) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the stream holds more than ", max_bytes_,
+                       " bytes; send less in one call"));
+    }
+    PRONGSAI_RETURN_IF_ERROR(
+        runtime_.BookStreamBytes(principal_->name(), bytes));
+    booked_ += bytes;
+    return absl::OkStatus();
+  }
+
+  // Hands the message in `buffer_` to the callback; its wire bytes are
+  // booked before it is parsed, its parsed state after.
+  absl::Status Take() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const int64_t wire = static_cast<int64_t>(buffer_.Length());
+    PRONGSAI_RETURN_IF_ERROR(Book(wire));
+    const StreamCaller caller{*principal_, runtime_.policy().IsPublic(method_)};
+    absl::StatusOr<size_t> held = on_message_(caller, messages_++, buffer_);
+    if (!held.ok()) return held.status();
+    return Book(static_cast<int64_t>(*held) - wire);
+  }
+
+  absl::Time NextCheck() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return std::min(start_ + runtime_.max_call_duration(),
+                    last_message_ + runtime_.stream_limits().idle_timeout);
+  }
+
+  // Sets a new timer for `when`, replacing (and so cancelling) the last.
+  // Never called with mu_ held: an alarm may fire inline.
+  void Arm(absl::Time when) ABSL_LOCKS_EXCLUDED(mu_) {
+    uint64_t sequence;
+    {
+      absl::MutexLock lock(&mu_);
+      sequence = ++alarms_set_;
+    }
+    auto alarm = std::make_unique<grpc::Alarm>();
+    std::weak_ptr<ClientStreamReactor> weak = self_;
+    alarm->Set(absl::ToChronoTime(when), [weak](bool fired) {
+      if (std::shared_ptr<ClientStreamReactor> self = weak.lock()) {
+        self->OnTimer(fired);
+      }
+    });
+    {
+      absl::MutexLock lock(&mu_);
+      // A newer alarm may already be in place when this one fired at once
+      // and its callback set the next: keep the newer.
+      if (!done_ && sequence > alarm_sequence_) {
+        alarm_sequence_ = sequence;
+        std::swap(alarm, alarm_);
+      }
+    }
+    // The replaced alarm (or the new one, when it is not kept) goes here,
+    // outside the lock; destroying the alarm that is calling us is allowed.
+  }
+
+  void OnTimer(bool fired) ABSL_LOCKS_EXCLUDED(mu_) {
+    if (!fired) return;  // cancelled
+    absl::Time next;
+    {
+      absl::MutexLock lock(&mu_);
+      if (done_ || ending_) return;
+      const absl::Time now = absl::Now();
+      if (now - start_ >= runtime_.max_call_duration()) {
+        refusal_ = absl::DeadlineExceededError(
+            "the stream lasted longer than the server's longest call");
+      } else if (now - last_message_ >= runtime_.stream_limits().idle_timeout) {
+        refusal_ = absl::DeadlineExceededError(absl::StrCat(
+            "the stream sent nothing for ",
+            absl::FormatDuration(runtime_.stream_limits().idle_timeout)));
+      } else {
+        next = NextCheck();  // a message came since the timer was set
+      }
+      ending_ = !refusal_.ok();
+    }
+    if (refusal_.ok()) {
+      Arm(next);
+    } else {
+      // A read is still pending; it completes (not ok) once the call is
+      // finished, and is then ignored.
+      Dispatch();
+    }
+  }
+
+  // Ends the call through the runtime: the refusal, or the method's finish
+  // on a worker. Called once, after `ending_` was set.
   void Dispatch() {
     runtime_.Run(
         context_, method_,
         [this](CallContext& call) -> absl::Status {
           if (!refusal_.ok()) return refusal_;
-          return std::move(handler_)(call, messages_);
+          return std::move(finish_)(call, messages_);
         },
         [this](const grpc::Status& status) { Finish(status); });
   }
@@ -392,22 +551,38 @@ class ClientStreamReactor final
   ServiceRuntime& runtime_;
   grpc::CallbackServerContext* const context_;
   const absl::string_view method_;
-  const size_t max_bytes_;
+  const int64_t max_bytes_;
   const absl::Time start_;
-  ServiceRuntime::StreamHandler handler_;
-  grpc::ByteBuffer buffer_;
-  std::vector<grpc::ByteBuffer> messages_;
-  size_t bytes_ = 0;
+  std::shared_ptr<ClientStreamReactor> self_;
+  // Set once admitted, before the first read.
+  std::optional<auth::Principal> principal_;
+
+  absl::Mutex mu_;
+  absl::Time last_message_ ABSL_GUARDED_BY(mu_);
+  // Whether the call is being ended (by the client, a refusal or the
+  // timer), and whether gRPC is done with it.
+  bool ending_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  std::unique_ptr<grpc::Alarm> alarm_ ABSL_GUARDED_BY(mu_);
+  uint64_t alarms_set_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t alarm_sequence_ ABSL_GUARDED_BY(mu_) = 0;  // that of alarm_
+  // Read under mu_ while reading; by the dispatched task once ending_.
   absl::Status refusal_;
+  ServiceRuntime::StreamMessageHandler on_message_;
+  ServiceRuntime::StreamFinishHandler finish_;
+  grpc::ByteBuffer buffer_;
+  int64_t messages_ = 0;
+  int64_t booked_ = 0;
 };
 
 }  // namespace
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* ServiceRuntime::ClientStream(
     grpc::CallbackServerContext* context, absl::string_view method,
-    size_t max_bytes, StreamHandler handler) {
-  return new ClientStreamReactor(*this, context, method, max_bytes,
-                                 std::move(handler));
+    size_t max_bytes, StreamMessageHandler on_message,
+    StreamFinishHandler finish) {
+  return ClientStreamReactor::Start(*this, context, method, max_bytes,
+                                    std::move(on_message), std::move(finish));
 }
 
 }  // namespace prongsai::server

@@ -25,11 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
@@ -72,6 +73,31 @@ struct CallContext {
   absl::Status CheckOrganization(absl::string_view code) const;
 };
 
+// What a client stream's per-message callback knows about its caller (it
+// runs before any worker is involved).
+struct StreamCaller {
+  const auth::Principal& principal;
+  bool public_method;
+
+  // OK when the caller may act for organization `code`.
+  absl::Status CheckOrganization(absl::string_view code) const;
+};
+
+// The bounds on client streams (ServiceRuntime::ClientStream).
+struct StreamLimits {
+  // What all open streams of the process may hold in memory at once.
+  int64_t process_bytes = int64_t{256} << 20;
+  // What the open streams of one caller (one API key) may hold together,
+  // so that one caller cannot take the process budget from the others.
+  int64_t caller_bytes = int64_t{64} << 20;
+  // A stream that sends nothing for this long is ended.
+  absl::Duration idle_timeout = absl::Seconds(10);
+};
+
+// A parse error of message `index` of a stream with the message's path in
+// front: "messages[3].respondents[0].tool: is not valid UTF-8".
+absl::Status InStreamMessage(int64_t index, const absl::Status& status);
+
 class ServiceRuntime {
  public:
   using Handler = absl::AnyInvocable<absl::Status(CallContext&) &&>;
@@ -79,6 +105,7 @@ class ServiceRuntime {
   ServiceRuntime(auth::AccessPolicy policy,
                  std::shared_ptr<const auth::KeyRing> keys, WorkerPool* pool,
                  absl::Duration max_call_duration, Clock clock,
+                 StreamLimits stream_limits = {},
                  TrustedProxies trusted_proxies = {});
 
   // Runs `handler` for the call to `method` (its short name, a string with
@@ -110,56 +137,67 @@ class ServiceRuntime {
         });
   }
 
-  // A client-streaming method registered as a raw callback: the stream is
-  // read to its end (at most `max_bytes` in all, and 256 MB across all open
-  // streams, RESOURCE_EXHAUSTED beyond; a stream still sending after the
-  // longest call duration is DEADLINE_EXCEEDED),
-  // then `handler` gets every message on a worker, as a unary call would.
-  // A caller that is not admitted is refused before anything is read.
-  using StreamHandler =
-      absl::AnyInvocable<absl::Status(CallContext&,
-                                      std::vector<grpc::ByteBuffer>&) &&>;
+  // A client-streaming method registered as a raw callback. The caller is
+  // admitted before anything is read; then each message is handed to
+  // `on_message` as it arrives (in order, on a gRPC thread, never two at
+  // once), which checks it (the organization scope on the first message)
+  // and keeps what it needs, so that a stream is refused at its first bad
+  // message and its bytes are never buffered whole. It returns how many
+  // bytes of memory the message's state holds from then on. When the client
+  // ends the stream, `finish` runs on a worker as a unary call would, with
+  // the number of messages. The stream is ended with
+  //  - RESOURCE_EXHAUSTED when what it holds passes `max_bytes`, when the
+  //    caller's open streams together pass StreamLimits::caller_bytes, or
+  //    all open streams pass StreamLimits::process_bytes;
+  //  - DEADLINE_EXCEEDED, by a server-side timer, when it sends nothing for
+  //    StreamLimits::idle_timeout or is still open after the longest call
+  //    duration, whether or not more messages come.
+  using StreamMessageHandler = absl::AnyInvocable<absl::StatusOr<size_t>(
+      const StreamCaller&, int64_t index, const grpc::ByteBuffer&)>;
+  using StreamFinishHandler =
+      absl::AnyInvocable<absl::Status(CallContext&, int64_t messages) &&>;
   grpc::ServerReadReactor<grpc::ByteBuffer>* ClientStream(
       grpc::CallbackServerContext* context, absl::string_view method,
-      size_t max_bytes, StreamHandler handler);
+      size_t max_bytes, StreamMessageHandler on_message,
+      StreamFinishHandler finish);
 
-  // The typed form: each message is parsed as `Request` (an error names the
-  // message, "messages[3].respondents[0].tool").
+  // The typed form: each message is parsed as `Request` when it arrives (an
+  // error names the message, "messages[3].respondents[0].tool") and charged
+  // at its parsed size; `on_message` may move its contents away.
   template <typename Request, typename Response>
   grpc::ServerReadReactor<grpc::ByteBuffer>* ClientStream(
       grpc::CallbackServerContext* context, absl::string_view method,
       size_t max_bytes, grpc::ByteBuffer* response_bytes,
-      absl::AnyInvocable<absl::Status(CallContext&, std::vector<Request>&,
-                                      Response&) &&>
-          handler) {
+      absl::AnyInvocable<absl::Status(const StreamCaller&, int64_t, Request&)>
+          on_message,
+      absl::AnyInvocable<absl::Status(CallContext&, int64_t, Response&) &&>
+          finish) {
     return ClientStream(
         context, method, max_bytes,
-        [response_bytes, handler = std::move(handler)](
-            CallContext& call,
-            std::vector<grpc::ByteBuffer>& messages) mutable -> absl::Status {
-          std::vector<Request> requests(messages.size());
-          for (size_t i = 0; i < messages.size(); ++i) {
-            absl::Status parsed = ParseRequest(messages[i], requests[i]);
-            if (!parsed.ok()) {
-              // "messages[3].respondents[0].tool: is not valid UTF-8".
-              absl::string_view reason = parsed.message();
-              const std::optional<std::string> path = FieldPathOf(parsed);
-              if (path.has_value()) {
-                absl::ConsumePrefix(&reason, absl::StrCat(*path, ": "));
-              }
-              return InvalidField(
-                  FieldPath(IndexedPath("messages", static_cast<int64_t>(i)),
-                            path.value_or("request")),
-                  reason);
-            }
-          }
-          messages.clear();
+        [on_message = std::move(on_message)](
+            const StreamCaller& caller, int64_t index,
+            const grpc::ByteBuffer& bytes) mutable -> absl::StatusOr<size_t> {
+          Request request;
+          absl::Status parsed = ParseRequest(bytes, request);
+          if (!parsed.ok()) return InStreamMessage(index, parsed);
+          // Measured before `on_message` takes the contents: that is what
+          // the stream goes on holding.
+          const size_t held = request.SpaceUsedLong();
+          PRONGSAI_RETURN_IF_ERROR(on_message(caller, index, request));
+          return held;
+        },
+        [response_bytes, finish = std::move(finish)](
+            CallContext& call, int64_t messages) mutable -> absl::Status {
           Response response;
-          PRONGSAI_RETURN_IF_ERROR(
-              std::move(handler)(call, requests, response));
+          PRONGSAI_RETURN_IF_ERROR(std::move(finish)(call, messages, response));
           return SerializeResponse(response, *response_bytes);
         });
   }
+
+  // Books `bytes` (negative: gives them back) for an open stream of
+  // `caller` against the StreamLimits; RESOURCE_EXHAUSTED, booking nothing,
+  // when they would be passed. For the stream reactor.
+  absl::Status BookStreamBytes(const std::string& caller, int64_t bytes);
 
   // Authenticates the caller and checks the method's roles and the schema.
   absl::StatusOr<auth::Principal> Admit(grpc::CallbackServerContext* context,
@@ -176,6 +214,7 @@ class ServiceRuntime {
 
   const auth::AccessPolicy& policy() const { return policy_; }
   absl::Duration max_call_duration() const { return max_call_duration_; }
+  const StreamLimits& stream_limits() const { return stream_limits_; }
   absl::Time Now() const { return clock_(); }
 
  private:
@@ -189,6 +228,12 @@ class ServiceRuntime {
 
   const Clock clock_;
   std::atomic<bool> schema_ready_{false};
+
+  const StreamLimits stream_limits_;
+  absl::Mutex stream_mu_;
+  int64_t stream_bytes_ ABSL_GUARDED_BY(stream_mu_) = 0;
+  absl::flat_hash_map<std::string, int64_t> stream_bytes_by_caller_
+      ABSL_GUARDED_BY(stream_mu_);
 };
 
 // `Service` with every listed method turned into a raw callback, e.g.

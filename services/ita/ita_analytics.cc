@@ -709,7 +709,11 @@ Document BuildReport(const v1::Assessment& assessment,
   const std::string threshold = Threshold(analysis.strength_threshold());
   doc.Heading(
       2, absl::StrCat("3.1 ประเด็นจุดแข็ง (ตัวชี้วัดที่ได้คะแนนมากกว่า ", threshold, ")"));
-  if (analysis.strengths().empty()) {
+  // "None scored above" is a finding about loaded scores; without any it
+  // would read as one, so absence is said as absence.
+  if (indicators.empty()) {
+    doc.Paragraph("ไม่มีข้อมูลคะแนนรายตัวชี้วัด (ไม่ได้นำเข้าคะแนนรายตัวชี้วัด)");
+  } else if (analysis.strengths().empty()) {
     doc.Paragraph(absl::StrCat("ไม่มีตัวชี้วัดที่ได้คะแนนมากกว่า ", threshold, " คะแนน"));
   } else {
     std::vector<std::string> lines;
@@ -735,7 +739,9 @@ Document BuildReport(const v1::Assessment& assessment,
 
   // 4. Items to improve, a table per tool in the analysis' order.
   doc.Heading(1, "4. ประเด็นที่ต้องพัฒนาให้ดีขึ้น");
-  if (analysis.items_to_improve().empty()) {
+  if (scores.items().empty()) {
+    doc.Paragraph("ไม่มีข้อมูลคะแนนรายข้อคำถาม (ไม่ได้นำเข้าคะแนนรายข้อ)");
+  } else if (analysis.items_to_improve().empty()) {
     doc.Paragraph("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน");
   }
   int section = 0;
@@ -948,7 +954,8 @@ absl::StatusOr<std::vector<v1::RecommendedMeasure>> Recommend(
 
 absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
     absl::Span<const PeerRow> rows, absl::string_view own, v1::PeerGroup group,
-    const v1::Framework& framework, double what_if_threshold) {
+    const v1::Framework& framework, double what_if_threshold,
+    int min_group_size) {
   const PeerRow* self = nullptr;
   for (const PeerRow& row : rows) {
     if (row.organization == own) {
@@ -1001,6 +1008,21 @@ absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
   result.set_peers(static_cast<int32_t>(peers.size()));
   result.set_overall(self->overall);
   result.set_what_if_threshold(what_if_threshold);
+  result.set_minimum_group_size(min_group_size);
+  // In a small group every figure about the others (a mean of two, a rank
+  // of two) tells what one of them scored: only the own figures are shown.
+  if (static_cast<int64_t>(peers.size()) < min_group_size) {
+    result.set_suppressed(true);
+    for (const v1::Indicator& indicator : framework.indicators()) {
+      v1::PeerIndicator* out = result.add_indicators();
+      out->set_number(indicator.number());
+      auto own_score = self->indicators.find(indicator.number());
+      if (own_score != self->indicators.end()) {
+        out->set_own(own_score->second);
+      }
+    }
+    return result;
+  }
 
   int64_t better = 0;
   int64_t at_or_below = 0;
@@ -1069,17 +1091,21 @@ absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
     v1::PeerIndicator* out = result.add_indicators();
     out->set_number(number);
     auto own_score = self->indicators.find(number);
-    out->set_own(own_score == self->indicators.end() ? 0 : own_score->second);
-    out->set_mean(of_indicator.empty()
-                      ? 0
-                      : sums[i] / static_cast<double>(of_indicator.size()));
-    out->set_median(MedianOf(of_indicator));
+    if (own_score != self->indicators.end()) out->set_own(own_score->second);
+    out->set_peers(static_cast<int32_t>(of_indicator.size()));
+    // Fewer peers with the indicator than a group may have: as above.
+    if (!of_indicator.empty() &&
+        static_cast<int64_t>(of_indicator.size()) >= min_group_size) {
+      out->set_mean(sums[i] / static_cast<double>(of_indicator.size()));
+      out->set_median(MedianOf(of_indicator));
+    }
   }
   return result;
 }
 
-v1::Trend ComputeTrend(absl::Span<const TrendYear> years) {
+v1::Trend ComputeTrend(absl::Span<const TrendYear> years, int min_group_size) {
   v1::Trend trend;
+  trend.set_minimum_group_size(min_group_size);
   // Method differences of years without rows carry to the next point: it is
   // compared across them.
   std::vector<std::string> notes;
@@ -1107,12 +1133,19 @@ v1::Trend ComputeTrend(absl::Span<const TrendYear> years) {
       }
     }
     const int64_t n = static_cast<int64_t>(year.rows.size());
-    point->set_overall(sum / static_cast<double>(n));
     point->set_count(static_cast<int32_t>(n));
-    point->set_pass_rate(Percent(passed, n));
-    for (const auto& [number, total] : indicators) {
-      (*point->mutable_indicators())[number] =
-          total.first / static_cast<double>(total.second);
+    // A mean over fewer members than a group may have tells what they
+    // scored: the point says how many there are, and nothing more.
+    if (n < min_group_size) {
+      point->set_suppressed(true);
+    } else {
+      point->set_overall(sum / static_cast<double>(n));
+      point->set_pass_rate(Percent(passed, n));
+      for (const auto& [number, total] : indicators) {
+        if (total.second < min_group_size) continue;
+        (*point->mutable_indicators())[number] =
+            total.first / static_cast<double>(total.second);
+      }
     }
     // The first point has no earlier point to be compared with.
     if (trend.points_size() > 1 && !notes.empty()) {

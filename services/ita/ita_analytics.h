@@ -100,19 +100,27 @@ struct PeerRow {
   absl::flat_hash_map<int, double> indicators;
 };
 
+// Group figures over fewer assessments than this are not shown, as public
+// complaint statistics hide cells under 5: a mean of two is the other
+// member's score to anyone who knows their own.
+inline constexpr int kMinimumGroupSize = 5;
+
 // The standing of `own` among the rows of `group` (all rows for NATIONAL or
 // unspecified; those of own's province or kind otherwise): rank (1 = best,
 // ties share the better rank), percentile (% of peers with overall <= own),
-// mean, median, per framework indicator own/mean/median over the peers
-// that have it (0 when none does), 10 histogram bins [0,10) ... [90,100],
-// grade counts, pass rate (% passed) and the pass rate at
-// `what_if_threshold` (% with overall >= it). `assessment` is
-// organizations/{own}/assessments/{framework.be_year}.
+// mean, median, per framework indicator own (unset when own has no score
+// for it) and mean/median over the `peers` that have it (unset when fewer
+// than `min_group_size` do), 10 histogram bins [0,10) ... [90,100], grade
+// counts, pass rate (% passed) and the pass rate at `what_if_threshold` (%
+// with overall >= it). With fewer than `min_group_size` peers, only the
+// count, own overall and own indicator scores are set (`suppressed`).
+// `assessment` is organizations/{own}/assessments/{framework.be_year}.
 // NOT_FOUND when `own` is not in `rows`; FAILED_PRECONDITION when own has no
 // province (SAME_PROVINCE) or kind (SAME_KIND). O(n log n) in the rows.
 absl::StatusOr<v1::PeerAnalytics> ComputePeerAnalytics(
     absl::Span<const PeerRow> rows, absl::string_view own, v1::PeerGroup group,
-    const v1::Framework& framework, double what_if_threshold);
+    const v1::Framework& framework, double what_if_threshold,
+    int min_group_size = kMinimumGroupSize);
 
 // One year of a trend, from the service: the rows to aggregate (one row for
 // an organization's trend, the group's otherwise) and how that year's
@@ -124,10 +132,14 @@ struct TrendYear {
 };
 
 // A point per year that has rows, in the given (ascending) order: the mean
-// overall and per indicator, count and pass rate. A point is a method break
-// when its year, or a skipped year without rows since the previous point,
-// has a method difference; the first point never is (nothing to compare).
-v1::Trend ComputeTrend(absl::Span<const TrendYear> years);
+// overall and per indicator, count and pass rate. A point over fewer than
+// `min_group_size` rows has only its count (`suppressed`), and an indicator
+// fewer than that many rows have is left out (1: an organization's own
+// trend, nothing hidden). A point is a method break when its year, or a
+// skipped year without rows since the previous point, has a method
+// difference; the first point never is (nothing to compare).
+v1::Trend ComputeTrend(absl::Span<const TrendYear> years,
+                       int min_group_size = kMinimumGroupSize);
 
 // The analysis as the Thai document of seed 000 §2-5: the title
 // "รายงานการวิเคราะห์ผลการประเมินคุณธรรมและความโปร่งใส ... ประจำปี พ.ศ. ...",
@@ -137,6 +149,8 @@ v1::Trend ComputeTrend(absl::Span<const TrendYear> years);
 // items to improve per tool (tables with question texts), §5 the measures
 // table (มาตรการ | แนวทางการปฏิบัติ | ขั้นตอน/วิธีการปฏิบัติ | ผู้รับผิดชอบ |
 // ระยะเวลาดำเนินการ | การติดตามผล), and a line per analysis.missing().
+// Figures that were never loaded read as absent ("no item scores were
+// loaded"), never as a finding ("no item scored below 100").
 // MARKDOWN (also for unspecified): data text has '\', '|', '<' escaped and
 // line breaks as "<br>" in cells. HTML: a complete UTF-8 document where
 // every piece of text has & < > " ' escaped.

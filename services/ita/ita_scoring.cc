@@ -101,6 +101,12 @@ absl::Status ValidateScoreFigure(absl::string_view path,
     return InvalidField(FieldPath(path, "ci_high"),
                         "must be between 0 and 100");
   }
+  // An interval whose ends are swapped is no interval: stored, it would be
+  // read back as a figure nobody published.
+  if (score.has_ci_low() && score.has_ci_high() &&
+      score.ci_low() > score.ci_high()) {
+    return InvalidField(FieldPath(path, "ci_low"), "must not be above ci_high");
+  }
   return absl::OkStatus();
 }
 

@@ -36,7 +36,8 @@ using storage::Connection;
 
 constexpr absl::Duration kCacheTtl = absl::Minutes(10);
 // A raw-answer stream may carry a whole agency's survey (a few thousand
-// respondents); 64 MB bounds what one call can make the server hold.
+// respondents); 64 MB of parsed answers (about 4-5 MB sent, some 15,000
+// respondents) bounds what one call can make the server hold.
 constexpr size_t kMaxStreamBytes = 64 << 20;
 constexpr double kDefaultStrengthThreshold = 90;
 constexpr double kDefaultPassThreshold = 85;
@@ -51,9 +52,9 @@ struct AssessmentName {
   std::string organization;
   int be_year = 0;
 };
-absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
-                                                   absl::string_view field,
-                                                   absl::string_view name) {
+// The name without the scope check, for callers that check it themselves.
+absl::StatusOr<AssessmentName> ParseAnyAssessmentName(absl::string_view field,
+                                                      absl::string_view name) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName child,
                             ParseChildName(field, name, "assessments"));
   AssessmentName out{child.organization, 0};
@@ -66,8 +67,51 @@ absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
     return InvalidField(field, "must end in a fiscal year, e.g. .../2565");
   }
   PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, out.be_year));
+  return out;
+}
+absl::StatusOr<AssessmentName> ParseAssessmentName(const CallContext& call,
+                                                   absl::string_view field,
+                                                   absl::string_view name) {
+  PRONGSAI_ASSIGN_OR_RETURN(AssessmentName out,
+                            ParseAnyAssessmentName(field, name));
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(out.organization));
   return out;
+}
+
+// What an IngestRawAnswers stream has brought so far: the first message's
+// assessment and organization, and each message's answers as parsed.
+struct RawStream {
+  std::string name;
+  AssessmentName assessment;
+  common::v1::OrganizationRef organization;
+  std::vector<v1::IngestRawAnswersRequest> messages;
+};
+
+// Takes message `index` of a raw-answer stream as it arrives. The first one
+// names the assessment, and a caller who may not write it is refused there,
+// before the rest of the stream is read.
+absl::Status TakeRawMessage(const server::StreamCaller& caller, int64_t index,
+                            v1::IngestRawAnswersRequest& message,
+                            RawStream& stream) {
+  const std::string path = IndexedPath("messages", index);
+  if (index == 0) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        stream.assessment,
+        ParseAnyAssessmentName(FieldPath(path, "name"), message.name()));
+    PRONGSAI_RETURN_IF_ERROR(
+        caller.CheckOrganization(stream.assessment.organization));
+    PRONGSAI_RETURN_IF_ERROR(api::ValidateOrganizationRef(
+        FieldPath(path, "organization"), message.organization()));
+    stream.name = message.name();
+    stream.organization = message.organization();
+  } else if (!message.name().empty() && message.name() != stream.name) {
+    return InvalidField(FieldPath(path, "name"),
+                        "names another assessment than the first message");
+  }
+  message.clear_name();
+  message.clear_organization();
+  stream.messages.push_back(std::move(message));
+  return absl::OkStatus();
 }
 
 // A double written so that two different values never print alike (cache
@@ -167,12 +211,15 @@ class ItaGrpcService final : public ItaRawService {
   grpc::ServerReadReactor<grpc::ByteBuffer>* IngestRawAnswers(
       grpc::CallbackServerContext* context,
       grpc::ByteBuffer* response) override {
+    auto stream = std::make_shared<RawStream>();
     return runtime_.ClientStream<v1::IngestRawAnswersRequest, v1::Assessment>(
         context, "IngestRawAnswers", kMaxStreamBytes, response,
-        [this](CallContext& call,
-               std::vector<v1::IngestRawAnswersRequest>& messages,
-               v1::Assessment& out) {
-          return DoIngestRawAnswers(call, messages, out);
+        [stream](const server::StreamCaller& caller, int64_t index,
+                 v1::IngestRawAnswersRequest& message) {
+          return TakeRawMessage(caller, index, message, *stream);
+        },
+        [this, stream](CallContext& call, int64_t, v1::Assessment& out) {
+          return DoIngestRawAnswers(call, *stream, out);
         });
   }
 
@@ -295,30 +342,20 @@ class ItaGrpcService final : public ItaRawService {
     return absl::OkStatus();
   }
 
-  absl::Status DoIngestRawAnswers(
-      CallContext& call, std::vector<v1::IngestRawAnswersRequest>& messages,
-      v1::Assessment& response) {
-    if (messages.empty()) {
+  absl::Status DoIngestRawAnswers(CallContext& call, RawStream& stream,
+                                  v1::Assessment& response) {
+    if (stream.messages.empty()) {
       return InvalidField("messages", "the stream sent nothing");
     }
-    PRONGSAI_ASSIGN_OR_RETURN(
-        AssessmentName name,
-        ParseAssessmentName(call, "messages[0].name", messages[0].name()));
-    PRONGSAI_RETURN_IF_ERROR(api::ValidateOrganizationRef(
-        "messages[0].organization", messages[0].organization()));
+    const AssessmentName& name = stream.assessment;
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
         FrameworkFor(*db, *defaults_, "messages[0].name", name.be_year));
     RawAnswers answers;
-    for (size_t i = 0; i < messages.size(); ++i) {
-      v1::IngestRawAnswersRequest& message = messages[i];
-      const std::string path = absl::StrCat("messages[", i, "]");
-      if (i > 0 && !message.name().empty() &&
-          message.name() != messages[0].name()) {
-        return InvalidField(absl::StrCat(path, ".name"),
-                            "names another assessment than the first message");
-      }
+    for (size_t i = 0; i < stream.messages.size(); ++i) {
+      v1::IngestRawAnswersRequest& message = stream.messages[i];
+      const std::string path = IndexedPath("messages", static_cast<int64_t>(i));
       PRONGSAI_RETURN_IF_ERROR(ValidateRawAnswers(path, framework, message));
       for (v1::Respondent& respondent : *message.mutable_respondents()) {
         answers.respondents.push_back(std::move(respondent));
@@ -329,6 +366,14 @@ class ItaGrpcService final : public ItaRawService {
         answers.oit_checks[absl::AsciiStrToLower(item)] = present;
       }
     }
+    stream.messages.clear();
+    // Nothing to compute from: storing the figures of no answers would
+    // replace a computed result with zeros.
+    if (answers.respondents.empty() && answers.oit_checks.empty()) {
+      return InvalidField("messages",
+                          "carry no respondents and no OIT checks; nothing "
+                          "to compute scores from");
+    }
     ScoreUpdate update;
     for (const v1::Respondent& respondent : answers.respondents) {
       const std::string tool = absl::AsciiStrToUpper(respondent.tool());
@@ -336,7 +381,7 @@ class ItaGrpcService final : public ItaRawService {
       if (tool == "EIT") ++update.eit_respondents;
     }
     update.computed = ComputeScores(framework, answers);
-    common::v1::OrganizationRef organization = messages[0].organization();
+    common::v1::OrganizationRef organization = stream.organization;
     organization.set_code(name.organization);
     PRONGSAI_ASSIGN_OR_RETURN(
         response, SaveScores(*db, organization, name.be_year, framework, update,
@@ -613,7 +658,10 @@ class ItaGrpcService final : public ItaRawService {
             }
             previous = std::move(framework);
           }
-          return ComputeTrend(series);
+          // An organization's own trend is its own figures; a group's
+          // hides what few members would give away.
+          return ComputeTrend(series,
+                              organization.empty() ? kMinimumGroupSize : 1);
         });
   }
 

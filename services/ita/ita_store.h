@@ -27,7 +27,8 @@
 namespace prongsai::ita {
 
 // Schema version of cached encodings; bump on a format change.
-inline constexpr int kCacheVersion = 1;
+// 2: peer and group figures under the minimum group size are hidden.
+inline constexpr int kCacheVersion = 2;
 
 std::vector<storage::Migration> Migrations();
 

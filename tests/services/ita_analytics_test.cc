@@ -855,7 +855,8 @@ TEST(TrendTest, GroupMeansAndTheMethodBreakOf2566) {
   years[2].rows = {Row(88, true, {{1, 88}})};
   years[2].method_difference = "เกณฑ์ใหม่: ผ่าน 85 คะแนนขึ้นไป แทนระดับ AA-F";
 
-  const v1::Trend trend = ComputeTrend(years);
+  // The arithmetic, without a minimum group size (1).
+  const v1::Trend trend = ComputeTrend(years, 1);
   ASSERT_EQ(trend.points_size(), 3);
   const v1::TrendPoint& p2564 = trend.points(0);
   EXPECT_EQ(p2564.be_year(), 2564);
@@ -878,6 +879,20 @@ TEST(TrendTest, GroupMeansAndTheMethodBreakOf2566) {
   EXPECT_EQ(p2566.count(), 1);
   EXPECT_TRUE(p2566.method_break());
   EXPECT_EQ(p2566.method_note(), "เกณฑ์ใหม่: ผ่าน 85 คะแนนขึ้นไป แทนระดับ AA-F");
+
+  // With a minimum of 2: 2566's one row shows only its count, and 2564's
+  // indicator 9, which one row has, is left out.
+  const v1::Trend hidden = ComputeTrend(years, 2);
+  ASSERT_EQ(hidden.points_size(), 3);
+  EXPECT_EQ(hidden.minimum_group_size(), 2);
+  EXPECT_FALSE(hidden.points(0).suppressed());
+  EXPECT_DOUBLE_EQ(hidden.points(0).indicators().at(1), 85);
+  EXPECT_FALSE(hidden.points(0).indicators().contains(9));
+  EXPECT_TRUE(hidden.points(2).suppressed());
+  EXPECT_EQ(hidden.points(2).count(), 1);
+  EXPECT_FALSE(hidden.points(2).has_overall());
+  EXPECT_FALSE(hidden.points(2).has_pass_rate());
+  EXPECT_TRUE(hidden.points(2).method_break());
 }
 
 TEST(TrendTest, ABreakInAYearWithoutDataCarriesToTheNextPoint) {
@@ -1039,8 +1054,12 @@ TEST(RenderReportTest, EmptyAnalysisStillRendersEverySection) {
   const std::string md =
       RenderReport(assessment, analysis, {}, v1::MARKDOWN).content();
   EXPECT_THAT(md, HasSubstr("ของหน่วยงานรหัส 6340101"));
-  EXPECT_THAT(md, HasSubstr("ไม่มีตัวชี้วัดที่ได้คะแนนมากกว่า 90 คะแนน"));
-  EXPECT_THAT(md, HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน"));
+  // Nothing was loaded: absent, not "none above 90" or "none below 100"
+  // (Issue 17 item 18).
+  EXPECT_THAT(md, HasSubstr("ไม่มีข้อมูลคะแนนรายตัวชี้วัด"));
+  EXPECT_THAT(md, HasSubstr("ไม่มีข้อมูลคะแนนรายข้อคำถาม"));
+  EXPECT_THAT(md, Not(HasSubstr("ไม่มีตัวชี้วัดที่ได้คะแนนมากกว่า 90 คะแนน")));
+  EXPECT_THAT(md, Not(HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน")));
   EXPECT_THAT(md, HasSubstr("ไม่มีมาตรการที่เสนอ"));
   EXPECT_THAT(md, HasSubstr("(ไม่ผ่านเกณฑ์การประเมิน)"));
 }

@@ -430,6 +430,16 @@ class ItaServiceTest : public testing::ServiceTest {
     return Call(&Stub::RenderReport, caller, request, out);
   }
 
+  // `count` assessments of `be_year` in Khon Kaen scoring 50, so that a
+  // national group reaches the minimum size (5) for its figures to show.
+  void IngestFillers(int be_year, int count) {
+    for (int i = 0; i < count; ++i) {
+      MustIngest(NameOf(absl::StrCat("800000", i), be_year),
+                 Org("อบต. เติม", kSao, kKhonKaen),
+                 Summary(50, "ต้องปรับปรุง", {}));
+    }
+  }
+
   std::unique_ptr<Stub> stub_;
 };
 
@@ -1435,6 +1445,14 @@ void ExpectPeerAnalytics(const v1::PeerAnalytics& actual,
   }
   EXPECT_EQ(actual.group(), group);
   EXPECT_EQ(actual.peers(), static_cast<int>(peers.size()));
+  // Under 5 peers only the own figures are shown (Issue 17 item 16).
+  if (peers.size() < 5) {
+    EXPECT_TRUE(actual.suppressed());
+    EXPECT_FALSE(actual.has_mean());
+    EXPECT_THAT(actual.histogram(), IsEmpty());
+    return;
+  }
+  EXPECT_FALSE(actual.suppressed());
   EXPECT_EQ(actual.rank(), above + 1);
   EXPECT_NEAR(actual.percentile(), 100.0 * at_or_below / n, kTolerance);
   EXPECT_EQ(actual.overall(), own.overall);
@@ -1466,12 +1484,14 @@ void ExpectPeerAnalytics(const v1::PeerAnalytics& actual,
       indicator_sum += it->second;
     }
     auto own_score = own.indicators.find(number);
-    EXPECT_NEAR(indicator.own(),
-                own_score == own.indicators.end() ? 0 : own_score->second,
-                kTolerance)
-        << number;
-    EXPECT_NEAR(indicator.mean(),
-                values.empty() ? 0 : indicator_sum / values.size(), kTolerance)
+    EXPECT_EQ(indicator.has_own(), own_score != own.indicators.end()) << number;
+    if (own_score != own.indicators.end()) {
+      EXPECT_NEAR(indicator.own(), own_score->second, kTolerance) << number;
+    }
+    EXPECT_EQ(indicator.peers(), static_cast<int>(values.size())) << number;
+    EXPECT_EQ(indicator.has_mean(), values.size() >= 5) << number;
+    if (values.size() < 5) continue;
+    EXPECT_NEAR(indicator.mean(), indicator_sum / values.size(), kTolerance)
         << number;
     EXPECT_NEAR(indicator.median(), Median(values), kTolerance) << number;
   }
@@ -1563,8 +1583,9 @@ TEST_P(ItaServiceTest, PeerGroupNeedsTheOrganizationsProvinceAndKind) {
   ASSERT_THAT(Peers(Caller::kSystem, name, v1::NATIONAL, std::nullopt, &peers),
               GrpcIsOk());
   EXPECT_EQ(peers.peers(), 2);
-  EXPECT_EQ(peers.rank(), 1);
-  EXPECT_EQ(peers.pass_rate(), 50);
+  // Two are too few to show figures about the other (Issue 17 item 16).
+  EXPECT_TRUE(peers.suppressed());
+  EXPECT_FALSE(peers.has_pass_rate());
 }
 
 // Peer and trend figures are the assessment's own, not a rounded copy.
@@ -1594,7 +1615,7 @@ TEST_P(ItaServiceTest, PeerAndTrendFiguresKeepFullPrecision) {
   // and TrendPoint.indicators differ from the assessment's own figure by
   // up to 5e-5 of a point (expected 55.3333333333, actual 55.3333).
   EXPECT_NEAR(peers.indicators(0).own(), expected, kTolerance);
-  EXPECT_NEAR(peers.indicators(0).mean(), expected, kTolerance);
+  // (A group of one shows no mean: Issue 17 item 16.)
   v1::GetTrendRequest request;
   request.set_parent("organizations/6340101");
   const v1::Trend trend = MustTrend(request);
@@ -1710,7 +1731,10 @@ TEST_P(ItaTrendTest, OrganizationTrendMarksThe2566MethodBreak) {
 TEST_P(ItaTrendTest, GroupTrendsAreMeansOverTheGroup) {
   if (IsSkipped() || !Started()) return;
   Ingest3Years();
-  // Sakon Nakhon: 2564 {80}, 2565 {89.20, 70}, 2566 {91.50, 84}.
+  // Sakon Nakhon: 2564 {80}, 2565 {89.20, 70}, 2566 {91.50, 84}: every
+  // point is under the minimum group size (Issue 17 item 16), so it has its
+  // count and method break only. The means themselves are checked in
+  // ita_analytics_test (TrendTest).
   v1::GetTrendRequest request;
   request.set_group(v1::SAME_PROVINCE);
   request.set_province(std::string(kSakonNakhon));
@@ -1718,20 +1742,16 @@ TEST_P(ItaTrendTest, GroupTrendsAreMeansOverTheGroup) {
   ASSERT_THAT(GetTrend(Caller::kExecutive, request, &province), GrpcIsOk());
   ASSERT_THAT(province.points(), SizeIs(3));
   EXPECT_EQ(province.points(0).count(), 1);
-  EXPECT_NEAR(province.points(0).overall(), 80, kTolerance);
   EXPECT_EQ(province.points(1).be_year(), 2565);
   EXPECT_EQ(province.points(1).count(), 2);
-  EXPECT_NEAR(province.points(1).overall(), (89.20 + 70.00) / 2, kTolerance);
-  EXPECT_NEAR(province.points(1).pass_rate(), 50, kTolerance);
-  // Indicator 1: (99.77 + 80.00) / 2; indicator 9 only 6340101's 82.06.
-  EXPECT_NEAR(province.points(1).indicators().at(1), (99.77 + 80.00) / 2,
-              kTolerance);
-  EXPECT_NEAR(province.points(1).indicators().at(9), 82.06, kTolerance);
   EXPECT_FALSE(province.points(1).method_break());
   EXPECT_EQ(province.points(2).count(), 2);
-  EXPECT_NEAR(province.points(2).overall(), (91.50 + 84.00) / 2, kTolerance);
-  EXPECT_NEAR(province.points(2).pass_rate(), 50, kTolerance);
   EXPECT_TRUE(province.points(2).method_break());
+  for (const v1::TrendPoint& point : province.points()) {
+    EXPECT_TRUE(point.suppressed()) << point.be_year();
+    EXPECT_FALSE(point.has_overall()) << point.be_year();
+    EXPECT_THAT(point.indicators(), IsEmpty()) << point.be_year();
+  }
 
   // SAO: 2564 {80}, 2565 {89.20, 95}, 2566 {91.50, 96}.
   request.clear_province();
@@ -1739,9 +1759,8 @@ TEST_P(ItaTrendTest, GroupTrendsAreMeansOverTheGroup) {
   request.set_kind(kSao);
   const v1::Trend kind = MustTrend(request);
   ASSERT_THAT(kind.points(), SizeIs(3));
-  EXPECT_NEAR(kind.points(1).overall(), (89.20 + 95.00) / 2, kTolerance);
-  EXPECT_NEAR(kind.points(1).pass_rate(), 100, kTolerance);
-  EXPECT_NEAR(kind.points(2).overall(), (91.50 + 96.00) / 2, kTolerance);
+  EXPECT_EQ(kind.points(1).count(), 2);
+  EXPECT_TRUE(kind.points(1).suppressed());
 
   // Nationally from 2565: {89.20, 70, 95}, {91.50, 84, 96}.
   v1::GetTrendRequest national;
@@ -1750,11 +1769,25 @@ TEST_P(ItaTrendTest, GroupTrendsAreMeansOverTheGroup) {
   const v1::Trend all = MustTrend(national);
   ASSERT_THAT(all.points(), SizeIs(2));
   EXPECT_EQ(all.points(0).count(), 3);
-  EXPECT_NEAR(all.points(0).overall(), (89.20 + 70.00 + 95.00) / 3, kTolerance);
-  EXPECT_NEAR(all.points(0).pass_rate(), 200.0 / 3, kTolerance);
   EXPECT_FALSE(all.points(0).method_break());
-  EXPECT_NEAR(all.points(1).overall(), (91.50 + 84.00 + 96.00) / 3, kTolerance);
   EXPECT_TRUE(all.points(1).method_break());
+
+  // Two more SAOs of Sakon Nakhon in 2566 make five nationally:
+  // {91.50, 84, 96, 80, 90}, 3 of 5 passing (all but 84 and 80).
+  for (const auto& [code, overall] :
+       {std::pair{"6340104", 80.0}, std::pair{"6340105", 90.0}}) {
+    MustIngest(NameOf(code, 2566), Org("อบต.", kSao, kSakonNakhon),
+               Summary(overall, Band2566(overall), {{1, overall}}));
+  }
+  const v1::Trend five = MustTrend(national);
+  ASSERT_THAT(five.points(), SizeIs(2));
+  EXPECT_EQ(five.points(1).count(), 5);
+  EXPECT_FALSE(five.points(1).suppressed());
+  EXPECT_NEAR(five.points(1).overall(), (91.50 + 84 + 96 + 80 + 90) / 5,
+              kTolerance);
+  EXPECT_NEAR(five.points(1).pass_rate(), 60, kTolerance);
+  // Indicator 1: 6340101 97, 6340102 82 and the new 80, 90: four, hidden.
+  EXPECT_FALSE(five.points(1).indicators().contains(1));
 
   // A province with nothing: no points.
   request.set_group(v1::SAME_PROVINCE);
@@ -1907,22 +1940,24 @@ TEST_P(ItaServiceTest, CachedAnalyticsFollowEveryWrite) {
   MustIngest(own, PhonSung(), Summary(85.00, "ผ่าน", {}));
   MustIngest(NameOf("7000001", 2567), Org("อบต.", kSao, kUdonThani),
              Summary(90.00, "ผ่าน", {}));
+  IngestFillers(2567, 3);
   v1::PeerAnalytics peers = MustPeers(own, v1::NATIONAL);
-  EXPECT_EQ(peers.peers(), 2);
+  EXPECT_EQ(peers.peers(), 5);
   EXPECT_EQ(peers.rank(), 2);
   EXPECT_THAT(MustPeers(own, v1::NATIONAL), EqualsProto(peers));
   MustIngest(NameOf("7000002", 2567), Org("อบต.", kSao, kSakonNakhon),
              Summary(80.00, "ต้องปรับปรุง", {}));
   peers = MustPeers(own, v1::NATIONAL);
-  EXPECT_EQ(peers.peers(), 3);
+  EXPECT_EQ(peers.peers(), 6);
   EXPECT_EQ(peers.rank(), 2);
-  EXPECT_NEAR(peers.percentile(), 200.0 / 3, kTolerance);
+  // At or below 85: itself, 80 and the three fillers.
+  EXPECT_NEAR(peers.percentile(), 500.0 / 6, kTolerance);
   EXPECT_EQ(MustPeers(own, v1::SAME_PROVINCE).peers(), 2);
   MustIngest(own, PhonSung(), Summary(95.00, "ผ่านดีเยี่ยม", {}));
   peers = MustPeers(own, v1::NATIONAL);
   EXPECT_EQ(peers.rank(), 1);
   EXPECT_EQ(peers.percentile(), 100);
-  EXPECT_NEAR(peers.mean(), (95.00 + 90.00 + 80.00) / 3, kTolerance);
+  EXPECT_NEAR(peers.mean(), (95.00 + 90.00 + 80.00 + 150.00) / 6, kTolerance);
 
   // Trends and measures follow too.
   v1::GetTrendRequest trend_request;
@@ -1977,11 +2012,12 @@ TEST_P(ItaServiceTest, CachedAnalyticsKeepCloseParametersApart) {
   EXPECT_THAT(Numbers(loose.strengths()), ElementsAre(10, 1));
 
   // The same for the what-if pass rate: 89.2 is at 89.20 but not at
-  // 89.200001.
+  // 89.200001 (four fillers at 50 make the group big enough to show it).
+  IngestFillers(2565, 4);
   v1::PeerAnalytics at;
   ASSERT_THAT(Peers(Caller::kSystem, name, v1::NATIONAL, 89.20, &at),
               GrpcIsOk());
-  EXPECT_EQ(at.what_if_pass_rate(), 100);
+  EXPECT_EQ(at.what_if_pass_rate(), 20);
   v1::PeerAnalytics above;
   ASSERT_THAT(Peers(Caller::kSystem, name, v1::NATIONAL, 89.200001, &above),
               GrpcIsOk());
@@ -2013,23 +2049,24 @@ TEST_P(ItaServiceTest, AnalyticsAnswerRightWithRedisDown) {
 
   MustIngest(NameOf("7000001", 2565), Org("อบต.", kSao, kUdonThani),
              Summary(70.00, "C", {}));
+  IngestFillers(2565, 3);
   v1::PeerAnalytics peers = MustPeers(name, v1::NATIONAL);
-  EXPECT_EQ(peers.peers(), 2);
+  EXPECT_EQ(peers.peers(), 5);
   EXPECT_EQ(peers.rank(), 1);
-  EXPECT_NEAR(peers.mean(), (89.20 + 70.00) / 2, kTolerance);
+  EXPECT_NEAR(peers.mean(), (89.20 + 70.00 + 150.00) / 5, kTolerance);
   EXPECT_EQ(MustPeers(name, v1::SAME_PROVINCE).peers(), 1);
   v1::GetTrendRequest request;
   request.set_group(v1::NATIONAL);
   v1::Trend trend = MustTrend(request);
   ASSERT_THAT(trend.points(), SizeIs(1));
-  EXPECT_EQ(trend.points(0).count(), 2);
+  EXPECT_EQ(trend.points(0).count(), 5);
 
   // And after a write.
   MustIngest(name, PhonSung(), Summary(60.00, "D", {{9, 40.00}}));
   EXPECT_EQ(MustAnalyze(name).overall(), 60.00);
   peers = MustPeers(name, v1::NATIONAL);
   EXPECT_EQ(peers.rank(), 2);
-  EXPECT_NEAR(MustTrend(request).points(0).overall(), 65, kTolerance);
+  EXPECT_NEAR(MustTrend(request).points(0).overall(), 280.0 / 5, kTolerance);
 }
 
 // ============================================================ plan target
@@ -2346,6 +2383,198 @@ TEST_P(ItaServiceTest, ReadersReadAndOnlyWritersWrite) {
               GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_THAT(Analyze(Caller::kAuditor, NameOf("6340102", 2565), &other),
               GrpcIsOk());
+}
+
+// ================================================================ issue 17
+
+// Another organization's operator is refused at the first message, not after
+// the server has read (and held) the whole stream: the stream is still open
+// when the refusal comes.
+TEST_P(ItaServiceTest,
+       Issue17Item2_OtherOrganizationIsRefusedAtTheFirstMessage) {
+  if (IsSkipped() || !Started()) return;
+  const std::string name = NameOf(kOrganization, 2566);
+  std::unique_ptr<grpc::ClientContext> context =
+      service().Context(Caller::kOtherOperator);
+  v1::Assessment out;
+  std::unique_ptr<grpc::ClientWriter<v1::IngestRawAnswersRequest>> writer =
+      stub_->IngestRawAnswers(context.get(), &out);
+  writer->Write(RawMessages(name)[0]);
+  // No WritesDone: before the fix the server waited for the rest of the
+  // stream, and the call ended only at the client's deadline.
+  const grpc::Status status = writer->Finish();
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("Deadline")));
+  ExpectNotFound(name);
+}
+
+// A stream with the assessment's name and no answers is refused and leaves
+// the computed figures as they were.
+TEST_P(ItaServiceTest, Issue17Item6_EmptyRawStreamReplacesNothing) {
+  if (IsSkipped() || !Started()) return;
+  const std::string name = NameOf(kOrganization, 2566);
+  v1::Assessment before;
+  ASSERT_THAT(IngestRaw(Caller::kSystem, RawMessages(name), &before),
+              GrpcIsOk());
+  ASSERT_EQ(before.iit_respondents(), 3);
+  ASSERT_GT(before.computed().overall().score(), 0);
+
+  std::vector<v1::IngestRawAnswersRequest> empty(1);
+  empty[0].set_name(name);
+  *empty[0].mutable_organization() = PhonSung();
+  v1::Assessment refused;
+  EXPECT_THAT(IngestRaw(Caller::kSystem, empty, &refused),
+              IsInvalidField("messages"));
+  // Several messages, none with an answer.
+  empty.resize(3);
+  EXPECT_THAT(IngestRaw(Caller::kSystem, empty, &refused),
+              IsInvalidField("messages"));
+  EXPECT_THAT(MustGet(name), EqualsProto(before));
+  EXPECT_NEAR(MustAnalyze(name).overall(), before.computed().overall().score(),
+              kTolerance);
+  // A new assessment is not created by an empty stream either.
+  empty[0].set_name(NameOf(kOrganization, 2567));
+  EXPECT_THAT(IngestRaw(Caller::kSystem, empty, &refused),
+              IsInvalidField("messages"));
+  ExpectNotFound(NameOf(kOrganization, 2567));
+}
+
+// A published interval whose low end is above its high end is refused with
+// the field's path, and nothing is stored.
+TEST_P(ItaServiceTest, Issue17Item17_SwappedIntervalIsRefused) {
+  if (IsSkipped() || !Started()) return;
+  const std::string name = NameOf(kOrganization, 2565);
+  const v1::Assessment stored =
+      MustIngest(name, PhonSung(), Seed000Published());
+  v1::ScoreSet published = Seed000Published();
+  v1::Score* tool = published.mutable_tools(1);
+  tool->set_ci_low(95);
+  tool->set_ci_high(85);
+  v1::Assessment refused;
+  EXPECT_THAT(Ingest(Caller::kSystem, name, PhonSung(), published, &refused),
+              IsInvalidField("published.tools[1].ci_low"));
+  EXPECT_THAT(MustGet(name), EqualsProto(stored));
+  // Equal ends are an interval (of one point).
+  tool->set_ci_high(95);
+  EXPECT_THAT(Ingest(Caller::kSystem, name, PhonSung(), published, &refused),
+              GrpcIsOk());
+}
+
+// Peer analytics and group trends of a group smaller than 5 show no figure
+// about the others; an indicator fewer than 5 peers have shows no mean.
+TEST_P(ItaServiceTest, Issue17Item16_SmallGroupsShowNoGroupFigures) {
+  if (IsSkipped() || !Started()) return;
+  const std::string own = NameOf(kOrganization, 2567);
+  MustIngest(own, PhonSung(), Summary(90, "ผ่าน", {{1, 90}, {9, 80}}));
+  // One other in Sakon Nakhon: a mean of two is the other's score.
+  MustIngest(NameOf("6300001", 2567), Org("อบต. หนึ่ง", kSao, kSakonNakhon),
+             Summary(70, "ต้องปรับปรุง", {{1, 70}}));
+  // Three more elsewhere: five nationally, only two with indicator 9.
+  for (int i = 2; i <= 4; ++i) {
+    MustIngest(NameOf(absl::StrCat("630000", i), 2567),
+               Org("อบต.", kSao, kUdonThani),
+               Summary(80 + i, "ผ่าน", {{1, 80.0 + i}}));
+  }
+  MustIngest(NameOf("6300002", 2566), Org("อบต.", kSao, kUdonThani),
+             Summary(88, "ผ่าน", {{1, 88}, {9, 70}}));
+
+  const v1::PeerAnalytics province = MustPeers(own, v1::SAME_PROVINCE);
+  EXPECT_EQ(province.peers(), 2);
+  EXPECT_TRUE(province.suppressed());
+  EXPECT_EQ(province.minimum_group_size(), 5);
+  EXPECT_EQ(province.overall(), 90);
+  EXPECT_FALSE(province.has_mean());
+  EXPECT_FALSE(province.has_median());
+  EXPECT_FALSE(province.has_percentile());
+  EXPECT_FALSE(province.has_pass_rate());
+  EXPECT_FALSE(province.has_what_if_pass_rate());
+  EXPECT_EQ(province.rank(), 0);
+  EXPECT_THAT(province.histogram(), IsEmpty());
+  EXPECT_THAT(province.grade_counts(), IsEmpty());
+  for (const v1::PeerIndicator& indicator : province.indicators()) {
+    EXPECT_FALSE(indicator.has_mean()) << indicator.number();
+    EXPECT_FALSE(indicator.has_median()) << indicator.number();
+  }
+
+  const v1::PeerAnalytics national = MustPeers(own, v1::NATIONAL);
+  EXPECT_EQ(national.peers(), 5);
+  EXPECT_FALSE(national.suppressed());
+  EXPECT_NEAR(national.mean(), (90 + 70 + 82 + 83 + 84) / 5.0, kTolerance);
+  EXPECT_EQ(national.rank(), 1);
+  std::map<int, v1::PeerIndicator> by_number;
+  for (const v1::PeerIndicator& indicator : national.indicators()) {
+    by_number[indicator.number()] = indicator;
+  }
+  EXPECT_NEAR(by_number[1].mean(), (90 + 70 + 82 + 83 + 84) / 5.0, kTolerance);
+  // Indicator 9: only the own score; its "mean" would be that score.
+  EXPECT_EQ(by_number[9].peers(), 1);
+  EXPECT_EQ(by_number[9].own(), 80);
+  EXPECT_FALSE(by_number[9].has_mean());
+  // No score of its own for indicator 2: absent, not 0.
+  EXPECT_FALSE(by_number[2].has_own());
+
+  // The province's trend: a point per year, with no figures.
+  v1::GetTrendRequest request;
+  request.set_group(v1::SAME_PROVINCE);
+  request.set_province(std::string(kSakonNakhon));
+  const v1::Trend trend = MustTrend(request);
+  EXPECT_EQ(trend.minimum_group_size(), 5);
+  ASSERT_THAT(trend.points(), SizeIs(1));
+  EXPECT_EQ(trend.points(0).count(), 2);
+  EXPECT_TRUE(trend.points(0).suppressed());
+  EXPECT_FALSE(trend.points(0).has_overall());
+  EXPECT_FALSE(trend.points(0).has_pass_rate());
+  EXPECT_THAT(trend.points(0).indicators(), IsEmpty());
+  // Nationally: 2566 has one assessment (hidden), 2567 five (shown, but
+  // not indicator 9, which one of them has).
+  v1::GetTrendRequest all;
+  all.set_group(v1::NATIONAL);
+  const v1::Trend national_trend = MustTrend(all);
+  ASSERT_THAT(national_trend.points(), SizeIs(2));
+  EXPECT_TRUE(national_trend.points(0).suppressed());
+  EXPECT_FALSE(national_trend.points(0).has_overall());
+  EXPECT_FALSE(national_trend.points(1).suppressed());
+  EXPECT_NEAR(national_trend.points(1).overall(), 409.0 / 5, kTolerance);
+  EXPECT_TRUE(national_trend.points(1).indicators().contains(1));
+  EXPECT_FALSE(national_trend.points(1).indicators().contains(9));
+  // An organization's own trend hides nothing.
+  v1::GetTrendRequest mine;
+  mine.set_parent(std::string(testing::kParent));
+  const v1::Trend own_trend = MustTrend(mine);
+  ASSERT_THAT(own_trend.points(), SizeIs(1));
+  EXPECT_EQ(own_trend.points(0).overall(), 90);
+  EXPECT_EQ(own_trend.points(0).indicators().at(9), 80);
+}
+
+// A report over a summary without item scores says they are absent, instead
+// of "no question item scored below 100".
+TEST_P(ItaServiceTest, Issue17Item18_ReportSaysItemScoresAreAbsent) {
+  if (IsSkipped() || !Started()) return;
+  const std::string name = NameOf(kOrganization, 2566);
+  MustIngest(name, PhonSung(), Summary(91.50, "ผ่าน", {{1, 97.00}, {9, 88.00}}));
+  for (v1::ReportFormat format : {v1::MARKDOWN, v1::HTML}) {
+    SCOPED_TRACE(v1::ReportFormat_Name(format));
+    v1::RenderedReport report;
+    ASSERT_THAT(Render(Caller::kOperator, name, format, &report), GrpcIsOk());
+    EXPECT_THAT(report.content(),
+                Not(HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน")));
+    EXPECT_THAT(report.content(), HasSubstr("ไม่มีข้อมูลคะแนนรายข้อคำถาม"));
+  }
+  // Without indicator scores, "none above 90" would be a finding too.
+  const std::string bare = NameOf(kOrganization, 2567);
+  MustIngest(bare, PhonSung(), Summary(91.50, "ผ่าน", {}));
+  v1::RenderedReport report;
+  ASSERT_THAT(Render(Caller::kOperator, bare, v1::MARKDOWN, &report),
+              GrpcIsOk());
+  EXPECT_THAT(report.content(), Not(HasSubstr("ไม่มีตัวชี้วัดที่ได้คะแนนมากกว่า")));
+  EXPECT_THAT(report.content(), HasSubstr("ไม่มีข้อมูลคะแนนรายตัวชี้วัด"));
+  // With item scores all at 100 the finding stands.
+  v1::ScoreSet full = Summary(91.50, "ผ่าน", {{1, 97.00}});
+  AddScore(full.mutable_items(), "i1", 100);
+  MustIngest(name, PhonSung(), full);
+  ASSERT_THAT(Render(Caller::kOperator, name, v1::MARKDOWN, &report),
+              GrpcIsOk());
+  EXPECT_THAT(report.content(), HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน"));
 }
 
 }  // namespace

@@ -6,12 +6,15 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/auth/key_ring.h"
 #include "common/server/server_host.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "services/ita/ita_service.h"
 #include "services/plan/plan_service.h"
 #include "tests/support/test_env.h"
 
@@ -216,6 +219,135 @@ TEST(ParseRequestTest, ResponsesRoundTrip) {
   plan::v1::ActionPlan back;
   ASSERT_TRUE(ParseRequest(bytes, back).ok());
   EXPECT_EQ(back.title(), plan.title());
+}
+
+}  // namespace
+}  // namespace prongsai::server
+
+// Client streams (ServiceRuntime::ClientStream) as a client of the ITA
+// service's IngestRawAnswers sees them: timers that end a stream without
+// waiting for another message, and a per-caller byte budget.
+namespace prongsai::server {
+namespace {
+
+const std::string kOperatorKey = auth::GenerateKey();
+const std::string kOtherOperatorKey = auth::GenerateKey();
+constexpr char kOtherAssessment[] = "organizations/9999999/assessments/2566";
+
+std::unique_ptr<ServiceHost> StartIta(StreamLimits limits,
+                                      absl::Duration max_call_duration) {
+  ServerOptions options = SqliteOptions();
+  std::ofstream(options.api_keys_path)
+      << auth::FormatKeyLine(auth::HashKey(kOperatorKey), "operator",
+                             "OPERATOR", "6340101")
+      << "\n"
+      << auth::FormatKeyLine(auth::HashKey(kOtherOperatorKey), "other",
+                             "OPERATOR", "9999999")
+      << "\n";
+  options.stream_limits = limits;
+  options.max_call_duration = max_call_duration;
+  absl::StatusOr<ServiceDefinition> definition =
+      ita::ItaServiceDefinition(ita::ItaOptions());
+  EXPECT_TRUE(definition.ok()) << definition.status();
+  if (!definition.ok()) return nullptr;
+  absl::StatusOr<std::unique_ptr<ServiceHost>> host =
+      ServiceHost::Start(std::move(options), *std::move(definition));
+  EXPECT_TRUE(host.ok()) << host.status();
+  return host.ok() ? *std::move(host) : nullptr;
+}
+
+struct Stream {
+  grpc::ClientContext context;
+  ita::v1::Assessment response;
+  std::unique_ptr<grpc::ClientWriter<ita::v1::IngestRawAnswersRequest>> writer;
+};
+
+std::unique_ptr<Stream> Open(ita::v1::AssessmentService::Stub& stub,
+                             const std::string& key) {
+  auto stream = std::make_unique<Stream>();
+  SetDeadline(stream->context, absl::Seconds(20));
+  stream->context.AddMetadata("authorization", "Bearer " + key);
+  stream->writer = stub.IngestRawAnswers(&stream->context, &stream->response);
+  return stream;
+}
+
+ita::v1::IngestRawAnswersRequest Message(const std::string& name,
+                                         int respondents) {
+  ita::v1::IngestRawAnswersRequest message;
+  message.set_name(name);
+  for (int i = 0; i < respondents; ++i) {
+    ita::v1::Respondent* respondent = message.add_respondents();
+    respondent->set_tool("IIT");
+    (*respondent->mutable_answers())["i1"] = 3;
+    (*respondent->mutable_answers())["i2"] = 2;
+  }
+  return message;
+}
+
+TEST(ClientStreamTest, Issue17Item2_IdleStreamIsEndedByTheServer) {
+  StreamLimits limits;
+  limits.idle_timeout = absl::Milliseconds(200);
+  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  ASSERT_NE(host, nullptr);
+  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  std::unique_ptr<Stream> stream = Open(*stub, kOtherOperatorKey);
+  ASSERT_TRUE(stream->writer->Write(Message(kOtherAssessment, 1)));
+  // Then nothing: the server's timer ends the stream, not the client's
+  // deadline (which says "Deadline Exceeded").
+  const grpc::Status status = stream->writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "sent nothing"))
+      << status.error_message();
+}
+
+TEST(ClientStreamTest, Issue17Item2_OverLongStreamIsEndedWithoutAMessage) {
+  std::unique_ptr<ServiceHost> host =
+      StartIta(StreamLimits(), absl::Milliseconds(300));
+  ASSERT_NE(host, nullptr);
+  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  std::unique_ptr<Stream> stream = Open(*stub, kOtherOperatorKey);
+  ASSERT_TRUE(stream->writer->Write(Message(kOtherAssessment, 1)));
+  const grpc::Status status = stream->writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "longest call"))
+      << status.error_message();
+}
+
+// Another organization's operator fills its own budget, not the process's:
+// the organization's own upload still goes through.
+TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
+  StreamLimits limits;
+  limits.process_bytes = 4 << 20;
+  limits.caller_bytes = 1 << 20;
+  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  ASSERT_NE(host, nullptr);
+  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  // The other operator's streams for its own organization: one kept open,
+  // one written to until the server refuses more.
+  std::unique_ptr<Stream> held = Open(*stub, kOtherOperatorKey);
+  ASSERT_TRUE(held->writer->Write(Message(kOtherAssessment, 200)));
+  std::unique_ptr<Stream> greedy = Open(*stub, kOtherOperatorKey);
+  for (int i = 0; i < 1000 && greedy->writer->Write(
+                                  Message(i == 0 ? kOtherAssessment : "", 200));
+       ++i) {
+  }
+  const grpc::Status refused = greedy->writer->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StrContains(refused.error_message(), "your open streams"))
+      << refused.error_message();
+
+  // Now the organization's own operator, with the other stream still open.
+  std::unique_ptr<Stream> own = Open(*stub, kOperatorKey);
+  ita::v1::IngestRawAnswersRequest message =
+      Message("organizations/6340101/assessments/2566", 200);
+  ASSERT_TRUE(own->writer->Write(message));
+  own->writer->WritesDone();
+  const grpc::Status status = own->writer->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(own->response.iit_respondents(), 200);
+
+  held->writer->WritesDone();
+  EXPECT_TRUE(held->writer->Finish().ok());
 }
 
 }  // namespace
