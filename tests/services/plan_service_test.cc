@@ -31,6 +31,7 @@
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_store.h"
+#include "tests/services/frozen_peer.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 
@@ -2456,6 +2457,78 @@ TEST_P(AnnualPlanTest, ExportsAnnualPlanAndRoundReport) {
   EXPECT_THAT(
       Call(&Stub::ExportRoundReport, Caller::kExecutive, round, &refused),
       IsInvalidField("round"));
+}
+
+// 11: the complaint and ITA services frozen (they accept calls and never
+// answer). A caller whose deadline (1.5 s) is under the peers' 2 s timeout
+// still gets the evaluation, with what is missing said, and each frozen peer
+// was asked once although three years need complaint counts.
+class FrozenPeersTest : public PlanServiceTest {
+ protected:
+  void SetUp() override {
+    ASSERT_THAT(frozen_.address(), Not(IsEmpty()));
+    PlanOptions options;
+    options.complaint_address = frozen_.address();
+    options.ita_address = frozen_.address();
+    options.peer_api_key = "a-key-the-frozen-peers-never-check";
+    StartService(PlanServiceDefinition(options));
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_NE(service_, nullptr);
+    stub_ = v1::PlanService::NewStub(service().channel());
+  }
+
+  testing::FrozenPeer frozen_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, FrozenPeersTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         BackendName);
+
+TEST_P(FrozenPeersTest, Issue17Item11_ShortDeadlineGetsThePartialAnswer) {
+  if (IsSkipped() || stub_ == nullptr) return;
+  Register(OrgRef(kOrganization));
+  v1::ActionPlan plan = NewPlan();
+  // FY2566-2568 have ended (the clock is in FY2569): each needs the ITA
+  // score and its corruption count from the peers.
+  for (int year : {2566, 2567, 2568}) {
+    v1::YearTarget* target = plan.add_targets();
+    target->set_be_year(year);
+    target->set_base_be_year(2565);
+    target->set_ita_score_target(85);
+    target->set_corruption_case_reduction_percent(10);
+  }
+  v1::ActionPlan created;
+  ASSERT_THAT(CreatePlan(Caller::kOperator, plan, &created), GrpcIsOk());
+
+  v1::EvaluateTargetsRequest request;
+  request.set_name(created.name());
+  v1::EvaluateTargetsResponse response;
+  std::unique_ptr<grpc::ClientContext> context =
+      service().Context(Caller::kAuditor);
+  context->set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::Milliseconds(1500)));
+  ASSERT_THAT(stub_->EvaluateTargets(context.get(), request, &response),
+              GrpcIsOk());
+  ASSERT_THAT(response.years(), SizeIs(3));
+  for (const v1::TargetEvaluation& year : response.years()) {
+    EXPECT_EQ(year.ita_score(), v1::TargetEvaluation::UNKNOWN);
+    EXPECT_EQ(year.corruption_cases(), v1::TargetEvaluation::UNKNOWN);
+  }
+  std::vector<std::string> ita;
+  std::vector<std::string> cases;
+  for (const std::string& entry : response.missing()) {
+    if (absl::StartsWith(entry, "ITA scores unknown")) ita.push_back(entry);
+    if (absl::StartsWith(entry, "corruption cases of")) cases.push_back(entry);
+  }
+  EXPECT_THAT(ita, SizeIs(1));
+  EXPECT_THAT(cases, SizeIs(1));
+  EXPECT_EQ(frozen_.Calls("/prongsai.ita.v1.AssessmentService/ListAssessments"),
+            1);
+  EXPECT_EQ(
+      frozen_.Calls(
+          "/prongsai.complaint.v1.ComplaintService/GetComplaintStatistics"),
+      1);
 }
 
 // ================================================================ import
