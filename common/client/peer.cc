@@ -21,34 +21,51 @@ Peer::Peer(PeerOptions options) : options_(std::move(options)) {
 }
 
 grpc::Status Peer::Call(
-    absl::Time deadline, Retry retry,
+    PeerCall& call, Retry retry,
     absl::FunctionRef<grpc::Status(grpc::ClientContext&)> attempt) const {
   if (channel_ == nullptr) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                         absl::StrCat("no ", options_.name, " is configured"));
   }
+  if (auto failed = call.failed_.find(this); failed != call.failed_.end()) {
+    return failed->second;
+  }
+  // This call's share: half of what is left, so that a peer that does not
+  // answer leaves as much again for the others, and never the margin the
+  // caller needs to answer (an infinite deadline stays infinite here).
+  const absl::Time start = absl::Now();
+  const absl::Time end =
+      std::min({start + options_.timeout, start + (call.deadline_ - start) / 2,
+                call.deadline_ - options_.answer_margin});
+  if (end <= start) {
+    return grpc::Status(
+        grpc::StatusCode::DEADLINE_EXCEEDED,
+        absl::StrCat("no time left in the call to ask the ", options_.name));
+  }
   grpc::Status status;
   for (int round = 0; round < 2; ++round) {
-    const absl::Time now = absl::Now();
     if (round > 0) {
       // Retry only what is safe, only an unreachable peer, and only when
       // the back-off still leaves time for the attempt.
       if (retry != kSafeToRetry ||
           status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-          now + options_.backoff >= deadline) {
+          absl::Now() + options_.backoff >= end) {
         break;
       }
       absl::SleepFor(options_.backoff);
     }
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(std::min(deadline, absl::Now() + options_.timeout)));
+    context.set_deadline(absl::ToChronoTime(end));
     if (!options_.api_key.empty()) {
       context.AddMetadata("authorization",
                           absl::StrCat("Bearer ", options_.api_key));
     }
     status = attempt(context);
     if (status.ok()) break;
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    call.failed_.emplace(this, status);
   }
   return status;
 }

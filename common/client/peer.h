@@ -1,13 +1,18 @@
-// Calls from one Prongsai service to another. Every call has a deadline (the
-// caller's RPC deadline, capped by the peer's own timeout, so no worker ever
-// waits on a peer for long); only calls that are safe to repeat (reads, and
-// creates carrying a request id) are retried, once, after a short back-off,
-// and only when the peer was UNAVAILABLE. A failure is described in one
-// sentence for the answer's `missing` field: the caller still answers with
-// what it has.
+// Calls from one Prongsai service to another. Every call has a deadline: a
+// share of what is left of the caller's RPC deadline (at most half of it,
+// never the last `answer_margin`, and never more than the peer's own
+// timeout), so that the caller always has time left to ask its other peers
+// and to answer with what it has. A peer that did not answer (UNAVAILABLE,
+// DEADLINE_EXCEEDED) is not asked again in the same incoming call: a frozen
+// peer costs one attempt per call, not one per item. Only calls that are
+// safe to repeat (reads, and creates carrying a request id) are retried,
+// once, after a short back-off, within the same share, and only when the
+// peer was UNAVAILABLE. A failure is described in one sentence for the
+// answer's `missing` field: the caller still answers with what it has.
 //
-//   Peer plan({.name = "plan service", .address = "plan:50051", .api_key =
-//   key}); grpc::Status status = plan.Call(call.deadline, Peer::kSafeToRetry,
+//   Peer plan(PeerOptions::Of("plan service", "plan:50051", key));
+//   PeerCall peers(call.deadline);  // one per incoming call
+//   grpc::Status status = plan.Call(peers, Peer::kSafeToRetry,
 //       [&](grpc::ClientContext& context) {
 //         return stub->ListActionPlans(&context, request, &response);
 //       });
@@ -19,6 +24,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -36,6 +42,9 @@ struct PeerOptions {
   // The longest one attempt may take.
   absl::Duration timeout = absl::Seconds(2);
   absl::Duration backoff = absl::Milliseconds(100);
+  // What a peer call always leaves of the caller's deadline, for the caller
+  // to answer with what it has.
+  absl::Duration answer_margin = absl::Milliseconds(200);
 
   // The options of a peer with the default timeout and back-off.
   static PeerOptions Of(std::string name, std::string address,
@@ -46,6 +55,26 @@ struct PeerOptions {
     options.api_key = std::move(api_key);
     return options;
   }
+};
+
+class Peer;
+
+// One incoming call's use of its peers: the caller's deadline, and the peers
+// that already failed to answer in it (their failure is returned at once
+// to any later call of the same incoming call). Not thread-safe: one per
+// incoming call, used by the thread serving it.
+class PeerCall {
+ public:
+  explicit PeerCall(absl::Time deadline) : deadline_(deadline) {}
+  PeerCall(const PeerCall&) = delete;
+  PeerCall& operator=(const PeerCall&) = delete;
+
+  absl::Time deadline() const { return deadline_; }
+
+ private:
+  friend class Peer;
+  const absl::Time deadline_;
+  absl::flat_hash_map<const Peer*, grpc::Status> failed_;
 };
 
 class Peer {
@@ -59,10 +88,12 @@ class Peer {
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
   // Runs `attempt` with a prepared context (deadline, key), at most twice
-  // when `retry` allows and the first attempt was UNAVAILABLE with time left
-  // before `deadline`.
+  // when `retry` allows and the first attempt was UNAVAILABLE, both within
+  // this call's share of `call`'s deadline (see the top of this file). When
+  // this peer already failed to answer in `call`, returns that failure
+  // without an attempt; DEADLINE_EXCEEDED without one when no share is left.
   grpc::Status Call(
-      absl::Time deadline, Retry retry,
+      PeerCall& call, Retry retry,
       absl::FunctionRef<grpc::Status(grpc::ClientContext&)> attempt) const;
 
   // "<what> unknown: the plan service is unreachable (UNAVAILABLE)".

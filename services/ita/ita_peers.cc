@@ -38,7 +38,7 @@ std::string Parent(absl::string_view organization) {
 // Returns false when the plan service did not answer (so it is not asked
 // again in the same call).
 bool AddPlanTarget(const Peer& plan, absl::string_view organization,
-                   absl::Time deadline, v1::AgencyAnalysis& analysis) {
+                   client::PeerCall& peers, v1::AgencyAnalysis& analysis) {
   if (!plan.configured()) {
     analysis.add_missing(plan.Describe("plan target", NotConfigured()));
     return false;
@@ -48,8 +48,8 @@ bool AddPlanTarget(const Peer& plan, absl::string_view organization,
   request.set_parent(Parent(organization));
   request.set_page_size(1000);
   plan::v1::ListActionPlansResponse response;
-  grpc::Status status = plan.Call(
-      deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+  grpc::Status status =
+      plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
         response.Clear();
         return stub->ListActionPlans(&context, request, &response);
       });
@@ -80,7 +80,8 @@ bool AddPlanTarget(const Peer& plan, absl::string_view organization,
 }
 
 void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
-                          const v1::Framework& framework, absl::Time deadline,
+                          const v1::Framework& framework,
+                          client::PeerCall& peers,
                           v1::AgencyAnalysis& analysis) {
   if (!complaint.configured()) {
     analysis.add_missing(
@@ -93,7 +94,7 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
   request.mutable_fiscal_year()->set_be_year(analysis.be_year());
   complaint::v1::ComplaintStatistics statistics;
   grpc::Status status = complaint.Call(
-      deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+      peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
         statistics.Clear();
         return stub->GetComplaintStatistics(&context, request, &statistics);
       });
@@ -125,7 +126,7 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
 
 void AddCoverage(const Peer& plan, absl::string_view organization,
                  const v1::Framework& framework, absl::Time now,
-                 absl::Time deadline, v1::AgencyAnalysis& analysis) {
+                 client::PeerCall& peers, v1::AgencyAnalysis& analysis) {
   if (analysis.weaknesses().empty()) return;
   if (!plan.configured()) {
     analysis.add_missing(plan.Describe("integrity measures", NotConfigured()));
@@ -145,8 +146,8 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
     request.set_page_size(1000);
     request.set_page_token(token);
     plan::v1::ListIntegrityMeasuresResponse page;
-    status = plan.Call(
-        deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+    status =
+        plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
           page.Clear();
           return stub->ListIntegrityMeasures(&context, request, &page);
         });
@@ -163,8 +164,8 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
     request.set_page_size(1000);
     request.set_page_token(token);
     plan::v1::ListProgressReportsResponse page;
-    status = plan.Call(
-        deadline, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+    status =
+        plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
           page.Clear();
           return stub->ListProgressReports(&context, request, &page);
         });
@@ -226,12 +227,15 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
 void AddPeerFigures(const Peers& peers, absl::string_view organization,
                     const v1::Framework& framework, absl::Time now,
                     absl::Time deadline, v1::AgencyAnalysis& analysis) {
+  // One per incoming call: each peer's share of the deadline, and a peer
+  // that did not answer is not asked again.
+  client::PeerCall call(deadline);
   const bool plan_answered =
-      AddPlanTarget(peers.plan, organization, deadline, analysis);
-  AddComplaintHandling(peers.complaint, organization, framework, deadline,
+      AddPlanTarget(peers.plan, organization, call, analysis);
+  AddComplaintHandling(peers.complaint, organization, framework, call,
                        analysis);
   if (plan_answered) {
-    AddCoverage(peers.plan, organization, framework, now, deadline, analysis);
+    AddCoverage(peers.plan, organization, framework, now, call, analysis);
   } else if (!analysis.weaknesses().empty()) {
     // A plan service that did not answer is not asked twice in one call.
     analysis.add_missing(
@@ -250,6 +254,9 @@ v1::AdoptRecommendedMeasuresResponse AdoptMeasures(
     return response;
   }
   auto stub = plan::v1::PlanService::NewStub(peers.plan.channel());
+  // Shared by every measure: a plan service that did not answer for the
+  // first is not asked for the others (each is then "not adopted" at once).
+  client::PeerCall call(deadline);
   for (const v1::RecommendedMeasure& recommended : measures) {
     plan::v1::CreateIntegrityMeasureRequest request;
     request.set_parent(Parent(organization));
@@ -262,11 +269,10 @@ v1::AdoptRecommendedMeasuresResponse AdoptMeasures(
                                           recommended.measure().be_year(), "\n",
                                           recommended.measure().title()))));
     plan::v1::IntegrityMeasure created;
-    grpc::Status status = peers.plan.Call(deadline, client::Peer::kSafeToRetry,
-                                          [&](grpc::ClientContext& context) {
-                                            return stub->CreateIntegrityMeasure(
-                                                &context, request, &created);
-                                          });
+    grpc::Status status = peers.plan.Call(
+        call, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+          return stub->CreateIntegrityMeasure(&context, request, &created);
+        });
     if (status.ok()) {
       *response.add_measures() = std::move(created);
     } else {

@@ -1,9 +1,10 @@
 // What the ITA service asks of the plan and complaint services: the plan's
 // ITA target, the integrity measures answering each weakness (and which are
 // late), the year's complaint handling, and adopting recommended measures
-// into the plan. Every call goes through client::Peer (deadline, one safe
-// retry); a peer that cannot answer never fails an analysis: the
-// corresponding field stays unset and a sentence says why.
+// into the plan. Every call goes through client::Peer (a share of the
+// caller's deadline, one safe retry, a peer that did not answer asked once
+// per incoming call); a peer that cannot answer never fails an analysis:
+// the corresponding field stays unset and a sentence says why.
 #ifndef PRONGSAI_SERVICES_ITA_ITA_PEERS_H_
 #define PRONGSAI_SERVICES_ITA_ITA_PEERS_H_
 
@@ -33,7 +34,8 @@ void AddPeerFigures(const Peers& peers, absl::string_view organization,
 
 // Creates each measure in the plan service with a request id derived from
 // the assessment and the measure, so that repeating the call creates
-// nothing twice.
+// nothing twice. A plan service that does not answer is asked once: every
+// measure after that is "not adopted" without another attempt.
 v1::AdoptRecommendedMeasuresResponse AdoptMeasures(
     const Peers& peers, absl::string_view organization,
     absl::string_view assessment,

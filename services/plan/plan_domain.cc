@@ -536,8 +536,9 @@ absl::Status ValidateAnnualEntries(
     absl::string_view field_path,
     const RepeatedPtrField<v1::AnnualPlanEntry>& entries,
     absl::string_view plan_name, absl::Span<const std::string> project_names) {
-  if (entries.size() > 2000) {
-    return InvalidField(field_path, "at most 2000 entries");
+  if (entries.size() > kMaxAnnualEntries) {
+    return InvalidField(
+        field_path, absl::StrCat("at most ", kMaxAnnualEntries, " entries"));
   }
   absl::flat_hash_set<absl::string_view> known(project_names.begin(),
                                                project_names.end());

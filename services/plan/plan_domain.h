@@ -28,6 +28,10 @@ inline constexpr int kMaxTitleChars = 500;
 inline constexpr int kMaxTextChars = 20000;
 inline constexpr int kMaxListItems = 200;
 inline constexpr int kMaxSequence = 9999;
+// Rows of one annual plan, on every path that stores one (update, create
+// from the 5-year plan, import): seed 002's table has 15; a longer one could
+// not be updated, exported or reconciled within one message.
+inline constexpr int kMaxAnnualEntries = 2000;
 // 10 billion baht: far above any LAO's whole budget, below int64 overflow
 // when summed.
 inline constexpr int64_t kMaxSatang = 1'000'000'000'000;

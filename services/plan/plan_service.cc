@@ -320,7 +320,7 @@ absl::Status DoImportActionPlan(CallContext& call,
 // `be_year` of `organization`.
 absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
                                     absl::string_view organization, int be_year,
-                                    absl::Time deadline) {
+                                    client::PeerCall& peers) {
   if (!complaints.configured()) {
     return absl::FailedPreconditionError(complaints.Describe(
         absl::StrCat("corruption cases of ", be_year),
@@ -332,7 +332,7 @@ absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
   request.mutable_fiscal_year()->set_be_year(be_year);
   complaint::v1::ComplaintStatistics statistics;
   grpc::Status status = complaints.Call(
-      deadline, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+      peers, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
         statistics.Clear();
         return stub->GetComplaintStatistics(&context, request, &statistics);
       });
@@ -350,7 +350,7 @@ absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
 // `organization` (computed figures when there are, else published).
 absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
     const client::Peer& ita, absl::string_view organization,
-    absl::Time deadline) {
+    client::PeerCall& peers) {
   if (!ita.configured()) {
     return absl::FailedPreconditionError(ita.Describe(
         "ITA scores", grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
@@ -361,7 +361,7 @@ absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
   request.set_page_size(1000);
   ita::v1::ListAssessmentsResponse response;
   grpc::Status status = ita.Call(
-      deadline, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+      peers, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
         response.Clear();
         return stub->ListAssessments(&context, request, &response);
       });
@@ -396,6 +396,9 @@ absl::Status DoEvaluateTargets(CallContext& call,
   // fiscal years that have ended (a year still running has no final count).
   const int current_year = thai::FiscalQuarterOf(call.now).be_year;
   absl::flat_hash_map<int, absl::StatusOr<int>> counted;
+  // Each peer call gets a share of the deadline, so that a frozen peer
+  // still leaves time to answer with what the others said.
+  client::PeerCall peers(call.deadline);
   // Once the complaint service has failed to answer, it is not asked again
   // in this call: a frozen peer costs one timeout, not one per year.
   std::optional<absl::Status> complaints_down;
@@ -406,8 +409,7 @@ absl::Status DoEvaluateTargets(CallContext& call,
       absl::StatusOr<int> cases =
           complaints_down.has_value()
               ? absl::StatusOr<int>(*complaints_down)
-              : CorruptionCases(complaints, name.organization, be_year,
-                                call.deadline);
+              : CorruptionCases(complaints, name.organization, be_year, peers);
       if (!cases.ok() && !complaints_down.has_value()) {
         complaints_down = cases.status();
         response.add_missing(std::string(cases.status().message()));
@@ -424,7 +426,7 @@ absl::Status DoEvaluateTargets(CallContext& call,
       });
   if (needs_ita) {
     absl::StatusOr<absl::flat_hash_map<int, double>> scores =
-        ItaScores(ita, name.organization, call.deadline);
+        ItaScores(ita, name.organization, peers);
     if (!scores.ok()) {
       response.add_missing(std::string(scores.status().message()));
     } else {

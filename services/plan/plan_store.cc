@@ -947,10 +947,18 @@ absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
             }
             PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
                                       AllProjects(tx, organization, plan_id));
+            std::vector<v1::AnnualPlanEntry> entries =
+                DeriveAnnualEntries(projects, be_year, default_quarters);
+            if (entries.size() > static_cast<size_t>(kMaxAnnualEntries)) {
+              // Stored, it could be neither updated nor exported.
+              return absl::FailedPreconditionError(absl::StrCat(
+                  "the plan schedules ", entries.size(), " projects in ",
+                  be_year, "; an annual plan holds at most ", kMaxAnnualEntries,
+                  " entries"));
+            }
             v1::AnnualPlan annual;
             annual.set_be_year(be_year);
-            for (v1::AnnualPlanEntry& entry :
-                 DeriveAnnualEntries(projects, be_year, default_quarters)) {
+            for (v1::AnnualPlanEntry& entry : entries) {
               *annual.add_entries() = std::move(entry);
             }
             PRONGSAI_RETURN_IF_ERROR(InsertDocument(
@@ -1348,15 +1356,28 @@ absl::StatusOr<v1::ImportActionPlanResponse> ReadImported(
   return response;
 }
 
-// Writes the imported plan under `plan_id` inside `tx`; returns the
-// findings (the parser's and the items refused here).
-absl::StatusOr<std::vector<v1::Finding>> WriteImported(
-    Connection& tx, const common::v1::OrganizationRef& organization,
-    absl::string_view plan_id, ImportedPlan& imported,
-    absl::string_view request_id, const Writer& writer) {
+// What an import stores once validated: the plan (its findings included),
+// the kept projects and risks under their new ids, and the annual plan when
+// its year is inside the plan's.
+struct PreparedImport {
+  v1::ActionPlan plan;
+  std::vector<std::pair<std::string, v1::Project>> projects;
+  std::vector<std::pair<std::string, v1::Risk>> risks;
+  std::optional<v1::AnnualPlan> annual;
+};
+
+// Validates the imported plan as it would be stored under `plan_id`, without
+// touching the database: every limit the write paths enforce applies here
+// too, and what fails one becomes a NOT_IMPORTED finding. INVALID_ARGUMENT
+// when the document gives no usable plan at all.
+absl::StatusOr<PreparedImport> PrepareImport(
+    const common::v1::OrganizationRef& organization, absl::string_view plan_id,
+    ImportedPlan& imported) {
   const std::string& org = organization.code();
+  PreparedImport prepared;
   std::vector<v1::Finding> findings = std::move(imported.findings);
-  v1::ActionPlan& plan = imported.plan;
+  v1::ActionPlan& plan = prepared.plan;
+  plan = std::move(imported.plan);
   *plan.mutable_organization() = organization;
   if (plan.title().empty()) {
     plan.set_title("แผนปฏิบัติการป้องกันการทุจริต");
@@ -1394,12 +1415,10 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
       findings.push_back(ImportError(location, status));
       continue;
     }
-    const std::string id = NewResourceId();
-    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "projects", org, plan_id, id,
-                                            ProjectKeys(project), Body(project),
-                                            "", writer));
+    std::string id = NewResourceId();
     name_of_sequence[project.sequence()] =
         FormatPlanChildName(org, plan_id, kProjects, id);
+    prepared.projects.emplace_back(std::move(id), std::move(project));
   }
 
   const std::string plan_name = FormatActionPlanName(org, plan_id);
@@ -1419,32 +1438,44 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
           ImportError(absl::StrCat("risk ", risk.sequence()), status));
       continue;
     }
-    PRONGSAI_RETURN_IF_ERROR(
-        InsertDocument(tx, "risks", org, plan_id, NewResourceId(),
-                       {risk.sequence(), 0, ""}, Body(risk), "", writer));
+    prepared.risks.emplace_back(NewResourceId(), std::move(risk));
   }
 
   if (imported.annual_plan.has_value()) {
     v1::AnnualPlan& parsed = *imported.annual_plan;
     v1::AnnualPlan annual;
     annual.set_be_year(parsed.be_year());
-    annual.set_note(parsed.note());
+    if (absl::Status status = ValidateText("annual_plan.note", parsed.note(),
+                                           kMaxTextChars, false);
+        status.ok()) {
+      annual.set_note(parsed.note());
+    } else {
+      findings.push_back(ImportError("annual plan note", status));
+    }
     std::vector<std::string> names;
     for (const auto& [sequence, name] : name_of_sequence) names.push_back(name);
+    absl::flat_hash_set<std::string> scheduled;
     for (int i = 0; i < parsed.entries_size(); ++i) {
-      v1::AnnualPlanEntry entry = parsed.entries(i);
+      // The limit UpdateAnnualPlan enforces: a longer annual plan could be
+      // neither updated nor exported. The rows past it are refused in one
+      // finding.
+      if (annual.entries_size() == kMaxAnnualEntries) {
+        findings.push_back(ImportError(absl::StrCat("annual plan rows ", i + 1,
+                                                    "-", parsed.entries_size()),
+                                       absl::InvalidArgumentError(absl::StrCat(
+                                           "an annual plan holds at most ",
+                                           kMaxAnnualEntries, " entries"))));
+        break;
+      }
+      google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> one;
+      v1::AnnualPlanEntry& entry = *one.Add();
+      entry = parsed.entries(i);
       if (static_cast<size_t>(i) < imported.annual_entry_sequences.size()) {
         auto found = name_of_sequence.find(imported.annual_entry_sequences[i]);
         if (found != name_of_sequence.end()) entry.set_project(found->second);
       }
-      google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> one;
-      *one.Add() = entry;
       // Two rows may match one sheet: the second keeps its title only.
-      for (const v1::AnnualPlanEntry& kept : annual.entries()) {
-        if (!entry.project().empty() && kept.project() == entry.project()) {
-          one.Mutable(0)->clear_project();
-        }
-      }
+      if (scheduled.contains(entry.project())) entry.clear_project();
       absl::Status status =
           ValidateAnnualEntries("entry", one, plan_name, names);
       if (!status.ok()) {
@@ -1452,7 +1483,8 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
             ImportError(absl::StrCat("annual plan row ", i + 1), status));
         continue;
       }
-      *annual.add_entries() = one[0];
+      if (!entry.project().empty()) scheduled.insert(entry.project());
+      *annual.add_entries() = std::move(entry);
     }
     const auto& span = plan.fiscal_years();
     if (annual.be_year() < span.first_be_year() ||
@@ -1463,18 +1495,72 @@ absl::StatusOr<std::vector<v1::Finding>> WriteImported(
               "its year ", annual.be_year(), " is outside the plan's ",
               span.first_be_year(), "-", span.last_be_year()))));
     } else {
-      PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-          tx, "annual_plans", org, plan_id, absl::StrCat(annual.be_year()),
-          {annual.be_year(), annual.be_year(), ""}, annual, "", writer));
+      prepared.annual = std::move(annual);
     }
   }
 
-  for (const v1::Finding& finding : findings) {
-    *plan.add_import_findings() = finding;
+  for (v1::Finding& finding : findings) {
+    *plan.add_import_findings() = std::move(finding);
   }
-  PRONGSAI_RETURN_IF_ERROR(
-      InsertPlan(tx, org, plan_id, plan, request_id, writer));
-  return findings;
+  return prepared;
+}
+
+// Writes a prepared import under `plan_id` inside `tx`.
+absl::Status StoreImport(Connection& tx, absl::string_view organization,
+                         absl::string_view plan_id,
+                         const PreparedImport& prepared,
+                         absl::string_view request_id, const Writer& writer) {
+  for (const auto& [id, project] : prepared.projects) {
+    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "projects", organization,
+                                            plan_id, id, ProjectKeys(project),
+                                            Body(project), "", writer));
+  }
+  for (const auto& [id, risk] : prepared.risks) {
+    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "risks", organization, plan_id,
+                                            id, {risk.sequence(), 0, ""},
+                                            Body(risk), "", writer));
+  }
+  if (prepared.annual.has_value()) {
+    const v1::AnnualPlan& annual = *prepared.annual;
+    PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+        tx, "annual_plans", organization, plan_id,
+        absl::StrCat(annual.be_year()),
+        {annual.be_year(), annual.be_year(), ""}, annual, "", writer));
+  }
+  return InsertPlan(tx, organization, plan_id, prepared.plan, request_id,
+                    writer);
+}
+
+// What a dry run answers: what ReadImported would read back after the
+// import, without the names, etags and audit stamps nothing was given.
+v1::ImportActionPlanResponse DryRunResponse(PreparedImport prepared) {
+  v1::ImportActionPlanResponse response;
+  *response.mutable_findings() = prepared.plan.import_findings();
+  // Read back in sort-key (sequence) order.
+  std::stable_sort(prepared.projects.begin(), prepared.projects.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.second.sequence() < b.second.sequence();
+                   });
+  for (auto& [id, project] : prepared.projects) {
+    *response.add_projects() = Body(std::move(project));
+  }
+  std::stable_sort(prepared.risks.begin(), prepared.risks.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.second.sequence() < b.second.sequence();
+                   });
+  for (auto& [id, risk] : prepared.risks) {
+    v1::Risk& out = *response.add_risks() = Body(std::move(risk));
+    out.clear_control_projects();
+  }
+  if (prepared.annual.has_value()) {
+    v1::AnnualPlan& annual = *response.mutable_annual_plan() =
+        Body(*std::move(prepared.annual));
+    for (v1::AnnualPlanEntry& entry : *annual.mutable_entries()) {
+      entry.clear_project();
+    }
+    *annual.mutable_totals() = ComputeTotals(annual.entries());
+  }
+  return response;
 }
 
 }  // namespace
@@ -1484,55 +1570,24 @@ absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
     ImportedPlan imported, absl::string_view request_id, bool commit,
     const Writer& writer) {
   const std::string& org = organization.code();
+  const std::string plan_id = NewResourceId();
+  PRONGSAI_ASSIGN_OR_RETURN(PreparedImport prepared,
+                            PrepareImport(organization, plan_id, imported));
   if (!commit) {
-    // Everything is written and read back inside a transaction that is
-    // then rolled back, so a dry run finds exactly what an import would.
-    std::optional<v1::ImportActionPlanResponse> response;
-    absl::Status status =
-        storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
-          const std::string plan_id = NewResourceId();
-          PRONGSAI_RETURN_IF_ERROR(
-              WriteImported(tx, organization, plan_id, imported, "", writer)
-                  .status());
-          PRONGSAI_ASSIGN_OR_RETURN(response, ReadImported(tx, org, plan_id));
-          return absl::CancelledError("validate_only");
-        });
-    if (!response.has_value()) return status;
-    // Nothing was stored: names would point nowhere.
-    response->clear_action_plan();
-    for (v1::Project& project : *response->mutable_projects()) {
-      project.clear_name();
-      project.clear_etag();
-      project.clear_audit();
-    }
-    for (v1::Risk& risk : *response->mutable_risks()) {
-      risk.clear_name();
-      risk.clear_etag();
-      risk.clear_control_projects();
-    }
-    if (response->has_annual_plan()) {
-      response->mutable_annual_plan()->clear_name();
-      response->mutable_annual_plan()->clear_etag();
-      response->mutable_annual_plan()->clear_audit();
-      for (v1::AnnualPlanEntry& entry :
-           *response->mutable_annual_plan()->mutable_entries()) {
-        entry.clear_project();
-      }
-    }
-    return *std::move(response);
+    // Validation reads nothing from the database, so a dry run opens no
+    // transaction at all: it never holds SQLite's write lock, and other
+    // writers never wait for it.
+    return DryRunResponse(std::move(prepared));
   }
   PRONGSAI_ASSIGN_OR_RETURN(
-      std::string plan_id,
+      std::string stored_id,
       api::CreateOnce(db, "action_plans", org, request_id,
                       [&](Connection& tx) -> absl::StatusOr<std::string> {
-                        std::string plan_id = NewResourceId();
-                        PRONGSAI_RETURN_IF_ERROR(
-                            WriteImported(tx, organization, plan_id, imported,
-                                          request_id, writer)
-                                .status());
+                        PRONGSAI_RETURN_IF_ERROR(StoreImport(
+                            tx, org, plan_id, prepared, request_id, writer));
                         return plan_id;
                       }));
-  return ReadImported(db, org, plan_id);
+  return ReadImported(db, org, stored_id);
 }
 
 }  // namespace prongsai::plan

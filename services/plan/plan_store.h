@@ -97,8 +97,10 @@ absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
 // (whose registered fields replace the document's), in one transaction.
 // Items that fail validation are not stored and become ERROR findings; the
 // findings are kept with the plan (ActionPlan.import_findings). A repeated
-// request id returns the first import. With `commit` false everything is
-// checked the same way and rolled back.
+// request id returns the first import. At most kMaxAnnualEntries annual-plan
+// rows are stored; the rest are refused in one finding. With `commit` false
+// everything is checked the same way without opening a transaction: a dry
+// run never holds a write lock.
 absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
     ImportedPlan imported, absl::string_view request_id, bool commit,

@@ -24,12 +24,14 @@
 #include "absl/synchronization/notification.h"
 #include "common/api/api_fields.h"
 #include "common/cache/redis.h"
+#include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_store.h"
+#include "tests/services/frozen_peer.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 
@@ -2457,6 +2459,78 @@ TEST_P(AnnualPlanTest, ExportsAnnualPlanAndRoundReport) {
       IsInvalidField("round"));
 }
 
+// 11: the complaint and ITA services frozen (they accept calls and never
+// answer). A caller whose deadline (1.5 s) is under the peers' 2 s timeout
+// still gets the evaluation, with what is missing said, and each frozen peer
+// was asked once although three years need complaint counts.
+class FrozenPeersTest : public PlanServiceTest {
+ protected:
+  void SetUp() override {
+    ASSERT_THAT(frozen_.address(), Not(IsEmpty()));
+    PlanOptions options;
+    options.complaint_address = frozen_.address();
+    options.ita_address = frozen_.address();
+    options.peer_api_key = "a-key-the-frozen-peers-never-check";
+    StartService(PlanServiceDefinition(options));
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_NE(service_, nullptr);
+    stub_ = v1::PlanService::NewStub(service().channel());
+  }
+
+  testing::FrozenPeer frozen_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, FrozenPeersTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         BackendName);
+
+TEST_P(FrozenPeersTest, Issue17Item11_ShortDeadlineGetsThePartialAnswer) {
+  if (IsSkipped() || stub_ == nullptr) return;
+  Register(OrgRef(kOrganization));
+  v1::ActionPlan plan = NewPlan();
+  // FY2566-2568 have ended (the clock is in FY2569): each needs the ITA
+  // score and its corruption count from the peers.
+  for (int year : {2566, 2567, 2568}) {
+    v1::YearTarget* target = plan.add_targets();
+    target->set_be_year(year);
+    target->set_base_be_year(2565);
+    target->set_ita_score_target(85);
+    target->set_corruption_case_reduction_percent(10);
+  }
+  v1::ActionPlan created;
+  ASSERT_THAT(CreatePlan(Caller::kOperator, plan, &created), GrpcIsOk());
+
+  v1::EvaluateTargetsRequest request;
+  request.set_name(created.name());
+  v1::EvaluateTargetsResponse response;
+  std::unique_ptr<grpc::ClientContext> context =
+      service().Context(Caller::kAuditor);
+  context->set_deadline(
+      absl::ToChronoTime(absl::Now() + absl::Milliseconds(1500)));
+  ASSERT_THAT(stub_->EvaluateTargets(context.get(), request, &response),
+              GrpcIsOk());
+  ASSERT_THAT(response.years(), SizeIs(3));
+  for (const v1::TargetEvaluation& year : response.years()) {
+    EXPECT_EQ(year.ita_score(), v1::TargetEvaluation::UNKNOWN);
+    EXPECT_EQ(year.corruption_cases(), v1::TargetEvaluation::UNKNOWN);
+  }
+  std::vector<std::string> ita;
+  std::vector<std::string> cases;
+  for (const std::string& entry : response.missing()) {
+    if (absl::StartsWith(entry, "ITA scores unknown")) ita.push_back(entry);
+    if (absl::StartsWith(entry, "corruption cases of")) cases.push_back(entry);
+  }
+  EXPECT_THAT(ita, SizeIs(1));
+  EXPECT_THAT(cases, SizeIs(1));
+  EXPECT_EQ(frozen_.Calls("/prongsai.ita.v1.AssessmentService/ListAssessments"),
+            1);
+  EXPECT_EQ(
+      frozen_.Calls(
+          "/prongsai.complaint.v1.ComplaintService/GetComplaintStatistics"),
+      1);
+}
+
 // ================================================================ import
 
 // Seed 002, read from ../shared/seeds beside the repository.
@@ -2648,6 +2722,144 @@ TEST_P(ImportTest, RefusesOversizedEmptyAndForeignImports) {
   EXPECT_THAT(Import(seed_, &out, "bad id"), IsInvalidField("request_id"));
   EXPECT_THAT(ListPlans(), IsEmpty());
   EXPECT_THAT(ListPlans(kOtherParent), IsEmpty());
+}
+
+// Seed 002 with its annual table grown to `rows` rows: rows 16.. are
+// measures of dimension 2 without budget, running in quarters 1 and 4.
+std::string WithAnnualRows(const std::string& seed, int rows) {
+  const size_t row15 = seed.find("\n15\t");
+  if (row15 == std::string::npos) return seed;
+  const size_t end = seed.find('\n', row15 + 1);
+  std::string extra;
+  for (int row = 16; row <= rows; ++row) {
+    absl::StrAppend(&extra, "\n", row, "\tมาตรการทดสอบที่ ", row,
+                    "\t2\t0.00\t☑\t\t\t☑\t");
+  }
+  std::string text = seed;
+  text.insert(end, extra);
+  return text;
+}
+
+std::vector<v1::Finding> RefusedAnnualRows(
+    const google::protobuf::RepeatedPtrField<v1::Finding>& findings) {
+  std::vector<v1::Finding> out;
+  for (const v1::Finding& finding : findings) {
+    if (finding.code() == "NOT_IMPORTED" &&
+        absl::StartsWith(finding.location(), "annual plan row")) {
+      out.push_back(finding);
+    }
+  }
+  return out;
+}
+
+// 9: an annual plan holds at most 2,000 rows on every path. An imported
+// table of 2,100 rows keeps the first 2,000 (what UpdateAnnualPlan accepts)
+// and refuses the rest in one finding, so the stored annual plan can still
+// be updated, reconciled and exported; a dry run finds the same.
+TEST_P(ImportTest, Issue17Item9_AnnualRowsPastTheUpdateLimitAreRefused) {
+  const std::string text = WithAnnualRows(seed_, 2100);
+  ASSERT_NE(text, seed_);
+  v1::ImportActionPlanResponse dry;
+  ASSERT_THAT(Import(text, &dry, "", /*validate_only=*/true), GrpcIsOk());
+  v1::ImportActionPlanResponse imported;
+  ASSERT_THAT(Import(text, &imported), GrpcIsOk());
+  for (const v1::ImportActionPlanResponse* response : {&dry, &imported}) {
+    ASSERT_TRUE(response->has_annual_plan());
+    ASSERT_EQ(response->annual_plan().entries_size(), 2000);
+    EXPECT_EQ(response->annual_plan().entries(1999).title(),
+              "มาตรการทดสอบที่ 2000");
+    const std::vector<v1::Finding> refused =
+        RefusedAnnualRows(response->findings());
+    ASSERT_THAT(refused, SizeIs(1));
+    EXPECT_EQ(refused[0].location(), "annual plan rows 2001-2100");
+    EXPECT_EQ(refused[0].severity(), v1::Finding::ERROR);
+    EXPECT_THAT(refused[0].message(), HasSubstr("at most 2000 entries"));
+  }
+  const v1::AnnualPlan& annual = imported.annual_plan();
+  EXPECT_EQ(MustGetAnnual(annual.name()).entries_size(), 2000);
+
+  // The stored plan is one the other paths accept.
+  v1::AnnualPlan patch;
+  patch.set_name(annual.name());
+  patch.set_note("ปรับปรุงหมายเหตุ");
+  v1::AnnualPlan updated;
+  ASSERT_THAT(UpdateAnnual(patch, {"note"}, &updated), GrpcIsOk());
+  EXPECT_EQ(updated.entries_size(), 2000);
+  EXPECT_THAT(Reconcile(annual.name()).findings(), Not(IsEmpty()));
+  v1::ExportAnnualPlanRequest request;
+  request.set_name(annual.name());
+  v1::ExportedDocument exported;
+  ASSERT_THAT(
+      Call(&Stub::ExportAnnualPlan, Caller::kAuditor, request, &exported),
+      GrpcIsOk());
+  EXPECT_THAT(exported.content(), HasSubstr("มาตรการทดสอบที่ 2000"));
+  EXPECT_THAT(exported.content(), Not(HasSubstr("มาตรการทดสอบที่ 2001")));
+
+  // And an update past the limit is refused by the same rule.
+  v1::AnnualPlan longer = updated;
+  v1::AnnualPlanEntry& extra = *longer.add_entries();
+  extra = updated.entries(1999);
+  extra.set_title("มาตรการทดสอบที่ 2001");
+  v1::AnnualPlan refused;
+  EXPECT_THAT(UpdateAnnual(longer, {"entries"}, &refused),
+              IsInvalidField("annual_plan.entries"));
+}
+
+// Clears what only a stored resource has, for comparing a dry run with the
+// import it predicts.
+v1::ImportActionPlanResponse WithoutNames(v1::ImportActionPlanResponse r) {
+  r.clear_action_plan();
+  for (v1::Project& project : *r.mutable_projects()) {
+    project.clear_name();
+    project.clear_etag();
+    project.clear_audit();
+  }
+  for (v1::Risk& risk : *r.mutable_risks()) {
+    risk.clear_name();
+    risk.clear_etag();
+    risk.clear_control_projects();
+  }
+  v1::AnnualPlan& annual = *r.mutable_annual_plan();
+  annual.clear_name();
+  annual.clear_etag();
+  annual.clear_audit();
+  for (v1::AnnualPlanEntry& entry : *annual.mutable_entries()) {
+    entry.clear_project();
+  }
+  return r;
+}
+
+// 10: a dry run takes no write lock. While another connection holds a write
+// transaction on the service's database (SQLite: its one write lock;
+// PostgreSQL: the import's tables locked against writes), a validate_only
+// import of another organization still answers, with exactly what the
+// import then stores.
+TEST_P(ImportTest, Issue17Item10_DryRunTakesNoWriteLock) {
+  absl::StatusOr<std::unique_ptr<storage::Connection>> other =
+      storage::Connect(service().db_url());
+  ASSERT_TRUE(other.ok()) << other.status();
+  storage::Connection& db = **other;
+  ASSERT_TRUE(db.Begin().ok());
+  absl::Status held =
+      db.backend() == storage::Backend::kSqlite
+          ? db.Execute("UPDATE organizations SET name = name WHERE code = ?",
+                       {std::string(testing::kOtherOrganization)})
+                .status()
+          : db.ExecuteScript(
+                "LOCK TABLE action_plans, projects, risks, annual_plans, "
+                "plan_versions IN SHARE MODE");
+  ASSERT_TRUE(held.ok()) << held;
+  v1::ImportActionPlanResponse dry;
+  const grpc::Status status =
+      Import(seed_, &dry, "dry-run", /*validate_only=*/true);
+  ASSERT_TRUE(db.Rollback().ok());
+  ASSERT_THAT(status, GrpcIsOk());
+  EXPECT_THAT(ListPlans(), IsEmpty());
+
+  v1::ImportActionPlanResponse real;
+  ASSERT_THAT(Import(seed_, &real), GrpcIsOk());
+  EXPECT_THAT(dry.projects(), SizeIs(27));
+  EXPECT_THAT(dry, EqualsProto(WithoutNames(real)));
 }
 
 }  // namespace
