@@ -1,5 +1,7 @@
 #include "common/server/server_host.h"
 
+#include <malloc.h>
+
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -162,11 +164,18 @@ bool ServiceHost::CheckHealthNow() {
 }
 
 void ServiceHost::HealthLoop() {
+  absl::Time released = absl::Now();
   while (!stop_health_.WaitForNotificationWithTimeout(
       options_.health_check_interval)) {
     CheckHealthNow();
+    if (absl::Now() - released >= kReleaseMemoryInterval) {
+      ReleaseFreeMemory();
+      released = absl::Now();
+    }
   }
 }
+
+void ServiceHost::ReleaseFreeMemory() { malloc_trim(0); }
 
 void ServiceHost::Shutdown() {
   // A host whose Start failed part-way has no server to stop.

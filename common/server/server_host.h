@@ -90,9 +90,17 @@ class ServiceHost {
   // until the drain deadline, then drain the worker pool. Idempotent.
   void Shutdown();
 
-  // Probes the database (and migrates when needed) now; returns whether the
-  // service is SERVING afterwards.
+  // Probes the database (and migrates when needed) now, then runs the
+  // definition's housekeeping; returns whether the service is SERVING
+  // afterwards.
   bool CheckHealthNow();
+
+  // Hands the pages of memory that the process freed back to the system
+  // (glibc keeps them otherwise: a spike of large requests would hold its
+  // peak until restart). The health thread does it every
+  // `kReleaseMemoryInterval`.
+  static void ReleaseFreeMemory();
+  static constexpr absl::Duration kReleaseMemoryInterval = absl::Seconds(30);
 
  private:
   ServiceHost(ServerOptions options, ServiceDefinition definition);

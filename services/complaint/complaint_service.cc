@@ -14,6 +14,7 @@
 #include "common/server/list_scope.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_peers.h"
 #include "services/complaint/complaint_statistics.h"
 #include "services/complaint/complaint_store.h"
 #include "services/complaint/tracking_code.h"
@@ -120,6 +121,7 @@ class ComplaintGrpcService final
             WithClientHashKey(options_.public_tracking_limit, options_.keys)),
         staff_filing_limiter_(
             WithClientHashKey(options_.staff_filing_limit, options_.keys)),
+        registry_(options_.plan),
         events_(cache::EventPublisher::Options{}) {}
 
   grpc::ServerUnaryReactor* CreateComplaint(
@@ -137,8 +139,8 @@ class ComplaintGrpcService final
               ValidateRequestId("request_id", request.request_id()));
           PRONGSAI_RETURN_IF_ERROR(
               ValidateReplaySecret(request, call.principal.is_public()));
-          const v1::Complaint& complaint = request.complaint();
-          PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(complaint, call.now));
+          PRONGSAI_RETURN_IF_ERROR(
+              ValidateNewComplaint(request.complaint(), call.now));
           cache::RateLimiter& limiter =
               FilesForOrganization(call.principal, organization)
                   ? staff_filing_limiter_
@@ -147,6 +149,12 @@ class ComplaintGrpcService final
             return absl::ResourceExhaustedError(
                 "too many complaints from this client; try again later");
           }
+          // The organization as registered, not as the caller described it.
+          v1::Complaint complaint = request.complaint();
+          client::PeerCall peers(call.deadline);
+          PRONGSAI_ASSIGN_OR_RETURN(
+              *complaint.mutable_organization(),
+              registry_.Lookup(peers, organization, call.now));
           PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
           NewComplaint extra;
           PRONGSAI_ASSIGN_OR_RETURN(
@@ -736,6 +744,7 @@ class ComplaintGrpcService final
   cache::RateLimiter filing_limiter_;
   cache::RateLimiter tracking_limiter_;
   cache::RateLimiter staff_filing_limiter_;
+  OrganizationRegistry registry_;
   cache::EventPublisher events_;
 };
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/cache/rate_limiter.h"
+#include "common/client/peer.h"
 #include "common/server/server_host.h"
 #include "services/complaint/protection.h"
 
@@ -31,6 +32,10 @@ inline cache::RateLimiter::Options PublicLimit(double tokens_per_second,
 struct ComplaintOptions {
   // Seals identities and keys the tracking-code hash.
   ProtectionKeys keys;
+  // The plan service, whose organization registry names the organization a
+  // complaint is filed with (unknown codes are NOT_FOUND). Without an
+  // address, complaints carry the organization's code alone.
+  client::PeerOptions plan = client::PeerOptions::Of("plan service", "", "");
   // Filing by anonymous callers (per client: an IPv4 address, an IPv6 /64,
   // or the client a trusted proxy names) and by key holders other than the
   // organization's own staff (per key): a burst of 5, then one every 5

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
+#include "common/client/peer_flags.h"
 #include "common/server/server_main.h"
 #include "services/complaint/complaint_service.h"
 #include "services/complaint/protection.h"
@@ -39,6 +41,12 @@ absl::StatusOr<prongsai::complaint::ProtectionKeys> LoadKeys() {
   return ProtectionKeys::LoadFile(path);
 }
 
+std::vector<std::string> ExtraEnvironmentFlags() {
+  std::vector<std::string> flags = prongsai::client::PeerFlagNames();
+  flags.push_back("protection_keys");
+  return flags;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,9 +54,14 @@ int main(int argc, char** argv) {
       argc, argv,
       {.name = "complaint",
        .default_port = 50052,
-       .extra_env_flags = {"protection_keys"}},
+       .extra_env_flags = ExtraEnvironmentFlags()},
       []() -> absl::StatusOr<prongsai::server::ServiceDefinition> {
         prongsai::complaint::ComplaintOptions options;
+        absl::StatusOr<prongsai::client::PeerSettings> peers =
+            prongsai::client::ReadPeerFlags();
+        if (!peers.ok()) return peers.status();
+        options.plan = prongsai::client::PeerOptions::Of(
+            "plan service", peers->plan_address, peers->api_key);
         absl::StatusOr<prongsai::complaint::ProtectionKeys> keys = LoadKeys();
         if (!keys.ok()) return keys.status();
         options.keys = *std::move(keys);

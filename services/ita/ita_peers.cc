@@ -106,9 +106,14 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
   handling.set_received(statistics.received());
   handling.set_completed(statistics.completed());
   handling.set_overdue(statistics.overdue());
-  handling.set_percent_resolved_within_sla(
-      statistics.percent_resolved_within_sla());
-  handling.set_percent_satisfied(statistics.percent_satisfied());
+  // Absent stays absent: "nothing was rated" is not "0 % satisfied".
+  if (statistics.has_percent_resolved_within_sla()) {
+    handling.set_percent_resolved_within_sla(
+        statistics.percent_resolved_within_sla());
+  }
+  if (statistics.has_percent_satisfied()) {
+    handling.set_percent_satisfied(statistics.percent_satisfied());
+  }
   for (const complaint::v1::CountByKey& kind : statistics.by_kind()) {
     if (kind.key() == "CORRUPTION") {
       handling.set_corruption_received(kind.received());

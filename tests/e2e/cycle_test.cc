@@ -414,6 +414,8 @@ kv1::CreateComplaintRequest Filing(kv1::Complaint::Kind kind,
   kv1::CreateComplaintRequest request;
   request.set_parent(std::string(kParent));
   request.set_request_id(std::string(request_id));
+  // Filed without a key: the secret that makes a retry the same caller.
+  request.set_replay_secret(absl::StrCat("e2e-secret-", request_id));
   kv1::Complaint& complaint = *request.mutable_complaint();
   complaint.set_kind(kind);
   complaint.set_channel(channel);
@@ -656,6 +658,10 @@ class CycleTest : public ::testing::Test {
     EXPECT_EQ(analysis.complaint_handling().received(), 0);
     EXPECT_EQ(analysis.complaint_handling().corruption_received(), 0);
     EXPECT_EQ(analysis.complaint_handling().completed(), 0);
+    // Issue 17 item 18: nothing completed or rated, so the shares are
+    // absent, not 0 %.
+    EXPECT_FALSE(analysis.complaint_handling().has_percent_resolved_within_sla());
+    EXPECT_FALSE(analysis.complaint_handling().has_percent_satisfied());
     EXPECT_THAT(analysis.complaint_handling().bears_on(), Contains("5"));
     // Nothing in the plan answers the weaknesses yet.
     ASSERT_THAT(analysis.coverage(), SizeIs(2));

@@ -35,6 +35,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "services/plan/plan_service.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 
@@ -2497,6 +2499,67 @@ TEST_P(ComplaintServiceTest, Issue17Item18_AbsentFiguresAreAbsentNotZero) {
   ASSERT_TRUE(statistics.has_percent_resolved_within_sla());
   EXPECT_EQ(statistics.percent_resolved_within_sla(), 100);
   EXPECT_FALSE(statistics.has_percent_satisfied());  // not rated yet
+}
+
+// Issue 17 item 15: anonymous filing was accepted for organizations that
+// are not registered, and the caller's own organization name and province
+// were stored and shown back. The organization now comes from the plan
+// service's registry; an unknown one is NOT_FOUND and stores nothing.
+TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
+  std::unique_ptr<testing::TestService> plan;
+  testing::TestService::Start(plan::PlanServiceDefinition(),
+                              {.backend = GetParam(),
+                               .redis_url = "",
+                               .clock = clock_.AsClock(),
+                               .trusted_proxies = ""},
+                              &plan);
+  if (plan == nullptr) GTEST_SKIP();
+  auto plan_stub = plan::v1::PlanService::NewStub(plan->channel());
+  plan::v1::CreateOrganizationRequest registration;
+  common::v1::OrganizationRef& registered =
+      *registration.mutable_organization()->mutable_organization();
+  registered.set_code("6340101");
+  registered.set_name("องค์การบริหารส่วนตำบลอีสานเขต");
+  registered.set_kind(common::v1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION);
+  registered.set_province("มหาสารคาม");
+  registered.set_district("โกสุมพิสัย");
+  plan::v1::Organization created;
+  ASSERT_THAT(plan_stub->CreateOrganization(plan->Context(Caller::kSystem).get(),
+                                            registration, &created),
+              GrpcIsOk());
+
+  ComplaintOptions options = testing::ComplaintOptionsForTest();
+  options.plan = client::PeerOptions::Of(
+      "plan service", plan->host().address(), plan->Key(Caller::kSystem));
+  Restart(std::move(options));
+
+  // The caller's own description of the organization is not what is kept.
+  C complaint = Minimal(C::GENERAL);
+  complaint.mutable_organization()->set_name("เทศบาลปลอม");
+  complaint.mutable_organization()->set_province("กรุงเทพมหานคร");
+  C filed = File(Caller::kAnonymous, complaint);
+  EXPECT_THAT(filed.organization(), EqualsProto(registered));
+  EXPECT_THAT(Get(filed.name()).organization(), EqualsProto(registered));
+  v1::TrackedComplaint tracked;
+  ASSERT_THAT(Track(filed.tracking_code(), &tracked), GrpcIsOk());
+  EXPECT_EQ(tracked.organization().name(), registered.name());
+
+  // An organization nobody registered: NOT_FOUND, nothing stored.
+  v1::CreateComplaintRequest request;
+  request.set_parent(std::string(kOtherParent));
+  *request.mutable_complaint() = Minimal(C::GENERAL);
+  C refused;
+  EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(refused.tracking_code(), IsEmpty());
+
+  // With the registry gone, a known organization still takes complaints
+  // (remembered), an unknown one is UNAVAILABLE rather than accepted.
+  plan.reset();
+  File(Caller::kAnonymous, Minimal(C::GENERAL));
+  EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
+              GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
+  EXPECT_THAT(ListAll(), SizeIs(2));
 }
 
 }  // namespace

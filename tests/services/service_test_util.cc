@@ -171,6 +171,13 @@ std::unique_ptr<grpc::ClientContext> TestService::Context(Caller caller) const {
   return context;
 }
 
+std::string TestService::Key(Caller caller) const {
+  for (const auto& [key_caller, key] : keys_) {
+    if (key_caller == caller) return key;
+  }
+  return "";
+}
+
 std::unique_ptr<grpc::ClientContext> TestService::ContextWithAuthorization(
     absl::string_view authorization) {
   std::unique_ptr<grpc::ClientContext> context = ContextWithDeadline();

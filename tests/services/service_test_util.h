@@ -120,6 +120,9 @@ class TestService {
   // A context with a 10 s deadline that presents `caller`'s key as
   // `authorization: Bearer <key>` (no metadata for kAnonymous).
   std::unique_ptr<grpc::ClientContext> Context(Caller caller) const;
+  // The key `caller` presents ("" for kAnonymous), e.g. for a peer's
+  // configuration. Never print it.
+  std::string Key(Caller caller) const;
   // A context with a 10 s deadline and this raw `authorization` value.
   static std::unique_ptr<grpc::ClientContext> ContextWithAuthorization(
       absl::string_view authorization);

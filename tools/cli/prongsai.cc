@@ -73,6 +73,9 @@ ABSL_FLAG(std::string, channel, "",
 ABSL_FLAG(std::string, subject, "", "complaint subject");
 ABSL_FLAG(std::string, description, "", "complaint description");
 ABSL_FLAG(std::string, request_id, "", "idempotency key for create calls");
+ABSL_FLAG(std::string, replay_secret, "",
+          "complaint create without a key: 16-128 random characters kept with "
+          "--request_id; a retry needs both to get the tracking code again");
 ABSL_FLAG(std::string, category, "", "complaint category id, e.g. road");
 ABSL_FLAG(std::string, complainant_name, "", "complainant's name (sealed)");
 ABSL_FLAG(std::string, complainant_contact, "",
@@ -898,6 +901,10 @@ std::string FigureOrDash(bool present, double value) {
   return present ? absl::StrFormat("%.1f", value) : "-";
 }
 
+std::string PercentOrDash(bool present, double value) {
+  return present ? absl::StrFormat("%.1f%%", value) : "-";
+}
+
 int PrintStatistics(const complaint::v1::ComplaintStatistics& statistics) {
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << Json(statistics);
@@ -954,6 +961,7 @@ int ComplaintCommand(const std::string& verb,
     request.set_parent(
         absl::StrCat("organizations/", Require(FLAGS_org, "org")));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    request.set_replay_secret(absl::GetFlag(FLAGS_replay_secret));
     Complaint* complaint = request.mutable_complaint();
     *complaint->mutable_organization() = OrganizationFromFlags();
     complaint->set_kind(
@@ -1347,11 +1355,12 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
       std::cout << "complaints " << handling.received() << " (corruption "
                 << handling.corruption_received() << "), completed "
                 << handling.completed() << ", within SLA "
-                << absl::StrFormat("%.1f",
-                                   handling.percent_resolved_within_sla())
-                << "%, satisfied "
-                << absl::StrFormat("%.1f", handling.percent_satisfied())
-                << "% — bears on " << absl::StrJoin(handling.bears_on(), ",")
+                << PercentOrDash(handling.has_percent_resolved_within_sla(),
+                                 handling.percent_resolved_within_sla())
+                << ", satisfied "
+                << PercentOrDash(handling.has_percent_satisfied(),
+                                 handling.percent_satisfied())
+                << " — bears on " << absl::StrJoin(handling.bears_on(), ",")
                 << "\n";
     }
     for (const iv1::WeaknessCoverage& coverage : response.coverage()) {

@@ -1,9 +1,11 @@
 #include "common/storage/storage.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -500,6 +502,36 @@ TEST(SqliteTest, UsesWalFullSyncAndForeignKeys) {
   EXPECT_EQ(Exec(**db, "PRAGMA journal_mode").rows[0].GetText(0), "wal");
   EXPECT_EQ(Exec(**db, "PRAGMA synchronous").rows[0].GetInt(0), 2);  // FULL
   EXPECT_EQ(Exec(**db, "PRAGMA foreign_keys").rows[0].GetInt(0), 1);
+}
+
+// Issue 17 item 17: database files were created world-readable (0644)
+// while the key file was 0600. They are owner-only now, WAL and shared
+// memory files too; an existing file keeps the mode its operator gave it.
+TEST(SqliteTest, Issue17Item17_NewDatabaseFilesAreOwnerOnly) {
+  const std::string dir = testing::MakeScratchDir();
+  const mode_t previous = umask(022);  // the usual umask
+  {
+    auto db = Connect(absl::StrCat("sqlite://", dir, "/new.db"));
+    ASSERT_THAT(db, IsOk());
+    Exec(**db, "CREATE TABLE t (x BIGINT)");
+    Exec(**db, "INSERT INTO t VALUES (1)");
+    for (absl::string_view file : {"/new.db", "/new.db-wal", "/new.db-shm"}) {
+      SCOPED_TRACE(file);
+      const std::filesystem::perms perms =
+          std::filesystem::status(absl::StrCat(dir, file)).permissions();
+      EXPECT_EQ(perms & std::filesystem::perms::all,
+                std::filesystem::perms::owner_read |
+                    std::filesystem::perms::owner_write);
+    }
+  }
+  const std::string chosen = dir + "/chosen.db";
+  { std::ofstream touch(chosen); }
+  std::filesystem::permissions(chosen, std::filesystem::perms(0640));
+  ASSERT_THAT(Connect(absl::StrCat("sqlite://", chosen)), IsOk());
+  EXPECT_EQ(std::filesystem::status(chosen).permissions() &
+                std::filesystem::perms::all,
+            std::filesystem::perms(0640));
+  umask(previous);
 }
 
 TEST(SqliteTest, AcceptsTheThreeUrlForms) {
