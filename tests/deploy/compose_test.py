@@ -55,13 +55,14 @@ OPERATIONS_DOC = "docs/operations.md"
 # The peers each service calls: address variable -> the compose service.
 PEERS = {
     "plan": {"PRONGSAI_COMPLAINT_ADDRESS": "complaint", "PRONGSAI_ITA_ADDRESS": "ita"},
-    "complaint": {},
+    "complaint": {"PRONGSAI_PLAN_ADDRESS": "plan"},
     "ita": {"PRONGSAI_PLAN_ADDRESS": "plan", "PRONGSAI_COMPLAINT_ADDRESS": "complaint"},
 }
 # Variables that must name a mounted secret, per service.
 SECRET_VARIABLES = {
     "plan": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
-    "complaint": ("PRONGSAI_API_KEYS", "PRONGSAI_PROTECTION_KEYS"),
+    "complaint": ("PRONGSAI_API_KEYS", "PRONGSAI_PROTECTION_KEYS",
+                  "PRONGSAI_PEER_API_KEY_FILE"),
     "ita": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
 }
 # Start-up order: every service waits for these to be healthy, and only these.
@@ -388,7 +389,8 @@ FLAG_GROUPS = {
                lambda flag: f"PRONGSAI_{flag.upper()}", None),
     "complaint": (["prongsai-complaint"], "services/complaint/main.cc",
                   lambda flag: f"PRONGSAI_{flag.upper()}", None),
-    "peer": (["prongsai-plan", "prongsai-ita"], "common/client/peer_flags.cc",
+    "peer": (["prongsai-plan", "prongsai-complaint", "prongsai-ita"],
+             "common/client/peer_flags.cc",
              lambda flag: f"PRONGSAI_{flag.upper()}", None),
     "probe": ([PROBE], "tools/probe/prongsai-probe.cc",
               lambda flag: f"PRONGSAI_PROBE_{flag.upper()}", None),
@@ -591,7 +593,8 @@ class ComposeTest(unittest.TestCase):
 
     def test_unmounted_and_undefined_secrets_are_reported(self):
         config = copy.deepcopy(self.config)
-        config["services"]["complaint"]["secrets"] = [{"source": "api_keys"}]
+        config["services"]["complaint"]["secrets"] = [{"source": "api_keys"},
+                                                      {"source": "peer_api_key"}]
         config["services"]["ita"]["secrets"].append({"source": "nope"})
         self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
             "complaint: PRONGSAI_PROTECTION_KEYS='/run/secrets/protection_keys' is not a "
@@ -617,11 +620,10 @@ class ComposeTest(unittest.TestCase):
         config["services"]["plan"]["environment"]["PRONGSAI_ITA_ADDRESS"] = "ita:50051"
         config["services"]["ita"]["environment"]["PRONGSAI_PLAN_ADDRESS"] = "planner:50051"
         del config["services"]["ita"]["environment"]["PRONGSAI_COMPLAINT_ADDRESS"]
-        config["services"]["complaint"]["environment"]["PRONGSAI_PLAN_ADDRESS"] = "plan:50051"
+        config["services"]["complaint"]["environment"]["PRONGSAI_ITA_ADDRESS"] = "ita:50053"
         self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
             "plan: PRONGSAI_ITA_ADDRESS='ita:50051', but ita listens on 50053",
-            "complaint: PRONGSAI_PLAN_ADDRESS is set but not expected",
-            "complaint: peer addresses and PRONGSAI_PEER_API_KEY_FILE must come together",
+            "complaint: PRONGSAI_ITA_ADDRESS is set but not expected",
             "ita: PRONGSAI_COMPLAINT_ADDRESS is not set",
             "ita: PRONGSAI_PLAN_ADDRESS='planner:50051' is not the plan service"])
 
