@@ -4,8 +4,10 @@
 
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/base/validation.h"
@@ -16,16 +18,34 @@ namespace {
 constexpr uint8_t kV4Mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
 
 // The address part of a gRPC peer: "ipv4:1.2.3.4:5" -> "1.2.3.4",
-// "ipv6:[::1]:5" -> "::1"; nullopt for other transports.
-std::optional<absl::string_view> PeerHost(absl::string_view peer) {
+// "ipv6:[::1]:5" or, as gRPC 1.48 and later percent-encode it,
+// "ipv6:%5B::1%5D:5" -> "::1"; nullopt for other transports.
+std::optional<std::string> PeerHost(absl::string_view peer) {
   if (!absl::ConsumePrefix(&peer, "ipv4:") &&
       !absl::ConsumePrefix(&peer, "ipv6:")) {
     return std::nullopt;
   }
-  if (size_t port = peer.rfind(':'); port != peer.npos) {
-    peer = peer.substr(0, port);
+  std::string host = absl::StrReplaceAll(
+      peer,
+      {{"%5B", "["}, {"%5b", "["}, {"%5D", "]"}, {"%5d", "]"}, {"%25", "%"}});
+  if (size_t port = host.rfind(':'); port != host.npos) host.resize(port);
+  return host;
+}
+
+// One entry of x-forwarded-for: "203.0.113.7", "[2001:db8::1]", or with a
+// port, "203.0.113.7:443" / "[2001:db8::1]:443" (some proxies add one).
+std::optional<IpAddress> ParseForwardedHop(absl::string_view hop) {
+  hop = absl::StripAsciiWhitespace(hop);
+  if (std::optional<IpAddress> address = ParseIpAddress(hop)) return address;
+  if (size_t colon = hop.rfind(':'); colon != hop.npos) {
+    absl::string_view host = hop.substr(0, colon);
+    // IPv4 with a port, or a bracketed IPv6 with one (a bare IPv6 address
+    // has colons of its own and parsed above).
+    if (host.find(':') == host.npos || absl::EndsWith(host, "]")) {
+      return ParseIpAddress(host);
+    }
   }
-  return peer;
+  return std::nullopt;
 }
 
 std::string Format(const IpAddress& address) {
@@ -117,14 +137,14 @@ bool TrustedProxies::Contains(const IpAddress& address) const {
 std::string ClientOf(absl::string_view peer,
                      std::optional<absl::string_view> forwarded_for,
                      const TrustedProxies& proxies) {
-  const std::optional<absl::string_view> host = PeerHost(peer);
+  const std::optional<std::string> host = PeerHost(peer);
   if (!host.has_value()) return std::string(peer);
   std::optional<IpAddress> client = ParseIpAddress(*host);
-  if (!client.has_value()) return std::string(*host);
+  if (!client.has_value()) return *host;
   if (forwarded_for.has_value() && proxies.Contains(*client)) {
     std::vector<absl::string_view> hops = absl::StrSplit(*forwarded_for, ',');
     for (auto hop = hops.rbegin(); hop != hops.rend(); ++hop) {
-      std::optional<IpAddress> address = ParseIpAddress(*hop);
+      std::optional<IpAddress> address = ParseForwardedHop(*hop);
       if (!address.has_value()) break;  // unreadable: keep the last good one
       client = address;
       if (!proxies.Contains(*address)) break;

@@ -51,8 +51,9 @@ class TrustedProxies {
 };
 
 // The client of a call whose gRPC peer is `peer` ("ipv4:127.0.0.1:5000",
-// "ipv6:[::1]:5000", "unix:/path") and whose `x-forwarded-for` header is
-// `forwarded_for` (nullopt when absent). The header counts only when the
+// "ipv6:%5B::1%5D:5000", "unix:/path") and whose `x-forwarded-for` headers
+// are `forwarded_for` (nullopt when absent; several headers joined with
+// commas, in order). The header counts only when the
 // peer is trusted: then the right-most address in it that is not itself a
 // trusted proxy is the client (what each proxy appended; whatever the client
 // wrote to the left of it is ignored). A header that cannot be read leaves

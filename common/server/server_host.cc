@@ -2,7 +2,9 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -94,7 +96,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-      static_cast<int>(absl::ToInt64Milliseconds(opts.max_connection_idle)));
+      static_cast<int>(std::clamp<int64_t>(
+          absl::ToInt64Milliseconds(opts.max_connection_idle), 1,
+          std::numeric_limits<int>::max())));
   builder.RegisterService(host->service_.get());
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {

@@ -31,6 +31,19 @@ std::optional<absl::string_view> Metadata(grpc::CallbackServerContext* context,
   return absl::string_view(it->second.data(), it->second.size());
 }
 
+// Every x-forwarded-for header of the call, joined in order with commas (a
+// proxy may add a header of its own instead of appending to the client's);
+// nullopt when there is none.
+std::optional<std::string> ForwardedFor(grpc::CallbackServerContext* context) {
+  std::optional<std::string> joined;
+  const auto range = context->client_metadata().equal_range("x-forwarded-for");
+  for (auto it = range.first; it != range.second; ++it) {
+    joined = joined.has_value() ? absl::StrCat(*joined, ",") : "";
+    joined->append(it->second.data(), it->second.size());
+  }
+  return joined;
+}
+
 // The caller's request id when it is a short printable token, else a new one.
 std::string RequestId(grpc::CallbackServerContext* context) {
   std::optional<absl::string_view> given = Metadata(context, kRequestIdHeader);
@@ -266,8 +279,7 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
   const std::string principal_name = principal->name();
   auto task = [context, finish, handler = std::move(handler),
                principal = *std::move(principal), deadline, now, public_method,
-               client = ClientOf(context->peer(),
-                                 Metadata(context, "x-forwarded-for"),
+               client = ClientOf(context->peer(), ForwardedFor(context),
                                  trusted_proxies_)](Worker& worker) mutable {
     absl::Status status;
     if (context->IsCancelled()) {

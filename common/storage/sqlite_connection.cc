@@ -103,12 +103,14 @@ class SqliteConnection final : public Connection {
   Backend backend() const override { return Backend::kSqlite; }
 
   // Sets the connection up after open: the busy timeout first, because
-  // switching to WAL needs a lock another connection may hold.
+  // switching to WAL needs a lock another connection may hold. Deleted and
+  // overwritten content is zeroed (secure_delete): erased personal data, a
+  // tracking code past its replay window say, must not linger in free pages.
   absl::Status Configure() {
     SetBusyTimeout(options_.busy_timeout);
     return ExecuteScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-        " PRAGMA foreign_keys=ON;");
+        " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
   }
 
  private:

@@ -335,11 +335,27 @@ std::vector<storage::Migration> Migrations() {
 
 absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
                                                  absl::Time created_before) {
+  const int64_t before = absl::ToUnixMicros(created_before);
+  // A read first: this runs on every health probe, and an UPDATE would take
+  // SQLite's write lock even when there is nothing to erase.
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result due,
+      db.Execute("SELECT 1 FROM complaints "
+                 "WHERE tracking_sealed <> '' AND create_time_us < ? LIMIT 1",
+                 {before}));
+  if (due.rows.empty()) return 0;
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
       db.Execute("UPDATE complaints SET tracking_sealed = '' "
                  "WHERE tracking_sealed <> '' AND create_time_us < ?",
-                 {absl::ToUnixMicros(created_before)}));
+                 {before}));
+  if (db.backend() == storage::Backend::kSqlite) {
+    // The WAL still holds the pages as they were; copy the zeroed pages
+    // (secure_delete) into the database and empty it. A reader may hold the
+    // checkpoint back; the next probe tries again.
+    PRONGSAI_RETURN_IF_ERROR(
+        db.Execute("PRAGMA wal_checkpoint(TRUNCATE)").status());
+  }
   return result.affected_rows;
 }
 

@@ -239,6 +239,11 @@ class Cluster {
           break;
         case Service::kComplaint:
           env.emplace_back("PRONGSAI_PROTECTION_KEYS_TEXT", protection_keys);
+          // The organization registry complaints are filed against.
+          args.push_back(
+              absl::StrCat("--plan_address=", Address(Service::kPlan)));
+          args.push_back(
+              absl::StrCat("--peer_api_key=", keys_[Caller::kSystem]));
           break;
       }
       processes_[Index(service)] = std::make_unique<ChildProcess>(
@@ -660,7 +665,8 @@ class CycleTest : public ::testing::Test {
     EXPECT_EQ(analysis.complaint_handling().completed(), 0);
     // Issue 17 item 18: nothing completed or rated, so the shares are
     // absent, not 0 %.
-    EXPECT_FALSE(analysis.complaint_handling().has_percent_resolved_within_sla());
+    EXPECT_FALSE(
+        analysis.complaint_handling().has_percent_resolved_within_sla());
     EXPECT_FALSE(analysis.complaint_handling().has_percent_satisfied());
     EXPECT_THAT(analysis.complaint_handling().bears_on(), Contains("5"));
     // Nothing in the plan answers the weaknesses yet.
@@ -1120,6 +1126,8 @@ TEST_F(CycleTest, FullCycleSurvivesRedisAndComplaintServiceOutages) {
 // answered OK is there; retrying the others with their request ids creates
 // each at most once.
 TEST_F(CycleTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
+  // Complaints are filed only for registered organizations.
+  ASSERT_NO_FATAL_FAILURE(RegisterOrganization());
   struct Attempt {
     std::string request_id;
     std::string subject;

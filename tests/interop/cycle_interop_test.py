@@ -272,7 +272,7 @@ class CycleInteropTest(unittest.TestCase):
         peers = {
             "plan": [f"--complaint_address={addresses['complaint']}",
                      f"--ita_address={addresses['ita']}"],
-            "complaint": [],
+            "complaint": [f"--plan_address={addresses['plan']}"],
             "ita": [f"--plan_address={addresses['plan']}",
                     f"--complaint_address={addresses['complaint']}"],
         }

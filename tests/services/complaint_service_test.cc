@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -29,6 +30,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/api/api_fields.h"
 #include "common/cache/redis.h"
@@ -2373,9 +2375,36 @@ TEST_P(ComplaintServiceTest, Issue17Item14_TrackingCodesAreErasedAfterReplay) {
       File(Caller::kAnonymous, Minimal(C::GENERAL), kParent, "f-2");
   EXPECT_EQ(second_replay.tracking_code(), second.tracking_code());
 
+  // What the database held for the second code before it is erased.
+  std::string sealed;
+  {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    absl::StatusOr<storage::Result> rows = (*db)->Execute(
+        "SELECT tracking_sealed FROM complaints WHERE tracking_sealed <> ''");
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    ASSERT_THAT(rows->rows, SizeIs(1));
+    sealed = rows->rows[0].GetText(0);
+  }
+  ASSERT_THAT(sealed, Not(IsEmpty()));
   clock_.Advance(absl::Hours(20));  // the second is 25 h old
   ASSERT_TRUE(service().host().CheckHealthNow());
   EXPECT_EQ(sealed_codes(), 0);
+  // Not in the files either (free pages zeroed, the WAL emptied).
+  if (GetParam() == testing::Backend::kSqlite) {
+    absl::string_view url = service().db_url();
+    ASSERT_TRUE(absl::ConsumePrefix(&url, "sqlite://"));
+    const std::string path(url);
+    std::string bytes;
+    for (const std::string& file : {path, path + "-wal"}) {
+      std::ifstream in(file, std::ios::binary);
+      bytes.append(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GT(bytes.size(), 4096u);
+    EXPECT_FALSE(absl::StrContains(bytes, sealed))
+        << "the erased tracking code is still in the database files";
+  }
 }
 
 // --- Issue 17 -----------------------------------------------------------
@@ -2524,13 +2553,13 @@ TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
   registered.set_province("มหาสารคาม");
   registered.set_district("โกสุมพิสัย");
   plan::v1::Organization created;
-  ASSERT_THAT(plan_stub->CreateOrganization(plan->Context(Caller::kSystem).get(),
-                                            registration, &created),
+  ASSERT_THAT(plan_stub->CreateOrganization(
+                  plan->Context(Caller::kSystem).get(), registration, &created),
               GrpcIsOk());
 
   ComplaintOptions options = testing::ComplaintOptionsForTest();
-  options.plan = client::PeerOptions::Of(
-      "plan service", plan->host().address(), plan->Key(Caller::kSystem));
+  options.plan = client::PeerOptions::Of("plan service", plan->host().address(),
+                                         plan->Key(Caller::kSystem));
   Restart(std::move(options));
 
   // The caller's own description of the organization is not what is kept.
