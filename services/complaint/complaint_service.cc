@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/api/api_fields.h"
@@ -26,7 +27,8 @@ using common::v1::INTEGRITY_OFFICER;
 using common::v1::SYSTEM;
 
 constexpr absl::string_view kComplaints = "complaints";
-constexpr int kStatisticsCacheVersion = 2;
+// 3: public entries hold the published figures, and general-only views.
+constexpr int kStatisticsCacheVersion = 3;
 constexpr int kTrackedRepliesLimit = 200;
 
 // Corruption reports are the protected channel: only integrity officers (and
@@ -536,10 +538,7 @@ class ComplaintGrpcService final
                    const v1::GetComplaintStatisticsRequest& request,
                    v1::ComplaintStatistics& response) -> absl::Status {
               PRONGSAI_ASSIGN_OR_RETURN(
-                  v1::ComplaintStatistics full,
-                  Statistics(call, request, /*public_period=*/true));
-              response =
-                  PublicStatistics(full, options_.public_statistics_threshold);
+                  response, Statistics(call, request, /*public_view=*/true));
               return absl::OkStatus();
             });
   }
@@ -677,29 +676,43 @@ class ComplaintGrpcService final
   absl::StatusOr<v1::ComplaintStatistics> Statistics(
       server::CallContext& call,
       const v1::GetComplaintStatisticsRequest& request,
-      bool public_period = false) {
+      bool public_view = false) {
     PRONGSAI_ASSIGN_OR_RETURN(
         std::string organization,
         ParseOrganizationParent("parent", request.parent()));
     PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
     PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(request));
+    if (public_view && request.general_only()) {
+      return InvalidField("general_only",
+                          "public statistics count every kind of complaint");
+    }
+    // Corruption figures are for those who may read the reports; anyone else
+    // gets figures of general complaints only (and is told so).
+    const bool general_only =
+        !public_view &&
+        (request.general_only() || !MayReadCorruptionReports(call.principal));
     // Public figures count only months that have ended, so a new report
     // does not move them; the cut-off is part of their cache key.
-    if (public_period) period = PublicPeriod(period, call.now);
+    if (public_view) period = PublicPeriod(period, call.now);
+    const int threshold = options_.public_statistics_threshold;
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     // Any write to the organization's complaints changes the version, so a
     // cached figure is never older than the last write; time-driven changes
-    // (a case becoming overdue) are bounded by the TTL.
+    // (a case becoming overdue) are bounded by the TTL. Each view (public,
+    // general only, full) has keys of its own.
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                               DataVersion(*db, organization));
     const std::string key = cache::VersionedKey(
         "complaint", kStatisticsCacheVersion,
-        absl::StrCat(public_period ? "public-" : "", "statistics/",
-                     organization, "/", request.fiscal_year().be_year(), "/",
-                     request.quarter(), "/", request.month(), "/", version,
-                     public_period
-                         ? absl::StrCat("/", absl::ToUnixMicros(period.end))
-                         : ""));
+        absl::StrCat(
+            public_view    ? "public-"
+            : general_only ? "general-"
+                           : "",
+            "statistics/", organization, "/", request.fiscal_year().be_year(),
+            "/", request.quarter(), "/", request.month(), "/", version,
+            public_view ? absl::StrCat("/", absl::ToUnixMicros(period.end), "/",
+                                       threshold)
+                        : ""));
     PRONGSAI_ASSIGN_OR_RETURN(
         std::string bytes,
         cache::GetOrLoad(
@@ -709,12 +722,25 @@ class ComplaintGrpcService final
                   std::vector<StatisticsRow> rows,
                   LoadStatisticsRows(*db, organization, period.start,
                                      period.end));
+              if (general_only) {
+                std::erase_if(rows, [](const StatisticsRow& row) {
+                  return row.kind != v1::Complaint::GENERAL;
+                });
+              }
               v1::ComplaintStatistics statistics =
-                  ComputeStatistics(rows, period, call.now);
+                  public_view ? PublicFigures(rows, period, call.now, threshold)
+                              : ComputeStatistics(rows, period, call.now);
               statistics.set_organization(std::string(request.parent()));
               *statistics.mutable_fiscal_year() = request.fiscal_year();
               statistics.set_quarter(request.quarter());
               statistics.set_month(request.month());
+              if (general_only) {
+                statistics.set_general_only(true);
+                statistics.set_notice(
+                    "นับเฉพาะเรื่องร้องเรียนทั่วไป ไม่รวมเรื่องร้องเรียนการทุจริต "
+                    "(general complaints only: corruption reports are not "
+                    "counted)");
+              }
               return statistics.SerializeAsString();
             }));
     v1::ComplaintStatistics statistics;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -12,6 +13,8 @@
 #include "absl/time/civil_time.h"
 #include "common/api/api_fields.h"
 #include "common/thai/thai.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "services/complaint/complaint_domain.h"
 
 namespace prongsai::complaint {
@@ -110,6 +113,73 @@ bool AddProtected(
     shown->set_completed(row.completed());
   }
   return !hidden.empty();
+}
+
+// Why figures are absent; `by_month` adds that a longer period follows its
+// months.
+std::string HiddenNotice(int threshold, bool by_month) {
+  return absl::StrCat(
+      "ตัวเลขที่มีน้อยกว่า ", threshold, " เรื่องถูกซ่อนเพื่อคุ้มครองผู้ร้องเรียน",
+      by_month ? " และไตรมาสหรือปีแสดงเฉพาะตัวเลขที่ทุกเดือนในนั้นแสดง" : "",
+      " (figures under ", threshold, " are hidden to protect complainants",
+      by_month ? "; a quarter or year shows only what each of its months shows"
+               : "",
+      ")");
+}
+
+// Removes from `published` (a longer period's public figures) what the
+// public variant of one of its months, `month_public`, hides of its full
+// figures `month_full`; returns whether anything was removed. A figure the
+// month has but does not show goes, and so do the rows the month leaves out;
+// a month that hides its total shows no row at all (not even that a key is
+// 0 in it), so all of the period's rows go.
+bool HideWhatTheMonthHides(const v1::ComplaintStatistics& month_full,
+                           const v1::ComplaintStatistics& month_public,
+                           v1::ComplaintStatistics& published) {
+  bool removed = false;
+  // Every optional field is a figure (counts, means, medians, percentages):
+  // walked by reflection so that a figure added later follows the rule too.
+  const google::protobuf::Descriptor* descriptor = published.GetDescriptor();
+  const google::protobuf::Reflection* reflection = published.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated() || !field->has_presence() ||
+        field->cpp_type() ==
+            google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    if (reflection->HasField(month_full, field) &&
+        !reflection->HasField(month_public, field) &&
+        reflection->HasField(published, field)) {
+      reflection->ClearField(&published, field);
+      removed = true;
+    }
+  }
+  const bool hides_total =
+      month_full.received() > 0 && !month_public.has_received();
+  using Rows = google::protobuf::RepeatedPtrField<v1::CountByKey>;
+  for (auto [full_rows, public_rows, rows] :
+       {std::tuple{&month_full.by_kind(), &month_public.by_kind(),
+                   published.mutable_by_kind()},
+        std::tuple{&month_full.by_channel(), &month_public.by_channel(),
+                   published.mutable_by_channel()},
+        std::tuple{&month_full.by_category(), &month_public.by_category(),
+                   published.mutable_by_category()}}) {
+    absl::flat_hash_set<std::string> shown, hidden;
+    for (const v1::CountByKey& row : *public_rows) shown.insert(row.key());
+    for (const v1::CountByKey& row : *full_rows) {
+      if (!shown.contains(row.key())) hidden.insert(row.key());
+    }
+    Rows kept;
+    for (v1::CountByKey& row : *rows) {
+      if (!hides_total && !hidden.contains(row.key())) {
+        *kept.Add() = std::move(row);
+      }
+    }
+    removed |= kept.size() != rows->size();
+    rows->Swap(&kept);
+  }
+  return removed;
 }
 
 }  // namespace
@@ -224,10 +294,7 @@ v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
         "ไม่มีเรื่องร้องเรียนในช่วงเวลานี้ (no complaints in this period)");
     return published;
   }
-  const std::string hidden_notice =
-      absl::StrCat("ตัวเลขที่มีน้อยกว่า ", threshold,
-                   " เรื่องถูกซ่อนเพื่อคุ้มครองผู้ร้องเรียน (figures under ", threshold,
-                   " are hidden to protect complainants)");
+  const std::string hidden_notice = HiddenNotice(threshold, false);
   // A small total would itself be a small cell, and every other figure is
   // computed from the same few complaints.
   if (full.received() < threshold) {
@@ -276,6 +343,31 @@ v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
   hidden_any |= AddProtected(full.by_category(), threshold,
                              published.mutable_by_category());
   if (hidden_any) published.set_notice(hidden_notice);
+  return published;
+}
+
+v1::ComplaintStatistics PublicFigures(absl::Span<const StatisticsRow> rows,
+                                      const Period& covered, absl::Time now,
+                                      int threshold) {
+  v1::ComplaintStatistics published =
+      PublicStatistics(ComputeStatistics(rows, covered, now), threshold);
+  // Protecting each period on its own is not enough: a year minus its shown
+  // months, or year-to-date taken before and after a month's end, would give
+  // a month's hidden cells. Months are the finest periods served, so every
+  // longer period shows only what all of its months show.
+  const absl::TimeZone bangkok = thai::BangkokTimeZone();
+  bool removed = false;
+  for (absl::CivilMonth month = absl::ToCivilMonth(covered.start, bangkok);
+       absl::FromCivil(month, bangkok) < covered.end; ++month) {
+    const Period of_month{
+        std::max(covered.start, absl::FromCivil(month, bangkok)),
+        std::min(covered.end, absl::FromCivil(month + 1, bangkok))};
+    const v1::ComplaintStatistics month_full =
+        ComputeStatistics(rows, of_month, now);
+    removed |= HideWhatTheMonthHides(
+        month_full, PublicStatistics(month_full, threshold), published);
+  }
+  if (removed) published.set_notice(HiddenNotice(threshold, true));
   return published;
 }
 

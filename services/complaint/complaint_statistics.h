@@ -5,7 +5,7 @@
 //   v1::ComplaintStatistics full = ComputeStatistics(rows, period, now);
 //   Period covered = PublicPeriod(period, now);
 //   v1::ComplaintStatistics published =
-//       PublicStatistics(ComputeStatistics(rows, covered, now), 5);
+//       PublicFigures(rows_of_covered, covered, now, 5);
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STATISTICS_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_STATISTICS_H_
 
@@ -73,16 +73,30 @@ v1::ComplaintStatistics ComputeStatistics(absl::Span<const StatisticsRow> rows,
 // start == end when no month of the period has ended.
 Period PublicPeriod(const Period& period, absl::Time now);
 
-// The public variant of `full` (computed over PublicPeriod), as documented
-// on GetPublicComplaintStatistics: nothing when the period is empty
-// (period_end <= period_start); zeros and "no complaints" when nothing was
-// received; every figure absent when 0 < received < `threshold`; else the
-// totals, with breakdown rows hidden by primary and complementary
-// suppression (and left out), and ratings with percent_satisfied absent when
-// 0 < ratings < `threshold`. Sets suppression_threshold and a notice when
-// anything is hidden.
+// One period protected on its own: the public variant of `full`: nothing
+// when the period is empty (period_end <= period_start); zeros and "no
+// complaints" when nothing was received; every figure absent when 0 <
+// received < `threshold`; else the totals, with breakdown rows hidden by
+// primary and complementary suppression (and left out), and ratings with
+// percent_satisfied absent when 0 < ratings < `threshold`. Sets
+// suppression_threshold and a notice when anything is hidden. Not enough
+// for a period longer than a month: see PublicFigures.
 v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
                                          int threshold = 5);
+
+// What GetPublicComplaintStatistics answers for `covered` (a
+// PublicPeriod: whole Bangkok months that have ended), from `rows` (at
+// least those received within it): each month of it protected by
+// PublicStatistics, and the period's own PublicStatistics showing a figure
+// or breakdown row only where every one of its months shows it. A month that
+// hides its total hides all of the period's figures and rows. So each
+// figure a quarter or year shows is the sum (or, for a mean, median or
+// percentage, the combination) of figures its months show, and no
+// combination of a year, its quarters, its months and year-to-date figures
+// taken at different month ends tells more than the months do.
+v1::ComplaintStatistics PublicFigures(absl::Span<const StatisticsRow> rows,
+                                      const Period& covered, absl::Time now,
+                                      int threshold = 5);
 
 }  // namespace prongsai::complaint
 

@@ -79,8 +79,17 @@ bool AddPlanTarget(const Peer& plan, absl::string_view organization,
   return true;
 }
 
+// The complaint service's rule (MayReadCorruptionReports) for the caller
+// it does not see.
+bool MayReadCorruptionReports(const auth::Principal& caller) {
+  return caller.HasRole(common::v1::INTEGRITY_OFFICER) ||
+         caller.HasRole(common::v1::SYSTEM) ||
+         caller.HasRole(common::v1::AUDITOR);
+}
+
 void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
                           const v1::Framework& framework,
+                          const auth::Principal& caller,
                           client::PeerCall& peers,
                           v1::AgencyAnalysis& analysis) {
   if (!complaint.configured()) {
@@ -92,6 +101,12 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
   complaint::v1::GetComplaintStatisticsRequest request;
   request.set_parent(Parent(organization));
   request.mutable_fiscal_year()->set_be_year(analysis.be_year());
+  // Asked with a SYSTEM key, the complaint service would count corruption
+  // reports for anyone: the figures of a caller who may not read them leave
+  // them out altogether (a total with them, beside the general count the
+  // caller can get, would tell how many there are).
+  const bool with_corruption = MayReadCorruptionReports(caller);
+  request.set_general_only(!with_corruption);
   complaint::v1::ComplaintStatistics statistics;
   grpc::Status status = complaint.Call(
       peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
@@ -114,10 +129,15 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
   if (statistics.has_percent_satisfied()) {
     handling.set_percent_satisfied(statistics.percent_satisfied());
   }
-  for (const complaint::v1::CountByKey& kind : statistics.by_kind()) {
-    if (kind.key() == "CORRUPTION") {
-      handling.set_corruption_received(kind.received());
+  if (with_corruption) {
+    handling.set_corruption_received(0);  // a real 0 when none was filed
+    for (const complaint::v1::CountByKey& kind : statistics.by_kind()) {
+      if (kind.key() == "CORRUPTION") {
+        handling.set_corruption_received(kind.received());
+      }
     }
+  } else {
+    handling.set_general_only(true);
   }
   // Indicator 5 (solving corruption problems) and the framework's items
   // whose text is about complaints (เรื่องร้องเรียน).
@@ -231,13 +251,14 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
 
 void AddPeerFigures(const Peers& peers, absl::string_view organization,
                     const v1::Framework& framework, absl::Time now,
-                    absl::Time deadline, v1::AgencyAnalysis& analysis) {
+                    absl::Time deadline, const auth::Principal& caller,
+                    v1::AgencyAnalysis& analysis) {
   // One per incoming call: each peer's share of the deadline, and a peer
   // that did not answer is not asked again.
   client::PeerCall call(deadline);
   const bool plan_answered =
       AddPlanTarget(peers.plan, organization, call, analysis);
-  AddComplaintHandling(peers.complaint, organization, framework, call,
+  AddComplaintHandling(peers.complaint, organization, framework, caller, call,
                        analysis);
   if (plan_answered) {
     AddCoverage(peers.plan, organization, framework, now, call, analysis);

@@ -14,6 +14,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/auth/key_ring.h"
 #include "common/client/peer.h"
 #include "prongsai/ita/v1/ita.pb.h"
 
@@ -27,10 +28,15 @@ struct Peers {
 // Fills `analysis` (of `organization`) with the plan target and gap, the
 // complaint handling and the weaknesses' coverage, adding a `missing`
 // sentence for each that could not be read. `framework` maps item codes to
-// indicators; `now` decides which measures are late.
+// indicators; `now` decides which measures are late. The peers are asked
+// with the ITA service's own SYSTEM key, so `caller` (who asked for the
+// analysis) decides what it may see: the complaint handling counts
+// corruption reports only for callers who may read them (INTEGRITY_OFFICER,
+// SYSTEM, AUDITOR).
 void AddPeerFigures(const Peers& peers, absl::string_view organization,
                     const v1::Framework& framework, absl::Time now,
-                    absl::Time deadline, v1::AgencyAnalysis& analysis);
+                    absl::Time deadline, const auth::Principal& caller,
+                    v1::AgencyAnalysis& analysis);
 
 // Creates each measure in the plan service with a request id derived from
 // the assessment and the measure, so that repeating the call creates

@@ -488,7 +488,7 @@ class ItaGrpcService final : public ItaRawService {
                                assessment.framework_version())
             : CurrentFramework(*db, *defaults_, analysis.be_year()));
     AddPeerFigures(peers_, child.organization, framework, call.now,
-                   call.deadline, analysis);
+                   call.deadline, call.principal, analysis);
     return analysis;
   }
 

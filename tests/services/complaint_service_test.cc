@@ -1830,8 +1830,7 @@ void ComplaintServiceTest::CheckHandCountedStatistics(
         std::vector<std::string> out;
         for (const v1::CountByKey& row : breakdown) {
           out.push_back(absl::StrCat(row.key(), " ", row.received(), "/",
-                                     row.completed(),
-                                     row.suppressed() ? " hidden" : ""));
+                                     row.completed()));
         }
         return out;
       };
@@ -1964,7 +1963,7 @@ TEST_P(ComplaintServiceTest, StatisticsCachedInRedisFollowWrites) {
       cache::ParseRedisUrl(*redis_url);
   ASSERT_TRUE(options.ok()) << options.status();
   cache::RedisClient redis(*options, nullptr);
-  const std::string prefix = absl::StrCat("prongsai:complaint:v2:statistics/",
+  const std::string prefix = absl::StrCat("prongsai:complaint:v3:statistics/",
                                           organization, "/2569/1/0/");
   absl::StatusOr<cache::Reply> keys = redis.Command(
       std::vector<std::string>{"KEYS", absl::StrCat(prefix, "*")});
@@ -2441,7 +2440,6 @@ TEST_P(ComplaintServiceTest, Issue17Item3_HiddenCellCannotBeDerived) {
     int64_t shown_sum = 0;
     for (const v1::CountByKey& row : *shown) {
       EXPECT_GE(row.received(), 5) << row.key();
-      EXPECT_FALSE(row.suppressed()) << "hidden rows are not listed";
       shown_sum += row.received();
     }
     // What the total minus the shown rows leaves is not one row's count.
@@ -2490,13 +2488,15 @@ TEST_P(ComplaintServiceTest, Issue17Item3_FilingDoesNotMovePublicFigures) {
   EXPECT_EQ(Statistics(kParent, 1, 0, true).received(), 11);
   EXPECT_FALSE(Statistics(kParent, 0, 11, true).has_received());
 
-  // Once November has ended, it is one of November's figures.
+  // Once November has ended, it is one of November's figures. November
+  // alone is one report: nothing of it is shown, nor the year's total now
+  // (12 after 11 would tell that November had one).
   clock_.Advance(absl::Hours(30 * 24));
   const v1::ComplaintStatistics after = Statistics(kParent, 0, 0, true);
-  EXPECT_EQ(after.received(), 12);
+  EXPECT_FALSE(after.has_received());
   EXPECT_EQ(api::FromProtoTime(after.period_end()), Utc(2025, 11, 30, 17));
-  // November alone is one report: nothing of it is shown.
   EXPECT_FALSE(Statistics(kParent, 0, 11, true).has_received());
+  EXPECT_EQ(Statistics(kParent, 0, 10, true).received(), 11);
 }
 
 // Means, medians and shares with nothing to compute them from are absent,
@@ -2589,6 +2589,178 @@ TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
   EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
               GrpcStatusIs(grpc::StatusCode::UNAVAILABLE));
   EXPECT_THAT(ListAll(), SizeIs(2));
+}
+
+// Issue 17 item 3, across periods: each period was protected on its own, so
+// a year minus its shown months, a quarter minus its months, year-to-date
+// asked before and after a month ended, or a total minus the other kinds
+// gave a month's hidden figures. A quarter or year now shows only what each
+// of its months shows.
+TEST_P(ComplaintServiceTest, Issue17Item3_NoHiddenCellFollowsAcrossPeriods) {
+  auto file = [&](int count, C::Kind kind, C::Channel channel) {
+    for (int i = 0; i < count; ++i) {
+      File(Caller::kAnonymous, Minimal(kind, channel));
+    }
+  };
+  // October: CORRUPTION 2 (hidden, and GENERAL 6 with it as its complement).
+  file(6, C::GENERAL, C::WEBSITE);
+  file(2, C::CORRUPTION, C::LINE);
+  clock_.Advance(absl::Hours(31 * 24));  // 1 November
+  // November: both kinds shown.
+  file(6, C::GENERAL, C::WEBSITE);
+  file(5, C::CORRUPTION, C::LINE);
+  clock_.Advance(absl::Hours(30 * 24));  // 1 December
+  if (HasFatalFailure()) return;
+
+  // Every row a longer period shows is shown by each of `months` that has
+  // any of it, so it is the sum of what they show: subtracting them leaves
+  // nothing hidden. A shown total needs every month's total shown.
+  auto expect_only_what_months_show = [&](const v1::ComplaintStatistics& longer,
+                                          std::vector<int> months) {
+    for (int month : months) {
+      SCOPED_TRACE(absl::StrCat("month ", month));
+      const v1::ComplaintStatistics shown = Statistics(kParent, 0, month, true);
+      const v1::ComplaintStatistics full = Statistics(kParent, 0, month);
+      if (longer.has_received()) {
+        EXPECT_TRUE(shown.has_received());
+      }
+      for (auto [longer_rows, shown_rows, full_rows] :
+           {std::tuple{&longer.by_kind(), &shown.by_kind(), &full.by_kind()},
+            std::tuple{&longer.by_channel(), &shown.by_channel(),
+                       &full.by_channel()}}) {
+        for (const v1::CountByKey& row : *longer_rows) {
+          if (::testing::Value(KeysOf(*full_rows),
+                               ::testing::Contains(row.key()))) {
+            EXPECT_THAT(KeysOf(*shown_rows), ::testing::Contains(row.key()));
+          }
+        }
+      }
+    }
+  };
+
+  const v1::ComplaintStatistics october = Statistics(kParent, 0, 10, true);
+  EXPECT_EQ(october.received(), 8);
+  EXPECT_THAT(KeysOf(october.by_kind()), IsEmpty());
+  EXPECT_THAT(KeysOf(october.by_channel()), IsEmpty());
+  const v1::ComplaintStatistics november = Statistics(kParent, 0, 11, true);
+  EXPECT_THAT(KeysOf(november.by_kind()), ElementsAre("CORRUPTION", "GENERAL"));
+  EXPECT_THAT(KeysOf(november.by_channel()), ElementsAre("LINE", "WEBSITE"));
+  // The year (to November) and the quarter: CORRUPTION 7 minus November's 5,
+  // or 19 minus GENERAL 12 minus November's 5, would be October's hidden 2.
+  const v1::ComplaintStatistics year_to_november =
+      Statistics(kParent, 0, 0, true);
+  const v1::ComplaintStatistics quarter_to_november =
+      Statistics(kParent, 1, 0, true);
+  for (const v1::ComplaintStatistics* longer :
+       {&year_to_november, &quarter_to_november}) {
+    EXPECT_EQ(longer->received(), 19);  // both months show their totals
+    EXPECT_THAT(KeysOf(longer->by_kind()), IsEmpty());
+    EXPECT_THAT(KeysOf(longer->by_channel()), IsEmpty());
+    EXPECT_THAT(longer->notice(), HasSubstr("each of its months shows"));
+    expect_only_what_months_show(*longer, {10, 11});
+  }
+
+  // December: three reports, too few to show. Once December has ended, the
+  // year (and the quarter) would be 22, and 22 minus the 19 of the year
+  // asked in December (or minus October and November) is December's 3.
+  file(3, C::CORRUPTION, C::LINE);
+  clock_.Advance(absl::Hours(31 * 24));  // 1 January 2026
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(Statistics(kParent, 0, 0).received(), 22);  // staff see them
+  EXPECT_FALSE(Statistics(kParent, 0, 12, true).has_received());
+  for (int quarter : {0, 1}) {
+    SCOPED_TRACE(absl::StrCat("quarter ", quarter));
+    const v1::ComplaintStatistics longer =
+        Statistics(kParent, quarter, 0, true);
+    EXPECT_EQ(api::FromProtoTime(longer.period_end()), Utc(2025, 12, 31, 17));
+    EXPECT_FALSE(longer.has_received());
+    EXPECT_FALSE(longer.has_completed());
+    EXPECT_FALSE(longer.has_in_progress());
+    EXPECT_FALSE(longer.has_overdue());
+    EXPECT_FALSE(longer.has_ratings());
+    // Nor a row: with December's total hidden, GENERAL 12 would tell that
+    // all of December's were corruption reports.
+    EXPECT_THAT(longer.by_kind(), IsEmpty());
+    EXPECT_THAT(longer.by_channel(), IsEmpty());
+    EXPECT_THAT(longer.by_category(), IsEmpty());
+    expect_only_what_months_show(longer, {10, 11, 12});
+  }
+  // Months stay as they were.
+  EXPECT_THAT(Statistics(kParent, 0, 11, true), EqualsProto(november));
+}
+
+// Issue 17 item 5: GetComplaintStatistics gave an OPERATOR live corruption
+// figures (by kind, and in every other breakdown). Callers who may not read
+// corruption reports get figures of general complaints only, told so, and
+// cached apart from the full figures.
+TEST_P(ComplaintServiceTest, Issue17Item5_StatisticsLeaveCorruptionOut) {
+  std::optional<std::string> redis_url = testing::RedisUrl();
+  PRONGSAI_REQUIRE_BACKEND(redis_url, "Redis");
+  Restart(testing::ComplaintOptionsForTest(), *redis_url);
+  if (HasFatalFailure()) return;
+  const std::string road = absl::StrCat(kParent, "/categories/road");
+  ASSERT_THAT(UpsertCategory(Caller::kSystem, road, "ถนน", 7), GrpcIsOk());
+  for (int i = 0; i < 3; ++i) FileGeneral();
+  C report = Minimal(C::CORRUPTION, C::LINE);
+  report.set_category(road);
+  File(Caller::kAnonymous, report);
+  File(Caller::kAnonymous, Minimal(C::CORRUPTION, C::WEBSITE));
+  if (HasFatalFailure()) return;
+
+  auto statistics = [&](Caller caller, bool general_only) {
+    v1::GetComplaintStatisticsRequest request;
+    request.set_parent(std::string(kParent));
+    request.mutable_fiscal_year()->set_be_year(2569);
+    request.set_general_only(general_only);
+    v1::ComplaintStatistics out;
+    EXPECT_THAT(stub_->GetComplaintStatistics(As(caller).get(), request, &out),
+                GrpcIsOk());
+    return out;
+  };
+  auto expect_general_only = [&](const v1::ComplaintStatistics& figures) {
+    EXPECT_TRUE(figures.general_only());
+    EXPECT_THAT(figures.notice(), HasSubstr("corruption reports are not"));
+    EXPECT_EQ(figures.received(), 3);
+    EXPECT_EQ(figures.in_progress(), 3);
+    EXPECT_EQ(figures.overdue(), 0);
+    EXPECT_THAT(KeysOf(figures.by_kind()), ElementsAre("GENERAL"));
+    EXPECT_THAT(KeysOf(figures.by_channel()), ElementsAre("WEBSITE"));
+    EXPECT_THAT(KeysOf(figures.by_category()), ElementsAre("(none)"));
+  };
+  auto expect_everything = [&](const v1::ComplaintStatistics& figures) {
+    EXPECT_FALSE(figures.general_only());
+    EXPECT_THAT(figures.notice(), IsEmpty());
+    EXPECT_EQ(figures.received(), 5);
+    EXPECT_THAT(KeysOf(figures.by_kind()),
+                ElementsAre("CORRUPTION", "GENERAL"));
+    EXPECT_THAT(KeysOf(figures.by_channel()), ElementsAre("LINE", "WEBSITE"));
+    EXPECT_THAT(KeysOf(figures.by_category()), ElementsAre("(none)", "ถนน"));
+  };
+  // The operator first (its view cached), then those who may read reports,
+  // then the operator again (theirs cached): neither view is served the
+  // other's entry.
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    expect_general_only(statistics(Caller::kOperator, false));
+    expect_general_only(statistics(Caller::kOperator, true));
+    for (Caller caller :
+         {Caller::kAuditor, Caller::kIntegrityOfficer, Caller::kSystem}) {
+      SCOPED_TRACE(testing::CallerName(caller));
+      expect_everything(statistics(caller, false));
+      // Asked for (as the ITA service does for its operators).
+      expect_general_only(statistics(caller, true));
+    }
+  }
+
+  // The public variant counts every kind: asking for less is refused.
+  v1::GetComplaintStatisticsRequest request;
+  request.set_parent(std::string(kParent));
+  request.mutable_fiscal_year()->set_be_year(2569);
+  request.set_general_only(true);
+  v1::ComplaintStatistics refused;
+  EXPECT_THAT(stub_->GetPublicComplaintStatistics(As(Caller::kAnonymous).get(),
+                                                  request, &refused),
+              IsInvalidField("general_only"));
 }
 
 }  // namespace

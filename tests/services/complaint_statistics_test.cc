@@ -95,11 +95,10 @@ std::vector<StatisticsRow> Fixture() {
 }
 
 void ExpectCell(const v1::CountByKey& cell, absl::string_view key,
-                int64_t received, int64_t completed, bool suppressed = false) {
+                int64_t received, int64_t completed) {
   EXPECT_EQ(cell.key(), key);
   EXPECT_EQ(cell.received(), received) << key;
   EXPECT_EQ(cell.completed(), completed) << key;
-  EXPECT_EQ(cell.suppressed(), suppressed) << key;
 }
 
 TEST(StatisticsTest, HandCountedFixture) {
@@ -413,6 +412,163 @@ TEST(PublicStatisticsTest, Issue17Item3_PublicPeriodEndsAtTheCurrentMonth) {
   EXPECT_FALSE(published.has_received());
   EXPECT_THAT(published.by_kind(), IsEmpty());
   EXPECT_THAT(published.notice(), HasSubstr("no month of this period"));
+}
+
+// Issue 17 item 3, across periods: each period protected on its own let a
+// year minus its shown months (or a quarter minus its months, or the total
+// minus the other kinds) give a month's hidden cells. A longer period now
+// shows only what every one of its months shows.
+TEST(PublicStatisticsTest, Issue17Item3_LongerPeriodsShowOnlyWhatMonthsShow) {
+  std::vector<StatisticsRow> rows;
+  auto add = [&rows](int month, int count, C::Kind kind, C::Channel channel) {
+    const int year = month >= 10 ? 2025 : 2026;
+    for (int i = 0; i < count; ++i) {
+      rows.push_back(
+          Received(Bangkok(year, month, 3 + i), kind, channel, "", C::CLOSED));
+    }
+  };
+  // October: CORRUPTION 2 hidden, GENERAL 6 with it (its complement).
+  add(10, 6, C::GENERAL, C::WEBSITE);
+  add(10, 2, C::CORRUPTION, C::LINE);
+  // November: both kinds shown.
+  add(11, 6, C::GENERAL, C::WEBSITE);
+  add(11, 5, C::CORRUPTION, C::LINE);
+  const Period year{Bangkok(2025, 10, 1), Bangkok(2026, 10, 1)};
+  const absl::Time december = Bangkok(2025, 12, 10);
+  const Period covered = PublicPeriod(year, december);
+  const Period october{Bangkok(2025, 10, 1), Bangkok(2025, 11, 1)};
+  const Period november{Bangkok(2025, 11, 1), Bangkok(2025, 12, 1)};
+  const v1::ComplaintStatistics public_october =
+      PublicFigures(rows, october, december);
+  const v1::ComplaintStatistics public_november =
+      PublicFigures(rows, november, december);
+  EXPECT_EQ(public_october.received(), 8);
+  EXPECT_THAT(Keys(public_october.by_kind()), IsEmpty());
+  EXPECT_THAT(Keys(public_november.by_kind()),
+              ::testing::ElementsAre("CORRUPTION", "GENERAL"));
+  // On its own the year (to November) would show CORRUPTION 7, and 7 - 5
+  // is October's hidden 2.
+  ASSERT_THAT(Keys(PublicStatistics(ComputeStatistics(rows, covered, december))
+                       .by_kind()),
+              Contains("CORRUPTION"));
+  v1::ComplaintStatistics public_year = PublicFigures(rows, covered, december);
+  EXPECT_EQ(public_year.received(), 19);  // both months show theirs
+  EXPECT_THAT(Keys(public_year.by_kind()), IsEmpty());
+  EXPECT_THAT(Keys(public_year.by_channel()), IsEmpty());
+  EXPECT_THAT(public_year.notice(), HasSubstr("each of its months shows"));
+  // The same for the quarter.
+  EXPECT_THAT(
+      Keys(
+          PublicFigures(rows, PublicPeriod(kQ1, december), december).by_kind()),
+      IsEmpty());
+
+  // December: three reports, a hidden total. Once it has ended, the year
+  // and the quarter to December would show 22, and 22 - 19 (the year to
+  // November, or October + November) is December's 3: hidden with it, and
+  // every figure and row of them, since a month with a hidden total shows
+  // none of its rows either.
+  add(12, 3, C::CORRUPTION, C::LINE);
+  const absl::Time january = Bangkok(2026, 1, 10);
+  const Period december_month{Bangkok(2025, 12, 1), Bangkok(2026, 1, 1)};
+  EXPECT_FALSE(PublicFigures(rows, december_month, january).has_received());
+  for (const Period& period : {PublicPeriod(year, january), kQ1}) {
+    const v1::ComplaintStatistics published =
+        PublicFigures(rows, period, january);
+    EXPECT_FALSE(published.has_received());
+    EXPECT_FALSE(published.has_completed());
+    EXPECT_FALSE(published.has_reopen_count());
+    EXPECT_FALSE(published.has_mean_days_to_resolve());
+    EXPECT_THAT(published.by_kind(), IsEmpty());
+    EXPECT_THAT(published.by_channel(), IsEmpty());
+    EXPECT_THAT(published.by_category(), IsEmpty());
+  }
+}
+
+// What a longer period shows is what all of its months show, on tables of
+// every shape: a shown row or figure is shown by every month that has any of
+// it, so the period's figure is the sum of shown ones and subtracting the
+// months from it leaves nothing hidden.
+TEST(PublicStatisticsTest, Issue17Item3_NoMonthCellFollowsFromLongerPeriods) {
+  uint32_t seed = 3;
+  auto next = [&seed](uint32_t bound) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % bound;
+  };
+  const C::Channel channels[] = {C::WALK_IN, C::PHONE, C::WEBSITE, C::LINE};
+  const Period year{Bangkok(2025, 10, 1), Bangkok(2026, 10, 1)};
+  const absl::Time now = Bangkok(2026, 10, 5);
+  for (int table = 0; table < 300; ++table) {
+    std::vector<StatisticsRow> rows;
+    const int count = static_cast<int>(next(120));
+    for (int i = 0; i < count; ++i) {
+      const int month = 1 + static_cast<int>(next(12));
+      const int day = 1 + static_cast<int>(next(27));
+      rows.push_back(Received(
+          Bangkok(month >= 10 ? 2025 : 2026, month, day, 12),
+          next(3) == 0 ? C::CORRUPTION : C::GENERAL,
+          channels[std::min(next(4), next(4))], absl::StrCat("c", next(3)),
+          next(2) == 0 ? C::CLOSED : C::RECEIVED));
+      if (next(3) == 0)
+        rows.back().satisfaction = 1 + static_cast<int>(next(5));
+    }
+    const int threshold = 3 + static_cast<int>(next(4));
+    std::vector<v1::ComplaintStatistics> months;
+    for (int m = 0; m < 12; ++m) {
+      const absl::CivilMonth first(2025, 10);
+      const absl::TimeZone bangkok = thai::BangkokTimeZone();
+      const Period period{absl::FromCivil(first + m, bangkok),
+                          absl::FromCivil(first + m + 1, bangkok)};
+      months.push_back(PublicFigures(rows, period, now, threshold));
+    }
+    const std::vector<std::pair<Period, std::pair<int, int>>> longer = {
+        {year, {0, 12}},
+        {kQ1, {0, 3}},
+        {{Bangkok(2026, 1, 1), Bangkok(2026, 4, 1)}, {3, 6}},
+        {{Bangkok(2026, 4, 1), Bangkok(2026, 7, 1)}, {6, 9}},
+        // The year to the end of February and of March.
+        {{Bangkok(2025, 10, 1), Bangkok(2026, 3, 1)}, {0, 5}},
+        {{Bangkok(2025, 10, 1), Bangkok(2026, 4, 1)}, {0, 6}}};
+    for (const auto& [period, span] : longer) {
+      const v1::ComplaintStatistics published =
+          PublicFigures(rows, period, now, threshold);
+      auto every_month = [&](auto has) {
+        for (int m = span.first; m < span.second; ++m) {
+          if (!has(months[m])) return false;
+        }
+        return true;
+      };
+      if (published.has_received()) {
+        EXPECT_TRUE(every_month([](const v1::ComplaintStatistics& month) {
+          return month.has_received();
+        })) << table;
+      }
+      if (published.has_ratings()) {
+        EXPECT_TRUE(every_month([](const v1::ComplaintStatistics& month) {
+          return month.has_ratings();
+        })) << table;
+      }
+      // Kind, channel, category.
+      auto breakdown = [](const v1::ComplaintStatistics& statistics,
+                          int which) -> const auto& {
+        return which == 0   ? statistics.by_kind()
+               : which == 1 ? statistics.by_channel()
+                            : statistics.by_category();
+      };
+      for (int which = 0; which < 3; ++which) {
+        for (const v1::CountByKey& row : breakdown(published, which)) {
+          // The sum of what the months show: nothing left to subtract.
+          int64_t sum = 0;
+          for (int m = span.first; m < span.second; ++m) {
+            ASSERT_TRUE(months[m].has_received()) << table << " " << m;
+            for (const v1::CountByKey& cell : breakdown(months[m], which)) {
+              if (cell.key() == row.key()) sum += cell.received();
+            }
+          }
+          EXPECT_EQ(row.received(), sum) << table << " " << row.key();
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

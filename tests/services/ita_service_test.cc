@@ -28,6 +28,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/api/api_fields.h"
 #include "common/cache/redis.h"
@@ -36,6 +37,7 @@
 #include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/interceptor.h"
 #include "gtest/gtest.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/ita/ita_store.h"
@@ -2575,6 +2577,81 @@ TEST_P(ItaServiceTest, Issue17Item18_ReportSaysItemScoresAreAbsent) {
   ASSERT_THAT(Render(Caller::kOperator, name, v1::MARKDOWN, &report),
               GrpcIsOk());
   EXPECT_THAT(report.content(), HasSubstr("ไม่มีข้อคำถามที่ได้คะแนนต่ำกว่า 100 คะแนน"));
+}
+
+// Issue 17 item 5: the ITA service asks the complaint service with its own
+// SYSTEM key, and copied the corruption count it got into every caller's
+// analysis. Callers who may not read corruption reports (OPERATOR,
+// EXECUTIVE) now get figures of general complaints only, without
+// corruption_received; those who may (INTEGRITY_OFFICER, AUDITOR, SYSTEM)
+// get both.
+TEST_P(ItaServiceTest, Issue17Item5_ComplaintHandlingHidesCorruptionFigures) {
+  if (IsSkipped() || !Started()) return;
+  std::unique_ptr<testing::TestService> complaints;
+  testing::TestService::Start(testing::ComplaintDefinitionForTest(),
+                              testing::TestServiceOptions{
+                                  .backend = GetParam(),
+                                  .redis_url = "",
+                                  .clock = clock_.AsClock(),
+                                  .trusted_proxies = "",
+                              },
+                              &complaints);
+  if (HasFailure() || complaints == nullptr) return;
+  auto complaint_stub =
+      complaint::v1::ComplaintService::NewStub(complaints->channel());
+  // FY2569 (the clock's year): three general complaints, two reports.
+  for (int i = 0; i < 5; ++i) {
+    complaint::v1::CreateComplaintRequest request;
+    request.set_parent("organizations/6340101");
+    complaint::v1::Complaint& filed = *request.mutable_complaint();
+    filed.set_kind(i < 3 ? complaint::v1::Complaint::GENERAL
+                         : complaint::v1::Complaint::CORRUPTION);
+    filed.set_channel(complaint::v1::Complaint::WEBSITE);
+    filed.set_subject(i < 3 ? "ไฟฟ้าส่องสว่างดับ" : "เรียกรับเงินค่าอนุญาตก่อสร้าง");
+    filed.set_description(i < 3 ? "ไฟถนนหน้าโรงเรียนดับ" : "เจ้าหน้าที่เรียกเงินพิเศษ");
+    complaint::v1::Complaint created;
+    ASSERT_THAT(
+        complaint_stub->CreateComplaint(
+            complaints->Context(Caller::kAnonymous).get(), request, &created),
+        GrpcIsOk());
+  }
+  ItaOptions options = WithPlan();
+  options.complaint_address = complaints->host().address();
+  options.peer_api_key = complaints->Key(Caller::kSystem);
+  Restart(std::move(options), "");
+  if (IsSkipped() || !Started()) return;
+  // No framework ships for 2569: the 2568 one, loaded for it.
+  v1::Framework framework = MustGetFramework("frameworks/2568");
+  framework.set_be_year(2569);
+  v1::Framework loaded;
+  ASSERT_THAT(LoadFramework(Caller::kSystem, framework, &loaded), GrpcIsOk());
+  const std::string name = NameOf(kOrganization, 2569);
+  MustIngest(name, PhonSung(), Summary(90, "ผ่าน", {}));
+
+  for (Caller caller : {Caller::kOperator, Caller::kExecutive}) {
+    SCOPED_TRACE(testing::CallerName(caller));
+    const v1::AgencyAnalysis analysis = MustAnalyze(name, caller);
+    ASSERT_TRUE(analysis.has_complaint_handling())
+        << absl::StrJoin(analysis.missing(), " | ");
+    const v1::ComplaintHandling& handling = analysis.complaint_handling();
+    EXPECT_TRUE(handling.general_only());
+    EXPECT_FALSE(handling.has_corruption_received());
+    // Not 5: beside the general count, a total would give the reports.
+    EXPECT_EQ(handling.received(), 3);
+    EXPECT_THAT(handling.bears_on(), Contains("5"));
+  }
+  for (Caller caller :
+       {Caller::kIntegrityOfficer, Caller::kAuditor, Caller::kSystem}) {
+    SCOPED_TRACE(testing::CallerName(caller));
+    const v1::AgencyAnalysis analysis = MustAnalyze(name, caller);
+    ASSERT_TRUE(analysis.has_complaint_handling())
+        << absl::StrJoin(analysis.missing(), " | ");
+    const v1::ComplaintHandling& handling = analysis.complaint_handling();
+    EXPECT_FALSE(handling.general_only());
+    ASSERT_TRUE(handling.has_corruption_received());
+    EXPECT_EQ(handling.corruption_received(), 2);
+    EXPECT_EQ(handling.received(), 5);
+  }
 }
 
 }  // namespace

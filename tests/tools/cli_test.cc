@@ -1,6 +1,7 @@
-// The `prongsai` command-line client run as a process against a real
-// complaint service on loopback: an API key is sent without the whitespace
-// around it and never printed, and absent statistics read "-", not "0".
+// The `prongsai` command-line client run as a process against real
+// complaint and ITA services on loopback: an API key is sent without the
+// whitespace around it and never printed, and absent statistics and peer
+// figures read "-", not "0".
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,8 +21,11 @@
 #include "common/auth/key_ring.h"
 #include "common/server/server_host.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "services/complaint/complaint_service.h"
+#include "services/ita/ita_service.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 
@@ -191,6 +195,68 @@ TEST_F(CliTest, Issue17Item18_AbsentStatisticsReadAsDash) {
   EXPECT_THAT(run.stdout_text,
               ::testing::Not(HasSubstr("mean_days_to_acknowledge")));
   EXPECT_THAT(run.stdout_text, ::testing::Not(HasSubstr("percent_satisfied")));
+}
+
+// Issue 17 items 16 and 18: `ita peers` printed rank 0, percentile 0.0,
+// mean 0.00 and pass rate 0.0% for a group too small to show figures about
+// the others (all absent in the API). They read "-", and it says why.
+TEST_F(CliTest, Issue17Item16_SmallPeerGroupReadsAsDashes) {
+  const std::string dir = testing::MakeScratchDir();
+  const std::string keys_path = dir + "/api_keys";
+  std::ofstream(keys_path) << auth::FormatKeyLine(auth::HashKey(key_),
+                                                  "cli-test", "SYSTEM", "*");
+  server::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.db_url = absl::StrCat("sqlite://", dir, "/ita.db");
+  options.api_keys_path = keys_path;
+  options.workers = 2;
+  absl::StatusOr<server::ServiceDefinition> definition =
+      ita::ItaServiceDefinition();
+  ASSERT_THAT(definition, IsOk());
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
+      server::ServiceHost::Start(options, *std::move(definition));
+  ASSERT_THAT(host, IsOk());
+  auto stub = ita::v1::AssessmentService::NewStub(grpc::CreateChannel(
+      (*host)->address(), grpc::InsecureChannelCredentials()));
+  auto ingest = [&](absl::string_view code, double overall) {
+    ita::v1::IngestPublishedScoresRequest request;
+    request.set_name(absl::StrCat("organizations/", code, "/assessments/2567"));
+    request.mutable_organization()->set_name("องค์การบริหารส่วนตำบลทดสอบ");
+    request.mutable_organization()->set_kind(
+        common::v1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION);
+    request.mutable_organization()->set_province("สกลนคร");
+    request.mutable_published()->mutable_overall()->set_score(overall);
+    request.mutable_published()->set_grade(overall >= 85 ? "ผ่าน" : "ต้องปรับปรุง");
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + key_);
+    ita::v1::Assessment assessment;
+    return stub->IngestPublishedScores(&context, request, &assessment).ok();
+  };
+  ASSERT_TRUE(ingest("6340101", 90));
+  ASSERT_TRUE(ingest("6340102", 80));
+  const std::vector<std::string> args = {
+      "ita", "peers", "organizations/6340101/assessments/2567", "--server",
+      (*host)->address()};
+
+  CliRun run = RunCli(args, {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr("rank - of 2 (NATIONAL), percentile -, mean -, "
+                        "median -, pass rate -\n"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("group too small"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("at least 5"));
+  EXPECT_THAT(run.stdout_text, ::testing::Not(HasSubstr("0.0")));
+
+  // A group of five shows its figures, and no such line.
+  for (const char* code : {"6340103", "6340104", "6340105"}) {
+    ASSERT_TRUE(ingest(code, 70));
+  }
+  run = RunCli(args, {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr("rank 1 of 5 (NATIONAL), percentile 100.0, mean "
+                        "76.00, median 70.00, pass rate 20.0%\n"));
+  EXPECT_THAT(run.stdout_text, ::testing::Not(HasSubstr("too small")));
 }
 
 }  // namespace

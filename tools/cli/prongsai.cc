@@ -905,6 +905,29 @@ std::string PercentOrDash(bool present, double value) {
   return present ? absl::StrFormat("%.1f%%", value) : "-";
 }
 
+// Figures about the others are absent for a group too small to show them
+// (`suppressed`): they read "-", and a line says why.
+void PrintPeerAnalytics(const ita::v1::PeerAnalytics& peers) {
+  const bool ranked = !peers.suppressed() && peers.rank() > 0;
+  std::cout << "rank " << (ranked ? absl::StrCat(peers.rank()) : "-") << " of "
+            << peers.peers() << " (" << ita::v1::PeerGroup_Name(peers.group())
+            << "), percentile "
+            << FigureOrDash(peers.has_percentile(), peers.percentile())
+            << ", mean "
+            << (peers.has_mean() ? absl::StrFormat("%.2f", peers.mean()) : "-")
+            << ", median "
+            << (peers.has_median() ? absl::StrFormat("%.2f", peers.median())
+                                   : "-")
+            << ", pass rate "
+            << PercentOrDash(peers.has_pass_rate(), peers.pass_rate()) << "\n";
+  if (peers.suppressed()) {
+    std::cout << "group too small: figures about the others are shown for "
+                 "groups of at least "
+              << peers.minimum_group_size() << " (" << peers.peers()
+              << " in this one)\n";
+  }
+}
+
 int PrintStatistics(const complaint::v1::ComplaintStatistics& statistics) {
   if (absl::GetFlag(FLAGS_json)) {
     std::cout << Json(statistics);
@@ -937,9 +960,10 @@ int PrintStatistics(const complaint::v1::ComplaintStatistics& statistics) {
   Table breakdown({"BY", "KEY", "RECEIVED", "COMPLETED"});
   auto add = [&breakdown](absl::string_view by, const auto& rows) {
     for (const complaint::v1::CountByKey& row : rows) {
+      // Hidden rows are not listed at all.
       breakdown.AddRow({std::string(by), row.key(),
-                        CountOrDash(!row.suppressed(), row.received()),
-                        CountOrDash(!row.suppressed(), row.completed())});
+                        absl::StrCat(row.received()),
+                        absl::StrCat(row.completed())});
     }
   };
   add("kind", statistics.by_kind());
@@ -1352,9 +1376,15 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
     std::cout << table.Render();
     if (response.has_complaint_handling()) {
       const iv1::ComplaintHandling& handling = response.complaint_handling();
-      std::cout << "complaints " << handling.received() << " (corruption "
-                << handling.corruption_received() << "), completed "
-                << handling.completed() << ", within SLA "
+      std::cout << "complaints " << handling.received()
+                << (handling.general_only()
+                        ? " (general only)"
+                        : absl::StrCat(
+                              " (corruption ",
+                              CountOrDash(handling.has_corruption_received(),
+                                          handling.corruption_received()),
+                              ")"))
+                << ", completed " << handling.completed() << ", within SLA "
                 << PercentOrDash(handling.has_percent_resolved_within_sla(),
                                  handling.percent_resolved_within_sla())
                 << ", satisfied "
@@ -1432,13 +1462,7 @@ int ItaCommand(const std::string& verb, const std::vector<std::string>& args) {
       std::cout << Json(response);
       return 0;
     }
-    std::cout << "rank " << response.rank() << " of " << response.peers()
-              << " (" << iv1::PeerGroup_Name(response.group())
-              << "), percentile "
-              << absl::StrFormat("%.1f", response.percentile()) << ", mean "
-              << absl::StrFormat("%.2f", response.mean()) << ", median "
-              << absl::StrFormat("%.2f", response.median()) << ", pass rate "
-              << absl::StrFormat("%.1f", response.pass_rate()) << "%\n";
+    PrintPeerAnalytics(response);
     return 0;
   }
   if (verb == "report") {
