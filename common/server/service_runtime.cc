@@ -527,12 +527,11 @@ class ClientStreamReactor final
       sequence = ++alarms_set_;
     }
     auto alarm = std::make_unique<grpc::Alarm>();
-    alarm->Set(absl::ToChronoTime(when),
-               [weak = weak_from_this()](bool fired) {
-                 if (std::shared_ptr<ClientStreamReactor> self = weak.lock()) {
-                   self->OnTimer(fired);
-                 }
-               });
+    alarm->Set(absl::ToChronoTime(when), [weak = weak_from_this()](bool fired) {
+      if (std::shared_ptr<ClientStreamReactor> self = weak.lock()) {
+        self->OnTimer(fired);
+      }
+    });
     {
       absl::MutexLock lock(&mu_);
       // A newer alarm may already be in place when this one fired at once

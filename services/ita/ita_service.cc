@@ -170,8 +170,7 @@ absl::Status CheckKeepsTools(Connection& db, const AssessmentName& name,
   }
   if (dropped.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
-      name_text, " has a computed result with ",
-      absl::StrJoin(dropped, ", "),
+      name_text, " has a computed result with ", absl::StrJoin(dropped, ", "),
       " scores that these answers would drop; send answers for every tool "
       "it has, or set replace_computed in the first message to replace the "
       "whole result"));

@@ -2462,8 +2462,7 @@ TEST_P(ItaServiceTest, Issue17Item6_PartialRawStreamKeepsTheComputedResult) {
   for (const auto& partial : {one_check, one_respondent}) {
     v1::Assessment refused;
     const grpc::Status status = IngestRaw(Caller::kSystem, partial, &refused);
-    EXPECT_THAT(status,
-                GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+    EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
     EXPECT_THAT(status.error_message(), HasSubstr("replace_computed"));
     EXPECT_THAT(MustGet(name), EqualsProto(before));
   }

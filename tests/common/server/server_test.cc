@@ -369,8 +369,8 @@ TEST(ClientStreamTest, Issue17Item2_IdleStreamIsEndedByTheServer) {
   // deadline (which says "Deadline Exceeded").
   const grpc::Status status = stream->writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_TRUE(absl::StrContains(status.error_message(),
-                                "sent no complete message"))
+  EXPECT_TRUE(
+      absl::StrContains(status.error_message(), "sent no complete message"))
       << status.error_message();
 }
 
@@ -424,7 +424,6 @@ TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
   EXPECT_TRUE(held->writer->Finish().ok());
 }
 
-
 // Issue 17 item 2 (review): a refusal and the idle timer that meet end the
 // call once. Each stream sends good messages, each within the (very short)
 // idle timeout, then one that is refused, so the refusal lands around a
@@ -448,21 +447,21 @@ TEST(ClientStreamTest, Issue17Item2_RefusalMeetingTheTimerEndsTheCallOnce) {
       open = stream->writer->Write(Message("", 1));
     }
     // Vary where the bad message falls against the timer.
-    absl::SleepFor(absl::Microseconds(500 * (i % 5)));
+    absl::SleepFor(absl::Microseconds(1000 + 250 * (i % 9)));
     if (open) open = stream->writer->Write(bad);
     if (open) stream->writer->WritesDone();
     const grpc::Status status = stream->writer->Finish();
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       ++refused;
-      EXPECT_TRUE(absl::StrContains(status.error_message(),
-                                    "names another assessment"))
+      EXPECT_TRUE(
+          absl::StrContains(status.error_message(), "names another assessment"))
           << status.error_message();
     } else {
       ++timed_out;
       EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
           << i << ": " << status.error_message();
-      EXPECT_TRUE(absl::StrContains(status.error_message(),
-                                    "sent no complete message"))
+      EXPECT_TRUE(
+          absl::StrContains(status.error_message(), "sent no complete message"))
           << status.error_message();
     }
   }
