@@ -220,9 +220,24 @@ absl::Status SerializeResponse(const google::protobuf::Message& message,
   return absl::OkStatus();
 }
 
-absl::Status CallContext::CheckOrganization(absl::string_view code) const {
+namespace {
+
+// The organization scope check of a call and of a stream message alike:
+// methods open to the PUBLIC skip it.
+absl::Status CheckScope(const auth::Principal& principal, bool public_method,
+                        absl::string_view code) {
   if (public_method) return absl::OkStatus();
   return auth::CheckOrganization(principal, code);
+}
+
+}  // namespace
+
+absl::Status CallContext::CheckOrganization(absl::string_view code) const {
+  return CheckScope(principal, public_method, code);
+}
+
+absl::Status StreamCaller::CheckOrganization(absl::string_view code) const {
+  return CheckScope(principal, public_method, code);
 }
 
 ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
@@ -329,11 +344,6 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
   return reactor;
 }
 
-absl::Status StreamCaller::CheckOrganization(absl::string_view code) const {
-  if (public_method) return absl::OkStatus();
-  return auth::CheckOrganization(principal, code);
-}
-
 absl::Status InStreamMessage(int64_t index, const absl::Status& status) {
   absl::string_view reason = status.message();
   const std::optional<std::string> path = FieldPathOf(status);
@@ -376,11 +386,23 @@ namespace {
 // the longest call; a timer (grpc::Alarm) ends an idle or over-long stream
 // even when no message comes to notice it.
 //
-// Lifetime: the reactor owns itself through `self_` until OnDone; a timer
-// callback holds only a weak pointer, so it never touches a finished
-// reactor, and keeps it alive while it runs.
+// Ending: three threads may want to end the call at once (a read that
+// completes, the timer, and at the start the admission check). Each decides
+// under mu_, and only the one that flips `ending_` calls Dispatch, with the
+// status and message count it read under the lock; the others see
+// `ending_` and do nothing. So the call is dispatched, and finished, once.
+//
+// Lifetime: the reactor owns itself through `self_`, which Start sets and
+// OnDone drops (nothing else touches it), so it lives until gRPC is done
+// with the call. A timer holds only a weak pointer (weak_from_this(), fixed
+// when the reactor was made and safe to read from any thread), locked for
+// the length of its callback: a timer firing after OnDone finds nothing,
+// one firing during OnDone keeps the reactor alive until it returns. The
+// dispatched task uses `this` without a reference: it ends with Finish, and
+// gRPC calls OnDone only after that.
 class ClientStreamReactor final
-    : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+    : public grpc::ServerReadReactor<grpc::ByteBuffer>,
+      public std::enable_shared_from_this<ClientStreamReactor> {
  public:
   static ClientStreamReactor* Start(
       ServiceRuntime& runtime, grpc::CallbackServerContext* context,
@@ -393,23 +415,30 @@ class ClientStreamReactor final
     reactor->self_ = reactor;
     // Refuse a caller before reading anything it sends.
     absl::StatusOr<auth::Principal> admitted = runtime.Admit(context, method);
+    if (!admitted.ok()) {
+      {
+        absl::MutexLock lock(&reactor->mu_);
+        reactor->ending_ = true;
+      }
+      // Logs and finishes with the same refusal.
+      reactor->Dispatch(admitted.status(), 0);
+      return reactor.get();
+    }
+    // Before the first read or timer: read-only from then on.
+    reactor->principal_.emplace(*std::move(admitted));
     absl::Time first_check;
     {
       absl::MutexLock lock(&reactor->mu_);
-      reactor->ending_ = !admitted.ok();
       first_check = reactor->NextCheck();
     }
-    if (!admitted.ok()) {
-      reactor->Dispatch();  // logs and finishes with the same refusal
-      return reactor.get();
-    }
-    reactor->principal_.emplace(*std::move(admitted));
     reactor->Arm(first_check);
     reactor->StartRead(&reactor->buffer_);
     return reactor.get();
   }
 
   void OnReadDone(bool ok) override {
+    absl::Status refusal;
+    int64_t messages = 0;
     bool end = false;
     {
       absl::MutexLock lock(&mu_);
@@ -417,14 +446,16 @@ class ClientStreamReactor final
       if (ending_) return;
       if (ok) {
         last_message_ = absl::Now();
-        refusal_ = Take();
+        refusal = Take();
         buffer_.Clear();
       }
-      end = ending_ = !ok || !refusal_.ok();
+      // The client ended the stream, or its message was refused.
+      end = ending_ = !ok || !refusal.ok();
+      messages = messages_;
     }
     // Outside the lock: either may call back into this reactor inline.
     if (end) {
-      Dispatch();
+      Dispatch(std::move(refusal), messages);
     } else {
       StartRead(&buffer_);
     }
@@ -432,17 +463,23 @@ class ClientStreamReactor final
 
   void OnDone() override {
     std::unique_ptr<grpc::Alarm> alarm;
+    ServiceRuntime::StreamMessageHandler on_message;
+    int64_t booked = 0;
     {
       absl::MutexLock lock(&mu_);
       done_ = true;
       alarm = std::move(alarm_);
+      on_message = std::move(on_message_);
+      booked = booked_;
+      booked_ = 0;
     }
     alarm.reset();  // cancels it; its callback finds the reactor done
     // The state the callbacks kept goes before its bytes are given back.
-    on_message_ = nullptr;
+    // (The task that ran `finish_` ended with Finish, before this.)
+    on_message = nullptr;
     finish_ = nullptr;
-    if (principal_.has_value() && booked_ > 0) {
-      runtime_.BookStreamBytes(principal_->name(), -booked_).IgnoreError();
+    if (principal_.has_value() && booked > 0) {
+      runtime_.BookStreamBytes(principal_->name(), -booked).IgnoreError();
     }
     std::shared_ptr<ClientStreamReactor> self = std::move(self_);
     // `this` may be deleted when `self` goes.
@@ -493,7 +530,8 @@ class ClientStreamReactor final
   }
 
   // Sets a new timer for `when`, replacing (and so cancelling) the last.
-  // Never called with mu_ held: an alarm may fire inline.
+  // Called by Start and by OnTimer, both of which keep the reactor alive
+  // meanwhile. Never called with mu_ held: an alarm may fire inline.
   void Arm(absl::Time when) ABSL_LOCKS_EXCLUDED(mu_) {
     uint64_t sequence;
     {
@@ -501,8 +539,7 @@ class ClientStreamReactor final
       sequence = ++alarms_set_;
     }
     auto alarm = std::make_unique<grpc::Alarm>();
-    std::weak_ptr<ClientStreamReactor> weak = self_;
-    alarm->Set(absl::ToChronoTime(when), [weak](bool fired) {
+    alarm->Set(absl::ToChronoTime(when), [weak = weak_from_this()](bool fired) {
       if (std::shared_ptr<ClientStreamReactor> self = weak.lock()) {
         self->OnTimer(fired);
       }
@@ -520,42 +557,50 @@ class ClientStreamReactor final
     // outside the lock; destroying the alarm that is calling us is allowed.
   }
 
+  // Runs in the alarm's callback, which holds a strong reference.
   void OnTimer(bool fired) ABSL_LOCKS_EXCLUDED(mu_) {
     if (!fired) return;  // cancelled
+    absl::Status refusal;
     absl::Time next;
+    int64_t messages = 0;
     {
       absl::MutexLock lock(&mu_);
       if (done_ || ending_) return;
       const absl::Time now = absl::Now();
       if (now - start_ >= runtime_.max_call_duration()) {
-        refusal_ = absl::DeadlineExceededError(
+        refusal = absl::DeadlineExceededError(
             "the stream lasted longer than the server's longest call");
       } else if (now - last_message_ >= runtime_.stream_limits().idle_timeout) {
-        refusal_ = absl::DeadlineExceededError(absl::StrCat(
-            "the stream sent nothing for ",
+        refusal = absl::DeadlineExceededError(absl::StrCat(
+            "the stream sent no complete message for ",
             absl::FormatDuration(runtime_.stream_limits().idle_timeout)));
       } else {
         next = NextCheck();  // a message came since the timer was set
       }
-      ending_ = !refusal_.ok();
+      if (!refusal.ok()) {
+        ending_ = true;
+        messages = messages_;
+      }
     }
-    if (refusal_.ok()) {
+    if (refusal.ok()) {
       Arm(next);
     } else {
       // A read is still pending; it completes (not ok) once the call is
       // finished, and is then ignored.
-      Dispatch();
+      Dispatch(std::move(refusal), messages);
     }
   }
 
-  // Ends the call through the runtime: the refusal, or the method's finish
-  // on a worker. Called once, after `ending_` was set.
-  void Dispatch() {
+  // Ends the call through the runtime: with `refusal`, or, when it is OK,
+  // with the method's finish on a worker. Called once, by the thread that
+  // set `ending_`, with what it read under mu_.
+  void Dispatch(absl::Status refusal, int64_t messages) {
     runtime_.Run(
         context_, method_,
-        [this](CallContext& call) -> absl::Status {
-          if (!refusal_.ok()) return refusal_;
-          return std::move(finish_)(call, messages_);
+        [this, refusal = std::move(refusal),
+         messages](CallContext& call) -> absl::Status {
+          if (!refusal.ok()) return refusal;
+          return std::move(finish_)(call, messages);
         },
         [this](const grpc::Status& status) { Finish(status); });
   }
@@ -565,26 +610,30 @@ class ClientStreamReactor final
   const absl::string_view method_;
   const int64_t max_bytes_;
   const absl::Time start_;
+  // Set by Start, dropped by OnDone; see the class comment.
   std::shared_ptr<ClientStreamReactor> self_;
-  // Set once admitted, before the first read.
+  // Set once admitted, before the first read or timer; read-only after.
   std::optional<auth::Principal> principal_;
 
   absl::Mutex mu_;
   absl::Time last_message_ ABSL_GUARDED_BY(mu_);
   // Whether the call is being ended (by the client, a refusal or the
-  // timer), and whether gRPC is done with it.
+  // timer): set once, by the thread that dispatches. And whether gRPC is
+  // done with the call.
   bool ending_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   std::unique_ptr<grpc::Alarm> alarm_ ABSL_GUARDED_BY(mu_);
   uint64_t alarms_set_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t alarm_sequence_ ABSL_GUARDED_BY(mu_) = 0;  // that of alarm_
-  // Read under mu_ while reading; by the dispatched task once ending_.
-  absl::Status refusal_;
-  ServiceRuntime::StreamMessageHandler on_message_;
+  ServiceRuntime::StreamMessageHandler on_message_ ABSL_GUARDED_BY(mu_);
+  int64_t messages_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t booked_ ABSL_GUARDED_BY(mu_) = 0;
+  // Used by the dispatched task alone, then cleared by OnDone (which comes
+  // after the task's Finish).
   ServiceRuntime::StreamFinishHandler finish_;
+  // Filled by gRPC for the one pending read and emptied by OnReadDone, which
+  // never overlap.
   grpc::ByteBuffer buffer_;
-  int64_t messages_ = 0;
-  int64_t booked_ = 0;
 };
 
 }  // namespace

@@ -87,11 +87,17 @@ struct StreamCaller {
 struct StreamLimits {
   // What all open streams of the process may hold in memory at once.
   int64_t process_bytes = int64_t{256} << 20;
-  // What the open streams of one caller (one API key) may hold together,
-  // so that one caller cannot take the process budget from the others.
-  int64_t caller_bytes = int64_t{64} << 20;
-  // A stream that sends nothing for this long is ended.
-  absl::Duration idle_timeout = absl::Seconds(10);
+  // What the open streams of one caller (one API key) may hold together.
+  // An eighth of the process budget: callers at their maximum leave room
+  // for others until eight of them stream at once, and one caller still
+  // fits an agency's whole survey (a 2 MB upload parses to some 16 MiB).
+  int64_t caller_bytes = int64_t{32} << 20;
+  // A stream whose next message has not arrived whole this long after the
+  // last one (or the start) is ended. gRPC hands the server only whole
+  // messages, so this is the time to send one message, not the time
+  // without any byte: long enough for a 4 MB message (gRPC's default
+  // largest) at 1.6 Mbit/s, and still shorter than the longest call.
+  absl::Duration idle_timeout = absl::Seconds(20);
 };
 
 // A parse error of message `index` of a stream with the message's path in
@@ -149,9 +155,10 @@ class ServiceRuntime {
   //  - RESOURCE_EXHAUSTED when what it holds passes `max_bytes`, when the
   //    caller's open streams together pass StreamLimits::caller_bytes, or
   //    all open streams pass StreamLimits::process_bytes;
-  //  - DEADLINE_EXCEEDED, by a server-side timer, when it sends nothing for
-  //    StreamLimits::idle_timeout or is still open after the longest call
-  //    duration, whether or not more messages come.
+  //  - DEADLINE_EXCEEDED, by a server-side timer, when no whole message
+  //    arrives for StreamLimits::idle_timeout or it is still open after the
+  //    longest call duration, whether or not more messages come.
+  // It is ended exactly once, by whichever of these comes first.
   using StreamMessageHandler = absl::AnyInvocable<absl::StatusOr<size_t>(
       const StreamCaller&, int64_t index, const grpc::ByteBuffer&)>;
   using StreamFinishHandler =

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/api_fields.h"
 #include "common/base/resource_name.h"
@@ -36,9 +37,10 @@ using storage::Connection;
 
 constexpr absl::Duration kCacheTtl = absl::Minutes(10);
 // A raw-answer stream may carry a whole agency's survey (a few thousand
-// respondents); 64 MB of parsed answers (about 4-5 MB sent, some 15,000
-// respondents) bounds what one call can make the server hold.
-constexpr size_t kMaxStreamBytes = 64 << 20;
+// respondents); 32 MiB of parsed answers (about 4 MB sent, some 15,000
+// respondents of 30 answers) bounds what one call can make the server hold.
+// No more than the default per-caller budget, which bounds it anyway.
+constexpr size_t kMaxStreamBytes = 32 << 20;
 constexpr double kDefaultStrengthThreshold = 90;
 constexpr double kDefaultPassThreshold = 85;
 constexpr int kDefaultItemsPerTool = 3;
@@ -84,6 +86,8 @@ struct RawStream {
   std::string name;
   AssessmentName assessment;
   common::v1::OrganizationRef organization;
+  // The first message's replace_computed.
+  bool replace_computed = false;
   std::vector<v1::IngestRawAnswersRequest> messages;
 };
 
@@ -104,9 +108,14 @@ absl::Status TakeRawMessage(const server::StreamCaller& caller, int64_t index,
         FieldPath(path, "organization"), message.organization()));
     stream.name = message.name();
     stream.organization = message.organization();
+    stream.replace_computed = message.replace_computed();
   } else if (!message.name().empty() && message.name() != stream.name) {
     return InvalidField(FieldPath(path, "name"),
                         "names another assessment than the first message");
+  } else if (message.replace_computed()) {
+    // A later message cannot change what the stream was opened to do.
+    return InvalidField(FieldPath(path, "replace_computed"),
+                        "is set in the first message only");
   }
   message.clear_name();
   message.clear_organization();
@@ -139,6 +148,32 @@ absl::StatusOr<v1::Framework> FrameworkFor(Connection& db,
     return InvalidField(field, framework.status().message());
   }
   return framework;
+}
+
+// FAILED_PRECONDITION when `computed` has no score for a tool that the
+// assessment's stored computed result has: a stream of a few answers (one
+// OIT check, one respondent) would otherwise replace a whole survey's
+// published figures. The request's replace_computed says it means to.
+absl::Status CheckKeepsTools(Connection& db, const AssessmentName& name,
+                             absl::string_view name_text,
+                             const v1::ScoreSet& computed) {
+  absl::StatusOr<v1::Assessment> stored =
+      GetAssessment(db, name.organization, name.be_year);
+  if (absl::IsNotFound(stored.status())) return absl::OkStatus();
+  PRONGSAI_RETURN_IF_ERROR(stored.status());
+  std::vector<std::string> dropped;
+  for (const v1::Score& tool : stored->computed().tools()) {
+    const bool kept = std::any_of(
+        computed.tools().begin(), computed.tools().end(),
+        [&](const v1::Score& score) { return score.code() == tool.code(); });
+    if (!kept) dropped.push_back(tool.code());
+  }
+  if (dropped.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      name_text, " has a computed result with ", absl::StrJoin(dropped, ", "),
+      " scores that these answers would drop; send answers for every tool "
+      "it has, or set replace_computed in the first message to replace the "
+      "whole result"));
 }
 
 // The service's shared state: shipped frameworks, the plan client and the
@@ -381,6 +416,10 @@ class ItaGrpcService final : public ItaRawService {
       if (tool == "EIT") ++update.eit_respondents;
     }
     update.computed = ComputeScores(framework, answers);
+    if (!stream.replace_computed) {
+      PRONGSAI_RETURN_IF_ERROR(
+          CheckKeepsTools(*db, name, stream.name, *update.computed));
+    }
     common::v1::OrganizationRef organization = stream.organization;
     organization.set_code(name.organization);
     PRONGSAI_ASSIGN_OR_RETURN(

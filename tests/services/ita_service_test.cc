@@ -1103,10 +1103,12 @@ TEST_P(ItaServiceTest, RawAnswersAreScoredByTheFramework) {
   EXPECT_THAT(Numbers(analysis.weaknesses()), ElementsAre(5, 7, 9, 2, 1, 6));
   EXPECT_THAT(Numbers(analysis.strengths()), ElementsAre(8, 10));
 
-  // A second stream replaces the computed result: one IIT respondent only,
-  // so the overall is IIT's alone, renormalized, and says so.
+  // A second stream that says so replaces the computed result: one IIT
+  // respondent only, so the overall is IIT's alone, renormalized, and says
+  // so.
   std::vector<v1::IngestRawAnswersRequest> again(1);
   again[0].set_name(name);
+  again[0].set_replace_computed(true);
   *again[0].add_respondents() = Answers("IIT", {{"i1", 3}, {"i2", 3}});
   v1::Assessment replaced;
   ASSERT_THAT(IngestRaw(Caller::kSystem, again, &replaced), GrpcIsOk());
@@ -2439,6 +2441,58 @@ TEST_P(ItaServiceTest, Issue17Item6_EmptyRawStreamReplacesNothing) {
   EXPECT_THAT(IngestRaw(Caller::kSystem, empty, &refused),
               IsInvalidField("messages"));
   ExpectNotFound(NameOf(kOrganization, 2567));
+}
+
+// A stream that would drop a tool from the stored computed result (one OIT
+// check, one respondent) is refused and changes nothing, unless its first
+// message says it replaces the result.
+TEST_P(ItaServiceTest, Issue17Item6_PartialRawStreamKeepsTheComputedResult) {
+  if (IsSkipped() || !Started()) return;
+  const std::string name = NameOf(kOrganization, 2566);
+  v1::Assessment before;
+  ASSERT_THAT(IngestRaw(Caller::kSystem, RawMessages(name), &before),
+              GrpcIsOk());
+  ASSERT_THAT(Codes(before.computed().tools()),
+              ElementsAre("IIT", "EIT", "OIT"));
+
+  std::vector<v1::IngestRawAnswersRequest> one_check(1);
+  one_check[0].set_name(name);
+  (*one_check[0].mutable_oit_checks())["o1"] = true;
+  std::vector<v1::IngestRawAnswersRequest> one_respondent(1);
+  one_respondent[0].set_name(name);
+  *one_respondent[0].add_respondents() = Answers("IIT", {{"i1", 3}});
+  for (const auto& partial : {one_check, one_respondent}) {
+    v1::Assessment refused;
+    const grpc::Status status = IngestRaw(Caller::kSystem, partial, &refused);
+    EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+    EXPECT_THAT(status.error_message(), HasSubstr("replace_computed"));
+    EXPECT_THAT(MustGet(name), EqualsProto(before));
+  }
+  EXPECT_NEAR(MustAnalyze(name).overall(), before.computed().overall().score(),
+              kTolerance);
+
+  // The flag belongs to the first message.
+  std::vector<v1::IngestRawAnswersRequest> late = one_check;
+  late.resize(2);
+  late[1].set_replace_computed(true);
+  v1::Assessment refused;
+  EXPECT_THAT(IngestRaw(Caller::kSystem, late, &refused),
+              IsInvalidField("messages[1].replace_computed"));
+  EXPECT_THAT(MustGet(name), EqualsProto(before));
+
+  // Every tool again: a new computation replaces the old without the flag.
+  std::vector<v1::IngestRawAnswersRequest> full = RawMessages(name);
+  *full[2].add_respondents() = Answers("EIT", {{"e1", 0}});
+  v1::Assessment recomputed;
+  ASSERT_THAT(IngestRaw(Caller::kSystem, full, &recomputed), GrpcIsOk());
+  EXPECT_EQ(recomputed.eit_respondents(), 3);
+
+  // Said explicitly: the one OIT check replaces the whole result.
+  one_check[0].set_replace_computed(true);
+  v1::Assessment replaced;
+  ASSERT_THAT(IngestRaw(Caller::kSystem, one_check, &replaced), GrpcIsOk());
+  EXPECT_THAT(Codes(replaced.computed().tools()), ElementsAre("OIT"));
+  EXPECT_EQ(replaced.iit_respondents(), 0);
 }
 
 // A published interval whose low end is above its high end is refused with

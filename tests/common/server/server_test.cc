@@ -285,7 +285,20 @@ namespace {
 
 const std::string kOperatorKey = auth::GenerateKey();
 const std::string kOtherOperatorKey = auth::GenerateKey();
+constexpr char kOwnAssessment[] = "organizations/6340101/assessments/2566";
 constexpr char kOtherAssessment[] = "organizations/9999999/assessments/2566";
+// Operators of four more organizations, 9999990-9999993.
+constexpr int kMoreOrganizations = 4;
+const std::vector<std::string> kMoreKeys = [] {
+  std::vector<std::string> keys;
+  for (int i = 0; i < kMoreOrganizations; ++i) {
+    keys.push_back(auth::GenerateKey());
+  }
+  return keys;
+}();
+std::string MoreAssessment(int i) {
+  return absl::StrCat("organizations/999999", i, "/assessments/2566");
+}
 
 std::unique_ptr<ServiceHost> StartIta(StreamLimits limits,
                                       absl::Duration max_call_duration) {
@@ -297,6 +310,13 @@ std::unique_ptr<ServiceHost> StartIta(StreamLimits limits,
       << auth::FormatKeyLine(auth::HashKey(kOtherOperatorKey), "other",
                              "OPERATOR", "9999999")
       << "\n";
+  for (int i = 0; i < kMoreOrganizations; ++i) {
+    std::ofstream(options.api_keys_path, std::ios::app)
+        << auth::FormatKeyLine(auth::HashKey(kMoreKeys[i]),
+                               absl::StrCat("more", i), "OPERATOR",
+                               absl::StrCat("999999", i))
+        << "\n";
+  }
   options.stream_limits = limits;
   options.max_call_duration = max_call_duration;
   absl::StatusOr<ServiceDefinition> definition =
@@ -349,7 +369,8 @@ TEST(ClientStreamTest, Issue17Item2_IdleStreamIsEndedByTheServer) {
   // deadline (which says "Deadline Exceeded").
   const grpc::Status status = stream->writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_TRUE(absl::StrContains(status.error_message(), "sent nothing"))
+  EXPECT_TRUE(
+      absl::StrContains(status.error_message(), "sent no complete message"))
       << status.error_message();
 }
 
@@ -401,6 +422,161 @@ TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
 
   held->writer->WritesDone();
   EXPECT_TRUE(held->writer->Finish().ok());
+}
+
+// Issue 17 item 2 (review): a refusal and the idle timer that meet end the
+// call once. Each stream sends good messages, each within the (very short)
+// idle timeout, then one that is refused, so the refusal lands around a
+// timer that found the stream busy and re-arms. Before the fix both ended
+// the call (two log lines, two Finish calls, which gRPC aborts on).
+TEST(ClientStreamTest, Issue17Item2_RefusalMeetingTheTimerEndsTheCallOnce) {
+  StreamLimits limits;
+  limits.idle_timeout = absl::Milliseconds(2);
+  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  ASSERT_NE(host, nullptr);
+  auto channel = Insecure(*host);
+  auto stub = ita::v1::AssessmentService::NewStub(channel);
+  ita::v1::IngestRawAnswersRequest bad = Message("", 1);
+  bad.set_name(kOwnAssessment);  // not the first message's assessment
+  int refused = 0;
+  int timed_out = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::unique_ptr<Stream> stream = Open(*stub, kOtherOperatorKey);
+    bool open = stream->writer->Write(Message(kOtherAssessment, 1));
+    for (int j = 0; open && j < i % 4; ++j) {
+      open = stream->writer->Write(Message("", 1));
+    }
+    // Vary where the bad message falls against the timer.
+    absl::SleepFor(absl::Microseconds(1000 + 250 * (i % 9)));
+    if (open) open = stream->writer->Write(bad);
+    if (open) stream->writer->WritesDone();
+    const grpc::Status status = stream->writer->Finish();
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      ++refused;
+      EXPECT_TRUE(
+          absl::StrContains(status.error_message(), "names another assessment"))
+          << status.error_message();
+    } else {
+      ++timed_out;
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+          << i << ": " << status.error_message();
+      EXPECT_TRUE(
+          absl::StrContains(status.error_message(), "sent no complete message"))
+          << status.error_message();
+    }
+  }
+  EXPECT_EQ(refused + timed_out, 300);
+  // Still serving, and nothing of those streams was stored.
+  EXPECT_EQ(Health(channel, ""), HealthCheckResponse::SERVING);
+  grpc::ClientContext context;
+  SetDeadline(context, absl::Seconds(10));
+  context.AddMetadata("authorization", "Bearer " + kOtherOperatorKey);
+  ita::v1::GetAssessmentRequest get;
+  get.set_name(kOtherAssessment);
+  ita::v1::Assessment out;
+  EXPECT_EQ(stub->GetAssessment(&context, get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// A message of `respondents` IIT respondents answering every item of the
+// 2566 framework (i1-i15), as a real survey's.
+ita::v1::IngestRawAnswersRequest SurveyMessage(const std::string& name,
+                                               int respondents) {
+  ita::v1::IngestRawAnswersRequest message;
+  message.set_name(name);
+  for (int i = 0; i < respondents; ++i) {
+    ita::v1::Respondent* respondent = message.add_respondents();
+    respondent->set_tool("IIT");
+    for (int item = 1; item <= 15; ++item) {
+      (*respondent->mutable_answers())[absl::StrCat("i", item)] =
+          (i + item) % 4;
+    }
+  }
+  return message;
+}
+
+// What the server charges for `message`: its size as the server parses it
+// (the parse's checks leave each map in two forms, so this is more than a
+// bare ParseFromString holds).
+int64_t Held(const ita::v1::IngestRawAnswersRequest& message) {
+  grpc::ByteBuffer bytes;
+  EXPECT_TRUE(SerializeResponse(message, bytes).ok());
+  ita::v1::IngestRawAnswersRequest parsed;
+  EXPECT_TRUE(ParseRequest(bytes, parsed).ok());
+  return static_cast<int64_t>(parsed.SpaceUsedLong());
+}
+
+// Issue 17 item 2 (review): with the default budgets, the operators of four
+// other organizations each holding all their budget allows leave room for
+// the organization's own 2 MB upload. (Before: four callers at 64 MiB took
+// the whole 256 MiB.)
+TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
+  StreamLimits limits;  // the defaults, but no idle timeout to race
+  limits.idle_timeout = absl::Hours(1);
+  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  ASSERT_NE(host, nullptr);
+  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+
+  std::vector<std::unique_ptr<Stream>> held;
+  for (int i = 0; i < kMoreOrganizations; ++i) {
+    std::unique_ptr<Stream> stream = Open(*stub, kMoreKeys[i]);
+    int64_t booked = 0;
+    int64_t largest = 0;
+    // A map's parsed size can vary a little with its hash seed; a stream
+    // that passed the budget would be ended and hold nothing.
+    const int64_t margin = limits.caller_bytes / 100;
+    for (bool first = true;; first = false) {
+      ita::v1::IngestRawAnswersRequest message =
+          SurveyMessage(first ? MoreAssessment(i) : "", 500);
+      const int64_t size = Held(message);
+      if (booked + size > limits.caller_bytes - margin) break;
+      ASSERT_TRUE(stream->writer->Write(message));
+      booked += size;
+      largest = std::max(largest, size);
+    }
+    held.push_back(std::move(stream));
+    // The server reads the stream in its own time: wait until it has
+    // booked (nearly) all of it, which the refusal of a message larger than
+    // the room left shows. The probe names an organization the caller may not
+    // write, so a probe read before then is refused for that instead and
+    // stores nothing.
+    ita::v1::IngestRawAnswersRequest probe;
+    probe.set_name(kOwnAssessment);
+    probe.mutable_organization()->set_name(
+        std::string(largest + 2 * margin, 'x'));
+    grpc::Status status;
+    for (int attempt = 0; attempt < 1200; ++attempt) {
+      std::unique_ptr<Stream> probing = Open(*stub, kMoreKeys[i]);
+      probing->writer->Write(probe);
+      probing->writer->WritesDone();
+      status = probing->writer->Finish();
+      if (status.error_code() != grpc::StatusCode::PERMISSION_DENIED) break;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "your open streams"))
+        << status.error_message();
+  }
+
+  // The organization's own 2 MB upload (some 15,000 respondents, which the
+  // server holds as 28 MiB), in messages of 500 respondents.
+  std::unique_ptr<Stream> own = Open(*stub, kOperatorKey);
+  size_t sent = 0;
+  int respondents = 0;
+  for (bool first = true; sent < 2'000'000; first = false) {
+    const ita::v1::IngestRawAnswersRequest message =
+        SurveyMessage(first ? kOwnAssessment : "", 500);
+    ASSERT_TRUE(own->writer->Write(message));
+    sent += message.ByteSizeLong();
+    respondents += 500;
+  }
+  own->writer->WritesDone();
+  const grpc::Status status = own->writer->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(own->response.iit_respondents(), respondents);
+
+  for (std::unique_ptr<Stream>& stream : held) stream->context.TryCancel();
 }
 
 }  // namespace
