@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/base/grpc_status.h"
 #include "common/base/log.h"
@@ -72,110 +73,91 @@ bool ConsumeVarint(absl::string_view& bytes, uint64_t& value) {
   return false;
 }
 
-// Why a request failed to parse, found by walking its wire format in place
-// (a normal parse stops at the first bad field without saying which or why).
-struct ParseFailure {
-  // The first string field whose bytes are not UTF-8, e.g.
-  // "action_plan.dimensions[0].title"; empty when there is none.
-  std::string invalid_utf8_path;
-  // Whether messages nest deeper than kMaxNestingDepth.
-  bool too_deep = false;
-};
+// What a walk over a request's wire format found in its string fields. A
+// normal parse stops at the first bad field without saying which or why, and
+// reflection would copy every map field to read it.
+enum class Defect { kNone, kInvalidUtf8, kNul, kTooDeep };
 
-// Walks `bytes` as a `type` at nesting `depth`. Returns false when the
-// search is over (a finding, or bytes that are not a message at all).
-bool FindParseFailure(const google::protobuf::Descriptor& type,
-                      absl::string_view bytes, const std::string& prefix,
-                      int depth, ParseFailure& failure) {
-  if (depth > kMaxNestingDepth) {
-    failure.too_deep = true;
-    return false;
-  }
-  std::map<int, int> seen;  // field number -> index for repeated fields
-  while (!bytes.empty()) {
-    uint64_t tag;
-    if (!ConsumeVarint(bytes, tag)) return false;
-    const int number = static_cast<int>(tag >> 3);
-    uint64_t length = 0;
-    switch (tag & 7) {
-      case 0:  // varint
-        if (!ConsumeVarint(bytes, length)) return false;
-        continue;
-      case 1:  // fixed64
-        length = 8;
-        break;
-      case 5:  // fixed32
-        length = 4;
-        break;
-      case 2:  // length-delimited
-        if (!ConsumeVarint(bytes, length)) return false;
-        break;
-      default:  // groups do not exist in proto3
-        return false;
-    }
-    if (length > bytes.size()) return false;
-    const absl::string_view value = bytes.substr(0, length);
-    bytes.remove_prefix(length);
-    const google::protobuf::FieldDescriptor* field =
-        type.FindFieldByNumber(number);
-    if ((tag & 7) != 2 || field == nullptr) continue;
-    std::string path = absl::StrCat(prefix, field->name());
-    if (field->is_repeated()) absl::StrAppend(&path, "[", seen[number]++, "]");
-    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        !Utf8Length(value).has_value()) {
-      failure.invalid_utf8_path = std::move(path);
+// The next field of `bytes` (its number, wire type and, for a
+// length-delimited field, its contents); false at the end or on bytes that
+// are not a message.
+bool NextField(absl::string_view& bytes, int& number, int& wire_type,
+               absl::string_view& value) {
+  uint64_t tag;
+  uint64_t length = 0;
+  if (bytes.empty() || !ConsumeVarint(bytes, tag)) return false;
+  number = static_cast<int>(tag >> 3);
+  wire_type = static_cast<int>(tag & 7);
+  switch (wire_type) {
+    case 0:  // varint
+      return ConsumeVarint(bytes, length);
+    case 1:  // fixed64
+      length = 8;
+      break;
+    case 5:  // fixed32
+      length = 4;
+      break;
+    case 2:  // length-delimited
+      if (!ConsumeVarint(bytes, length)) return false;
+      break;
+    default:  // groups do not exist in proto3
       return false;
-    }
-    if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE &&
-        !FindParseFailure(*field->message_type(), value,
-                          absl::StrCat(path, "."), depth + 1, failure)) {
-      return false;
-    }
   }
+  if (length > bytes.size()) return false;
+  value = bytes.substr(0, length);
+  bytes.remove_prefix(length);
   return true;
 }
 
-// The path of the first string field under `message` holding a NUL byte
-// (which PostgreSQL cannot store and no text needs), or "" when none does.
-// Parsed messages nest at most kMaxNestingDepth deep.
-std::string FindNulCharacter(const google::protobuf::Message& message) {
-  const google::protobuf::Reflection& reflection = *message.GetReflection();
-  std::vector<const google::protobuf::FieldDescriptor*> fields;
-  reflection.ListFields(message, &fields);
-  for (const google::protobuf::FieldDescriptor* field : fields) {
-    const bool is_string =
-        field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
-    const bool is_message =
-        field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE;
-    if (!is_string && !is_message) continue;
-    const int count =
-        field->is_repeated() ? reflection.FieldSize(message, field) : 1;
-    for (int i = 0; i < count; ++i) {
-      auto path = [&] {
-        std::string path(field->name());
-        if (field->is_repeated()) absl::StrAppend(&path, "[", i, "]");
-        return path;
-      };
-      if (is_string) {
-        std::string scratch;
-        const std::string& value =
-            field->is_repeated()
-                ? reflection.GetRepeatedStringReference(message, field, i,
-                                                        &scratch)
-                : reflection.GetStringReference(message, field, &scratch);
-        if (value.find('\0') != std::string::npos) return path();
-        continue;
+// Walks `bytes` as a `type` at nesting `depth` (0 for the request itself)
+// for the first string that is not UTF-8 (when `check_utf8`) or holds a
+// NUL, or for nesting deeper than kMaxNestingDepth. On a finding, `path`
+// gets the field path's segments, innermost first; nothing is allocated
+// until then.
+Defect FindDefect(const google::protobuf::Descriptor& type,
+                  absl::string_view bytes, int depth, bool check_utf8,
+                  std::vector<std::string>& path) {
+  if (depth > kMaxNestingDepth) return Defect::kTooDeep;
+  const absl::string_view message = bytes;
+  int number;
+  int wire_type;
+  absl::string_view value;
+  while (NextField(bytes, number, wire_type, value)) {
+    const google::protobuf::FieldDescriptor* field =
+        type.FindFieldByNumber(number);
+    if (wire_type != 2 || field == nullptr) continue;
+    Defect defect = Defect::kNone;
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      if (check_utf8 && !Utf8Length(value).has_value()) {
+        defect = Defect::kInvalidUtf8;
+      } else if (value.find('\0') != value.npos) {
+        defect = Defect::kNul;
       }
-      const google::protobuf::Message& inner =
-          field->is_repeated()
-              ? reflection.GetRepeatedMessage(message, field, i)
-              : reflection.GetMessage(message, field);
-      // Map entries name their key type's field; good enough for a path.
-      std::string found = FindNulCharacter(inner);
-      if (!found.empty()) return absl::StrCat(path(), ".", found);
+    } else if (field->type() ==
+               google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      defect = FindDefect(*field->message_type(), value, depth + 1, check_utf8,
+                          path);
     }
+    if (defect == Defect::kNone) continue;
+    if (defect == Defect::kTooDeep) return defect;  // "request" says it all
+    std::string segment(field->name());
+    if (field->is_repeated()) {
+      // Which element: the earlier fields of this number in this message.
+      int index = 0;
+      absl::string_view before =
+          message.substr(0, value.data() - message.data());
+      int earlier_number;
+      int earlier_type;
+      absl::string_view earlier;
+      while (NextField(before, earlier_number, earlier_type, earlier)) {
+        if (earlier_number == number && earlier.data() != value.data()) ++index;
+      }
+      absl::StrAppend(&segment, "[", index, "]");
+    }
+    path.push_back(std::move(segment));
+    return defect;
   }
-  return "";
+  return Defect::kNone;
 }
 
 }  // namespace
@@ -190,21 +172,25 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
   for (const grpc::Slice& slice : slices) {
     wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
-  if (message.ParseFromString(wire)) {
-    const std::string nul = FindNulCharacter(message);
-    if (!nul.empty())
-      return InvalidField(nul, "must not contain NUL characters");
-    return absl::OkStatus();
+  const bool parsed = message.ParseFromString(wire);
+  std::vector<std::string> path;
+  // A parsed message has valid UTF-8 already; it may still hold a NUL.
+  const Defect defect = FindDefect(*message.GetDescriptor(), wire, 0,
+                                   /*check_utf8=*/!parsed, path);
+  std::reverse(path.begin(), path.end());
+  switch (defect) {
+    case Defect::kTooDeep:
+      return InvalidField("request", absl::StrCat("nests messages deeper than ",
+                                                  kMaxNestingDepth, " levels"));
+    case Defect::kInvalidUtf8:
+      return InvalidField(absl::StrJoin(path, "."), "is not valid UTF-8");
+    case Defect::kNul:
+      return InvalidField(absl::StrJoin(path, "."),
+                          "must not contain NUL characters");
+    case Defect::kNone:
+      break;
   }
-  ParseFailure failure;
-  FindParseFailure(*message.GetDescriptor(), wire, "", 1, failure);
-  if (failure.too_deep) {
-    return InvalidField("request", absl::StrCat("nests messages deeper than ",
-                                                kMaxNestingDepth, " levels"));
-  }
-  if (!failure.invalid_utf8_path.empty()) {
-    return InvalidField(failure.invalid_utf8_path, "is not valid UTF-8");
-  }
+  if (parsed) return absl::OkStatus();
   return InvalidField("request",
                       absl::StrCat("is not a valid ", message.GetTypeName()));
 }

@@ -253,6 +253,45 @@ TEST(ParseRequestTest, NamesTheFieldThatIsNotUtf8EvenWhenNested) {
             "complaint.attachments[1].file_name: is not valid UTF-8");
 }
 
+// Issue 17 items 1 and 13: NUL characters are named like invalid UTF-8, in
+// any repeated or map field, and the depth limit agrees with protobuf's own
+// (no request that protobuf parses is refused as too deep).
+TEST(ParseRequestTest, Issue17Item13_NulIsNamedAndDepthMatchesProtobuf) {
+  complaint::v1::CreateComplaintRequest request;
+  request.set_parent("organizations/6340101");
+  request.mutable_complaint()->add_attachments()->set_file_name("ok.jpg");
+  request.mutable_complaint()->add_attachments()->set_file_name("ok2.jpg");
+  request.mutable_complaint()->add_attachments()->set_file_name(
+      std::string("a\0b.jpg", 7));
+  complaint::v1::CreateComplaintRequest parsed;
+  absl::Status status =
+      ParseRequest(Bytes(request.SerializeAsString()), parsed);
+  EXPECT_EQ(status.message(),
+            "complaint.attachments[2].file_name: must not contain NUL "
+            "characters");
+
+  ita::v1::IngestRawAnswersRequest answers;
+  (*answers.add_respondents()->mutable_answers())["i1"] = 5;
+  (*answers.add_respondents()->mutable_answers())[std::string("i\0", 2)] = 5;
+  ita::v1::IngestRawAnswersRequest parsed_answers;
+  status = ParseRequest(Bytes(answers.SerializeAsString()), parsed_answers);
+  EXPECT_EQ(status.message(),
+            "respondents[1].answers[0].key: must not contain NUL characters");
+
+  for (int levels = 90; levels <= 110; ++levels) {
+    SCOPED_TRACE(levels);
+    plan::v1::Mission mission;
+    plan::v1::Mission* inner = &mission;
+    for (int i = 0; i < levels; ++i) inner = inner->add_sub_missions();
+    inner->set_title("ใน");
+    const std::string wire = mission.SerializeAsString();
+    plan::v1::Mission by_protobuf;
+    plan::v1::Mission by_runtime;
+    const bool protobuf_parses = by_protobuf.ParseFromString(wire);
+    EXPECT_EQ(ParseRequest(Bytes(wire), by_runtime).ok(), protobuf_parses);
+  }
+}
+
 TEST(ParseRequestTest, ValidBytesParseAndGarbageIsNamedAsTheRequest) {
   plan::v1::GetActionPlanRequest request;
   request.set_name("organizations/6340101/actionPlans/แผน");
