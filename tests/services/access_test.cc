@@ -26,6 +26,7 @@
 #include "services/ita/ita_service.h"
 #include "services/plan/plan_service.h"
 #include "tests/services/service_test_util.h"
+#include "tests/support/test_env.h"
 
 namespace prongsai {
 namespace {
@@ -340,18 +341,6 @@ std::string NestedBytes(
   return bytes + innermost;
 }
 
-// The resident high-water mark of this process (the servers run in it).
-int64_t PeakResidentKiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (absl::StartsWith(line, "VmHWM:")) {
-      return std::strtoll(line.c_str() + 6, nullptr, 10);
-    }
-  }
-  return -1;
-}
-
 // Issue 17 item 1: a request whose recursive messages nest 20,000 levels
 // deep (74 KB) used to crash the plan service (stack overflow in the search
 // for the invalid UTF-8 field) and 10,000 levels took 1.9 GB. Every request
@@ -390,7 +379,7 @@ TEST_P(AccessTest, Issue17Item1_DeeplyNestedRequestsAreRefused) {
         break;
       }
     }
-    const int64_t peak_before = PeakResidentKiB();
+    const int64_t peak_before = testing::ProcessStatusKiB("VmHWM");
     for (Caller caller : {Caller::kSystem, Caller::kOtherOperator}) {
       if (!Admits(*method, caller)) continue;
       const grpc::Status status = CallWithBytes(
@@ -400,7 +389,7 @@ TEST_P(AccessTest, Issue17Item1_DeeplyNestedRequestsAreRefused) {
                   ::testing::HasSubstr("nests messages deeper than"));
     }
     // The 10,000-level request took 1.9 GB before the fix.
-    EXPECT_LT(PeakResidentKiB() - peak_before, 256 * 1024);
+    EXPECT_LT(testing::ProcessStatusKiB("VmHWM") - peak_before, 256 * 1024);
     // Still serving: an ordinary empty request gets an ordinary answer.
     std::unique_ptr<google::protobuf::Message> empty =
         NewMessage(method->input_type());

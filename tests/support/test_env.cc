@@ -4,9 +4,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace prongsai::testing {
@@ -59,6 +61,18 @@ std::string MakeScratchDir() {
 
 std::string RedisServerBinary() {
   return Env("PRONGSAI_REDIS_SERVER").value_or("redis-server");
+}
+
+int64_t ProcessStatusKiB(absl::string_view field) {
+  std::ifstream status("/proc/self/status");
+  const std::string prefix = absl::StrCat(field, ":");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, prefix)) {
+      return std::strtoll(line.c_str() + prefix.size(), nullptr, 10);
+    }
+  }
+  return -1;
 }
 
 }  // namespace prongsai::testing

@@ -55,6 +55,10 @@ std::string MakeScratchDir();
 // Path of the `redis-server` binary to start private instances with.
 std::string RedisServerBinary();
 
+// A figure of this process from /proc/self/status in KiB, e.g. "VmRSS"
+// (resident now) or "VmHWM" (resident high-water mark); -1 when absent.
+int64_t ProcessStatusKiB(absl::string_view field);
+
 }  // namespace prongsai::testing
 
 // Skips (or, when backends are required, fails) the current test if the

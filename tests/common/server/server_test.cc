@@ -100,18 +100,6 @@ TEST(ServerHostTest, Issue17Item17_IdleConnectionsAreClosed) {
   EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
 }
 
-// The resident set of this process in KiB.
-int64_t ResidentKiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (absl::StartsWith(line, "VmRSS:")) {
-      return std::strtoll(line.c_str() + 6, nullptr, 10);
-    }
-  }
-  return -1;
-}
-
 // Issue 17 item 17: memory taken by a spike was never returned (plan 1.38
 // GB until restart). Small blocks freed below a live one stay with glibc
 // until ReleaseFreeMemory hands their pages back.
@@ -126,9 +114,9 @@ TEST(ServerHostTest, Issue17Item17_FreedMemoryIsReturned) {
   }
   char* pin = static_cast<char*>(std::malloc(1024));  // keeps the heap's top
   for (char* block : blocks) std::free(block);
-  const int64_t before = ResidentKiB();
+  const int64_t before = prongsai::testing::ProcessStatusKiB("VmRSS");
   ServiceHost::ReleaseFreeMemory();
-  const int64_t after = ResidentKiB();
+  const int64_t after = prongsai::testing::ProcessStatusKiB("VmRSS");
   std::free(pin);
   EXPECT_LT(after, before - 100 * 1024)
       << "resident " << before << " KiB before, " << after << " KiB after";
