@@ -38,7 +38,7 @@ using Role = ::prongsai::common::v1::Role;
 class Principal {
  public:
   static Principal Public();
-  Principal(std::string name, std::vector<Role> roles,
+  Principal(std::string name, const std::vector<Role>& roles,
             std::vector<std::string> organizations, bool all_organizations);
 
   // The key's name ("public" for anonymous callers); safe to log.
