@@ -107,7 +107,7 @@ server::Clock FakeClock::AsClock() const {
 }
 
 void TestService::Start(server::ServiceDefinition definition,
-                        TestServiceOptions options,
+                        const TestServiceOptions& options,
                         std::unique_ptr<TestService>* service) {
   service->reset();
   std::unique_ptr<TestService> started(new TestService());
