@@ -191,7 +191,7 @@ void ServiceTest::StartService(server::ServiceDefinition definition,
   options.backend = GetParam();
   options.redis_url = std::move(redis_url);
   options.clock = clock_.AsClock();
-  TestService::Start(std::move(definition), std::move(options), &service_);
+  TestService::Start(std::move(definition), options, &service_);
 }
 
 std::string GrpcCodeName(grpc::StatusCode code) {
