@@ -4,9 +4,8 @@
 // and ends with the same audit columns, so the three stores read and write
 // them here, once.
 //
-//   PRONGSAI_RETURN_IF_ERROR(
-//       ValidateOrganizationRef("action_plan.organization",
-//       plan.organization()));
+//   PRONGSAI_RETURN_IF_ERROR(ValidateOrganizationRef(
+//       "action_plan.organization", plan.organization()));
 //   std::vector<storage::Value> values = OrganizationValues(code, ref);
 #ifndef PRONGSAI_COMMON_API_API_FIELDS_H_
 #define PRONGSAI_COMMON_API_API_FIELDS_H_

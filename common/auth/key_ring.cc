@@ -32,7 +32,7 @@ bool IsHexSha256(absl::string_view text) {
 
 Principal Principal::Public() { return Principal(); }
 
-Principal::Principal(std::string name, std::vector<Role> roles,
+Principal::Principal(std::string name, const std::vector<Role>& roles,
                      std::vector<std::string> organizations,
                      bool all_organizations)
     : name_(std::move(name)),
@@ -123,8 +123,8 @@ absl::StatusOr<KeyRing> KeyRing::Parse(absl::string_view text) {
     }
     auto [it, inserted] = ring.principals_.try_emplace(
         std::string(fields[0]),
-        Principal(std::string(fields[1]), *std::move(roles),
-                  std::move(organizations), all_organizations));
+        Principal(std::string(fields[1]), *roles, std::move(organizations),
+                  all_organizations));
     if (!inserted) return error("duplicate key hash");
   }
   return ring;

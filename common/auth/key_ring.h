@@ -1,11 +1,17 @@
 // API keys and the principals they stand for.
 //
 // Callers authenticate with `authorization: Bearer <key>` metadata. The key
-// file holds only SHA-256 hashes of keys, one key per line:
+// file holds only SHA-256 hashes of keys, one key per line of four fields
+// separated by spaces or tabs: the lower-case hex SHA-256 of the key (64
+// characters, shortened below), the key's name, its roles (comma-separated)
+// and its organizations (comma-separated codes, or `*` for all). Blank lines
+// and lines starting with `#` are ignored.
 //
-//   # sha256-hex                                                       name
-//   roles                 organizations 3f1c...e9  plan-portal  SYSTEM *
-//   a7d0...41  op-6340101   OPERATOR              6340101,6340102
+// ```
+// # sha256-hex  name         roles     organizations
+// 3f1c...e9     plan-portal  SYSTEM    *
+// a7d0...41     op-6340101   OPERATOR  6340101,6340102
+// ```
 //
 // `prongsai keys add` generates a key, prints it once and appends its line.
 //
@@ -32,7 +38,7 @@ using Role = ::prongsai::common::v1::Role;
 class Principal {
  public:
   static Principal Public();
-  Principal(std::string name, std::vector<Role> roles,
+  Principal(std::string name, const std::vector<Role>& roles,
             std::vector<std::string> organizations, bool all_organizations);
 
   // The key's name ("public" for anonymous callers); safe to log.

@@ -2,8 +2,8 @@
 // `time level event key=value ...`, easy to grep and to ship. gRPC's own log
 // is routed here by RouteGrpcLogsHere() so a server writes one format.
 //
-//   log::Info("rpc", {{"method", method}, {"code", "OK"}, {"latency_ms",
-//   "1.2"}});
+//   log::Info("rpc", {{"method", method}, {"code", "OK"},
+//                     {"latency_ms", "1.2"}});
 //
 // Values are escaped (quotes around anything with spaces or '='). Callers must
 // never pass personal data, secrets or free text taken from a request.

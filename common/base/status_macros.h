@@ -23,11 +23,15 @@
   PRONGSAI_ASSIGN_OR_RETURN_IMPL_(           \
       PRONGSAI_STATUS_CONCAT_(prongsai_statusor_, __LINE__), lhs, expr)
 
+// `statusor` names a variable and `lhs` may be a declaration: neither can be
+// put in parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PRONGSAI_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                    \
   if (!statusor.ok()) {                                      \
     return std::move(statusor).status();                     \
   }                                                          \
   lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // PRONGSAI_COMMON_BASE_STATUS_MACROS_H_

@@ -25,11 +25,11 @@ constexpr int64_t kWarningIntervalNanos = int64_t{10} * 1000 * 1000 * 1000;
 // Tells this process's entries from other replicas': the load times of
 // others come from other monotonic clocks and cannot be compared.
 uint64_t InstanceId() {
-  static const uint64_t id = [] {
+  static const uint64_t kId = [] {
     std::random_device random;
     return (uint64_t{random()} << 32) ^ uint64_t { random() };
   }();
-  return id;
+  return kId;
 }
 
 // Monotonic: a wall-clock step must not make an old entry look new.

@@ -278,7 +278,7 @@ absl::StatusOr<std::optional<int64_t>> ParseBaht(absl::string_view text,
       if (fraction.size() > 2) {
         return InvalidField(field_path, "has more than 2 decimal places");
       }
-      fraction_satang = (fraction[0] - '0') * 10;
+      fraction_satang = int64_t{fraction[0] - '0'} * 10;
       if (fraction.size() == 2) fraction_satang += fraction[1] - '0';
     }
   }

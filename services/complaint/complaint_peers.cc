@@ -31,11 +31,10 @@ absl::StatusOr<common::v1::OrganizationRef> OrganizationRegistry::Lookup(
   request.set_name(absl::StrCat("organizations/", code));
   plan::v1::Organization answer;
   auto stub = plan::v1::PlanService::NewStub(plan_.channel());
-  const grpc::Status status =
-      plan_.Call(peers, client::Peer::kSafeToRetry,
-                 [&](grpc::ClientContext& context) {
-                   return stub->GetOrganization(&context, request, &answer);
-                 });
+  const grpc::Status status = plan_.Call(
+      peers, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
+        return stub->GetOrganization(&context, request, &answer);
+      });
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     absl::MutexLock lock(&mu_);
     known_.erase(code);  // deregistered

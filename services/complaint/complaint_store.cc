@@ -219,7 +219,7 @@ StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
 
 absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
                                           absl::string_view condition,
-                                          std::vector<Value> params,
+                                          const std::vector<Value>& params,
                                           absl::string_view what,
                                           absl::Time now) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -314,7 +314,7 @@ absl::StatusOr<v1::Reply> InsertReply(
       NewResourceId(),           std::string(organization),
       std::string(complaint_id), int64_t{visibility},
       int64_t{author},           std::string(actor),
-      std::string(text),         new_due,
+      std::string(text),         std::move(new_due),
       absl::ToUnixMicros(now),   last.rows.at(0).GetInt(0) + 1};
   PRONGSAI_RETURN_IF_ERROR(
       db.Execute(api::InsertStatement("complaint_replies", kReplyColumns,

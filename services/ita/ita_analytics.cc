@@ -219,11 +219,11 @@ absl::StatusOr<Catalogue> ParseCatalogue(absl::string_view text) {
 
 absl::StatusOr<const Catalogue*> LoadedCatalogue() {
   // Parsed once, on first use, and kept for the life of the process.
-  static const absl::StatusOr<Catalogue>* const catalogue =
+  static const absl::StatusOr<Catalogue>* const kCatalogue =
       new absl::StatusOr<Catalogue>(
           ParseCatalogue(internal::EmbeddedCatalogueFiles().at(0).second));
-  if (!catalogue->ok()) return catalogue->status();
-  return &**catalogue;
+  if (!kCatalogue->ok()) return kCatalogue->status();
+  return &**kCatalogue;
 }
 
 std::string WithYear(absl::string_view text, absl::string_view be_year) {
@@ -578,6 +578,7 @@ class IndicatorNames {
 
 std::string StepsText(const plan::v1::IntegrityMeasure& measure) {
   std::vector<std::string> steps;
+  steps.reserve(measure.steps_size());
   for (int i = 0; i < measure.steps_size(); ++i) {
     steps.push_back(absl::StrCat(i + 1, ". ", measure.steps(i)));
   }
@@ -652,6 +653,7 @@ Document BuildReport(const v1::Assessment& assessment,
   std::sort(indicators.begin(), indicators.end());
   if (!indicators.empty()) {
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(indicators.size());
     for (const auto& [number, score] : indicators) {
       rows.push_back({names.Label(number), Score2(score)});
     }

@@ -2,9 +2,8 @@
 // findings on it (seed 001's 99.78 labelled "ต้องปรับปรุง"), validation of
 // raw answers, and the scores computed from them. Pure: no I/O.
 //
-//   PRONGSAI_RETURN_IF_ERROR(
-//       ValidatePublished("published", framework,
-//       *request.mutable_published()));
+//   PRONGSAI_RETURN_IF_ERROR(ValidatePublished(
+//       "published", framework, *request.mutable_published()));
 //   std::vector<v1::ConsistencyFinding> findings =
 //       CheckPublished(framework, request.published());
 //

@@ -20,8 +20,6 @@ namespace {
 using storage::Connection;
 using storage::Value;
 
-constexpr absl::string_view kActionPlans = "actionPlans";
-
 constexpr absl::string_view kMigration1 = R"sql(
 CREATE TABLE action_plans (
   id TEXT NOT NULL PRIMARY KEY,

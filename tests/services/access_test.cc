@@ -191,6 +191,7 @@ class AccessTest : public ::testing::TestWithParam<HostedService> {
 
   std::vector<const MethodDescriptor*> Methods() const {
     std::vector<const MethodDescriptor*> methods;
+    methods.reserve(service_descriptor_->method_count());
     for (int i = 0; i < service_descriptor_->method_count(); ++i) {
       methods.push_back(service_descriptor_->method(i));
     }
@@ -419,7 +420,7 @@ TEST_P(AccessTest, ParentMethodsCheckTheOrganizationScope) {
     // that does not exist.
     std::unique_ptr<google::protobuf::Message> request =
         NewMessage(method->input_type());
-    for (std::string candidate :
+    for (const std::string& candidate :
          {std::string(testing::kParent),
           absl::StrCat(testing::kParent, "/complaints/nonexistent"),
           absl::StrCat(testing::kParent, "/actionPlans/nonexistent")}) {

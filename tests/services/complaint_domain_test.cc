@@ -129,7 +129,7 @@ struct IntakeCase {
 
 std::vector<IntakeCase> IntakeCases() {
   const std::string bad_utf8 = "\xE0\xB8";  // a cut Thai character
-  auto attachment = [](std::function<void(v1::Attachment&)> spoil) {
+  auto attachment = [](const std::function<void(v1::Attachment&)>& spoil) {
     return [spoil](v1::Complaint& c) { spoil(*c.mutable_attachments(3)); };
   };
   return {
@@ -399,7 +399,7 @@ TEST(SlaTest, OverdueOnlyWhileOpenAndStrictlyPastDue) {
 // -------------------------------------------------------------- workflow
 
 const std::set<std::pair<C::State, C::State>>& DocumentedMoves() {
-  static const auto* const moves = new std::set<std::pair<C::State, C::State>>{
+  static const auto* const kMoves = new std::set<std::pair<C::State, C::State>>{
       {C::RECEIVED, C::ACKNOWLEDGED},  {C::RECEIVED, C::REFERRED},
       {C::RECEIVED, C::REJECTED},      {C::RECEIVED, C::WITHDRAWN},
       {C::ACKNOWLEDGED, C::ASSIGNED},  {C::ACKNOWLEDGED, C::IN_PROGRESS},
@@ -411,7 +411,7 @@ const std::set<std::pair<C::State, C::State>>& DocumentedMoves() {
       {C::IN_PROGRESS, C::REFERRED},   {C::IN_PROGRESS, C::WITHDRAWN},
       {C::RESOLVED, C::CLOSED},
   };
-  return *moves;
+  return *kMoves;
 }
 
 // A request with exactly the details `to` needs.
@@ -492,14 +492,15 @@ struct DetailCase {
 };
 
 std::vector<DetailCase> DetailCases() {
-  auto with = [](C::State to,
-                 std::function<void(v1::TransitionComplaintRequest&)> change) {
-    return [to, change] {
-      v1::TransitionComplaintRequest request = Move(to);
-      change(request);
-      return request;
-    };
-  };
+  auto with =
+      [](C::State to,
+         const std::function<void(v1::TransitionComplaintRequest&)>& change) {
+        return [to, change] {
+          v1::TransitionComplaintRequest request = Move(to);
+          change(request);
+          return request;
+        };
+      };
   using R = v1::TransitionComplaintRequest;
   return {
       {"no note", C::RECEIVED,

@@ -811,7 +811,8 @@ TEST_P(ComplaintServiceTest, BadInputIsRefusedBeforeAnythingIsStored) {
   v1::CreateComplaintRequest huge;
   huge.set_parent(std::string(kParent));
   *huge.mutable_complaint() = Minimal(C::GENERAL);
-  huge.mutable_complaint()->set_description(std::string(10 * 1024 * 1024, 'a'));
+  huge.mutable_complaint()->set_description(
+      std::string(size_t{10} * 1024 * 1024, 'a'));
   C refused;
   const grpc::Status status = Create(Caller::kAnonymous, huge, &refused);
   EXPECT_FALSE(status.ok());
@@ -1286,7 +1287,7 @@ TEST_P(ComplaintServiceTest, ConcurrentCallsKeepTheRegisterConsistent) {
   EXPECT_EQ(won, 1);
   EXPECT_THAT(Replies(filed.name()), SizeIs(1));
 
-  std::vector<grpc::Status> replies(kThreads * 3);
+  std::vector<grpc::Status> replies(size_t{kThreads} * 3);
   {
     std::vector<std::thread> threads;
     for (int i = 0; i < kThreads; ++i) {
@@ -1530,7 +1531,7 @@ TEST_P(ComplaintServiceTest, TrackingShowsOnlyWhatTheComplainantMaySee) {
 
 TEST_P(ComplaintServiceTest, ForgedAndUnknownCodesFindNothing) {
   C filed = FileGeneral();
-  const std::string code = filed.tracking_code();
+  const std::string& code = filed.tracking_code();
   ASSERT_THAT(code, MatchesRegex(kCodePattern));
   v1::TrackedComplaint tracked;
 
@@ -2616,7 +2617,7 @@ TEST_P(ComplaintServiceTest, Issue17Item3_NoHiddenCellFollowsAcrossPeriods) {
   // any of it, so it is the sum of what they show: subtracting them leaves
   // nothing hidden. A shown total needs every month's total shown.
   auto expect_only_what_months_show = [&](const v1::ComplaintStatistics& longer,
-                                          std::vector<int> months) {
+                                          const std::vector<int>& months) {
     for (int month : months) {
       SCOPED_TRACE(absl::StrCat("month ", month));
       const v1::ComplaintStatistics shown = Statistics(kParent, 0, month, true);

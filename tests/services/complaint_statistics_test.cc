@@ -528,9 +528,11 @@ TEST(PublicStatisticsTest, Issue17Item3_NoMonthCellFollowsFromLongerPeriods) {
         // The year to the end of February and of March.
         {{Bangkok(2025, 10, 1), Bangkok(2026, 3, 1)}, {0, 5}},
         {{Bangkok(2025, 10, 1), Bangkok(2026, 4, 1)}, {0, 6}}};
-    for (const auto& [period, span] : longer) {
+    for (const auto& [period, months_covered] : longer) {
       const v1::ComplaintStatistics published =
           PublicFigures(rows, period, now, threshold);
+      // A copy: clang 14 cannot capture a structured binding in a lambda.
+      const std::pair<int, int> span = months_covered;
       auto every_month = [&](auto has) {
         for (int m = span.first; m < span.second; ++m) {
           if (!has(months[m])) return false;

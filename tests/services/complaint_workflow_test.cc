@@ -80,9 +80,10 @@ class ComplaintWorkflowTest : public testing::ServiceTest {
     return created;
   }
 
-  grpc::Status Move(
-      Caller caller, const std::string& name, C::State to, C* out = nullptr,
-      std::function<void(v1::TransitionComplaintRequest&)> details = nullptr) {
+  grpc::Status Move(Caller caller, const std::string& name, C::State to,
+                    C* out = nullptr,
+                    const std::function<void(v1::TransitionComplaintRequest&)>&
+                        details = nullptr) {
     v1::TransitionComplaintRequest request;
     request.set_name(name);
     request.set_target_state(to);
@@ -569,7 +570,7 @@ TEST_P(ComplaintWorkflowTest, BadInputIsRefusedBeforeAnythingIsStored) {
   complaint->set_description(description);
   EXPECT_THAT(create(), IsInvalidField("complaint.description"));
   // 10 MB never reaches a handler: gRPC refuses it at the message limit.
-  complaint->set_description(std::string(10 * 1024 * 1024, 'a'));
+  complaint->set_description(std::string(size_t{10} * 1024 * 1024, 'a'));
   EXPECT_THAT(create(), GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
   complaint->set_description("ถนนพัง");
   complaint->mutable_place()->set_latitude(15.1);

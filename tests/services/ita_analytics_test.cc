@@ -427,6 +427,7 @@ TEST(MeasureCatalogueTest, BadCataloguesAreRejectedWithWhere) {
 std::vector<std::string> Titles(
     const std::vector<v1::RecommendedMeasure>& measures) {
   std::vector<std::string> titles;
+  titles.reserve(measures.size());
   for (const v1::RecommendedMeasure& measure : measures) {
     titles.push_back(measure.measure().title());
   }
@@ -477,7 +478,7 @@ TEST(RecommendTest, Seed000WeaknessesGetNextYearsMeasures) {
   EXPECT_EQ(std::unique(titles.begin(), titles.end()), titles.end());
 }
 
-v1::AgencyAnalysis WeakIn(std::vector<int> numbers, int be_year = 2566) {
+v1::AgencyAnalysis WeakIn(const std::vector<int>& numbers, int be_year = 2566) {
   v1::AgencyAnalysis analysis;
   analysis.set_assessment(
       absl::StrCat("organizations/x/assessments/", be_year));
@@ -831,7 +832,7 @@ TEST(PeerAnalyticsTest, UnknownOwnAndMissingGroupKey) {
 // -----------------------------------------------------------------------
 
 PeerRow Row(double overall, bool passed,
-            std::vector<std::pair<int, double>> indicators) {
+            const std::vector<std::pair<int, double>>& indicators) {
   PeerRow row;
   row.organization = "x";
   row.overall = overall;

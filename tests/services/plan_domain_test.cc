@@ -797,7 +797,8 @@ TEST(ValidateQuartersTest, OneToFourWithoutRepeats) {
 
 v1::AnnualPlanEntry MakeEntry(absl::string_view project,
                               absl::string_view title, int dimension,
-                              int64_t satang, std::vector<int32_t> quarters) {
+                              int64_t satang,
+                              const std::vector<int32_t>& quarters) {
   v1::AnnualPlanEntry entry;
   entry.set_project(std::string(project));
   entry.set_title(std::string(title));
@@ -1210,7 +1211,7 @@ struct SeedRow {
 };
 
 const std::vector<SeedRow>& Seed002Annual2569() {
-  static const auto* const rows = new std::vector<SeedRow>{
+  static const auto* const kRows = new std::vector<SeedRow>{
       {"โครงการเสริมสร้างค่านิยมต่อต้านการทุจริต", 1, 0, {2, 4}},
       {"โครงการส่งเสริมการดำเนินชีวิตตามหลักปรัชญาของเศรษฐกิจพอเพียง",
        1,
@@ -1253,7 +1254,7 @@ const std::vector<SeedRow>& Seed002Annual2569() {
        0,
        {1, 2, 3, 4}},
   };
-  return *rows;
+  return *kRows;
 }
 
 TEST(ComputeTotalsTest, Seed002AnnualPlan2569) {
@@ -1316,7 +1317,7 @@ TEST(ComputeTotalsTest, EmptyIsFourZeros) {
 
 v1::Project ScheduledProject(absl::string_view id, int sequence,
                              absl::string_view title, int dimension,
-                             std::vector<int32_t> years) {
+                             const std::vector<int32_t>& years) {
   v1::Project project;
   project.set_name(ProjectName(id));
   project.set_sequence(sequence);

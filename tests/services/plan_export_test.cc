@@ -172,7 +172,7 @@ struct SeedRow {
 
 // The 15 rows of seed 002's first table, as printed.
 const std::vector<SeedRow>& Seed002Rows() {
-  static const auto* const rows = new std::vector<SeedRow>{
+  static const auto* const kRows = new std::vector<SeedRow>{
       {"โครงการเสริมสร้างค่านิยมต่อต้านการทุจริต", 1, 0, {2, 4}},
       {"โครงการส่งเสริมการดำเนินชีวิตตามหลักปรัชญาของเศรษฐกิจพอเพียง",
        1,
@@ -215,7 +215,7 @@ const std::vector<SeedRow>& Seed002Rows() {
        0,
        {1, 2, 3, 4}},
   };
-  return *rows;
+  return *kRows;
 }
 
 v1::ActionPlan Seed002Plan() {

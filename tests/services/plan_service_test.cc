@@ -128,7 +128,8 @@ v1::YearBudget BudgetRow(int be_year, std::optional<int64_t> planned) {
 }
 
 v1::Project NewProject(int sequence, absl::string_view title,
-                       absl::string_view mission_code, std::vector<int> years,
+                       absl::string_view mission_code,
+                       const std::vector<int>& years,
                        std::vector<v1::YearBudget> budgets = {}) {
   v1::Project project;
   project.set_sequence(sequence);
@@ -143,7 +144,7 @@ v1::Project NewProject(int sequence, absl::string_view title,
 
 v1::AnnualPlanEntry Entry(absl::string_view project, absl::string_view title,
                           int dimension, int64_t satang,
-                          std::vector<int> quarters) {
+                          const std::vector<int>& quarters) {
   v1::AnnualPlanEntry entry;
   entry.set_project(std::string(project));
   entry.set_title(std::string(title));
@@ -177,6 +178,7 @@ std::vector<int> SequencesOf(
 template <typename Reports>
 std::vector<std::string> SubjectsOf(const Reports& reports) {
   std::vector<std::string> subjects;
+  subjects.reserve(reports.size());
   for (const v1::ProgressReport& r : reports) subjects.push_back(r.subject());
   return subjects;
 }
@@ -366,7 +368,8 @@ class PlanServiceTest : public testing::ServiceTest {
   }
 
   grpc::Status CreateAnnual(absl::string_view plan, int be_year,
-                            std::vector<int> quarters, v1::AnnualPlan* out,
+                            const std::vector<int>& quarters,
+                            v1::AnnualPlan* out,
                             absl::string_view request_id = "") {
     v1::CreateAnnualPlanRequest request;
     request.set_parent(std::string(plan));
@@ -419,7 +422,7 @@ class PlanServiceTest : public testing::ServiceTest {
   }
 
   v1::IntegrityMeasure MustCreateMeasure(int be_year, absl::string_view title,
-                                         std::vector<int> quarters) {
+                                         const std::vector<int>& quarters) {
     clock_.Advance(absl::Seconds(1));  // listings order by creation time
     v1::IntegrityMeasure measure;
     measure.set_be_year(be_year);

@@ -107,7 +107,7 @@ server::Clock FakeClock::AsClock() const {
 }
 
 void TestService::Start(server::ServiceDefinition definition,
-                        TestServiceOptions options,
+                        const TestServiceOptions& options,
                         std::unique_ptr<TestService>* service) {
   service->reset();
   std::unique_ptr<TestService> started(new TestService());
@@ -191,7 +191,7 @@ void ServiceTest::StartService(server::ServiceDefinition definition,
   options.backend = GetParam();
   options.redis_url = std::move(redis_url);
   options.clock = clock_.AsClock();
-  TestService::Start(std::move(definition), std::move(options), &service_);
+  TestService::Start(std::move(definition), options, &service_);
 }
 
 std::string GrpcCodeName(grpc::StatusCode code) {

@@ -108,7 +108,7 @@ class TestService {
   // loopback port. Leaves `*service` null after skipping (PostgreSQL not
   // configured) or recording a failure; call it from SetUp or a test body.
   static void Start(server::ServiceDefinition definition,
-                    TestServiceOptions options,
+                    const TestServiceOptions& options,
                     std::unique_ptr<TestService>* service);
 
   ~TestService();

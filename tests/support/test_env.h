@@ -63,14 +63,14 @@ int64_t ProcessStatusKiB(absl::string_view field);
 
 // Skips (or, when backends are required, fails) the current test if the
 // named backend is not configured. Use at the top of a TEST body.
-#define PRONGSAI_REQUIRE_BACKEND(optional_url, what)               \
-  do {                                                             \
-    if (!(optional_url).has_value()) {                             \
-      if (::prongsai::testing::BackendsRequired()) {               \
-        FAIL() << what << " is required but its URL is not set";   \
-      }                                                            \
-      GTEST_SKIP() << what << " not configured; run scripts/test"; \
-    }                                                              \
+#define PRONGSAI_REQUIRE_BACKEND(optional_url, what)                 \
+  do {                                                               \
+    if (!(optional_url).has_value()) {                               \
+      if (::prongsai::testing::BackendsRequired()) {                 \
+        FAIL() << (what) << " is required but its URL is not set";   \
+      }                                                              \
+      GTEST_SKIP() << (what) << " not configured; run scripts/test"; \
+    }                                                                \
   } while (false)
 
 #endif  // PRONGSAI_TESTS_SUPPORT_TEST_ENV_H_

@@ -62,9 +62,9 @@ std::string ReadFile(const std::string& path) {
 // PRONGSAI_* variable, plus `env` ("NAME=value").
 CliRun RunCli(const std::vector<std::string>& args,
               const std::vector<std::string>& env = {}) {
-  static const std::string scratch = testing::MakeScratchDir();
-  const std::string out_path = scratch + "/stdout";
-  const std::string err_path = scratch + "/stderr";
+  static const std::string kScratch = testing::MakeScratchDir();
+  const std::string out_path = kScratch + "/stdout";
+  const std::string err_path = kScratch + "/stderr";
   std::vector<std::string> argv_strings = {PRONGSAI_CLI_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<std::string> env_strings;

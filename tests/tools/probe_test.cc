@@ -60,9 +60,9 @@ std::string ReadFile(const std::string& path) {
 // any PRONGSAI_PROBE_* variable, plus `env` ("NAME=value").
 ProbeRun RunProbe(const std::vector<std::string>& args,
                   const std::vector<std::string>& env = {}) {
-  static const std::string scratch = testing::MakeScratchDir();
-  const std::string out_path = scratch + "/stdout";
-  const std::string err_path = scratch + "/stderr";
+  static const std::string kScratch = testing::MakeScratchDir();
+  const std::string out_path = kScratch + "/stdout";
+  const std::string err_path = kScratch + "/stderr";
 
   std::vector<std::string> argv_strings = {PRONGSAI_PROBE_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());

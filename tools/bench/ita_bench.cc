@@ -61,9 +61,9 @@ void BM_PeerAnalyticsNational(benchmark::State& state) {
   const v1::Framework& framework = Framework2568();
   int i = 0;
   for (auto _ : state) {
-    auto peers =
-        ComputePeerAnalytics(rows, rows[(i++ * 97) % rows.size()].organization,
-                             v1::NATIONAL, framework, 85);
+    auto peers = ComputePeerAnalytics(
+        rows, rows[(size_t{97} * i++) % rows.size()].organization, v1::NATIONAL,
+        framework, 85);
     benchmark::DoNotOptimize(peers);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -114,7 +114,7 @@ void BM_SummarizeRound(benchmark::State& state) {
       report.set_round(round);
       report.set_status(i % 3 == 0 ? v1::ProgressReport::DONE
                                    : v1::ProgressReport::IN_PROGRESS);
-      report.mutable_spent()->set_satang(1000 * i);
+      report.mutable_spent()->set_satang(int64_t{1000} * i);
     }
   }
   for (auto _ : state) {

@@ -267,10 +267,11 @@ class LoadRun {
     }
     chain.response.Clear();
     chain.started = Clock::now();
-    chain.stub->UnaryCall(
-        chain.context.get(), call_.wire_method, grpc::StubOptions(),
-        &chain.request, &chain.response,
-        [this, &chain](grpc::Status status) { Finished(chain, status); });
+    chain.stub->UnaryCall(chain.context.get(), call_.wire_method,
+                          grpc::StubOptions(), &chain.request, &chain.response,
+                          [this, &chain](const grpc::Status& status) {
+                            Finished(chain, status);
+                          });
   }
 
   void Finished(Chain& chain, const grpc::Status& status) {

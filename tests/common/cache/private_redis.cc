@@ -79,6 +79,7 @@ absl::Status PrivateRedis::Start() {
     args.insert(args.end(), {"--requirepass", options_.password});
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   if (const int error = posix_spawnp(&pid_, binary.c_str(), nullptr, nullptr,
@@ -98,7 +99,7 @@ absl::Status PrivateRedis::WaitUntilReady() {
       return absl::InternalError(
           absl::StrCat("redis-server exited; log:\n", LogTail()));
     }
-    const timeval timeout = {0, 200 * 1000};
+    const timeval timeout = {0, 200'000};
     redisContext* context =
         options_.tcp
             ? redisConnectWithTimeout("127.0.0.1", port_, timeout)

@@ -18,6 +18,7 @@ TEST(SingleFlightTest, ConcurrentCallersOfOneKeyShareOneComputation) {
   absl::Notification release;
   std::atomic<int> started{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   std::vector<absl::StatusOr<std::string>> results(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {

@@ -118,7 +118,7 @@ TEST(ServerHostTest, Issue17Item17_FreedMemoryIsReturned) {
   ServiceHost::ReleaseFreeMemory();
   const int64_t after = prongsai::testing::ProcessStatusKiB("VmRSS");
   std::free(pin);
-  EXPECT_LT(after, before - 100 * 1024)
+  EXPECT_LT(after, before - int64_t{100} * 1024)
       << "resident " << before << " KiB before, " << after << " KiB after";
 }
 

@@ -42,7 +42,7 @@ constexpr absl::string_view kThaiText = "แผนปฏิบัติการ
 
 // Runs a statement that must succeed.
 Result Exec(Connection& db, absl::string_view sql,
-            std::vector<Value> params = {}) {
+            const std::vector<Value>& params = {}) {
   absl::StatusOr<Result> result = db.Execute(sql, params);
   EXPECT_THAT(result, IsOk()) << sql;
   return result.ok() ? *std::move(result) : Result();

@@ -42,7 +42,7 @@ std::string ExpectInvalid(const absl::StatusOr<T>& result,
                           absl::string_view field_path) {
   EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument));
   if (result.ok()) return "";
-  const std::string message(result.status().message());
+  std::string message(result.status().message());
   EXPECT_THAT(message, ::testing::StartsWith(absl::StrCat(field_path, ": ")));
   EXPECT_EQ(FieldPathOf(result.status()), std::string(field_path));
   return message;
