@@ -27,9 +27,8 @@
 #include "services/complaint/complaint_service.h"
 #include "services/ita/ita_service.h"
 #include "tests/services/service_test_util.h"
+#include "tests/support/run_binary.h"
 #include "tests/support/test_env.h"
-
-extern char** environ;
 
 namespace prongsai {
 namespace {
@@ -46,60 +45,13 @@ bool ShowsKey(const std::string& text, const std::string& key) {
   return false;
 }
 
-struct CliRun {
-  int exit_code = -1;  // -1: ended by a signal
-  std::string stdout_text;
-  std::string stderr_text;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
+using CliRun = testing::BinaryRun;
 
 // Runs the built CLI with `args` and the test's environment minus any
 // PRONGSAI_* variable, plus `env` ("NAME=value").
 CliRun RunCli(const std::vector<std::string>& args,
               const std::vector<std::string>& env = {}) {
-  static const std::string kScratch = testing::MakeScratchDir();
-  const std::string out_path = kScratch + "/stdout";
-  const std::string err_path = kScratch + "/stderr";
-  std::vector<std::string> argv_strings = {PRONGSAI_CLI_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!absl::StartsWith(*e, "PRONGSAI_")) env_strings.push_back(*e);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  CliRun run;
-  pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot run " << argv[0] << ": " << std::strerror(spawned);
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.stdout_text = ReadFile(out_path);
-  run.stderr_text = ReadFile(err_path);
-  return run;
+  return testing::RunBinary(PRONGSAI_CLI_BINARY, args, env, "PRONGSAI_");
 }
 
 // The value column of the row of `figure` in the CLI's table of totals.

@@ -26,9 +26,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/plan/plan_service.h"
+#include "tests/support/run_binary.h"
 #include "tests/support/test_env.h"
-
-extern char** environ;
 
 namespace prongsai {
 namespace {
@@ -39,68 +38,18 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct ProbeRun {
-  int exit_code = -1;
-  std::string stdout_text;
-  std::string stderr_text;
-  absl::Duration elapsed;
-};
-
 int Lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
+using ProbeRun = testing::BinaryRun;
 
 // Runs the built prongsai-probe with `args` and the test's environment minus
 // any PRONGSAI_PROBE_* variable, plus `env` ("NAME=value").
 ProbeRun RunProbe(const std::vector<std::string>& args,
                   const std::vector<std::string>& env = {}) {
-  static const std::string kScratch = testing::MakeScratchDir();
-  const std::string out_path = kScratch + "/stdout";
-  const std::string err_path = kScratch + "/stderr";
-
-  std::vector<std::string> argv_strings = {PRONGSAI_PROBE_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (!absl::StartsWith(*e, "PRONGSAI_PROBE_")) env_strings.push_back(*e);
-  }
-  env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> argv;
-  for (std::string& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ProbeRun run;
-  const absl::Time start = absl::Now();
-  pid_t pid = 0;
-  const int spawned =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot run " << argv[0] << ": " << std::strerror(spawned);
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.elapsed = absl::Now() - start;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.stdout_text = ReadFile(out_path);
-  run.stderr_text = ReadFile(err_path);
-  return run;
+  return testing::RunBinary(PRONGSAI_PROBE_BINARY, args, env,
+                            "PRONGSAI_PROBE_");
 }
 
 // A loopback TCP socket bound to a free port; with `listen_on` it accepts
