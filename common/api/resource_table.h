@@ -40,6 +40,14 @@ std::string InsertStatement(absl::string_view table, absl::string_view columns,
 void AppendRequestId(absl::string_view request_id,
                      std::vector<storage::Value>& values);
 
+// One page of a List: the items, and the cursor after the last one (empty
+// when it is the last page), which the service turns into next_page_token.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_cursor;
+};
+
 // One page of rows and the cursor after its last row (empty when it is the
 // last page).
 struct RowPage {

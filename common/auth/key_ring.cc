@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/base/random_text.h"
 #include "common/base/status_macros.h"
 
 namespace prongsai::auth {
@@ -165,22 +166,8 @@ std::string HashKey(absl::string_view key) {
 }
 
 std::string GenerateKey() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
-  unsigned char bytes[33];  // 264 bits: 52 base32 characters cover 260.
-  randombytes_buf(bytes, sizeof(bytes));
-  std::string key(kKeyPrefix);
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && key.size() < kKeyPrefix.size() + 52) {
-      key.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  return key;
+  // 52 symbols: 260 random bits.
+  return absl::StrCat(kKeyPrefix, RandomBase32(52, kLowerBase32));
 }
 
 std::string FormatKeyLine(absl::string_view key_hash, absl::string_view name,

@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "grpc/support/log.h"
 
 namespace prongsai::log {
 namespace {
@@ -48,16 +47,6 @@ void AppendValue(std::string& line, absl::string_view value) {
   line.push_back('"');
 }
 
-void GrpcLogFunction(gpr_log_func_args* args) {
-  Level level = Level::kInfo;
-  if (args->severity == GPR_LOG_SEVERITY_ERROR) level = Level::kError;
-  if (args->severity == GPR_LOG_SEVERITY_DEBUG) level = Level::kDebug;
-  Write(level, "grpc",
-        {{"file", args->file},
-         {"line", absl::StrCat(args->line)},
-         {"message", args->message}});
-}
-
 }  // namespace
 
 void Write(Level level, absl::string_view event,
@@ -75,8 +64,6 @@ void Write(Level level, absl::string_view event,
   // One fwrite per line keeps concurrent lines whole.
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
-
-void RouteGrpcLogsHere() { gpr_set_log_function(GrpcLogFunction); }
 
 void SetMinLevel(Level level) { min_level.store(level); }
 

@@ -1,6 +1,7 @@
 // A tiny structured-logging facade: one line per event on stderr, as
 // `time level event key=value ...`, easy to grep and to ship. gRPC's own log
-// is routed here by RouteGrpcLogsHere() so a server writes one format.
+// is routed here by rpc::RouteGrpcLogsHere() (common/rpc/grpc_log.h) so a
+// server writes one format.
 //
 //   log::Info("rpc", {{"method", method}, {"code", "OK"},
 //                     {"latency_ms", "1.2"}});
@@ -36,9 +37,6 @@ inline void Error(absl::string_view event,
                   std::initializer_list<Field> fields) {
   Write(Level::kError, event, fields);
 }
-
-// Sends gRPC core's log lines through Write (event "grpc").
-void RouteGrpcLogsHere();
 
 // Lines below `level` are dropped. Default: kInfo.
 void SetMinLevel(Level level);

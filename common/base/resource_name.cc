@@ -1,14 +1,10 @@
 #include "common/base/resource_name.h"
 
-#include <sodium.h>
-
-#include <cstdlib>
-#include <vector>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/base/random_text.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 
@@ -66,24 +62,7 @@ std::string FormatChildName(absl::string_view organization,
                       id);
 }
 
-std::string NewResourceId() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
-  unsigned char bytes[10];
-  randombytes_buf(bytes, sizeof(bytes));
-  std::string id;
-  uint64_t buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      id.push_back(kAlphabet[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  return id;
-}
+std::string NewResourceId() { return RandomBase32(16, kLowerBase32); }
 
 absl::StatusOr<PageRequest> ParsePageRequest(int page_size,
                                              absl::string_view page_token,

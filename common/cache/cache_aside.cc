@@ -148,4 +148,18 @@ void Invalidate(RedisClient* client, absl::string_view key) {
   }
 }
 
+namespace internal {
+
+absl::StatusOr<std::string> GetOrLoadShared(
+    RedisClient* client, absl::string_view key, absl::Duration ttl,
+    absl::FunctionRef<absl::StatusOr<std::string>()> load, SingleFlight* flight,
+    absl::Time deadline) {
+  if (flight == nullptr) return GetOrLoad(client, key, ttl, load);
+  return GetOrLoad(client, key, ttl, [&]() -> absl::StatusOr<std::string> {
+    return flight->Do(key, deadline, load);
+  });
+}
+
+}  // namespace internal
+
 }  // namespace prongsai::cache

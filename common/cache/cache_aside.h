@@ -38,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/cache/redis.h"
+#include "common/cache/single_flight.h"
 
 namespace prongsai::cache {
 
@@ -56,10 +57,52 @@ absl::StatusOr<std::string> GetOrLoad(
     RedisClient* client, absl::string_view key, absl::Duration ttl,
     absl::FunctionRef<absl::StatusOr<std::string>()> load);
 
+// A protobuf message through GetOrLoad, stored serialized. With `flight`,
+// concurrent misses of `key` in this process run load() once, the others
+// waiting for it until `deadline` (see single_flight.h). A cached value that
+// does not parse as `M` is an INTERNAL error, never a wrong answer.
+//
+//   PRONGSAI_ASSIGN_OR_RETURN(v1::Trend trend, GetOrLoadMessage<v1::Trend>(
+//       worker.Redis(), key, ttl, [&] { return ComputeTrend(...); }));
+template <typename M>
+absl::StatusOr<M> GetOrLoadMessage(
+    RedisClient* client, absl::string_view key, absl::Duration ttl,
+    absl::FunctionRef<absl::StatusOr<M>()> load, SingleFlight* flight = nullptr,
+    absl::Time deadline = absl::InfiniteFuture());
+
 // Deletes `key` after a write, best effort: when that fails, GetOrLoad in
 // this process stops serving the entries it loaded before (see above).
 // Call it after the write has committed. `client` may be nullptr.
 void Invalidate(RedisClient* client, absl::string_view key);
+
+namespace internal {
+// GetOrLoad whose load() goes through `flight` when there is one.
+absl::StatusOr<std::string> GetOrLoadShared(
+    RedisClient* client, absl::string_view key, absl::Duration ttl,
+    absl::FunctionRef<absl::StatusOr<std::string>()> load, SingleFlight* flight,
+    absl::Time deadline);
+}  // namespace internal
+
+template <typename M>
+absl::StatusOr<M> GetOrLoadMessage(RedisClient* client, absl::string_view key,
+                                   absl::Duration ttl,
+                                   absl::FunctionRef<absl::StatusOr<M>()> load,
+                                   SingleFlight* flight, absl::Time deadline) {
+  absl::StatusOr<std::string> bytes = internal::GetOrLoadShared(
+      client, key, ttl,
+      [&]() -> absl::StatusOr<std::string> {
+        absl::StatusOr<M> message = load();
+        if (!message.ok()) return message.status();
+        return message->SerializeAsString();
+      },
+      flight, deadline);
+  if (!bytes.ok()) return bytes.status();
+  M message;
+  if (!message.ParseFromString(*bytes)) {
+    return absl::InternalError("corrupt cached value");
+  }
+  return message;
+}
 
 }  // namespace prongsai::cache
 

@@ -97,4 +97,15 @@ std::string Peer::Describe(absl::string_view what,
   return absl::StrCat(what, " unknown: the ", options_.name, " ", why);
 }
 
+absl::Status Peer::NotConfigured(absl::string_view what) const {
+  return absl::FailedPreconditionError(
+      Describe(what, grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
+}
+
+absl::Status Peer::Unanswered(absl::string_view what,
+                              const grpc::Status& status) const {
+  if (status.ok()) return absl::OkStatus();
+  return absl::UnavailableError(Describe(what, status));
+}
+
 }  // namespace prongsai::client

@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
@@ -100,7 +101,36 @@ class Peer {
   std::string Describe(absl::string_view what,
                        const grpc::Status& status) const;
 
+  // One unary call of `Service` as Call makes it, with `response` cleared
+  // before each attempt, converted once into absl::Status: OK, or
+  // FAILED_PRECONDITION when this peer is not configured, or UNAVAILABLE
+  // for any failure of the call. The message of an error is the Describe
+  // sentence for `what`, ready for an answer's `missing`.
+  //
+  //   absl::Status status = plan.Unary<plan::v1::PlanService>(
+  //       peers, Peer::kSafeToRetry, "plan target",
+  //       &plan::v1::PlanService::Stub::ListActionPlans, request, response);
+  template <typename Service, typename Request, typename Response>
+  absl::Status Unary(PeerCall& call, Retry retry, absl::string_view what,
+                     grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
+                                                           const Request&,
+                                                           Response*),
+                     const Request& request, Response& response) const {
+    if (!configured()) return NotConfigured(what);
+    std::unique_ptr<typename Service::Stub> stub = Service::NewStub(channel_);
+    return Unanswered(what,
+                      Call(call, retry, [&](grpc::ClientContext& context) {
+                        response.Clear();
+                        return ((*stub).*method)(&context, request, &response);
+                      }));
+  }
+
  private:
+  absl::Status NotConfigured(absl::string_view what) const;
+  // OK for OK; otherwise UNAVAILABLE with the Describe sentence.
+  absl::Status Unanswered(absl::string_view what,
+                          const grpc::Status& status) const;
+
   PeerOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
 };

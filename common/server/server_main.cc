@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
+#include "common/rpc/grpc_log.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to listen on (default 127.0.0.1:<service port>)");
@@ -80,7 +81,7 @@ int RunServiceMain(
       " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
   ApplyEnvironmentFallbacks(main_options.extra_env_flags);
   absl::ParseCommandLine(argc, argv);
-  log::RouteGrpcLogsHere();
+  rpc::RouteGrpcLogsHere();
 
   // Block the shutdown signals in every thread (threads inherit the mask) so
   // that only sigwait below receives them; a closed peer must not kill us.

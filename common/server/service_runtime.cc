@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/base/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
 #include "common/base/validation.h"

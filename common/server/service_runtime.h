@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/api/fields.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
 #include "common/base/status_macros.h"
@@ -71,6 +72,9 @@ struct CallContext {
 
   // OK when the caller may act for organization `code`.
   absl::Status CheckOrganization(absl::string_view code) const;
+
+  // The caller and the call's time, for the audit columns of its writes.
+  api::AuditWriter writer() const { return {principal.name(), now}; }
 };
 
 // What a client stream's per-message callback knows about its caller (it

@@ -5,7 +5,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/thai/thai.h"

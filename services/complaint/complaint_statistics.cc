@@ -11,7 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
 #include "common/thai/thai.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"

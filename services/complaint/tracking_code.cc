@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
+#include "common/base/random_text.h"
 #include "common/base/validation.h"
 
 namespace prongsai::complaint {
@@ -46,20 +47,9 @@ int CheckValue(absl::string_view data) {
 }  // namespace
 
 std::string NewTrackingCode() {
-  if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
-  unsigned char bytes[10];
-  randombytes_buf(bytes, sizeof(bytes));
-  std::string data;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char byte : bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      data.push_back(kSymbols[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
+  // The first 32 symbols carry data; the last 5 serve only as check symbols.
+  const std::string data =
+      RandomBase32(kDataSymbols, absl::string_view(kSymbols, 32));
   std::string code;
   for (int i = 0; i < kDataSymbols; ++i) {
     if (i > 0 && i % 4 == 0) code.push_back('-');

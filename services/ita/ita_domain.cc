@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 

@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 #include "common/thai/thai.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"

@@ -25,6 +25,7 @@
 #include "services/complaint/complaint_service.h"
 #include "services/ita/ita_service.h"
 #include "services/plan/plan_service.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 

@@ -35,7 +35,6 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "services/complaint/complaint_service.h"
 
 namespace prongsai::testing {
 
@@ -184,11 +183,6 @@ MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
   *result_listener << "is " << actual.ShortDebugString();
   return google::protobuf::util::MessageDifferencer::Equals(actual, expected);
 }
-
-// The complaint service with fresh protection keys and public limits high
-// enough that only tests about limits meet them.
-complaint::ComplaintOptions ComplaintOptionsForTest();
-server::ServiceDefinition ComplaintDefinitionForTest();
 
 }  // namespace prongsai::testing
 

@@ -1,4 +1,5 @@
-// What every test shares: a StatusIs matcher for absl::Status/StatusOr, the
+// What every test shares: StatusIs/IsInvalidArgumentAt matchers for
+// absl::Status/StatusOr, the
 // URLs of the real PostgreSQL and Redis that scripts/test starts, and scratch
 // directories.
 //
@@ -12,7 +13,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/base/validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -37,6 +41,24 @@ MATCHER(IsOk, "is OK") {
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.ok();
+}
+
+// INVALID_ARGUMENT about `field_path`, by payload and by message
+// ("<path>: <reason>"), for an absl::Status or StatusOr.
+MATCHER_P(IsInvalidArgumentAt, field_path,
+          absl::StrCat("is INVALID_ARGUMENT about ", field_path)) {
+  const absl::Status& status = GetStatus(arg);
+  *result_listener << "status is " << status;
+  return status.code() == absl::StatusCode::kInvalidArgument &&
+         FieldPathOf(status) == std::string(field_path) &&
+         absl::StartsWith(status.message(), absl::StrCat(field_path, ": "));
+}
+
+// `text` `times` times over: input just over a length limit.
+inline std::string RepeatText(absl::string_view text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out.append(text.data(), text.size());
+  return out;
 }
 
 // PRONGSAI_TEST_PG_URL, e.g. "postgresql://prongsai@127.0.0.1:54321/prongsai".

@@ -26,6 +26,7 @@
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "services/complaint/complaint_service.h"
 #include "services/ita/ita_service.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/run_binary.h"
 #include "tests/support/test_env.h"

@@ -37,7 +37,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/auth/key_ring.h"
-#include "common/base/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 #include "common/base/status_macros.h"
 #include "common/thai/thai.h"
 #include "google/protobuf/text_format.h"

@@ -15,12 +15,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
 #include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_service.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 

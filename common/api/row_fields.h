@@ -1,38 +1,23 @@
-// The shared messages of prongsai.common.v1 as the services validate, store
-// and return them: organization references, fiscal years, timestamps and
-// audit stamps. Every resource row starts with the same organization columns
-// and ends with the same audit columns, so the three stores read and write
-// them here, once.
+// The SQL columns of the shared prongsai.common.v1 fields. Every resource row
+// starts with the same organization columns and ends with the same audit
+// columns, so the three stores read and write them here, once.
 //
-//   PRONGSAI_RETURN_IF_ERROR(ValidateOrganizationRef(
-//       "action_plan.organization", plan.organization()));
-//   std::vector<storage::Value> values = OrganizationValues(code, ref);
-#ifndef PRONGSAI_COMMON_API_API_FIELDS_H_
-#define PRONGSAI_COMMON_API_API_FIELDS_H_
+//   std::vector<storage::Value> values;
+//   AppendOrganizationValues(code, ref, values);
+//   AppendCreationAuditValues(writer.principal, writer.now, values);
+//   ...
+//   *plan.mutable_audit() = AuditFromRow(row, 7);
+#ifndef PRONGSAI_COMMON_API_ROW_FIELDS_H_
+#define PRONGSAI_COMMON_API_ROW_FIELDS_H_
 
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/storage/storage.h"
-#include "google/protobuf/timestamp.pb.h"
 #include "prongsai/common/v1/common.pb.h"
 
 namespace prongsai::api {
-
-inline constexpr int kMinFiscalYear = 2500;
-inline constexpr int kMaxFiscalYear = 2700;
-
-// Descriptive fields only: the code always comes from the resource name.
-absl::Status ValidateOrganizationRef(absl::string_view field_path,
-                                     const common::v1::OrganizationRef& ref);
-
-// A B.E. fiscal year in [2500, 2700]; a C.E. year gets a hint.
-absl::Status ValidateFiscalYear(absl::string_view field_path, int be_year);
-
-google::protobuf::Timestamp ToProtoTime(absl::Time time);
-absl::Time FromProtoTime(const google::protobuf::Timestamp& timestamp);
 
 // Columns `organization_code, organization_name, organization_kind,
 // province, district`, in that order.
@@ -64,4 +49,4 @@ common::v1::AuditStamp AuditFromRow(const storage::Row& row,
 
 }  // namespace prongsai::api
 
-#endif  // PRONGSAI_COMMON_API_API_FIELDS_H_
+#endif  // PRONGSAI_COMMON_API_ROW_FIELDS_H_

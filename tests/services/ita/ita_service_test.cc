@@ -30,7 +30,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
+#include "common/api/row_fields.h"
 #include "common/cache/redis.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -42,6 +43,7 @@
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/ita/ita_store.h"
 #include "services/plan/plan_service.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 

@@ -28,6 +28,7 @@
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_service.h"
 #include "services/complaint/tracking_code.h"
+#include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 

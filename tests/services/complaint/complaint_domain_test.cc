@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/api/api_fields.h"
+#include "common/api/fields.h"
 #include "common/base/validation.h"
 #include "common/thai/thai.h"
 #include "gmock/gmock.h"

@@ -3,8 +3,8 @@
 // finishes a call; client code converts once when a call returns.
 //
 //   reactor->Finish(prongsai::ToGrpcStatus(result.status()));
-#ifndef PRONGSAI_COMMON_BASE_GRPC_STATUS_H_
-#define PRONGSAI_COMMON_BASE_GRPC_STATUS_H_
+#ifndef PRONGSAI_COMMON_RPC_GRPC_STATUS_H_
+#define PRONGSAI_COMMON_RPC_GRPC_STATUS_H_
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
@@ -16,4 +16,4 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace prongsai
 
-#endif  // PRONGSAI_COMMON_BASE_GRPC_STATUS_H_
+#endif  // PRONGSAI_COMMON_RPC_GRPC_STATUS_H_
