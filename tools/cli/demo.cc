@@ -47,14 +47,14 @@ std::shared_ptr<grpc::Channel> DemoChannel(const std::string& server,
 
 // The three services and the steps done so far.
 struct DemoRun {
-  explicit DemoRun(const CliOptions& options)
-      : options(options),
+  explicit DemoRun(const CliOptions& cli_options)
+      : options(cli_options),
         plan(pv1::PlanService::NewStub(
-            DemoChannel(options.plan_server, kPlanPort))),
+            DemoChannel(cli_options.plan_server, kPlanPort))),
         ita(iv1::AssessmentService::NewStub(
-            DemoChannel(options.ita_server, kItaPort))),
+            DemoChannel(cli_options.ita_server, kItaPort))),
         complaints(kv1::ComplaintService::NewStub(
-            DemoChannel(options.complaint_server, kComplaintPort))) {}
+            DemoChannel(cli_options.complaint_server, kComplaintPort))) {}
 
   // Calls with a fresh context (deadline, key) each time.
   template <typename Call>
