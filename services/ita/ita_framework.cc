@@ -428,6 +428,11 @@ const v1::GradeBand& BandOf(const v1::Framework& framework, double score) {
   return framework.grade_bands(framework.grade_bands_size() - 1);
 }
 
+const v1::GradeBand* BandOrNull(const v1::Framework& framework, double score) {
+  if (framework.grade_bands().empty()) return nullptr;
+  return &BandOf(framework, score);
+}
+
 std::optional<std::string> MethodDifference(const v1::Framework& before,
                                             const v1::Framework& after) {
   constexpr double kEpsilon = 1e-9;

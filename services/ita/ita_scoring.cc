@@ -650,4 +650,51 @@ v1::ScoreSet ComputeScores(const v1::Framework& framework,
   return result;
 }
 
+absl::StatusOr<RawAnswers> MergeRawMessages(
+    const v1::Framework& framework,
+    std::vector<v1::IngestRawAnswersRequest>& messages) {
+  RawAnswers answers;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    v1::IngestRawAnswersRequest& message = messages[i];
+    PRONGSAI_RETURN_IF_ERROR(ValidateRawAnswers(
+        IndexedPath("messages", static_cast<int64_t>(i)), framework, message));
+    for (v1::Respondent& respondent : *message.mutable_respondents()) {
+      answers.respondents.push_back(std::move(respondent));
+    }
+    for (const auto& [item, present] : message.oit_checks()) {
+      answers.oit_checks[absl::AsciiStrToLower(item)] = present;
+    }
+  }
+  messages.clear();
+  if (answers.respondents.empty() && answers.oit_checks.empty()) {
+    return InvalidField("messages",
+                        "carry no respondents and no OIT checks; nothing "
+                        "to compute scores from");
+  }
+  return answers;
+}
+
+RespondentCounts CountRespondents(
+    const std::vector<v1::Respondent>& respondents) {
+  RespondentCounts counts;
+  for (const v1::Respondent& respondent : respondents) {
+    const std::string tool = absl::AsciiStrToUpper(respondent.tool());
+    if (tool == "IIT") ++counts.iit;
+    if (tool == "EIT") ++counts.eit;
+  }
+  return counts;
+}
+
+std::vector<std::string> DroppedTools(const v1::ScoreSet& stored,
+                                      const v1::ScoreSet& computed) {
+  std::vector<std::string> dropped;
+  for (const v1::Score& tool : stored.tools()) {
+    const bool kept = std::any_of(
+        computed.tools().begin(), computed.tools().end(),
+        [&](const v1::Score& score) { return score.code() == tool.code(); });
+    if (!kept) dropped.push_back(tool.code());
+  }
+  return dropped;
+}
+
 }  // namespace prongsai::ita

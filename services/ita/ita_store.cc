@@ -8,13 +8,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/api/data_version.h"
+#include "common/api/fields.h"
 #include "common/api/json_body.h"
 #include "common/api/resource_table.h"
+#include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "services/ita/ita_domain.h"
 #include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
@@ -176,6 +177,7 @@ absl::StatusOr<v1::Assessment> AssessmentFromRow(const storage::Row& row) {
   }
   *assessment.mutable_audit() = api::AuditFromRow(row, 8);
   assessment.set_framework_version(static_cast<int32_t>(row.GetInt(12)));
+  SetEffectiveOverallScore(assessment);
   return assessment;
 }
 
@@ -209,7 +211,7 @@ absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
                               int be_year,
                               std::optional<double> published_overall,
                               absl::string_view request_id,
-                              const Writer& writer) {
+                              const api::AuditWriter& writer) {
   std::vector<Value> values = {absl::StrCat(be_year)};
   api::AppendOrganizationValues(organization, ref, values);
   values.emplace_back(int64_t{be_year});
@@ -275,6 +277,17 @@ absl::StatusOr<v1::Framework> FrameworkVersion(
       absl::StrCat("no ", FrameworkName(be_year, version)));
 }
 
+absl::StatusOr<v1::Framework> PinnedFramework(
+    Connection& db, const DefaultFrameworkMap& defaults,
+    const v1::Assessment& assessment) {
+  const int be_year = assessment.fiscal_year().be_year();
+  if (assessment.framework_version() > 0) {
+    return FrameworkVersion(db, defaults, be_year,
+                            assessment.framework_version());
+  }
+  return CurrentFramework(db, defaults, be_year);
+}
+
 absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
     Connection& db, const DefaultFrameworkMap& defaults) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -298,7 +311,7 @@ absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
 
 absl::StatusOr<v1::Framework> StoreFramework(
     Connection& db, const DefaultFrameworkMap& defaults,
-    v1::Framework framework, const Writer& writer) {
+    v1::Framework framework, const api::AuditWriter& writer) {
   const int year = framework.be_year();
   int version = 0;
   PRONGSAI_RETURN_IF_ERROR(
@@ -340,7 +353,7 @@ absl::StatusOr<v1::Framework> StoreFramework(
 absl::StatusOr<v1::Assessment> CreateAssessment(
     Connection& db, absl::string_view organization,
     const v1::Assessment& assessment, absl::string_view request_id,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   const int year = assessment.fiscal_year().be_year();
   auto insert = [&](Connection& tx) -> absl::StatusOr<std::string> {
     PRONGSAI_ASSIGN_OR_RETURN(
@@ -393,17 +406,16 @@ absl::StatusOr<v1::Assessment> GetAssessment(Connection& db,
   return AssessmentFromRow(result.rows[0]);
 }
 
-absl::StatusOr<AssessmentPage> ListAssessments(Connection& db,
-                                               absl::string_view organization,
-                                               const PageRequest& page) {
+absl::StatusOr<api::Page<v1::Assessment>> ListAssessments(
+    Connection& db, absl::string_view organization, const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(api::RowPage rows,
                             api::ListPage(db, "assessments", SelectColumns(),
                                           "fiscal_year", organization, page));
-  AssessmentPage out;
+  api::Page<v1::Assessment> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(v1::Assessment assessment,
                               AssessmentFromRow(row));
-    out.assessments.push_back(std::move(assessment));
+    out.items.push_back(std::move(assessment));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -425,7 +437,7 @@ absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
 absl::StatusOr<v1::Assessment> SaveScores(
     Connection& db, const common::v1::OrganizationRef& organization,
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   const std::string& code = organization.code();
   auto write = [&](Connection& tx) -> absl::Status {
     // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests
@@ -456,10 +468,8 @@ absl::StatusOr<v1::Assessment> SaveScores(
       assessment.set_iit_respondents(update.iit_respondents);
       assessment.set_eit_respondents(update.eit_respondents);
     }
-    // Computed figures, when there are any, are what analytics use.
-    const v1::ScoreSet& effective = assessment.computed().has_overall()
-                                        ? assessment.computed()
-                                        : assessment.published();
+    // The figures analytics use, as columns for the year's peers.
+    const v1::ScoreSet& effective = EffectiveScores(assessment);
     Value overall = std::monostate();
     std::string grade;
     bool passed = false;
