@@ -233,6 +233,89 @@ absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
       .status();
 }
 
+// The assessment, locked for this transaction, created first when missing
+// (with `organization`'s descriptive fields).
+absl::StatusOr<v1::Assessment> LockOrInsertAssessment(
+    Connection& tx, const common::v1::OrganizationRef& organization,
+    int be_year, const api::AuditWriter& writer) {
+  const std::string& code = organization.code();
+  // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests of one
+  // assessment merge one after the other instead of the later overwriting
+  // the earlier.
+  PRONGSAI_RETURN_IF_ERROR(
+      tx.Execute("UPDATE assessments SET updater = updater WHERE "
+                 "organization_code = ? AND id = ?",
+                 {code, absl::StrCat(be_year)})
+          .status());
+  absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
+  if (absl::IsNotFound(current.status())) {
+    PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization, be_year,
+                                              std::nullopt, "", writer));
+    current = GetAssessment(tx, code, be_year);
+  }
+  return current;
+}
+
+void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
+  if (update.published.has_value()) {
+    *assessment.mutable_published() = *update.published;
+    assessment.clear_findings();
+    for (const v1::ConsistencyFinding& finding : update.findings) {
+      *assessment.add_findings() = finding;
+    }
+  }
+  if (update.computed.has_value()) {
+    *assessment.mutable_computed() = *update.computed;
+    assessment.set_iit_respondents(update.iit_respondents);
+    assessment.set_eit_respondents(update.eit_respondents);
+  }
+}
+
+// Writes the updated figures: `details`, the peer columns of the effective
+// figures, the published overall, and the organization's descriptive
+// fields where the row has none yet.
+absl::Status WriteScores(Connection& tx,
+                         const common::v1::OrganizationRef& organization,
+                         int be_year, const v1::Framework& framework,
+                         const v1::Assessment& assessment,
+                         const api::AuditWriter& writer) {
+  // The figures analytics use, as columns for the year's peers.
+  const v1::ScoreSet& effective = EffectiveScores(assessment);
+  Value overall = std::monostate();
+  std::string grade;
+  bool passed = false;
+  if (effective.has_overall()) {
+    overall = effective.overall().score();
+    const v1::GradeBand& band = BandOf(framework, effective.overall().score());
+    grade = effective.grade().empty() ? band.label() : effective.grade();
+    passed = band.passed();
+  }
+  Value published_overall = std::monostate();
+  if (assessment.published().has_overall()) {
+    published_overall = assessment.published().overall().score();
+  } else if (assessment.has_published_overall_score()) {
+    published_overall = assessment.published_overall_score();
+  }
+  return tx
+      .Execute(
+          "UPDATE assessments SET details = ?, framework_version = ?, "
+          "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
+          "published_overall_score = ?, organization_name = CASE WHEN "
+          "organization_name = '' THEN ? ELSE organization_name END, "
+          "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
+          "ELSE organization_kind END, province = CASE WHEN province = '' "
+          "THEN ? ELSE province END, district = CASE WHEN district = '' "
+          "THEN ? ELSE district END, update_time_us = ?, updater = ? "
+          "WHERE organization_code = ? AND id = ?",
+          {api::ToStoredJson(Details(assessment)), int64_t{framework.version()},
+           overall, grade, int64_t{passed}, IndicatorColumn(effective),
+           published_overall, organization.name(), int64_t{organization.kind()},
+           organization.province(), organization.district(),
+           absl::ToUnixMicros(writer.now), writer.principal,
+           organization.code(), absl::StrCat(be_year)})
+      .status();
+}
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -440,74 +523,13 @@ absl::StatusOr<v1::Assessment> SaveScores(
     const api::AuditWriter& writer) {
   const std::string& code = organization.code();
   auto write = [&](Connection& tx) -> absl::Status {
-    // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests
-    // of one assessment merge one after the other instead of the later
-    // overwriting the earlier.
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute("UPDATE assessments SET updater = updater WHERE "
-                   "organization_code = ? AND id = ?",
-                   {code, absl::StrCat(be_year)})
-            .status());
-    absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
-    if (absl::IsNotFound(current.status())) {
-      PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization, be_year,
-                                                std::nullopt, "", writer));
-      current = GetAssessment(tx, code, be_year);
-    }
-    PRONGSAI_RETURN_IF_ERROR(current.status());
-    v1::Assessment& assessment = *current;
-    if (update.published.has_value()) {
-      *assessment.mutable_published() = *update.published;
-      assessment.clear_findings();
-      for (const v1::ConsistencyFinding& finding : update.findings) {
-        *assessment.add_findings() = finding;
-      }
-    }
-    if (update.computed.has_value()) {
-      *assessment.mutable_computed() = *update.computed;
-      assessment.set_iit_respondents(update.iit_respondents);
-      assessment.set_eit_respondents(update.eit_respondents);
-    }
-    // The figures analytics use, as columns for the year's peers.
-    const v1::ScoreSet& effective = EffectiveScores(assessment);
-    Value overall = std::monostate();
-    std::string grade;
-    bool passed = false;
-    if (effective.has_overall()) {
-      overall = effective.overall().score();
-      const v1::GradeBand& band =
-          BandOf(framework, effective.overall().score());
-      grade = effective.grade().empty() ? band.label() : effective.grade();
-      passed = band.passed();
-    }
-    Value published_overall = std::monostate();
-    if (assessment.published().has_overall()) {
-      published_overall = assessment.published().overall().score();
-    } else if (assessment.has_published_overall_score()) {
-      published_overall = assessment.published_overall_score();
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Assessment assessment,
+        LockOrInsertAssessment(tx, organization, be_year, writer));
+    ApplyScoreUpdate(update, assessment);
     PRONGSAI_RETURN_IF_ERROR(InsertFramework(tx, framework, true));
     PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              "UPDATE assessments SET details = ?, framework_version = ?, "
-              "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
-              "published_overall_score = ?, organization_name = CASE WHEN "
-              "organization_name = '' THEN ? ELSE organization_name END, "
-              "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
-              "ELSE organization_kind END, province = CASE WHEN province = "
-              "'' "
-              "THEN ? ELSE province END, district = CASE WHEN district = "
-              "'' "
-              "THEN ? ELSE district END, update_time_us = ?, updater = ? "
-              "WHERE organization_code = ? AND id = ?",
-              {api::ToStoredJson(Details(assessment)),
-               int64_t{framework.version()}, overall, grade, int64_t{passed},
-               IndicatorColumn(effective), published_overall,
-               organization.name(), int64_t{organization.kind()},
-               organization.province(), organization.district(),
-               absl::ToUnixMicros(writer.now), writer.principal, code,
-               absl::StrCat(be_year)})
-            .status());
+        WriteScores(tx, organization, be_year, framework, assessment, writer));
     PRONGSAI_RETURN_IF_ERROR(BumpOrganization(tx, code));
     return BumpYear(tx, be_year);
   };
