@@ -303,6 +303,125 @@ ToolResult ScoreChecklistTool(
 
 std::string Format2(double value) { return absl::StrFormat("%.2f", value); }
 
+// OVERALL_MISMATCH when every tool is published.
+void CheckOverall(const v1::Framework& framework, const v1::ScoreSet& published,
+                  const absl::flat_hash_map<std::string, double>& tools,
+                  std::vector<v1::ConsistencyFinding>& findings) {
+  if (!published.has_overall()) return;
+  Weighted expected;
+  std::vector<std::string> terms;
+  bool all_tools = true;
+  for (const v1::Tool& tool : framework.tools()) {
+    auto it = tools.find(tool.code());
+    if (it == tools.end()) {
+      all_tools = false;
+      break;
+    }
+    expected.Add(it->second, tool.weight());
+    terms.push_back(absl::StrCat(tool.code(), " ", tool.weight(), "%"));
+  }
+  const double overall = published.overall().score();
+  if (all_tools && !expected.empty() &&
+      std::abs(overall - expected.mean()) > kPublishedTolerance) {
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::OVERALL_MISMATCH);
+    finding.set_code("overall");
+    finding.set_published(overall);
+    finding.set_expected(expected.mean());
+    finding.set_message(absl::StrCat("published overall ", Format2(overall),
+                                     " differs from the weighted tool scores (",
+                                     absl::StrJoin(terms, ", "),
+                                     "): ", Format2(expected.mean())));
+  }
+}
+
+// TOOL_MISMATCH per tool whose indicators are all published.
+void CheckTools(const v1::Framework& framework,
+                const absl::flat_hash_map<std::string, double>& tools,
+                const absl::flat_hash_map<std::string, double>& indicators,
+                std::vector<v1::ConsistencyFinding>& findings) {
+  for (const v1::Tool& tool : framework.tools()) {
+    auto published_tool = tools.find(tool.code());
+    if (published_tool == tools.end()) continue;
+    Weighted expected;
+    bool all_indicators = true;
+    for (const v1::Indicator& indicator : framework.indicators()) {
+      if (indicator.tool() != tool.code()) continue;
+      auto it = indicators.find(absl::StrCat(indicator.number()));
+      if (it == indicators.end()) {
+        all_indicators = false;
+        break;
+      }
+      expected.Add(it->second, IndicatorWeight(framework, indicator));
+    }
+    if (!all_indicators || expected.empty()) continue;
+    if (std::abs(published_tool->second - expected.mean()) >
+        kPublishedTolerance) {
+      v1::ConsistencyFinding& finding = findings.emplace_back();
+      finding.set_kind(v1::ConsistencyFinding::TOOL_MISMATCH);
+      finding.set_code(tool.code());
+      finding.set_published(published_tool->second);
+      finding.set_expected(expected.mean());
+      finding.set_message(absl::StrCat(
+          "published ", tool.code(), " ", Format2(published_tool->second),
+          " differs from the weighted mean of its indicators: ",
+          Format2(expected.mean())));
+    }
+  }
+}
+
+// GRADE_MISMATCH when the published grade is not the band of the overall.
+void CheckGrade(const v1::Framework& framework, const v1::ScoreSet& published,
+                std::vector<v1::ConsistencyFinding>& findings) {
+  if (!published.has_overall() || published.grade().empty()) return;
+  const double overall = published.overall().score();
+  const v1::GradeBand& band = BandOf(framework, overall);
+  const std::string grade(absl::StripAsciiWhitespace(published.grade()));
+  // Latin grades are compared without case ("a" is "A"); Thai has none.
+  if (!absl::EqualsIgnoreCase(grade, band.label())) {
+    const bool known =
+        std::any_of(framework.grade_bands().begin(),
+                    framework.grade_bands().end(), [&](const v1::GradeBand& b) {
+                      return absl::EqualsIgnoreCase(grade, b.label());
+                    });
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::GRADE_MISMATCH);
+    finding.set_code("overall");
+    finding.set_published(overall);
+    finding.set_message(
+        absl::StrCat("published grade \"", grade, "\"",
+                     known ? "" : " (not a grade of this framework)",
+                     " is not the band of overall ", Format2(overall), ": \"",
+                     band.label(), "\" by the ", framework.be_year(),
+                     " framework (min ", band.min_score(), ")"));
+  }
+}
+
+// MISSING_INDICATOR per indicator without a score, by number.
+void CheckIndicatorsPresent(
+    const v1::Framework& framework,
+    const absl::flat_hash_map<std::string, double>& indicators,
+    std::vector<v1::ConsistencyFinding>& findings) {
+  std::vector<const v1::Indicator*> by_number;
+  for (const v1::Indicator& indicator : framework.indicators()) {
+    by_number.push_back(&indicator);
+  }
+  std::sort(by_number.begin(), by_number.end(),
+            [](const v1::Indicator* a, const v1::Indicator* b) {
+              return a->number() < b->number();
+            });
+  for (const v1::Indicator* indicator : by_number) {
+    const std::string code = absl::StrCat(indicator->number());
+    if (indicators.contains(code)) continue;
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::MISSING_INDICATOR);
+    finding.set_code(code);
+    finding.set_message(absl::StrCat("indicator ", code, " (",
+                                     indicator->name(), ", ", indicator->tool(),
+                                     ") has no published score"));
+  }
+}
+
 }  // namespace
 
 absl::Status ValidatePublished(absl::string_view field_path,
@@ -387,7 +506,6 @@ absl::Status ValidatePublished(absl::string_view field_path,
 
 std::vector<v1::ConsistencyFinding> CheckPublished(
     const v1::Framework& framework, const v1::ScoreSet& published) {
-  std::vector<v1::ConsistencyFinding> findings;
   absl::flat_hash_map<std::string, double> tools;
   for (const v1::Score& score : published.tools()) {
     tools[score.code()] = score.score();
@@ -396,106 +514,11 @@ std::vector<v1::ConsistencyFinding> CheckPublished(
   for (const v1::Score& score : published.indicators()) {
     indicators[score.code()] = score.score();
   }
-
-  if (published.has_overall()) {
-    Weighted expected;
-    std::vector<std::string> terms;
-    bool all_tools = true;
-    for (const v1::Tool& tool : framework.tools()) {
-      auto it = tools.find(tool.code());
-      if (it == tools.end()) {
-        all_tools = false;
-        break;
-      }
-      expected.Add(it->second, tool.weight());
-      terms.push_back(absl::StrCat(tool.code(), " ", tool.weight(), "%"));
-    }
-    const double overall = published.overall().score();
-    if (all_tools && !expected.empty() &&
-        std::abs(overall - expected.mean()) > kPublishedTolerance) {
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::OVERALL_MISMATCH);
-      finding.set_code("overall");
-      finding.set_published(overall);
-      finding.set_expected(expected.mean());
-      finding.set_message(absl::StrCat(
-          "published overall ", Format2(overall),
-          " differs from the weighted tool scores (",
-          absl::StrJoin(terms, ", "), "): ", Format2(expected.mean())));
-    }
-  }
-
-  for (const v1::Tool& tool : framework.tools()) {
-    auto published_tool = tools.find(tool.code());
-    if (published_tool == tools.end()) continue;
-    Weighted expected;
-    bool all_indicators = true;
-    for (const v1::Indicator& indicator : framework.indicators()) {
-      if (indicator.tool() != tool.code()) continue;
-      auto it = indicators.find(absl::StrCat(indicator.number()));
-      if (it == indicators.end()) {
-        all_indicators = false;
-        break;
-      }
-      expected.Add(it->second, IndicatorWeight(framework, indicator));
-    }
-    if (!all_indicators || expected.empty()) continue;
-    if (std::abs(published_tool->second - expected.mean()) >
-        kPublishedTolerance) {
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::TOOL_MISMATCH);
-      finding.set_code(tool.code());
-      finding.set_published(published_tool->second);
-      finding.set_expected(expected.mean());
-      finding.set_message(absl::StrCat(
-          "published ", tool.code(), " ", Format2(published_tool->second),
-          " differs from the weighted mean of its indicators: ",
-          Format2(expected.mean())));
-    }
-  }
-
-  if (published.has_overall() && !published.grade().empty()) {
-    const double overall = published.overall().score();
-    const v1::GradeBand& band = BandOf(framework, overall);
-    const std::string grade(absl::StripAsciiWhitespace(published.grade()));
-    // Latin grades are compared without case ("a" is "A"); Thai has none.
-    if (!absl::EqualsIgnoreCase(grade, band.label())) {
-      const bool known = std::any_of(
-          framework.grade_bands().begin(), framework.grade_bands().end(),
-          [&](const v1::GradeBand& b) {
-            return absl::EqualsIgnoreCase(grade, b.label());
-          });
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::GRADE_MISMATCH);
-      finding.set_code("overall");
-      finding.set_published(overall);
-      finding.set_message(
-          absl::StrCat("published grade \"", grade, "\"",
-                       known ? "" : " (not a grade of this framework)",
-                       " is not the band of overall ", Format2(overall), ": \"",
-                       band.label(), "\" by the ", framework.be_year(),
-                       " framework (min ", band.min_score(), ")"));
-    }
-  }
-
-  std::vector<const v1::Indicator*> by_number;
-  for (const v1::Indicator& indicator : framework.indicators()) {
-    by_number.push_back(&indicator);
-  }
-  std::sort(by_number.begin(), by_number.end(),
-            [](const v1::Indicator* a, const v1::Indicator* b) {
-              return a->number() < b->number();
-            });
-  for (const v1::Indicator* indicator : by_number) {
-    const std::string code = absl::StrCat(indicator->number());
-    if (indicators.contains(code)) continue;
-    v1::ConsistencyFinding& finding = findings.emplace_back();
-    finding.set_kind(v1::ConsistencyFinding::MISSING_INDICATOR);
-    finding.set_code(code);
-    finding.set_message(absl::StrCat("indicator ", code, " (",
-                                     indicator->name(), ", ", indicator->tool(),
-                                     ") has no published score"));
-  }
+  std::vector<v1::ConsistencyFinding> findings;
+  CheckOverall(framework, published, tools, findings);
+  CheckTools(framework, tools, indicators, findings);
+  CheckGrade(framework, published, findings);
+  CheckIndicatorsPresent(framework, indicators, findings);
   return findings;
 }
 

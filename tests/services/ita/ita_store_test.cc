@@ -104,8 +104,13 @@ class ItaStoreTest : public ::testing::TestWithParam<Backend> {
   absl::StatusOr<v1::Assessment> Save(const ScoreUpdate& update,
                                       std::string code = kOrganization,
                                       int be_year = kYear) {
-    return SaveScores(*db_, Organization(code), be_year, defaults_.at(be_year),
-                      update, Writer());
+    // As the service does: the year's current framework, which the scores
+    // then pin.
+    absl::StatusOr<v1::Framework> framework =
+        CurrentFramework(*db_, defaults_, be_year);
+    if (!framework.ok()) return framework.status();
+    return SaveScores(*db_, Organization(code), be_year, *framework, update,
+                      Writer());
   }
 
   std::unique_ptr<storage::Connection> db_;
