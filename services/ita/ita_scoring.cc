@@ -162,26 +162,34 @@ std::optional<double> AnswerScore(v1::Scale scale, int answer) {
   }
 }
 
-ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
-                           const std::vector<v1::Respondent>& respondents) {
-  const int min_respondents = MinRespondents(framework);
-  // Indicators of the tool, and each item's place.
+// A survey tool's answers, each a score, gathered in one pass over the
+// respondents: per item, per indicator (each respondent's mean over the
+// indicator's items they answered) and per respondent for the tool.
+struct SurveyAnswers {
+  // The tool's indicators by number.
   std::map<int, const v1::Indicator*> indicators;
+  // By item position in the framework.
+  std::vector<std::vector<double>> item_values;
+  std::map<int, std::vector<double>> indicator_means;
+  std::vector<double> tool_scores;
+};
+
+SurveyAnswers CollectSurveyAnswers(
+    const v1::Framework& framework, const v1::Tool& tool,
+    const std::vector<v1::Respondent>& respondents) {
+  SurveyAnswers answers;
   for (const v1::Indicator& indicator : framework.indicators()) {
     if (indicator.tool() == tool.code()) {
-      indicators[indicator.number()] = &indicator;
+      answers.indicators[indicator.number()] = &indicator;
     }
   }
   absl::flat_hash_map<std::string, int> item_index;
   for (int i = 0; i < framework.items_size(); ++i) {
-    if (indicators.contains(framework.items(i).indicator())) {
+    if (answers.indicators.contains(framework.items(i).indicator())) {
       item_index[framework.items(i).code()] = i;
     }
   }
-
-  std::vector<std::vector<double>> item_values(framework.items_size());
-  std::map<int, std::vector<double>> indicator_means;  // per respondent
-  std::vector<double> tool_scores;                     // per respondent
+  answers.item_values.resize(framework.items_size());
   for (const v1::Respondent& respondent : respondents) {
     if (absl::AsciiStrToUpper(respondent.tool()) != tool.code()) continue;
     std::map<int, std::pair<double, int>> own;  // indicator -> sum, count
@@ -192,7 +200,7 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
       const v1::Item& item = framework.items(it->second);
       std::optional<double> value = AnswerScore(item.scale(), answer);
       if (!value.has_value()) continue;
-      item_values[it->second].push_back(*value);
+      answers.item_values[it->second].push_back(*value);
       own[item.indicator()].first += *value;
       own[item.indicator()].second += 1;
     }
@@ -200,19 +208,25 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
     Weighted respondent_tool;
     for (const auto& [number, sum_count] : own) {
       const double mean = sum_count.first / sum_count.second;
-      indicator_means[number].push_back(mean);
-      respondent_tool.Add(mean,
-                          IndicatorWeight(framework, *indicators[number]));
+      answers.indicator_means[number].push_back(mean);
+      respondent_tool.Add(
+          mean, IndicatorWeight(framework, *answers.indicators[number]));
     }
     if (!respondent_tool.empty()) {
-      tool_scores.push_back(respondent_tool.mean());
+      answers.tool_scores.push_back(respondent_tool.mean());
     }
   }
+  return answers;
+}
 
+ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
+                           const std::vector<v1::Respondent>& respondents) {
+  const int min_respondents = MinRespondents(framework);
+  SurveyAnswers answers = CollectSurveyAnswers(framework, tool, respondents);
   ToolResult result;
   std::map<int, std::vector<double>> indicator_item_scores;
   for (int i = 0; i < framework.items_size(); ++i) {
-    const std::vector<double>& values = item_values[i];
+    const std::vector<double>& values = answers.item_values[i];
     if (values.empty()) continue;
     v1::Score score;
     score.set_code(framework.items(i).code());
@@ -229,21 +243,21 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
     v1::Score score;
     score.set_code(absl::StrCat(number));
     score.set_score(Mean(item_scores));
-    const std::vector<double>& means = indicator_means[number];
+    const std::vector<double>& means = answers.indicator_means[number];
     score.set_respondents(static_cast<int>(means.size()));
     score.set_low_confidence(score.respondents() < min_respondents);
     SetSpread(means, score);
     tool_score.Add(score.score(),
-                   IndicatorWeight(framework, *indicators[number]));
+                   IndicatorWeight(framework, *answers.indicators[number]));
     result.indicators.push_back(std::move(score));
   }
   if (!tool_score.empty()) {
     v1::Score score;
     score.set_code(tool.code());
     score.set_score(tool_score.mean());
-    score.set_respondents(static_cast<int>(tool_scores.size()));
+    score.set_respondents(static_cast<int>(answers.tool_scores.size()));
     score.set_low_confidence(score.respondents() < min_respondents);
-    SetSpread(tool_scores, score);
+    SetSpread(answers.tool_scores, score);
     result.tool = std::move(score);
   }
   return result;

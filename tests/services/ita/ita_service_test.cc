@@ -1161,9 +1161,8 @@ TEST_P(ItaServiceTest, EveryAssessmentCarriesItsEffectiveScore) {
   // Output only: what a client sends is not kept.
   create.mutable_assessment()->set_effective_overall_score(12);
   v1::Assessment created;
-  ASSERT_THAT(
-      Call(&Stub::CreateAssessment, Caller::kSystem, create, &created),
-      GrpcIsOk());
+  ASSERT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, create, &created),
+              GrpcIsOk());
   ASSERT_TRUE(created.has_effective_overall_score());
   EXPECT_EQ(created.effective_overall_score(), 77.5);
   const std::string name = created.name();
