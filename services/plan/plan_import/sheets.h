@@ -4,7 +4,7 @@
 // a v1::Project draft (title, kind, items, ๖. years, ๗. budget).
 //
 //   StartSheet(state, line_no, 3);         // "ลำดับที่ ๓"
-//   SheetLine(state, line_no, "๖. ระยะเวลา ปี ๒๕๖๖");
+//   SheetLine(state, line_no, "๖. ระยะเวลา : ปี ๒๕๖๖");
 //   FinishSheet(state);                    // into state.sheets
 //   Draft draft = DraftFromSheet(state, state.sheets.back());
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_SHEETS_H_
