@@ -521,12 +521,13 @@ std::vector<NumberedItem> SplitNumbered(absl::string_view text, char closer,
     *leading = CollapseWhitespace(text.substr(0, first));
   }
   std::vector<NumberedItem> items;
-  for (size_t k = 0; k < markers.size(); ++k) {
+  for (size_t index = 0; index < markers.size(); ++index) {
+    const Marker& marker = markers[index];
     const size_t end =
-        k + 1 < markers.size() ? markers[k + 1].start : text.size();
-    items.push_back({markers[k].number,
-                     CollapseWhitespace(text.substr(
-                         markers[k].text_start, end - markers[k].text_start))});
+        index + 1 < markers.size() ? markers[index + 1].start : text.size();
+    items.push_back(
+        {marker.number, CollapseWhitespace(text.substr(
+                            marker.text_start, end - marker.text_start))});
   }
   return items;
 }

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "services/plan/plan_import/import_state.h"
 #include "services/plan/plan_import/sheets.h"
+#include "tests/services/plan/finding_codes.h"
 
 namespace prongsai::plan::plan_import {
 namespace {
@@ -21,14 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Optional;
 using ::testing::Pair;
-
-std::vector<std::string> Codes(const ImportState& state) {
-  std::vector<std::string> codes;
-  for (const v1::Finding& finding : state.out.findings) {
-    codes.push_back(finding.code());
-  }
-  return codes;
-}
 
 ValueRow Row(std::vector<std::vector<Cell>> per_year) {
   ValueRow row;
@@ -77,7 +70,7 @@ TEST(FinishFiveYearTest, OneRowOrOneRowPerItemIsAttributed) {
   EXPECT_THAT(state.five_year.groups[1].year_sums, ElementsAre(40, 60));
   EXPECT_EQ(state.five_year.items.at(3).line_no, 6);
   // 2566 adds up (100 + 10 + 30); 2567 does not (0 + 200 + 20 + 40 = 260).
-  ASSERT_THAT(Codes(state), ElementsAre("TOTAL_MISMATCH"));
+  ASSERT_THAT(FindingCodes(state), ElementsAre("TOTAL_MISMATCH"));
   EXPECT_EQ(state.out.findings[0].severity(), v1::Finding::ERROR);
   EXPECT_THAT(state.out.findings[0].message(), HasSubstr("for 2567"));
 }
@@ -91,7 +84,7 @@ TEST(FinishFiveYearTest, MergedCellsAreCountedButNotAttributed) {
   EXPECT_TRUE(state.five_year.schedule.empty());
   EXPECT_THAT(state.five_year.groups[0].year_sums, ElementsAre(300));
   EXPECT_EQ(state.five_year.items.size(), 3u);
-  ASSERT_THAT(Codes(state), ElementsAre("AMBIGUOUS_SCHEDULE"));
+  ASSERT_THAT(FindingCodes(state), ElementsAre("AMBIGUOUS_SCHEDULE"));
   EXPECT_EQ(state.out.findings[0].location(), "line 7");
 }
 
@@ -107,7 +100,7 @@ TEST(FinishFiveYearTest, WidePagesReadYearByYear) {
   FinishFiveYear(state);
   EXPECT_THAT(state.five_year.schedule.at(2),
               ElementsAre(Pair(2566, Optional(2)), Pair(2567, Optional(4))));
-  EXPECT_THAT(Codes(state), ElementsAre("WIDE_ROW_EXTRA_VALUES"));
+  EXPECT_THAT(FindingCodes(state), ElementsAre("WIDE_ROW_EXTRA_VALUES"));
 }
 
 // Two sheets numbered 1, one without a title, none numbered 2.
@@ -127,7 +120,7 @@ TEST(FinishProjectsTest, DuplicateUntitledAndMissingSheets) {
   FinishProjects(state);
   EXPECT_THAT(state.kept, ElementsAre(0u, 3u));
   EXPECT_THAT(state.title_index, ElementsAre(Pair("ก", 1), Pair("ค", 3)));
-  std::vector<std::string> codes = Codes(state);
+  std::vector<std::string> codes = FindingCodes(state);
   EXPECT_THAT(codes, ElementsAre("DUPLICATE_SEQUENCE", "SHEET_WITHOUT_TITLE",
                                  "SHEET_WITHOUT_BUDGET", "SHEET_MISSING_FIELD",
                                  "SHEET_WITHOUT_BUDGET", "SHEET_MISSING_FIELD",
@@ -185,7 +178,7 @@ TEST_F(FinishAnnualTest, RowsAgainstTotalsAndSheets) {
   // Quarter 1: 3 declared, 2 ticked; sheet 2 is scheduled in 2569 but has
   // no row.
   EXPECT_THAT(
-      Codes(state_),
+      FindingCodes(state_),
       ElementsAre("TOTAL_MISMATCH", "MISSING_SEQUENCE", "BUDGET_DIFFERS",
                   "UNMATCHED_ANNUAL_ENTRY", "DROPPED_PROJECT"));
   EXPECT_EQ(state_.out.findings[0].severity(), v1::Finding::WARNING);
@@ -198,7 +191,8 @@ TEST_F(FinishAnnualTest, AddedProjectAndNoTotalRow) {
   AddEntry(1, "หนึ่ง", 10'000, 11);  // sheet 1 is not scheduled in 2570
   AddEntry(2, "สอง", 1, 12);
   FinishAnnual(state_);
-  EXPECT_THAT(Codes(state_), ElementsAre("NO_TOTAL_ROW", "ADDED_PROJECT"));
+  EXPECT_THAT(FindingCodes(state_),
+              ElementsAre("NO_TOTAL_ROW", "ADDED_PROJECT"));
   EXPECT_THAT(state_.out.findings[1].message(), HasSubstr("(its sheet: 2569)"));
 }
 

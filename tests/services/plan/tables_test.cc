@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/plan/plan_import/import_state.h"
+#include "tests/services/plan/finding_codes.h"
 
 namespace prongsai::plan::plan_import {
 namespace {
@@ -15,14 +16,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
-
-std::vector<std::string> Codes(const ImportState& state) {
-  std::vector<std::string> codes;
-  for (const v1::Finding& finding : state.out.findings) {
-    codes.push_back(finding.code());
-  }
-  return codes;
-}
 
 class AnnualTableTest : public ::testing::Test {
  protected:
@@ -52,7 +45,7 @@ TEST_F(AnnualTableTest, EntryWithTicksDashBudgetAndRemark) {
   EXPECT_EQ(first.remark(), "ต่อเนื่อง");
   // "-": no budget, said as INFO.
   EXPECT_FALSE(state_.annual.plan->entries(1).has_budget());
-  EXPECT_THAT(Codes(state_), ElementsAre("UNREADABLE_AMOUNT"));
+  EXPECT_THAT(FindingCodes(state_), ElementsAre("UNREADABLE_AMOUNT"));
   EXPECT_EQ(state_.out.findings[0].severity(), v1::Finding::INFO);
   EXPECT_EQ(state_.annual.rows.size(), 2u);
   EXPECT_EQ(state_.annual.rows[1].line_no, 4);
@@ -68,14 +61,15 @@ TEST_F(AnnualTableTest, ContinuationSubHeaderAndTotalRow) {
   EXPECT_EQ(state_.annual.total_line, 6);
   EXPECT_THAT(state_.annual.declared_budget, Optional(20'000));
   EXPECT_THAT(state_.annual.declared_quarters[0], Optional(1));
-  EXPECT_THAT(Codes(state_), IsEmpty());
+  EXPECT_THAT(FindingCodes(state_), IsEmpty());
 }
 
 TEST_F(AnnualTableTest, UnreadableCellsAreFindings) {
   AnnualRow(state_, {"1", "โครงการ", "สิบ", "abc", "?", "", "", "", ""}, 3);
   AnnualRow(state_, {"x", "โครงการ", "1", "1", "", "", "", "", ""}, 4);
-  EXPECT_THAT(Codes(state_), ElementsAre("UNREADABLE_LINE", "UNREADABLE_AMOUNT",
-                                         "UNREADABLE_LINE", "UNREADABLE_LINE"));
+  EXPECT_THAT(FindingCodes(state_),
+              ElementsAre("UNREADABLE_LINE", "UNREADABLE_AMOUNT",
+                          "UNREADABLE_LINE", "UNREADABLE_LINE"));
   EXPECT_EQ(state_.out.findings[3].location(), "line 4");
 }
 
@@ -86,7 +80,8 @@ TEST(AnnualTableHeaderTest, OnlyTheFirstTableIsRead) {
   EXPECT_TRUE(state.annual.ignored);
   EXPECT_EQ(state.annual.first_line, 1);
   // No year above the first table, and the second one: two findings.
-  EXPECT_THAT(Codes(state), ElementsAre("UNREADABLE_LINE", "UNREADABLE_LINE"));
+  EXPECT_THAT(FindingCodes(state),
+              ElementsAre("UNREADABLE_LINE", "UNREADABLE_LINE"));
   EXPECT_EQ(state.out.findings[1].location(), "line 9");
 }
 
@@ -102,9 +97,10 @@ TEST(RiskTableTest, ContinuationDropsTextRepeatedFromThePreviousPage) {
   EXPECT_EQ(row.sequence, 1);
   EXPECT_EQ(row.cells[1], "1. " + page_end + " ต่อ");
   EXPECT_EQ(row.cells[3], "มาตรการ ก");
-  EXPECT_THAT(Codes(state), ElementsAre("DUPLICATED_TEXT"));
+  EXPECT_THAT(FindingCodes(state), ElementsAre("DUPLICATED_TEXT"));
   RiskTableRow(state, {"ข้อ", "x"}, 5);
-  EXPECT_THAT(Codes(state), ElementsAre("DUPLICATED_TEXT", "UNREADABLE_LINE"));
+  EXPECT_THAT(FindingCodes(state),
+              ElementsAre("DUPLICATED_TEXT", "UNREADABLE_LINE"));
 }
 
 TEST(TargetsTableTest, CaseReductionWithBaseYearAndItaScore) {
@@ -120,7 +116,7 @@ TEST(TargetsTableTest, CaseReductionWithBaseYearAndItaScore) {
             20);
   EXPECT_EQ(state.targets.by_year.at(2566).ita_score_target(), 85);
   EXPECT_EQ(state.targets.by_year.at(2567).ita_score_target(), 0);
-  EXPECT_THAT(Codes(state), ElementsAre("UNREADABLE_LINE"));
+  EXPECT_THAT(FindingCodes(state), ElementsAre("UNREADABLE_LINE"));
 }
 
 TEST(FiveYearTableTest, GroupsValueRowsAndTotals) {
@@ -154,7 +150,7 @@ TEST(FiveYearTableTest, GroupsValueRowsAndTotals) {
               ElementsAre(Optional(10'000), Optional(5'000)));
   EXPECT_THAT(table.totals[0].groups, ElementsAre(0u));
   EXPECT_THAT(table.block_groups, IsEmpty());
-  EXPECT_THAT(Codes(state), IsEmpty());
+  EXPECT_THAT(FindingCodes(state), IsEmpty());
 }
 
 TEST(FiveYearTableTest, UnreadableValuesAndRowsAreFindings) {
@@ -164,8 +160,9 @@ TEST(FiveYearTableTest, UnreadableValuesAndRowsAreFindings) {
   FiveYearRow(state, {"", "", "", "9"}, 2);  // no project row above
   FiveYearRow(state, {"", "", "1) ก", "abc"}, 3);
   FiveYearRow(state, {"", "", "ข้อความ", "1"}, 4);
-  EXPECT_THAT(Codes(state), ElementsAre("UNREADABLE_LINE", "UNREADABLE_AMOUNT",
-                                        "UNREADABLE_LINE"));
+  EXPECT_THAT(
+      FindingCodes(state),
+      ElementsAre("UNREADABLE_LINE", "UNREADABLE_AMOUNT", "UNREADABLE_LINE"));
   // A later header with other years keeps the first ones.
   BeginFiveYearTable(state, {"มิติ", "ปี 2567"}, {2567}, {1}, 9);
   EXPECT_THAT(state.five_year.years, ElementsAre(2566));
