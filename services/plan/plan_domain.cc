@@ -98,17 +98,6 @@ absl::Status ValidateItaRefs(absl::string_view path,
   return absl::OkStatus();
 }
 
-absl::Status ValidateYearInSpan(absl::string_view path, int be_year,
-                                const v1::ActionPlan& plan) {
-  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
-  if (be_year < span.first_be_year() || be_year > span.last_be_year()) {
-    return InvalidField(
-        path, absl::StrCat(be_year, " is outside the plan's fiscal years ",
-                           span.first_be_year(), "-", span.last_be_year()));
-  }
-  return absl::OkStatus();
-}
-
 // The dimension number a mission code ("2.1", "2.1.3") starts with, or 0
 // when the code is not numbers joined by dots.
 int DimensionOfCode(absl::string_view code) {
@@ -189,6 +178,201 @@ v1::Finding MakeFinding(v1::Finding::Severity severity, absl::string_view code,
   finding.set_location(std::move(location));
   finding.set_message(std::move(message));
   return finding;
+}
+
+// One year's target figures: percentages, the base year a reduction is
+// measured from, and case counts.
+absl::Status ValidateTargetFigures(absl::string_view path,
+                                   const v1::YearTarget& target) {
+  if (target.has_ita_score_target()) {
+    PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+        FieldPath(path, "ita_score_target"), target.ita_score_target()));
+  }
+  if (target.has_actual_ita_score()) {
+    PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+        FieldPath(path, "actual_ita_score"), target.actual_ita_score()));
+  }
+  if (target.has_corruption_case_reduction_percent()) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidatePercent(FieldPath(path, "corruption_case_reduction_percent"),
+                        target.corruption_case_reduction_percent()));
+    if (target.base_be_year() == 0) {
+      return InvalidField(FieldPath(path, "base_be_year"),
+                          "is required with a reduction target");
+    }
+  }
+  if (target.base_be_year() != 0) {
+    PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
+        FieldPath(path, "base_be_year"), target.base_be_year()));
+    if (target.base_be_year() >= target.be_year()) {
+      return InvalidField(FieldPath(path, "base_be_year"),
+                          "must be before the target's year");
+    }
+  }
+  if (target.base_corruption_cases() < 0) {
+    return InvalidField(FieldPath(path, "base_corruption_cases"),
+                        "must not be negative");
+  }
+  if (target.actual_corruption_cases() < 0) {
+    return InvalidField(FieldPath(path, "actual_corruption_cases"),
+                        "must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+// A project's texts and lists (title, rationale, objectives, ...) and its
+// ITA references, which are normalized to lower case.
+absl::Status ValidateProjectTexts(absl::string_view field_path,
+                                  v1::Project& project) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
+                                        project.title(), kMaxTitleChars,
+                                        /*required=*/true));
+  for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
+                            std::pair{"target_group", &project.target_group()},
+                            std::pair{"owner_unit", &project.owner_unit()}}) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, name), *text,
+                                          kMaxTextChars, /*required=*/false));
+  }
+  for (auto [name, list] : {std::pair{"objectives", &project.objectives()},
+                            std::pair{"method_steps", &project.method_steps()},
+                            std::pair{"outputs", &project.outputs()},
+                            std::pair{"outcomes", &project.outcomes()}}) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateTextList(FieldPath(field_path, name), *list));
+  }
+  return ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
+                         *project.mutable_ita_indicators());
+}
+
+// Where a project sits in the plan's tree: its mission (which gives the
+// dimension when set) and its dimension.
+absl::Status ValidateProjectPlace(absl::string_view field_path,
+                                  v1::Project& project,
+                                  const v1::ActionPlan& plan) {
+  if (!project.mission_code().empty()) {
+    const int from_code = DimensionOfCode(project.mission_code());
+    bool known = false;
+    for (const v1::Dimension& dimension : plan.dimensions()) {
+      known =
+          known || TreeHasMission(dimension.missions(), project.mission_code());
+    }
+    if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
+      return InvalidField(FieldPath(field_path, "mission_code"),
+                          absl::StrCat("\"", project.mission_code(),
+                                       "\" is not a mission of the plan"));
+    }
+    if (project.dimension() != 0 && project.dimension() != from_code) {
+      return InvalidField(
+          FieldPath(field_path, "dimension"),
+          absl::StrCat("is ", project.dimension(), " but mission ",
+                       project.mission_code(), " is of dimension ", from_code));
+    }
+    project.set_dimension(from_code);
+  }
+  if (project.dimension() < 1 || project.dimension() > 9) {
+    return InvalidField(FieldPath(field_path, "dimension"),
+                        "is required (1-9) unless mission_code gives it");
+  }
+  if (plan.dimensions_size() > 0 &&
+      std::none_of(plan.dimensions().begin(), plan.dimensions().end(),
+                   [&](const v1::Dimension& d) {
+                     return d.number() == project.dimension();
+                   })) {
+    return InvalidField(
+        FieldPath(field_path, "dimension"),
+        absl::StrCat(project.dimension(), " is not a dimension of the plan"));
+  }
+  return absl::OkStatus();
+}
+
+// A project's fiscal years (inside the plan's span, once each) and its
+// budgets (of scheduled years only, once each, amounts in range); both are
+// sorted by year.
+absl::Status ValidateProjectYears(absl::string_view field_path,
+                                  v1::Project& project,
+                                  const v1::ActionPlan& plan) {
+  absl::flat_hash_set<int> years;
+  for (int i = 0; i < project.fiscal_years_size(); ++i) {
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "fiscal_years"), i);
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateYearInPlan(path, project.fiscal_years(i), plan));
+    if (!years.insert(project.fiscal_years(i)).second) {
+      return InvalidField(path,
+                          absl::StrCat("repeats ", project.fiscal_years(i)));
+    }
+  }
+  std::sort(project.mutable_fiscal_years()->begin(),
+            project.mutable_fiscal_years()->end());
+  absl::flat_hash_set<int> budget_years;
+  for (int i = 0; i < project.budgets_size(); ++i) {
+    const v1::YearBudget& budget = project.budgets(i);
+    const std::string path = IndexedPath(FieldPath(field_path, "budgets"), i);
+    if (!years.contains(budget.be_year())) {
+      return InvalidField(
+          FieldPath(path, "be_year"),
+          absl::StrCat(budget.be_year(),
+                       " is not one of the project's fiscal_years (a year "
+                       "without a budget row is not scheduled)"));
+    }
+    if (!budget_years.insert(budget.be_year()).second) {
+      return InvalidField(FieldPath(path, "be_year"),
+                          absl::StrCat("repeats ", budget.be_year()));
+    }
+    for (auto [name, money] : {std::pair{"planned", &budget.planned()},
+                               std::pair{"approved", &budget.approved()},
+                               std::pair{"revised", &budget.revised()},
+                               std::pair{"spent", &budget.spent()}}) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(FieldPath(path, name), *money));
+    }
+  }
+  std::sort(project.mutable_budgets()->begin(),
+            project.mutable_budgets()->end(),
+            [](const v1::YearBudget& a, const v1::YearBudget& b) {
+              return a.be_year() < b.be_year();
+            });
+  return absl::OkStatus();
+}
+
+// One KPI: its texts, a finite baseline, finite targets of the plan's years
+// and finite actuals of named rounds.
+absl::Status ValidateKpi(absl::string_view path, const v1::Kpi& kpi,
+                         const v1::ActionPlan& plan) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "indicator"),
+                                        kpi.indicator(), kMaxTitleChars,
+                                        /*required=*/true));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText(FieldPath(path, "unit"), kpi.unit(), 100, false));
+  if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
+    return InvalidField(FieldPath(path, "baseline"), "must be a finite number");
+  }
+  for (const auto& [year, value] : kpi.targets_by_year()) {
+    const std::string key =
+        IndexedPath(FieldPath(path, "targets_by_year"), year);
+    PRONGSAI_RETURN_IF_ERROR(ValidateYearInPlan(key, year, plan));
+    if (!std::isfinite(value)) {
+      return InvalidField(key, "must be a finite number");
+    }
+  }
+  for (const auto& [round, value] : kpi.actuals_by_round()) {
+    const std::string key =
+        absl::StrCat(FieldPath(path, "actuals_by_round"), "[", round, "]");
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
+    if (!std::isfinite(value)) {
+      return InvalidField(key, "must be a finite number");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateKpis(absl::string_view path,
+                          const RepeatedPtrField<v1::Kpi>& kpis,
+                          const v1::ActionPlan& plan) {
+  if (kpis.size() > kMaxListItems) return InvalidField(path, "too many");
+  for (int i = 0; i < kpis.size(); ++i) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateKpi(IndexedPath(path, i), kpis[i], plan));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -315,44 +499,12 @@ absl::Status ValidateTargets(absl::string_view field_path,
     const v1::YearTarget& target = plan.targets(i);
     const std::string path = IndexedPath(field_path, i);
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateYearInSpan(FieldPath(path, "be_year"), target.be_year(), plan));
+        ValidateYearInPlan(FieldPath(path, "be_year"), target.be_year(), plan));
     if (!years.insert(target.be_year()).second) {
       return InvalidField(FieldPath(path, "be_year"),
                           absl::StrCat("repeats ", target.be_year()));
     }
-    if (target.has_ita_score_target()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
-          FieldPath(path, "ita_score_target"), target.ita_score_target()));
-    }
-    if (target.has_actual_ita_score()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
-          FieldPath(path, "actual_ita_score"), target.actual_ita_score()));
-    }
-    if (target.has_corruption_case_reduction_percent()) {
-      PRONGSAI_RETURN_IF_ERROR(
-          ValidatePercent(FieldPath(path, "corruption_case_reduction_percent"),
-                          target.corruption_case_reduction_percent()));
-      if (target.base_be_year() == 0) {
-        return InvalidField(FieldPath(path, "base_be_year"),
-                            "is required with a reduction target");
-      }
-    }
-    if (target.base_be_year() != 0) {
-      PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
-          FieldPath(path, "base_be_year"), target.base_be_year()));
-      if (target.base_be_year() >= target.be_year()) {
-        return InvalidField(FieldPath(path, "base_be_year"),
-                            "must be before the target's year");
-      }
-    }
-    if (target.base_corruption_cases() < 0) {
-      return InvalidField(FieldPath(path, "base_corruption_cases"),
-                          "must not be negative");
-    }
-    if (target.actual_corruption_cases() < 0) {
-      return InvalidField(FieldPath(path, "actual_corruption_cases"),
-                          "must not be negative");
-    }
+    PRONGSAI_RETURN_IF_ERROR(ValidateTargetFigures(path, target));
   }
   return absl::OkStatus();
 }
@@ -374,144 +526,16 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
     return InvalidField(FieldPath(field_path, "sequence"),
                         absl::StrCat("must be 1-", kMaxSequence));
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
-                                        project.title(), kMaxTitleChars,
-                                        /*required=*/true));
-  for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
-                            std::pair{"target_group", &project.target_group()},
-                            std::pair{"owner_unit", &project.owner_unit()}}) {
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, name), *text,
-                                          kMaxTextChars, /*required=*/false));
-  }
-  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(FieldPath(field_path, "objectives"),
-                                            project.objectives()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(
-      FieldPath(field_path, "method_steps"), project.method_steps()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(FieldPath(field_path, "outputs"), project.outputs()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(FieldPath(field_path, "outcomes"), project.outcomes()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
-                      *project.mutable_ita_indicators()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectTexts(field_path, project));
   if (!v1::Project::Kind_IsValid(project.kind())) {
     return InvalidField(FieldPath(field_path, "kind"), "is not a known kind");
   }
   if (project.kind() == v1::Project::KIND_UNSPECIFIED) {
     project.set_kind(KindFromTitle(project.title()));
   }
-
-  // Mission and dimension.
-  if (!project.mission_code().empty()) {
-    const int from_code = DimensionOfCode(project.mission_code());
-    bool known = false;
-    for (const v1::Dimension& dimension : plan.dimensions()) {
-      known =
-          known || TreeHasMission(dimension.missions(), project.mission_code());
-    }
-    if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
-      return InvalidField(FieldPath(field_path, "mission_code"),
-                          absl::StrCat("\"", project.mission_code(),
-                                       "\" is not a mission of the plan"));
-    }
-    if (project.dimension() != 0 && project.dimension() != from_code) {
-      return InvalidField(
-          FieldPath(field_path, "dimension"),
-          absl::StrCat("is ", project.dimension(), " but mission ",
-                       project.mission_code(), " is of dimension ", from_code));
-    }
-    project.set_dimension(from_code);
-  }
-  if (project.dimension() < 1 || project.dimension() > 9) {
-    return InvalidField(FieldPath(field_path, "dimension"),
-                        "is required (1-9) unless mission_code gives it");
-  }
-  if (plan.dimensions_size() > 0 &&
-      std::none_of(plan.dimensions().begin(), plan.dimensions().end(),
-                   [&](const v1::Dimension& d) {
-                     return d.number() == project.dimension();
-                   })) {
-    return InvalidField(
-        FieldPath(field_path, "dimension"),
-        absl::StrCat(project.dimension(), " is not a dimension of the plan"));
-  }
-
-  // Years and budgets.
-  absl::flat_hash_set<int> years;
-  for (int i = 0; i < project.fiscal_years_size(); ++i) {
-    const std::string path =
-        IndexedPath(FieldPath(field_path, "fiscal_years"), i);
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateYearInSpan(path, project.fiscal_years(i), plan));
-    if (!years.insert(project.fiscal_years(i)).second) {
-      return InvalidField(path,
-                          absl::StrCat("repeats ", project.fiscal_years(i)));
-    }
-  }
-  std::sort(project.mutable_fiscal_years()->begin(),
-            project.mutable_fiscal_years()->end());
-  absl::flat_hash_set<int> budget_years;
-  for (int i = 0; i < project.budgets_size(); ++i) {
-    const v1::YearBudget& budget = project.budgets(i);
-    const std::string path = IndexedPath(FieldPath(field_path, "budgets"), i);
-    if (!years.contains(budget.be_year())) {
-      return InvalidField(
-          FieldPath(path, "be_year"),
-          absl::StrCat(budget.be_year(),
-                       " is not one of the project's fiscal_years (a year "
-                       "without a budget row is not scheduled)"));
-    }
-    if (!budget_years.insert(budget.be_year()).second) {
-      return InvalidField(FieldPath(path, "be_year"),
-                          absl::StrCat("repeats ", budget.be_year()));
-    }
-    for (auto [name, money] : {std::pair{"planned", &budget.planned()},
-                               std::pair{"approved", &budget.approved()},
-                               std::pair{"revised", &budget.revised()},
-                               std::pair{"spent", &budget.spent()}}) {
-      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(FieldPath(path, name), *money));
-    }
-  }
-  std::sort(project.mutable_budgets()->begin(),
-            project.mutable_budgets()->end(),
-            [](const v1::YearBudget& a, const v1::YearBudget& b) {
-              return a.be_year() < b.be_year();
-            });
-
-  // KPIs.
-  if (project.kpis_size() > kMaxListItems) {
-    return InvalidField(FieldPath(field_path, "kpis"), "too many");
-  }
-  for (int i = 0; i < project.kpis_size(); ++i) {
-    const v1::Kpi& kpi = project.kpis(i);
-    const std::string path = IndexedPath(FieldPath(field_path, "kpis"), i);
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "indicator"),
-                                          kpi.indicator(), kMaxTitleChars,
-                                          /*required=*/true));
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(FieldPath(path, "unit"), kpi.unit(), 100, false));
-    if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
-      return InvalidField(FieldPath(path, "baseline"),
-                          "must be a finite number");
-    }
-    for (const auto& [year, value] : kpi.targets_by_year()) {
-      const std::string key =
-          IndexedPath(FieldPath(path, "targets_by_year"), year);
-      PRONGSAI_RETURN_IF_ERROR(ValidateYearInSpan(key, year, plan));
-      if (!std::isfinite(value)) {
-        return InvalidField(key, "must be a finite number");
-      }
-    }
-    for (const auto& [round, value] : kpi.actuals_by_round()) {
-      const std::string key =
-          absl::StrCat(FieldPath(path, "actuals_by_round"), "[", round, "]");
-      PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
-      if (!std::isfinite(value)) {
-        return InvalidField(key, "must be a finite number");
-      }
-    }
-  }
-  return absl::OkStatus();
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectPlace(field_path, project, plan));
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectYears(field_path, project, plan));
+  return ValidateKpis(FieldPath(field_path, "kpis"), project.kpis(), plan);
 }
 
 absl::Status ValidateQuarters(absl::string_view field_path,
@@ -723,6 +747,61 @@ absl::Status CheckEtag(absl::string_view requested, absl::string_view current) {
     return absl::AbortedError(
         "etag is stale: the resource changed since it was read; read it "
         "again and retry");
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------- rules
+
+bool IsInPlanYears(int be_year, const v1::ActionPlan& plan) {
+  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
+  return be_year >= span.first_be_year() && be_year <= span.last_be_year();
+}
+
+absl::Status ValidateYearInPlan(absl::string_view field_path, int be_year,
+                                const v1::ActionPlan& plan) {
+  if (IsInPlanYears(be_year, plan)) return absl::OkStatus();
+  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
+  return InvalidField(
+      field_path, absl::StrCat(be_year, " is outside the plan's fiscal years ",
+                               span.first_be_year(), "-", span.last_be_year()));
+}
+
+absl::Status CheckAdvance(const v1::ActionPlan& plan,
+                          v1::ActionPlan::State to) {
+  if (to != v1::ActionPlan::APPROVED && to != v1::ActionPlan::ANNOUNCED) {
+    return absl::FailedPreconditionError(
+        "a plan only advances to APPROVED or ANNOUNCED");
+  }
+  const v1::ActionPlan::State from = to == v1::ActionPlan::APPROVED
+                                         ? v1::ActionPlan::DRAFT
+                                         : v1::ActionPlan::APPROVED;
+  if (plan.state() != from) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the plan is ", v1::ActionPlan::State_Name(plan.state()),
+                     "; only a ", v1::ActionPlan::State_Name(from),
+                     " plan becomes ", v1::ActionPlan::State_Name(to)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdvancePlan(v1::ActionPlan& plan, v1::ActionPlan::State to,
+                         const api::AuditWriter& writer,
+                         absl::Time announce_time) {
+  PRONGSAI_RETURN_IF_ERROR(CheckAdvance(plan, to));
+  plan.set_state(to);
+  if (to == v1::ActionPlan::APPROVED) {
+    plan.set_approver(writer.principal);
+    *plan.mutable_approve_time() = api::ToProtoTime(writer.now);
+  } else {
+    *plan.mutable_announce_time() = api::ToProtoTime(announce_time);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAnnounceTime(absl::Time announce_time, absl::Time now) {
+  if (announce_time > now + kMaxAnnounceAhead) {
+    return InvalidField("announce_time", "is more than a year ahead");
   }
   return absl::OkStatus();
 }
@@ -950,6 +1029,70 @@ v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
   summary.mutable_approved()->set_satang(approved);
   summary.mutable_spent()->set_satang(spent);
   return summary;
+}
+
+bool FiscalYearHasEnded(int be_year, absl::Time now) {
+  return be_year < thai::FiscalQuarterOf(now).be_year;
+}
+
+bool NeedsItaScores(const v1::ActionPlan& plan) {
+  return std::any_of(plan.targets().begin(), plan.targets().end(),
+                     [](const v1::YearTarget& target) {
+                       return target.has_ita_score_target() &&
+                              !target.has_actual_ita_score();
+                     });
+}
+
+void FillItaScores(const absl::flat_hash_map<int, double>& scores,
+                   v1::ActionPlan& plan) {
+  for (v1::YearTarget& target : *plan.mutable_targets()) {
+    auto found = scores.find(target.be_year());
+    if (!target.has_actual_ita_score() && found != scores.end()) {
+      target.set_actual_ita_score(found->second);
+    }
+  }
+}
+
+namespace {
+
+// A reduction target whose year has ended: the only kind whose counts can be
+// final.
+bool CountsCorruptionCases(const v1::YearTarget& target, absl::Time now) {
+  return target.has_corruption_case_reduction_percent() &&
+         FiscalYearHasEnded(target.be_year(), now);
+}
+
+}  // namespace
+
+std::vector<int> CorruptionCaseYearsToCount(const v1::ActionPlan& plan,
+                                            absl::Time now) {
+  std::vector<int> years;
+  auto add = [&years](int be_year) {
+    if (std::find(years.begin(), years.end(), be_year) == years.end()) {
+      years.push_back(be_year);
+    }
+  };
+  for (const v1::YearTarget& target : plan.targets()) {
+    if (!CountsCorruptionCases(target, now)) continue;
+    if (!target.has_base_corruption_cases()) add(target.base_be_year());
+    if (!target.has_actual_corruption_cases()) add(target.be_year());
+  }
+  return years;
+}
+
+void FillCorruptionCases(const absl::flat_hash_map<int, int>& cases,
+                         absl::Time now, v1::ActionPlan& plan) {
+  for (v1::YearTarget& target : *plan.mutable_targets()) {
+    if (!CountsCorruptionCases(target, now)) continue;
+    if (auto base = cases.find(target.base_be_year());
+        !target.has_base_corruption_cases() && base != cases.end()) {
+      target.set_base_corruption_cases(base->second);
+    }
+    if (auto actual = cases.find(target.be_year());
+        !target.has_actual_corruption_cases() && actual != cases.end()) {
+      target.set_actual_corruption_cases(actual->second);
+    }
+  }
 }
 
 std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan) {

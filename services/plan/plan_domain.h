@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "common/api/fields.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "prongsai/plan/v1/plan.pb.h"
@@ -35,6 +38,30 @@ inline constexpr int kMaxAnnualEntries = 2000;
 // 10 billion baht: far above any LAO's whole budget, below int64 overflow
 // when summed.
 inline constexpr int64_t kMaxSatang = 1'000'000'000'000;
+// How far ahead an announcement may be dated: a year, leap day included.
+inline constexpr absl::Duration kMaxAnnounceAhead = absl::Hours(24 * 366);
+
+// The paths each Update RPC's update_mask may name (ApplyFieldMask refuses
+// any other); output-only and identifying fields are never among them.
+inline constexpr absl::string_view kOrganizationUpdatableFields[] = {
+    "organization.name", "organization.kind", "organization.province",
+    "organization.district"};
+inline constexpr absl::string_view kActionPlanUpdatableFields[] = {
+    "title", "dimensions", "targets"};
+inline constexpr absl::string_view kProjectUpdatableFields[] = {
+    "sequence",     "mission_code", "dimension",      "kind",
+    "title",        "rationale",    "objectives",     "target_group",
+    "method_steps", "fiscal_years", "owner_unit",     "outputs",
+    "outcomes",     "kpis",         "ita_indicators", "budgets"};
+inline constexpr absl::string_view kAnnualPlanUpdatableFields[] = {"entries",
+                                                                   "note"};
+inline constexpr absl::string_view kIntegrityMeasureUpdatableFields[] = {
+    "be_year",        "title",     "guideline",   "steps",
+    "owner",          "quarters",  "period_text", "follow_up",
+    "ita_indicators", "ita_issue", "source"};
+inline constexpr absl::string_view kRiskUpdatableFields[] = {
+    "sequence",   "process_step", "issues",           "level",
+    "likelihood", "impact",       "control_projects", "control_texts"};
 
 // ---------------------------------------------------------------- names
 
@@ -111,6 +138,51 @@ absl::Status ApplyFieldMask(const google::protobuf::FieldMask& mask,
 // ABORTED when `requested` is set and differs from `current`.
 absl::Status CheckEtag(absl::string_view requested, absl::string_view current);
 
+// ---------------------------------------------------------------- rules
+
+// Whether `be_year` is one of the plan's fiscal years.
+bool IsInPlanYears(int be_year, const v1::ActionPlan& plan);
+// INVALID_ARGUMENT at `field_path` ("2575 is outside the plan's fiscal years
+// 2566-2570") unless IsInPlanYears.
+absl::Status ValidateYearInPlan(absl::string_view field_path, int be_year,
+                                const v1::ActionPlan& plan);
+
+// The plan's life: DRAFT → APPROVED → ANNOUNCED, one step at a time.
+// FAILED_PRECONDITION (naming the plan's state) unless `plan` may become
+// `to` now.
+absl::Status CheckAdvance(const v1::ActionPlan& plan, v1::ActionPlan::State to);
+// CheckAdvance, then moves `plan` to `to`: an approval records its approver
+// and time (`writer`), an announcement `announce_time`.
+absl::Status AdvancePlan(v1::ActionPlan& plan, v1::ActionPlan::State to,
+                         const api::AuditWriter& writer,
+                         absl::Time announce_time);
+// An announcement may be dated back, but not more than kMaxAnnounceAhead
+// after `now`.
+absl::Status ValidateAnnounceTime(absl::Time announce_time, absl::Time now);
+
+// ------------------------------------------------- inputs of EvaluateTargets
+
+// Whether fiscal year `be_year` is over at `now` (a year still running has
+// no final counts).
+bool FiscalYearHasEnded(int be_year, absl::Time now);
+// Whether a target has an ITA score target but no actual score to check it
+// against, which the ITA service may have.
+bool NeedsItaScores(const v1::ActionPlan& plan);
+// Sets each target's missing actual ITA score from `scores` (by fiscal
+// year); recorded scores stay.
+void FillItaScores(const absl::flat_hash_map<int, double>& scores,
+                   v1::ActionPlan& plan);
+// The fiscal years whose corruption-case counts the plan lacks, in the order
+// the targets need them, once each: for each reduction target whose year has
+// ended, its base year (no base count) and its year (no actual count).
+std::vector<int> CorruptionCaseYearsToCount(const v1::ActionPlan& plan,
+                                            absl::Time now);
+// Sets the missing base and actual counts of the targets
+// CorruptionCaseYearsToCount looks at from `cases` (by fiscal year); a year
+// absent from `cases` stays unknown.
+void FillCorruptionCases(const absl::flat_hash_map<int, int>& cases,
+                         absl::Time now, v1::ActionPlan& plan);
+
 // ---------------------------------------------------------------- figures
 
 v1::AnnualPlanTotals ComputeTotals(
@@ -141,6 +213,8 @@ v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
                                 absl::Span<const v1::ProgressReport> reports,
                                 v1::Round round);
 
+// Each target against its actuals (those the plan records; fill the others
+// first with FillItaScores and FillCorruptionCases), by year.
 std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan);
 
 }  // namespace prongsai::plan
