@@ -14,6 +14,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "services/plan/plan_documents.h"
+#include "services/plan/plan_figures.h"
 #include "services/plan/plan_store.h"
 #include "services/plan/plan_store_internal.h"
 

@@ -20,6 +20,7 @@
 #include "common/thai/thai.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
+#include "services/plan/plan_figures.h"
 #include "services/plan/plan_export.h"
 #include "services/plan/plan_import.h"
 #include "services/plan/plan_peers.h"

@@ -1,9 +1,9 @@
 // The plan service's business rules that the store and the service apply
-// (services/plan/plan_domain.h, "rules" and "inputs of EvaluateTargets"):
-// the plan's DRAFT → APPROVED → ANNOUNCED life, how far ahead an
-// announcement may be dated, the plan's fiscal-year span, the update
-// allow-lists, and which actuals EvaluateTargets asks the peers for and how
-// their answers fill the plan.
+// (plan_domain.h "rules", plan_figures.h "inputs of EvaluateTargets"): the
+// plan's DRAFT → APPROVED → ANNOUNCED life, how far ahead an announcement
+// may be dated, the plan's fiscal-year span, the update allow-lists, and
+// which actuals EvaluateTargets asks the peers for and how their answers
+// fill the plan.
 #include <string>
 #include <vector>
 
@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/plan/plan_domain.h"
+#include "services/plan/plan_figures.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::plan {
