@@ -20,8 +20,8 @@
 #include "common/thai/thai.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
-#include "services/plan/plan_figures.h"
 #include "services/plan/plan_export.h"
+#include "services/plan/plan_figures.h"
 #include "services/plan/plan_import.h"
 #include "services/plan/plan_peers.h"
 #include "services/plan/plan_store.h"
@@ -168,6 +168,8 @@ using GrpcService = v1::PlanService;
   UNARY(ListRisks, ListRisksRequest, ListRisksResponse)                      \
   UNARY(UpdateRisk, UpdateRiskRequest, Risk)
 
+// Declares each Do<Method>: adding an RPC is its line in the list above and
+// the definition of its Do function below.
 #define PRONGSAI_PLAN_DO(method, Request, Response)                      \
   absl::Status Do##method(CallContext& call, const v1::Request& request, \
                           v1::Response& response);
