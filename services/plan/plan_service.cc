@@ -1,7 +1,6 @@
 #include "services/plan/plan_service.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,7 +16,6 @@
 #include "common/client/peer.h"
 #include "common/server/list_scope.h"
 #include "common/server/method_list.h"
-#include "common/thai/thai.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"

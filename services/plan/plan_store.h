@@ -6,9 +6,11 @@
 //
 // Action plans and organizations have columns; the plan's sub-resources
 // (projects, risks, annual plans, measures, reports) are rows of identical
-// "document" tables: key columns for lookups and ordering, and the resource
-// itself as protobuf JSON in `body`, so a new field needs no migration and
-// the database stays readable for operators.
+// "document" tables (plan_documents.h): key columns for lookups and
+// ordering, and the resource itself as protobuf JSON in `body`, so a new
+// field needs no migration and the database stays readable for operators.
+// The rules the writes check are the domain's (plan_domain.h); the import
+// writer is in plan_import_store.cc.
 //
 //   PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
 //       CreateProject(db, org, plan_id, project, request_id, call.writer()));
