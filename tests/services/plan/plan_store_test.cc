@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,12 @@ using ::testing::SizeIs;
 
 enum class Backend { kSqlite, kPostgres };
 
+void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "Sqlite" : "Postgres");
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+  return ::testing::PrintToString(info.param);
 }
 
 constexpr absl::string_view kOrg = "6340101";
