@@ -13,6 +13,7 @@
 #include "benchmark/benchmark.h"
 #include "common/storage/storage.h"
 #include "services/plan/plan_domain.h"
+#include "services/plan/plan_figures.h"
 #include "services/plan/plan_import/plan_import.h"
 #include "services/plan/plan_store.h"
 
