@@ -5,8 +5,9 @@
 // plus its Do function; forgetting the Do function does not compile.
 //
 //   using GrpcService = v1::PlanService;  // the file's generated service
-//   #define PRONGSAI_PLAN_METHODS(UNARY, STREAM)                      \
-//     UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)          \
+//   // (each line of the list but its last ends in a backslash)
+//   #define PRONGSAI_PLAN_METHODS(UNARY, STREAM)
+//     UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)
 //     UNARY(ListActionPlans, ListActionPlansRequest, ListActionPlansResponse)
 //
 //   using PlanRawService = server::RawCallbackService<

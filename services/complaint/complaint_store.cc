@@ -1,24 +1,20 @@
 #include "services/complaint/complaint_store.h"
 
-#include <sodium.h>
-
 #include <cstdint>
-#include <limits>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/data_version.h"
 #include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/api/resource_table.h"
+#include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
-#include "services/complaint/complaint_domain.h"
 
 namespace prongsai::complaint {
 namespace {
 
 using storage::Value;
-
-constexpr absl::string_view kComplaints = "complaints";
 
 constexpr absl::string_view kMigration1 = R"sql(
 CREATE TABLE complaints (
@@ -119,6 +115,33 @@ constexpr absl::string_view kMigration3 = R"sql(
 CREATE INDEX complaints_holding_tracking_code
   ON complaints (create_time_us) WHERE tracking_sealed <> '';
 )sql";
+
+// Data versions become api::DataVersion tokens (random text, as plan's and
+// ITA's are). The old random integers are kept as their text, so that
+// statistics cached before the upgrade stay keyed by the data they counted.
+// A copy under a new name, then renamed: SQLite cannot change a column's
+// type in place.
+constexpr absl::string_view kMigration4 = R"sql(
+CREATE TABLE complaint_versions_tokens (
+  organization_code TEXT NOT NULL PRIMARY KEY,
+  token TEXT NOT NULL
+);
+INSERT INTO complaint_versions_tokens (organization_code, token)
+  SELECT organization_code, CAST(version AS TEXT) FROM complaint_versions;
+DROP TABLE complaint_versions;
+ALTER TABLE complaint_versions_tokens RENAME TO complaint_versions;
+)sql";
+
+// Every write to an organization's register replaces its version, which
+// keys its cached statistics: a cached figure is never older than the last
+// write.
+constexpr api::DataVersionTable kVersions = {"complaint_versions",
+                                             "organization_code"};
+
+absl::Status ReplaceVersion(storage::Connection& tx,
+                            absl::string_view organization) {
+  return api::ReplaceDataVersion(tx, kVersions, std::string(organization));
+}
 
 // Column order shared by every complaint SELECT and by FromRow.
 const std::string& Columns() {
@@ -234,25 +257,6 @@ absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
   return FromRow(result.rows[0], now);
 }
 
-// Every write to an organization's register replaces its version, which
-// keys its cached statistics: a cached figure is never older than the last
-// write. The version is random rather than a counter, so that a database
-// restored from a backup (or another database sharing the Redis) never
-// reuses a version that named different data.
-absl::Status BumpVersion(storage::Connection& tx,
-                         absl::string_view organization) {
-  int64_t version = 0;
-  randombytes_buf(&version, sizeof(version));
-  version &= std::numeric_limits<int64_t>::max();
-  return tx
-      .Execute(
-          "INSERT INTO complaint_versions (organization_code, version) VALUES "
-          "(?, ?) ON CONFLICT (organization_code) DO UPDATE SET version = "
-          "excluded.version",
-          {std::string(organization), version})
-      .status();
-}
-
 // Runs `write` on a complaint that must still be in state `from`; ABORTED
 // when a concurrent call changed it first, so the caller can retry.
 absl::Status UpdateIfState(storage::Connection& db,
@@ -273,7 +277,7 @@ absl::Status UpdateIfState(storage::Connection& db,
     return absl::AbortedError(
         "the complaint changed while this call ran; read it again and retry");
   }
-  return BumpVersion(db, organization);
+  return ReplaceVersion(db, organization);
 }
 
 v1::Reply ReplyFromRow(const storage::Row& row) {
@@ -331,7 +335,8 @@ std::vector<storage::Migration> Migrations() {
   return {{1, "complaint register", kMigration1},
           {2, "intake details, protection, workflow, replies, categories",
            kMigration2},
-          {3, "tracking codes kept only for the replay window", kMigration3}};
+          {3, "tracking codes kept only for the replay window", kMigration3},
+          {4, "data versions as tokens", kMigration4}};
 }
 
 absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
@@ -363,7 +368,8 @@ absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
 absl::StatusOr<StoredComplaint> CreateComplaint(
     storage::Connection& db, absl::string_view organization,
     const v1::Complaint& complaint, const NewComplaint& extra,
-    absl::string_view request_id, absl::string_view creator, absl::Time now) {
+    absl::string_view request_id, const api::AuditWriter& creator) {
+  const absl::Time now = creator.now;
   auto insert = [&](storage::Connection& tx) -> absl::StatusOr<std::string> {
     std::vector<Value> values = {extra.id};
     api::AppendOrganizationValues(organization, complaint.organization(),
@@ -380,7 +386,7 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    complaint.subject(), complaint.description(),
                    int64_t{v1::Complaint::RECEIVED}, absl::ToUnixMicros(now),
                    absl::ToUnixMicros(due)});
-    api::AppendCreationAuditValues(creator, now, values);
+    api::AppendCreationAuditValues(creator.principal, now, values);
     values.insert(values.end(),
                   {category_id,
                    place.description(),
@@ -409,7 +415,7 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    Value(),
                    extra.tracking_hash});
     api::AppendRequestId(request_id, values);
-    PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+    PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
     PRONGSAI_RETURN_IF_ERROR(
         tx.Execute(api::InsertStatement(
                        "complaints",
@@ -441,7 +447,7 @@ absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
                    "with this tracking code", now);
 }
 
-absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
+absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(storage::Connection& db,
                                              absl::string_view organization,
                                              const ComplaintFilter& filter,
                                              const PageRequest& page,
@@ -489,9 +495,10 @@ absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
       api::RowPage rows,
       api::ListPage(db, "complaints", Columns(), "receive_time_us",
                     organization, page, where));
-  ComplaintPage out;
+  api::Page<v1::Complaint> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
-    out.complaints.push_back(FromRow(row, now).complaint);
+    out.items.push_back(FromRow(row, now).complaint);
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -500,12 +507,13 @@ absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
 absl::StatusOr<StoredComplaint> ApplyTransition(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, v1::Complaint::State from,
-    const v1::TransitionComplaintRequest& request, absl::string_view actor,
-    absl::Time now) {
+    const v1::TransitionComplaintRequest& request,
+    const api::AuditWriter& actor) {
+  const absl::Time now = actor.now;
   const int64_t now_us = absl::ToUnixMicros(now);
   std::string assignments = "state = ?, update_time_us = ?, updater = ?";
   std::vector<Value> params = {int64_t{request.target_state()}, now_us,
-                               std::string(actor)};
+                               actor.principal};
   switch (request.target_state()) {
     case v1::Complaint::ACKNOWLEDGED:
       absl::StrAppend(&assignments,
@@ -539,7 +547,7 @@ absl::StatusOr<StoredComplaint> ApplyTransition(
         PRONGSAI_RETURN_IF_ERROR(
             UpdateIfState(tx, organization, id, from, assignments, params));
         return InsertReply(tx, organization, id, v1::Reply::INTERNAL,
-                           v1::Reply::WORKFLOW, actor,
+                           v1::Reply::WORKFLOW, actor.principal,
                            absl::StrCat(v1::Complaint::State_Name(from), " -> ",
                                         v1::Complaint::State_Name(
                                             request.target_state()),
@@ -555,7 +563,8 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                                    absl::string_view complaint_id,
                                    const v1::Reply& reply,
                                    v1::Reply::Author author,
-                                   absl::string_view actor, absl::Time now) {
+                                   const api::AuditWriter& actor) {
+  const absl::Time now = actor.now;
   v1::Reply stored;
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
@@ -568,7 +577,7 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                   "UPDATE complaints SET due_time_us = ?, "
                   "update_time_us = ?, updater = ? WHERE "
                   "organization_code = ? AND id = ?",
-                  {new_due, absl::ToUnixMicros(now), std::string(actor),
+                  {new_due, absl::ToUnixMicros(now), actor.principal,
                    std::string(organization), std::string(complaint_id)}));
           if (moved.affected_rows != 1) {
             return absl::NotFoundError("the complaint no longer exists");
@@ -582,17 +591,17 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                           std::string(complaint_id)})
                   .status());
         }
-        PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+        PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
         PRONGSAI_ASSIGN_OR_RETURN(
             stored,
             InsertReply(tx, organization, complaint_id, reply.visibility(),
-                        author, actor, reply.text(), new_due, now));
+                        author, actor.principal, reply.text(), new_due, now));
         return absl::OkStatus();
       }));
   return stored;
 }
 
-absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
+absl::StatusOr<api::Page<v1::Reply>> ListReplies(storage::Connection& db,
                                       absl::string_view organization,
                                       absl::string_view complaint_id,
                                       bool public_only,
@@ -605,9 +614,10 @@ absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows, api::ListPage(db, "complaint_replies", kReplyColumns,
                                        "seq", organization, page, where));
-  ReplyPage out;
+  api::Page<v1::Reply> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
-    out.replies.push_back(ReplyFromRow(row));
+    out.items.push_back(ReplyFromRow(row));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -661,7 +671,7 @@ absl::Status RecordIdentityAccess(storage::Connection& db,
       .status();
 }
 
-absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
+absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
     storage::Connection& db, absl::string_view organization,
     const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -669,7 +679,8 @@ absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
       api::ListPage(db, "identity_accesses",
                     "complaint_id, reader, reason, read_time_us",
                     "read_time_us", organization, page));
-  IdentityAccessPage out;
+  api::Page<v1::IdentityAccess> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
     v1::IdentityAccess access;
     access.set_complaint(
@@ -677,7 +688,7 @@ absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
     access.set_reader(row.GetText(1));
     access.set_reason(row.GetText(2));
     *access.mutable_read_time() = Micros(row.GetInt(3));
-    out.accesses.push_back(std::move(access));
+    out.items.push_back(std::move(access));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -690,7 +701,7 @@ absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,
                                             absl::Time now) {
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
-        PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+        PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
         PRONGSAI_RETURN_IF_ERROR(
             tx.Execute(
                   "INSERT INTO complaint_categories (organization_code, id, "
@@ -787,12 +798,7 @@ absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
 
 absl::StatusOr<std::string> DataVersion(storage::Connection& db,
                                         absl::string_view organization) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute("SELECT version FROM complaint_versions WHERE "
-                 "organization_code = ?",
-                 {std::string(organization)}));
-  return absl::StrCat(result.rows.empty() ? 0 : result.rows[0].GetInt(0));
+  return api::ReadDataVersion(db, kVersions, std::string(organization));
 }
 
 }  // namespace prongsai::complaint

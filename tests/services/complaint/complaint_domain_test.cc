@@ -3,6 +3,7 @@
 // complainant's responses, replies, categories and the periods statistics
 // cover. Tracking codes and statistics have their own files in this target.
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_statistics.h"
 
 #include <cmath>
 #include <functional>
