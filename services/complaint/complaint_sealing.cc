@@ -20,7 +20,8 @@ std::string PersonBytes(const v1::Person& person) {
 
 std::string SealContext(absl::string_view name, IdentityPart part) {
   return absl::StrCat(
-      name, "#", part == IdentityPart::kComplainant ? "complainant" : "accused");
+      name, "#",
+      part == IdentityPart::kComplainant ? "complainant" : "accused");
 }
 
 std::string SealPerson(const ProtectionKeys& keys, const v1::Person& person,
@@ -45,8 +46,8 @@ absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
                             NormalizeTrackingCode(filing.tracking_code));
   stored.tracking_hash = TrackingCodeHash(canonical, keys.tracking_key());
   stored.tracking_sealed = keys.Seal(filing.tracking_code, filing.name);
-  stored.complainant_sealed = SealPerson(keys, complaint.complainant(),
-                                         filing.name, IdentityPart::kComplainant);
+  stored.complainant_sealed = SealPerson(
+      keys, complaint.complainant(), filing.name, IdentityPart::kComplainant);
   stored.accused_sealed = SealPerson(keys, complaint.accused(), filing.name,
                                      IdentityPart::kAccused);
   return filing;

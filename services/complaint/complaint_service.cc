@@ -33,31 +33,31 @@ constexpr int kStatisticsCacheVersion = 3;
 constexpr int kTrackedRepliesLimit = 200;
 
 // Every RPC of the service, each answered by the member Do<Method>.
-#define PRONGSAI_COMPLAINT_METHODS(UNARY, STREAM)                              \
-  UNARY(CreateComplaint, CreateComplaintRequest, Complaint)                    \
-  UNARY(GetComplaint, GetComplaintRequest, Complaint)                          \
-  UNARY(ListComplaints, ListComplaintsRequest, ListComplaintsResponse)         \
-  UNARY(TransitionComplaint, TransitionComplaintRequest, Complaint)            \
-  UNARY(CreateReply, CreateReplyRequest, Reply)                                \
-  UNARY(ListReplies, ListRepliesRequest, ListRepliesResponse)                  \
-  UNARY(GetProtectedIdentity, GetProtectedIdentityRequest, ProtectedIdentity)  \
-  UNARY(ListIdentityAccesses, ListIdentityAccessesRequest,                     \
-        ListIdentityAccessesResponse)                                          \
-  UNARY(UpsertCategory, UpsertCategoryRequest, Category)                       \
-  UNARY(ListCategories, ListCategoriesRequest, ListCategoriesResponse)         \
-  UNARY(TrackComplaint, TrackComplaintRequest, TrackedComplaint)               \
-  UNARY(AddComplainantInformation, AddComplainantInformationRequest,           \
-        TrackedComplaint)                                                      \
-  UNARY(RespondToResolution, RespondToResolutionRequest, TrackedComplaint)     \
-  UNARY(GetComplaintStatistics, GetComplaintStatisticsRequest,                 \
-        ComplaintStatistics)                                                   \
-  UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,           \
+#define PRONGSAI_COMPLAINT_METHODS(UNARY, STREAM)                             \
+  UNARY(CreateComplaint, CreateComplaintRequest, Complaint)                   \
+  UNARY(GetComplaint, GetComplaintRequest, Complaint)                         \
+  UNARY(ListComplaints, ListComplaintsRequest, ListComplaintsResponse)        \
+  UNARY(TransitionComplaint, TransitionComplaintRequest, Complaint)           \
+  UNARY(CreateReply, CreateReplyRequest, Reply)                               \
+  UNARY(ListReplies, ListRepliesRequest, ListRepliesResponse)                 \
+  UNARY(GetProtectedIdentity, GetProtectedIdentityRequest, ProtectedIdentity) \
+  UNARY(ListIdentityAccesses, ListIdentityAccessesRequest,                    \
+        ListIdentityAccessesResponse)                                         \
+  UNARY(UpsertCategory, UpsertCategoryRequest, Category)                      \
+  UNARY(ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
+  UNARY(TrackComplaint, TrackComplaintRequest, TrackedComplaint)              \
+  UNARY(AddComplainantInformation, AddComplainantInformationRequest,          \
+        TrackedComplaint)                                                     \
+  UNARY(RespondToResolution, RespondToResolutionRequest, TrackedComplaint)    \
+  UNARY(GetComplaintStatistics, GetComplaintStatisticsRequest,                \
+        ComplaintStatistics)                                                  \
+  UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,          \
         ComplaintStatistics)
 
 using GrpcService = v1::ComplaintService;
-using ComplaintRawService = server::RawCallbackService<
-    GrpcService::Service PRONGSAI_COMPLAINT_METHODS(PRONGSAI_RAW_METHOD,
-                                                    PRONGSAI_RAW_METHOD)>;
+using ComplaintRawService =
+    server::RawCallbackService<GrpcService::Service PRONGSAI_COMPLAINT_METHODS(
+        PRONGSAI_RAW_METHOD, PRONGSAI_RAW_METHOD)>;
 
 // The roles of the caller's key, as the domain rules read them.
 CallerRoles RolesOf(const server::CallContext& call) {
@@ -109,8 +109,8 @@ absl::StatusOr<int> CategorySlaDays(storage::Connection& db,
 absl::StatusOr<StoredComplaint> LoadByName(server::CallContext& call,
                                            absl::string_view complaint_name,
                                            absl::string_view field) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      ChildName name, ParseChildName(field, complaint_name, kComplaints));
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            ParseChildName(field, complaint_name, kComplaints));
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
   PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -150,9 +150,9 @@ std::string StatisticsKey(const v1::GetComplaintStatisticsRequest& request,
   return cache::VersionedKey(
       "complaint", kStatisticsCacheVersion,
       absl::StrCat(
-          public_view                             ? "public-"
+          public_view                            ? "public-"
           : view == StatisticsView::kGeneralOnly ? "general-"
-                                                  : "",
+                                                 : "",
           "statistics/", organization, "/", request.fiscal_year().be_year(),
           "/", request.quarter(), "/", request.month(), "/", version,
           public_view ? absl::StrCat("/", absl::ToUnixMicros(period.end), "/",
@@ -219,9 +219,9 @@ class ComplaintGrpcService final : public ComplaintRawService {
     }
     // A repeated request: hand back the code the first call made.
     PRONGSAI_ASSIGN_OR_RETURN(
-        bool replay_code, CheckReplay(response, complaint, call.principal.name(),
-                                      call.now,
-                                      options_.tracking_code_replay_window));
+        bool replay_code,
+        CheckReplay(response, complaint, call.principal.name(), call.now,
+                    options_.tracking_code_replay_window));
     if (replay_code) {
       absl::StatusOr<std::string> first =
           options_.keys.Open(stored.tracking_sealed, response.name());
@@ -269,9 +269,9 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_RETURN_IF_ERROR(CheckDuplicateExists(*db, request, call.now));
     PRONGSAI_ASSIGN_OR_RETURN(
-        stored, ApplyTransition(*db, name.organization, name.id,
-                                stored.complaint.state(), request,
-                                call.writer()));
+        stored,
+        ApplyTransition(*db, name.organization, name.id,
+                        stored.complaint.state(), request, call.writer()));
     response = std::move(stored.complaint);
     Publish(call, "complaint.state_changed", response);
     return absl::OkStatus();
@@ -305,9 +305,9 @@ class ComplaintGrpcService final : public ComplaintRawService {
         ChildName name,
         ParseChildName("parent", request.parent(), kComplaints));
     PRONGSAI_ASSIGN_OR_RETURN(
-        PageRequest page, ParsePageRequest(request.page_size(),
-                                           request.page_token(),
-                                           request.parent()));
+        PageRequest page,
+        ParsePageRequest(request.page_size(), request.page_token(),
+                         request.parent()));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         api::Page<v1::Reply> replies,
@@ -345,10 +345,9 @@ class ComplaintGrpcService final : public ComplaintRawService {
       v1::ListIdentityAccessesResponse& response) {
     PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
                               server::StartList(call, request));
-    PRONGSAI_ASSIGN_OR_RETURN(
-        api::Page<v1::IdentityAccess> accesses,
-        complaint::ListIdentityAccesses(*scope.db, scope.organization,
-                                        scope.page));
+    PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::IdentityAccess> accesses,
+                              complaint::ListIdentityAccesses(
+                                  *scope.db, scope.organization, scope.page));
     server::FinishList(accesses.items, accesses.next_cursor, request,
                        response.mutable_accesses(), response);
     return absl::OkStatus();
@@ -418,8 +417,7 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByCode(call, request.tracking_code()));
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateResolutionResponse(stored.complaint.state(), request)
-            .status());
+        ValidateResolutionResponse(stored.complaint.state(), request).status());
     PRONGSAI_ASSIGN_OR_RETURN(
         ChildName name,
         ParseChildName("name", stored.complaint.name(), kComplaints));
@@ -431,10 +429,10 @@ class ComplaintGrpcService final : public ComplaintRawService {
         stored, ApplyResolutionResponse(*db, name.organization, name.id,
                                         stored.complaint.state(), request,
                                         sla_days, call.now));
-    Publish(call,
-            request.has_satisfaction() ? "complaint.rated"
-                                       : "complaint.reopened",
-            stored.complaint);
+    Publish(
+        call,
+        request.has_satisfaction() ? "complaint.rated" : "complaint.reopened",
+        stored.complaint);
     return FillTracked(call, stored, response);
   }
 
@@ -474,8 +472,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
   absl::Status AllowFiling(const server::CallContext& call,
                            absl::string_view organization) {
     cache::RateLimiter& limiter =
-        FilesForOrganization(
-            RolesOf(call), call.principal.CanAccessOrganization(organization))
+        FilesForOrganization(RolesOf(call),
+                             call.principal.CanAccessOrganization(organization))
             ? staff_filing_limiter_
             : filing_limiter_;
     if (!AllowPublicCall(limiter, call)) {
@@ -533,7 +531,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
                              MayReadCorruptionReports(RolesOf(call))));
     // Public figures count only months that have ended, so a new report
     // does not move them; the cut-off is part of their cache key.
-    if (view == StatisticsView::kPublic) period = PublicPeriod(period, call.now);
+    if (view == StatisticsView::kPublic)
+      period = PublicPeriod(period, call.now);
     const int threshold = options_.public_statistics_threshold;
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,

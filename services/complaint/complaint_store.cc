@@ -447,11 +447,9 @@ absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
                    "with this tracking code", now);
 }
 
-absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(storage::Connection& db,
-                                             absl::string_view organization,
-                                             const ComplaintFilter& filter,
-                                             const PageRequest& page,
-                                             absl::Time now) {
+absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(
+    storage::Connection& db, absl::string_view organization,
+    const ComplaintFilter& filter, const PageRequest& page, absl::Time now) {
   api::RowFilter where;
   auto add = [&where](absl::string_view condition) {
     absl::StrAppend(&where.sql, where.sql.empty() ? "" : " AND ", condition);
@@ -602,10 +600,10 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
 }
 
 absl::StatusOr<api::Page<v1::Reply>> ListReplies(storage::Connection& db,
-                                      absl::string_view organization,
-                                      absl::string_view complaint_id,
-                                      bool public_only,
-                                      const PageRequest& page) {
+                                                 absl::string_view organization,
+                                                 absl::string_view complaint_id,
+                                                 bool public_only,
+                                                 const PageRequest& page) {
   api::RowFilter where{"complaint_id = ?", {std::string(complaint_id)}};
   if (public_only) {
     absl::StrAppend(&where.sql, " AND visibility = ?");

@@ -62,11 +62,9 @@ absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
     storage::Connection& db, absl::string_view tracking_hash, absl::Time now);
 
 // Oldest received first.
-absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(storage::Connection& db,
-                                             absl::string_view organization,
-                                             const ComplaintFilter& filter,
-                                             const PageRequest& page,
-                                             absl::Time now);
+absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(
+    storage::Connection& db, absl::string_view organization,
+    const ComplaintFilter& filter, const PageRequest& page, absl::Time now);
 
 // Applies a validated transition, conditional on the complaint still being in
 // `from` (ABORTED when another call moved it first), and records the note as
@@ -87,10 +85,10 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
 
 // All replies (staff view), or only PUBLIC ones, in the order written.
 absl::StatusOr<api::Page<v1::Reply>> ListReplies(storage::Connection& db,
-                                      absl::string_view organization,
-                                      absl::string_view complaint_id,
-                                      bool public_only,
-                                      const PageRequest& page);
+                                                 absl::string_view organization,
+                                                 absl::string_view complaint_id,
+                                                 bool public_only,
+                                                 const PageRequest& page);
 
 // The complainant's rating (closes the case) or reopening (back in
 // progress, with a fresh SLA from `now`), conditional on `from`.

@@ -3,7 +3,6 @@
 // complainant's responses, replies, categories and the periods statistics
 // cover. Tracking codes and statistics have their own files in this target.
 #include "services/complaint/complaint_domain.h"
-#include "services/complaint/complaint_statistics.h"
 
 #include <cmath>
 #include <functional>
@@ -19,6 +18,7 @@
 #include "common/thai/thai.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/complaint/complaint_statistics.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::complaint {

@@ -77,9 +77,9 @@ TEST(KeyFileTest, TheDefaultPathIsCreatedOnFirstStartAnExplicitOneNever) {
 TEST(KeyFileTest, TheEnvironmentsTextComesBeforeAnyFile) {
   const std::string dir = testing::MakeScratchDir();
   const std::string text = ProtectionKeys::GenerateFileText("env");
-  absl::StatusOr<ProtectionKeys> keys = LoadProtectionKeys(
-      text.c_str(), absl::StrCat(dir, "/absent.keys"),
-      absl::StrCat(dir, "/default.keys"));
+  absl::StatusOr<ProtectionKeys> keys =
+      LoadProtectionKeys(text.c_str(), absl::StrCat(dir, "/absent.keys"),
+                         absl::StrCat(dir, "/default.keys"));
   ASSERT_THAT(keys, IsOk());
   EXPECT_EQ(keys->current_key_id(), "env");
   EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir, "/default.keys")));
