@@ -26,6 +26,7 @@
 
 namespace prongsai::complaint {
 
+// The schema, migration by migration (complaint_schema.cc).
 std::vector<storage::Migration> Migrations();
 
 // A complaint with what only the service may see: the sealed identities and
