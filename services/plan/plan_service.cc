@@ -22,7 +22,7 @@
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
-#include "services/plan/plan_import.h"
+#include "services/plan/plan_import/plan_import.h"
 #include "services/plan/plan_store.h"
 
 namespace prongsai::plan {

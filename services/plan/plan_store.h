@@ -27,7 +27,7 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/plan/plan_domain.h"
-#include "services/plan/plan_import.h"
+#include "services/plan/plan_import/plan_import.h"
 
 namespace prongsai::plan {
 
