@@ -1,6 +1,8 @@
 #include "services/complaint/complaint_domain.h"
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
@@ -8,7 +10,6 @@
 #include "common/api/fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
-#include "common/thai/thai.h"
 
 namespace prongsai::complaint {
 namespace {
@@ -222,21 +223,68 @@ bool IsAllowedTransition(State from, State to) {
   }
 }
 
-bool MayHandleCorruptionReports(const auth::Principal& principal) {
-  return principal.HasRole(common::v1::INTEGRITY_OFFICER) ||
-         principal.HasRole(common::v1::SYSTEM);
+CallerRoles::CallerRoles(std::initializer_list<common::v1::Role> roles) {
+  for (common::v1::Role role : roles) Add(role);
 }
 
-bool MayReadCorruptionReports(const auth::Principal& principal) {
-  return MayHandleCorruptionReports(principal) ||
-         principal.HasRole(common::v1::AUDITOR);
+void CallerRoles::Add(common::v1::Role role) {
+  if (role > 0 && role < 32) bits_ |= uint32_t{1} << role;
 }
 
-bool FilesForOrganization(const auth::Principal& principal,
-                          absl::string_view organization) {
-  return (principal.HasRole(common::v1::OPERATOR) ||
-          principal.HasRole(common::v1::INTEGRITY_OFFICER)) &&
-         principal.CanAccessOrganization(organization);
+bool CallerRoles::Has(common::v1::Role role) const {
+  return role > 0 && role < 32 && (bits_ & (uint32_t{1} << role)) != 0;
+}
+
+bool MayHandleCorruptionReports(const CallerRoles& roles) {
+  return roles.Has(common::v1::INTEGRITY_OFFICER) ||
+         roles.Has(common::v1::SYSTEM);
+}
+
+bool MayReadCorruptionReports(const CallerRoles& roles) {
+  return MayHandleCorruptionReports(roles) || roles.Has(common::v1::AUDITOR);
+}
+
+absl::Status CheckMayHandle(const CallerRoles& roles,
+                            const v1::Complaint& complaint) {
+  if (complaint.kind() != v1::Complaint::CORRUPTION ||
+      MayHandleCorruptionReports(roles)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "corruption reports are handled by integrity officers");
+}
+
+absl::Status CheckMayRead(const CallerRoles& roles,
+                          const v1::Complaint& complaint) {
+  if (complaint.kind() != v1::Complaint::CORRUPTION ||
+      MayReadCorruptionReports(roles)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "corruption reports are read by integrity officers and auditors only");
+}
+
+bool FilesForOrganization(const CallerRoles& roles, bool covers_organization) {
+  return (roles.Has(common::v1::OPERATOR) ||
+          roles.Has(common::v1::INTEGRITY_OFFICER)) &&
+         covers_organization;
+}
+
+absl::StatusOr<ComplaintFilter> ListFilter(
+    const v1::ListComplaintsRequest& request, const CallerRoles& roles) {
+  ComplaintFilter filter;
+  PRONGSAI_ASSIGN_OR_RETURN(filter.states, StatesFilter(request.states()));
+  if (!v1::Complaint::Kind_IsValid(request.kind())) {
+    return InvalidField("kind", "is not a known kind");
+  }
+  filter.kind = request.kind();
+  filter.overdue_only = request.overdue_only();
+  if (request.due_within_days() < 0 || request.due_within_days() > 365) {
+    return InvalidField("due_within_days", "must be between 0 and 365");
+  }
+  filter.due_within_days = request.due_within_days();
+  filter.include_corruption = MayReadCorruptionReports(roles);
+  return filter;
 }
 
 absl::StatusOr<std::vector<v1::Complaint::State>> StatesFilter(
@@ -331,7 +379,7 @@ absl::Status ValidateTransition(State current,
     if (request.rejection_reason() == v1::DUPLICATE) {
       PRONGSAI_ASSIGN_OR_RETURN(
           ChildName original,
-          ParseChildName("duplicate_of", request.duplicate_of(), "complaints"));
+          ParseChildName("duplicate_of", request.duplicate_of(), kComplaints));
       if (original.organization != organization) {
         return InvalidField("duplicate_of",
                             "must be a complaint of the same organization");
@@ -431,35 +479,57 @@ absl::StatusOr<ChildName> ValidateCategory(const v1::Category& category) {
   return name;
 }
 
-absl::StatusOr<Period> StatisticsPeriod(
-    const v1::GetComplaintStatisticsRequest& request) {
-  const int year = request.fiscal_year().be_year();
-  PRONGSAI_RETURN_IF_ERROR(
-      api::ValidateFiscalYear("fiscal_year.be_year", year));
-  if (request.quarter() < 0 || request.quarter() > 4) {
-    return InvalidField("quarter", "must be 1-4, or 0 for the whole year");
+absl::Status ValidateIdentityAccessReason(absl::string_view reason) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("reason", reason, 500, true));
+  if (VisibleLength(reason) < 10) {
+    return InvalidField("reason",
+                        "say why you need the identity (at least 10 "
+                        "characters); it is logged");
   }
-  if (request.month() < 0 || request.month() > 12) {
-    return InvalidField("month", "must be 1-12, or 0");
+  return absl::OkStatus();
+}
+
+bool SameFiling(const v1::Complaint& stored, const v1::Complaint& request,
+                absl::string_view principal) {
+  return stored.audit().creator() == principal &&
+         stored.kind() == request.kind() &&
+         stored.channel() == request.channel() &&
+         stored.subject() == request.subject() &&
+         stored.description() == request.description() &&
+         stored.category() == request.category();
+}
+
+absl::StatusOr<bool> CheckReplay(const v1::Complaint& stored,
+                                 const v1::Complaint& request,
+                                 absl::string_view principal, absl::Time now,
+                                 absl::Duration replay_window) {
+  if (!SameFiling(stored, request, principal)) {
+    return InvalidField("request_id",
+                        "was already used for a different complaint; "
+                        "use a new request id for a new complaint");
   }
-  if (request.quarter() != 0 && request.month() != 0) {
-    return InvalidField("month", "give a quarter or a month, not both");
+  return now - api::FromProtoTime(stored.audit().create_time()) <=
+         replay_window;
+}
+
+v1::TrackedComplaint TrackedView(const v1::Complaint& complaint,
+                                 std::vector<v1::Reply> public_replies) {
+  v1::TrackedComplaint tracked;
+  tracked.set_kind(complaint.kind());
+  tracked.set_subject(complaint.subject());
+  tracked.set_state(complaint.state());
+  *tracked.mutable_receive_time() = complaint.receive_time();
+  *tracked.mutable_due_time() = complaint.due_time();
+  tracked.set_overdue(complaint.overdue());
+  tracked.set_resolution(complaint.resolution());
+  tracked.set_satisfaction(complaint.satisfaction());
+  tracked.set_reopen_count(complaint.reopen_count());
+  *tracked.mutable_organization() = complaint.organization();
+  for (v1::Reply& reply : public_replies) {
+    if (reply.author() == v1::Reply::STAFF) reply.clear_actor();
+    *tracked.add_public_replies() = std::move(reply);
   }
-  const absl::TimeZone bangkok = thai::BangkokTimeZone();
-  absl::CivilDay first = thai::FiscalYearFirstDay(year);
-  absl::CivilDay end = thai::FiscalYearFirstDay(year + 1);
-  if (request.quarter() != 0) {
-    first = thai::QuarterFirstDay(year, request.quarter());
-    end = thai::QuarterFirstDay(year, request.quarter() + 1);
-  } else if (request.month() != 0) {
-    // October-December belong to the C.E. year before the one the fiscal
-    // year ends in.
-    const int ce_year = thai::CeFromBe(year) - (request.month() >= 10 ? 1 : 0);
-    const absl::CivilMonth month(ce_year, request.month());
-    first = absl::CivilDay(month);
-    end = absl::CivilDay(month + 1);
-  }
-  return Period{absl::FromCivil(first, bangkok), absl::FromCivil(end, bangkok)};
+  return tracked;
 }
 
 }  // namespace prongsai::complaint

@@ -1,24 +1,34 @@
 // Pure rules of the complaint service: what a valid complaint, reply,
-// category and transition are, when a case falls due and is overdue, and
-// which period statistics cover. No I/O, so they are unit-tested on their
-// own.
+// category and transition are, when a case falls due and is overdue, who
+// may handle and read corruption reports, when a repeated filing is the
+// same one, and what a complainant sees of a case. No I/O, so they are
+// unit-tested on their own.
 //
 //   PRONGSAI_RETURN_IF_ERROR(ValidateNewComplaint(request.complaint(), now));
+//   PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(roles, stored.complaint));
 //   PRONGSAI_RETURN_IF_ERROR(
 //       ValidateTransition(current.state(), request, org, current.name()));
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_DOMAIN_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_DOMAIN_H_
 
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/auth/key_ring.h"
 #include "common/base/resource_name.h"
+#include "prongsai/common/v1/access.pb.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
-#include "services/complaint/complaint_statistics.h"
 
 namespace prongsai::complaint {
+
+// The collection of complaints under an organization:
+// organizations/{code}/complaints/{id}.
+inline constexpr absl::string_view kComplaints = "complaints";
 
 // Seed 002, project 18: the responsible unit must act within 15 days.
 inline constexpr int kDefaultSlaDays = 15;
@@ -64,23 +74,55 @@ bool IsOverdue(v1::Complaint::State state, absl::Time due_time, absl::Time now);
 // RESOLVED to CLOSED by rating or back to IN_PROGRESS by reopening.)
 bool IsAllowedTransition(v1::Complaint::State from, v1::Complaint::State to);
 
-// The request's own fields (INVALID_ARGUMENT naming the field), then the
-// move from `current` (FAILED_PRECONDITION "cannot move a complaint from
-// RESOLVED to ASSIGNED"). Every move needs a note (1-2000); ASSIGNED an
-// assignee (1-200), REFERRED referred_to (1-200), RESOLVED a resolution
-// (1-5000), REJECTED a rejection_reason, and DUPLICATE a duplicate_of naming
-// another complaint (not `self_name`) of `organization`. A detail given for
-// another target is INVALID_ARGUMENT too.
+// The roles of a caller (its key's), as the rules below read them; the
+// service fills it from the authenticated principal.
+class CallerRoles {
+ public:
+  CallerRoles() = default;
+  CallerRoles(std::initializer_list<common::v1::Role> roles);
+  void Add(common::v1::Role role);
+  bool Has(common::v1::Role role) const;
+
+ private:
+  uint32_t bits_ = 0;
+};
+
 // Who works on corruption reports (INTEGRITY_OFFICER, SYSTEM), and who may
 // read them and their replies (those, and AUDITOR).
-bool MayHandleCorruptionReports(const auth::Principal& principal);
-bool MayReadCorruptionReports(const auth::Principal& principal);
+bool MayHandleCorruptionReports(const CallerRoles& roles);
+bool MayReadCorruptionReports(const CallerRoles& roles);
 
-// Whether `principal` is the organization's own staff filing on behalf of
-// a walk-in or caller (OPERATOR or INTEGRITY_OFFICER of `organization`),
+// Corruption reports are the protected channel: PERMISSION_DENIED unless
+// the caller may handle them (MayHandleCorruptionReports). Any other
+// complaint: OK.
+absl::Status CheckMayHandle(const CallerRoles& roles,
+                            const v1::Complaint& complaint);
+// Reading one is as narrow: an operator may be the official it accuses, and
+// its replies hold the officer's notes and the reporter's own words.
+absl::Status CheckMayRead(const CallerRoles& roles,
+                          const v1::Complaint& complaint);
+
+// Whether a caller with `roles` whose key covers the complaint's
+// organization (`covers_organization`) is the organization's own staff
+// filing on behalf of a walk-in or caller (OPERATOR or INTEGRITY_OFFICER),
 // which has a larger filing budget than the public.
-bool FilesForOrganization(const auth::Principal& principal,
-                          absl::string_view organization);
+bool FilesForOrganization(const CallerRoles& roles, bool covers_organization);
+
+// What a listing of complaints asks for.
+struct ComplaintFilter {
+  std::vector<v1::Complaint::State> states;
+  v1::Complaint::Kind kind = v1::Complaint::KIND_UNSPECIFIED;
+  bool overdue_only = false;
+  int due_within_days = 0;
+  // False leaves corruption reports out (callers who may not read them).
+  bool include_corruption = true;
+};
+
+// The filter of `request` (INVALID_ARGUMENT naming states, kind or
+// due_within_days, 0-365). Callers who may not read corruption reports see
+// nothing of them in lists, not even that the filter matched one.
+absl::StatusOr<ComplaintFilter> ListFilter(
+    const v1::ListComplaintsRequest& request, const CallerRoles& roles);
 
 // The `states` filter of a listing: known states, each once (at most the
 // number of states there are; more is INVALID_ARGUMENT).
@@ -93,6 +135,13 @@ absl::StatusOr<std::vector<v1::Complaint::State>> StatesFilter(
 absl::Status ValidateReplaySecret(const v1::CreateComplaintRequest& request,
                                   bool anonymous);
 
+// The request's own fields (INVALID_ARGUMENT naming the field), then the
+// move from `current` (FAILED_PRECONDITION "cannot move a complaint from
+// RESOLVED to ASSIGNED"). Every move needs a note (1-2000); ASSIGNED an
+// assignee (1-200), REFERRED referred_to (1-200), RESOLVED a resolution
+// (1-5000), REJECTED a rejection_reason, and DUPLICATE a duplicate_of naming
+// another complaint (not `self_name`) of `organization`. A detail given for
+// another target is INVALID_ARGUMENT too.
 absl::Status ValidateTransition(v1::Complaint::State current,
                                 const v1::TransitionComplaintRequest& request,
                                 absl::string_view organization,
@@ -122,12 +171,32 @@ absl::Status ValidateReply(const v1::Reply& reply, absl::Time current_due,
 // name.
 absl::StatusOr<ChildName> ValidateCategory(const v1::Category& category);
 
-// [start, end) of the fiscal year, or of one quarter (1-4) or calendar month
-// (1-12) within it, at Bangkok midnight: month 10 of FY2569 is October 2025.
-// INVALID_ARGUMENT names fiscal_year.be_year, quarter or month (quarter and
-// month are exclusive).
-absl::StatusOr<Period> StatisticsPeriod(
-    const v1::GetComplaintStatisticsRequest& request);
+// Why an officer reads a protected identity (it is logged with the read):
+// 10-500 characters, so that "x" is not a reason.
+absl::Status ValidateIdentityAccessReason(absl::string_view reason);
+
+// Whether `request` repeats the filing that stored `stored`: the same caller
+// (`principal`, the key's name) and the same complaint (what a retry of one
+// form submission sends).
+bool SameFiling(const v1::Complaint& stored, const v1::Complaint& request,
+                absl::string_view principal);
+
+// A create whose request id found the earlier filing `stored`: the same
+// filing (SameFiling) is answered with that complaint, and with its
+// tracking code while `now` is within `replay_window` of its creation
+// (returns whether to); another complaint under the same id is
+// INVALID_ARGUMENT "request_id". Only the caller who made the id (and,
+// anonymously, holds its secret) reaches this, so it tells nobody else
+// anything.
+absl::StatusOr<bool> CheckReplay(const v1::Complaint& stored,
+                                 const v1::Complaint& request,
+                                 absl::string_view principal, absl::Time now,
+                                 absl::Duration replay_window);
+
+// What the complainant sees of `complaint` and its PUBLIC `replies`: what
+// was said, not which staff key said it (a staff reply's actor is cleared).
+v1::TrackedComplaint TrackedView(const v1::Complaint& complaint,
+                                 std::vector<v1::Reply> public_replies);
 
 }  // namespace prongsai::complaint
 

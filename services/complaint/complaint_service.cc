@@ -7,16 +7,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
-#include "common/api/row_fields.h"
+#include "common/api/resource_table.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/event_stream.h"
 #include "common/server/list_scope.h"
+#include "common/server/method_list.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_peers.h"
+#include "services/complaint/complaint_sealing.h"
 #include "services/complaint/complaint_statistics.h"
 #include "services/complaint/complaint_store.h"
 #include "services/complaint/tracking_code.h"
@@ -24,65 +26,53 @@
 namespace prongsai::complaint {
 namespace {
 
-using common::v1::INTEGRITY_OFFICER;
 using common::v1::SYSTEM;
 
-constexpr absl::string_view kComplaints = "complaints";
 // 3: public entries hold the published figures, and general-only views.
 constexpr int kStatisticsCacheVersion = 3;
 constexpr int kTrackedRepliesLimit = 200;
 
-// Corruption reports are the protected channel: only integrity officers (and
-// trusted systems acting for them) work on them.
-absl::Status CheckMayHandle(const server::CallContext& call,
-                            const v1::Complaint& complaint) {
-  if (complaint.kind() != v1::Complaint::CORRUPTION ||
-      MayHandleCorruptionReports(call.principal)) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      "corruption reports are handled by integrity officers");
-}
+// Every RPC of the service, each answered by the member Do<Method>.
+#define PRONGSAI_COMPLAINT_METHODS(UNARY, STREAM)                             \
+  UNARY(CreateComplaint, CreateComplaintRequest, Complaint)                   \
+  UNARY(GetComplaint, GetComplaintRequest, Complaint)                         \
+  UNARY(ListComplaints, ListComplaintsRequest, ListComplaintsResponse)        \
+  UNARY(TransitionComplaint, TransitionComplaintRequest, Complaint)           \
+  UNARY(CreateReply, CreateReplyRequest, Reply)                               \
+  UNARY(ListReplies, ListRepliesRequest, ListRepliesResponse)                 \
+  UNARY(GetProtectedIdentity, GetProtectedIdentityRequest, ProtectedIdentity) \
+  UNARY(ListIdentityAccesses, ListIdentityAccessesRequest,                    \
+        ListIdentityAccessesResponse)                                         \
+  UNARY(UpsertCategory, UpsertCategoryRequest, Category)                      \
+  UNARY(ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
+  UNARY(TrackComplaint, TrackComplaintRequest, TrackedComplaint)              \
+  UNARY(AddComplainantInformation, AddComplainantInformationRequest,          \
+        TrackedComplaint)                                                     \
+  UNARY(RespondToResolution, RespondToResolutionRequest, TrackedComplaint)    \
+  UNARY(GetComplaintStatistics, GetComplaintStatisticsRequest,                \
+        ComplaintStatistics)                                                  \
+  UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,          \
+        ComplaintStatistics)
 
-// Reading one is as narrow: an operator may be the official it accuses, and
-// its replies hold the officer's notes and the reporter's own words.
-absl::Status CheckMayRead(const server::CallContext& call,
-                          const v1::Complaint& complaint) {
-  if (complaint.kind() != v1::Complaint::CORRUPTION ||
-      MayReadCorruptionReports(call.principal)) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      "corruption reports are read by integrity officers and auditors only");
-}
+using GrpcService = v1::ComplaintService;
+using ComplaintRawService =
+    server::RawCallbackService<GrpcService::Service PRONGSAI_COMPLAINT_METHODS(
+        PRONGSAI_RAW_METHOD, PRONGSAI_RAW_METHOD)>;
 
-// The part of a Person worth sealing, or "" when nothing was given.
-std::string PersonBytes(const v1::Person& person) {
-  if (person.name().empty() && person.contact().empty() &&
-      person.position().empty()) {
-    return "";
+// The roles of the caller's key, as the domain rules read them.
+CallerRoles RolesOf(const server::CallContext& call) {
+  CallerRoles roles;
+  for (int role = common::v1::Role_MIN; role <= common::v1::Role_MAX; ++role) {
+    if (common::v1::Role_IsValid(role) &&
+        call.principal.HasRole(static_cast<common::v1::Role>(role))) {
+      roles.Add(static_cast<common::v1::Role>(role));
+    }
   }
-  return person.SerializeAsString();
-}
-
-std::string SealContext(absl::string_view name, absl::string_view part) {
-  return absl::StrCat(name, "#", part);
+  return roles;
 }
 
 // Buckets in Redis are named by a hash of the client's address: keyed, or a
 // dump would give the addresses back to anyone hashing every IPv4 address.
-// Whether `request` repeats the filing that stored `stored`: the same caller
-// and the same complaint (what a retry of one form submission sends).
-bool SameFiling(const v1::Complaint& stored, const v1::Complaint& request,
-                absl::string_view principal) {
-  return stored.audit().creator() == principal &&
-         stored.kind() == request.kind() &&
-         stored.channel() == request.channel() &&
-         stored.subject() == request.subject() &&
-         stored.description() == request.description() &&
-         stored.category() == request.category();
-}
-
 // The key derives from the tracking key (the limiter hashes it again), so it
 // is never the tracking key itself.
 cache::RateLimiter::Options WithClientHashKey(cache::RateLimiter::Options limit,
@@ -94,25 +84,83 @@ cache::RateLimiter::Options WithClientHashKey(cache::RateLimiter::Options limit,
   return limit;
 }
 
-class ComplaintGrpcService final
-    : public v1::ComplaintService::WithRawCallbackMethod_CreateComplaint<
-          v1::ComplaintService::WithRawCallbackMethod_GetComplaint<
-              v1::ComplaintService::WithRawCallbackMethod_ListComplaints<
-                  v1::ComplaintService::WithRawCallbackMethod_TransitionComplaint<
-                      v1::ComplaintService::WithRawCallbackMethod_CreateReply<
-                          v1::ComplaintService::WithRawCallbackMethod_ListReplies<
-                              v1::ComplaintService::WithRawCallbackMethod_GetProtectedIdentity<
-                                  v1::ComplaintService::WithRawCallbackMethod_ListIdentityAccesses<
-                                      v1::ComplaintService::
-                                          WithRawCallbackMethod_UpsertCategory<
-                                              v1::ComplaintService::WithRawCallbackMethod_ListCategories<
-                                                  v1::ComplaintService::WithRawCallbackMethod_TrackComplaint<
-                                                      v1::ComplaintService::WithRawCallbackMethod_AddComplainantInformation<
-                                                          v1::ComplaintService::WithRawCallbackMethod_RespondToResolution<
-                                                              v1::ComplaintService::WithRawCallbackMethod_GetComplaintStatistics<
-                                                                  v1::ComplaintService::WithRawCallbackMethod_GetPublicComplaintStatistics<
-                                                                      v1::ComplaintService::
-                                                                          Service>>>>>>>>>>>>>>> {
+// The SLA of `category` (a resource name of `organization`, or empty for
+// the default).
+absl::StatusOr<int> CategorySlaDays(storage::Connection& db,
+                                    absl::string_view organization,
+                                    absl::string_view category,
+                                    absl::string_view field) {
+  if (category.empty()) return kDefaultSlaDays;
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            ParseChildName(field, category, "categories"));
+  if (name.organization != organization) {
+    return InvalidField(field, "belongs to another organization");
+  }
+  absl::StatusOr<v1::Category> found = GetCategory(db, organization, name.id);
+  if (absl::IsNotFound(found.status())) {
+    return InvalidField(field, "is not a category of this organization");
+  }
+  PRONGSAI_RETURN_IF_ERROR(found.status());
+  return SlaDaysOrDefault(found->sla_days());
+}
+
+// Parses `name` (reported as `field`), checks the caller's organization
+// and loads the complaint, if the caller may read it.
+absl::StatusOr<StoredComplaint> LoadByName(server::CallContext& call,
+                                           absl::string_view complaint_name,
+                                           absl::string_view field) {
+  PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                            ParseChildName(field, complaint_name, kComplaints));
+  PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      StoredComplaint stored,
+      complaint::GetComplaint(*db, name.organization, name.id, call.now));
+  PRONGSAI_RETURN_IF_ERROR(CheckMayRead(RolesOf(call), stored.complaint));
+  return stored;
+}
+
+// The complaint `duplicate_of` names must exist (the domain checked its
+// form and organization).
+absl::Status CheckDuplicateExists(storage::Connection& db,
+                                  const v1::TransitionComplaintRequest& request,
+                                  absl::Time now) {
+  if (request.rejection_reason() != v1::DUPLICATE) return absl::OkStatus();
+  PRONGSAI_ASSIGN_OR_RETURN(
+      ChildName original,
+      ParseChildName("duplicate_of", request.duplicate_of(), kComplaints));
+  absl::StatusOr<StoredComplaint> found =
+      complaint::GetComplaint(db, original.organization, original.id, now);
+  if (absl::IsNotFound(found.status())) {
+    return InvalidField("duplicate_of", "no such complaint");
+  }
+  return found.status();
+}
+
+// The cache key of one statistics answer. Any write to the organization's
+// complaints replaces `version`, so a cached figure is never older than the
+// last write; time-driven changes (a case becoming overdue) are bounded by
+// the TTL. Each view has keys of its own; public figures also key on their
+// cut-off and threshold.
+std::string StatisticsKey(const v1::GetComplaintStatisticsRequest& request,
+                          absl::string_view organization,
+                          absl::string_view version, StatisticsView view,
+                          const Period& period, int threshold) {
+  const bool public_view = view == StatisticsView::kPublic;
+  return cache::VersionedKey(
+      "complaint", kStatisticsCacheVersion,
+      absl::StrCat(
+          public_view                            ? "public-"
+          : view == StatisticsView::kGeneralOnly ? "general-"
+                                                 : "",
+          "statistics/", organization, "/", request.fiscal_year().be_year(),
+          "/", request.quarter(), "/", request.month(), "/", version,
+          public_view ? absl::StrCat("/", absl::ToUnixMicros(period.end), "/",
+                                     threshold)
+                      : ""));
+}
+
+class ComplaintGrpcService final : public ComplaintRawService {
  public:
   ComplaintGrpcService(server::ServiceRuntime& runtime,
                        ComplaintOptions options)
@@ -127,438 +175,282 @@ class ComplaintGrpcService final
         registry_(options_.plan),
         events_(cache::EventPublisher::Options{}) {}
 
-  grpc::ServerUnaryReactor* CreateComplaint(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::CreateComplaintRequest, v1::Complaint>(
-        context, "CreateComplaint", request, response,
-        [this](server::CallContext& call,
-               const v1::CreateComplaintRequest& request,
-               v1::Complaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request.parent()));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateRequestId("request_id", request.request_id()));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateReplaySecret(request, call.principal.is_public()));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateNewComplaint(request.complaint(), call.now));
-          cache::RateLimiter& limiter =
-              FilesForOrganization(call.principal, organization)
-                  ? staff_filing_limiter_
-                  : filing_limiter_;
-          if (!AllowPublicCall(limiter, call)) {
-            return absl::ResourceExhaustedError(
-                "too many complaints from this client; try again later");
-          }
-          // The organization as registered, not as the caller described it.
-          v1::Complaint complaint = request.complaint();
-          client::PeerCall peers(call.deadline);
-          PRONGSAI_ASSIGN_OR_RETURN(
-              *complaint.mutable_organization(),
-              registry_.Lookup(peers, organization, call.now));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          NewComplaint extra;
-          PRONGSAI_ASSIGN_OR_RETURN(
-              extra.sla_days,
-              CategorySlaDays(*db, organization, complaint.category(),
-                              "complaint.category"));
-          extra.id = NewResourceId();
-          const std::string name =
-              FormatChildName(organization, kComplaints, extra.id);
-          const std::string code = NewTrackingCode();
-          PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
-                                    NormalizeTrackingCode(code));
-          extra.tracking_hash =
-              TrackingCodeHash(canonical, options_.keys.tracking_key());
-          extra.tracking_sealed = options_.keys.Seal(code, name);
-          if (std::string person = PersonBytes(complaint.complainant());
-              !person.empty()) {
-            extra.complainant_sealed =
-                options_.keys.Seal(person, SealContext(name, "complainant"));
-          }
-          if (std::string person = PersonBytes(complaint.accused());
-              !person.empty()) {
-            extra.accused_sealed =
-                options_.keys.Seal(person, SealContext(name, "accused"));
-          }
-          PRONGSAI_ASSIGN_OR_RETURN(
-              StoredComplaint stored,
-              complaint::CreateComplaint(
-                  *db, organization, complaint, extra,
-                  ScopedRequestId(call.principal.name(), request.request_id(),
-                                  request.replay_secret(),
-                                  options_.keys.tracking_key()),
-                  call.principal.name(), call.now));
-          response = std::move(stored.complaint);
-          if (response.name() == name) {
-            response.set_tracking_code(code);
-            Publish(call, "complaint.filed", response);
-          } else if (!SameFiling(response, complaint, call.principal.name())) {
-            // Only the caller who made the id (and, anonymously, holds its
-            // secret) reaches here, so this tells nobody else anything.
-            return InvalidField("request_id",
-                                "was already used for a different complaint; "
-                                "use a new request id for a new complaint");
-          } else if (call.now -
-                         api::FromProtoTime(response.audit().create_time()) <=
-                     options_.tracking_code_replay_window) {
-            // A repeated request: hand back the code the first call made.
-            absl::StatusOr<std::string> first =
-                options_.keys.Open(stored.tracking_sealed, response.name());
-            if (first.ok()) response.set_tracking_code(*first);
-          }
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* GetComplaint(grpc::CallbackServerContext* context,
-                                         const grpc::ByteBuffer* request,
-                                         grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::GetComplaintRequest, v1::Complaint>(
-        context, "GetComplaint", request, response,
-        [](server::CallContext& call, const v1::GetComplaintRequest& request,
-           v1::Complaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request.name(), "name"));
-          response = std::move(stored.complaint);
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListComplaints(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListComplaintsRequest,
-                          v1::ListComplaintsResponse>(
-        context, "ListComplaints", request, response,
-        [](server::CallContext& call, const v1::ListComplaintsRequest& request,
-           v1::ListComplaintsResponse& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter,
-                                    FilterOf(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ComplaintPage complaints,
-              complaint::ListComplaints(*scope.db, scope.organization, filter,
-                                        scope.page, call.now));
-          server::FinishList(complaints.complaints, complaints.next_cursor,
-                             request, response.mutable_complaints(), response);
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* TransitionComplaint(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::TransitionComplaintRequest, v1::Complaint>(
-        context, "TransitionComplaint", request, response,
-        [this](server::CallContext& call,
-               const v1::TransitionComplaintRequest& request,
-               v1::Complaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request.name(), "name"));
-          PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", request.name(), kComplaints));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateTransition(stored.complaint.state(), request,
-                                 name.organization, stored.complaint.name()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          if (request.rejection_reason() == v1::DUPLICATE) {
-            PRONGSAI_ASSIGN_OR_RETURN(
-                ChildName original,
-                ParseChildName("duplicate_of", request.duplicate_of(),
-                               kComplaints));
-            if (absl::StatusOr<StoredComplaint> found = complaint::GetComplaint(
-                    *db, original.organization, original.id, call.now);
-                absl::IsNotFound(found.status())) {
-              return InvalidField("duplicate_of", "no such complaint");
-            } else if (!found.ok()) {
-              return found.status();
-            }
-          }
-          PRONGSAI_ASSIGN_OR_RETURN(
-              stored, ApplyTransition(*db, name.organization, name.id,
-                                      stored.complaint.state(), request,
-                                      call.principal.name(), call.now));
-          response = std::move(stored.complaint);
-          Publish(call, "complaint.state_changed", response);
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* CreateReply(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::CreateReplyRequest, v1::Reply>(
-        context, "CreateReply", request, response,
-        [](server::CallContext& call, const v1::CreateReplyRequest& request,
-           v1::Reply& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              StoredComplaint stored,
-              LoadByName(call, request.parent(), "parent"));
-          PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(call, stored.complaint));
-          PRONGSAI_RETURN_IF_ERROR(ValidateReply(
-              request.reply(), api::FromProtoTime(stored.complaint.due_time()),
-              call.now));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("parent", request.parent(), kComplaints));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              response,
-              AddReply(*db, name.organization, name.id, request.reply(),
-                       v1::Reply::STAFF, call.principal.name(), call.now));
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListReplies(grpc::CallbackServerContext* context,
-                                        const grpc::ByteBuffer* request,
-                                        grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListRepliesRequest, v1::ListRepliesResponse>(
-        context, "ListReplies", request, response,
-        [](server::CallContext& call, const v1::ListRepliesRequest& request,
-           v1::ListRepliesResponse& response) -> absl::Status {
-          PRONGSAI_RETURN_IF_ERROR(
-              LoadByName(call, request.parent(), "parent").status());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("parent", request.parent(), kComplaints));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              PageRequest page,
-              ParsePageRequest(request.page_size(), request.page_token(),
-                               request.parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ReplyPage replies,
-              complaint::ListReplies(*db, name.organization, name.id,
-                                     /*public_only=*/false, page));
-          server::FinishList(replies.replies, replies.next_cursor, request,
-                             response.mutable_replies(), response);
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* GetProtectedIdentity(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::GetProtectedIdentityRequest,
-                          v1::ProtectedIdentity>(
-        context, "GetProtectedIdentity", request, response,
-        [this](server::CallContext& call,
-               const v1::GetProtectedIdentityRequest& request,
-               v1::ProtectedIdentity& response) -> absl::Status {
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateText("reason", request.reason(), 500, true));
-          if (VisibleLength(request.reason()) < 10) {
-            return InvalidField("reason",
-                                "say why you need the identity (at least 10 "
-                                "characters); it is logged");
-          }
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByName(call, request.name(), "name"));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", request.name(), kComplaints));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          // Logged before anything is revealed: no read goes unrecorded.
-          PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
-              *db, name.organization, name.id, call.principal.name(),
-              request.reason(), call.now));
-          response.set_complaint(stored.complaint.name());
-          PRONGSAI_RETURN_IF_ERROR(
-              OpenPerson(stored.complainant_sealed, stored.complaint.name(),
-                         "complainant", response.mutable_complainant()));
-          return OpenPerson(stored.accused_sealed, stored.complaint.name(),
-                            "accused", response.mutable_accused());
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListIdentityAccesses(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListIdentityAccessesRequest,
-                          v1::ListIdentityAccessesResponse>(
-        context, "ListIdentityAccesses", request, response,
-        [](server::CallContext& call,
-           const v1::ListIdentityAccessesRequest& request,
-           v1::ListIdentityAccessesResponse& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
-                                    server::StartList(call, request));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              IdentityAccessPage accesses,
-              complaint::ListIdentityAccesses(*scope.db, scope.organization,
-                                              scope.page));
-          server::FinishList(accesses.accesses, accesses.next_cursor, request,
-                             response.mutable_accesses(), response);
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* UpsertCategory(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::UpsertCategoryRequest, v1::Category>(
-        context, "UpsertCategory", request, response,
-        [](server::CallContext& call, const v1::UpsertCategoryRequest& request,
-           v1::Category& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
-                                    ValidateCategory(request.category()));
-          PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              response,
-              complaint::UpsertCategory(*db, name.organization, name.id,
-                                        request.category(), call.now));
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* ListCategories(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::ListCategoriesRequest,
-                          v1::ListCategoriesResponse>(
-        context, "ListCategories", request, response,
-        [](server::CallContext& call, const v1::ListCategoriesRequest& request,
-           v1::ListCategoriesResponse& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::string organization,
-              ParseOrganizationParent("parent", request.parent()));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::vector<v1::Category> categories,
-              complaint::ListCategories(*db, organization));
-          for (v1::Category& category : categories) {
-            *response.add_categories() = std::move(category);
-          }
-          return absl::OkStatus();
-        });
-  }
-
-  grpc::ServerUnaryReactor* TrackComplaint(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::TrackComplaintRequest, v1::TrackedComplaint>(
-        context, "TrackComplaint", request, response,
-        [this](server::CallContext& call,
-               const v1::TrackComplaintRequest& request,
-               v1::TrackedComplaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request.tracking_code()));
-          return FillTracked(call, stored, response);
-        });
-  }
-
-  grpc::ServerUnaryReactor* AddComplainantInformation(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::AddComplainantInformationRequest,
-                          v1::TrackedComplaint>(
-        context, "AddComplainantInformation", request, response,
-        [this](server::CallContext& call,
-               const v1::AddComplainantInformationRequest& request,
-               v1::TrackedComplaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request.tracking_code()));
-          PRONGSAI_RETURN_IF_ERROR(ValidateComplainantInformation(
-              stored.complaint.state(), request.text()));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", stored.complaint.name(), kComplaints));
-          v1::Reply reply;
-          reply.set_visibility(v1::Reply::PUBLIC);
-          reply.set_text(request.text());
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_RETURN_IF_ERROR(AddReply(*db, name.organization, name.id,
-                                            reply, v1::Reply::COMPLAINANT,
-                                            "complainant", call.now)
-                                       .status());
-          return FillTracked(call, stored, response);
-        });
-  }
-
-  grpc::ServerUnaryReactor* RespondToResolution(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_.Unary<v1::RespondToResolutionRequest, v1::TrackedComplaint>(
-        context, "RespondToResolution", request, response,
-        [this](server::CallContext& call,
-               const v1::RespondToResolutionRequest& request,
-               v1::TrackedComplaint& response) -> absl::Status {
-          PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
-                                    LoadByCode(call, request.tracking_code()));
-          PRONGSAI_RETURN_IF_ERROR(
-              ValidateResolutionResponse(stored.complaint.state(), request)
-                  .status());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              ChildName name,
-              ParseChildName("name", stored.complaint.name(), kComplaints));
-          PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-          PRONGSAI_ASSIGN_OR_RETURN(
-              int sla_days,
-              CategorySlaDays(*db, name.organization,
-                              stored.complaint.category(), "category"));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              stored, ApplyResolutionResponse(*db, name.organization, name.id,
-                                              stored.complaint.state(), request,
-                                              sla_days, call.now));
-          Publish(call,
-                  request.has_satisfaction() ? "complaint.rated"
-                                             : "complaint.reopened",
-                  stored.complaint);
-          return FillTracked(call, stored, response);
-        });
-  }
-
-  grpc::ServerUnaryReactor* GetComplaintStatistics(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_
-        .Unary<v1::GetComplaintStatisticsRequest, v1::ComplaintStatistics>(
-            context, "GetComplaintStatistics", request, response,
-            [this](server::CallContext& call,
-                   const v1::GetComplaintStatisticsRequest& request,
-                   v1::ComplaintStatistics& response) -> absl::Status {
-              PRONGSAI_ASSIGN_OR_RETURN(response, Statistics(call, request));
-              return absl::OkStatus();
-            });
-  }
-
-  grpc::ServerUnaryReactor* GetPublicComplaintStatistics(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_
-        .Unary<v1::GetComplaintStatisticsRequest, v1::ComplaintStatistics>(
-            context, "GetPublicComplaintStatistics", request, response,
-            [this](server::CallContext& call,
-                   const v1::GetComplaintStatisticsRequest& request,
-                   v1::ComplaintStatistics& response) -> absl::Status {
-              PRONGSAI_ASSIGN_OR_RETURN(
-                  response, Statistics(call, request, /*public_view=*/true));
-              return absl::OkStatus();
-            });
-  }
+  PRONGSAI_COMPLAINT_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
  private:
-  // Parses `name` (reported as `field`), checks the caller's organization
-  // and loads the complaint.
-  static absl::StatusOr<StoredComplaint> LoadByName(
-      server::CallContext& call, absl::string_view complaint_name,
-      absl::string_view field) {
+  absl::Status DoCreateComplaint(server::CallContext& call,
+                                 const v1::CreateComplaintRequest& request,
+                                 v1::Complaint& response) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        ChildName name, ParseChildName(field, complaint_name, kComplaints));
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateRequestId("request_id", request.request_id()));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateReplaySecret(request, call.principal.is_public()));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateNewComplaint(request.complaint(), call.now));
+    PRONGSAI_RETURN_IF_ERROR(AllowFiling(call, organization));
+    // The organization as registered, not as the caller described it.
+    v1::Complaint complaint = request.complaint();
+    client::PeerCall peers(call.deadline);
+    PRONGSAI_ASSIGN_OR_RETURN(*complaint.mutable_organization(),
+                              registry_.Lookup(peers, organization, call.now));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        int sla_days, CategorySlaDays(*db, organization, complaint.category(),
+                                      "complaint.category"));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        SealedFiling filing,
+        SealNewFiling(options_.keys, complaint, organization, sla_days));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StoredComplaint stored,
+        complaint::CreateComplaint(
+            *db, organization, complaint, filing.stored,
+            ScopedRequestId(call.principal.name(), request.request_id(),
+                            request.replay_secret(),
+                            options_.keys.tracking_key()),
+            call.writer()));
+    response = std::move(stored.complaint);
+    if (response.name() == filing.name) {
+      response.set_tracking_code(filing.tracking_code);
+      Publish(call, "complaint.filed", response);
+      return absl::OkStatus();
+    }
+    // A repeated request: hand back the code the first call made.
+    PRONGSAI_ASSIGN_OR_RETURN(
+        bool replay_code,
+        CheckReplay(response, complaint, call.principal.name(), call.now,
+                    options_.tracking_code_replay_window));
+    if (replay_code) {
+      absl::StatusOr<std::string> first =
+          options_.keys.Open(stored.tracking_sealed, response.name());
+      if (first.ok()) response.set_tracking_code(*first);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetComplaint(server::CallContext& call,
+                              const v1::GetComplaintRequest& request,
+                              v1::Complaint& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByName(call, request.name(), "name"));
+    response = std::move(stored.complaint);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListComplaints(server::CallContext& call,
+                                const v1::ListComplaintsRequest& request,
+                                v1::ListComplaintsResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                              server::StartList(call, request));
+    PRONGSAI_ASSIGN_OR_RETURN(ComplaintFilter filter,
+                              ListFilter(request, RolesOf(call)));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        api::Page<v1::Complaint> complaints,
+        complaint::ListComplaints(*scope.db, scope.organization, filter,
+                                  scope.page, call.now));
+    server::FinishList(complaints.items, complaints.next_cursor, request,
+                       response.mutable_complaints(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoTransitionComplaint(
+      server::CallContext& call, const v1::TransitionComplaintRequest& request,
+      v1::Complaint& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByName(call, request.name(), "name"));
+    PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(RolesOf(call), stored.complaint));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name, ParseChildName("name", request.name(), kComplaints));
+    PRONGSAI_RETURN_IF_ERROR(ValidateTransition(stored.complaint.state(),
+                                                request, name.organization,
+                                                stored.complaint.name()));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_RETURN_IF_ERROR(CheckDuplicateExists(*db, request, call.now));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        stored,
+        ApplyTransition(*db, name.organization, name.id,
+                        stored.complaint.state(), request, call.writer()));
+    response = std::move(stored.complaint);
+    Publish(call, "complaint.state_changed", response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoCreateReply(server::CallContext& call,
+                             const v1::CreateReplyRequest& request,
+                             v1::Reply& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByName(call, request.parent(), "parent"));
+    PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(RolesOf(call), stored.complaint));
+    PRONGSAI_RETURN_IF_ERROR(ValidateReply(
+        request.reply(), api::FromProtoTime(stored.complaint.due_time()),
+        call.now));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("parent", request.parent(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, AddReply(*db, name.organization, name.id, request.reply(),
+                           v1::Reply::STAFF, call.writer()));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListReplies(server::CallContext& call,
+                             const v1::ListRepliesRequest& request,
+                             v1::ListRepliesResponse& response) {
+    PRONGSAI_RETURN_IF_ERROR(
+        LoadByName(call, request.parent(), "parent").status());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("parent", request.parent(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        PageRequest page,
+        ParsePageRequest(request.page_size(), request.page_token(),
+                         request.parent()));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        api::Page<v1::Reply> replies,
+        complaint::ListReplies(*db, name.organization, name.id,
+                               /*public_only=*/false, page));
+    server::FinishList(replies.items, replies.next_cursor, request,
+                       response.mutable_replies(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetProtectedIdentity(
+      server::CallContext& call, const v1::GetProtectedIdentityRequest& request,
+      v1::ProtectedIdentity& response) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByName(call, request.name(), "name"));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name, ParseChildName("name", request.name(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    // Logged before anything is revealed: no read goes unrecorded.
+    PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
+        *db, name.organization, name.id, call.principal.name(),
+        request.reason(), call.now));
+    response.set_complaint(stored.complaint.name());
+    PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
+        options_.keys, stored.complainant_sealed, stored.complaint.name(),
+        IdentityPart::kComplainant, response.mutable_complainant()));
+    return OpenIdentity(options_.keys, stored.accused_sealed,
+                        stored.complaint.name(), IdentityPart::kAccused,
+                        response.mutable_accused());
+  }
+
+  absl::Status DoListIdentityAccesses(
+      server::CallContext& call, const v1::ListIdentityAccessesRequest& request,
+      v1::ListIdentityAccessesResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                              server::StartList(call, request));
+    PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::IdentityAccess> accesses,
+                              complaint::ListIdentityAccesses(
+                                  *scope.db, scope.organization, scope.page));
+    server::FinishList(accesses.items, accesses.next_cursor, request,
+                       response.mutable_accesses(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoUpsertCategory(server::CallContext& call,
+                                const v1::UpsertCategoryRequest& request,
+                                v1::Category& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                              ValidateCategory(request.category()));
     PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
-        StoredComplaint stored,
-        complaint::GetComplaint(*db, name.organization, name.id, call.now));
-    PRONGSAI_RETURN_IF_ERROR(CheckMayRead(call, stored.complaint));
-    return stored;
+        response, complaint::UpsertCategory(*db, name.organization, name.id,
+                                            request.category(), call.now));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListCategories(server::CallContext& call,
+                                const v1::ListCategoriesRequest& request,
+                                v1::ListCategoriesResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Category> categories,
+                              complaint::ListCategories(*db, organization));
+    for (v1::Category& category : categories) {
+      *response.add_categories() = std::move(category);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status DoTrackComplaint(server::CallContext& call,
+                                const v1::TrackComplaintRequest& request,
+                                v1::TrackedComplaint& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByCode(call, request.tracking_code()));
+    return FillTracked(call, stored, response);
+  }
+
+  absl::Status DoAddComplainantInformation(
+      server::CallContext& call,
+      const v1::AddComplainantInformationRequest& request,
+      v1::TrackedComplaint& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByCode(call, request.tracking_code()));
+    PRONGSAI_RETURN_IF_ERROR(ValidateComplainantInformation(
+        stored.complaint.state(), request.text()));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("name", stored.complaint.name(), kComplaints));
+    v1::Reply reply;
+    reply.set_visibility(v1::Reply::PUBLIC);
+    reply.set_text(request.text());
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_RETURN_IF_ERROR(AddReply(*db, name.organization, name.id, reply,
+                                      v1::Reply::COMPLAINANT,
+                                      {"complainant", call.now})
+                                 .status());
+    return FillTracked(call, stored, response);
+  }
+
+  absl::Status DoRespondToResolution(
+      server::CallContext& call, const v1::RespondToResolutionRequest& request,
+      v1::TrackedComplaint& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByCode(call, request.tracking_code()));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateResolutionResponse(stored.complaint.state(), request).status());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("name", stored.complaint.name(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        int sla_days, CategorySlaDays(*db, name.organization,
+                                      stored.complaint.category(), "category"));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        stored, ApplyResolutionResponse(*db, name.organization, name.id,
+                                        stored.complaint.state(), request,
+                                        sla_days, call.now));
+    Publish(
+        call,
+        request.has_satisfaction() ? "complaint.rated" : "complaint.reopened",
+        stored.complaint);
+    return FillTracked(call, stored, response);
+  }
+
+  absl::Status DoGetComplaintStatistics(
+      server::CallContext& call,
+      const v1::GetComplaintStatisticsRequest& request,
+      v1::ComplaintStatistics& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(response, Statistics(call, request));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetPublicComplaintStatistics(
+      server::CallContext& call,
+      const v1::GetComplaintStatisticsRequest& request,
+      v1::ComplaintStatistics& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, Statistics(call, request, /*public_method=*/true));
+    return absl::OkStatus();
   }
 
   // Takes a token of `limiter` for the caller of a public method: a key's
@@ -574,6 +466,21 @@ class ComplaintGrpcService final
             ? call.client_address
             : absl::StrCat("key:", call.principal.name());
     return limiter.Allow(call.worker.Redis(), client, call.now);
+  }
+
+  // The organization's own staff have a filing budget of their own.
+  absl::Status AllowFiling(const server::CallContext& call,
+                           absl::string_view organization) {
+    cache::RateLimiter& limiter =
+        FilesForOrganization(RolesOf(call),
+                             call.principal.CanAccessOrganization(organization))
+            ? staff_filing_limiter_
+            : filing_limiter_;
+    if (!AllowPublicCall(limiter, call)) {
+      return absl::ResourceExhaustedError(
+          "too many complaints from this client; try again later");
+    }
+    return absl::OkStatus();
   }
 
   // The complaint a tracking code stands for. Public callers are rate
@@ -592,163 +499,55 @@ class ComplaintGrpcService final
         call.now);
   }
 
-  // The SLA of `category` (a resource name of `organization`, or empty for
-  // the default).
-  static absl::StatusOr<int> CategorySlaDays(storage::Connection& db,
-                                             absl::string_view organization,
-                                             absl::string_view category,
-                                             absl::string_view field) {
-    if (category.empty()) return kDefaultSlaDays;
-    PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
-                              ParseChildName(field, category, "categories"));
-    if (name.organization != organization) {
-      return InvalidField(field, "belongs to another organization");
-    }
-    absl::StatusOr<v1::Category> found = GetCategory(db, organization, name.id);
-    if (absl::IsNotFound(found.status())) {
-      return InvalidField(field, "is not a category of this organization");
-    }
-    PRONGSAI_RETURN_IF_ERROR(found.status());
-    return SlaDaysOrDefault(found->sla_days());
-  }
-
-  static absl::StatusOr<ComplaintFilter> FilterOf(
-      const server::CallContext& call,
-      const v1::ListComplaintsRequest& request) {
-    ComplaintFilter filter;
-    PRONGSAI_ASSIGN_OR_RETURN(filter.states, StatesFilter(request.states()));
-    if (!v1::Complaint::Kind_IsValid(request.kind())) {
-      return InvalidField("kind", "is not a known kind");
-    }
-    filter.kind = request.kind();
-    filter.overdue_only = request.overdue_only();
-    if (request.due_within_days() < 0 || request.due_within_days() > 365) {
-      return InvalidField("due_within_days", "must be between 0 and 365");
-    }
-    filter.due_within_days = request.due_within_days();
-    // Others see nothing of corruption reports in lists, not even that the
-    // filter matched one.
-    filter.include_corruption = MayReadCorruptionReports(call.principal);
-    return filter;
-  }
-
-  absl::Status OpenPerson(absl::string_view sealed, absl::string_view name,
-                          absl::string_view part, v1::Person* person) const {
-    if (sealed.empty()) return absl::OkStatus();
+  static absl::Status FillTracked(server::CallContext& call,
+                                  const StoredComplaint& stored,
+                                  v1::TrackedComplaint& tracked) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        std::string bytes, options_.keys.Open(sealed, SealContext(name, part)));
-    if (!person->ParseFromString(bytes)) {
-      return absl::DataLossError("a protected identity cannot be decoded");
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status FillTracked(server::CallContext& call,
-                           const StoredComplaint& stored,
-                           v1::TrackedComplaint& tracked) {
-    const v1::Complaint& complaint = stored.complaint;
-    tracked.set_kind(complaint.kind());
-    tracked.set_subject(complaint.subject());
-    tracked.set_state(complaint.state());
-    *tracked.mutable_receive_time() = complaint.receive_time();
-    *tracked.mutable_due_time() = complaint.due_time();
-    tracked.set_overdue(complaint.overdue());
-    tracked.set_resolution(complaint.resolution());
-    tracked.set_satisfaction(complaint.satisfaction());
-    tracked.set_reopen_count(complaint.reopen_count());
-    *tracked.mutable_organization() = complaint.organization();
-    PRONGSAI_ASSIGN_OR_RETURN(
-        ChildName name, ParseChildName("name", complaint.name(), kComplaints));
+        ChildName name,
+        ParseChildName("name", stored.complaint.name(), kComplaints));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PageRequest page;
     page.limit = kTrackedRepliesLimit;
     PRONGSAI_ASSIGN_OR_RETURN(
-        ReplyPage replies,
+        api::Page<v1::Reply> replies,
         complaint::ListReplies(*db, name.organization, name.id,
                                /*public_only=*/true, page));
-    for (v1::Reply& reply : replies.replies) {
-      // The complainant sees what was said, not which staff key said it.
-      if (reply.author() == v1::Reply::STAFF) reply.clear_actor();
-      *tracked.add_public_replies() = std::move(reply);
-    }
+    tracked = TrackedView(stored.complaint, std::move(replies.items));
     return absl::OkStatus();
   }
 
   absl::StatusOr<v1::ComplaintStatistics> Statistics(
       server::CallContext& call,
       const v1::GetComplaintStatisticsRequest& request,
-      bool public_view = false) {
+      bool public_method = false) {
     PRONGSAI_ASSIGN_OR_RETURN(
         std::string organization,
         ParseOrganizationParent("parent", request.parent()));
     PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
     PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(request));
-    if (public_view && request.general_only()) {
-      return InvalidField("general_only",
-                          "public statistics count every kind of complaint");
-    }
-    // Corruption figures are for those who may read the reports; anyone else
-    // gets figures of general complaints only (and is told so).
-    const bool general_only =
-        !public_view &&
-        (request.general_only() || !MayReadCorruptionReports(call.principal));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StatisticsView view,
+        ChooseStatisticsView(request, public_method,
+                             MayReadCorruptionReports(RolesOf(call))));
     // Public figures count only months that have ended, so a new report
     // does not move them; the cut-off is part of their cache key.
-    if (public_view) period = PublicPeriod(period, call.now);
+    if (view == StatisticsView::kPublic)
+      period = PublicPeriod(period, call.now);
     const int threshold = options_.public_statistics_threshold;
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
-    // Any write to the organization's complaints changes the version, so a
-    // cached figure is never older than the last write; time-driven changes
-    // (a case becoming overdue) are bounded by the TTL. Each view (public,
-    // general only, full) has keys of its own.
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                               DataVersion(*db, organization));
-    const std::string key = cache::VersionedKey(
-        "complaint", kStatisticsCacheVersion,
-        absl::StrCat(
-            public_view    ? "public-"
-            : general_only ? "general-"
-                           : "",
-            "statistics/", organization, "/", request.fiscal_year().be_year(),
-            "/", request.quarter(), "/", request.month(), "/", version,
-            public_view ? absl::StrCat("/", absl::ToUnixMicros(period.end), "/",
-                                       threshold)
-                        : ""));
-    PRONGSAI_ASSIGN_OR_RETURN(
-        std::string bytes,
-        cache::GetOrLoad(
-            call.worker.Redis(), key, options_.statistics_cache_ttl,
-            [&]() -> absl::StatusOr<std::string> {
-              PRONGSAI_ASSIGN_OR_RETURN(
-                  std::vector<StatisticsRow> rows,
-                  LoadStatisticsRows(*db, organization, period.start,
-                                     period.end));
-              if (general_only) {
-                std::erase_if(rows, [](const StatisticsRow& row) {
-                  return row.kind != v1::Complaint::GENERAL;
-                });
-              }
-              v1::ComplaintStatistics statistics =
-                  public_view ? PublicFigures(rows, period, call.now, threshold)
-                              : ComputeStatistics(rows, period, call.now);
-              statistics.set_organization(std::string(request.parent()));
-              *statistics.mutable_fiscal_year() = request.fiscal_year();
-              statistics.set_quarter(request.quarter());
-              statistics.set_month(request.month());
-              if (general_only) {
-                statistics.set_general_only(true);
-                statistics.set_notice(
-                    "นับเฉพาะเรื่องร้องเรียนทั่วไป ไม่รวมเรื่องร้องเรียนการทุจริต "
-                    "(general complaints only: corruption reports are not "
-                    "counted)");
-              }
-              return statistics.SerializeAsString();
-            }));
-    v1::ComplaintStatistics statistics;
-    if (!statistics.ParseFromString(bytes)) {
-      return absl::InternalError("corrupt cached statistics");
-    }
-    return statistics;
+    return cache::GetOrLoadMessage<v1::ComplaintStatistics>(
+        call.worker.Redis(),
+        StatisticsKey(request, organization, version, view, period, threshold),
+        options_.statistics_cache_ttl,
+        [&]() -> absl::StatusOr<v1::ComplaintStatistics> {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              std::vector<StatisticsRow> rows,
+              LoadStatisticsRows(*db, organization, period.start, period.end));
+          return BuildStatistics(std::move(rows), request, view, period,
+                                 call.now, threshold);
+        });
   }
 
   // Best effort, and never personal data: the event names the complaint and

@@ -4,7 +4,7 @@
 // Complaints hold personal data, so they are never cached in Redis; only
 // aggregate statistics are.
 //
-//   ComplaintOptions options{.keys = *ProtectionKeys::LoadFile(path)};
+//   ComplaintOptions options{.keys = *LoadProtectionKeyFile(path)};
 //   ServiceHost::Start(server_options, ComplaintServiceDefinition(options));
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SERVICE_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SERVICE_H_

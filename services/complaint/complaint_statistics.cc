@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/api/fields.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
 #include "common/thai/thai.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -369,6 +371,82 @@ v1::ComplaintStatistics PublicFigures(absl::Span<const StatisticsRow> rows,
   }
   if (removed) published.set_notice(HiddenNotice(threshold, true));
   return published;
+}
+
+absl::StatusOr<Period> StatisticsPeriod(
+    const v1::GetComplaintStatisticsRequest& request) {
+  const int year = request.fiscal_year().be_year();
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear("fiscal_year.be_year", year));
+  if (request.quarter() < 0 || request.quarter() > 4) {
+    return InvalidField("quarter", "must be 1-4, or 0 for the whole year");
+  }
+  if (request.month() < 0 || request.month() > 12) {
+    return InvalidField("month", "must be 1-12, or 0");
+  }
+  if (request.quarter() != 0 && request.month() != 0) {
+    return InvalidField("month", "give a quarter or a month, not both");
+  }
+  const absl::TimeZone bangkok = thai::BangkokTimeZone();
+  absl::CivilDay first = thai::FiscalYearFirstDay(year);
+  absl::CivilDay end = thai::FiscalYearFirstDay(year + 1);
+  if (request.quarter() != 0) {
+    first = thai::QuarterFirstDay(year, request.quarter());
+    end = thai::QuarterFirstDay(year, request.quarter() + 1);
+  } else if (request.month() != 0) {
+    // October-December belong to the C.E. year before the one the fiscal
+    // year ends in.
+    const int ce_year = thai::CeFromBe(year) - (request.month() >= 10 ? 1 : 0);
+    const absl::CivilMonth month(ce_year, request.month());
+    first = absl::CivilDay(month);
+    end = absl::CivilDay(month + 1);
+  }
+  return Period{absl::FromCivil(first, bangkok), absl::FromCivil(end, bangkok)};
+}
+
+absl::StatusOr<StatisticsView> ChooseStatisticsView(
+    const v1::GetComplaintStatisticsRequest& request, bool public_method,
+    bool may_read_corruption) {
+  if (public_method) {
+    if (request.general_only()) {
+      return InvalidField("general_only",
+                          "public statistics count every kind of complaint");
+    }
+    return StatisticsView::kPublic;
+  }
+  // Corruption figures are for those who may read the reports; anyone else
+  // gets figures of general complaints only (and is told so).
+  return request.general_only() || !may_read_corruption
+             ? StatisticsView::kGeneralOnly
+             : StatisticsView::kFull;
+}
+
+v1::ComplaintStatistics BuildStatistics(
+    std::vector<StatisticsRow> rows,
+    const v1::GetComplaintStatisticsRequest& request, StatisticsView view,
+    const Period& period, absl::Time now, int threshold) {
+  const bool general_only = view == StatisticsView::kGeneralOnly;
+  if (general_only) {
+    std::erase_if(rows, [](const StatisticsRow& row) {
+      return row.kind != v1::Complaint::GENERAL;
+    });
+  }
+  v1::ComplaintStatistics statistics =
+      view == StatisticsView::kPublic
+          ? PublicFigures(rows, period, now, threshold)
+          : ComputeStatistics(rows, period, now);
+  statistics.set_organization(request.parent());
+  *statistics.mutable_fiscal_year() = request.fiscal_year();
+  statistics.set_quarter(request.quarter());
+  statistics.set_month(request.month());
+  if (general_only) {
+    statistics.set_general_only(true);
+    statistics.set_notice(
+        "นับเฉพาะเรื่องร้องเรียนทั่วไป ไม่รวมเรื่องร้องเรียนการทุจริต "
+        "(general complaints only: corruption reports are not "
+        "counted)");
+  }
+  return statistics;
 }
 
 }  // namespace prongsai::complaint

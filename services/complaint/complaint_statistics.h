@@ -11,7 +11,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
@@ -23,6 +25,25 @@ struct Period {
   absl::Time start;
   absl::Time end;
 };
+
+// [start, end) of the fiscal year, or of one quarter (1-4) or calendar month
+// (1-12) within it, at Bangkok midnight: month 10 of FY2569 is October 2025.
+// INVALID_ARGUMENT names fiscal_year.be_year, quarter or month (quarter and
+// month are exclusive).
+absl::StatusOr<Period> StatisticsPeriod(
+    const v1::GetComplaintStatisticsRequest& request);
+
+// Which figures a statistics request is answered with: every complaint,
+// general complaints only, or the published figures of every complaint.
+enum class StatisticsView { kFull, kGeneralOnly, kPublic };
+
+// The view of `request`: kPublic for the public method (where general_only
+// is INVALID_ARGUMENT: public statistics count every kind); else
+// kGeneralOnly when asked for, or when the caller may not read corruption
+// reports (`may_read_corruption` false), which is told so in the answer.
+absl::StatusOr<StatisticsView> ChooseStatisticsView(
+    const v1::GetComplaintStatisticsRequest& request, bool public_method,
+    bool may_read_corruption);
 
 // What statistics need to know about one complaint.
 struct StatisticsRow {
@@ -97,6 +118,16 @@ v1::ComplaintStatistics PublicStatistics(const v1::ComplaintStatistics& full,
 v1::ComplaintStatistics PublicFigures(absl::Span<const StatisticsRow> rows,
                                       const Period& covered, absl::Time now,
                                       int threshold = 5);
+
+// The answer to `request` in `view` from `rows` (the complaints received
+// within `period`, which for kPublic is already the PublicPeriod): general
+// complaints only for kGeneralOnly (with general_only and a notice set),
+// PublicFigures for kPublic, else ComputeStatistics; with the request's
+// organization, fiscal year, quarter and month.
+v1::ComplaintStatistics BuildStatistics(
+    std::vector<StatisticsRow> rows,
+    const v1::GetComplaintStatisticsRequest& request, StatisticsView view,
+    const Period& period, absl::Time now, int threshold);
 
 }  // namespace prongsai::complaint
 

@@ -1,124 +1,31 @@
 #include "services/complaint/complaint_store.h"
 
-#include <sodium.h>
-
 #include <cstdint>
-#include <limits>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/data_version.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
-#include "services/complaint/complaint_domain.h"
 
 namespace prongsai::complaint {
 namespace {
 
 using storage::Value;
 
-constexpr absl::string_view kComplaints = "complaints";
+// Every write to an organization's register replaces its version, which
+// keys its cached statistics: a cached figure is never older than the last
+// write.
+constexpr api::DataVersionTable kVersions = {"complaint_versions",
+                                             "organization_code"};
 
-constexpr absl::string_view kMigration1 = R"sql(
-CREATE TABLE complaints (
-  id TEXT NOT NULL PRIMARY KEY,
-  organization_code TEXT NOT NULL,
-  organization_name TEXT NOT NULL,
-  organization_kind BIGINT NOT NULL,
-  province TEXT NOT NULL,
-  district TEXT NOT NULL,
-  kind BIGINT NOT NULL,
-  channel BIGINT NOT NULL,
-  subject TEXT NOT NULL,
-  description TEXT NOT NULL,
-  state BIGINT NOT NULL,
-  receive_time_us BIGINT NOT NULL,
-  due_time_us BIGINT NOT NULL,
-  create_time_us BIGINT NOT NULL,
-  creator TEXT NOT NULL,
-  update_time_us BIGINT NOT NULL,
-  updater TEXT NOT NULL,
-  request_id TEXT,
-  UNIQUE (organization_code, request_id)
-);
-CREATE INDEX complaints_by_organization
-  ON complaints (organization_code, receive_time_us, id);
-)sql";
-
-// Intake details, protected identities, tracking, workflow outcomes,
-// replies, categories and the identity-access log.
-constexpr absl::string_view kMigration2 = R"sql(
-ALTER TABLE complaints ADD COLUMN category_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN place_description TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN village TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN subdistrict TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN latitude DOUBLE PRECISION;
-ALTER TABLE complaints ADD COLUMN longitude DOUBLE PRECISION;
-ALTER TABLE complaints ADD COLUMN incident_time_us BIGINT;
-ALTER TABLE complaints ADD COLUMN requested_action TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN complainant_sealed TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN accused_sealed TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN tracking_hash TEXT;
-ALTER TABLE complaints ADD COLUMN tracking_sealed TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN sla_due_time_us BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE complaints ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN referred_to TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN rejection_reason BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE complaints ADD COLUMN duplicate_of TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN resolution TEXT NOT NULL DEFAULT '';
-ALTER TABLE complaints ADD COLUMN satisfaction BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE complaints ADD COLUMN reopen_count BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE complaints ADD COLUMN acknowledge_time_us BIGINT;
-ALTER TABLE complaints ADD COLUMN resolve_time_us BIGINT;
-CREATE UNIQUE INDEX complaints_by_tracking_hash ON complaints (tracking_hash);
-CREATE TABLE complaint_replies (
-  id TEXT NOT NULL PRIMARY KEY,
-  organization_code TEXT NOT NULL,
-  complaint_id TEXT NOT NULL REFERENCES complaints (id),
-  visibility BIGINT NOT NULL,
-  author BIGINT NOT NULL,
-  actor TEXT NOT NULL,
-  text TEXT NOT NULL,
-  new_due_time_us BIGINT,
-  create_time_us BIGINT NOT NULL,
-  seq BIGINT NOT NULL,
-  UNIQUE (complaint_id, seq)
-);
-CREATE INDEX complaint_replies_by_complaint
-  ON complaint_replies (organization_code, complaint_id, seq, id);
-CREATE TABLE complaint_categories (
-  organization_code TEXT NOT NULL,
-  id TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  sla_days BIGINT NOT NULL,
-  update_time_us BIGINT NOT NULL,
-  PRIMARY KEY (organization_code, id)
-);
-CREATE TABLE identity_accesses (
-  id TEXT NOT NULL PRIMARY KEY,
-  organization_code TEXT NOT NULL,
-  complaint_id TEXT NOT NULL REFERENCES complaints (id),
-  reader TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  read_time_us BIGINT NOT NULL
-);
-CREATE INDEX identity_accesses_by_organization
-  ON identity_accesses (organization_code, read_time_us, id);
-CREATE TABLE complaint_versions (
-  organization_code TEXT NOT NULL PRIMARY KEY,
-  version BIGINT NOT NULL
-);
-)sql";
-
-// The tracking code is kept sealed only for the replay window (see
-// EraseSealedTrackingCodes); this index finds the rows still holding one.
-constexpr absl::string_view kMigration3 = R"sql(
-CREATE INDEX complaints_holding_tracking_code
-  ON complaints (create_time_us) WHERE tracking_sealed <> '';
-)sql";
+absl::Status ReplaceVersion(storage::Connection& tx,
+                            absl::string_view organization) {
+  return api::ReplaceDataVersion(tx, kVersions, std::string(organization));
+}
 
 // Column order shared by every complaint SELECT and by FromRow.
 const std::string& Columns() {
@@ -234,25 +141,6 @@ absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
   return FromRow(result.rows[0], now);
 }
 
-// Every write to an organization's register replaces its version, which
-// keys its cached statistics: a cached figure is never older than the last
-// write. The version is random rather than a counter, so that a database
-// restored from a backup (or another database sharing the Redis) never
-// reuses a version that named different data.
-absl::Status BumpVersion(storage::Connection& tx,
-                         absl::string_view organization) {
-  int64_t version = 0;
-  randombytes_buf(&version, sizeof(version));
-  version &= std::numeric_limits<int64_t>::max();
-  return tx
-      .Execute(
-          "INSERT INTO complaint_versions (organization_code, version) VALUES "
-          "(?, ?) ON CONFLICT (organization_code) DO UPDATE SET version = "
-          "excluded.version",
-          {std::string(organization), version})
-      .status();
-}
-
 // Runs `write` on a complaint that must still be in state `from`; ABORTED
 // when a concurrent call changed it first, so the caller can retry.
 absl::Status UpdateIfState(storage::Connection& db,
@@ -273,7 +161,7 @@ absl::Status UpdateIfState(storage::Connection& db,
     return absl::AbortedError(
         "the complaint changed while this call ran; read it again and retry");
   }
-  return BumpVersion(db, organization);
+  return ReplaceVersion(db, organization);
 }
 
 v1::Reply ReplyFromRow(const storage::Row& row) {
@@ -327,13 +215,6 @@ absl::StatusOr<v1::Reply> InsertReply(
 
 }  // namespace
 
-std::vector<storage::Migration> Migrations() {
-  return {{1, "complaint register", kMigration1},
-          {2, "intake details, protection, workflow, replies, categories",
-           kMigration2},
-          {3, "tracking codes kept only for the replay window", kMigration3}};
-}
-
 absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
                                                  absl::Time created_before) {
   const int64_t before = absl::ToUnixMicros(created_before);
@@ -363,7 +244,8 @@ absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
 absl::StatusOr<StoredComplaint> CreateComplaint(
     storage::Connection& db, absl::string_view organization,
     const v1::Complaint& complaint, const NewComplaint& extra,
-    absl::string_view request_id, absl::string_view creator, absl::Time now) {
+    absl::string_view request_id, const api::AuditWriter& creator) {
+  const absl::Time now = creator.now;
   auto insert = [&](storage::Connection& tx) -> absl::StatusOr<std::string> {
     std::vector<Value> values = {extra.id};
     api::AppendOrganizationValues(organization, complaint.organization(),
@@ -380,7 +262,7 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    complaint.subject(), complaint.description(),
                    int64_t{v1::Complaint::RECEIVED}, absl::ToUnixMicros(now),
                    absl::ToUnixMicros(due)});
-    api::AppendCreationAuditValues(creator, now, values);
+    api::AppendCreationAuditValues(creator.principal, now, values);
     values.insert(values.end(),
                   {category_id,
                    place.description(),
@@ -409,7 +291,7 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    Value(),
                    extra.tracking_hash});
     api::AppendRequestId(request_id, values);
-    PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+    PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
     PRONGSAI_RETURN_IF_ERROR(
         tx.Execute(api::InsertStatement(
                        "complaints",
@@ -441,11 +323,9 @@ absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
                    "with this tracking code", now);
 }
 
-absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
-                                             absl::string_view organization,
-                                             const ComplaintFilter& filter,
-                                             const PageRequest& page,
-                                             absl::Time now) {
+absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(
+    storage::Connection& db, absl::string_view organization,
+    const ComplaintFilter& filter, const PageRequest& page, absl::Time now) {
   api::RowFilter where;
   auto add = [&where](absl::string_view condition) {
     absl::StrAppend(&where.sql, where.sql.empty() ? "" : " AND ", condition);
@@ -489,9 +369,10 @@ absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
       api::RowPage rows,
       api::ListPage(db, "complaints", Columns(), "receive_time_us",
                     organization, page, where));
-  ComplaintPage out;
+  api::Page<v1::Complaint> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
-    out.complaints.push_back(FromRow(row, now).complaint);
+    out.items.push_back(FromRow(row, now).complaint);
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -500,12 +381,13 @@ absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
 absl::StatusOr<StoredComplaint> ApplyTransition(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, v1::Complaint::State from,
-    const v1::TransitionComplaintRequest& request, absl::string_view actor,
-    absl::Time now) {
+    const v1::TransitionComplaintRequest& request,
+    const api::AuditWriter& actor) {
+  const absl::Time now = actor.now;
   const int64_t now_us = absl::ToUnixMicros(now);
   std::string assignments = "state = ?, update_time_us = ?, updater = ?";
   std::vector<Value> params = {int64_t{request.target_state()}, now_us,
-                               std::string(actor)};
+                               actor.principal};
   switch (request.target_state()) {
     case v1::Complaint::ACKNOWLEDGED:
       absl::StrAppend(&assignments,
@@ -539,7 +421,7 @@ absl::StatusOr<StoredComplaint> ApplyTransition(
         PRONGSAI_RETURN_IF_ERROR(
             UpdateIfState(tx, organization, id, from, assignments, params));
         return InsertReply(tx, organization, id, v1::Reply::INTERNAL,
-                           v1::Reply::WORKFLOW, actor,
+                           v1::Reply::WORKFLOW, actor.principal,
                            absl::StrCat(v1::Complaint::State_Name(from), " -> ",
                                         v1::Complaint::State_Name(
                                             request.target_state()),
@@ -555,7 +437,8 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                                    absl::string_view complaint_id,
                                    const v1::Reply& reply,
                                    v1::Reply::Author author,
-                                   absl::string_view actor, absl::Time now) {
+                                   const api::AuditWriter& actor) {
+  const absl::Time now = actor.now;
   v1::Reply stored;
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
@@ -568,7 +451,7 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                   "UPDATE complaints SET due_time_us = ?, "
                   "update_time_us = ?, updater = ? WHERE "
                   "organization_code = ? AND id = ?",
-                  {new_due, absl::ToUnixMicros(now), std::string(actor),
+                  {new_due, absl::ToUnixMicros(now), actor.principal,
                    std::string(organization), std::string(complaint_id)}));
           if (moved.affected_rows != 1) {
             return absl::NotFoundError("the complaint no longer exists");
@@ -582,21 +465,21 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                           std::string(complaint_id)})
                   .status());
         }
-        PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+        PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
         PRONGSAI_ASSIGN_OR_RETURN(
             stored,
             InsertReply(tx, organization, complaint_id, reply.visibility(),
-                        author, actor, reply.text(), new_due, now));
+                        author, actor.principal, reply.text(), new_due, now));
         return absl::OkStatus();
       }));
   return stored;
 }
 
-absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
-                                      absl::string_view organization,
-                                      absl::string_view complaint_id,
-                                      bool public_only,
-                                      const PageRequest& page) {
+absl::StatusOr<api::Page<v1::Reply>> ListReplies(storage::Connection& db,
+                                                 absl::string_view organization,
+                                                 absl::string_view complaint_id,
+                                                 bool public_only,
+                                                 const PageRequest& page) {
   api::RowFilter where{"complaint_id = ?", {std::string(complaint_id)}};
   if (public_only) {
     absl::StrAppend(&where.sql, " AND visibility = ?");
@@ -605,9 +488,10 @@ absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows, api::ListPage(db, "complaint_replies", kReplyColumns,
                                        "seq", organization, page, where));
-  ReplyPage out;
+  api::Page<v1::Reply> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
-    out.replies.push_back(ReplyFromRow(row));
+    out.items.push_back(ReplyFromRow(row));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -661,7 +545,7 @@ absl::Status RecordIdentityAccess(storage::Connection& db,
       .status();
 }
 
-absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
+absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
     storage::Connection& db, absl::string_view organization,
     const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -669,7 +553,8 @@ absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
       api::ListPage(db, "identity_accesses",
                     "complaint_id, reader, reason, read_time_us",
                     "read_time_us", organization, page));
-  IdentityAccessPage out;
+  api::Page<v1::IdentityAccess> out;
+  out.items.reserve(rows.rows.size());
   for (const storage::Row& row : rows.rows) {
     v1::IdentityAccess access;
     access.set_complaint(
@@ -677,7 +562,7 @@ absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
     access.set_reader(row.GetText(1));
     access.set_reason(row.GetText(2));
     *access.mutable_read_time() = Micros(row.GetInt(3));
-    out.accesses.push_back(std::move(access));
+    out.items.push_back(std::move(access));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -690,7 +575,7 @@ absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,
                                             absl::Time now) {
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
-        PRONGSAI_RETURN_IF_ERROR(BumpVersion(tx, organization));
+        PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
         PRONGSAI_RETURN_IF_ERROR(
             tx.Execute(
                   "INSERT INTO complaint_categories (organization_code, id, "
@@ -787,12 +672,7 @@ absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
 
 absl::StatusOr<std::string> DataVersion(storage::Connection& db,
                                         absl::string_view organization) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute("SELECT version FROM complaint_versions WHERE "
-                 "organization_code = ?",
-                 {std::string(organization)}));
-  return absl::StrCat(result.rows.empty() ? 0 : result.rows[0].GetInt(0));
+  return api::ReadDataVersion(db, kVersions, std::string(organization));
 }
 
 }  // namespace prongsai::complaint

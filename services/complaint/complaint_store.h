@@ -15,13 +15,18 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/fields.h"
+#include "common/api/resource_table.h"
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
+#include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_sealing.h"
 #include "services/complaint/complaint_statistics.h"
 
 namespace prongsai::complaint {
 
+// The schema, migration by migration (complaint_schema.cc).
 std::vector<storage::Migration> Migrations();
 
 // A complaint with what only the service may see: the sealed identities and
@@ -34,22 +39,12 @@ struct StoredComplaint {
   absl::Time sla_due_time;
 };
 
-// What CreateComplaint writes besides the request's own fields.
-struct NewComplaint {
-  std::string id;  // chosen by the caller so it can seal against the name
-  int sla_days = 15;
-  std::string tracking_hash;
-  std::string tracking_sealed;
-  std::string complainant_sealed;  // empty when no identity was given
-  std::string accused_sealed;
-};
-
-// Registers a complaint as RECEIVED at `now` (or returns the one an earlier
-// call with the same request id registered).
+// Registers a complaint as RECEIVED at `creator.now` (or returns the one an
+// earlier call with the same request id registered, unchanged).
 absl::StatusOr<StoredComplaint> CreateComplaint(
     storage::Connection& db, absl::string_view organization,
     const v1::Complaint& complaint, const NewComplaint& extra,
-    absl::string_view request_id, absl::string_view creator, absl::Time now);
+    absl::string_view request_id, const api::AuditWriter& creator);
 
 // Erases the sealed tracking code of every complaint filed before
 // `created_before`, so that a database and its key file together reveal no
@@ -67,34 +62,19 @@ absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
 absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(
     storage::Connection& db, absl::string_view tracking_hash, absl::Time now);
 
-struct ComplaintFilter {
-  std::vector<v1::Complaint::State> states;
-  v1::Complaint::Kind kind = v1::Complaint::KIND_UNSPECIFIED;
-  bool overdue_only = false;
-  int due_within_days = 0;
-  // False leaves corruption reports out (callers who may not read them).
-  bool include_corruption = true;
-};
-
-struct ComplaintPage {
-  std::vector<v1::Complaint> complaints;
-  std::string next_cursor;
-};
 // Oldest received first.
-absl::StatusOr<ComplaintPage> ListComplaints(storage::Connection& db,
-                                             absl::string_view organization,
-                                             const ComplaintFilter& filter,
-                                             const PageRequest& page,
-                                             absl::Time now);
+absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(
+    storage::Connection& db, absl::string_view organization,
+    const ComplaintFilter& filter, const PageRequest& page, absl::Time now);
 
 // Applies a validated transition, conditional on the complaint still being in
 // `from` (ABORTED when another call moved it first), and records the note as
-// an internal workflow reply by `actor`.
+// an internal workflow reply by `actor`, in one transaction.
 absl::StatusOr<StoredComplaint> ApplyTransition(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, v1::Complaint::State from,
-    const v1::TransitionComplaintRequest& request, absl::string_view actor,
-    absl::Time now);
+    const v1::TransitionComplaintRequest& request,
+    const api::AuditWriter& actor);
 
 // Adds a reply; a PUBLIC reply with new_due_time moves the due date.
 absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
@@ -102,18 +82,14 @@ absl::StatusOr<v1::Reply> AddReply(storage::Connection& db,
                                    absl::string_view complaint_id,
                                    const v1::Reply& reply,
                                    v1::Reply::Author author,
-                                   absl::string_view actor, absl::Time now);
+                                   const api::AuditWriter& actor);
 
-struct ReplyPage {
-  std::vector<v1::Reply> replies;
-  std::string next_cursor;
-};
-// All replies (staff view), or only PUBLIC ones.
-absl::StatusOr<ReplyPage> ListReplies(storage::Connection& db,
-                                      absl::string_view organization,
-                                      absl::string_view complaint_id,
-                                      bool public_only,
-                                      const PageRequest& page);
+// All replies (staff view), or only PUBLIC ones, in the order written.
+absl::StatusOr<api::Page<v1::Reply>> ListReplies(storage::Connection& db,
+                                                 absl::string_view organization,
+                                                 absl::string_view complaint_id,
+                                                 bool public_only,
+                                                 const PageRequest& page);
 
 // The complainant's rating (closes the case) or reopening (back in
 // progress, with a fresh SLA from `now`), conditional on `from`.
@@ -130,11 +106,8 @@ absl::Status RecordIdentityAccess(storage::Connection& db,
                                   absl::string_view reader,
                                   absl::string_view reason, absl::Time now);
 
-struct IdentityAccessPage {
-  std::vector<v1::IdentityAccess> accesses;
-  std::string next_cursor;
-};
-absl::StatusOr<IdentityAccessPage> ListIdentityAccesses(
+// Oldest read first.
+absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
     storage::Connection& db, absl::string_view organization,
     const PageRequest& page);
 
@@ -156,8 +129,9 @@ absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
     storage::Connection& db, absl::string_view organization, absl::Time start,
     absl::Time end);
 
-// Changes whenever any complaint of the organization changes: the cache key
-// of its statistics.
+// A token replaced by every write to the organization's complaints, replies
+// and categories (api::ReplaceDataVersion): the cache key of its
+// statistics. "0" before the first write.
 absl::StatusOr<std::string> DataVersion(storage::Connection& db,
                                         absl::string_view organization);
 

@@ -3,8 +3,6 @@
 #include <sodium.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -104,18 +102,6 @@ absl::StatusOr<ProtectionKeys> ProtectionKeys::Parse(absl::string_view text) {
         "protection key file: no tracking key (\"tracking <key>\")");
   }
   return keys;
-}
-
-absl::StatusOr<ProtectionKeys> ProtectionKeys::LoadFile(
-    const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot read protection key file ", path));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str());
 }
 
 std::string ProtectionKeys::GenerateFileText(absl::string_view seal_key_id) {

@@ -14,8 +14,10 @@
 // ("v1.k2.<base64url>"), so rotating means adding a new first seal line and
 // keeping the old ones for as long as data sealed with them exists.
 //
+// Pure: the file itself is read and created by key_file.h.
+//
 //   PRONGSAI_ASSIGN_OR_RETURN(ProtectionKeys keys,
-//                             ProtectionKeys::LoadFile(path));
+//                             ProtectionKeys::Parse(file_text));
 //   std::string sealed = keys.Seal(name, "organizations/x/complaints/y");
 //   PRONGSAI_ASSIGN_OR_RETURN(
 //       std::string opened, keys.Open(sealed, "organizations/x/complaints/y"));
@@ -40,8 +42,6 @@ class ProtectionKeys {
 
   // INVALID_ARGUMENT naming the line; never echoes key material.
   static absl::StatusOr<ProtectionKeys> Parse(absl::string_view text);
-  // NOT_FOUND when the file cannot be read, else as Parse.
-  static absl::StatusOr<ProtectionKeys> LoadFile(const std::string& path);
 
   // The text of a new key file with one fresh seal key and a tracking key.
   static std::string GenerateFileText(absl::string_view seal_key_id = "k1");

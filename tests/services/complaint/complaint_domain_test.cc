@@ -18,6 +18,7 @@
 #include "common/thai/thai.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/complaint/complaint_statistics.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::complaint {

@@ -27,21 +27,22 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common/api/fields.h"
 #include "common/api/row_fields.h"
+#include "common/auth/key_ring.h"
 #include "common/cache/redis.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
-#include "services/plan/plan_service.h"
+#include "tests/e2e/process.h"
 #include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
+#include "tests/support/postgres_scratch.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::complaint {
@@ -1952,8 +1953,8 @@ TEST_P(ComplaintServiceTest, StatisticsCachedInRedisFollowWrites) {
   PRONGSAI_REQUIRE_BACKEND(redis_url, "Redis");
   Restart(testing::ComplaintOptionsForTest(), *redis_url);
   if (HasFatalFailure()) return;
-  // Tests share one Redis, and every fresh database counts its versions
-  // from 1: an organization of its own keeps this test's cache entries apart.
+  // Tests share one Redis: an organization of its own keeps this test's
+  // cache entries apart.
   const std::string organization = absl::StrCat(
       "stats", getpid(), "x", absl::ToUnixMicros(absl::Now()) % 1000000000,
       GetParam() == Backend::kSqlite ? "s" : "p");
@@ -1978,8 +1979,8 @@ TEST_P(ComplaintServiceTest, StatisticsCachedInRedisFollowWrites) {
   EXPECT_EQ(last.ended_otherwise(), 3);
   int holding_last = 0;
   for (const cache::Reply& key : keys->elements) {
-    int64_t version = 0;
-    ASSERT_TRUE(absl::SimpleAtoi(key.string.substr(prefix.size()), &version))
+    // The key ends in the data-version token (api::ReplaceDataVersion).
+    EXPECT_THAT(key.string.substr(prefix.size()), MatchesRegex("[a-z2-7]{16}"))
         << key.string;
     absl::StatusOr<std::optional<std::string>> bytes = redis.Get(key.string);
     ASSERT_TRUE(bytes.ok()) << bytes.status();
@@ -2533,18 +2534,79 @@ TEST_P(ComplaintServiceTest, Issue17Item18_AbsentFiguresAreAbsentNotZero) {
   EXPECT_FALSE(statistics.has_percent_satisfied());  // not rated yet
 }
 
+// The plan service as the organization registry: its binary, run as a
+// child process on `backend` with one SYSTEM key, so that this test links
+// the complaint service alone.
+class PlanProcess {
+ public:
+  // Leaves `*out` null after skipping (PostgreSQL not configured) or
+  // recording a failure.
+  static void Start(Backend backend, std::unique_ptr<PlanProcess>* out) {
+    auto plan = std::unique_ptr<PlanProcess>(new PlanProcess());
+    const std::string dir = testing::MakeScratchDir();
+    std::string db_url = absl::StrCat("sqlite://", dir, "/plan.db");
+    if (backend == Backend::kPostgres) {
+      std::optional<std::string> admin = testing::PostgresUrl();
+      PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
+      absl::StatusOr<std::string> scratch =
+          testing::CreateScratchPostgresDatabase(*admin);
+      ASSERT_TRUE(scratch.ok()) << scratch.status();
+      db_url = *scratch;
+    }
+    plan->system_key_ = auth::GenerateKey();
+    const std::string keys_path = absl::StrCat(dir, "/api_keys");
+    std::ofstream(keys_path) << auth::FormatKeyLine(
+        auth::HashKey(plan->system_key_), "system", "SYSTEM", "*");
+    const int port = e2e::FreeLoopbackPort();
+    ASSERT_GT(port, 0) << "no free loopback port";
+    plan->address_ = absl::StrCat("127.0.0.1:", port);
+    plan->process_ =
+        std::make_unique<e2e::ChildProcess>(e2e::ChildProcess::Options{
+            .binary = PRONGSAI_PLAN_BINARY,
+            .args = {absl::StrCat("--listen=", plan->address_),
+                     absl::StrCat("--db=", db_url),
+                     absl::StrCat("--api_keys=", keys_path)},
+            .env = {},
+            .log_path = absl::StrCat(dir, "/plan.log")});
+    ASSERT_TRUE(plan->process_->Start().ok());
+    const absl::Status serving = e2e::WaitForServing(
+        plan->address_, plan::v1::PlanService::service_full_name(),
+        *plan->process_, absl::Seconds(30));
+    ASSERT_TRUE(serving.ok()) << serving;
+    plan->channel_ =
+        grpc::CreateChannel(plan->address_, grpc::InsecureChannelCredentials());
+    *out = std::move(plan);
+  }
+
+  const std::string& address() const { return address_; }
+  // Never print it.
+  const std::string& system_key() const { return system_key_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // A context with a 10 s deadline presenting the SYSTEM key.
+  std::unique_ptr<grpc::ClientContext> SystemContext() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", system_key_));
+    return context;
+  }
+
+ private:
+  PlanProcess() = default;
+
+  std::string address_;
+  std::string system_key_;
+  std::unique_ptr<e2e::ChildProcess> process_;  // killed with this object
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
 // Issue 17 item 15: anonymous filing was accepted for organizations that
 // are not registered, and the caller's own organization name and province
 // were stored and shown back. The organization now comes from the plan
 // service's registry; an unknown one is NOT_FOUND and stores nothing.
 TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
-  std::unique_ptr<testing::TestService> plan;
-  testing::TestService::Start(plan::PlanServiceDefinition(),
-                              {.backend = GetParam(),
-                               .redis_url = "",
-                               .clock = clock_.AsClock(),
-                               .trusted_proxies = ""},
-                              &plan);
+  std::unique_ptr<PlanProcess> plan;
+  PlanProcess::Start(GetParam(), &plan);
   if (plan == nullptr) GTEST_SKIP();
   auto plan_stub = plan::v1::PlanService::NewStub(plan->channel());
   plan::v1::CreateOrganizationRequest registration;
@@ -2556,13 +2618,13 @@ TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
   registered.set_province("มหาสารคาม");
   registered.set_district("โกสุมพิสัย");
   plan::v1::Organization created;
-  ASSERT_THAT(plan_stub->CreateOrganization(
-                  plan->Context(Caller::kSystem).get(), registration, &created),
+  ASSERT_THAT(plan_stub->CreateOrganization(plan->SystemContext().get(),
+                                            registration, &created),
               GrpcIsOk());
 
   ComplaintOptions options = testing::ComplaintOptionsForTest();
-  options.plan = client::PeerOptions::Of("plan service", plan->host().address(),
-                                         plan->Key(Caller::kSystem));
+  options.plan = client::PeerOptions::Of("plan service", plan->address(),
+                                         plan->system_key());
   Restart(std::move(options));
 
   // The caller's own description of the organization is not what is kept.

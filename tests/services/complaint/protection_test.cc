@@ -1,9 +1,8 @@
 // The keys that seal reporters' identities: round trips, tampering, moved
 // values, rotation, and key files that are refused without their keys
-// appearing in the error.
+// appearing in the error. Reading the file from disk: key_file_test.cc.
 #include "services/complaint/protection.h"
 
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -236,17 +235,6 @@ TEST(ProtectionKeysTest, GeneratedFilesParseWithFreshKeys) {
   ProtectionKeys same_id = MustParse(ProtectionKeys::GenerateFileText());
   EXPECT_THAT(same_id.Open(keys.Seal(kName, kContext), kContext),
               StatusIs(absl::StatusCode::kDataLoss));
-}
-
-TEST(ProtectionKeysTest, LoadsFiles) {
-  const std::string path =
-      absl::StrCat(prongsai::testing::MakeScratchDir(), "/complaint.keys");
-  std::ofstream(path) << SealLine("k3", 'c') << TrackingLine('t');
-  absl::StatusOr<ProtectionKeys> keys = ProtectionKeys::LoadFile(path);
-  ASSERT_THAT(keys, IsOk());
-  EXPECT_EQ(keys->current_key_id(), "k3");
-  EXPECT_THAT(ProtectionKeys::LoadFile(path + ".missing"),
-              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(ProtectionKeysTest, EmptyKeysOpenNothingAndRefuseToSeal) {

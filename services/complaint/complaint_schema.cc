@@ -1,0 +1,138 @@
+// The complaint register's schema, one migration per change, the same SQL
+// on SQLite and PostgreSQL. Declared in complaint_store.h.
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "common/storage/storage.h"
+#include "services/complaint/complaint_store.h"
+
+namespace prongsai::complaint {
+namespace {
+
+constexpr absl::string_view kMigration1 = R"sql(
+CREATE TABLE complaints (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  organization_name TEXT NOT NULL,
+  organization_kind BIGINT NOT NULL,
+  province TEXT NOT NULL,
+  district TEXT NOT NULL,
+  kind BIGINT NOT NULL,
+  channel BIGINT NOT NULL,
+  subject TEXT NOT NULL,
+  description TEXT NOT NULL,
+  state BIGINT NOT NULL,
+  receive_time_us BIGINT NOT NULL,
+  due_time_us BIGINT NOT NULL,
+  create_time_us BIGINT NOT NULL,
+  creator TEXT NOT NULL,
+  update_time_us BIGINT NOT NULL,
+  updater TEXT NOT NULL,
+  request_id TEXT,
+  UNIQUE (organization_code, request_id)
+);
+CREATE INDEX complaints_by_organization
+  ON complaints (organization_code, receive_time_us, id);
+)sql";
+
+// Intake details, protected identities, tracking, workflow outcomes,
+// replies, categories and the identity-access log.
+constexpr absl::string_view kMigration2 = R"sql(
+ALTER TABLE complaints ADD COLUMN category_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN place_description TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN village TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN subdistrict TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN latitude DOUBLE PRECISION;
+ALTER TABLE complaints ADD COLUMN longitude DOUBLE PRECISION;
+ALTER TABLE complaints ADD COLUMN incident_time_us BIGINT;
+ALTER TABLE complaints ADD COLUMN requested_action TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN complainant_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN accused_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN tracking_hash TEXT;
+ALTER TABLE complaints ADD COLUMN tracking_sealed TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN sla_due_time_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN referred_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN rejection_reason BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN duplicate_of TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN resolution TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN satisfaction BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN reopen_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE complaints ADD COLUMN acknowledge_time_us BIGINT;
+ALTER TABLE complaints ADD COLUMN resolve_time_us BIGINT;
+CREATE UNIQUE INDEX complaints_by_tracking_hash ON complaints (tracking_hash);
+CREATE TABLE complaint_replies (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  visibility BIGINT NOT NULL,
+  author BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  text TEXT NOT NULL,
+  new_due_time_us BIGINT,
+  create_time_us BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  UNIQUE (complaint_id, seq)
+);
+CREATE INDEX complaint_replies_by_complaint
+  ON complaint_replies (organization_code, complaint_id, seq, id);
+CREATE TABLE complaint_categories (
+  organization_code TEXT NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  sla_days BIGINT NOT NULL,
+  update_time_us BIGINT NOT NULL,
+  PRIMARY KEY (organization_code, id)
+);
+CREATE TABLE identity_accesses (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  reader TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  read_time_us BIGINT NOT NULL
+);
+CREATE INDEX identity_accesses_by_organization
+  ON identity_accesses (organization_code, read_time_us, id);
+CREATE TABLE complaint_versions (
+  organization_code TEXT NOT NULL PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+)sql";
+
+// The tracking code is kept sealed only for the replay window (see
+// EraseSealedTrackingCodes); this index finds the rows still holding one.
+constexpr absl::string_view kMigration3 = R"sql(
+CREATE INDEX complaints_holding_tracking_code
+  ON complaints (create_time_us) WHERE tracking_sealed <> '';
+)sql";
+
+// Data versions become api::DataVersion tokens (random text, as plan's and
+// ITA's are). The old random integers are kept as their text, so that
+// statistics cached before the upgrade stay keyed by the data they counted.
+// A copy under a new name, then renamed: SQLite cannot change a column's
+// type in place.
+constexpr absl::string_view kMigration4 = R"sql(
+CREATE TABLE complaint_versions_tokens (
+  organization_code TEXT NOT NULL PRIMARY KEY,
+  token TEXT NOT NULL
+);
+INSERT INTO complaint_versions_tokens (organization_code, token)
+  SELECT organization_code, CAST(version AS TEXT) FROM complaint_versions;
+DROP TABLE complaint_versions;
+ALTER TABLE complaint_versions_tokens RENAME TO complaint_versions;
+)sql";
+
+}  // namespace
+
+std::vector<storage::Migration> Migrations() {
+  return {{1, "complaint register", kMigration1},
+          {2, "intake details, protection, workflow, replies, categories",
+           kMigration2},
+          {3, "tracking codes kept only for the replay window", kMigration3},
+          {4, "data versions as tokens", kMigration4}};
+}
+
+}  // namespace prongsai::complaint

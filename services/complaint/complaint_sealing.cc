@@ -1,0 +1,68 @@
+#include "services/complaint/complaint_sealing.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/resource_name.h"
+#include "common/base/status_macros.h"
+#include "services/complaint/complaint_domain.h"
+#include "services/complaint/tracking_code.h"
+
+namespace prongsai::complaint {
+namespace {
+
+// The part of a Person worth sealing, or "" when nothing was given.
+std::string PersonBytes(const v1::Person& person) {
+  if (person.name().empty() && person.contact().empty() &&
+      person.position().empty()) {
+    return "";
+  }
+  return person.SerializeAsString();
+}
+
+std::string SealContext(absl::string_view name, IdentityPart part) {
+  return absl::StrCat(
+      name, "#",
+      part == IdentityPart::kComplainant ? "complainant" : "accused");
+}
+
+std::string SealPerson(const ProtectionKeys& keys, const v1::Person& person,
+                       absl::string_view name, IdentityPart part) {
+  const std::string bytes = PersonBytes(person);
+  return bytes.empty() ? "" : keys.Seal(bytes, SealContext(name, part));
+}
+
+}  // namespace
+
+absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
+                                           const v1::Complaint& complaint,
+                                           absl::string_view organization,
+                                           int sla_days) {
+  SealedFiling filing;
+  NewComplaint& stored = filing.stored;
+  stored.id = NewResourceId();
+  stored.sla_days = sla_days;
+  filing.name = FormatChildName(organization, kComplaints, stored.id);
+  filing.tracking_code = NewTrackingCode();
+  PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
+                            NormalizeTrackingCode(filing.tracking_code));
+  stored.tracking_hash = TrackingCodeHash(canonical, keys.tracking_key());
+  stored.tracking_sealed = keys.Seal(filing.tracking_code, filing.name);
+  stored.complainant_sealed = SealPerson(
+      keys, complaint.complainant(), filing.name, IdentityPart::kComplainant);
+  stored.accused_sealed = SealPerson(keys, complaint.accused(), filing.name,
+                                     IdentityPart::kAccused);
+  return filing;
+}
+
+absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
+                          absl::string_view name, IdentityPart part,
+                          v1::Person* person) {
+  if (sealed.empty()) return absl::OkStatus();
+  PRONGSAI_ASSIGN_OR_RETURN(std::string bytes,
+                            keys.Open(sealed, SealContext(name, part)));
+  if (!person->ParseFromString(bytes)) {
+    return absl::DataLossError("a protected identity cannot be decoded");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace prongsai::complaint

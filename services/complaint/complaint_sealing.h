@@ -1,0 +1,66 @@
+// What a new complaint keeps protected, made before it reaches the store:
+// its tracking code (handed to the filer once, stored only as a keyed hash
+// and, for replies to a retried filing, sealed), and the complainant's and
+// the accused's identities, each sealed against the complaint's name and
+// its part so that a sealed value cannot be moved to another row or role.
+// Pure: randomness and libsodium only.
+//
+//   PRONGSAI_ASSIGN_OR_RETURN(
+//       SealedFiling filing,
+//       SealNewFiling(keys, complaint, organization, sla_days));
+//   store.CreateComplaint(db, organization, complaint, filing.stored, ...);
+//   response.set_tracking_code(filing.tracking_code);
+#ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SEALING_H_
+#define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SEALING_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "prongsai/complaint/v1/complaint.pb.h"
+#include "services/complaint/complaint_domain.h"
+#include "services/complaint/protection.h"
+
+namespace prongsai::complaint {
+
+// What CreateComplaint writes besides the request's own fields.
+struct NewComplaint {
+  std::string id;  // chosen before the write so it can seal against the name
+  int sla_days = kDefaultSlaDays;
+  std::string tracking_hash;
+  std::string tracking_sealed;
+  std::string complainant_sealed;  // empty when no identity was given
+  std::string accused_sealed;
+};
+
+// A new filing, ready for the store.
+struct SealedFiling {
+  NewComplaint stored;
+  // organizations/{organization}/complaints/{stored.id}
+  std::string name;
+  // The code as the filer gets it ("XXXX-XXXX-XXXX-XXXX-C").
+  std::string tracking_code;
+};
+
+// Which identity of a complaint a sealed value holds.
+enum class IdentityPart { kComplainant, kAccused };
+
+// A new id and tracking code for `complaint` of `organization` with an SLA
+// of `sla_days`: the code's hash keyed with the tracking key, the code
+// sealed against the name, and the complainant and accused sealed when any
+// of their fields is given.
+absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
+                                           const v1::Complaint& complaint,
+                                           absl::string_view organization,
+                                           int sla_days);
+
+// Opens `sealed` (the part `part` of the complaint `name`) into `*person`;
+// nothing when `sealed` is empty. DATA_LOSS when it does not open or parse.
+absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
+                          absl::string_view name, IdentityPart part,
+                          v1::Person* person);
+
+}  // namespace prongsai::complaint
+
+#endif  // PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SEALING_H_

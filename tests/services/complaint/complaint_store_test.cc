@@ -1,0 +1,325 @@
+// The complaint store on its own, on SQLite and on PostgreSQL: idempotent
+// creates, keyset paging and filters, transitions stored with their
+// workflow reply in one transaction, the data-version token every write
+// replaces, tracking-code lookups, the erasure of sealed codes after the
+// replay window, and the upgrade of a database made before migration 4.
+#include "services/complaint/complaint_store.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/storage/storage.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/postgres_scratch.h"
+#include "tests/support/test_env.h"
+
+namespace prongsai::complaint {
+namespace {
+
+using ::prongsai::testing::IsOk;
+using ::prongsai::testing::StatusIs;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+using C = v1::Complaint;
+
+enum class Backend { kSqlite, kPostgres };
+
+constexpr absl::string_view kOrg = "6340101";
+const absl::Time kStart = absl::FromUnixSeconds(1759300000);
+
+class ComplaintStoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    std::string url;
+    if (GetParam() == Backend::kSqlite) {
+      url = absl::StrCat("sqlite://", testing::MakeScratchDir(), "/c.db");
+    } else {
+      std::optional<std::string> admin = testing::PostgresUrl();
+      PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
+      absl::StatusOr<std::string> scratch =
+          testing::CreateScratchPostgresDatabase(*admin);
+      ASSERT_THAT(scratch, IsOk());
+      url = *scratch;
+    }
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(url);
+    ASSERT_THAT(db, IsOk());
+    db_ = *std::move(db);
+  }
+
+  void Migrate(int up_to = 1000) {
+    std::vector<storage::Migration> migrations;
+    for (const storage::Migration& migration : Migrations()) {
+      if (migration.version <= up_to) migrations.push_back(migration);
+    }
+    ASSERT_THAT(storage::Migrate(*db_, "complaint", migrations), IsOk());
+  }
+
+  // A general complaint received at `now`, with a fresh id and a tracking
+  // hash and sealed code named after its id.
+  StoredComplaint Create(absl::string_view request_id, absl::Time now,
+                         C::Kind kind = C::GENERAL,
+                         absl::string_view subject = "ถนนชำรุด") {
+    C complaint;
+    complaint.set_kind(kind);
+    complaint.set_channel(C::PHONE);
+    complaint.set_subject(std::string(subject));
+    complaint.set_description("ถนนหมู่ ๓ เป็นหลุม");
+    complaint.mutable_organization()->set_code(std::string(kOrg));
+    NewComplaint extra;
+    extra.id = NewResourceId();
+    extra.tracking_hash = absl::StrCat("hash-", extra.id);
+    extra.tracking_sealed = absl::StrCat("sealed-", extra.id);
+    absl::StatusOr<StoredComplaint> stored = CreateComplaint(
+        *db_, kOrg, complaint, extra, request_id, {"operator-6340101", now});
+    EXPECT_THAT(stored, IsOk());
+    return stored.ok() ? *stored : StoredComplaint{};
+  }
+
+  std::string Version() { return DataVersion(*db_, kOrg).value_or("(error)"); }
+
+  int64_t Count(absl::string_view sql) {
+    absl::StatusOr<storage::Result> result = db_->Execute(sql);
+    EXPECT_THAT(result, IsOk());
+    return result.ok() ? result->rows.at(0).GetInt(0) : -1;
+  }
+
+  std::unique_ptr<storage::Connection> db_;
+};
+
+TEST_P(ComplaintStoreTest, ARequestIdCreatesOneComplaint) {
+  Migrate();
+  const StoredComplaint first = Create("r-1", kStart);
+  EXPECT_EQ(first.complaint.state(), C::RECEIVED);
+  EXPECT_EQ(first.complaint.audit().creator(), "operator-6340101");
+  EXPECT_EQ(api::FromProtoTime(first.complaint.due_time()),
+            kStart + absl::Hours(24 * kDefaultSlaDays));
+  // The same request id again (another id and code offered): the first
+  // complaint, unchanged, and nothing new written.
+  const StoredComplaint again = Create("r-1", kStart + absl::Minutes(1));
+  EXPECT_EQ(again.complaint.name(), first.complaint.name());
+  EXPECT_EQ(again.tracking_sealed, first.tracking_sealed);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaints"), 1);
+  // Another id, or none, is another complaint.
+  EXPECT_NE(Create("r-2", kStart).complaint.name(), first.complaint.name());
+  Create("", kStart);
+  Create("", kStart);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaints"), 4);
+}
+
+TEST_P(ComplaintStoreTest, PagesRunOldestFirstAndFiltersApply) {
+  Migrate();
+  std::vector<std::string> names;
+  for (int i = 0; i < 5; ++i) {
+    names.push_back(
+        Create("", kStart + absl::Hours(i), i == 3 ? C::CORRUPTION : C::GENERAL)
+            .complaint.name());
+  }
+  ComplaintFilter everything;
+  PageRequest page;
+  page.limit = 2;
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 5; ++pages) {
+    absl::StatusOr<api::Page<C>> listed =
+        ListComplaints(*db_, kOrg, everything, page, kStart);
+    ASSERT_THAT(listed, IsOk());
+    EXPECT_LE(listed->items.size(), 2u);
+    for (const C& complaint : listed->items) seen.push_back(complaint.name());
+    if (listed->next_cursor.empty()) break;
+    page.cursor = listed->next_cursor;
+  }
+  EXPECT_EQ(seen, names);
+
+  ComplaintFilter general_only;
+  general_only.include_corruption = false;
+  page = PageRequest{};
+  absl::StatusOr<api::Page<C>> general =
+      ListComplaints(*db_, kOrg, general_only, page, kStart);
+  ASSERT_THAT(general, IsOk());
+  EXPECT_THAT(general->items, SizeIs(4));
+  EXPECT_THAT(general->next_cursor, IsEmpty());
+  // Another organization's listing is empty.
+  absl::StatusOr<api::Page<C>> other =
+      ListComplaints(*db_, "9999999", everything, page, kStart);
+  ASSERT_THAT(other, IsOk());
+  EXPECT_THAT(other->items, IsEmpty());
+}
+
+TEST_P(ComplaintStoreTest, ATransitionAndItsNoteAreOneWrite) {
+  Migrate();
+  const StoredComplaint filed = Create("", kStart);
+  ChildName name = *ParseChildName("name", filed.complaint.name(), kComplaints);
+  v1::TransitionComplaintRequest acknowledge;
+  acknowledge.set_target_state(C::ACKNOWLEDGED);
+  acknowledge.set_note("รับเรื่อง");
+  const std::string before = Version();
+  absl::StatusOr<StoredComplaint> moved =
+      ApplyTransition(*db_, kOrg, name.id, C::RECEIVED, acknowledge,
+                      {"officer", kStart + absl::Hours(1)});
+  ASSERT_THAT(moved, IsOk());
+  EXPECT_EQ(moved->complaint.state(), C::ACKNOWLEDGED);
+  EXPECT_EQ(api::FromProtoTime(moved->complaint.acknowledge_time()),
+            kStart + absl::Hours(1));
+  EXPECT_EQ(moved->complaint.audit().updater(), "officer");
+  EXPECT_NE(Version(), before);
+  absl::StatusOr<api::Page<v1::Reply>> replies =
+      ListReplies(*db_, kOrg, name.id, /*public_only=*/false, PageRequest{});
+  ASSERT_THAT(replies, IsOk());
+  ASSERT_THAT(replies->items, SizeIs(1));
+  EXPECT_EQ(replies->items[0].author(), v1::Reply::WORKFLOW);
+  EXPECT_EQ(replies->items[0].text(), "RECEIVED -> ACKNOWLEDGED: รับเรื่อง");
+
+  // A move from a state the complaint has left: ABORTED, and neither the
+  // state, nor a note, nor the version is written.
+  const std::string after = Version();
+  v1::TransitionComplaintRequest reject;
+  reject.set_target_state(C::REJECTED);
+  reject.set_note("ซ้ำ");
+  reject.set_rejection_reason(v1::OUTSIDE_AUTHORITY);
+  EXPECT_THAT(ApplyTransition(*db_, kOrg, name.id, C::RECEIVED, reject,
+                              {"officer", kStart + absl::Hours(2)}),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_EQ(GetComplaint(*db_, kOrg, name.id, kStart)->complaint.state(),
+            C::ACKNOWLEDGED);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaint_replies"), 1);
+  EXPECT_EQ(Version(), after);
+}
+
+TEST_P(ComplaintStoreTest, EveryWriteReplacesTheDataVersion) {
+  Migrate();
+  std::set<std::string> versions = {Version()};
+  EXPECT_EQ(Version(), "0");
+  const StoredComplaint filed = Create("", kStart);
+  versions.insert(Version());
+  ChildName name = *ParseChildName("name", filed.complaint.name(), kComplaints);
+  v1::Reply reply;
+  reply.set_visibility(v1::Reply::PUBLIC);
+  reply.set_text("กำลังดำเนินการ");
+  ASSERT_THAT(AddReply(*db_, kOrg, name.id, reply, v1::Reply::STAFF,
+                       {"officer", kStart}),
+              IsOk());
+  versions.insert(Version());
+  v1::Category category;
+  category.set_display_name("ถนน");
+  ASSERT_THAT(UpsertCategory(*db_, kOrg, "roads", category, kStart), IsOk());
+  versions.insert(Version());
+  v1::TransitionComplaintRequest acknowledge;
+  acknowledge.set_target_state(C::ACKNOWLEDGED);
+  acknowledge.set_note("รับเรื่อง");
+  ASSERT_THAT(ApplyTransition(*db_, kOrg, name.id, C::RECEIVED, acknowledge,
+                              {"officer", kStart}),
+              IsOk());
+  versions.insert(Version());
+  // Five distinct tokens: "0" and one per write.
+  EXPECT_THAT(versions, SizeIs(5));
+  // Reads change nothing, and another organization keeps its own.
+  const std::string last = Version();
+  ASSERT_THAT(GetComplaint(*db_, kOrg, name.id, kStart), IsOk());
+  ASSERT_THAT(LoadStatisticsRows(*db_, kOrg, kStart, kStart + absl::Hours(1)),
+              IsOk());
+  EXPECT_EQ(Version(), last);
+  EXPECT_EQ(DataVersion(*db_, "9999999").value_or(""), "0");
+}
+
+TEST_P(ComplaintStoreTest, TrackingHashesFindTheirComplaintOnly) {
+  Migrate();
+  const StoredComplaint filed = Create("", kStart);
+  ChildName name = *ParseChildName("name", filed.complaint.name(), kComplaints);
+  absl::StatusOr<StoredComplaint> found =
+      GetComplaintByTrackingHash(*db_, absl::StrCat("hash-", name.id), kStart);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_EQ(found->complaint.name(), filed.complaint.name());
+  EXPECT_EQ(found->tracking_sealed, absl::StrCat("sealed-", name.id));
+  // An unknown hash is NOT_FOUND, and the message does not echo it.
+  absl::StatusOr<StoredComplaint> missing =
+      GetComplaintByTrackingHash(*db_, "hash-unknown-0123", kStart);
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(missing.status().message(), Not(HasSubstr("unknown-0123")));
+}
+
+TEST_P(ComplaintStoreTest, SealedCodesAreErasedAfterTheWindowOnly) {
+  Migrate();
+  const StoredComplaint old_one = Create("", kStart);
+  const StoredComplaint new_one = Create("", kStart + absl::Hours(10));
+  absl::StatusOr<int64_t> erased =
+      EraseSealedTrackingCodes(*db_, kStart + absl::Hours(5));
+  ASSERT_THAT(erased, IsOk());
+  EXPECT_EQ(*erased, 1);
+  auto sealed_of = [&](const StoredComplaint& stored) {
+    ChildName name =
+        *ParseChildName("name", stored.complaint.name(), kComplaints);
+    return GetComplaint(*db_, kOrg, name.id, kStart)->tracking_sealed;
+  };
+  EXPECT_THAT(sealed_of(old_one), IsEmpty());
+  EXPECT_EQ(sealed_of(new_one), new_one.tracking_sealed);
+  // The hash stays: the code still finds its complaint.
+  ChildName old_name =
+      *ParseChildName("name", old_one.complaint.name(), kComplaints);
+  EXPECT_THAT(GetComplaintByTrackingHash(
+                  *db_, absl::StrCat("hash-", old_name.id), kStart),
+              IsOk());
+  EXPECT_EQ(
+      EraseSealedTrackingCodes(*db_, kStart + absl::Hours(5)).value_or(-1), 0);
+}
+
+// Migration 4 turns complaint_versions' integer into a token; a database
+// made before it keeps its complaints and its version, as text.
+TEST_P(ComplaintStoreTest, UpgradesADatabaseWithIntegerVersions) {
+  Migrate(/*up_to=*/3);
+  ASSERT_THAT(db_->Execute("INSERT INTO complaint_versions (organization_code, "
+                           "version) VALUES (?, ?), (?, ?)",
+                           {std::string(kOrg), int64_t{4611686018427387904},
+                            std::string("9999999"), int64_t{7}}),
+              IsOk());
+  // A complaint as the previous schema stored it (columns of migration 2
+  // left at their defaults).
+  ASSERT_THAT(
+      db_->Execute(
+          "INSERT INTO complaints (id, organization_code, organization_name, "
+          "organization_kind, province, district, kind, channel, subject, "
+          "description, state, receive_time_us, due_time_us, create_time_us, "
+          "creator, update_time_us, updater, request_id) VALUES (?, ?, '', "
+          "0, '', '', ?, ?, 'ถนนชำรุด', 'หลุม', ?, ?, ?, ?, 'public', ?, "
+          "'public', 'r-old')",
+          {std::string("old"), std::string(kOrg), int64_t{C::GENERAL},
+           int64_t{C::PHONE}, int64_t{C::RECEIVED}, absl::ToUnixMicros(kStart),
+           absl::ToUnixMicros(kStart), absl::ToUnixMicros(kStart),
+           absl::ToUnixMicros(kStart)}),
+      IsOk());
+  ASSERT_THAT(db_->Execute("UPDATE complaint_versions SET version = 12345 "
+                           "WHERE organization_code = ?",
+                           {std::string(kOrg)}),
+              IsOk());
+
+  Migrate();
+  EXPECT_EQ(Version(), "12345");
+  EXPECT_EQ(DataVersion(*db_, "9999999").value_or(""), "7");
+  absl::StatusOr<StoredComplaint> old = GetComplaint(*db_, kOrg, "old", kStart);
+  ASSERT_THAT(old, IsOk());
+  EXPECT_EQ(old->complaint.subject(), "ถนนชำรุด");
+  // Writes now replace the token; the old request id still replays.
+  EXPECT_EQ(Create("r-old", kStart).complaint.name(), old->complaint.name());
+  EXPECT_EQ(Version(), "12345");
+  Create("r-new", kStart);
+  EXPECT_NE(Version(), "12345");
+  EXPECT_EQ(DataVersion(*db_, "9999999").value_or(""), "7");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ComplaintStoreTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kSqlite ? "Sqlite"
+                                                                 : "Postgres";
+                         });
+
+}  // namespace
+}  // namespace prongsai::complaint
