@@ -5,8 +5,7 @@
 // plus its Do function; forgetting the Do function does not compile.
 //
 //   using GrpcService = v1::PlanService;  // the file's generated service
-//   // One entry a line, every line but the last ending in a backslash (not
-//   // shown: a backslash ending a // comment would continue the comment).
+//   // (every line of the #define but its last ends in a backslash)
 //   #define PRONGSAI_PLAN_METHODS(UNARY, STREAM)
 //     UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)
 //     UNARY(ListActionPlans, ListActionPlansRequest, ListActionPlansResponse)
