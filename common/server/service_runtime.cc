@@ -12,10 +12,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/rpc/grpc_status.h"
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
 #include "common/base/validation.h"
+#include "common/rpc/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/alarm.h"
 

@@ -8,8 +8,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/api/resource_table.h"
+#include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "services/complaint/complaint_domain.h"
 

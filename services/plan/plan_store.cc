@@ -7,11 +7,11 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/api/data_version.h"
+#include "common/api/fields.h"
 #include "common/api/json_body.h"
 #include "common/api/resource_table.h"
+#include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 
