@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,15 @@
 #include "gtest/gtest.h"
 #include "tests/support/postgres_scratch.h"
 #include "tests/support/test_env.h"
+
+namespace prongsai::storage {
+
+// Readable parameters in test output ("GetParam() = Postgres").
+inline void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "Sqlite" : "Postgres");
+}
+
+}  // namespace prongsai::storage
 
 namespace prongsai::api::testing {
 
