@@ -5,7 +5,7 @@
 // plus its Do function; forgetting the Do function does not compile.
 //
 //   using GrpcService = v1::PlanService;  // the file's generated service
-//   // (every line of the #define but its last ends in a backslash)
+//   // (each line of the #define but the last ends in a backslash)
 //   #define PRONGSAI_PLAN_METHODS(UNARY, STREAM)
 //     UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)
 //     UNARY(ListActionPlans, ListActionPlansRequest, ListActionPlansResponse)

@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -82,45 +83,8 @@ bool IsDash(absl::string_view text) {
   return text == "-" || text == "\u2013" || text == "\u2014" || text == "-.-";
 }
 
-// Decodes the code point starting at text[i] into *code_point and returns
-// its length in bytes, or 0 when the bytes there are not valid UTF-8.
-int DecodeUtf8(absl::string_view text, size_t i, uint32_t* code_point) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  int extra;
-  uint32_t value;
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    extra = 1;
-    value = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    extra = 2;
-    value = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    extra = 3;
-    value = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (text.size() - i <= static_cast<size_t>(extra)) return 0;  // Truncated.
-  for (int k = 1; k <= extra; ++k) {
-    const auto next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (next & 0x3F);
-  }
-  // Overlong encodings, surrogates and out-of-range values are invalid.
-  static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-  if (value < kMinForLength[extra] || value > 0x10FFFF ||
-      (value >= 0xD800 && value <= 0xDFFF)) {
-    return 0;
-  }
-  *code_point = value;
-  return extra + 1;
-}
-
 // Thai vowel and tone marks written above or below the base consonant.
-bool IsThaiCombiningMark(uint32_t code_point) {
+bool IsThaiCombiningMark(char32_t code_point) {
   return code_point == 0x0E31 ||
          (code_point >= 0x0E34 && code_point <= 0x0E3A) ||
          (code_point >= 0x0E47 && code_point <= 0x0E4E);
@@ -128,21 +92,34 @@ bool IsThaiCombiningMark(uint32_t code_point) {
 
 }  // namespace
 
+std::optional<Digit> DigitAt(absl::string_view text, size_t pos) {
+  if (pos < text.size() &&
+      absl::ascii_isdigit(static_cast<unsigned char>(text[pos]))) {
+    return Digit{text[pos] - '0', 1};
+  }
+  if (pos + 2 < text.size() &&
+      static_cast<unsigned char>(text[pos]) == kThaiDigitLead0 &&
+      static_cast<unsigned char>(text[pos + 1]) == kThaiDigitLead1) {
+    const auto last = static_cast<unsigned char>(text[pos + 2]);
+    if (last >= kThaiDigitZero && last <= kThaiDigitZero + 9) {
+      return Digit{last - kThaiDigitZero, 3};
+    }
+  }
+  return std::nullopt;
+}
+
 std::string ThaiDigitsToAscii(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (i + 2 < text.size() &&
-        static_cast<unsigned char>(text[i]) == kThaiDigitLead0 &&
-        static_cast<unsigned char>(text[i + 1]) == kThaiDigitLead1) {
-      const auto last = static_cast<unsigned char>(text[i + 2]);
-      if (last >= kThaiDigitZero && last <= kThaiDigitZero + 9) {
-        out.push_back(static_cast<char>('0' + (last - kThaiDigitZero)));
-        i += 2;
-        continue;
-      }
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (const std::optional<Digit> digit = DigitAt(text, pos)) {
+      out.push_back(static_cast<char>('0' + digit->value));
+      pos += digit->length;
+    } else {
+      out.push_back(text[pos]);
+      ++pos;
     }
-    out.push_back(text[i]);
   }
   return out;
 }
@@ -160,6 +137,59 @@ std::string AsciiDigitsToThai(absl::string_view text) {
     }
   }
   return out;
+}
+
+int DecodeUtf8(absl::string_view text, size_t pos, char32_t* code_point) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  int extra;
+  char32_t value;
+  if (lead < 0x80) {
+    *code_point = lead;
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    extra = 1;
+    value = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    extra = 2;
+    value = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    extra = 3;
+    value = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (text.size() - pos <= static_cast<size_t>(extra)) return 0;  // Truncated.
+  for (int k = 1; k <= extra; ++k) {
+    const auto next = static_cast<unsigned char>(text[pos + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (next & 0x3F);
+  }
+  // Overlong encodings, surrogates and out-of-range values are invalid.
+  static constexpr char32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+  if (value < kMinForLength[extra] || value > 0x10FFFF ||
+      (value >= 0xD800 && value <= 0xDFFF)) {
+    return 0;
+  }
+  *code_point = value;
+  return extra + 1;
+}
+
+CodePointAt LenientCodePointAt(absl::string_view text, size_t pos) {
+  char32_t code_point;
+  const int length = DecodeUtf8(text, pos, &code_point);
+  if (length == 0) return {static_cast<unsigned char>(text[pos]), 1};
+  return {code_point, length};
+}
+
+std::vector<char32_t> CodePoints(absl::string_view text) {
+  std::vector<char32_t> code_points;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const CodePointAt at = LenientCodePointAt(text, pos);
+    code_points.push_back(at.code_point);
+    pos += at.length;
+  }
+  return code_points;
 }
 
 absl::TimeZone BangkokTimeZone() { return absl::FixedTimeZone(7 * 60 * 60); }
@@ -313,7 +343,7 @@ int DisplayWidth(absl::string_view utf8) {
   int width = 0;
   size_t i = 0;
   while (i < utf8.size()) {
-    uint32_t code_point;
+    char32_t code_point;
     const int length = DecodeUtf8(utf8, i, &code_point);
     if (length == 0) {
       ++width;  // One column per invalid byte.

@@ -17,6 +17,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -34,6 +35,39 @@ std::string ThaiDigitsToAscii(absl::string_view text);
 // Replaces every ASCII digit with its Thai digit. All other bytes are copied
 // unchanged.
 std::string AsciiDigitsToThai(absl::string_view text);
+
+// An ASCII or Thai digit found in text: its value 0-9 and its length in
+// bytes (1 for ASCII, 3 for ๐-๙).
+struct Digit {
+  int value;
+  int length;
+};
+
+// The digit starting at text[pos], or nullopt when there is none there (or
+// pos is past the end): DigitAt("ปี ๒๕", 7) is {2, 3}.
+std::optional<Digit> DigitAt(absl::string_view text, size_t pos);
+
+// --- UTF-8 -----------------------------------------------------------------
+
+// Decodes the code point starting at text[pos] (pos < text.size()) into
+// *code_point and returns its length in bytes, 1-4, or 0 when the bytes there
+// are not valid UTF-8 (overlong, surrogate, truncated, above U+10FFFF, a
+// stray continuation byte).
+int DecodeUtf8(absl::string_view text, size_t pos, char32_t* code_point);
+
+// A code point read by LenientCodePointAt and its length in bytes (>= 1).
+struct CodePointAt {
+  char32_t code_point;
+  int length;
+};
+
+// DecodeUtf8 for text that may be damaged: a byte that does not start valid
+// UTF-8 is read on its own, as the code point of its value, so that a loop
+// over any text advances and ends. pos < text.size().
+CodePointAt LenientCodePointAt(absl::string_view text, size_t pos);
+
+// The code points of `text`, read with LenientCodePointAt.
+std::vector<char32_t> CodePoints(absl::string_view text);
 
 // --- Years and the fiscal calendar ----------------------------------------
 

@@ -1,6 +1,8 @@
 #include "services/ita/ita_domain.h"
 
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "common/api/fields.h"
 #include "common/base/status_macros.h"
@@ -23,6 +25,31 @@ absl::Status ValidateNewAssessment(const v1::Assessment& assessment) {
   }
   return api::ValidateOrganizationRef("assessment.organization",
                                       assessment.organization());
+}
+
+const v1::ScoreSet& EffectiveScores(const v1::Assessment& assessment,
+                                    std::string* basis) {
+  const bool computed =
+      assessment.has_computed() && assessment.computed().has_overall();
+  if (basis != nullptr) *basis = computed ? "computed" : "published";
+  return computed ? assessment.computed() : assessment.published();
+}
+
+std::optional<double> EffectiveOverallScore(const v1::Assessment& assessment) {
+  const v1::ScoreSet& scores = EffectiveScores(assessment);
+  if (scores.has_overall()) return scores.overall().score();
+  if (assessment.has_published_overall_score()) {
+    return assessment.published_overall_score();
+  }
+  return std::nullopt;
+}
+
+void SetEffectiveOverallScore(v1::Assessment& assessment) {
+  if (std::optional<double> score = EffectiveOverallScore(assessment)) {
+    assessment.set_effective_overall_score(*score);
+  } else {
+    assessment.clear_effective_overall_score();
+  }
 }
 
 }  // namespace prongsai::ita

@@ -340,6 +340,117 @@ std::string DescribeBands(const v1::Framework& framework) {
   return absl::StrJoin(parts, ", ");
 }
 
+// Weights equal as written: only a change in a weight is a new method.
+constexpr double kWeightEpsilon = 1e-9;
+
+// "<label>: <listed>" when `listed` is not empty.
+void AddListed(absl::string_view label, const std::string& listed,
+               std::vector<std::string>& differences) {
+  if (!listed.empty()) differences.push_back(absl::StrCat(label, listed));
+}
+
+void AddToolDifference(const v1::Framework& before, const v1::Framework& after,
+                       std::vector<std::string>& differences) {
+  auto tool_key = [](const v1::Framework& framework) {
+    std::map<std::string, std::pair<int, double>> tools;
+    for (const v1::Tool& tool : framework.tools()) {
+      tools[tool.code()] = {tool.kind(), tool.weight()};
+    }
+    return tools;
+  };
+  const auto tools_before = tool_key(before);
+  const auto tools_after = tool_key(after);
+  bool tools_differ = tools_before.size() != tools_after.size();
+  for (const auto& [code, value] : tools_before) {
+    auto it = tools_after.find(code);
+    if (it == tools_after.end() || it->second.first != value.first ||
+        std::abs(it->second.second - value.second) > kWeightEpsilon) {
+      tools_differ = true;
+    }
+  }
+  if (tools_differ) {
+    differences.push_back(absl::StrCat("tools: ", DescribeTools(before), " -> ",
+                                       DescribeTools(after)));
+  }
+}
+
+void AddIndicatorDifferences(const v1::Framework& before,
+                             const v1::Framework& after,
+                             std::vector<std::string>& differences) {
+  std::map<int, const v1::Indicator*> indicators_before;
+  std::map<int, const v1::Indicator*> indicators_after;
+  for (const auto& i : before.indicators()) indicators_before[i.number()] = &i;
+  for (const auto& i : after.indicators()) indicators_after[i.number()] = &i;
+  std::vector<std::string> added, removed, changed;
+  for (const auto& [number, indicator] : indicators_before) {
+    auto it = indicators_after.find(number);
+    if (it == indicators_after.end()) {
+      removed.push_back(absl::StrCat(number));
+    } else if (it->second->tool() != indicator->tool() ||
+               std::abs(it->second->weight() - indicator->weight()) >
+                   kWeightEpsilon) {
+      changed.push_back(absl::StrCat(
+          number, " (", indicator->tool(), " ", indicator->weight(), " -> ",
+          it->second->tool(), " ", it->second->weight(), ")"));
+    }
+  }
+  for (const auto& [number, indicator] : indicators_after) {
+    if (!indicators_before.contains(number)) {
+      added.push_back(absl::StrCat(number));
+    }
+  }
+  AddListed("indicators added: ", absl::StrJoin(added, ", "), differences);
+  AddListed("indicators removed: ", absl::StrJoin(removed, ", "), differences);
+  AddListed("indicators changed: ", absl::StrJoin(changed, ", "), differences);
+}
+
+void AddItemDifferences(const v1::Framework& before, const v1::Framework& after,
+                        std::vector<std::string>& differences) {
+  absl::flat_hash_map<std::string, const v1::Item*> items_before;
+  absl::flat_hash_map<std::string, const v1::Item*> items_after;
+  for (const auto& item : before.items()) items_before[item.code()] = &item;
+  for (const auto& item : after.items()) items_after[item.code()] = &item;
+  std::vector<std::string> added, removed, moved, rescaled;
+  for (const auto& [code, item] : items_before) {
+    auto it = items_after.find(code);
+    if (it == items_after.end()) {
+      removed.push_back(code);
+      continue;
+    }
+    if (it->second->indicator() != item->indicator()) {
+      moved.push_back(absl::StrCat(code, " ", item->indicator(), "->",
+                                   it->second->indicator()));
+    }
+    if (it->second->scale() != item->scale()) rescaled.push_back(code);
+  }
+  for (const auto& [code, item] : items_after) {
+    if (!items_before.contains(code)) added.push_back(code);
+  }
+  if (!added.empty()) AddListed("items added: ", ListCodes(added), differences);
+  if (!removed.empty()) {
+    AddListed("items removed: ", ListCodes(removed), differences);
+  }
+  if (!moved.empty()) AddListed("items moved: ", ListCodes(moved), differences);
+  if (!rescaled.empty()) {
+    AddListed("item scales changed: ", ListCodes(rescaled), differences);
+  }
+}
+
+void AddBandDifference(const v1::Framework& before, const v1::Framework& after,
+                       std::vector<std::string>& differences) {
+  bool bands_differ = before.grade_bands_size() != after.grade_bands_size();
+  for (int i = 0; !bands_differ && i < before.grade_bands_size(); ++i) {
+    const v1::GradeBand& a = before.grade_bands(i);
+    const v1::GradeBand& b = after.grade_bands(i);
+    bands_differ = std::abs(a.min_score() - b.min_score()) > kWeightEpsilon ||
+                   a.passed() != b.passed();
+  }
+  if (bands_differ) {
+    differences.push_back(absl::StrCat("grade bands: ", DescribeBands(before),
+                                       " -> ", DescribeBands(after)));
+  }
+}
+
 }  // namespace
 
 absl::Status ValidateFramework(absl::string_view field_path,
@@ -428,116 +539,18 @@ const v1::GradeBand& BandOf(const v1::Framework& framework, double score) {
   return framework.grade_bands(framework.grade_bands_size() - 1);
 }
 
+const v1::GradeBand* BandOrNull(const v1::Framework& framework, double score) {
+  if (framework.grade_bands().empty()) return nullptr;
+  return &BandOf(framework, score);
+}
+
 std::optional<std::string> MethodDifference(const v1::Framework& before,
                                             const v1::Framework& after) {
-  constexpr double kEpsilon = 1e-9;
   std::vector<std::string> differences;
-
-  auto tool_key = [](const v1::Framework& framework) {
-    std::map<std::string, std::pair<int, double>> tools;
-    for (const v1::Tool& tool : framework.tools()) {
-      tools[tool.code()] = {tool.kind(), tool.weight()};
-    }
-    return tools;
-  };
-  const auto tools_before = tool_key(before);
-  const auto tools_after = tool_key(after);
-  bool tools_differ = tools_before.size() != tools_after.size();
-  for (const auto& [code, value] : tools_before) {
-    auto it = tools_after.find(code);
-    if (it == tools_after.end() || it->second.first != value.first ||
-        std::abs(it->second.second - value.second) > kEpsilon) {
-      tools_differ = true;
-    }
-  }
-  if (tools_differ) {
-    differences.push_back(absl::StrCat("tools: ", DescribeTools(before), " -> ",
-                                       DescribeTools(after)));
-  }
-
-  std::map<int, const v1::Indicator*> indicators_before;
-  std::map<int, const v1::Indicator*> indicators_after;
-  for (const auto& i : before.indicators()) indicators_before[i.number()] = &i;
-  for (const auto& i : after.indicators()) indicators_after[i.number()] = &i;
-  std::vector<std::string> added, removed, changed;
-  for (const auto& [number, indicator] : indicators_before) {
-    auto it = indicators_after.find(number);
-    if (it == indicators_after.end()) {
-      removed.push_back(absl::StrCat(number));
-    } else if (it->second->tool() != indicator->tool() ||
-               std::abs(it->second->weight() - indicator->weight()) >
-                   kEpsilon) {
-      changed.push_back(absl::StrCat(
-          number, " (", indicator->tool(), " ", indicator->weight(), " -> ",
-          it->second->tool(), " ", it->second->weight(), ")"));
-    }
-  }
-  for (const auto& [number, indicator] : indicators_after) {
-    if (!indicators_before.contains(number)) {
-      added.push_back(absl::StrCat(number));
-    }
-  }
-  if (!added.empty()) {
-    differences.push_back(
-        absl::StrCat("indicators added: ", absl::StrJoin(added, ", ")));
-  }
-  if (!removed.empty()) {
-    differences.push_back(
-        absl::StrCat("indicators removed: ", absl::StrJoin(removed, ", ")));
-  }
-  if (!changed.empty()) {
-    differences.push_back(
-        absl::StrCat("indicators changed: ", absl::StrJoin(changed, ", ")));
-  }
-
-  absl::flat_hash_map<std::string, const v1::Item*> items_before;
-  absl::flat_hash_map<std::string, const v1::Item*> items_after;
-  for (const auto& item : before.items()) items_before[item.code()] = &item;
-  for (const auto& item : after.items()) items_after[item.code()] = &item;
-  added.clear();
-  removed.clear();
-  std::vector<std::string> moved, rescaled;
-  for (const auto& [code, item] : items_before) {
-    auto it = items_after.find(code);
-    if (it == items_after.end()) {
-      removed.push_back(code);
-      continue;
-    }
-    if (it->second->indicator() != item->indicator()) {
-      moved.push_back(absl::StrCat(code, " ", item->indicator(), "->",
-                                   it->second->indicator()));
-    }
-    if (it->second->scale() != item->scale()) rescaled.push_back(code);
-  }
-  for (const auto& [code, item] : items_after) {
-    if (!items_before.contains(code)) added.push_back(code);
-  }
-  if (!added.empty()) {
-    differences.push_back(absl::StrCat("items added: ", ListCodes(added)));
-  }
-  if (!removed.empty()) {
-    differences.push_back(absl::StrCat("items removed: ", ListCodes(removed)));
-  }
-  if (!moved.empty()) {
-    differences.push_back(absl::StrCat("items moved: ", ListCodes(moved)));
-  }
-  if (!rescaled.empty()) {
-    differences.push_back(
-        absl::StrCat("item scales changed: ", ListCodes(rescaled)));
-  }
-
-  bool bands_differ = before.grade_bands_size() != after.grade_bands_size();
-  for (int i = 0; !bands_differ && i < before.grade_bands_size(); ++i) {
-    const v1::GradeBand& a = before.grade_bands(i);
-    const v1::GradeBand& b = after.grade_bands(i);
-    bands_differ = std::abs(a.min_score() - b.min_score()) > kEpsilon ||
-                   a.passed() != b.passed();
-  }
-  if (bands_differ) {
-    differences.push_back(absl::StrCat("grade bands: ", DescribeBands(before),
-                                       " -> ", DescribeBands(after)));
-  }
-
+  AddToolDifference(before, after, differences);
+  AddIndicatorDifferences(before, after, differences);
+  AddItemDifferences(before, after, differences);
+  AddBandDifference(before, after, differences);
   if (differences.empty()) return std::nullopt;
   return absl::StrJoin(differences, "; ");
 }

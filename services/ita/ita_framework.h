@@ -59,6 +59,9 @@ std::vector<std::pair<std::string, std::string>> EmbeddedFrameworkFiles();
 // For a framework without bands (never valid) an empty band.
 const v1::GradeBand& BandOf(const v1::Framework& framework, double score);
 
+// BandOf, or nullptr when the framework has no bands.
+const v1::GradeBand* BandOrNull(const v1::Framework& framework, double score);
+
 // Whether two frameworks measure the same way: tools (codes, kinds,
 // weights), indicators (numbers, tools, weights), item codes with their
 // indicator and scale, and grade bands (thresholds and pass status). Labels,

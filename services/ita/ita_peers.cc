@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/rpc/grpc_status.h"
 #include "common/thai/thai.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
@@ -39,22 +40,15 @@ std::string Parent(absl::string_view organization) {
 // again in the same call).
 bool AddPlanTarget(const Peer& plan, absl::string_view organization,
                    client::PeerCall& peers, v1::AgencyAnalysis& analysis) {
-  if (!plan.configured()) {
-    analysis.add_missing(plan.Describe("plan target", NotConfigured()));
-    return false;
-  }
-  auto stub = plan::v1::PlanService::NewStub(plan.channel());
   plan::v1::ListActionPlansRequest request;
   request.set_parent(Parent(organization));
   request.set_page_size(1000);
   plan::v1::ListActionPlansResponse response;
-  grpc::Status status =
-      plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-        response.Clear();
-        return stub->ListActionPlans(&context, request, &response);
-      });
+  const absl::Status status = plan.Unary<plan::v1::PlanService>(
+      peers, Peer::kSafeToRetry, "plan target",
+      &plan::v1::PlanService::Stub::ListActionPlans, request, response);
   if (!status.ok()) {
-    analysis.add_missing(plan.Describe("plan target", status));
+    analysis.add_missing(std::string(status.message()));
     return false;
   }
   for (const plan::v1::ActionPlan& action_plan : response.action_plans()) {
@@ -87,37 +81,9 @@ bool MayReadCorruptionReports(const auth::Principal& caller) {
          caller.HasRole(common::v1::AUDITOR);
 }
 
-void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
-                          const v1::Framework& framework,
-                          const auth::Principal& caller,
-                          client::PeerCall& peers,
-                          v1::AgencyAnalysis& analysis) {
-  if (!complaint.configured()) {
-    analysis.add_missing(
-        complaint.Describe("complaint handling", NotConfigured()));
-    return;
-  }
-  auto stub = complaint::v1::ComplaintService::NewStub(complaint.channel());
-  complaint::v1::GetComplaintStatisticsRequest request;
-  request.set_parent(Parent(organization));
-  request.mutable_fiscal_year()->set_be_year(analysis.be_year());
-  // Asked with a SYSTEM key, the complaint service would count corruption
-  // reports for anyone: the figures of a caller who may not read them leave
-  // them out altogether (a total with them, beside the general count the
-  // caller can get, would tell how many there are).
-  const bool with_corruption = MayReadCorruptionReports(caller);
-  request.set_general_only(!with_corruption);
-  complaint::v1::ComplaintStatistics statistics;
-  grpc::Status status = complaint.Call(
-      peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-        statistics.Clear();
-        return stub->GetComplaintStatistics(&context, request, &statistics);
-      });
-  if (!status.ok()) {
-    analysis.add_missing(complaint.Describe("complaint handling", status));
-    return;
-  }
-  v1::ComplaintHandling& handling = *analysis.mutable_complaint_handling();
+void SetComplaintHandling(const complaint::v1::ComplaintStatistics& statistics,
+                          bool with_corruption, const v1::Framework& framework,
+                          v1::ComplaintHandling& handling) {
   handling.set_received(statistics.received());
   handling.set_completed(statistics.completed());
   handling.set_overdue(statistics.overdue());
@@ -149,100 +115,141 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
   }
 }
 
+void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
+                          const v1::Framework& framework,
+                          const auth::Principal& caller,
+                          client::PeerCall& peers,
+                          v1::AgencyAnalysis& analysis) {
+  complaint::v1::GetComplaintStatisticsRequest request;
+  request.set_parent(Parent(organization));
+  request.mutable_fiscal_year()->set_be_year(analysis.be_year());
+  // Asked with a SYSTEM key, the complaint service would count corruption
+  // reports for anyone: the figures of a caller who may not read them leave
+  // them out altogether (a total with them, beside the general count the
+  // caller can get, would tell how many there are).
+  const bool with_corruption = MayReadCorruptionReports(caller);
+  request.set_general_only(!with_corruption);
+  complaint::v1::ComplaintStatistics statistics;
+  const absl::Status status = complaint.Unary<complaint::v1::ComplaintService>(
+      peers, Peer::kSafeToRetry, "complaint handling",
+      &complaint::v1::ComplaintService::Stub::GetComplaintStatistics, request,
+      statistics);
+  if (!status.ok()) {
+    analysis.add_missing(std::string(status.message()));
+    return;
+  }
+  SetComplaintHandling(statistics, with_corruption, framework,
+                       *analysis.mutable_complaint_handling());
+}
+
+// Every page of one of the plan service's lists of an organization-year
+// (an organization-year rarely has more than one), into `items`.
+template <typename Request, typename Response, typename Item>
+absl::Status ListEveryPage(
+    const Peer& plan, client::PeerCall& peers, absl::string_view organization,
+    int be_year,
+    grpc::Status (plan::v1::PlanService::Stub::*method)(grpc::ClientContext*,
+                                                        const Request&,
+                                                        Response*),
+    google::protobuf::RepeatedPtrField<Item>* (Response::*items_of)(),
+    std::vector<Item>& items) {
+  std::string token;
+  do {
+    Request request;
+    request.set_parent(Parent(organization));
+    request.set_be_year(be_year);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    Response page;
+    PRONGSAI_RETURN_IF_ERROR(plan.Unary<plan::v1::PlanService>(
+        peers, Peer::kSafeToRetry, "integrity measures", method, request,
+        page));
+    for (Item& item : *(page.*items_of)()) items.push_back(std::move(item));
+    token = page.next_page_token();
+  } while (!token.empty());
+  return absl::OkStatus();
+}
+
+// What the coverage of a weakness is judged by: the next year's measures,
+// the latest status of each, and which indicator each item belongs to.
+struct MeasuresOfYear {
+  int be_year = 0;
+  std::vector<plan::v1::IntegrityMeasure> measures;
+  absl::flat_hash_map<std::string, plan::v1::ProgressReport::Status> latest;
+  absl::flat_hash_map<std::string, int> indicator_of_item;
+  thai::FiscalQuarter current;
+};
+
+bool Answers(const plan::v1::IntegrityMeasure& measure,
+             const v1::IndicatorResult& weakness, const MeasuresOfYear& year) {
+  return std::any_of(measure.ita_indicators().begin(),
+                     measure.ita_indicators().end(),
+                     [&](const std::string& ref) {
+                       auto item = year.indicator_of_item.find(ref);
+                       return ref == absl::StrCat(weakness.number()) ||
+                              (item != year.indicator_of_item.end() &&
+                               item->second == weakness.number());
+                     });
+}
+
+// Late: its last quarter has ended and it is neither done nor cancelled.
+bool IsLate(const plan::v1::IntegrityMeasure& measure,
+            const MeasuresOfYear& year) {
+  int last_quarter = 4;
+  if (!measure.quarters().empty()) {
+    last_quarter =
+        *std::max_element(measure.quarters().begin(), measure.quarters().end());
+  }
+  const bool ended = year.current.be_year > year.be_year ||
+                     (year.current.be_year == year.be_year &&
+                      last_quarter < year.current.quarter);
+  auto status_of = year.latest.find(measure.name());
+  const bool finished =
+      status_of != year.latest.end() &&
+      (status_of->second == plan::v1::ProgressReport::DONE ||
+       status_of->second == plan::v1::ProgressReport::CANCELLED);
+  return ended && !finished;
+}
+
 void AddCoverage(const Peer& plan, absl::string_view organization,
                  const v1::Framework& framework, absl::Time now,
                  client::PeerCall& peers, v1::AgencyAnalysis& analysis) {
   if (analysis.weaknesses().empty()) return;
-  if (!plan.configured()) {
-    analysis.add_missing(plan.Describe("integrity measures", NotConfigured()));
-    return;
-  }
-  auto stub = plan::v1::PlanService::NewStub(plan.channel());
-  const int year = analysis.be_year() + 1;
-  // Every page of both lists (an organization-year rarely has more than one).
-  std::vector<plan::v1::IntegrityMeasure> measures;
+  MeasuresOfYear year;
+  year.be_year = analysis.be_year() + 1;
   std::vector<plan::v1::ProgressReport> reports;
-  grpc::Status status;
-  std::string token;
-  do {
-    plan::v1::ListIntegrityMeasuresRequest request;
-    request.set_parent(Parent(organization));
-    request.set_be_year(year);
-    request.set_page_size(1000);
-    request.set_page_token(token);
-    plan::v1::ListIntegrityMeasuresResponse page;
-    status =
-        plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-          page.Clear();
-          return stub->ListIntegrityMeasures(&context, request, &page);
-        });
-    for (plan::v1::IntegrityMeasure& measure :
-         *page.mutable_integrity_measures()) {
-      measures.push_back(std::move(measure));
-    }
-    token = page.next_page_token();
-  } while (status.ok() && !token.empty());
-  while (status.ok()) {
-    plan::v1::ListProgressReportsRequest request;
-    request.set_parent(Parent(organization));
-    request.set_be_year(year);
-    request.set_page_size(1000);
-    request.set_page_token(token);
-    plan::v1::ListProgressReportsResponse page;
-    status =
-        plan.Call(peers, Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-          page.Clear();
-          return stub->ListProgressReports(&context, request, &page);
-        });
-    for (plan::v1::ProgressReport& report : *page.mutable_progress_reports()) {
-      reports.push_back(std::move(report));
-    }
-    token = page.next_page_token();
-    if (token.empty()) break;
+  absl::Status status = ListEveryPage(
+      plan, peers, organization, year.be_year,
+      &plan::v1::PlanService::Stub::ListIntegrityMeasures,
+      &plan::v1::ListIntegrityMeasuresResponse::mutable_integrity_measures,
+      year.measures);
+  if (status.ok()) {
+    status = ListEveryPage(
+        plan, peers, organization, year.be_year,
+        &plan::v1::PlanService::Stub::ListProgressReports,
+        &plan::v1::ListProgressReportsResponse::mutable_progress_reports,
+        reports);
   }
   if (!status.ok()) {
-    analysis.add_missing(plan.Describe("integrity measures", status));
+    analysis.add_missing(std::string(status.message()));
     return;
   }
   // Reports list by round and time: the last one per measure is its latest.
-  absl::flat_hash_map<std::string, plan::v1::ProgressReport::Status> latest;
   for (const plan::v1::ProgressReport& report : reports) {
-    latest[report.subject()] = report.status();
+    year.latest[report.subject()] = report.status();
   }
-  absl::flat_hash_map<std::string, int> indicator_of_item;
   for (const v1::Item& item : framework.items()) {
-    indicator_of_item[item.code()] = item.indicator();
+    year.indicator_of_item[item.code()] = item.indicator();
   }
-  const thai::FiscalQuarter current = thai::FiscalQuarterOf(now);
+  year.current = thai::FiscalQuarterOf(now);
   for (const v1::IndicatorResult& weakness : analysis.weaknesses()) {
     v1::WeaknessCoverage& coverage = *analysis.add_coverage();
     coverage.set_indicator(weakness.number());
     coverage.set_name(weakness.name());
-    for (const plan::v1::IntegrityMeasure& measure : measures) {
-      const bool answers = std::any_of(
-          measure.ita_indicators().begin(), measure.ita_indicators().end(),
-          [&](const std::string& ref) {
-            auto item = indicator_of_item.find(ref);
-            return ref == absl::StrCat(weakness.number()) ||
-                   (item != indicator_of_item.end() &&
-                    item->second == weakness.number());
-          });
-      if (!answers) continue;
+    for (const plan::v1::IntegrityMeasure& measure : year.measures) {
+      if (!Answers(measure, weakness, year)) continue;
       coverage.add_measures(measure.name());
-      int last_quarter = 4;
-      if (!measure.quarters().empty()) {
-        last_quarter = *std::max_element(measure.quarters().begin(),
-                                         measure.quarters().end());
-      }
-      const bool ended =
-          current.be_year > year ||
-          (current.be_year == year && last_quarter < current.quarter);
-      auto status_of = latest.find(measure.name());
-      const bool finished =
-          status_of != latest.end() &&
-          (status_of->second == plan::v1::ProgressReport::DONE ||
-           status_of->second == plan::v1::ProgressReport::CANCELLED);
-      if (ended && !finished) coverage.add_late_measures(measure.name());
+      if (IsLate(measure, year)) coverage.add_late_measures(measure.name());
     }
   }
 }

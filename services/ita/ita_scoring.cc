@@ -162,26 +162,34 @@ std::optional<double> AnswerScore(v1::Scale scale, int answer) {
   }
 }
 
-ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
-                           const std::vector<v1::Respondent>& respondents) {
-  const int min_respondents = MinRespondents(framework);
-  // Indicators of the tool, and each item's place.
+// A survey tool's answers, each a score, gathered in one pass over the
+// respondents: per item, per indicator (each respondent's mean over the
+// indicator's items they answered) and per respondent for the tool.
+struct SurveyAnswers {
+  // The tool's indicators by number.
   std::map<int, const v1::Indicator*> indicators;
+  // By item position in the framework.
+  std::vector<std::vector<double>> item_values;
+  std::map<int, std::vector<double>> indicator_means;
+  std::vector<double> tool_scores;
+};
+
+SurveyAnswers CollectSurveyAnswers(
+    const v1::Framework& framework, const v1::Tool& tool,
+    const std::vector<v1::Respondent>& respondents) {
+  SurveyAnswers answers;
   for (const v1::Indicator& indicator : framework.indicators()) {
     if (indicator.tool() == tool.code()) {
-      indicators[indicator.number()] = &indicator;
+      answers.indicators[indicator.number()] = &indicator;
     }
   }
   absl::flat_hash_map<std::string, int> item_index;
   for (int i = 0; i < framework.items_size(); ++i) {
-    if (indicators.contains(framework.items(i).indicator())) {
+    if (answers.indicators.contains(framework.items(i).indicator())) {
       item_index[framework.items(i).code()] = i;
     }
   }
-
-  std::vector<std::vector<double>> item_values(framework.items_size());
-  std::map<int, std::vector<double>> indicator_means;  // per respondent
-  std::vector<double> tool_scores;                     // per respondent
+  answers.item_values.resize(framework.items_size());
   for (const v1::Respondent& respondent : respondents) {
     if (absl::AsciiStrToUpper(respondent.tool()) != tool.code()) continue;
     std::map<int, std::pair<double, int>> own;  // indicator -> sum, count
@@ -192,7 +200,7 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
       const v1::Item& item = framework.items(it->second);
       std::optional<double> value = AnswerScore(item.scale(), answer);
       if (!value.has_value()) continue;
-      item_values[it->second].push_back(*value);
+      answers.item_values[it->second].push_back(*value);
       own[item.indicator()].first += *value;
       own[item.indicator()].second += 1;
     }
@@ -200,19 +208,25 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
     Weighted respondent_tool;
     for (const auto& [number, sum_count] : own) {
       const double mean = sum_count.first / sum_count.second;
-      indicator_means[number].push_back(mean);
-      respondent_tool.Add(mean,
-                          IndicatorWeight(framework, *indicators[number]));
+      answers.indicator_means[number].push_back(mean);
+      respondent_tool.Add(
+          mean, IndicatorWeight(framework, *answers.indicators[number]));
     }
     if (!respondent_tool.empty()) {
-      tool_scores.push_back(respondent_tool.mean());
+      answers.tool_scores.push_back(respondent_tool.mean());
     }
   }
+  return answers;
+}
 
+ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
+                           const std::vector<v1::Respondent>& respondents) {
+  const int min_respondents = MinRespondents(framework);
+  SurveyAnswers answers = CollectSurveyAnswers(framework, tool, respondents);
   ToolResult result;
   std::map<int, std::vector<double>> indicator_item_scores;
   for (int i = 0; i < framework.items_size(); ++i) {
-    const std::vector<double>& values = item_values[i];
+    const std::vector<double>& values = answers.item_values[i];
     if (values.empty()) continue;
     v1::Score score;
     score.set_code(framework.items(i).code());
@@ -229,21 +243,21 @@ ToolResult ScoreSurveyTool(const v1::Framework& framework, const v1::Tool& tool,
     v1::Score score;
     score.set_code(absl::StrCat(number));
     score.set_score(Mean(item_scores));
-    const std::vector<double>& means = indicator_means[number];
+    const std::vector<double>& means = answers.indicator_means[number];
     score.set_respondents(static_cast<int>(means.size()));
     score.set_low_confidence(score.respondents() < min_respondents);
     SetSpread(means, score);
     tool_score.Add(score.score(),
-                   IndicatorWeight(framework, *indicators[number]));
+                   IndicatorWeight(framework, *answers.indicators[number]));
     result.indicators.push_back(std::move(score));
   }
   if (!tool_score.empty()) {
     v1::Score score;
     score.set_code(tool.code());
     score.set_score(tool_score.mean());
-    score.set_respondents(static_cast<int>(tool_scores.size()));
+    score.set_respondents(static_cast<int>(answers.tool_scores.size()));
     score.set_low_confidence(score.respondents() < min_respondents);
-    SetSpread(tool_scores, score);
+    SetSpread(answers.tool_scores, score);
     result.tool = std::move(score);
   }
   return result;
@@ -302,6 +316,125 @@ ToolResult ScoreChecklistTool(
 }
 
 std::string Format2(double value) { return absl::StrFormat("%.2f", value); }
+
+// OVERALL_MISMATCH when every tool is published.
+void CheckOverall(const v1::Framework& framework, const v1::ScoreSet& published,
+                  const absl::flat_hash_map<std::string, double>& tools,
+                  std::vector<v1::ConsistencyFinding>& findings) {
+  if (!published.has_overall()) return;
+  Weighted expected;
+  std::vector<std::string> terms;
+  bool all_tools = true;
+  for (const v1::Tool& tool : framework.tools()) {
+    auto it = tools.find(tool.code());
+    if (it == tools.end()) {
+      all_tools = false;
+      break;
+    }
+    expected.Add(it->second, tool.weight());
+    terms.push_back(absl::StrCat(tool.code(), " ", tool.weight(), "%"));
+  }
+  const double overall = published.overall().score();
+  if (all_tools && !expected.empty() &&
+      std::abs(overall - expected.mean()) > kPublishedTolerance) {
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::OVERALL_MISMATCH);
+    finding.set_code("overall");
+    finding.set_published(overall);
+    finding.set_expected(expected.mean());
+    finding.set_message(absl::StrCat("published overall ", Format2(overall),
+                                     " differs from the weighted tool scores (",
+                                     absl::StrJoin(terms, ", "),
+                                     "): ", Format2(expected.mean())));
+  }
+}
+
+// TOOL_MISMATCH per tool whose indicators are all published.
+void CheckTools(const v1::Framework& framework,
+                const absl::flat_hash_map<std::string, double>& tools,
+                const absl::flat_hash_map<std::string, double>& indicators,
+                std::vector<v1::ConsistencyFinding>& findings) {
+  for (const v1::Tool& tool : framework.tools()) {
+    auto published_tool = tools.find(tool.code());
+    if (published_tool == tools.end()) continue;
+    Weighted expected;
+    bool all_indicators = true;
+    for (const v1::Indicator& indicator : framework.indicators()) {
+      if (indicator.tool() != tool.code()) continue;
+      auto it = indicators.find(absl::StrCat(indicator.number()));
+      if (it == indicators.end()) {
+        all_indicators = false;
+        break;
+      }
+      expected.Add(it->second, IndicatorWeight(framework, indicator));
+    }
+    if (!all_indicators || expected.empty()) continue;
+    if (std::abs(published_tool->second - expected.mean()) >
+        kPublishedTolerance) {
+      v1::ConsistencyFinding& finding = findings.emplace_back();
+      finding.set_kind(v1::ConsistencyFinding::TOOL_MISMATCH);
+      finding.set_code(tool.code());
+      finding.set_published(published_tool->second);
+      finding.set_expected(expected.mean());
+      finding.set_message(absl::StrCat(
+          "published ", tool.code(), " ", Format2(published_tool->second),
+          " differs from the weighted mean of its indicators: ",
+          Format2(expected.mean())));
+    }
+  }
+}
+
+// GRADE_MISMATCH when the published grade is not the band of the overall.
+void CheckGrade(const v1::Framework& framework, const v1::ScoreSet& published,
+                std::vector<v1::ConsistencyFinding>& findings) {
+  if (!published.has_overall() || published.grade().empty()) return;
+  const double overall = published.overall().score();
+  const v1::GradeBand& band = BandOf(framework, overall);
+  const std::string grade(absl::StripAsciiWhitespace(published.grade()));
+  // Latin grades are compared without case ("a" is "A"); Thai has none.
+  if (!absl::EqualsIgnoreCase(grade, band.label())) {
+    const bool known =
+        std::any_of(framework.grade_bands().begin(),
+                    framework.grade_bands().end(), [&](const v1::GradeBand& b) {
+                      return absl::EqualsIgnoreCase(grade, b.label());
+                    });
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::GRADE_MISMATCH);
+    finding.set_code("overall");
+    finding.set_published(overall);
+    finding.set_message(
+        absl::StrCat("published grade \"", grade, "\"",
+                     known ? "" : " (not a grade of this framework)",
+                     " is not the band of overall ", Format2(overall), ": \"",
+                     band.label(), "\" by the ", framework.be_year(),
+                     " framework (min ", band.min_score(), ")"));
+  }
+}
+
+// MISSING_INDICATOR per indicator without a score, by number.
+void CheckIndicatorsPresent(
+    const v1::Framework& framework,
+    const absl::flat_hash_map<std::string, double>& indicators,
+    std::vector<v1::ConsistencyFinding>& findings) {
+  std::vector<const v1::Indicator*> by_number;
+  for (const v1::Indicator& indicator : framework.indicators()) {
+    by_number.push_back(&indicator);
+  }
+  std::sort(by_number.begin(), by_number.end(),
+            [](const v1::Indicator* a, const v1::Indicator* b) {
+              return a->number() < b->number();
+            });
+  for (const v1::Indicator* indicator : by_number) {
+    const std::string code = absl::StrCat(indicator->number());
+    if (indicators.contains(code)) continue;
+    v1::ConsistencyFinding& finding = findings.emplace_back();
+    finding.set_kind(v1::ConsistencyFinding::MISSING_INDICATOR);
+    finding.set_code(code);
+    finding.set_message(absl::StrCat("indicator ", code, " (",
+                                     indicator->name(), ", ", indicator->tool(),
+                                     ") has no published score"));
+  }
+}
 
 }  // namespace
 
@@ -387,7 +520,6 @@ absl::Status ValidatePublished(absl::string_view field_path,
 
 std::vector<v1::ConsistencyFinding> CheckPublished(
     const v1::Framework& framework, const v1::ScoreSet& published) {
-  std::vector<v1::ConsistencyFinding> findings;
   absl::flat_hash_map<std::string, double> tools;
   for (const v1::Score& score : published.tools()) {
     tools[score.code()] = score.score();
@@ -396,106 +528,11 @@ std::vector<v1::ConsistencyFinding> CheckPublished(
   for (const v1::Score& score : published.indicators()) {
     indicators[score.code()] = score.score();
   }
-
-  if (published.has_overall()) {
-    Weighted expected;
-    std::vector<std::string> terms;
-    bool all_tools = true;
-    for (const v1::Tool& tool : framework.tools()) {
-      auto it = tools.find(tool.code());
-      if (it == tools.end()) {
-        all_tools = false;
-        break;
-      }
-      expected.Add(it->second, tool.weight());
-      terms.push_back(absl::StrCat(tool.code(), " ", tool.weight(), "%"));
-    }
-    const double overall = published.overall().score();
-    if (all_tools && !expected.empty() &&
-        std::abs(overall - expected.mean()) > kPublishedTolerance) {
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::OVERALL_MISMATCH);
-      finding.set_code("overall");
-      finding.set_published(overall);
-      finding.set_expected(expected.mean());
-      finding.set_message(absl::StrCat(
-          "published overall ", Format2(overall),
-          " differs from the weighted tool scores (",
-          absl::StrJoin(terms, ", "), "): ", Format2(expected.mean())));
-    }
-  }
-
-  for (const v1::Tool& tool : framework.tools()) {
-    auto published_tool = tools.find(tool.code());
-    if (published_tool == tools.end()) continue;
-    Weighted expected;
-    bool all_indicators = true;
-    for (const v1::Indicator& indicator : framework.indicators()) {
-      if (indicator.tool() != tool.code()) continue;
-      auto it = indicators.find(absl::StrCat(indicator.number()));
-      if (it == indicators.end()) {
-        all_indicators = false;
-        break;
-      }
-      expected.Add(it->second, IndicatorWeight(framework, indicator));
-    }
-    if (!all_indicators || expected.empty()) continue;
-    if (std::abs(published_tool->second - expected.mean()) >
-        kPublishedTolerance) {
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::TOOL_MISMATCH);
-      finding.set_code(tool.code());
-      finding.set_published(published_tool->second);
-      finding.set_expected(expected.mean());
-      finding.set_message(absl::StrCat(
-          "published ", tool.code(), " ", Format2(published_tool->second),
-          " differs from the weighted mean of its indicators: ",
-          Format2(expected.mean())));
-    }
-  }
-
-  if (published.has_overall() && !published.grade().empty()) {
-    const double overall = published.overall().score();
-    const v1::GradeBand& band = BandOf(framework, overall);
-    const std::string grade(absl::StripAsciiWhitespace(published.grade()));
-    // Latin grades are compared without case ("a" is "A"); Thai has none.
-    if (!absl::EqualsIgnoreCase(grade, band.label())) {
-      const bool known = std::any_of(
-          framework.grade_bands().begin(), framework.grade_bands().end(),
-          [&](const v1::GradeBand& b) {
-            return absl::EqualsIgnoreCase(grade, b.label());
-          });
-      v1::ConsistencyFinding& finding = findings.emplace_back();
-      finding.set_kind(v1::ConsistencyFinding::GRADE_MISMATCH);
-      finding.set_code("overall");
-      finding.set_published(overall);
-      finding.set_message(
-          absl::StrCat("published grade \"", grade, "\"",
-                       known ? "" : " (not a grade of this framework)",
-                       " is not the band of overall ", Format2(overall), ": \"",
-                       band.label(), "\" by the ", framework.be_year(),
-                       " framework (min ", band.min_score(), ")"));
-    }
-  }
-
-  std::vector<const v1::Indicator*> by_number;
-  for (const v1::Indicator& indicator : framework.indicators()) {
-    by_number.push_back(&indicator);
-  }
-  std::sort(by_number.begin(), by_number.end(),
-            [](const v1::Indicator* a, const v1::Indicator* b) {
-              return a->number() < b->number();
-            });
-  for (const v1::Indicator* indicator : by_number) {
-    const std::string code = absl::StrCat(indicator->number());
-    if (indicators.contains(code)) continue;
-    v1::ConsistencyFinding& finding = findings.emplace_back();
-    finding.set_kind(v1::ConsistencyFinding::MISSING_INDICATOR);
-    finding.set_code(code);
-    finding.set_message(absl::StrCat("indicator ", code, " (",
-                                     indicator->name(), ", ", indicator->tool(),
-                                     ") has no published score"));
-  }
+  std::vector<v1::ConsistencyFinding> findings;
+  CheckOverall(framework, published, tools, findings);
+  CheckTools(framework, tools, indicators, findings);
+  CheckGrade(framework, published, findings);
+  CheckIndicatorsPresent(framework, indicators, findings);
   return findings;
 }
 
@@ -648,6 +685,53 @@ v1::ScoreSet ComputeScores(const v1::Framework& framework,
   result.set_grade(band.label());
   result.set_passed(band.passed());
   return result;
+}
+
+absl::StatusOr<RawAnswers> MergeRawMessages(
+    const v1::Framework& framework,
+    std::vector<v1::IngestRawAnswersRequest>& messages) {
+  RawAnswers answers;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    v1::IngestRawAnswersRequest& message = messages[i];
+    PRONGSAI_RETURN_IF_ERROR(ValidateRawAnswers(
+        IndexedPath("messages", static_cast<int64_t>(i)), framework, message));
+    for (v1::Respondent& respondent : *message.mutable_respondents()) {
+      answers.respondents.push_back(std::move(respondent));
+    }
+    for (const auto& [item, present] : message.oit_checks()) {
+      answers.oit_checks[absl::AsciiStrToLower(item)] = present;
+    }
+  }
+  messages.clear();
+  if (answers.respondents.empty() && answers.oit_checks.empty()) {
+    return InvalidField("messages",
+                        "carry no respondents and no OIT checks; nothing "
+                        "to compute scores from");
+  }
+  return answers;
+}
+
+RespondentCounts CountRespondents(
+    const std::vector<v1::Respondent>& respondents) {
+  RespondentCounts counts;
+  for (const v1::Respondent& respondent : respondents) {
+    const std::string tool = absl::AsciiStrToUpper(respondent.tool());
+    if (tool == "IIT") ++counts.iit;
+    if (tool == "EIT") ++counts.eit;
+  }
+  return counts;
+}
+
+std::vector<std::string> DroppedTools(const v1::ScoreSet& stored,
+                                      const v1::ScoreSet& computed) {
+  std::vector<std::string> dropped;
+  for (const v1::Score& tool : stored.tools()) {
+    const bool kept = std::any_of(
+        computed.tools().begin(), computed.tools().end(),
+        [&](const v1::Score& score) { return score.code() == tool.code(); });
+    if (!kept) dropped.push_back(tool.code());
+  }
+  return dropped;
 }
 
 }  // namespace prongsai::ita

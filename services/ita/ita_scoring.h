@@ -50,6 +50,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "prongsai/ita/v1/ita.pb.h"
 
@@ -96,6 +97,30 @@ struct RawAnswers {
   std::vector<v1::Respondent> respondents;
   absl::flat_hash_map<std::string, bool> oit_checks;
 };
+
+// The answers of a whole IngestRawAnswers stream, each message checked with
+// ValidateRawAnswers under "messages[i]": respondents in order; OIT check
+// codes lower-cased (codes are case-insensitive), a later message's check
+// of an item replacing an earlier one whatever case either was sent in.
+// INVALID_ARGUMENT "messages" when they carry no respondents and no OIT
+// checks (storing the figures of no answers would replace a computed result
+// with zeros). Consumes `messages`.
+absl::StatusOr<RawAnswers> MergeRawMessages(
+    const v1::Framework& framework,
+    std::vector<v1::IngestRawAnswersRequest>& messages);
+
+// How many respondents answered each survey tool, by tool code in any case.
+struct RespondentCounts {
+  int iit = 0;
+  int eit = 0;
+};
+RespondentCounts CountRespondents(
+    const std::vector<v1::Respondent>& respondents);
+
+// The tool codes of `stored` that `computed` has no score for, in stored
+// order: what replacing `stored` with `computed` would drop.
+std::vector<std::string> DroppedTools(const v1::ScoreSet& stored,
+                                      const v1::ScoreSet& computed);
 
 // Scores `answers` (validated with ValidateRawAnswers) by the framework; see
 // the top of this file. Answers the framework does not know are ignored.

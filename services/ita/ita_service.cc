@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,18 +16,21 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/single_flight.h"
 #include "common/server/list_scope.h"
+#include "common/server/method_list.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
-#include "services/ita/ita_analytics.h"
+#include "services/ita/ita_analysis.h"
 #include "services/ita/ita_domain.h"
 #include "services/ita/ita_framework.h"
+#include "services/ita/ita_peer_stats.h"
 #include "services/ita/ita_peers.h"
+#include "services/ita/ita_recommend.h"
+#include "services/ita/ita_report.h"
 #include "services/ita/ita_scoring.h"
 #include "services/ita/ita_store.h"
 
@@ -45,10 +49,6 @@ constexpr size_t kMaxStreamBytes = 32 << 20;
 constexpr double kDefaultStrengthThreshold = 90;
 constexpr double kDefaultPassThreshold = 85;
 constexpr int kDefaultItemsPerTool = 3;
-
-Writer WriterOf(const CallContext& call) {
-  return {call.principal.name(), call.now};
-}
 
 // `organizations/{o}/assessments/{be_year}` the caller may act on.
 struct AssessmentName {
@@ -162,13 +162,8 @@ absl::Status CheckKeepsTools(Connection& db, const AssessmentName& name,
       GetAssessment(db, name.organization, name.be_year);
   if (absl::IsNotFound(stored.status())) return absl::OkStatus();
   PRONGSAI_RETURN_IF_ERROR(stored.status());
-  std::vector<std::string> dropped;
-  for (const v1::Score& tool : stored->computed().tools()) {
-    const bool kept = std::any_of(
-        computed.tools().begin(), computed.tools().end(),
-        [&](const v1::Score& score) { return score.code() == tool.code(); });
-    if (!kept) dropped.push_back(tool.code());
-  }
+  const std::vector<std::string> dropped =
+      DroppedTools(stored->computed(), computed);
   if (dropped.empty()) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       name_text, " has a computed result with ", absl::StrJoin(dropped, ", "),
@@ -177,40 +172,97 @@ absl::Status CheckKeepsTools(Connection& db, const AssessmentName& name,
       "whole result"));
 }
 
-// The service's shared state: shipped frameworks, the plan client and the
-// single-flight table of analytics computations.
-class ItaGrpcService;
+std::optional<double> OptionalThreshold(bool has, double value) {
+  if (!has) return std::nullopt;
+  return value;
+}
 
-using ItaRawService = server::RawCallbackService<
-    v1::AssessmentService::Service,
-    v1::AssessmentService::WithRawCallbackMethod_LoadFramework,
-    v1::AssessmentService::WithRawCallbackMethod_GetFramework,
-    v1::AssessmentService::WithRawCallbackMethod_ListFrameworks,
-    v1::AssessmentService::WithRawCallbackMethod_CreateAssessment,
-    v1::AssessmentService::WithRawCallbackMethod_GetAssessment,
-    v1::AssessmentService::WithRawCallbackMethod_ListAssessments,
-    v1::AssessmentService::WithRawCallbackMethod_IngestPublishedScores,
-    v1::AssessmentService::WithRawCallbackMethod_IngestRawAnswers,
-    v1::AssessmentService::WithRawCallbackMethod_AnalyzeAssessment,
-    v1::AssessmentService::WithRawCallbackMethod_RecommendMeasures,
-    v1::AssessmentService::WithRawCallbackMethod_AdoptRecommendedMeasures,
-    v1::AssessmentService::WithRawCallbackMethod_GetPeerAnalytics,
-    v1::AssessmentService::WithRawCallbackMethod_GetTrend,
-    v1::AssessmentService::WithRawCallbackMethod_RenderReport>;
+// GetTrendRequest checked, as the filter of the trend's rows.
+absl::StatusOr<TrendFilter> TrendFilterOf(const CallContext& call,
+                                          const v1::GetTrendRequest& request) {
+  TrendFilter filter;
+  if (!request.parent().empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        filter.organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(filter.organization));
+  } else if (request.group() == v1::PEER_GROUP_UNSPECIFIED ||
+             !v1::PeerGroup_IsValid(request.group())) {
+    return InvalidField("group", "is required without a parent");
+  }
+  if (request.group() == v1::SAME_PROVINCE && request.province().empty()) {
+    return InvalidField("province", "is required for SAME_PROVINCE");
+  }
+  if (request.group() == v1::SAME_KIND &&
+      request.kind() == common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
+    return InvalidField("kind", "is required for SAME_KIND");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("province", request.province(), 100, false));
+  for (auto [field, year] :
+       {std::pair{"first_be_year", request.first_be_year()},
+        std::pair{"last_be_year", request.last_be_year()}}) {
+    if (year != 0) {
+      PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, year));
+    }
+  }
+  filter.group = request.group();
+  filter.province = request.province();
+  filter.kind = request.kind();
+  filter.first_be_year = request.first_be_year();
+  filter.last_be_year = request.last_be_year();
+  return filter;
+}
+
+// What a trend is cached under: only the fields its filter uses.
+std::string TrendKey(const TrendFilter& filter) {
+  if (!filter.organization.empty()) {
+    return absl::StrCat("trend/", filter.organization, "/",
+                        filter.first_be_year, "-", filter.last_be_year);
+  }
+  return absl::StrCat("trend/group/", filter.group, "/",
+                      filter.group == v1::SAME_PROVINCE ? filter.province : "",
+                      "/", filter.group == v1::SAME_KIND ? filter.kind : 0, "/",
+                      filter.first_be_year, "-", filter.last_be_year);
+}
+
+// An assessment's analysis and the name it was asked by.
+struct AnalyzedAssessment {
+  AssessmentName name;
+  v1::AgencyAnalysis analysis;
+  // FullAnalysis only: the assessment analysed.
+  v1::Assessment assessment;
+};
+
+using GrpcService = v1::AssessmentService;
+
+// Every RPC of the service, in the order of ita.proto; the stream's
+// messages are taken by TakeRawMessage as they arrive.
+#define PRONGSAI_ITA_METHODS(UNARY, STREAM)                               \
+  UNARY(LoadFramework, LoadFrameworkRequest, Framework)                   \
+  UNARY(GetFramework, GetFrameworkRequest, Framework)                     \
+  UNARY(ListFrameworks, ListFrameworksRequest, ListFrameworksResponse)    \
+  UNARY(CreateAssessment, CreateAssessmentRequest, Assessment)            \
+  UNARY(GetAssessment, GetAssessmentRequest, Assessment)                  \
+  UNARY(ListAssessments, ListAssessmentsRequest, ListAssessmentsResponse) \
+  UNARY(IngestPublishedScores, IngestPublishedScoresRequest, Assessment)  \
+  STREAM(IngestRawAnswers, IngestRawAnswersRequest, Assessment)           \
+  UNARY(AnalyzeAssessment, AnalyzeAssessmentRequest, AgencyAnalysis)      \
+  UNARY(RecommendMeasures, RecommendMeasuresRequest,                      \
+        RecommendMeasuresResponse)                                        \
+  UNARY(AdoptRecommendedMeasures, AdoptRecommendedMeasuresRequest,        \
+        AdoptRecommendedMeasuresResponse)                                 \
+  UNARY(GetPeerAnalytics, GetPeerAnalyticsRequest, PeerAnalytics)         \
+  UNARY(GetTrend, GetTrendRequest, Trend)                                 \
+  UNARY(RenderReport, RenderReportRequest, RenderedReport)
+
+using ItaRawService =
+    server::RawCallbackService<GrpcService::Service PRONGSAI_ITA_METHODS(
+        PRONGSAI_RAW_METHOD, PRONGSAI_RAW_METHOD)>;
 
 // Translation only: each method hands its request to the Do* member of the
-// same name on a worker.
-#define PRONGSAI_ITA_METHOD(method, Request, Response)                        \
-  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,      \
-                                   const grpc::ByteBuffer* request,           \
-                                   grpc::ByteBuffer* response) override {     \
-    return runtime_.Unary<v1::Request, v1::Response>(                         \
-        context, #method, request, response,                                  \
-        [this](CallContext& call, const v1::Request& in, v1::Response& out) { \
-          return Do##method(call, in, out);                                   \
-        });                                                                   \
-  }
-
+// same name on a worker. Holds the shipped frameworks, the plan and
+// complaint peers and the single-flight table of analytics computations.
 class ItaGrpcService final : public ItaRawService {
  public:
   ItaGrpcService(server::ServiceRuntime& runtime,
@@ -224,29 +276,11 @@ class ItaGrpcService final : public ItaRawService {
                                                     options.complaint_address,
                                                     options.peer_api_key))} {}
 
-  PRONGSAI_ITA_METHOD(LoadFramework, LoadFrameworkRequest, Framework)
-  PRONGSAI_ITA_METHOD(GetFramework, GetFrameworkRequest, Framework)
-  PRONGSAI_ITA_METHOD(ListFrameworks, ListFrameworksRequest,
-                      ListFrameworksResponse)
-  PRONGSAI_ITA_METHOD(CreateAssessment, CreateAssessmentRequest, Assessment)
-  PRONGSAI_ITA_METHOD(GetAssessment, GetAssessmentRequest, Assessment)
-  PRONGSAI_ITA_METHOD(ListAssessments, ListAssessmentsRequest,
-                      ListAssessmentsResponse)
-  PRONGSAI_ITA_METHOD(IngestPublishedScores, IngestPublishedScoresRequest,
-                      Assessment)
-  PRONGSAI_ITA_METHOD(AnalyzeAssessment, AnalyzeAssessmentRequest,
-                      AgencyAnalysis)
-  PRONGSAI_ITA_METHOD(RecommendMeasures, RecommendMeasuresRequest,
-                      RecommendMeasuresResponse)
-  PRONGSAI_ITA_METHOD(AdoptRecommendedMeasures, AdoptRecommendedMeasuresRequest,
-                      AdoptRecommendedMeasuresResponse)
-  PRONGSAI_ITA_METHOD(GetPeerAnalytics, GetPeerAnalyticsRequest, PeerAnalytics)
-  PRONGSAI_ITA_METHOD(GetTrend, GetTrendRequest, Trend)
-  PRONGSAI_ITA_METHOD(RenderReport, RenderReportRequest, RenderedReport)
+  PRONGSAI_ITA_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
-  grpc::ServerReadReactor<grpc::ByteBuffer>* IngestRawAnswers(
-      grpc::CallbackServerContext* context,
-      grpc::ByteBuffer* response) override {
+ private:
+  grpc::ServerReadReactor<grpc::ByteBuffer>* OpenIngestRawAnswers(
+      grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
     auto stream = std::make_shared<RawStream>();
     return runtime_.ClientStream<v1::IngestRawAnswersRequest, v1::Assessment>(
         context, "IngestRawAnswers", kMaxStreamBytes, response,
@@ -259,7 +293,6 @@ class ItaGrpcService final : public ItaRawService {
         });
   }
 
- private:
   // ----------------------------------------------------------- frameworks
 
   absl::Status DoLoadFramework(CallContext& call,
@@ -270,7 +303,7 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         response,
-        StoreFramework(*db, *defaults_, request.framework(), WriterOf(call)));
+        StoreFramework(*db, *defaults_, request.framework(), call.writer()));
     return absl::OkStatus();
   }
 
@@ -325,7 +358,7 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         response, ita::CreateAssessment(*db, organization, request.assessment(),
-                                        request.request_id(), WriterOf(call)));
+                                        request.request_id(), call.writer()));
     return absl::OkStatus();
   }
 
@@ -346,9 +379,9 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
                               server::StartList(call, request));
     PRONGSAI_ASSIGN_OR_RETURN(
-        AssessmentPage page,
+        api::Page<v1::Assessment> page,
         ita::ListAssessments(*scope.db, scope.organization, scope.page));
-    server::FinishList(page.assessments, page.next_cursor, request,
+    server::FinishList(page.items, page.next_cursor, request,
                        response.mutable_assessments(), response);
     return absl::OkStatus();
   }
@@ -374,7 +407,7 @@ class ItaGrpcService final : public ItaRawService {
     update.published = std::move(published);
     PRONGSAI_ASSIGN_OR_RETURN(
         response, SaveScores(*db, organization, name.be_year, framework, update,
-                             WriterOf(call)));
+                             call.writer()));
     return absl::OkStatus();
   }
 
@@ -388,34 +421,12 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
         FrameworkFor(*db, *defaults_, "messages[0].name", name.be_year));
-    RawAnswers answers;
-    for (size_t i = 0; i < stream.messages.size(); ++i) {
-      v1::IngestRawAnswersRequest& message = stream.messages[i];
-      const std::string path = IndexedPath("messages", static_cast<int64_t>(i));
-      PRONGSAI_RETURN_IF_ERROR(ValidateRawAnswers(path, framework, message));
-      for (v1::Respondent& respondent : *message.mutable_respondents()) {
-        answers.respondents.push_back(std::move(respondent));
-      }
-      // Codes are case-insensitive; a later message's check replaces an
-      // earlier one, whatever case either was sent in.
-      for (const auto& [item, present] : message.oit_checks()) {
-        answers.oit_checks[absl::AsciiStrToLower(item)] = present;
-      }
-    }
-    stream.messages.clear();
-    // Nothing to compute from: storing the figures of no answers would
-    // replace a computed result with zeros.
-    if (answers.respondents.empty() && answers.oit_checks.empty()) {
-      return InvalidField("messages",
-                          "carry no respondents and no OIT checks; nothing "
-                          "to compute scores from");
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(RawAnswers answers,
+                              MergeRawMessages(framework, stream.messages));
     ScoreUpdate update;
-    for (const v1::Respondent& respondent : answers.respondents) {
-      const std::string tool = absl::AsciiStrToUpper(respondent.tool());
-      if (tool == "IIT") ++update.iit_respondents;
-      if (tool == "EIT") ++update.eit_respondents;
-    }
+    const RespondentCounts counts = CountRespondents(answers.respondents);
+    update.iit_respondents = counts.iit;
+    update.eit_respondents = counts.eit;
     update.computed = ComputeScores(framework, answers);
     if (!stream.replace_computed) {
       PRONGSAI_RETURN_IF_ERROR(
@@ -425,7 +436,7 @@ class ItaGrpcService final : public ItaRawService {
     organization.set_code(name.organization);
     PRONGSAI_ASSIGN_OR_RETURN(
         response, SaveScores(*db, organization, name.be_year, framework, update,
-                             WriterOf(call)));
+                             call.writer()));
     return absl::OkStatus();
   }
 
@@ -434,30 +445,42 @@ class ItaGrpcService final : public ItaRawService {
   // Reads `M` through Redis under `version`, computing it at most once per
   // key at a time in this process; correct (and uncached) with Redis down.
   template <typename M>
-  absl::Status Cached(CallContext& call, absl::string_view what,
-                      absl::string_view version, M& out,
-                      absl::FunctionRef<absl::StatusOr<M>()> compute) {
-    const std::string key = cache::VersionedKey(
-        "ita", kCacheVersion, absl::StrCat(what, "@", version));
-    auto serialized = [&]() -> absl::StatusOr<std::string> {
-      PRONGSAI_ASSIGN_OR_RETURN(M value, compute());
-      return value.SerializeAsString();
-    };
+  absl::StatusOr<M> Cached(CallContext& call, absl::string_view what,
+                           absl::string_view version,
+                           absl::FunctionRef<absl::StatusOr<M>()> compute) {
+    return cache::GetOrLoadMessage<M>(
+        call.worker.Redis(),
+        cache::VersionedKey("ita", kCacheVersion,
+                            absl::StrCat(what, "@", version)),
+        kCacheTtl, compute, &flight_, call.deadline);
+  }
+
+  // The analysis of an assessment that has scores, from the store.
+  absl::StatusOr<v1::AgencyAnalysis> ComputeAnalysis(
+      Connection& db, const AssessmentName& name, absl::string_view name_text,
+      double threshold, int items) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        std::string bytes,
-        cache::GetOrLoad(call.worker.Redis(), key, kCacheTtl,
-                         [&]() -> absl::StatusOr<std::string> {
-                           return flight_.Do(key, call.deadline, serialized);
-                         }));
-    if (!out.ParseFromString(bytes)) {
-      return absl::InternalError("corrupt cached analytics");
+        v1::Assessment current,
+        ita::GetAssessment(db, name.organization, name.be_year));
+    if (!EffectiveScores(current).has_overall()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name_text,
+                       " has no scores yet; ingest the published "
+                       "summary or raw answers first"));
     }
-    return absl::OkStatus();
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                              PinnedFramework(db, *defaults_, current));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::optional<v1::Assessment> previous,
+        PreviousAssessment(db, name.organization, name.be_year));
+    return Analyze(framework, current,
+                   previous.has_value() ? &*previous : nullptr, threshold,
+                   items);
   }
 
   // The analysis without the plan target (which lives in another service
   // and is asked for on every call).
-  absl::StatusOr<v1::AgencyAnalysis> CoreAnalysis(
+  absl::StatusOr<AnalyzedAssessment> CoreAnalysis(
       CallContext& call, absl::string_view field, absl::string_view name_text,
       std::optional<double> threshold_in, int items_in) {
     PRONGSAI_ASSIGN_OR_RETURN(AssessmentName name,
@@ -472,110 +495,85 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     // The analysis reads this organization's assessments (this year and the
     // previous one) and their pinned frameworks only: key on its version.
-    ChildName child = *ParseChildName(field, name_text, "assessments");
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,
-                              OrganizationVersion(*db, child.organization));
-    v1::AgencyAnalysis analysis;
-    PRONGSAI_RETURN_IF_ERROR(Cached<v1::AgencyAnalysis>(
-        call,
-        absl::StrCat("analysis/", name_text, "/", ExactNumber(threshold), "/",
-                     items),
-        version, analysis, [&]() -> absl::StatusOr<v1::AgencyAnalysis> {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              v1::Assessment current,
-              ita::GetAssessment(*db, name.organization, name.be_year));
-          std::string basis;
-          if (!EffectiveScores(current, &basis).has_overall()) {
-            return absl::FailedPreconditionError(
-                absl::StrCat(name_text,
-                             " has no scores yet; ingest the published "
-                             "summary or raw answers first"));
-          }
-          PRONGSAI_ASSIGN_OR_RETURN(
-              v1::Framework framework,
-              current.framework_version() > 0
-                  ? FrameworkVersion(*db, *defaults_, name.be_year,
-                                     current.framework_version())
-                  : CurrentFramework(*db, *defaults_, name.be_year));
-          PRONGSAI_ASSIGN_OR_RETURN(
-              std::optional<v1::Assessment> previous,
-              PreviousAssessment(*db, name.organization, name.be_year));
-          return Analyze(framework, current,
-                         previous.has_value() ? &*previous : nullptr, threshold,
-                         items);
-        }));
-    return analysis;
+                              OrganizationVersion(*db, name.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::AgencyAnalysis analysis,
+        Cached<v1::AgencyAnalysis>(
+            call,
+            absl::StrCat("analysis/", name_text, "/", ExactNumber(threshold),
+                         "/", items),
+            version, [&]() -> absl::StatusOr<v1::AgencyAnalysis> {
+              return ComputeAnalysis(*db, name, name_text, threshold, items);
+            }));
+    return AnalyzedAssessment{.name = std::move(name),
+                              .analysis = std::move(analysis),
+                              .assessment = {}};
   }
 
   // The analysis with what the plan and complaint services say (asked on
   // every call: their data is not versioned here).
-  absl::StatusOr<v1::AgencyAnalysis> FullAnalysis(
+  absl::StatusOr<AnalyzedAssessment> FullAnalysis(
       CallContext& call, absl::string_view name,
       std::optional<double> threshold, int items) {
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::AgencyAnalysis analysis,
+        AnalyzedAssessment analyzed,
         CoreAnalysis(call, "name", name, threshold, items));
-    ChildName child = *ParseChildName("name", name, "assessments");
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     // The framework the figures were computed with, as in the analysis.
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::Assessment assessment,
-        ita::GetAssessment(*db, child.organization, analysis.be_year()));
+        analyzed.assessment, ita::GetAssessment(*db, analyzed.name.organization,
+                                                analyzed.analysis.be_year()));
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
-        assessment.framework_version() > 0
-            ? FrameworkVersion(*db, *defaults_, analysis.be_year(),
-                               assessment.framework_version())
-            : CurrentFramework(*db, *defaults_, analysis.be_year()));
-    AddPeerFigures(peers_, child.organization, framework, call.now,
-                   call.deadline, call.principal, analysis);
-    return analysis;
+        PinnedFramework(*db, *defaults_, analyzed.assessment));
+    AddPeerFigures(peers_, analyzed.name.organization, framework, call.now,
+                   call.deadline, call.principal, analyzed.analysis);
+    return analyzed;
   }
 
   absl::Status DoAdoptRecommendedMeasures(
       CallContext& call, const v1::AdoptRecommendedMeasuresRequest& request,
       v1::AdoptRecommendedMeasuresResponse& response) {
-    std::optional<double> threshold;
-    if (request.has_strength_threshold()) {
-      threshold = request.strength_threshold();
-    }
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::AgencyAnalysis analysis,
-        CoreAnalysis(call, "name", request.name(), threshold, 0));
+        AnalyzedAssessment analyzed,
+        CoreAnalysis(call, "name", request.name(),
+                     OptionalThreshold(request.has_strength_threshold(),
+                                       request.strength_threshold()),
+                     0));
     PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
-                              Recommend(analysis));
-    ChildName child = *ParseChildName("name", request.name(), "assessments");
+                              Recommend(analyzed.analysis));
     // The analysis' own (canonical) name derives the request ids.
-    response = AdoptMeasures(peers_, child.organization, analysis.assessment(),
-                             measures, call.deadline);
+    response =
+        AdoptMeasures(peers_, analyzed.name.organization,
+                      analyzed.analysis.assessment(), measures, call.deadline);
     return absl::OkStatus();
   }
 
   absl::Status DoAnalyzeAssessment(CallContext& call,
                                    const v1::AnalyzeAssessmentRequest& request,
                                    v1::AgencyAnalysis& response) {
-    std::optional<double> threshold;
-    if (request.has_strength_threshold()) {
-      threshold = request.strength_threshold();
-    }
-    PRONGSAI_ASSIGN_OR_RETURN(response,
-                              FullAnalysis(call, request.name(), threshold,
-                                           request.items_per_tool()));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AnalyzedAssessment analyzed,
+        FullAnalysis(call, request.name(),
+                     OptionalThreshold(request.has_strength_threshold(),
+                                       request.strength_threshold()),
+                     request.items_per_tool()));
+    response = std::move(analyzed.analysis);
     return absl::OkStatus();
   }
 
   absl::Status DoRecommendMeasures(CallContext& call,
                                    const v1::RecommendMeasuresRequest& request,
                                    v1::RecommendMeasuresResponse& response) {
-    std::optional<double> threshold;
-    if (request.has_strength_threshold()) {
-      threshold = request.strength_threshold();
-    }
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::AgencyAnalysis analysis,
-        CoreAnalysis(call, "name", request.name(), threshold, 0));
+        AnalyzedAssessment analyzed,
+        CoreAnalysis(call, "name", request.name(),
+                     OptionalThreshold(request.has_strength_threshold(),
+                                       request.strength_threshold()),
+                     0));
     PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
-                              Recommend(analysis));
+                              Recommend(analyzed.analysis));
     for (v1::RecommendedMeasure& measure : measures) {
       *response.add_measures() = std::move(measure);
     }
@@ -601,108 +599,64 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                               YearVersion(*db, name.be_year));
-    return Cached<v1::PeerAnalytics>(
-        call,
-        absl::StrCat("peers/", request.name(), "/", group, "/",
-                     ExactNumber(threshold)),
-        version, response, [&]() -> absl::StatusOr<v1::PeerAnalytics> {
-          PRONGSAI_ASSIGN_OR_RETURN(
-              v1::Framework framework,
-              CurrentFramework(*db, *defaults_, name.be_year));
-          // The whole year in one query; everything else in memory.
-          PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
-                                    YearRows(*db, name.be_year));
-          absl::StatusOr<v1::PeerAnalytics> peers = ComputePeerAnalytics(
-              rows, name.organization, group, framework, threshold);
-          if (absl::IsNotFound(peers.status())) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                request.name(), " has no scores yet; ingest them first"));
-          }
-          if (peers.ok()) peers->set_assessment(request.name());
-          return peers;
-        });
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, Cached<v1::PeerAnalytics>(
+                      call,
+                      absl::StrCat("peers/", request.name(), "/", group, "/",
+                                   ExactNumber(threshold)),
+                      version, [&]() -> absl::StatusOr<v1::PeerAnalytics> {
+                        return ComputePeers(*db, name, request.name(), group,
+                                            threshold);
+                      }));
+    return absl::OkStatus();
+  }
+
+  // The year's rows in one query; everything else in memory.
+  absl::StatusOr<v1::PeerAnalytics> ComputePeers(Connection& db,
+                                                 const AssessmentName& name,
+                                                 absl::string_view name_text,
+                                                 v1::PeerGroup group,
+                                                 double threshold) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                              CurrentFramework(db, *defaults_, name.be_year));
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
+                              YearRows(db, name.be_year));
+    absl::StatusOr<v1::PeerAnalytics> peers = ComputePeerAnalytics(
+        rows, name.organization, group, framework, threshold);
+    if (absl::IsNotFound(peers.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name_text, " has no scores yet; ingest them first"));
+    }
+    if (peers.ok()) peers->set_assessment(std::string(name_text));
+    return peers;
   }
 
   absl::Status DoGetTrend(CallContext& call, const v1::GetTrendRequest& request,
                           v1::Trend& response) {
-    std::string organization;
-    if (!request.parent().empty()) {
-      PRONGSAI_ASSIGN_OR_RETURN(
-          organization, ParseOrganizationParent("parent", request.parent()));
-      PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
-    } else if (request.group() == v1::PEER_GROUP_UNSPECIFIED ||
-               !v1::PeerGroup_IsValid(request.group())) {
-      return InvalidField("group", "is required without a parent");
-    }
-    if (request.group() == v1::SAME_PROVINCE && request.province().empty()) {
-      return InvalidField("province", "is required for SAME_PROVINCE");
-    }
-    if (request.group() == v1::SAME_KIND &&
-        request.kind() == common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
-      return InvalidField("kind", "is required for SAME_KIND");
-    }
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText("province", request.province(), 100, false));
-    for (auto [field, year] :
-         {std::pair{"first_be_year", request.first_be_year()},
-          std::pair{"last_be_year", request.last_be_year()}}) {
-      if (year != 0)
-        PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(field, year));
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(TrendFilter filter, TrendFilterOf(call, request));
     PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, 0));
-    return Cached<v1::Trend>(
-        call,
-        organization.empty()
-            ? absl::StrCat(
-                  "trend/group/", request.group(), "/",
-                  request.group() == v1::SAME_PROVINCE ? request.province()
-                                                       : "",
-                  "/", request.group() == v1::SAME_KIND ? request.kind() : 0,
-                  "/", request.first_be_year(), "-", request.last_be_year())
-            : absl::StrCat("trend/", organization, "/", request.first_be_year(),
-                           "-", request.last_be_year()),
-        version, response, [&]() -> absl::StatusOr<v1::Trend> {
-          PRONGSAI_ASSIGN_OR_RETURN(std::vector<int> years, ScoredYears(*db));
-          std::vector<TrendYear> series;
-          std::optional<v1::Framework> previous;
-          for (int year : years) {
-            if ((request.first_be_year() != 0 &&
-                 year < request.first_be_year()) ||
-                (request.last_be_year() != 0 &&
-                 year > request.last_be_year())) {
-              continue;
-            }
-            PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
-                                      CurrentFramework(*db, *defaults_, year));
-            PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows,
-                                      YearRows(*db, year));
-            std::erase_if(rows, [&](const PeerRow& row) {
-              if (!organization.empty())
-                return row.organization != organization;
-              switch (request.group()) {
-                case v1::SAME_PROVINCE:
-                  return row.province != request.province();
-                case v1::SAME_KIND:
-                  return row.kind != request.kind();
-                default:
-                  return false;
-              }
-            });
-            if (rows.empty()) continue;
-            TrendYear& point = series.emplace_back();
-            point.be_year = year;
-            point.rows = std::move(rows);
-            if (previous.has_value()) {
-              point.method_difference = MethodDifference(*previous, framework);
-            }
-            previous = std::move(framework);
-          }
-          // An organization's own trend is its own figures; a group's
-          // hides what few members would give away.
-          return ComputeTrend(series,
-                              organization.empty() ? kMinimumGroupSize : 1);
-        });
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, Cached<v1::Trend>(call, TrendKey(filter), version,
+                                    [&]() -> absl::StatusOr<v1::Trend> {
+                                      return ComputeTrendOf(*db, filter);
+                                    }));
+    return absl::OkStatus();
+  }
+
+  // Each scored year of the filter's span, read one year at a time.
+  absl::StatusOr<v1::Trend> ComputeTrendOf(Connection& db,
+                                           const TrendFilter& filter) {
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<int> years, ScoredYears(db));
+    TrendSeries series(filter);
+    for (int year : years) {
+      if (!series.Wants(year)) continue;
+      PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                                CurrentFramework(db, *defaults_, year));
+      PRONGSAI_ASSIGN_OR_RETURN(std::vector<PeerRow> rows, YearRows(db, year));
+      series.Add(year, framework, std::move(rows));
+    }
+    return series.Compute();
   }
 
   absl::Status DoRenderReport(CallContext& call,
@@ -712,17 +666,12 @@ class ItaGrpcService final : public ItaRawService {
       return InvalidField("format", "is not a known format");
     }
     PRONGSAI_ASSIGN_OR_RETURN(
-        v1::AgencyAnalysis analysis,
+        AnalyzedAssessment analyzed,
         FullAnalysis(call, request.name(), std::nullopt, 0));
     PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::RecommendedMeasure> measures,
-                              Recommend(analysis));
-    ChildName child = *ParseChildName("name", request.name(), "assessments");
-    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-    PRONGSAI_ASSIGN_OR_RETURN(
-        v1::Assessment assessment,
-        ita::GetAssessment(*db, child.organization, analysis.be_year()));
+                              Recommend(analyzed.analysis));
     response = ita::RenderReport(
-        assessment, analysis, measures,
+        analyzed.assessment, analyzed.analysis, measures,
         request.format() == v1::REPORT_FORMAT_UNSPECIFIED ? v1::MARKDOWN
                                                           : request.format());
     return absl::OkStatus();
@@ -734,7 +683,7 @@ class ItaGrpcService final : public ItaRawService {
   cache::SingleFlight flight_;
 };
 
-#undef PRONGSAI_ITA_METHOD
+#undef PRONGSAI_ITA_METHODS
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "services/ita/ita_domain.h"
 #include "services/ita/ita_framework.h"
 
 namespace prongsai::ita {
@@ -176,6 +177,7 @@ absl::StatusOr<v1::Assessment> AssessmentFromRow(const storage::Row& row) {
   }
   *assessment.mutable_audit() = api::AuditFromRow(row, 8);
   assessment.set_framework_version(static_cast<int32_t>(row.GetInt(12)));
+  SetEffectiveOverallScore(assessment);
   return assessment;
 }
 
@@ -209,7 +211,7 @@ absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
                               int be_year,
                               std::optional<double> published_overall,
                               absl::string_view request_id,
-                              const Writer& writer) {
+                              const api::AuditWriter& writer) {
   std::vector<Value> values = {absl::StrCat(be_year)};
   api::AppendOrganizationValues(organization, ref, values);
   values.emplace_back(int64_t{be_year});
@@ -228,6 +230,89 @@ absl::Status InsertAssessment(Connection& tx, absl::string_view organization,
                                 api::kAuditColumns, ", request_id"),
                    values.size()),
                values)
+      .status();
+}
+
+// The assessment, locked for this transaction, created first when missing
+// (with `organization`'s descriptive fields).
+absl::StatusOr<v1::Assessment> LockOrInsertAssessment(
+    Connection& tx, const common::v1::OrganizationRef& organization,
+    int be_year, const api::AuditWriter& writer) {
+  const std::string& code = organization.code();
+  // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests of one
+  // assessment merge one after the other instead of the later overwriting
+  // the earlier.
+  PRONGSAI_RETURN_IF_ERROR(
+      tx.Execute("UPDATE assessments SET updater = updater WHERE "
+                 "organization_code = ? AND id = ?",
+                 {code, absl::StrCat(be_year)})
+          .status());
+  absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
+  if (absl::IsNotFound(current.status())) {
+    PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization, be_year,
+                                              std::nullopt, "", writer));
+    current = GetAssessment(tx, code, be_year);
+  }
+  return current;
+}
+
+void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
+  if (update.published.has_value()) {
+    *assessment.mutable_published() = *update.published;
+    assessment.clear_findings();
+    for (const v1::ConsistencyFinding& finding : update.findings) {
+      *assessment.add_findings() = finding;
+    }
+  }
+  if (update.computed.has_value()) {
+    *assessment.mutable_computed() = *update.computed;
+    assessment.set_iit_respondents(update.iit_respondents);
+    assessment.set_eit_respondents(update.eit_respondents);
+  }
+}
+
+// Writes the updated figures: `details`, the peer columns of the effective
+// figures, the published overall, and the organization's descriptive
+// fields where the row has none yet.
+absl::Status WriteScores(Connection& tx,
+                         const common::v1::OrganizationRef& organization,
+                         int be_year, const v1::Framework& framework,
+                         const v1::Assessment& assessment,
+                         const api::AuditWriter& writer) {
+  // The figures analytics use, as columns for the year's peers.
+  const v1::ScoreSet& effective = EffectiveScores(assessment);
+  Value overall = std::monostate();
+  std::string grade;
+  bool passed = false;
+  if (effective.has_overall()) {
+    overall = effective.overall().score();
+    const v1::GradeBand& band = BandOf(framework, effective.overall().score());
+    grade = effective.grade().empty() ? band.label() : effective.grade();
+    passed = band.passed();
+  }
+  Value published_overall = std::monostate();
+  if (assessment.published().has_overall()) {
+    published_overall = assessment.published().overall().score();
+  } else if (assessment.has_published_overall_score()) {
+    published_overall = assessment.published_overall_score();
+  }
+  return tx
+      .Execute(
+          "UPDATE assessments SET details = ?, framework_version = ?, "
+          "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
+          "published_overall_score = ?, organization_name = CASE WHEN "
+          "organization_name = '' THEN ? ELSE organization_name END, "
+          "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
+          "ELSE organization_kind END, province = CASE WHEN province = '' "
+          "THEN ? ELSE province END, district = CASE WHEN district = '' "
+          "THEN ? ELSE district END, update_time_us = ?, updater = ? "
+          "WHERE organization_code = ? AND id = ?",
+          {api::ToStoredJson(Details(assessment)), int64_t{framework.version()},
+           overall, grade, int64_t{passed}, IndicatorColumn(effective),
+           published_overall, organization.name(), int64_t{organization.kind()},
+           organization.province(), organization.district(),
+           absl::ToUnixMicros(writer.now), writer.principal,
+           organization.code(), absl::StrCat(be_year)})
       .status();
 }
 
@@ -275,6 +360,17 @@ absl::StatusOr<v1::Framework> FrameworkVersion(
       absl::StrCat("no ", FrameworkName(be_year, version)));
 }
 
+absl::StatusOr<v1::Framework> PinnedFramework(
+    Connection& db, const DefaultFrameworkMap& defaults,
+    const v1::Assessment& assessment) {
+  const int be_year = assessment.fiscal_year().be_year();
+  if (assessment.framework_version() > 0) {
+    return FrameworkVersion(db, defaults, be_year,
+                            assessment.framework_version());
+  }
+  return CurrentFramework(db, defaults, be_year);
+}
+
 absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
     Connection& db, const DefaultFrameworkMap& defaults) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -298,7 +394,7 @@ absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
 
 absl::StatusOr<v1::Framework> StoreFramework(
     Connection& db, const DefaultFrameworkMap& defaults,
-    v1::Framework framework, const Writer& writer) {
+    v1::Framework framework, const api::AuditWriter& writer) {
   const int year = framework.be_year();
   int version = 0;
   PRONGSAI_RETURN_IF_ERROR(
@@ -340,7 +436,7 @@ absl::StatusOr<v1::Framework> StoreFramework(
 absl::StatusOr<v1::Assessment> CreateAssessment(
     Connection& db, absl::string_view organization,
     const v1::Assessment& assessment, absl::string_view request_id,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   const int year = assessment.fiscal_year().be_year();
   auto insert = [&](Connection& tx) -> absl::StatusOr<std::string> {
     PRONGSAI_ASSIGN_OR_RETURN(
@@ -393,17 +489,16 @@ absl::StatusOr<v1::Assessment> GetAssessment(Connection& db,
   return AssessmentFromRow(result.rows[0]);
 }
 
-absl::StatusOr<AssessmentPage> ListAssessments(Connection& db,
-                                               absl::string_view organization,
-                                               const PageRequest& page) {
+absl::StatusOr<api::Page<v1::Assessment>> ListAssessments(
+    Connection& db, absl::string_view organization, const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(api::RowPage rows,
                             api::ListPage(db, "assessments", SelectColumns(),
                                           "fiscal_year", organization, page));
-  AssessmentPage out;
+  api::Page<v1::Assessment> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(v1::Assessment assessment,
                               AssessmentFromRow(row));
-    out.assessments.push_back(std::move(assessment));
+    out.items.push_back(std::move(assessment));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -425,79 +520,16 @@ absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
 absl::StatusOr<v1::Assessment> SaveScores(
     Connection& db, const common::v1::OrganizationRef& organization,
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   const std::string& code = organization.code();
   auto write = [&](Connection& tx) -> absl::Status {
-    // Lock the row first (PostgreSQL runs READ COMMITTED): two ingests
-    // of one assessment merge one after the other instead of the later
-    // overwriting the earlier.
-    PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute("UPDATE assessments SET updater = updater WHERE "
-                   "organization_code = ? AND id = ?",
-                   {code, absl::StrCat(be_year)})
-            .status());
-    absl::StatusOr<v1::Assessment> current = GetAssessment(tx, code, be_year);
-    if (absl::IsNotFound(current.status())) {
-      PRONGSAI_RETURN_IF_ERROR(InsertAssessment(tx, code, organization, be_year,
-                                                std::nullopt, "", writer));
-      current = GetAssessment(tx, code, be_year);
-    }
-    PRONGSAI_RETURN_IF_ERROR(current.status());
-    v1::Assessment& assessment = *current;
-    if (update.published.has_value()) {
-      *assessment.mutable_published() = *update.published;
-      assessment.clear_findings();
-      for (const v1::ConsistencyFinding& finding : update.findings) {
-        *assessment.add_findings() = finding;
-      }
-    }
-    if (update.computed.has_value()) {
-      *assessment.mutable_computed() = *update.computed;
-      assessment.set_iit_respondents(update.iit_respondents);
-      assessment.set_eit_respondents(update.eit_respondents);
-    }
-    // Computed figures, when there are any, are what analytics use.
-    const v1::ScoreSet& effective = assessment.computed().has_overall()
-                                        ? assessment.computed()
-                                        : assessment.published();
-    Value overall = std::monostate();
-    std::string grade;
-    bool passed = false;
-    if (effective.has_overall()) {
-      overall = effective.overall().score();
-      const v1::GradeBand& band =
-          BandOf(framework, effective.overall().score());
-      grade = effective.grade().empty() ? band.label() : effective.grade();
-      passed = band.passed();
-    }
-    Value published_overall = std::monostate();
-    if (assessment.published().has_overall()) {
-      published_overall = assessment.published().overall().score();
-    } else if (assessment.has_published_overall_score()) {
-      published_overall = assessment.published_overall_score();
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Assessment assessment,
+        LockOrInsertAssessment(tx, organization, be_year, writer));
+    ApplyScoreUpdate(update, assessment);
     PRONGSAI_RETURN_IF_ERROR(InsertFramework(tx, framework, true));
     PRONGSAI_RETURN_IF_ERROR(
-        tx.Execute(
-              "UPDATE assessments SET details = ?, framework_version = ?, "
-              "overall = ?, grade = ?, passed = ?, indicator_scores = ?, "
-              "published_overall_score = ?, organization_name = CASE WHEN "
-              "organization_name = '' THEN ? ELSE organization_name END, "
-              "organization_kind = CASE WHEN organization_kind = 0 THEN ? "
-              "ELSE organization_kind END, province = CASE WHEN province = "
-              "'' "
-              "THEN ? ELSE province END, district = CASE WHEN district = "
-              "'' "
-              "THEN ? ELSE district END, update_time_us = ?, updater = ? "
-              "WHERE organization_code = ? AND id = ?",
-              {api::ToStoredJson(Details(assessment)),
-               int64_t{framework.version()}, overall, grade, int64_t{passed},
-               IndicatorColumn(effective), published_overall,
-               organization.name(), int64_t{organization.kind()},
-               organization.province(), organization.district(),
-               absl::ToUnixMicros(writer.now), writer.principal, code,
-               absl::StrCat(be_year)})
-            .status());
+        WriteScores(tx, organization, be_year, framework, assessment, writer));
     PRONGSAI_RETURN_IF_ERROR(BumpOrganization(tx, code));
     return BumpYear(tx, be_year);
   };

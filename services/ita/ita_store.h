@@ -18,11 +18,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
+#include "common/api/fields.h"
+#include "common/api/resource_table.h"
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "prongsai/ita/v1/ita.pb.h"
-#include "services/ita/ita_analytics.h"
+#include "services/ita/ita_peer_stats.h"
 
 namespace prongsai::ita {
 
@@ -35,11 +36,6 @@ std::vector<storage::Migration> Migrations();
 // The frameworks shipped with the binary, by fiscal year (version 1).
 using DefaultFrameworkMap = absl::flat_hash_map<int, v1::Framework>;
 
-struct Writer {
-  std::string principal;
-  absl::Time now;
-};
-
 // ------------------------------------------------------------- frameworks
 
 // The year's current framework: the highest stored version, else the
@@ -50,30 +46,34 @@ absl::StatusOr<v1::Framework> CurrentFramework(
 absl::StatusOr<v1::Framework> FrameworkVersion(
     storage::Connection& db, const DefaultFrameworkMap& defaults, int be_year,
     int version);
+// The framework `assessment`'s figures were checked or computed with: its
+// pinned version, or the year's current framework when none is pinned yet.
+absl::StatusOr<v1::Framework> PinnedFramework(
+    storage::Connection& db, const DefaultFrameworkMap& defaults,
+    const v1::Assessment& assessment);
 // The current framework of every year that has one.
 absl::StatusOr<std::vector<v1::Framework>> CurrentFrameworks(
     storage::Connection& db, const DefaultFrameworkMap& defaults);
 // Stores a validated framework as the year's next version.
 absl::StatusOr<v1::Framework> StoreFramework(
     storage::Connection& db, const DefaultFrameworkMap& defaults,
-    v1::Framework framework, const Writer& writer);
+    v1::Framework framework, const api::AuditWriter& writer);
 
 // ------------------------------------------------------------- assessments
+
+// Every assessment these return carries its effective_overall_score
+// (ita_domain.h).
 
 absl::StatusOr<v1::Assessment> CreateAssessment(
     storage::Connection& db, absl::string_view organization,
     const v1::Assessment& assessment, absl::string_view request_id,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 absl::StatusOr<v1::Assessment> GetAssessment(storage::Connection& db,
                                              absl::string_view organization,
                                              int be_year);
-struct AssessmentPage {
-  std::vector<v1::Assessment> assessments;
-  std::string next_cursor;
-};
-absl::StatusOr<AssessmentPage> ListAssessments(storage::Connection& db,
-                                               absl::string_view organization,
-                                               const PageRequest& page);
+absl::StatusOr<api::Page<v1::Assessment>> ListAssessments(
+    storage::Connection& db, absl::string_view organization,
+    const PageRequest& page);
 // The organization's latest assessment before `be_year`, if any.
 absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
     storage::Connection& db, absl::string_view organization, int be_year);
@@ -91,7 +91,7 @@ struct ScoreUpdate {
 absl::StatusOr<v1::Assessment> SaveScores(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 
 // --------------------------------------------------------------- analytics
 

@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -19,7 +17,6 @@
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
-#include "common/thai/thai.h"
 #include "google/protobuf/util/field_mask_util.h"
 
 namespace prongsai::plan {
@@ -98,17 +95,6 @@ absl::Status ValidateItaRefs(absl::string_view path,
   return absl::OkStatus();
 }
 
-absl::Status ValidateYearInSpan(absl::string_view path, int be_year,
-                                const v1::ActionPlan& plan) {
-  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
-  if (be_year < span.first_be_year() || be_year > span.last_be_year()) {
-    return InvalidField(
-        path, absl::StrCat(be_year, " is outside the plan's fiscal years ",
-                           span.first_be_year(), "-", span.last_be_year()));
-  }
-  return absl::OkStatus();
-}
-
 // The dimension number a mission code ("2.1", "2.1.3") starts with, or 0
 // when the code is not numbers joined by dots.
 int DimensionOfCode(absl::string_view code) {
@@ -159,36 +145,199 @@ bool TreeHasMission(const RepeatedPtrField<v1::Mission>& missions,
   return false;
 }
 
-const v1::YearBudget* BudgetOf(const v1::Project& project, int be_year) {
-  for (const v1::YearBudget& budget : project.budgets()) {
-    if (budget.be_year() == be_year) return &budget;
+// One year's target figures: percentages, the base year a reduction is
+// measured from, and case counts.
+absl::Status ValidateTargetFigures(absl::string_view path,
+                                   const v1::YearTarget& target) {
+  if (target.has_ita_score_target()) {
+    PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+        FieldPath(path, "ita_score_target"), target.ita_score_target()));
   }
-  return nullptr;
-}
-
-bool RunsIn(const v1::Project& project, int be_year) {
-  return std::find(project.fiscal_years().begin(), project.fiscal_years().end(),
-                   be_year) != project.fiscal_years().end();
-}
-
-// Orders rounds by the quarter they end in.
-bool RoundBefore(const v1::ProgressReport& a, const v1::ProgressReport& b) {
-  const int qa = LastQuarterOf(a.round()), qb = LastQuarterOf(b.round());
-  if (qa != qb) return qa < qb;
-  if (a.report_time().seconds() != b.report_time().seconds()) {
-    return a.report_time().seconds() < b.report_time().seconds();
+  if (target.has_actual_ita_score()) {
+    PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
+        FieldPath(path, "actual_ita_score"), target.actual_ita_score()));
   }
-  return a.report_time().nanos() < b.report_time().nanos();
+  if (target.has_corruption_case_reduction_percent()) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidatePercent(FieldPath(path, "corruption_case_reduction_percent"),
+                        target.corruption_case_reduction_percent()));
+    if (target.base_be_year() == 0) {
+      return InvalidField(FieldPath(path, "base_be_year"),
+                          "is required with a reduction target");
+    }
+  }
+  if (target.base_be_year() != 0) {
+    PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
+        FieldPath(path, "base_be_year"), target.base_be_year()));
+    if (target.base_be_year() >= target.be_year()) {
+      return InvalidField(FieldPath(path, "base_be_year"),
+                          "must be before the target's year");
+    }
+  }
+  if (target.base_corruption_cases() < 0) {
+    return InvalidField(FieldPath(path, "base_corruption_cases"),
+                        "must not be negative");
+  }
+  if (target.actual_corruption_cases() < 0) {
+    return InvalidField(FieldPath(path, "actual_corruption_cases"),
+                        "must not be negative");
+  }
+  return absl::OkStatus();
 }
 
-v1::Finding MakeFinding(v1::Finding::Severity severity, absl::string_view code,
-                        std::string location, std::string message) {
-  v1::Finding finding;
-  finding.set_severity(severity);
-  finding.set_code(std::string(code));
-  finding.set_location(std::move(location));
-  finding.set_message(std::move(message));
-  return finding;
+// A project's texts and lists (title, rationale, objectives, ...) and its
+// ITA references, which are normalized to lower case.
+absl::Status ValidateProjectTexts(absl::string_view field_path,
+                                  v1::Project& project) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
+                                        project.title(), kMaxTitleChars,
+                                        /*required=*/true));
+  for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
+                            std::pair{"target_group", &project.target_group()},
+                            std::pair{"owner_unit", &project.owner_unit()}}) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, name), *text,
+                                          kMaxTextChars, /*required=*/false));
+  }
+  for (auto [name, list] : {std::pair{"objectives", &project.objectives()},
+                            std::pair{"method_steps", &project.method_steps()},
+                            std::pair{"outputs", &project.outputs()},
+                            std::pair{"outcomes", &project.outcomes()}}) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateTextList(FieldPath(field_path, name), *list));
+  }
+  return ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
+                         *project.mutable_ita_indicators());
+}
+
+// Where a project sits in the plan's tree: its mission (which gives the
+// dimension when set) and its dimension.
+absl::Status ValidateProjectPlace(absl::string_view field_path,
+                                  v1::Project& project,
+                                  const v1::ActionPlan& plan) {
+  if (!project.mission_code().empty()) {
+    const int from_code = DimensionOfCode(project.mission_code());
+    bool known = false;
+    for (const v1::Dimension& dimension : plan.dimensions()) {
+      known =
+          known || TreeHasMission(dimension.missions(), project.mission_code());
+    }
+    if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
+      return InvalidField(FieldPath(field_path, "mission_code"),
+                          absl::StrCat("\"", project.mission_code(),
+                                       "\" is not a mission of the plan"));
+    }
+    if (project.dimension() != 0 && project.dimension() != from_code) {
+      return InvalidField(
+          FieldPath(field_path, "dimension"),
+          absl::StrCat("is ", project.dimension(), " but mission ",
+                       project.mission_code(), " is of dimension ", from_code));
+    }
+    project.set_dimension(from_code);
+  }
+  if (project.dimension() < 1 || project.dimension() > 9) {
+    return InvalidField(FieldPath(field_path, "dimension"),
+                        "is required (1-9) unless mission_code gives it");
+  }
+  if (plan.dimensions_size() > 0 &&
+      std::none_of(plan.dimensions().begin(), plan.dimensions().end(),
+                   [&](const v1::Dimension& d) {
+                     return d.number() == project.dimension();
+                   })) {
+    return InvalidField(
+        FieldPath(field_path, "dimension"),
+        absl::StrCat(project.dimension(), " is not a dimension of the plan"));
+  }
+  return absl::OkStatus();
+}
+
+// A project's fiscal years (inside the plan's span, once each) and its
+// budgets (of scheduled years only, once each, amounts in range); both are
+// sorted by year.
+absl::Status ValidateProjectYears(absl::string_view field_path,
+                                  v1::Project& project,
+                                  const v1::ActionPlan& plan) {
+  absl::flat_hash_set<int> years;
+  for (int i = 0; i < project.fiscal_years_size(); ++i) {
+    const std::string path =
+        IndexedPath(FieldPath(field_path, "fiscal_years"), i);
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateYearInPlan(path, project.fiscal_years(i), plan));
+    if (!years.insert(project.fiscal_years(i)).second) {
+      return InvalidField(path,
+                          absl::StrCat("repeats ", project.fiscal_years(i)));
+    }
+  }
+  std::sort(project.mutable_fiscal_years()->begin(),
+            project.mutable_fiscal_years()->end());
+  absl::flat_hash_set<int> budget_years;
+  for (int i = 0; i < project.budgets_size(); ++i) {
+    const v1::YearBudget& budget = project.budgets(i);
+    const std::string path = IndexedPath(FieldPath(field_path, "budgets"), i);
+    if (!years.contains(budget.be_year())) {
+      return InvalidField(
+          FieldPath(path, "be_year"),
+          absl::StrCat(budget.be_year(),
+                       " is not one of the project's fiscal_years (a year "
+                       "without a budget row is not scheduled)"));
+    }
+    if (!budget_years.insert(budget.be_year()).second) {
+      return InvalidField(FieldPath(path, "be_year"),
+                          absl::StrCat("repeats ", budget.be_year()));
+    }
+    for (auto [name, money] : {std::pair{"planned", &budget.planned()},
+                               std::pair{"approved", &budget.approved()},
+                               std::pair{"revised", &budget.revised()},
+                               std::pair{"spent", &budget.spent()}}) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(FieldPath(path, name), *money));
+    }
+  }
+  std::sort(project.mutable_budgets()->begin(),
+            project.mutable_budgets()->end(),
+            [](const v1::YearBudget& a, const v1::YearBudget& b) {
+              return a.be_year() < b.be_year();
+            });
+  return absl::OkStatus();
+}
+
+// One KPI: its texts, a finite baseline, finite targets of the plan's years
+// and finite actuals of named rounds.
+absl::Status ValidateKpi(absl::string_view path, const v1::Kpi& kpi,
+                         const v1::ActionPlan& plan) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "indicator"),
+                                        kpi.indicator(), kMaxTitleChars,
+                                        /*required=*/true));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText(FieldPath(path, "unit"), kpi.unit(), 100, false));
+  if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
+    return InvalidField(FieldPath(path, "baseline"), "must be a finite number");
+  }
+  for (const auto& [year, value] : kpi.targets_by_year()) {
+    const std::string key =
+        IndexedPath(FieldPath(path, "targets_by_year"), year);
+    PRONGSAI_RETURN_IF_ERROR(ValidateYearInPlan(key, year, plan));
+    if (!std::isfinite(value)) {
+      return InvalidField(key, "must be a finite number");
+    }
+  }
+  for (const auto& [round, value] : kpi.actuals_by_round()) {
+    const std::string key =
+        absl::StrCat(FieldPath(path, "actuals_by_round"), "[", round, "]");
+    PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
+    if (!std::isfinite(value)) {
+      return InvalidField(key, "must be a finite number");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateKpis(absl::string_view path,
+                          const RepeatedPtrField<v1::Kpi>& kpis,
+                          const v1::ActionPlan& plan) {
+  if (kpis.size() > kMaxListItems) return InvalidField(path, "too many");
+  for (int i = 0; i < kpis.size(); ++i) {
+    PRONGSAI_RETURN_IF_ERROR(ValidateKpi(IndexedPath(path, i), kpis[i], plan));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -315,44 +464,12 @@ absl::Status ValidateTargets(absl::string_view field_path,
     const v1::YearTarget& target = plan.targets(i);
     const std::string path = IndexedPath(field_path, i);
     PRONGSAI_RETURN_IF_ERROR(
-        ValidateYearInSpan(FieldPath(path, "be_year"), target.be_year(), plan));
+        ValidateYearInPlan(FieldPath(path, "be_year"), target.be_year(), plan));
     if (!years.insert(target.be_year()).second) {
       return InvalidField(FieldPath(path, "be_year"),
                           absl::StrCat("repeats ", target.be_year()));
     }
-    if (target.has_ita_score_target()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
-          FieldPath(path, "ita_score_target"), target.ita_score_target()));
-    }
-    if (target.has_actual_ita_score()) {
-      PRONGSAI_RETURN_IF_ERROR(ValidatePercent(
-          FieldPath(path, "actual_ita_score"), target.actual_ita_score()));
-    }
-    if (target.has_corruption_case_reduction_percent()) {
-      PRONGSAI_RETURN_IF_ERROR(
-          ValidatePercent(FieldPath(path, "corruption_case_reduction_percent"),
-                          target.corruption_case_reduction_percent()));
-      if (target.base_be_year() == 0) {
-        return InvalidField(FieldPath(path, "base_be_year"),
-                            "is required with a reduction target");
-      }
-    }
-    if (target.base_be_year() != 0) {
-      PRONGSAI_RETURN_IF_ERROR(api::ValidateFiscalYear(
-          FieldPath(path, "base_be_year"), target.base_be_year()));
-      if (target.base_be_year() >= target.be_year()) {
-        return InvalidField(FieldPath(path, "base_be_year"),
-                            "must be before the target's year");
-      }
-    }
-    if (target.base_corruption_cases() < 0) {
-      return InvalidField(FieldPath(path, "base_corruption_cases"),
-                          "must not be negative");
-    }
-    if (target.actual_corruption_cases() < 0) {
-      return InvalidField(FieldPath(path, "actual_corruption_cases"),
-                          "must not be negative");
-    }
+    PRONGSAI_RETURN_IF_ERROR(ValidateTargetFigures(path, target));
   }
   return absl::OkStatus();
 }
@@ -374,144 +491,16 @@ absl::Status ValidateProject(absl::string_view field_path, v1::Project& project,
     return InvalidField(FieldPath(field_path, "sequence"),
                         absl::StrCat("must be 1-", kMaxSequence));
   }
-  PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, "title"),
-                                        project.title(), kMaxTitleChars,
-                                        /*required=*/true));
-  for (auto [name, text] : {std::pair{"rationale", &project.rationale()},
-                            std::pair{"target_group", &project.target_group()},
-                            std::pair{"owner_unit", &project.owner_unit()}}) {
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(field_path, name), *text,
-                                          kMaxTextChars, /*required=*/false));
-  }
-  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(FieldPath(field_path, "objectives"),
-                                            project.objectives()));
-  PRONGSAI_RETURN_IF_ERROR(ValidateTextList(
-      FieldPath(field_path, "method_steps"), project.method_steps()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(FieldPath(field_path, "outputs"), project.outputs()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateTextList(FieldPath(field_path, "outcomes"), project.outcomes()));
-  PRONGSAI_RETURN_IF_ERROR(
-      ValidateItaRefs(FieldPath(field_path, "ita_indicators"),
-                      *project.mutable_ita_indicators()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectTexts(field_path, project));
   if (!v1::Project::Kind_IsValid(project.kind())) {
     return InvalidField(FieldPath(field_path, "kind"), "is not a known kind");
   }
   if (project.kind() == v1::Project::KIND_UNSPECIFIED) {
     project.set_kind(KindFromTitle(project.title()));
   }
-
-  // Mission and dimension.
-  if (!project.mission_code().empty()) {
-    const int from_code = DimensionOfCode(project.mission_code());
-    bool known = false;
-    for (const v1::Dimension& dimension : plan.dimensions()) {
-      known =
-          known || TreeHasMission(dimension.missions(), project.mission_code());
-    }
-    if (from_code == 0 || (plan.dimensions_size() > 0 && !known)) {
-      return InvalidField(FieldPath(field_path, "mission_code"),
-                          absl::StrCat("\"", project.mission_code(),
-                                       "\" is not a mission of the plan"));
-    }
-    if (project.dimension() != 0 && project.dimension() != from_code) {
-      return InvalidField(
-          FieldPath(field_path, "dimension"),
-          absl::StrCat("is ", project.dimension(), " but mission ",
-                       project.mission_code(), " is of dimension ", from_code));
-    }
-    project.set_dimension(from_code);
-  }
-  if (project.dimension() < 1 || project.dimension() > 9) {
-    return InvalidField(FieldPath(field_path, "dimension"),
-                        "is required (1-9) unless mission_code gives it");
-  }
-  if (plan.dimensions_size() > 0 &&
-      std::none_of(plan.dimensions().begin(), plan.dimensions().end(),
-                   [&](const v1::Dimension& d) {
-                     return d.number() == project.dimension();
-                   })) {
-    return InvalidField(
-        FieldPath(field_path, "dimension"),
-        absl::StrCat(project.dimension(), " is not a dimension of the plan"));
-  }
-
-  // Years and budgets.
-  absl::flat_hash_set<int> years;
-  for (int i = 0; i < project.fiscal_years_size(); ++i) {
-    const std::string path =
-        IndexedPath(FieldPath(field_path, "fiscal_years"), i);
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateYearInSpan(path, project.fiscal_years(i), plan));
-    if (!years.insert(project.fiscal_years(i)).second) {
-      return InvalidField(path,
-                          absl::StrCat("repeats ", project.fiscal_years(i)));
-    }
-  }
-  std::sort(project.mutable_fiscal_years()->begin(),
-            project.mutable_fiscal_years()->end());
-  absl::flat_hash_set<int> budget_years;
-  for (int i = 0; i < project.budgets_size(); ++i) {
-    const v1::YearBudget& budget = project.budgets(i);
-    const std::string path = IndexedPath(FieldPath(field_path, "budgets"), i);
-    if (!years.contains(budget.be_year())) {
-      return InvalidField(
-          FieldPath(path, "be_year"),
-          absl::StrCat(budget.be_year(),
-                       " is not one of the project's fiscal_years (a year "
-                       "without a budget row is not scheduled)"));
-    }
-    if (!budget_years.insert(budget.be_year()).second) {
-      return InvalidField(FieldPath(path, "be_year"),
-                          absl::StrCat("repeats ", budget.be_year()));
-    }
-    for (auto [name, money] : {std::pair{"planned", &budget.planned()},
-                               std::pair{"approved", &budget.approved()},
-                               std::pair{"revised", &budget.revised()},
-                               std::pair{"spent", &budget.spent()}}) {
-      PRONGSAI_RETURN_IF_ERROR(ValidateMoney(FieldPath(path, name), *money));
-    }
-  }
-  std::sort(project.mutable_budgets()->begin(),
-            project.mutable_budgets()->end(),
-            [](const v1::YearBudget& a, const v1::YearBudget& b) {
-              return a.be_year() < b.be_year();
-            });
-
-  // KPIs.
-  if (project.kpis_size() > kMaxListItems) {
-    return InvalidField(FieldPath(field_path, "kpis"), "too many");
-  }
-  for (int i = 0; i < project.kpis_size(); ++i) {
-    const v1::Kpi& kpi = project.kpis(i);
-    const std::string path = IndexedPath(FieldPath(field_path, "kpis"), i);
-    PRONGSAI_RETURN_IF_ERROR(ValidateText(FieldPath(path, "indicator"),
-                                          kpi.indicator(), kMaxTitleChars,
-                                          /*required=*/true));
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidateText(FieldPath(path, "unit"), kpi.unit(), 100, false));
-    if (kpi.has_baseline() && !std::isfinite(kpi.baseline())) {
-      return InvalidField(FieldPath(path, "baseline"),
-                          "must be a finite number");
-    }
-    for (const auto& [year, value] : kpi.targets_by_year()) {
-      const std::string key =
-          IndexedPath(FieldPath(path, "targets_by_year"), year);
-      PRONGSAI_RETURN_IF_ERROR(ValidateYearInSpan(key, year, plan));
-      if (!std::isfinite(value)) {
-        return InvalidField(key, "must be a finite number");
-      }
-    }
-    for (const auto& [round, value] : kpi.actuals_by_round()) {
-      const std::string key =
-          absl::StrCat(FieldPath(path, "actuals_by_round"), "[", round, "]");
-      PRONGSAI_RETURN_IF_ERROR(ValidateText(key, round, 32, true));
-      if (!std::isfinite(value)) {
-        return InvalidField(key, "must be a finite number");
-      }
-    }
-  }
-  return absl::OkStatus();
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectPlace(field_path, project, plan));
+  PRONGSAI_RETURN_IF_ERROR(ValidateProjectYears(field_path, project, plan));
+  return ValidateKpis(FieldPath(field_path, "kpis"), project.kpis(), plan);
 }
 
 absl::Status ValidateQuarters(absl::string_view field_path,
@@ -727,268 +716,59 @@ absl::Status CheckEtag(absl::string_view requested, absl::string_view current) {
   return absl::OkStatus();
 }
 
-// ---------------------------------------------------------------- figures
+// ---------------------------------------------------------------- rules
 
-v1::AnnualPlanTotals ComputeTotals(
-    const RepeatedPtrField<v1::AnnualPlanEntry>& entries) {
-  v1::AnnualPlanTotals totals;
-  int64_t budget = 0;
-  int per_quarter[4] = {};
-  std::map<int, v1::DimensionTotal> dimensions;
-  for (const v1::AnnualPlanEntry& entry : entries) {
-    budget += entry.budget().satang();
-    for (int quarter : entry.quarters()) {
-      if (quarter >= 1 && quarter <= 4) ++per_quarter[quarter - 1];
-    }
-    v1::DimensionTotal& dimension = dimensions[entry.dimension()];
-    dimension.set_dimension(entry.dimension());
-    dimension.set_projects(dimension.projects() + 1);
-    dimension.mutable_budget()->set_satang(dimension.budget().satang() +
-                                           entry.budget().satang());
-  }
-  totals.mutable_budget()->set_satang(budget);
-  for (int count : per_quarter) totals.add_projects_per_quarter(count);
-  for (auto& [number, dimension] : dimensions) {
-    *totals.add_dimensions() = std::move(dimension);
-  }
-  totals.set_projects(entries.size());
-  return totals;
+bool IsInPlanYears(int be_year, const v1::ActionPlan& plan) {
+  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
+  return be_year >= span.first_be_year() && be_year <= span.last_be_year();
 }
 
-std::vector<v1::AnnualPlanEntry> DeriveAnnualEntries(
-    absl::Span<const v1::Project> projects, int be_year,
-    absl::Span<const int32_t> quarters) {
-  std::vector<const v1::Project*> running;
-  for (const v1::Project& project : projects) {
-    if (RunsIn(project, be_year)) running.push_back(&project);
-  }
-  std::sort(running.begin(), running.end(),
-            [](const v1::Project* a, const v1::Project* b) {
-              return a->sequence() < b->sequence();
-            });
-  std::vector<v1::AnnualPlanEntry> entries;
-  for (const v1::Project* project : running) {
-    v1::AnnualPlanEntry& entry = entries.emplace_back();
-    entry.set_project(project->name());
-    entry.set_title(project->title());
-    entry.set_dimension(project->dimension());
-    const v1::YearBudget* budget = BudgetOf(*project, be_year);
-    entry.mutable_budget()->set_satang(
-        budget != nullptr ? budget->planned().satang() : 0);
-    for (int quarter : quarters) entry.add_quarters(quarter);
-  }
-  return entries;
+absl::Status ValidateYearInPlan(absl::string_view field_path, int be_year,
+                                const v1::ActionPlan& plan) {
+  if (IsInPlanYears(be_year, plan)) return absl::OkStatus();
+  const common::v1::FiscalYearSpan& span = plan.fiscal_years();
+  return InvalidField(
+      field_path, absl::StrCat(be_year, " is outside the plan's fiscal years ",
+                               span.first_be_year(), "-", span.last_be_year()));
 }
 
-std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
-                                   absl::Span<const v1::Project> projects) {
-  std::vector<v1::Finding> findings;
-  absl::flat_hash_map<absl::string_view, const v1::Project*> by_name;
-  for (const v1::Project& project : projects) {
-    by_name[project.name()] = &project;
+absl::Status CheckAdvance(const v1::ActionPlan& plan,
+                          v1::ActionPlan::State to) {
+  if (to != v1::ActionPlan::APPROVED && to != v1::ActionPlan::ANNOUNCED) {
+    return absl::FailedPreconditionError(
+        "a plan only advances to APPROVED or ANNOUNCED");
   }
-  absl::flat_hash_set<absl::string_view> scheduled;
-  for (int i = 0; i < annual.entries_size(); ++i) {
-    const v1::AnnualPlanEntry& entry = annual.entries(i);
-    const std::string location = absl::StrCat("entries[", i, "]");
-    auto found = by_name.find(entry.project());
-    if (entry.project().empty() || found == by_name.end()) {
-      v1::Finding& finding = findings.emplace_back(
-          MakeFinding(v1::Finding::WARNING, "UNKNOWN_PROJECT", location,
-                      absl::StrCat("\"", entry.title(),
-                                   "\" is not a project of the 5-year plan")));
-      finding.set_project(entry.project());
-      continue;
-    }
-    const v1::Project& project = *found->second;
-    scheduled.insert(project.name());
-    if (!RunsIn(project, annual.be_year())) {
-      v1::Finding& finding = findings.emplace_back(
-          MakeFinding(v1::Finding::WARNING, "ADDED_PROJECT", location,
-                      absl::StrCat("ลำดับที่ ", project.sequence(), " \"",
-                                   project.title(), "\" is not scheduled in ",
-                                   annual.be_year(), " by the 5-year plan")));
-      finding.set_project(project.name());
-      continue;
-    }
-    const v1::YearBudget* budget = BudgetOf(project, annual.be_year());
-    const int64_t planned = budget != nullptr ? budget->planned().satang() : 0;
-    if (entry.budget().satang() != planned) {
-      v1::Finding& finding = findings.emplace_back(MakeFinding(
-          v1::Finding::WARNING, "BUDGET_DIFFERS", location,
-          absl::StrCat("ลำดับที่ ", project.sequence(), ": the 5-year plan has ",
-                       thai::FormatBaht(planned), " baht, the annual plan ",
-                       thai::FormatBaht(entry.budget().satang()))));
-      finding.set_project(project.name());
-      finding.mutable_expected()->set_satang(planned);
-      finding.mutable_actual()->set_satang(entry.budget().satang());
-    }
+  const v1::ActionPlan::State from = to == v1::ActionPlan::APPROVED
+                                         ? v1::ActionPlan::DRAFT
+                                         : v1::ActionPlan::APPROVED;
+  if (plan.state() != from) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the plan is ", v1::ActionPlan::State_Name(plan.state()),
+                     "; only a ", v1::ActionPlan::State_Name(from),
+                     " plan becomes ", v1::ActionPlan::State_Name(to)));
   }
-  std::vector<const v1::Project*> sorted;
-  for (const v1::Project& project : projects) sorted.push_back(&project);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const v1::Project* a, const v1::Project* b) {
-              return a->sequence() < b->sequence();
-            });
-  for (const v1::Project* project : sorted) {
-    if (RunsIn(*project, annual.be_year()) &&
-        !scheduled.contains(project->name())) {
-      v1::Finding& finding = findings.emplace_back(MakeFinding(
-          v1::Finding::WARNING, "DROPPED_PROJECT", project->name(),
-          absl::StrCat("ลำดับที่ ", project->sequence(), " \"", project->title(),
-                       "\" is scheduled in ", annual.be_year(),
-                       " but not in the annual plan")));
-      finding.set_project(project->name());
-    }
-  }
-  return findings;
+  return absl::OkStatus();
 }
 
-int LastQuarterOf(v1::Round round) {
-  switch (round) {
-    case v1::QUARTER_1:
-      return 1;
-    case v1::HALF_YEAR:
-      return 2;
-    case v1::QUARTER_3:
-      return 3;
-    default:
-      return 4;
+absl::Status AdvancePlan(v1::ActionPlan& plan, v1::ActionPlan::State to,
+                         const api::AuditWriter& writer,
+                         absl::Time announce_time) {
+  PRONGSAI_RETURN_IF_ERROR(CheckAdvance(plan, to));
+  plan.set_state(to);
+  if (to == v1::ActionPlan::APPROVED) {
+    plan.set_approver(writer.principal);
+    *plan.mutable_approve_time() = api::ToProtoTime(writer.now);
+  } else {
+    *plan.mutable_announce_time() = api::ToProtoTime(announce_time);
   }
+  return absl::OkStatus();
 }
 
-v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
-                                absl::Span<const v1::IntegrityMeasure> measures,
-                                absl::Span<const v1::ProgressReport> reports,
-                                v1::Round round) {
-  struct Item {
-    std::string subject;
-    std::string title;
-    int dimension;
-    int last_quarter;
-    int64_t approved;
-  };
-  std::vector<Item> items;
-  for (const v1::AnnualPlanEntry& entry : annual.entries()) {
-    if (entry.project().empty()) continue;
-    int last = 0;
-    for (int quarter : entry.quarters()) last = std::max(last, quarter);
-    items.push_back({entry.project(), entry.title(), entry.dimension(),
-                     last == 0 ? 4 : last, entry.budget().satang()});
+absl::Status ValidateAnnounceTime(absl::Time announce_time, absl::Time now) {
+  if (announce_time > now + kMaxAnnounceAhead) {
+    return InvalidField("announce_time", "is more than a year ahead");
   }
-  for (const v1::IntegrityMeasure& measure : measures) {
-    int last = 0;
-    for (int quarter : measure.quarters()) last = std::max(last, quarter);
-    // Measures have no dimension of the plan: they are summed under 0.
-    items.push_back(
-        {measure.name(), measure.title(), 0, last == 0 ? 4 : last, 0});
-  }
-
-  const int round_quarter = LastQuarterOf(round);
-  absl::flat_hash_map<std::string, const v1::ProgressReport*> latest;
-  for (const v1::ProgressReport& report : reports) {
-    if (report.be_year() != annual.be_year() ||
-        LastQuarterOf(report.round()) > round_quarter) {
-      continue;
-    }
-    const v1::ProgressReport*& slot = latest[report.subject()];
-    if (slot == nullptr || RoundBefore(*slot, report)) slot = &report;
-  }
-
-  v1::RoundSummary summary;
-  summary.set_annual_plan(annual.name());
-  summary.set_be_year(annual.be_year());
-  summary.set_round(round);
-  std::map<int, v1::DimensionProgress> dimensions;
-  int64_t approved = 0, spent = 0;
-  int done = 0;
-  for (const Item& item : items) {
-    v1::DimensionProgress& dimension = dimensions[item.dimension];
-    dimension.set_dimension(item.dimension);
-    dimension.set_items(dimension.items() + 1);
-    dimension.mutable_approved()->set_satang(dimension.approved().satang() +
-                                             item.approved);
-    approved += item.approved;
-    auto found = latest.find(item.subject);
-    const v1::ProgressReport* report =
-        found == latest.end() ? nullptr : found->second;
-    const auto status = report == nullptr
-                            ? v1::ProgressReport::STATUS_UNSPECIFIED
-                            : report->status();
-    if (report == nullptr) {
-      summary.add_unreported(item.subject);
-    } else {
-      *summary.add_latest_reports() = *report;
-      spent += report->spent().satang();
-      dimension.mutable_spent()->set_satang(dimension.spent().satang() +
-                                            report->spent().satang());
-    }
-    if (status == v1::ProgressReport::DONE) {
-      ++done;
-      dimension.set_done(dimension.done() + 1);
-    }
-    if (item.last_quarter <= round_quarter &&
-        status != v1::ProgressReport::DONE &&
-        status != v1::ProgressReport::CANCELLED) {
-      v1::OverdueItem& overdue = *summary.add_overdue();
-      overdue.set_subject(item.subject);
-      overdue.set_title(item.title);
-      overdue.set_dimension(item.dimension);
-      overdue.set_last_quarter(item.last_quarter);
-      overdue.set_status(status);
-    }
-  }
-  for (auto& [number, dimension] : dimensions) {
-    dimension.set_percent_done(
-        dimension.items() == 0 ? 0
-                               : 100.0 * dimension.done() / dimension.items());
-    *summary.add_dimensions() = std::move(dimension);
-  }
-  summary.set_items(static_cast<int>(items.size()));
-  summary.set_done(done);
-  summary.set_percent_done(items.empty() ? 0 : 100.0 * done / items.size());
-  summary.mutable_approved()->set_satang(approved);
-  summary.mutable_spent()->set_satang(spent);
-  return summary;
-}
-
-std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan) {
-  std::vector<v1::TargetEvaluation> out;
-  for (const v1::YearTarget& target : plan.targets()) {
-    v1::TargetEvaluation& evaluation = out.emplace_back();
-    evaluation.set_be_year(target.be_year());
-    *evaluation.mutable_target() = target;
-    evaluation.set_ita_score(v1::TargetEvaluation::UNKNOWN);
-    if (target.has_ita_score_target() && target.has_actual_ita_score()) {
-      evaluation.set_ita_score(target.actual_ita_score() >=
-                                       target.ita_score_target()
-                                   ? v1::TargetEvaluation::MET
-                                   : v1::TargetEvaluation::NOT_MET);
-    }
-    evaluation.set_corruption_cases(v1::TargetEvaluation::UNKNOWN);
-    if (target.has_corruption_case_reduction_percent() &&
-        target.has_base_corruption_cases() &&
-        target.has_actual_corruption_cases()) {
-      const int base = target.base_corruption_cases();
-      const int actual = target.actual_corruption_cases();
-      bool met;
-      if (base == 0) {
-        // Nothing to reduce from: only a year still without cases meets it.
-        met = actual == 0;
-      } else {
-        const double achieved = 100.0 * (base - actual) / base;
-        evaluation.set_achieved_reduction_percent(achieved);
-        met = achieved + 1e-9 >= target.corruption_case_reduction_percent();
-      }
-      evaluation.set_corruption_cases(met ? v1::TargetEvaluation::MET
-                                          : v1::TargetEvaluation::NOT_MET);
-    }
-  }
-  std::sort(out.begin(), out.end(),
-            [](const v1::TargetEvaluation& a, const v1::TargetEvaluation& b) {
-              return a.be_year() < b.be_year();
-            });
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace prongsai::plan

@@ -1,10 +1,11 @@
 // Pure rules of the plan service: what valid plans, projects, annual plans,
-// measures, reports and risks are, and the figures derived from them (annual
-// totals, reconciliation, round summaries, target evaluation). No I/O, so
-// they are unit-tested on their own.
+// measures, reports and risks are, which fields an update may change, and
+// how a plan advances from DRAFT to ANNOUNCED. The figures derived from
+// them are in plan_figures.h. No I/O, so they are unit-tested on their own.
 //
 //   PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
-//   *annual.mutable_totals() = ComputeTotals(annual.entries());
+//   PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(mask, kProjectUpdatableFields,
+//                                           patch, project));
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 
@@ -14,7 +15,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "common/api/fields.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "prongsai/plan/v1/plan.pb.h"
@@ -35,6 +38,30 @@ inline constexpr int kMaxAnnualEntries = 2000;
 // 10 billion baht: far above any LAO's whole budget, below int64 overflow
 // when summed.
 inline constexpr int64_t kMaxSatang = 1'000'000'000'000;
+// How far ahead an announcement may be dated: a year, leap day included.
+inline constexpr absl::Duration kMaxAnnounceAhead = absl::Hours(24 * 366);
+
+// The paths each Update RPC's update_mask may name (ApplyFieldMask refuses
+// any other); output-only and identifying fields are never among them.
+inline constexpr absl::string_view kOrganizationUpdatableFields[] = {
+    "organization.name", "organization.kind", "organization.province",
+    "organization.district"};
+inline constexpr absl::string_view kActionPlanUpdatableFields[] = {
+    "title", "dimensions", "targets"};
+inline constexpr absl::string_view kProjectUpdatableFields[] = {
+    "sequence",     "mission_code", "dimension",      "kind",
+    "title",        "rationale",    "objectives",     "target_group",
+    "method_steps", "fiscal_years", "owner_unit",     "outputs",
+    "outcomes",     "kpis",         "ita_indicators", "budgets"};
+inline constexpr absl::string_view kAnnualPlanUpdatableFields[] = {"entries",
+                                                                   "note"};
+inline constexpr absl::string_view kIntegrityMeasureUpdatableFields[] = {
+    "be_year",        "title",     "guideline",   "steps",
+    "owner",          "quarters",  "period_text", "follow_up",
+    "ita_indicators", "ita_issue", "source"};
+inline constexpr absl::string_view kRiskUpdatableFields[] = {
+    "sequence",   "process_step", "issues",           "level",
+    "likelihood", "impact",       "control_projects", "control_texts"};
 
 // ---------------------------------------------------------------- names
 
@@ -111,37 +138,27 @@ absl::Status ApplyFieldMask(const google::protobuf::FieldMask& mask,
 // ABORTED when `requested` is set and differs from `current`.
 absl::Status CheckEtag(absl::string_view requested, absl::string_view current);
 
-// ---------------------------------------------------------------- figures
+// ---------------------------------------------------------------- rules
 
-v1::AnnualPlanTotals ComputeTotals(
-    const google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry>& entries);
+// Whether `be_year` is one of the plan's fiscal years.
+bool IsInPlanYears(int be_year, const v1::ActionPlan& plan);
+// INVALID_ARGUMENT at `field_path` ("2575 is outside the plan's fiscal years
+// 2566-2570") unless IsInPlanYears.
+absl::Status ValidateYearInPlan(absl::string_view field_path, int be_year,
+                                const v1::ActionPlan& plan);
 
-// The annual plan of `be_year` as the 5-year plan schedules it: each project
-// running that year, in sequence order, with its planned budget (zero when
-// scheduled without an amount) and `quarters`.
-std::vector<v1::AnnualPlanEntry> DeriveAnnualEntries(
-    absl::Span<const v1::Project> projects, int be_year,
-    absl::Span<const int32_t> quarters);
-
-// What differs between `annual` and the 5-year plan's schedule of its year:
-// ADDED_PROJECT (a project the plan does not schedule that year),
-// DROPPED_PROJECT (scheduled but absent), BUDGET_DIFFERS (entry budget vs
-// planned), UNKNOWN_PROJECT (a row with no project of the plan).
-std::vector<v1::Finding> Reconcile(const v1::AnnualPlan& annual,
-                                   absl::Span<const v1::Project> projects);
-
-// The last quarter of a round (1, 2, 3 or 4).
-int LastQuarterOf(v1::Round round);
-
-// A round's state: the annual plan's entries with a project and the year's
-// measures are the items; `reports` are every report of the year (any
-// round; those after `round` are ignored, the latest per subject counts).
-v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
-                                absl::Span<const v1::IntegrityMeasure> measures,
-                                absl::Span<const v1::ProgressReport> reports,
-                                v1::Round round);
-
-std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan);
+// The plan's life: DRAFT → APPROVED → ANNOUNCED, one step at a time.
+// FAILED_PRECONDITION (naming the plan's state) unless `plan` may become
+// `to` now.
+absl::Status CheckAdvance(const v1::ActionPlan& plan, v1::ActionPlan::State to);
+// CheckAdvance, then moves `plan` to `to`: an approval records its approver
+// and time (`writer`), an announcement `announce_time`.
+absl::Status AdvancePlan(v1::ActionPlan& plan, v1::ActionPlan::State to,
+                         const api::AuditWriter& writer,
+                         absl::Time announce_time);
+// An announcement may be dated back, but not more than kMaxAnnounceAhead
+// after `now`.
+absl::Status ValidateAnnounceTime(absl::Time announce_time, absl::Time now);
 
 }  // namespace prongsai::plan
 

@@ -12,14 +12,15 @@
 // `digits`; text users typed (titles, remarks, outputs) is left as written.
 //
 // Markdown: a heading, then GitHub-flavoured pipe tables. In user text, '\',
-// '|' and '<' are backslash-escaped and line breaks become "<br>" in cells (a
-// space elsewhere), so user text can neither break a table nor inject HTML.
+// '|', '<', '[' and ']' are backslash-escaped and line breaks become "<br>"
+// in cells (a space elsewhere), so user text can neither break a table nor
+// inject HTML or links (common/render/markdown.h).
 //
 // CSV (RFC 4180): UTF-8 with a byte-order mark, CRLF line ends, the first
 // record is the header row, every record has the same number of fields.
 // Text cells that a spreadsheet would read as a formula are neutralised (see
-// plan_export.cc). The document's title is not in the CSV (its first row is
-// the header, so tools import it as a table); callers name the file instead.
+// common/render/csv.cc). The document's title is not in the CSV (its first row
+// is the header, so tools import it as a table); callers name the file instead.
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_EXPORT_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_EXPORT_H_
 

@@ -1,28 +1,27 @@
 #include "services/plan/plan_service.h"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "common/api/fields.h"
-#include "common/api/row_fields.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/client/peer.h"
 #include "common/server/list_scope.h"
-#include "common/thai/thai.h"
-#include "prongsai/complaint/v1/complaint.grpc.pb.h"
-#include "prongsai/ita/v1/ita.grpc.pb.h"
+#include "common/server/method_list.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
-#include "services/plan/plan_import.h"
+#include "services/plan/plan_figures.h"
+#include "services/plan/plan_import/plan_import.h"
+#include "services/plan/plan_peers.h"
 #include "services/plan/plan_store.h"
 
 namespace prongsai::plan {
@@ -35,10 +34,6 @@ constexpr absl::Duration kCacheTtl = absl::Minutes(10);
 // Plan documents are a few hundred KB; 3 MB leaves room for long ones while
 // keeping the parse bounded.
 constexpr size_t kMaxImportBytes = 3 << 20;
-
-Writer WriterOf(const CallContext& call) {
-  return {call.principal.name(), call.now};
-}
 
 // `name` of an action plan the caller may act on.
 absl::StatusOr<ChildName> PlanOf(const CallContext& call,
@@ -96,25 +91,17 @@ absl::StatusOr<common::v1::OrganizationRef> RegisteredOrganization(
 // Reads `M` through the Redis cache under the organization's data version,
 // so a cached value is never older than the last committed write.
 template <typename M>
-absl::Status ReadCached(
+absl::StatusOr<M> ReadThroughCache(
     CallContext& call, absl::string_view organization, absl::string_view what,
-    M& out, absl::FunctionRef<absl::StatusOr<M>(Connection&)> load) {
+    absl::FunctionRef<absl::StatusOr<M>(Connection&)> load) {
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                             DataVersion(*db, organization));
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::string bytes,
-      cache::GetOrLoad(call.worker.Redis(),
-                       cache::VersionedKey("plan", kCacheVersion,
-                                           absl::StrCat(what, "@", version)),
-                       kCacheTtl, [&]() -> absl::StatusOr<std::string> {
-                         PRONGSAI_ASSIGN_OR_RETURN(M value, load(*db));
-                         return value.SerializeAsString();
-                       }));
-  if (!out.ParseFromString(bytes)) {
-    return absl::InternalError("corrupt cached value");
-  }
-  return absl::OkStatus();
+  return cache::GetOrLoadMessage<M>(
+      call.worker.Redis(),
+      cache::VersionedKey("plan", kCacheVersion,
+                          absl::StrCat(what, "@", version)),
+      kCacheTtl, [&]() -> absl::StatusOr<M> { return load(*db); });
 }
 
 absl::Status ValidateRendering(v1::DocumentFormat format, v1::Digits digits) {
@@ -134,11 +121,97 @@ absl::Status ValidateRound(v1::Round round) {
   return absl::OkStatus();
 }
 
-// ------------------------------------------------------------ organizations
+// Every RPC of the plan service, once: the list makes the raw-method base
+// (the runtime parses each request after authentication, see
+// service_runtime.h), the overrides, and the declarations of the members
+// Do<Method> they call (common/server/method_list.h).
+using GrpcService = v1::PlanService;
+#define PRONGSAI_PLAN_METHODS(UNARY, STREAM)                                 \
+  UNARY(CreateOrganization, CreateOrganizationRequest, Organization)         \
+  UNARY(GetOrganization, GetOrganizationRequest, Organization)               \
+  UNARY(ListOrganizations, ListOrganizationsRequest,                         \
+        ListOrganizationsResponse)                                           \
+  UNARY(UpdateOrganization, UpdateOrganizationRequest, Organization)         \
+  UNARY(CreateActionPlan, CreateActionPlanRequest, ActionPlan)               \
+  UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)                     \
+  UNARY(ListActionPlans, ListActionPlansRequest, ListActionPlansResponse)    \
+  UNARY(UpdateActionPlan, UpdateActionPlanRequest, ActionPlan)               \
+  UNARY(ApproveActionPlan, ApproveActionPlanRequest, ActionPlan)             \
+  UNARY(AnnounceActionPlan, AnnounceActionPlanRequest, ActionPlan)           \
+  UNARY(ImportActionPlan, ImportActionPlanRequest, ImportActionPlanResponse) \
+  UNARY(EvaluateTargets, EvaluateTargetsRequest, EvaluateTargetsResponse)    \
+  UNARY(CreateProject, CreateProjectRequest, Project)                        \
+  UNARY(GetProject, GetProjectRequest, Project)                              \
+  UNARY(ListProjects, ListProjectsRequest, ListProjectsResponse)             \
+  UNARY(UpdateProject, UpdateProjectRequest, Project)                        \
+  UNARY(CreateAnnualPlan, CreateAnnualPlanRequest, AnnualPlan)               \
+  UNARY(GetAnnualPlan, GetAnnualPlanRequest, AnnualPlan)                     \
+  UNARY(UpdateAnnualPlan, UpdateAnnualPlanRequest, AnnualPlan)               \
+  UNARY(ReconcileAnnualPlan, ReconcileAnnualPlanRequest,                     \
+        ReconcileAnnualPlanResponse)                                         \
+  UNARY(ExportAnnualPlan, ExportAnnualPlanRequest, ExportedDocument)         \
+  UNARY(CreateIntegrityMeasure, CreateIntegrityMeasureRequest,               \
+        IntegrityMeasure)                                                    \
+  UNARY(GetIntegrityMeasure, GetIntegrityMeasureRequest, IntegrityMeasure)   \
+  UNARY(ListIntegrityMeasures, ListIntegrityMeasuresRequest,                 \
+        ListIntegrityMeasuresResponse)                                       \
+  UNARY(UpdateIntegrityMeasure, UpdateIntegrityMeasureRequest,               \
+        IntegrityMeasure)                                                    \
+  UNARY(CreateProgressReport, CreateProgressReportRequest, ProgressReport)   \
+  UNARY(ListProgressReports, ListProgressReportsRequest,                     \
+        ListProgressReportsResponse)                                         \
+  UNARY(GetRoundSummary, GetRoundSummaryRequest, RoundSummary)               \
+  UNARY(ExportRoundReport, ExportRoundReportRequest, ExportedDocument)       \
+  UNARY(CreateRisk, CreateRiskRequest, Risk)                                 \
+  UNARY(ListRisks, ListRisksRequest, ListRisksResponse)                      \
+  UNARY(UpdateRisk, UpdateRiskRequest, Risk)
 
-absl::Status DoCreateOrganization(CallContext& call,
-                                  const v1::CreateOrganizationRequest& request,
-                                  v1::Organization& response) {
+// Declares each Do<Method>: adding an RPC is its line in the list above and
+// the definition of its Do function below.
+#define PRONGSAI_PLAN_DO(method, Request, Response)                      \
+  absl::Status Do##method(CallContext& call, const v1::Request& request, \
+                          v1::Response& response);
+
+using PlanRawService =
+    server::RawCallbackService<GrpcService::Service PRONGSAI_PLAN_METHODS(
+        PRONGSAI_RAW_METHOD, PRONGSAI_RAW_METHOD)>;
+
+// Translation only: each Do<Method> parses and checks the request's names,
+// calls the domain and the store, and maps the result into the response.
+// The store's functions are named after the RPCs, which are members here,
+// so the members call them as plan::GetActionPlan and so on.
+class PlanGrpcService final : public PlanRawService {
+ public:
+  PlanGrpcService(server::ServiceRuntime& runtime, const PlanOptions& options)
+      : runtime_(runtime),
+        complaints_(client::PeerOptions::Of("complaint service",
+                                            options.complaint_address,
+                                            options.peer_api_key)),
+        ita_(client::PeerOptions::Of("ITA service", options.ita_address,
+                                     options.peer_api_key)) {}
+
+  PRONGSAI_PLAN_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
+
+ private:
+  PRONGSAI_PLAN_METHODS(PRONGSAI_PLAN_DO, PRONGSAI_PLAN_DO)
+
+  // The complaint service's count of each of `years`. Once it has failed to
+  // answer it is not asked again in this call (a frozen peer costs one
+  // timeout, not one per year), and its failure is one `missing` sentence.
+  absl::flat_hash_map<int, int> CountCorruptionCases(
+      client::PeerCall& peers, absl::string_view organization,
+      absl::Span<const int> years, v1::EvaluateTargetsResponse& response) const;
+
+  server::ServiceRuntime& runtime_;
+  const client::Peer complaints_;
+  const client::Peer ita_;
+};
+
+#undef PRONGSAI_PLAN_DO
+
+absl::Status PlanGrpcService::DoCreateOrganization(
+    CallContext& call, const v1::CreateOrganizationRequest& request,
+    v1::Organization& response) {
   const common::v1::OrganizationRef& ref =
       request.organization().organization();
   PRONGSAI_RETURN_IF_ERROR(
@@ -146,24 +219,24 @@ absl::Status DoCreateOrganization(CallContext& call,
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(ref.code()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(response,
-                            CreateOrganization(*db, ref, WriterOf(call)));
+                            plan::CreateOrganization(*db, ref, call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoGetOrganization(CallContext& call,
-                               const v1::GetOrganizationRequest& request,
-                               v1::Organization& response) {
+absl::Status PlanGrpcService::DoGetOrganization(
+    CallContext& call, const v1::GetOrganizationRequest& request,
+    v1::Organization& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string code,
                             ParseOrganizationParent("name", request.name()));
   PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(response, GetOrganization(*db, code));
+  PRONGSAI_ASSIGN_OR_RETURN(response, plan::GetOrganization(*db, code));
   return absl::OkStatus();
 }
 
-absl::Status DoListOrganizations(CallContext& call,
-                                 const v1::ListOrganizationsRequest& request,
-                                 v1::ListOrganizationsResponse& response) {
+absl::Status PlanGrpcService::DoListOrganizations(
+    CallContext& call, const v1::ListOrganizationsRequest& request,
+    v1::ListOrganizationsResponse& response) {
   PRONGSAI_RETURN_IF_ERROR(
       ValidateText("province", request.province(), 100, false));
   if (!common::v1::OrganizationKind_IsValid(request.kind())) {
@@ -177,16 +250,16 @@ absl::Status DoListOrganizations(CallContext& call,
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      OrganizationPage found,
-      ListOrganizations(*db, request.province(), request.kind(), page));
-  server::FinishPage(found.organizations, found.next_cursor, scope,
+      api::Page<v1::Organization> found,
+      plan::ListOrganizations(*db, request.province(), request.kind(), page));
+  server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_organizations(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoUpdateOrganization(CallContext& call,
-                                  const v1::UpdateOrganizationRequest& request,
-                                  v1::Organization& response) {
+absl::Status PlanGrpcService::DoUpdateOrganization(
+    CallContext& call, const v1::UpdateOrganizationRequest& request,
+    v1::Organization& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string code, ParseOrganizationParent("organization.name",
                                                 request.organization().name()));
@@ -195,16 +268,14 @@ absl::Status DoUpdateOrganization(CallContext& call,
   patch.mutable_organization()->set_code(code);
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response,
-      UpdateOrganization(*db, patch, request.update_mask(), WriterOf(call)));
+      response, plan::UpdateOrganization(*db, patch, request.update_mask(),
+                                         call.writer()));
   return absl::OkStatus();
 }
 
-// ------------------------------------------------------------ action plans
-
-absl::Status DoCreateActionPlan(CallContext& call,
-                                const v1::CreateActionPlanRequest& request,
-                                v1::ActionPlan& response) {
+absl::Status PlanGrpcService::DoCreateActionPlan(
+    CallContext& call, const v1::CreateActionPlanRequest& request,
+    v1::ActionPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
                             ParentOf(call, request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
@@ -219,85 +290,83 @@ absl::Status DoCreateActionPlan(CallContext& call,
   plan.clear_announce_time();
   plan.clear_import_findings();
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, CreateActionPlan(*db, organization, plan, request.request_id(),
-                                 WriterOf(call)));
+      response, plan::CreateActionPlan(*db, organization, plan,
+                                       request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoGetActionPlan(CallContext& call,
-                             const v1::GetActionPlanRequest& request,
-                             v1::ActionPlan& response) {
+absl::Status PlanGrpcService::DoGetActionPlan(
+    CallContext& call, const v1::GetActionPlanRequest& request,
+    v1::ActionPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
                             PlanOf(call, "name", request.name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(response,
-                            GetActionPlan(*db, name.organization, name.id));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response, plan::GetActionPlan(*db, name.organization, name.id));
   return absl::OkStatus();
 }
 
-absl::Status DoListActionPlans(CallContext& call,
-                               const v1::ListActionPlansRequest& request,
-                               v1::ListActionPlansResponse& response) {
+absl::Status PlanGrpcService::DoListActionPlans(
+    CallContext& call, const v1::ListActionPlansRequest& request,
+    v1::ListActionPlansResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
                             server::StartList(call, request));
   PRONGSAI_ASSIGN_OR_RETURN(
-      ActionPlanPage plans,
-      ListActionPlans(*scope.db, scope.organization, scope.page));
-  server::FinishList(plans.plans, plans.next_cursor, request,
+      api::Page<v1::ActionPlan> plans,
+      plan::ListActionPlans(*scope.db, scope.organization, scope.page));
+  server::FinishList(plans.items, plans.next_cursor, request,
                      response.mutable_action_plans(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoUpdateActionPlan(CallContext& call,
-                                const v1::UpdateActionPlanRequest& request,
-                                v1::ActionPlan& response) {
+absl::Status PlanGrpcService::DoUpdateActionPlan(
+    CallContext& call, const v1::UpdateActionPlanRequest& request,
+    v1::ActionPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       ChildName name,
       PlanOf(call, "action_plan.name", request.action_plan().name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response,
-      UpdateActionPlan(*db, name.organization, name.id, request.action_plan(),
-                       request.update_mask(), WriterOf(call)));
+      response, plan::UpdateActionPlan(*db, name.organization, name.id,
+                                       request.action_plan(),
+                                       request.update_mask(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoApproveActionPlan(CallContext& call,
-                                 const v1::ApproveActionPlanRequest& request,
-                                 v1::ActionPlan& response) {
+absl::Status PlanGrpcService::DoApproveActionPlan(
+    CallContext& call, const v1::ApproveActionPlanRequest& request,
+    v1::ActionPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
                             PlanOf(call, "name", request.name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response,
       AdvanceActionPlan(*db, name.organization, name.id, request.etag(),
-                        v1::ActionPlan::APPROVED, call.now, WriterOf(call)));
+                        v1::ActionPlan::APPROVED, call.now, call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoAnnounceActionPlan(CallContext& call,
-                                  const v1::AnnounceActionPlanRequest& request,
-                                  v1::ActionPlan& response) {
+absl::Status PlanGrpcService::DoAnnounceActionPlan(
+    CallContext& call, const v1::AnnounceActionPlanRequest& request,
+    v1::ActionPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
                             PlanOf(call, "name", request.name()));
   absl::Time announce_time = call.now;
   if (request.has_announce_time()) {
     announce_time = api::FromProtoTime(request.announce_time());
-    if (announce_time > call.now + absl::Hours(24 * 366)) {
-      return InvalidField("announce_time", "is more than a year ahead");
-    }
+    PRONGSAI_RETURN_IF_ERROR(ValidateAnnounceTime(announce_time, call.now));
   }
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response, AdvanceActionPlan(*db, name.organization, name.id,
                                   request.etag(), v1::ActionPlan::ANNOUNCED,
-                                  announce_time, WriterOf(call)));
+                                  announce_time, call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoImportActionPlan(CallContext& call,
-                                const v1::ImportActionPlanRequest& request,
-                                v1::ImportActionPlanResponse& response) {
+absl::Status PlanGrpcService::DoImportActionPlan(
+    CallContext& call, const v1::ImportActionPlanRequest& request,
+    v1::ImportActionPlanResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
                             ParentOf(call, request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
@@ -311,163 +380,62 @@ absl::Status DoImportActionPlan(CallContext& call,
                             RegisteredOrganization(*db, organization));
   PRONGSAI_ASSIGN_OR_RETURN(
       response,
-      ImportActionPlan(*db, registered, ParsePlanDocument(request.text()),
-                       request.request_id(), !request.validate_only(),
-                       WriterOf(call)));
+      plan::ImportActionPlan(*db, registered, ParsePlanDocument(request.text()),
+                             request.request_id(), !request.validate_only(),
+                             call.writer()));
   return absl::OkStatus();
 }
 
-// Corruption reports the complaint service counted in fiscal year
-// `be_year` of `organization`.
-absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
-                                    absl::string_view organization, int be_year,
-                                    client::PeerCall& peers) {
-  if (!complaints.configured()) {
-    return absl::FailedPreconditionError(complaints.Describe(
-        absl::StrCat("corruption cases of ", be_year),
-        grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
-  }
-  auto stub = complaint::v1::ComplaintService::NewStub(complaints.channel());
-  complaint::v1::GetComplaintStatisticsRequest request;
-  request.set_parent(absl::StrCat("organizations/", organization));
-  request.mutable_fiscal_year()->set_be_year(be_year);
-  complaint::v1::ComplaintStatistics statistics;
-  grpc::Status status = complaints.Call(
-      peers, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-        statistics.Clear();
-        return stub->GetComplaintStatistics(&context, request, &statistics);
-      });
-  if (!status.ok()) {
-    return absl::UnavailableError(complaints.Describe(
-        absl::StrCat("corruption cases of ", be_year), status));
-  }
-  for (const complaint::v1::CountByKey& kind : statistics.by_kind()) {
-    if (kind.key() == "CORRUPTION") return static_cast<int>(kind.received());
-  }
-  return 0;
-}
-
-// The overall ITA score of each fiscal year the ITA service has for
-// `organization` (computed figures when there are, else published).
-absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
-    const client::Peer& ita, absl::string_view organization,
-    client::PeerCall& peers) {
-  if (!ita.configured()) {
-    return absl::FailedPreconditionError(ita.Describe(
-        "ITA scores", grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "")));
-  }
-  auto stub = ita::v1::AssessmentService::NewStub(ita.channel());
-  ita::v1::ListAssessmentsRequest request;
-  request.set_parent(absl::StrCat("organizations/", organization));
-  request.set_page_size(1000);
-  ita::v1::ListAssessmentsResponse response;
-  grpc::Status status = ita.Call(
-      peers, client::Peer::kSafeToRetry, [&](grpc::ClientContext& context) {
-        response.Clear();
-        return stub->ListAssessments(&context, request, &response);
-      });
-  if (!status.ok()) {
-    return absl::UnavailableError(ita.Describe("ITA scores", status));
-  }
-  absl::flat_hash_map<int, double> scores;
-  for (const ita::v1::Assessment& assessment : response.assessments()) {
-    const int year = assessment.fiscal_year().be_year();
-    if (assessment.computed().has_overall()) {
-      scores[year] = assessment.computed().overall().score();
-    } else if (assessment.published().has_overall()) {
-      scores[year] = assessment.published().overall().score();
-    } else if (assessment.has_published_overall_score()) {
-      scores[year] = assessment.published_overall_score();
-    }
-  }
-  return scores;
-}
-
-absl::Status DoEvaluateTargets(CallContext& call,
-                               const v1::EvaluateTargetsRequest& request,
-                               v1::EvaluateTargetsResponse& response,
-                               const client::Peer& complaints,
-                               const client::Peer& ita) {
+absl::Status PlanGrpcService::DoEvaluateTargets(
+    CallContext& call, const v1::EvaluateTargetsRequest& request,
+    v1::EvaluateTargetsResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
                             PlanOf(call, "name", request.name()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
-                            GetActionPlan(*db, name.organization, name.id));
-  // Counts the plan does not record come from the complaint service, for
-  // fiscal years that have ended (a year still running has no final count).
-  const int current_year = thai::FiscalQuarterOf(call.now).be_year;
-  absl::flat_hash_map<int, absl::StatusOr<int>> counted;
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::ActionPlan plan,
+      plan::GetActionPlan(*db, name.organization, name.id));
   // Each peer call gets a share of the deadline, so that a frozen peer
   // still leaves time to answer with what the others said.
   client::PeerCall peers(call.deadline);
-  // Once the complaint service has failed to answer, it is not asked again
-  // in this call: a frozen peer costs one timeout, not one per year.
-  std::optional<absl::Status> complaints_down;
-  // By value: a reference into `counted` would not survive its next insert.
-  auto count = [&](int be_year) -> absl::StatusOr<int> {
-    auto found = counted.find(be_year);
-    if (found == counted.end()) {
-      absl::StatusOr<int> cases =
-          complaints_down.has_value()
-              ? absl::StatusOr<int>(*complaints_down)
-              : CorruptionCases(complaints, name.organization, be_year, peers);
-      if (!cases.ok() && !complaints_down.has_value()) {
-        complaints_down = cases.status();
-        response.add_missing(std::string(cases.status().message()));
-      }
-      found = counted.emplace(be_year, std::move(cases)).first;
-    }
-    return found->second;
-  };
-  // ITA actuals not recorded in the plan come from the ITA service.
-  const bool needs_ita = std::any_of(
-      plan.targets().begin(), plan.targets().end(),
-      [](const v1::YearTarget& target) {
-        return target.has_ita_score_target() && !target.has_actual_ita_score();
-      });
-  if (needs_ita) {
+  if (NeedsItaScores(plan)) {
     absl::StatusOr<absl::flat_hash_map<int, double>> scores =
-        ItaScores(ita, name.organization, peers);
-    if (!scores.ok()) {
-      response.add_missing(std::string(scores.status().message()));
+        ItaScores(ita_, peers, name.organization);
+    if (scores.ok()) {
+      FillItaScores(*scores, plan);
     } else {
-      for (v1::YearTarget& target : *plan.mutable_targets()) {
-        auto found = scores->find(target.be_year());
-        if (!target.has_actual_ita_score() && found != scores->end()) {
-          target.set_actual_ita_score(found->second);
-        }
-      }
+      response.add_missing(std::string(scores.status().message()));
     }
   }
-  for (v1::YearTarget& target : *plan.mutable_targets()) {
-    if (!target.has_corruption_case_reduction_percent() ||
-        target.be_year() >= current_year) {
-      continue;
-    }
-    if (!target.has_base_corruption_cases()) {
-      if (const absl::StatusOr<int> base = count(target.base_be_year());
-          base.ok()) {
-        target.set_base_corruption_cases(*base);
-      }
-    }
-    if (!target.has_actual_corruption_cases()) {
-      if (const absl::StatusOr<int> actual = count(target.be_year());
-          actual.ok()) {
-        target.set_actual_corruption_cases(*actual);
-      }
-    }
-  }
-  for (v1::TargetEvaluation& year : EvaluateTargets(plan)) {
+  FillCorruptionCases(CountCorruptionCases(
+                          peers, name.organization,
+                          CorruptionCaseYearsToCount(plan, call.now), response),
+                      call.now, plan);
+  for (v1::TargetEvaluation& year : plan::EvaluateTargets(plan)) {
     *response.add_years() = std::move(year);
   }
   return absl::OkStatus();
 }
 
-// ---------------------------------------------------------------- projects
+absl::flat_hash_map<int, int> PlanGrpcService::CountCorruptionCases(
+    client::PeerCall& peers, absl::string_view organization,
+    absl::Span<const int> years, v1::EvaluateTargetsResponse& response) const {
+  absl::flat_hash_map<int, int> cases;
+  for (int be_year : years) {
+    absl::StatusOr<int> count =
+        CorruptionCases(complaints_, peers, organization, be_year);
+    if (!count.ok()) {
+      response.add_missing(std::string(count.status().message()));
+      break;
+    }
+    cases[be_year] = *count;
+  }
+  return cases;
+}
 
-absl::Status DoCreateProject(CallContext& call,
-                             const v1::CreateProjectRequest& request,
-                             v1::Project& response) {
+absl::Status PlanGrpcService::DoCreateProject(
+    CallContext& call, const v1::CreateProjectRequest& request,
+    v1::Project& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
                             PlanOf(call, "parent", request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
@@ -475,25 +443,25 @@ absl::Status DoCreateProject(CallContext& call,
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response,
-      CreateProject(*db, plan.organization, plan.id, request.project(),
-                    request.request_id(), WriterOf(call)));
+      plan::CreateProject(*db, plan.organization, plan.id, request.project(),
+                          request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoGetProject(CallContext& call,
-                          const v1::GetProjectRequest& request,
-                          v1::Project& response) {
+absl::Status PlanGrpcService::DoGetProject(CallContext& call,
+                                           const v1::GetProjectRequest& request,
+                                           v1::Project& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "name", request.name(), "projects"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(response, GetProject(*db, name));
+  PRONGSAI_ASSIGN_OR_RETURN(response, plan::GetProject(*db, name));
   return absl::OkStatus();
 }
 
-absl::Status DoListProjects(CallContext& call,
-                            const v1::ListProjectsRequest& request,
-                            v1::ListProjectsResponse& response) {
+absl::Status PlanGrpcService::DoListProjects(
+    CallContext& call, const v1::ListProjectsRequest& request,
+    v1::ListProjectsResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
                             PlanOf(call, "parent", request.parent()));
   if (request.be_year() != 0) {
@@ -506,32 +474,30 @@ absl::Status DoListProjects(CallContext& call,
       PageRequest page,
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(
-      ProjectPage found,
-      ListProjects(*db, plan.organization, plan.id, request.be_year(), page));
-  server::FinishPage(found.projects, found.next_cursor, scope,
+  PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::Project> found,
+                            plan::ListProjects(*db, plan.organization, plan.id,
+                                               request.be_year(), page));
+  server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_projects(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoUpdateProject(CallContext& call,
-                             const v1::UpdateProjectRequest& request,
-                             v1::Project& response) {
+absl::Status PlanGrpcService::DoUpdateProject(
+    CallContext& call, const v1::UpdateProjectRequest& request,
+    v1::Project& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "project.name", request.project().name(), "projects"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, UpdateProject(*db, name, request.project(),
-                              request.update_mask(), WriterOf(call)));
+      response, plan::UpdateProject(*db, name, request.project(),
+                                    request.update_mask(), call.writer()));
   return absl::OkStatus();
 }
 
-// ------------------------------------------------------------ annual plans
-
-absl::Status DoCreateAnnualPlan(CallContext& call,
-                                const v1::CreateAnnualPlanRequest& request,
-                                v1::AnnualPlan& response) {
+absl::Status PlanGrpcService::DoCreateAnnualPlan(
+    CallContext& call, const v1::CreateAnnualPlanRequest& request,
+    v1::AnnualPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
                             PlanOf(call, "parent", request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
@@ -543,46 +509,50 @@ absl::Status DoCreateAnnualPlan(CallContext& call,
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response,
-      CreateAnnualPlan(*db, plan.organization, plan.id, request.be_year(),
-                       {request.default_quarters().begin(),
-                        request.default_quarters().end()},
-                       request.request_id(), WriterOf(call)));
+      plan::CreateAnnualPlan(*db, plan.organization, plan.id, request.be_year(),
+                             {request.default_quarters().begin(),
+                              request.default_quarters().end()},
+                             request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoGetAnnualPlan(CallContext& call,
-                             const v1::GetAnnualPlanRequest& request,
-                             v1::AnnualPlan& response) {
+absl::Status PlanGrpcService::DoGetAnnualPlan(
+    CallContext& call, const v1::GetAnnualPlanRequest& request,
+    v1::AnnualPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "name", request.name(), "annualPlans"));
-  return ReadCached<v1::AnnualPlan>(
-      call, name.organization, request.name(), response,
-      [&](Connection& db) { return GetAnnualPlan(db, name); });
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      ReadThroughCache<v1::AnnualPlan>(
+          call, name.organization, request.name(),
+          [&](Connection& db) { return plan::GetAnnualPlan(db, name); }));
+  return absl::OkStatus();
 }
 
-absl::Status DoUpdateAnnualPlan(CallContext& call,
-                                const v1::UpdateAnnualPlanRequest& request,
-                                v1::AnnualPlan& response) {
+absl::Status PlanGrpcService::DoUpdateAnnualPlan(
+    CallContext& call, const v1::UpdateAnnualPlanRequest& request,
+    v1::AnnualPlan& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "annual_plan.name", request.annual_plan().name(),
                   "annualPlans"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, UpdateAnnualPlan(*db, name, request.annual_plan(),
-                                 request.update_mask(), WriterOf(call)));
+      response, plan::UpdateAnnualPlan(*db, name, request.annual_plan(),
+                                       request.update_mask(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoReconcileAnnualPlan(
+absl::Status PlanGrpcService::DoReconcileAnnualPlan(
     CallContext& call, const v1::ReconcileAnnualPlanRequest& request,
     v1::ReconcileAnnualPlanResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "name", request.name(), "annualPlans"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
+  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual,
+                            plan::GetAnnualPlan(*db, name));
   PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
                             AllProjects(*db, name.organization, name.plan_id));
   for (v1::Finding& finding : Reconcile(annual, projects)) {
@@ -592,9 +562,9 @@ absl::Status DoReconcileAnnualPlan(
   return absl::OkStatus();
 }
 
-absl::Status DoExportAnnualPlan(CallContext& call,
-                                const v1::ExportAnnualPlanRequest& request,
-                                v1::ExportedDocument& response) {
+absl::Status PlanGrpcService::DoExportAnnualPlan(
+    CallContext& call, const v1::ExportAnnualPlanRequest& request,
+    v1::ExportedDocument& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "name", request.name(), "annualPlans"));
@@ -602,8 +572,10 @@ absl::Status DoExportAnnualPlan(CallContext& call,
       ValidateRendering(request.format(), request.digits()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      v1::ActionPlan plan, GetActionPlan(*db, name.organization, name.plan_id));
-  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual, GetAnnualPlan(*db, name));
+      v1::ActionPlan plan,
+      plan::GetActionPlan(*db, name.organization, name.plan_id));
+  PRONGSAI_ASSIGN_OR_RETURN(v1::AnnualPlan annual,
+                            plan::GetAnnualPlan(*db, name));
   RenderedDocument rendered =
       RenderAnnualPlan(plan, annual, request.format(), request.digits());
   response.set_content_type(std::move(rendered.content_type));
@@ -611,9 +583,7 @@ absl::Status DoExportAnnualPlan(CallContext& call,
   return absl::OkStatus();
 }
 
-// ------------------------------------------------------- integrity measures
-
-absl::Status DoCreateIntegrityMeasure(
+absl::Status PlanGrpcService::DoCreateIntegrityMeasure(
     CallContext& call, const v1::CreateIntegrityMeasureRequest& request,
     v1::IntegrityMeasure& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
@@ -622,14 +592,14 @@ absl::Status DoCreateIntegrityMeasure(
       ValidateRequestId("request_id", request.request_id()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_RETURN_IF_ERROR(RegisteredOrganization(*db, organization).status());
-  PRONGSAI_ASSIGN_OR_RETURN(
-      response,
-      CreateIntegrityMeasure(*db, organization, request.integrity_measure(),
-                             request.request_id(), WriterOf(call)));
+  PRONGSAI_ASSIGN_OR_RETURN(response,
+                            plan::CreateIntegrityMeasure(
+                                *db, organization, request.integrity_measure(),
+                                request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoGetIntegrityMeasure(
+absl::Status PlanGrpcService::DoGetIntegrityMeasure(
     CallContext& call, const v1::GetIntegrityMeasureRequest& request,
     v1::IntegrityMeasure& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -637,11 +607,11 @@ absl::Status DoGetIntegrityMeasure(
       ChildOf(call, "name", request.name(), "integrityMeasures"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, GetIntegrityMeasure(*db, name.organization, name.id));
+      response, plan::GetIntegrityMeasure(*db, name.organization, name.id));
   return absl::OkStatus();
 }
 
-absl::Status DoListIntegrityMeasures(
+absl::Status PlanGrpcService::DoListIntegrityMeasures(
     CallContext& call, const v1::ListIntegrityMeasuresRequest& request,
     v1::ListIntegrityMeasuresResponse& response) {
   if (request.be_year() != 0) {
@@ -657,14 +627,14 @@ absl::Status DoListIntegrityMeasures(
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      IntegrityMeasurePage found,
-      ListIntegrityMeasures(*db, organization, request.be_year(), page));
-  server::FinishPage(found.measures, found.next_cursor, scope,
+      api::Page<v1::IntegrityMeasure> found,
+      plan::ListIntegrityMeasures(*db, organization, request.be_year(), page));
+  server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_integrity_measures(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoUpdateIntegrityMeasure(
+absl::Status PlanGrpcService::DoUpdateIntegrityMeasure(
     CallContext& call, const v1::UpdateIntegrityMeasureRequest& request,
     v1::IntegrityMeasure& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -673,15 +643,14 @@ absl::Status DoUpdateIntegrityMeasure(
               request.integrity_measure().name(), "integrityMeasures"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, UpdateIntegrityMeasure(*db, name.organization, name.id,
-                                       request.integrity_measure(),
-                                       request.update_mask(), WriterOf(call)));
+      response,
+      plan::UpdateIntegrityMeasure(*db, name.organization, name.id,
+                                   request.integrity_measure(),
+                                   request.update_mask(), call.writer()));
   return absl::OkStatus();
 }
 
-// -------------------------------------------------------- progress reports
-
-absl::Status DoCreateProgressReport(
+absl::Status PlanGrpcService::DoCreateProgressReport(
     CallContext& call, const v1::CreateProgressReportRequest& request,
     v1::ProgressReport& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
@@ -691,12 +660,12 @@ absl::Status DoCreateProgressReport(
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
       response,
-      CreateProgressReport(*db, organization, request.progress_report(),
-                           request.request_id(), WriterOf(call)));
+      plan::CreateProgressReport(*db, organization, request.progress_report(),
+                                 request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoListProgressReports(
+absl::Status PlanGrpcService::DoListProgressReports(
     CallContext& call, const v1::ListProgressReportsRequest& request,
     v1::ListProgressReportsResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
@@ -718,35 +687,38 @@ absl::Status DoListProgressReports(
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      ProgressReportPage found,
-      ListProgressReports(
+      api::Page<v1::ProgressReport> found,
+      plan::ListProgressReports(
           *db, organization,
           {request.be_year(), request.round(), request.subject()}, page));
-  server::FinishPage(found.reports, found.next_cursor, scope,
+  server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_progress_reports(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoGetRoundSummary(CallContext& call,
-                               const v1::GetRoundSummaryRequest& request,
-                               v1::RoundSummary& response) {
+absl::Status PlanGrpcService::DoGetRoundSummary(
+    CallContext& call, const v1::GetRoundSummaryRequest& request,
+    v1::RoundSummary& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "annual_plan", request.annual_plan(), "annualPlans"));
   PRONGSAI_RETURN_IF_ERROR(ValidateRound(request.round()));
-  return ReadCached<v1::RoundSummary>(
-      call, name.organization,
-      absl::StrCat(request.annual_plan(), "#round", request.round()), response,
-      [&](Connection& db) -> absl::StatusOr<v1::RoundSummary> {
-        PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
-                                  LoadRound(db, name, request.round()));
-        return std::move(round.summary);
-      });
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      ReadThroughCache<v1::RoundSummary>(
+          call, name.organization,
+          absl::StrCat(request.annual_plan(), "#round", request.round()),
+          [&](Connection& db) -> absl::StatusOr<v1::RoundSummary> {
+            PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
+                                      LoadRound(db, name, request.round()));
+            return std::move(round.summary);
+          }));
+  return absl::OkStatus();
 }
 
-absl::Status DoExportRoundReport(CallContext& call,
-                                 const v1::ExportRoundReportRequest& request,
-                                 v1::ExportedDocument& response) {
+absl::Status PlanGrpcService::DoExportRoundReport(
+    CallContext& call, const v1::ExportRoundReportRequest& request,
+    v1::ExportedDocument& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "annual_plan", request.annual_plan(), "annualPlans"));
@@ -755,7 +727,8 @@ absl::Status DoExportRoundReport(CallContext& call,
       ValidateRendering(request.format(), request.digits()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      v1::ActionPlan plan, GetActionPlan(*db, name.organization, name.plan_id));
+      v1::ActionPlan plan,
+      plan::GetActionPlan(*db, name.organization, name.plan_id));
   PRONGSAI_ASSIGN_OR_RETURN(RoundData round,
                             LoadRound(*db, name, request.round()));
   RenderedDocument rendered = RenderRoundReport(
@@ -765,24 +738,24 @@ absl::Status DoExportRoundReport(CallContext& call,
   return absl::OkStatus();
 }
 
-// ------------------------------------------------------------------ risks
-
-absl::Status DoCreateRisk(CallContext& call,
-                          const v1::CreateRiskRequest& request,
-                          v1::Risk& response) {
+absl::Status PlanGrpcService::DoCreateRisk(CallContext& call,
+                                           const v1::CreateRiskRequest& request,
+                                           v1::Risk& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
                             PlanOf(call, "parent", request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
       ValidateRequestId("request_id", request.request_id()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, CreateRisk(*db, plan.organization, plan.id, request.risk(),
-                           request.request_id(), WriterOf(call)));
+      response,
+      plan::CreateRisk(*db, plan.organization, plan.id, request.risk(),
+                       request.request_id(), call.writer()));
   return absl::OkStatus();
 }
 
-absl::Status DoListRisks(CallContext& call, const v1::ListRisksRequest& request,
-                         v1::ListRisksResponse& response) {
+absl::Status PlanGrpcService::DoListRisks(CallContext& call,
+                                          const v1::ListRisksRequest& request,
+                                          v1::ListRisksResponse& response) {
   PRONGSAI_ASSIGN_OR_RETURN(ChildName plan,
                             PlanOf(call, "parent", request.parent()));
   const std::string scope =
@@ -791,152 +764,30 @@ absl::Status DoListRisks(CallContext& call, const v1::ListRisksRequest& request,
       PageRequest page,
       ParsePageRequest(request.page_size(), request.page_token(), scope));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  PRONGSAI_ASSIGN_OR_RETURN(RiskPage found,
-                            ListRisks(*db, plan.organization, plan.id,
-                                      request.uncontrolled_only(), page));
-  server::FinishPage(found.risks, found.next_cursor, scope,
+  PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::Risk> found,
+                            plan::ListRisks(*db, plan.organization, plan.id,
+                                            request.uncontrolled_only(), page));
+  server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_risks(), response);
   return absl::OkStatus();
 }
 
-absl::Status DoUpdateRisk(CallContext& call,
-                          const v1::UpdateRiskRequest& request,
-                          v1::Risk& response) {
+absl::Status PlanGrpcService::DoUpdateRisk(CallContext& call,
+                                           const v1::UpdateRiskRequest& request,
+                                           v1::Risk& response) {
   PRONGSAI_ASSIGN_OR_RETURN(
       PlanChildName name,
       PlanChildOf(call, "risk.name", request.risk().name(), "risks"));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(
-      response, UpdateRisk(*db, name, request.risk(), request.update_mask(),
-                           WriterOf(call)));
+      response, plan::UpdateRisk(*db, name, request.risk(),
+                                 request.update_mask(), call.writer()));
   return absl::OkStatus();
 }
 
-// Every method is a raw callback so that the runtime parses the request
-// after authentication (see service_runtime.h).
-using PlanRawService = server::RawCallbackService<
-    v1::PlanService::Service,
-    v1::PlanService::WithRawCallbackMethod_CreateOrganization,
-    v1::PlanService::WithRawCallbackMethod_GetOrganization,
-    v1::PlanService::WithRawCallbackMethod_ListOrganizations,
-    v1::PlanService::WithRawCallbackMethod_UpdateOrganization,
-    v1::PlanService::WithRawCallbackMethod_CreateActionPlan,
-    v1::PlanService::WithRawCallbackMethod_GetActionPlan,
-    v1::PlanService::WithRawCallbackMethod_ListActionPlans,
-    v1::PlanService::WithRawCallbackMethod_UpdateActionPlan,
-    v1::PlanService::WithRawCallbackMethod_ApproveActionPlan,
-    v1::PlanService::WithRawCallbackMethod_AnnounceActionPlan,
-    v1::PlanService::WithRawCallbackMethod_ImportActionPlan,
-    v1::PlanService::WithRawCallbackMethod_EvaluateTargets,
-    v1::PlanService::WithRawCallbackMethod_CreateProject,
-    v1::PlanService::WithRawCallbackMethod_GetProject,
-    v1::PlanService::WithRawCallbackMethod_ListProjects,
-    v1::PlanService::WithRawCallbackMethod_UpdateProject,
-    v1::PlanService::WithRawCallbackMethod_CreateAnnualPlan,
-    v1::PlanService::WithRawCallbackMethod_GetAnnualPlan,
-    v1::PlanService::WithRawCallbackMethod_UpdateAnnualPlan,
-    v1::PlanService::WithRawCallbackMethod_ReconcileAnnualPlan,
-    v1::PlanService::WithRawCallbackMethod_ExportAnnualPlan,
-    v1::PlanService::WithRawCallbackMethod_CreateIntegrityMeasure,
-    v1::PlanService::WithRawCallbackMethod_GetIntegrityMeasure,
-    v1::PlanService::WithRawCallbackMethod_ListIntegrityMeasures,
-    v1::PlanService::WithRawCallbackMethod_UpdateIntegrityMeasure,
-    v1::PlanService::WithRawCallbackMethod_CreateProgressReport,
-    v1::PlanService::WithRawCallbackMethod_ListProgressReports,
-    v1::PlanService::WithRawCallbackMethod_GetRoundSummary,
-    v1::PlanService::WithRawCallbackMethod_ExportRoundReport,
-    v1::PlanService::WithRawCallbackMethod_CreateRisk,
-    v1::PlanService::WithRawCallbackMethod_ListRisks,
-    v1::PlanService::WithRawCallbackMethod_UpdateRisk>;
-
-// Translation only: each method hands its request to the Do* function of the
-// same name on a worker.
-#define PRONGSAI_PLAN_METHOD(method, Request, Response)                   \
-  grpc::ServerUnaryReactor* method(grpc::CallbackServerContext* context,  \
-                                   const grpc::ByteBuffer* request,       \
-                                   grpc::ByteBuffer* response) override { \
-    return runtime_.Unary<v1::Request, v1::Response>(                     \
-        context, #method, request, response, &Do##method);                \
-  }
-
-class PlanGrpcService final : public PlanRawService {
- public:
-  PlanGrpcService(server::ServiceRuntime& runtime, const PlanOptions& options)
-      : runtime_(runtime),
-        complaints_(client::PeerOptions::Of("complaint service",
-                                            options.complaint_address,
-                                            options.peer_api_key)),
-        ita_(client::PeerOptions::Of("ITA service", options.ita_address,
-                                     options.peer_api_key)) {}
-
-  PRONGSAI_PLAN_METHOD(CreateOrganization, CreateOrganizationRequest,
-                       Organization)
-  PRONGSAI_PLAN_METHOD(GetOrganization, GetOrganizationRequest, Organization)
-  PRONGSAI_PLAN_METHOD(ListOrganizations, ListOrganizationsRequest,
-                       ListOrganizationsResponse)
-  PRONGSAI_PLAN_METHOD(UpdateOrganization, UpdateOrganizationRequest,
-                       Organization)
-  PRONGSAI_PLAN_METHOD(CreateActionPlan, CreateActionPlanRequest, ActionPlan)
-  PRONGSAI_PLAN_METHOD(GetActionPlan, GetActionPlanRequest, ActionPlan)
-  PRONGSAI_PLAN_METHOD(ListActionPlans, ListActionPlansRequest,
-                       ListActionPlansResponse)
-  PRONGSAI_PLAN_METHOD(UpdateActionPlan, UpdateActionPlanRequest, ActionPlan)
-  PRONGSAI_PLAN_METHOD(ApproveActionPlan, ApproveActionPlanRequest, ActionPlan)
-  PRONGSAI_PLAN_METHOD(AnnounceActionPlan, AnnounceActionPlanRequest,
-                       ActionPlan)
-  PRONGSAI_PLAN_METHOD(ImportActionPlan, ImportActionPlanRequest,
-                       ImportActionPlanResponse)
-  grpc::ServerUnaryReactor* EvaluateTargets(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override {
-    return runtime_
-        .Unary<v1::EvaluateTargetsRequest, v1::EvaluateTargetsResponse>(
-            context, "EvaluateTargets", request, response,
-            [this](CallContext& call, const v1::EvaluateTargetsRequest& in,
-                   v1::EvaluateTargetsResponse& out) {
-              return DoEvaluateTargets(call, in, out, complaints_, ita_);
-            });
-  }
-  PRONGSAI_PLAN_METHOD(CreateProject, CreateProjectRequest, Project)
-  PRONGSAI_PLAN_METHOD(GetProject, GetProjectRequest, Project)
-  PRONGSAI_PLAN_METHOD(ListProjects, ListProjectsRequest, ListProjectsResponse)
-  PRONGSAI_PLAN_METHOD(UpdateProject, UpdateProjectRequest, Project)
-  PRONGSAI_PLAN_METHOD(CreateAnnualPlan, CreateAnnualPlanRequest, AnnualPlan)
-  PRONGSAI_PLAN_METHOD(GetAnnualPlan, GetAnnualPlanRequest, AnnualPlan)
-  PRONGSAI_PLAN_METHOD(UpdateAnnualPlan, UpdateAnnualPlanRequest, AnnualPlan)
-  PRONGSAI_PLAN_METHOD(ReconcileAnnualPlan, ReconcileAnnualPlanRequest,
-                       ReconcileAnnualPlanResponse)
-  PRONGSAI_PLAN_METHOD(ExportAnnualPlan, ExportAnnualPlanRequest,
-                       ExportedDocument)
-  PRONGSAI_PLAN_METHOD(CreateIntegrityMeasure, CreateIntegrityMeasureRequest,
-                       IntegrityMeasure)
-  PRONGSAI_PLAN_METHOD(GetIntegrityMeasure, GetIntegrityMeasureRequest,
-                       IntegrityMeasure)
-  PRONGSAI_PLAN_METHOD(ListIntegrityMeasures, ListIntegrityMeasuresRequest,
-                       ListIntegrityMeasuresResponse)
-  PRONGSAI_PLAN_METHOD(UpdateIntegrityMeasure, UpdateIntegrityMeasureRequest,
-                       IntegrityMeasure)
-  PRONGSAI_PLAN_METHOD(CreateProgressReport, CreateProgressReportRequest,
-                       ProgressReport)
-  PRONGSAI_PLAN_METHOD(ListProgressReports, ListProgressReportsRequest,
-                       ListProgressReportsResponse)
-  PRONGSAI_PLAN_METHOD(GetRoundSummary, GetRoundSummaryRequest, RoundSummary)
-  PRONGSAI_PLAN_METHOD(ExportRoundReport, ExportRoundReportRequest,
-                       ExportedDocument)
-  PRONGSAI_PLAN_METHOD(CreateRisk, CreateRiskRequest, Risk)
-  PRONGSAI_PLAN_METHOD(ListRisks, ListRisksRequest, ListRisksResponse)
-  PRONGSAI_PLAN_METHOD(UpdateRisk, UpdateRiskRequest, Risk)
-
- private:
-  server::ServiceRuntime& runtime_;
-  const client::Peer complaints_;
-  const client::Peer ita_;
-};
-
-#undef PRONGSAI_PLAN_METHOD
+#undef PRONGSAI_PLAN_METHODS
 
 }  // namespace
-
 server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   server::ServiceDefinition definition;
   definition.name = "plan";

@@ -14,10 +14,20 @@
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "services/plan/plan_documents.h"
+#include "services/plan/plan_figures.h"
+#include "services/plan/plan_store_internal.h"
 
 namespace prongsai::plan {
 namespace {
 
+using internal::AnnualPlanKeys;
+using internal::InsertPlan;
+using internal::kAnnualPlans;
+using internal::kProjects;
+using internal::kRisks;
+using internal::ProjectKeys;
+using internal::RiskKeys;
 using storage::Connection;
 using storage::Value;
 
@@ -83,191 +93,6 @@ constexpr absl::string_view kMigration2 =
     "CREATE INDEX progress_reports_by_year ON progress_reports "
     "(organization_code, be_year, sort_key, id);\n";
 #undef PRONGSAI_DOCUMENT_TABLE
-
-std::string Etag(int64_t version) { return absl::StrCat("v", version); }
-
-// ------------------------------------------------------------ versions
-
-constexpr api::DataVersionTable kVersions = {"plan_versions",
-                                             "organization_code"};
-
-absl::Status BumpVersion(Connection& tx, absl::string_view organization) {
-  return api::ReplaceDataVersion(tx, kVersions, std::string(organization));
-}
-
-// ------------------------------------------------------------ documents
-
-struct Document {
-  std::string parent_id;
-  std::string id;
-  int64_t version = 0;
-  std::string body;
-  common::v1::AuditStamp audit;
-};
-
-constexpr absl::string_view kDocumentColumns =
-    "parent_id, id, version, body, create_time_us, creator, update_time_us, "
-    "updater";
-
-Document DocumentFromRow(const storage::Row& row) {
-  Document doc;
-  doc.parent_id = row.GetText(0);
-  doc.id = row.GetText(1);
-  doc.version = row.GetInt(2);
-  doc.body = row.GetText(3);
-  doc.audit = api::AuditFromRow(row, 4);
-  return doc;
-}
-
-// Key columns of a document row besides its identity.
-struct DocumentKeys {
-  int64_t sort_key = 0;
-  int64_t be_year = 0;
-  std::string subject;
-};
-
-absl::Status InsertDocument(Connection& tx, absl::string_view table,
-                            absl::string_view organization,
-                            absl::string_view parent_id, absl::string_view id,
-                            const DocumentKeys& keys,
-                            const google::protobuf::Message& body,
-                            absl::string_view request_id,
-                            const Writer& writer) {
-  std::vector<Value> values = {std::string(organization),
-                               std::string(parent_id),
-                               std::string(id),
-                               keys.sort_key,
-                               keys.be_year,
-                               keys.subject,
-                               api::ToStoredJson(body),
-                               int64_t{1}};
-  api::AppendCreationAuditValues(writer.principal, writer.now, values);
-  api::AppendRequestId(request_id, values);
-  PRONGSAI_RETURN_IF_ERROR(
-      tx.Execute(api::InsertStatement(
-                     table,
-                     "organization_code, parent_id, id, sort_key, be_year, "
-                     "subject, body, version, create_time_us, creator, "
-                     "update_time_us, updater, request_id",
-                     values.size()),
-                 values)
-          .status());
-  return BumpVersion(tx, organization);
-}
-
-absl::StatusOr<std::optional<Document>> FindDocument(
-    Connection& db, absl::string_view table, absl::string_view organization,
-    absl::string_view parent_id, absl::string_view id) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      db.Execute(absl::StrCat("SELECT ", kDocumentColumns, " FROM ", table,
-                              " WHERE organization_code = ? AND parent_id = ? "
-                              "AND id = ?"),
-                 {std::string(organization), std::string(parent_id),
-                  std::string(id)}));
-  if (result.rows.empty()) return std::nullopt;
-  return DocumentFromRow(result.rows[0]);
-}
-
-absl::StatusOr<Document> GetDocument(Connection& db, absl::string_view table,
-                                     absl::string_view organization,
-                                     absl::string_view parent_id,
-                                     absl::string_view id,
-                                     absl::string_view resource_name) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::optional<Document> doc,
-      FindDocument(db, table, organization, parent_id, id));
-  if (!doc.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no ", resource_name));
-  }
-  return *std::move(doc);
-}
-
-// Every document of a parent, ordered by sort key (bounded by what one plan
-// or one organization-year holds).
-absl::StatusOr<std::vector<Document>> AllDocuments(
-    Connection& db, absl::string_view table, absl::string_view organization,
-    absl::string_view parent_id, std::optional<int64_t> be_year) {
-  std::string sql =
-      absl::StrCat("SELECT ", kDocumentColumns, " FROM ", table,
-                   " WHERE organization_code = ? AND parent_id = ?");
-  std::vector<Value> params = {std::string(organization),
-                               std::string(parent_id)};
-  if (be_year.has_value()) {
-    absl::StrAppend(&sql, " AND be_year = ?");
-    params.emplace_back(*be_year);
-  }
-  absl::StrAppend(&sql, " ORDER BY sort_key, id");
-  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
-  std::vector<Document> docs;
-  docs.reserve(result.rows.size());
-  for (const storage::Row& row : result.rows) {
-    docs.push_back(DocumentFromRow(row));
-  }
-  return docs;
-}
-
-// Writes `body` over a document still at `version`; ABORTED when a
-// concurrent write got there first.
-absl::Status UpdateDocument(Connection& tx, absl::string_view table,
-                            absl::string_view organization, const Document& doc,
-                            const DocumentKeys& keys,
-                            const google::protobuf::Message& body,
-                            const Writer& writer) {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result result,
-      tx.Execute(
-          absl::StrCat("UPDATE ", table,
-                       " SET body = ?, sort_key = ?, be_year = ?, "
-                       "subject = ?, version = version + 1, "
-                       "update_time_us = ?, updater = ? WHERE "
-                       "organization_code = ? AND parent_id = ? AND "
-                       "id = ? AND version = ?"),
-          {api::ToStoredJson(body), keys.sort_key, keys.be_year, keys.subject,
-           absl::ToUnixMicros(writer.now), writer.principal,
-           std::string(organization), doc.parent_id, doc.id, doc.version}));
-  if (result.affected_rows != 1) {
-    return absl::AbortedError(
-        "the resource changed while this call ran; read it again and retry");
-  }
-  return BumpVersion(tx, organization);
-}
-
-// Decodes a document into `M` and sets its output-only fields.
-template <typename M>
-absl::StatusOr<M> Decode(const Document& doc, std::string name) {
-  M message;
-  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(doc.body, message));
-  message.set_name(std::move(name));
-  message.set_etag(Etag(doc.version));
-  if constexpr (requires { message.mutable_audit(); }) {
-    *message.mutable_audit() = doc.audit;
-  }
-  return message;
-}
-
-// The body to store: the message without its output-only fields.
-template <typename M>
-M Body(M message) {
-  message.clear_name();
-  message.clear_etag();
-  if constexpr (requires { message.clear_audit(); }) message.clear_audit();
-  return message;
-}
-
-// Runs `body` in a transaction and returns what it produced.
-template <typename T>
-absl::StatusOr<T> Transact(
-    Connection& db, absl::FunctionRef<absl::StatusOr<T>(Connection&)> body) {
-  std::optional<T> out;
-  PRONGSAI_RETURN_IF_ERROR(
-      storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
-        PRONGSAI_ASSIGN_OR_RETURN(T value, body(tx));
-        out = std::move(value);
-        return absl::OkStatus();
-      }));
-  return *std::move(out);
-}
 
 // A request id repeated for a different resource (another plan, another
 // year) finds the first call's resource, which is not the one asked for.
@@ -356,33 +181,11 @@ absl::StatusOr<v1::ActionPlan> PlanFromRow(const storage::Row& row) {
   return plan;
 }
 
-absl::Status InsertPlan(Connection& tx, absl::string_view organization,
-                        absl::string_view id, const v1::ActionPlan& plan,
-                        absl::string_view request_id, const Writer& writer) {
-  std::vector<Value> values = {std::string(id)};
-  api::AppendOrganizationValues(organization, plan.organization(), values);
-  values.emplace_back(plan.title());
-  values.emplace_back(int64_t{plan.fiscal_years().first_be_year()});
-  values.emplace_back(int64_t{plan.fiscal_years().last_be_year()});
-  values.emplace_back(int64_t{v1::ActionPlan::DRAFT});
-  api::AppendCreationAuditValues(writer.principal, writer.now, values);
-  values.emplace_back(api::ToStoredJson(PlanDetails(plan)));
-  values.emplace_back(int64_t{1});
-  api::AppendRequestId(request_id, values);
-  PRONGSAI_RETURN_IF_ERROR(
-      tx.Execute(
-            api::InsertStatement("action_plans",
-                                 absl::StrCat(PlanColumns(), ", request_id"),
-                                 values.size()),
-            values)
-          .status());
-  return BumpVersion(tx, organization);
-}
-
 // Rewrites a plan's mutable columns if it is still at `version`.
 absl::Status WritePlan(Connection& tx, absl::string_view organization,
                        absl::string_view id, int64_t version,
-                       const v1::ActionPlan& plan, const Writer& writer) {
+                       const v1::ActionPlan& plan,
+                       const api::AuditWriter& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
       tx.Execute("UPDATE action_plans SET title = ?, state = ?, details = ?, "
@@ -420,24 +223,12 @@ absl::Status LockPlan(Connection& tx, absl::string_view organization,
   return absl::OkStatus();
 }
 
-int64_t VersionOf(absl::string_view etag) {
-  int64_t version = 0;
-  if (etag.size() > 1) (void)absl::SimpleAtoi(etag.substr(1), &version);
-  return version;
-}
-
 // ---------------------------------------------------------------- projects
-
-constexpr absl::string_view kProjects = "projects";
 
 absl::StatusOr<v1::Project> ProjectFromDoc(absl::string_view organization,
                                            const Document& doc) {
   return Decode<v1::Project>(
       doc, FormatPlanChildName(organization, doc.parent_id, kProjects, doc.id));
-}
-
-DocumentKeys ProjectKeys(const v1::Project& project) {
-  return {project.sequence(), 0, ""};
 }
 
 absl::Status CheckSequenceFree(Connection& tx, absl::string_view organization,
@@ -469,8 +260,6 @@ absl::StatusOr<std::vector<v1::Project>> DecodeProjects(
 }
 
 // ------------------------------------------------------------ annual plans
-
-constexpr absl::string_view kAnnualPlans = "annualPlans";
 
 absl::StatusOr<v1::AnnualPlan> AnnualFromDoc(absl::string_view organization,
                                              const Document& doc) {
@@ -524,8 +313,6 @@ absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
 
 // ------------------------------------------------------------------ risks
 
-constexpr absl::string_view kRisks = "risks";
-
 absl::StatusOr<v1::Risk> RiskFromDoc(absl::string_view organization,
                                      const Document& doc) {
   return Decode<v1::Risk>(
@@ -552,6 +339,44 @@ absl::Status CheckControls(Connection& tx, absl::string_view field_path,
 
 }  // namespace
 
+namespace internal {
+
+absl::Status InsertPlan(Connection& tx, absl::string_view organization,
+                        absl::string_view id, const v1::ActionPlan& plan,
+                        absl::string_view request_id,
+                        const api::AuditWriter& writer) {
+  std::vector<Value> values = {std::string(id)};
+  api::AppendOrganizationValues(organization, plan.organization(), values);
+  values.emplace_back(plan.title());
+  values.emplace_back(int64_t{plan.fiscal_years().first_be_year()});
+  values.emplace_back(int64_t{plan.fiscal_years().last_be_year()});
+  values.emplace_back(int64_t{v1::ActionPlan::DRAFT});
+  api::AppendCreationAuditValues(writer.principal, writer.now, values);
+  values.emplace_back(api::ToStoredJson(PlanDetails(plan)));
+  values.emplace_back(int64_t{1});
+  api::AppendRequestId(request_id, values);
+  PRONGSAI_RETURN_IF_ERROR(
+      tx.Execute(
+            api::InsertStatement("action_plans",
+                                 absl::StrCat(PlanColumns(), ", request_id"),
+                                 values.size()),
+            values)
+          .status());
+  return BumpVersion(tx, organization);
+}
+
+DocumentKeys ProjectKeys(const v1::Project& project) {
+  return {project.sequence(), 0, ""};
+}
+
+DocumentKeys RiskKeys(const v1::Risk& risk) { return {risk.sequence(), 0, ""}; }
+
+DocumentKeys AnnualPlanKeys(const v1::AnnualPlan& annual) {
+  return {annual.be_year(), annual.be_year(), ""};
+}
+
+}  // namespace internal
+
 std::vector<storage::Migration> Migrations() {
   return {{1, "action plans", kMigration1},
           {2,
@@ -562,14 +387,14 @@ std::vector<storage::Migration> Migrations() {
 
 absl::StatusOr<std::string> DataVersion(Connection& db,
                                         absl::string_view organization) {
-  return api::ReadDataVersion(db, kVersions, std::string(organization));
+  return api::ReadDataVersion(db, kPlanVersions, std::string(organization));
 }
 
 // ------------------------------------------------------------ organizations
 
 absl::StatusOr<v1::Organization> CreateOrganization(
     Connection& db, const common::v1::OrganizationRef& organization,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   std::vector<Value> values = {
       organization.code(),          organization.name(),
       int64_t{organization.kind()}, organization.province(),
@@ -605,7 +430,7 @@ absl::StatusOr<v1::Organization> GetOrganization(Connection& db,
   return OrganizationFromRow(result.rows[0]);
 }
 
-absl::StatusOr<OrganizationPage> ListOrganizations(
+absl::StatusOr<api::Page<v1::Organization>> ListOrganizations(
     Connection& db, absl::string_view province,
     common::v1::OrganizationKind kind, const PageRequest& page) {
   // Codes order the listing; the cursor is the last code returned.
@@ -623,20 +448,20 @@ absl::StatusOr<OrganizationPage> ListOrganizations(
   absl::StrAppend(&sql, " ORDER BY code LIMIT ?");
   params.emplace_back(int64_t{page.limit} + 1);
   PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
-  OrganizationPage out;
+  api::Page<v1::Organization> out;
   for (const storage::Row& row : result.rows) {
-    if (static_cast<int>(out.organizations.size()) == page.limit) {
-      out.next_cursor = out.organizations.back().organization().code();
+    if (static_cast<int>(out.items.size()) == page.limit) {
+      out.next_cursor = out.items.back().organization().code();
       break;
     }
-    out.organizations.push_back(OrganizationFromRow(row));
+    out.items.push_back(OrganizationFromRow(row));
   }
   return out;
 }
 
 absl::StatusOr<v1::Organization> UpdateOrganization(
     Connection& db, const v1::Organization& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer) {
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer) {
   const std::string& code = patch.organization().code();
   return Transact<v1::Organization>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::Organization> {
@@ -645,10 +470,7 @@ absl::StatusOr<v1::Organization> UpdateOrganization(
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), current.etag()));
         v1::Organization updated = current;
         PRONGSAI_RETURN_IF_ERROR(
-            ApplyFieldMask(mask,
-                           {"organization.name", "organization.kind",
-                            "organization.province", "organization.district"},
-                           patch, updated));
+            ApplyFieldMask(mask, kOrganizationUpdatableFields, patch, updated));
         PRONGSAI_RETURN_IF_ERROR(ValidateOrganization(
             "organization.organization", updated.organization()));
         const common::v1::OrganizationRef& ref = updated.organization();
@@ -672,11 +494,9 @@ absl::StatusOr<v1::Organization> UpdateOrganization(
 
 // ------------------------------------------------------------ action plans
 
-absl::StatusOr<v1::ActionPlan> CreateActionPlan(Connection& db,
-                                                absl::string_view organization,
-                                                const v1::ActionPlan& plan,
-                                                absl::string_view request_id,
-                                                const Writer& writer) {
+absl::StatusOr<v1::ActionPlan> CreateActionPlan(
+    Connection& db, absl::string_view organization, const v1::ActionPlan& plan,
+    absl::string_view request_id, const api::AuditWriter& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
       api::CreateOnce(db, "action_plans", organization, request_id,
@@ -705,16 +525,15 @@ absl::StatusOr<v1::ActionPlan> GetActionPlan(Connection& db,
   return PlanFromRow(result.rows[0]);
 }
 
-absl::StatusOr<ActionPlanPage> ListActionPlans(Connection& db,
-                                               absl::string_view organization,
-                                               const PageRequest& page) {
+absl::StatusOr<api::Page<v1::ActionPlan>> ListActionPlans(
+    Connection& db, absl::string_view organization, const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows, api::ListPage(db, "action_plans", PlanColumns(),
                                        "create_time_us", organization, page));
-  ActionPlanPage out;
+  api::Page<v1::ActionPlan> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan, PlanFromRow(row));
-    out.plans.push_back(std::move(plan));
+    out.items.push_back(std::move(plan));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -723,7 +542,7 @@ absl::StatusOr<ActionPlanPage> ListActionPlans(Connection& db,
 absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
     Connection& db, absl::string_view organization, absl::string_view id,
     const v1::ActionPlan& patch, const google::protobuf::FieldMask& mask,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   return Transact<v1::ActionPlan>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::ActionPlan> {
         PRONGSAI_RETURN_IF_ERROR(LockPlan(tx, organization, id));
@@ -731,8 +550,8 @@ absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
                                   GetActionPlan(tx, organization, id));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), current.etag()));
         v1::ActionPlan updated = current;
-        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
-            mask, {"title", "dimensions", "targets"}, patch, updated));
+        PRONGSAI_RETURN_IF_ERROR(
+            ApplyFieldMask(mask, kActionPlanUpdatableFields, patch, updated));
         PRONGSAI_RETURN_IF_ERROR(ValidateText("action_plan.title",
                                               updated.title(), kMaxTitleChars,
                                               /*required=*/true));
@@ -760,29 +579,14 @@ absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
 absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
     Connection& db, absl::string_view organization, absl::string_view id,
     absl::string_view etag, v1::ActionPlan::State to, absl::Time announce_time,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   return Transact<v1::ActionPlan>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::ActionPlan> {
         PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
                                   GetActionPlan(tx, organization, id));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(etag, plan.etag()));
-        const v1::ActionPlan::State from = to == v1::ActionPlan::APPROVED
-                                               ? v1::ActionPlan::DRAFT
-                                               : v1::ActionPlan::APPROVED;
-        if (plan.state() != from) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "the plan is ", v1::ActionPlan::State_Name(plan.state()),
-              "; only a ", v1::ActionPlan::State_Name(from), " plan becomes ",
-              v1::ActionPlan::State_Name(to)));
-        }
         const int64_t version = VersionOf(plan.etag());
-        plan.set_state(to);
-        if (to == v1::ActionPlan::APPROVED) {
-          plan.set_approver(writer.principal);
-          *plan.mutable_approve_time() = api::ToProtoTime(writer.now);
-        } else {
-          *plan.mutable_announce_time() = api::ToProtoTime(announce_time);
-        }
+        PRONGSAI_RETURN_IF_ERROR(AdvancePlan(plan, to, writer, announce_time));
         PRONGSAI_RETURN_IF_ERROR(
             WritePlan(tx, organization, id, version, plan, writer));
         return GetActionPlan(tx, organization, id);
@@ -791,9 +595,12 @@ absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
 
 // ---------------------------------------------------------------- projects
 
-absl::StatusOr<v1::Project> CreateProject(
-    Connection& db, absl::string_view organization, absl::string_view plan_id,
-    v1::Project project, absl::string_view request_id, const Writer& writer) {
+absl::StatusOr<v1::Project> CreateProject(Connection& db,
+                                          absl::string_view organization,
+                                          absl::string_view plan_id,
+                                          v1::Project project,
+                                          absl::string_view request_id,
+                                          const api::AuditWriter& writer) {
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
       api::CreateOnce(
@@ -825,16 +632,15 @@ absl::StatusOr<v1::Project> GetProject(Connection& db,
   return ProjectFromDoc(name.organization, doc);
 }
 
-absl::StatusOr<ProjectPage> ListProjects(Connection& db,
-                                         absl::string_view organization,
-                                         absl::string_view plan_id, int be_year,
-                                         const PageRequest& page) {
+absl::StatusOr<api::Page<v1::Project>> ListProjects(
+    Connection& db, absl::string_view organization, absl::string_view plan_id,
+    int be_year, const PageRequest& page) {
   // The year filter needs the body's years, so the plan's projects (a few
   // hundred at most) are filtered here rather than in SQL.
   if (be_year != 0) {
     PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> all,
                               AllProjects(db, organization, plan_id));
-    ProjectPage out;
+    api::Page<v1::Project> out;
     for (v1::Project& project : all) {
       const std::string cursor = absl::StrCat(project.sequence());
       int64_t after = 0;
@@ -847,11 +653,11 @@ absl::StatusOr<ProjectPage> ListProjects(Connection& db,
                     be_year) == project.fiscal_years().end()) {
         continue;
       }
-      if (static_cast<int>(out.projects.size()) == page.limit) {
-        out.next_cursor = absl::StrCat(out.projects.back().sequence());
+      if (static_cast<int>(out.items.size()) == page.limit) {
+        out.next_cursor = absl::StrCat(out.items.back().sequence());
         break;
       }
-      out.projects.push_back(std::move(project));
+      out.items.push_back(std::move(project));
     }
     return out;
   }
@@ -859,12 +665,12 @@ absl::StatusOr<ProjectPage> ListProjects(Connection& db,
       api::RowPage rows,
       api::ListPage(db, "projects", kDocumentColumns, "sort_key", organization,
                     page, {"parent_id = ?", {std::string(plan_id)}}));
-  ProjectPage out;
+  api::Page<v1::Project> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Project project,
         ProjectFromDoc(organization, DocumentFromRow(row)));
-    out.projects.push_back(std::move(project));
+    out.items.push_back(std::move(project));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -880,7 +686,7 @@ absl::StatusOr<std::vector<v1::Project>> AllProjects(
 
 absl::StatusOr<v1::Project> UpdateProject(
     Connection& db, const PlanChildName& name, const v1::Project& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer) {
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer) {
   return Transact<v1::Project>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::Project> {
         PRONGSAI_RETURN_IF_ERROR(LockPlan(tx, name.organization, name.plan_id));
@@ -895,13 +701,8 @@ absl::StatusOr<v1::Project> UpdateProject(
         PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
                                   ProjectFromDoc(name.organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), project.etag()));
-        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
-            mask,
-            {"sequence", "mission_code", "dimension", "kind", "title",
-             "rationale", "objectives", "target_group", "method_steps",
-             "fiscal_years", "owner_unit", "outputs", "outcomes", "kpis",
-             "ita_indicators", "budgets"},
-            patch, project));
+        PRONGSAI_RETURN_IF_ERROR(
+            ApplyFieldMask(mask, kProjectUpdatableFields, patch, project));
         PRONGSAI_RETURN_IF_ERROR(ValidateProject("project", project, plan));
         PRONGSAI_RETURN_IF_ERROR(CheckSequenceFree(
             tx, name.organization, name.plan_id, project.sequence(), name.id));
@@ -917,7 +718,7 @@ absl::StatusOr<v1::Project> UpdateProject(
 absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
     Connection& db, absl::string_view organization, absl::string_view plan_id,
     int be_year, std::vector<int32_t> default_quarters,
-    absl::string_view request_id, const Writer& writer) {
+    absl::string_view request_id, const api::AuditWriter& writer) {
   if (default_quarters.empty()) default_quarters = {1, 2, 3, 4};
   std::sort(default_quarters.begin(), default_quarters.end());
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -927,14 +728,8 @@ absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
           [&](Connection& tx) -> absl::StatusOr<std::string> {
             PRONGSAI_ASSIGN_OR_RETURN(v1::ActionPlan plan,
                                       GetActionPlan(tx, organization, plan_id));
-            const auto& span = plan.fiscal_years();
-            if (be_year < span.first_be_year() ||
-                be_year > span.last_be_year()) {
-              return InvalidField(
-                  "be_year",
-                  absl::StrCat(be_year, " is outside the plan's fiscal years ",
-                               span.first_be_year(), "-", span.last_be_year()));
-            }
+            PRONGSAI_RETURN_IF_ERROR(
+                ValidateYearInPlan("be_year", be_year, plan));
             const std::string id = absl::StrCat(be_year);
             PRONGSAI_ASSIGN_OR_RETURN(
                 std::optional<Document> existing,
@@ -983,9 +778,22 @@ absl::StatusOr<v1::AnnualPlan> GetAnnualPlan(Connection& db,
   return AnnualFromDoc(name.organization, doc);
 }
 
+absl::StatusOr<std::vector<v1::AnnualPlan>> AllAnnualPlans(
+    Connection& db, absl::string_view organization, absl::string_view plan_id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> docs,
+      AllDocuments(db, "annual_plans", organization, plan_id, std::nullopt));
+  std::vector<v1::AnnualPlan> annual_plans;
+  for (const Document& doc : docs) {
+    PRONGSAI_ASSIGN_OR_RETURN(annual_plans.emplace_back(),
+                              AnnualFromDoc(organization, doc));
+  }
+  return annual_plans;
+}
+
 absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
     Connection& db, const PlanChildName& name, const v1::AnnualPlan& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer) {
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer) {
   return Transact<v1::AnnualPlan>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::AnnualPlan> {
         const std::string resource = FormatPlanChildName(
@@ -997,7 +805,7 @@ absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
                                   AnnualFromDoc(name.organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), annual.etag()));
         PRONGSAI_RETURN_IF_ERROR(
-            ApplyFieldMask(mask, {"entries", "note"}, patch, annual));
+            ApplyFieldMask(mask, kAnnualPlanUpdatableFields, patch, annual));
         PRONGSAI_ASSIGN_OR_RETURN(
             std::vector<std::string> names,
             ProjectNames(tx, name.organization, name.plan_id));
@@ -1011,9 +819,9 @@ absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
                     entry.mutable_quarters()->end());
         }
         annual.clear_totals();
-        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(
-            tx, "annual_plans", name.organization, doc,
-            {annual.be_year(), annual.be_year(), ""}, Body(annual), writer));
+        PRONGSAI_RETURN_IF_ERROR(
+            UpdateDocument(tx, "annual_plans", name.organization, doc,
+                           AnnualPlanKeys(annual), Body(annual), writer));
         return GetAnnualPlan(tx, name);
       });
 }
@@ -1023,7 +831,7 @@ absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
 absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
     Connection& db, absl::string_view organization,
     v1::IntegrityMeasure measure, absl::string_view request_id,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   PRONGSAI_RETURN_IF_ERROR(
       ValidateIntegrityMeasure("integrity_measure", measure));
   std::sort(measure.mutable_quarters()->begin(),
@@ -1051,7 +859,7 @@ absl::StatusOr<v1::IntegrityMeasure> GetIntegrityMeasure(
   return MeasureFromDoc(organization, doc);
 }
 
-absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
+absl::StatusOr<api::Page<v1::IntegrityMeasure>> ListIntegrityMeasures(
     Connection& db, absl::string_view organization, int be_year,
     const PageRequest& page) {
   api::RowFilter filter{"parent_id = ''", {}};
@@ -1061,12 +869,12 @@ absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
       api::RowPage rows,
       api::ListPage(db, "integrity_measures", kDocumentColumns, "sort_key",
                     organization, page, filter));
-  IntegrityMeasurePage out;
+  api::Page<v1::IntegrityMeasure> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::IntegrityMeasure measure,
         MeasureFromDoc(organization, DocumentFromRow(row)));
-    out.measures.push_back(std::move(measure));
+    out.items.push_back(std::move(measure));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -1075,7 +883,7 @@ absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
 absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
     Connection& db, absl::string_view organization, absl::string_view id,
     const v1::IntegrityMeasure& patch, const google::protobuf::FieldMask& mask,
-    const Writer& writer) {
+    const api::AuditWriter& writer) {
   return Transact<v1::IntegrityMeasure>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::IntegrityMeasure> {
         PRONGSAI_ASSIGN_OR_RETURN(
@@ -1085,12 +893,8 @@ absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
         PRONGSAI_ASSIGN_OR_RETURN(v1::IntegrityMeasure measure,
                                   MeasureFromDoc(organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), measure.etag()));
-        PRONGSAI_RETURN_IF_ERROR(
-            ApplyFieldMask(mask,
-                           {"be_year", "title", "guideline", "steps", "owner",
-                            "quarters", "period_text", "follow_up",
-                            "ita_indicators", "ita_issue", "source"},
-                           patch, measure));
+        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
+            mask, kIntegrityMeasureUpdatableFields, patch, measure));
         PRONGSAI_RETURN_IF_ERROR(
             ValidateIntegrityMeasure("integrity_measure", measure));
         std::sort(measure.mutable_quarters()->begin(),
@@ -1109,7 +913,7 @@ absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
 
 absl::StatusOr<v1::ProgressReport> CreateProgressReport(
     Connection& db, absl::string_view organization, v1::ProgressReport report,
-    absl::string_view request_id, const Writer& writer) {
+    absl::string_view request_id, const api::AuditWriter& writer) {
   PRONGSAI_RETURN_IF_ERROR(
       ValidateProgressReport("progress_report", report, organization));
   report.clear_name();
@@ -1149,7 +953,7 @@ absl::StatusOr<v1::ProgressReport> CreateProgressReport(
   return ReportFromDoc(organization, doc);
 }
 
-absl::StatusOr<ProgressReportPage> ListProgressReports(
+absl::StatusOr<api::Page<v1::ProgressReport>> ListProgressReports(
     Connection& db, absl::string_view organization,
     const ProgressReportFilter& filter, const PageRequest& page) {
   api::RowFilter where{"parent_id = ''", {}};
@@ -1161,7 +965,7 @@ absl::StatusOr<ProgressReportPage> ListProgressReports(
     absl::StrAppend(&where.sql, " AND subject = ?");
     where.params.emplace_back(filter.subject);
   }
-  ProgressReportPage out;
+  api::Page<v1::ProgressReport> out;
   // The round lives in the body; filtering it here keeps the table simple,
   // at the price of pages shorter than asked for (the token still resumes).
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -1175,7 +979,7 @@ absl::StatusOr<ProgressReportPage> ListProgressReports(
         report.round() != filter.round) {
       continue;
     }
-    out.reports.push_back(std::move(report));
+    out.items.push_back(std::move(report));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
@@ -1221,7 +1025,7 @@ absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
                                     absl::string_view organization,
                                     absl::string_view plan_id, v1::Risk risk,
                                     absl::string_view request_id,
-                                    const Writer& writer) {
+                                    const api::AuditWriter& writer) {
   PRONGSAI_RETURN_IF_ERROR(
       ValidateRisk("risk", risk, FormatActionPlanName(organization, plan_id)));
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -1233,10 +1037,9 @@ absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
                         PRONGSAI_RETURN_IF_ERROR(CheckControls(
                             tx, "risk", risk, organization, plan_id));
                         std::string id = NewResourceId();
-                        PRONGSAI_RETURN_IF_ERROR(
-                            InsertDocument(tx, "risks", organization, plan_id,
-                                           id, {risk.sequence(), 0, ""},
-                                           Body(risk), request_id, writer));
+                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                            tx, "risks", organization, plan_id, id,
+                            RiskKeys(risk), Body(risk), request_id, writer));
                         return id;
                       }));
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -1247,11 +1050,11 @@ absl::StatusOr<v1::Risk> CreateRisk(Connection& db,
   return RiskFromDoc(organization, doc);
 }
 
-absl::StatusOr<RiskPage> ListRisks(Connection& db,
-                                   absl::string_view organization,
-                                   absl::string_view plan_id,
-                                   bool uncontrolled_only,
-                                   const PageRequest& page) {
+absl::StatusOr<api::Page<v1::Risk>> ListRisks(Connection& db,
+                                              absl::string_view organization,
+                                              absl::string_view plan_id,
+                                              bool uncontrolled_only,
+                                              const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows,
       api::ListPage(db, "risks", kDocumentColumns, "sort_key", organization,
@@ -1262,7 +1065,7 @@ absl::StatusOr<RiskPage> ListRisks(Connection& db,
                               ProjectNames(db, organization, plan_id));
     projects.insert(names.begin(), names.end());
   }
-  RiskPage out;
+  api::Page<v1::Risk> out;
   for (const storage::Row& row : rows.rows) {
     PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
                               RiskFromDoc(organization, DocumentFromRow(row)));
@@ -1272,16 +1075,30 @@ absl::StatusOr<RiskPage> ListRisks(Connection& db,
             [&](const std::string& p) { return projects.contains(p); })) {
       continue;
     }
-    out.risks.push_back(std::move(risk));
+    out.items.push_back(std::move(risk));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Risk>> AllRisks(Connection& db,
+                                               absl::string_view organization,
+                                               absl::string_view plan_id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<Document> docs,
+      AllDocuments(db, "risks", organization, plan_id, std::nullopt));
+  std::vector<v1::Risk> risks;
+  for (const Document& doc : docs) {
+    PRONGSAI_ASSIGN_OR_RETURN(risks.emplace_back(),
+                              RiskFromDoc(organization, doc));
+  }
+  return risks;
+}
+
 absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
                                     const v1::Risk& patch,
                                     const google::protobuf::FieldMask& mask,
-                                    const Writer& writer) {
+                                    const api::AuditWriter& writer) {
   return Transact<v1::Risk>(
       db, [&](Connection& tx) -> absl::StatusOr<v1::Risk> {
         const std::string resource = FormatPlanChildName(
@@ -1292,301 +1109,21 @@ absl::StatusOr<v1::Risk> UpdateRisk(Connection& db, const PlanChildName& name,
         PRONGSAI_ASSIGN_OR_RETURN(v1::Risk risk,
                                   RiskFromDoc(name.organization, doc));
         PRONGSAI_RETURN_IF_ERROR(CheckEtag(patch.etag(), risk.etag()));
-        PRONGSAI_RETURN_IF_ERROR(ApplyFieldMask(
-            mask,
-            {"sequence", "process_step", "issues", "level", "likelihood",
-             "impact", "control_projects", "control_texts"},
-            patch, risk));
+        PRONGSAI_RETURN_IF_ERROR(
+            ApplyFieldMask(mask, kRiskUpdatableFields, patch, risk));
         PRONGSAI_RETURN_IF_ERROR(ValidateRisk(
             "risk", risk,
             FormatActionPlanName(name.organization, name.plan_id)));
         PRONGSAI_RETURN_IF_ERROR(
             CheckControls(tx, "risk", risk, name.organization, name.plan_id));
         PRONGSAI_RETURN_IF_ERROR(UpdateDocument(tx, "risks", name.organization,
-                                                doc, {risk.sequence(), 0, ""},
-                                                Body(risk), writer));
+                                                doc, RiskKeys(risk), Body(risk),
+                                                writer));
         PRONGSAI_ASSIGN_OR_RETURN(Document updated,
                                   GetDocument(tx, "risks", name.organization,
                                               name.plan_id, name.id, resource));
         return RiskFromDoc(name.organization, updated);
       });
-}
-
-// ------------------------------------------------------------------ import
-
-namespace {
-
-v1::Finding ImportError(absl::string_view location,
-                        const absl::Status& status) {
-  v1::Finding finding;
-  finding.set_severity(v1::Finding::ERROR);
-  finding.set_code("NOT_IMPORTED");
-  finding.set_location(std::string(location));
-  finding.set_message(absl::StrCat("not imported: ", status.message()));
-  return finding;
-}
-
-// The response for a plan already stored: what it holds now.
-absl::StatusOr<v1::ImportActionPlanResponse> ReadImported(
-    Connection& db, absl::string_view organization, absl::string_view plan_id) {
-  v1::ImportActionPlanResponse response;
-  PRONGSAI_ASSIGN_OR_RETURN(*response.mutable_action_plan(),
-                            GetActionPlan(db, organization, plan_id));
-  PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Project> projects,
-                            AllProjects(db, organization, plan_id));
-  for (v1::Project& project : projects) {
-    *response.add_projects() = std::move(project);
-  }
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::vector<Document> risks,
-      AllDocuments(db, "risks", organization, plan_id, std::nullopt));
-  for (const Document& doc : risks) {
-    PRONGSAI_ASSIGN_OR_RETURN(*response.add_risks(),
-                              RiskFromDoc(organization, doc));
-  }
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::vector<Document> annual,
-      AllDocuments(db, "annual_plans", organization, plan_id, std::nullopt));
-  if (!annual.empty()) {
-    PRONGSAI_ASSIGN_OR_RETURN(*response.mutable_annual_plan(),
-                              AnnualFromDoc(organization, annual.front()));
-  }
-  *response.mutable_findings() = response.action_plan().import_findings();
-  return response;
-}
-
-// What an import stores once validated: the plan (its findings included),
-// the kept projects and risks under their new ids, and the annual plan when
-// its year is inside the plan's.
-struct PreparedImport {
-  v1::ActionPlan plan;
-  std::vector<std::pair<std::string, v1::Project>> projects;
-  std::vector<std::pair<std::string, v1::Risk>> risks;
-  std::optional<v1::AnnualPlan> annual;
-};
-
-// Validates the imported plan as it would be stored under `plan_id`, without
-// touching the database: every limit the write paths enforce applies here
-// too, and what fails one becomes a NOT_IMPORTED finding. INVALID_ARGUMENT
-// when the document gives no usable plan at all.
-absl::StatusOr<PreparedImport> PrepareImport(
-    const common::v1::OrganizationRef& organization, absl::string_view plan_id,
-    ImportedPlan& imported) {
-  const std::string& org = organization.code();
-  PreparedImport prepared;
-  std::vector<v1::Finding> findings = std::move(imported.findings);
-  v1::ActionPlan& plan = prepared.plan;
-  plan = std::move(imported.plan);
-  *plan.mutable_organization() = organization;
-  if (plan.title().empty()) {
-    plan.set_title("แผนปฏิบัติการป้องกันการทุจริต");
-  }
-  absl::Status plan_status = ValidateNewActionPlan(plan);
-  if (!plan_status.ok() && plan.has_fiscal_years()) {
-    // A broken tree or target list is reported and left out; the plan and
-    // its projects still come in.
-    if (!ValidateDimensions("action_plan.dimensions", plan).ok()) {
-      findings.push_back(ImportError(
-          "dimensions", ValidateDimensions("action_plan.dimensions", plan)));
-      plan.clear_dimensions();
-    }
-    if (!ValidateTargets("action_plan.targets", plan).ok()) {
-      findings.push_back(
-          ImportError("targets", ValidateTargets("action_plan.targets", plan)));
-      plan.clear_targets();
-    }
-    plan_status = ValidateNewActionPlan(plan);
-  }
-  if (!plan_status.ok()) {
-    return InvalidField(
-        "text", absl::StrCat("the document does not give a usable plan (",
-                             plan_status.message(), ")"));
-  }
-
-  absl::flat_hash_map<int, std::string> name_of_sequence;
-  for (v1::Project& project : imported.projects) {
-    const std::string location = absl::StrCat("ลำดับที่ ", project.sequence());
-    absl::Status status = ValidateProject("project", project, plan);
-    if (status.ok() && name_of_sequence.contains(project.sequence())) {
-      status = absl::AlreadyExistsError("the sequence number repeats");
-    }
-    if (!status.ok()) {
-      findings.push_back(ImportError(location, status));
-      continue;
-    }
-    std::string id = NewResourceId();
-    name_of_sequence[project.sequence()] =
-        FormatPlanChildName(org, plan_id, kProjects, id);
-    prepared.projects.emplace_back(std::move(id), std::move(project));
-  }
-
-  const std::string plan_name = FormatActionPlanName(org, plan_id);
-  for (size_t i = 0; i < imported.risks.size(); ++i) {
-    v1::Risk& risk = imported.risks[i];
-    if (i < imported.risk_control_sequences.size()) {
-      for (int sequence : imported.risk_control_sequences[i]) {
-        auto found = name_of_sequence.find(sequence);
-        if (found != name_of_sequence.end()) {
-          risk.add_control_projects(found->second);
-        }
-      }
-    }
-    absl::Status status = ValidateRisk("risk", risk, plan_name);
-    if (!status.ok()) {
-      findings.push_back(
-          ImportError(absl::StrCat("risk ", risk.sequence()), status));
-      continue;
-    }
-    prepared.risks.emplace_back(NewResourceId(), std::move(risk));
-  }
-
-  if (imported.annual_plan.has_value()) {
-    v1::AnnualPlan& parsed = *imported.annual_plan;
-    v1::AnnualPlan annual;
-    annual.set_be_year(parsed.be_year());
-    if (absl::Status status = ValidateText("annual_plan.note", parsed.note(),
-                                           kMaxTextChars, false);
-        status.ok()) {
-      annual.set_note(parsed.note());
-    } else {
-      findings.push_back(ImportError("annual plan note", status));
-    }
-    std::vector<std::string> names;
-    for (const auto& [sequence, name] : name_of_sequence) names.push_back(name);
-    absl::flat_hash_set<std::string> scheduled;
-    for (int i = 0; i < parsed.entries_size(); ++i) {
-      // The limit UpdateAnnualPlan enforces: a longer annual plan could be
-      // neither updated nor exported. The rows past it are refused in one
-      // finding.
-      if (annual.entries_size() == kMaxAnnualEntries) {
-        findings.push_back(ImportError(absl::StrCat("annual plan rows ", i + 1,
-                                                    "-", parsed.entries_size()),
-                                       absl::InvalidArgumentError(absl::StrCat(
-                                           "an annual plan holds at most ",
-                                           kMaxAnnualEntries, " entries"))));
-        break;
-      }
-      google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> one;
-      v1::AnnualPlanEntry& entry = *one.Add();
-      entry = parsed.entries(i);
-      if (static_cast<size_t>(i) < imported.annual_entry_sequences.size()) {
-        auto found = name_of_sequence.find(imported.annual_entry_sequences[i]);
-        if (found != name_of_sequence.end()) entry.set_project(found->second);
-      }
-      // Two rows may match one sheet: the second keeps its title only.
-      if (scheduled.contains(entry.project())) entry.clear_project();
-      absl::Status status =
-          ValidateAnnualEntries("entry", one, plan_name, names);
-      if (!status.ok()) {
-        findings.push_back(
-            ImportError(absl::StrCat("annual plan row ", i + 1), status));
-        continue;
-      }
-      if (!entry.project().empty()) scheduled.insert(entry.project());
-      *annual.add_entries() = std::move(entry);
-    }
-    const auto& span = plan.fiscal_years();
-    if (annual.be_year() < span.first_be_year() ||
-        annual.be_year() > span.last_be_year()) {
-      findings.push_back(ImportError(
-          "annual plan",
-          absl::InvalidArgumentError(absl::StrCat(
-              "its year ", annual.be_year(), " is outside the plan's ",
-              span.first_be_year(), "-", span.last_be_year()))));
-    } else {
-      prepared.annual = std::move(annual);
-    }
-  }
-
-  for (v1::Finding& finding : findings) {
-    *plan.add_import_findings() = std::move(finding);
-  }
-  return prepared;
-}
-
-// Writes a prepared import under `plan_id` inside `tx`.
-absl::Status StoreImport(Connection& tx, absl::string_view organization,
-                         absl::string_view plan_id,
-                         const PreparedImport& prepared,
-                         absl::string_view request_id, const Writer& writer) {
-  for (const auto& [id, project] : prepared.projects) {
-    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "projects", organization,
-                                            plan_id, id, ProjectKeys(project),
-                                            Body(project), "", writer));
-  }
-  for (const auto& [id, risk] : prepared.risks) {
-    PRONGSAI_RETURN_IF_ERROR(InsertDocument(tx, "risks", organization, plan_id,
-                                            id, {risk.sequence(), 0, ""},
-                                            Body(risk), "", writer));
-  }
-  if (prepared.annual.has_value()) {
-    const v1::AnnualPlan& annual = *prepared.annual;
-    PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-        tx, "annual_plans", organization, plan_id,
-        absl::StrCat(annual.be_year()),
-        {annual.be_year(), annual.be_year(), ""}, annual, "", writer));
-  }
-  return InsertPlan(tx, organization, plan_id, prepared.plan, request_id,
-                    writer);
-}
-
-// What a dry run answers: what ReadImported would read back after the
-// import, without the names, etags and audit stamps nothing was given.
-v1::ImportActionPlanResponse DryRunResponse(PreparedImport prepared) {
-  v1::ImportActionPlanResponse response;
-  *response.mutable_findings() = prepared.plan.import_findings();
-  // Read back in sort-key (sequence) order.
-  std::stable_sort(prepared.projects.begin(), prepared.projects.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.second.sequence() < b.second.sequence();
-                   });
-  for (auto& [id, project] : prepared.projects) {
-    *response.add_projects() = Body(std::move(project));
-  }
-  std::stable_sort(prepared.risks.begin(), prepared.risks.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.second.sequence() < b.second.sequence();
-                   });
-  for (auto& [id, risk] : prepared.risks) {
-    v1::Risk& out = *response.add_risks() = Body(std::move(risk));
-    out.clear_control_projects();
-  }
-  if (prepared.annual.has_value()) {
-    v1::AnnualPlan& annual = *response.mutable_annual_plan() =
-        Body(*std::move(prepared.annual));
-    for (v1::AnnualPlanEntry& entry : *annual.mutable_entries()) {
-      entry.clear_project();
-    }
-    *annual.mutable_totals() = ComputeTotals(annual.entries());
-  }
-  return response;
-}
-
-}  // namespace
-
-absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
-    Connection& db, const common::v1::OrganizationRef& organization,
-    ImportedPlan imported, absl::string_view request_id, bool commit,
-    const Writer& writer) {
-  const std::string& org = organization.code();
-  const std::string plan_id = NewResourceId();
-  PRONGSAI_ASSIGN_OR_RETURN(PreparedImport prepared,
-                            PrepareImport(organization, plan_id, imported));
-  if (!commit) {
-    // Validation reads nothing from the database, so a dry run opens no
-    // transaction at all: it never holds SQLite's write lock, and other
-    // writers never wait for it.
-    return DryRunResponse(std::move(prepared));
-  }
-  PRONGSAI_ASSIGN_OR_RETURN(
-      std::string stored_id,
-      api::CreateOnce(db, "action_plans", org, request_id,
-                      [&](Connection& tx) -> absl::StatusOr<std::string> {
-                        PRONGSAI_RETURN_IF_ERROR(StoreImport(
-                            tx, org, plan_id, prepared, request_id, writer));
-                        return plan_id;
-                      }));
-  return ReadImported(db, org, stored_id);
 }
 
 }  // namespace prongsai::plan

@@ -6,12 +6,14 @@
 //
 // Action plans and organizations have columns; the plan's sub-resources
 // (projects, risks, annual plans, measures, reports) are rows of identical
-// "document" tables: key columns for lookups and ordering, and the resource
-// itself as protobuf JSON in `body`, so a new field needs no migration and
-// the database stays readable for operators.
+// "document" tables (plan_documents.h): key columns for lookups and
+// ordering, and the resource itself as protobuf JSON in `body`, so a new
+// field needs no migration and the database stays readable for operators.
+// The rules the writes check are the domain's (plan_domain.h); the import
+// writer is in plan_import_store.cc.
 //
 //   PRONGSAI_ASSIGN_OR_RETURN(v1::Project project,
-//       CreateProject(db, writer, plan_name_parts, project, request_id));
+//       CreateProject(db, org, plan_id, project, request_id, call.writer()));
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_STORE_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_STORE_H_
 
@@ -22,12 +24,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/fields.h"
+#include "common/api/resource_table.h"
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/plan/plan_domain.h"
-#include "services/plan/plan_import.h"
+#include "services/plan/plan_import/plan_import.h"
 
 namespace prongsai::plan {
 
@@ -35,12 +39,6 @@ namespace prongsai::plan {
 inline constexpr int kCacheVersion = 2;
 
 std::vector<storage::Migration> Migrations();
-
-// Who writes and when: the audit stamp of every write.
-struct Writer {
-  std::string principal;
-  absl::Time now;
-};
 
 // The organization's data version: a random token replaced by every write,
 // so a cache key holding it is never served after a write, nor after a
@@ -52,19 +50,15 @@ absl::StatusOr<std::string> DataVersion(storage::Connection& db,
 
 absl::StatusOr<v1::Organization> CreateOrganization(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 absl::StatusOr<v1::Organization> GetOrganization(storage::Connection& db,
                                                  absl::string_view code);
-struct OrganizationPage {
-  std::vector<v1::Organization> organizations;
-  std::string next_cursor;
-};
-absl::StatusOr<OrganizationPage> ListOrganizations(
+absl::StatusOr<api::Page<v1::Organization>> ListOrganizations(
     storage::Connection& db, absl::string_view province,
     common::v1::OrganizationKind kind, const PageRequest& page);
 absl::StatusOr<v1::Organization> UpdateOrganization(
     storage::Connection& db, const v1::Organization& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer);
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer);
 
 // ------------------------------------------------------------ action plans
 
@@ -72,26 +66,25 @@ absl::StatusOr<v1::ActionPlan> CreateActionPlan(storage::Connection& db,
                                                 absl::string_view organization,
                                                 const v1::ActionPlan& plan,
                                                 absl::string_view request_id,
-                                                const Writer& writer);
+                                                const api::AuditWriter& writer);
 absl::StatusOr<v1::ActionPlan> GetActionPlan(storage::Connection& db,
                                              absl::string_view organization,
                                              absl::string_view id);
-struct ActionPlanPage {
-  std::vector<v1::ActionPlan> plans;
-  std::string next_cursor;
-};
-absl::StatusOr<ActionPlanPage> ListActionPlans(storage::Connection& db,
-                                               absl::string_view organization,
-                                               const PageRequest& page);
+absl::StatusOr<api::Page<v1::ActionPlan>> ListActionPlans(
+    storage::Connection& db, absl::string_view organization,
+    const PageRequest& page);
 absl::StatusOr<v1::ActionPlan> UpdateActionPlan(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, const v1::ActionPlan& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer);
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer);
 // DRAFT → APPROVED or APPROVED → ANNOUNCED (FAILED_PRECONDITION otherwise).
 absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, absl::string_view etag, v1::ActionPlan::State to,
-    absl::Time announce_time, const Writer& writer);
+    absl::Time announce_time, const api::AuditWriter& writer);
+
+// ------------------------------------------------------------------ import
+// (plan_import_store.cc)
 
 // Stores what ParsePlanDocument read as a new DRAFT plan of `organization`
 // (whose registered fields replace the document's), in one transaction.
@@ -104,7 +97,7 @@ absl::StatusOr<v1::ActionPlan> AdvanceActionPlan(
 absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
     ImportedPlan imported, absl::string_view request_id, bool commit,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 
 // ---------------------------------------------------------------- projects
 
@@ -113,18 +106,13 @@ absl::StatusOr<v1::Project> CreateProject(storage::Connection& db,
                                           absl::string_view plan_id,
                                           v1::Project project,
                                           absl::string_view request_id,
-                                          const Writer& writer);
+                                          const api::AuditWriter& writer);
 absl::StatusOr<v1::Project> GetProject(storage::Connection& db,
                                        const PlanChildName& name);
-struct ProjectPage {
-  std::vector<v1::Project> projects;
-  std::string next_cursor;
-};
 // `be_year` 0 = every year.
-absl::StatusOr<ProjectPage> ListProjects(storage::Connection& db,
-                                         absl::string_view organization,
-                                         absl::string_view plan_id, int be_year,
-                                         const PageRequest& page);
+absl::StatusOr<api::Page<v1::Project>> ListProjects(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view plan_id, int be_year, const PageRequest& page);
 // Every project of a plan, by sequence (a plan has at most a few hundred).
 absl::StatusOr<std::vector<v1::Project>> AllProjects(
     storage::Connection& db, absl::string_view organization,
@@ -132,7 +120,7 @@ absl::StatusOr<std::vector<v1::Project>> AllProjects(
 absl::StatusOr<v1::Project> UpdateProject(
     storage::Connection& db, const PlanChildName& name,
     const v1::Project& patch, const google::protobuf::FieldMask& mask,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 
 // ------------------------------------------------------------ annual plans
 
@@ -140,35 +128,35 @@ absl::StatusOr<v1::AnnualPlan> CreateAnnualPlan(
     storage::Connection& db, absl::string_view organization,
     absl::string_view plan_id, int be_year,
     std::vector<int32_t> default_quarters, absl::string_view request_id,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 // With totals.
 absl::StatusOr<v1::AnnualPlan> GetAnnualPlan(storage::Connection& db,
                                              const PlanChildName& name);
+// Every annual plan of a plan, by year, with totals.
+absl::StatusOr<std::vector<v1::AnnualPlan>> AllAnnualPlans(
+    storage::Connection& db, absl::string_view organization,
+    absl::string_view plan_id);
 absl::StatusOr<v1::AnnualPlan> UpdateAnnualPlan(
     storage::Connection& db, const PlanChildName& name,
     const v1::AnnualPlan& patch, const google::protobuf::FieldMask& mask,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 
 // ------------------------------------------------------- integrity measures
 
 absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
     storage::Connection& db, absl::string_view organization,
     v1::IntegrityMeasure measure, absl::string_view request_id,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 absl::StatusOr<v1::IntegrityMeasure> GetIntegrityMeasure(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id);
-struct IntegrityMeasurePage {
-  std::vector<v1::IntegrityMeasure> measures;
-  std::string next_cursor;
-};
-absl::StatusOr<IntegrityMeasurePage> ListIntegrityMeasures(
+absl::StatusOr<api::Page<v1::IntegrityMeasure>> ListIntegrityMeasures(
     storage::Connection& db, absl::string_view organization, int be_year,
     const PageRequest& page);
 absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
     storage::Connection& db, absl::string_view organization,
     absl::string_view id, const v1::IntegrityMeasure& patch,
-    const google::protobuf::FieldMask& mask, const Writer& writer);
+    const google::protobuf::FieldMask& mask, const api::AuditWriter& writer);
 
 // -------------------------------------------------------- progress reports
 
@@ -176,17 +164,13 @@ absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
 absl::StatusOr<v1::ProgressReport> CreateProgressReport(
     storage::Connection& db, absl::string_view organization,
     v1::ProgressReport report, absl::string_view request_id,
-    const Writer& writer);
+    const api::AuditWriter& writer);
 struct ProgressReportFilter {
   int be_year = 0;
   v1::Round round = v1::ROUND_UNSPECIFIED;
   std::string subject;
 };
-struct ProgressReportPage {
-  std::vector<v1::ProgressReport> reports;
-  std::string next_cursor;
-};
-absl::StatusOr<ProgressReportPage> ListProgressReports(
+absl::StatusOr<api::Page<v1::ProgressReport>> ListProgressReports(
     storage::Connection& db, absl::string_view organization,
     const ProgressReportFilter& filter, const PageRequest& page);
 // The summary of `round` for an annual plan (with the year's measures), and
@@ -205,21 +189,21 @@ absl::StatusOr<v1::Risk> CreateRisk(storage::Connection& db,
                                     absl::string_view organization,
                                     absl::string_view plan_id, v1::Risk risk,
                                     absl::string_view request_id,
-                                    const Writer& writer);
-struct RiskPage {
-  std::vector<v1::Risk> risks;
-  std::string next_cursor;
-};
-absl::StatusOr<RiskPage> ListRisks(storage::Connection& db,
-                                   absl::string_view organization,
-                                   absl::string_view plan_id,
-                                   bool uncontrolled_only,
-                                   const PageRequest& page);
+                                    const api::AuditWriter& writer);
+absl::StatusOr<api::Page<v1::Risk>> ListRisks(storage::Connection& db,
+                                              absl::string_view organization,
+                                              absl::string_view plan_id,
+                                              bool uncontrolled_only,
+                                              const PageRequest& page);
+// Every risk of a plan, by sequence.
+absl::StatusOr<std::vector<v1::Risk>> AllRisks(storage::Connection& db,
+                                               absl::string_view organization,
+                                               absl::string_view plan_id);
 absl::StatusOr<v1::Risk> UpdateRisk(storage::Connection& db,
                                     const PlanChildName& name,
                                     const v1::Risk& patch,
                                     const google::protobuf::FieldMask& mask,
-                                    const Writer& writer);
+                                    const api::AuditWriter& writer);
 
 }  // namespace prongsai::plan
 

@@ -394,7 +394,7 @@ FLAG_GROUPS = {
              lambda flag: f"PRONGSAI_{flag.upper()}", None),
     "probe": ([PROBE], "tools/probe/prongsai_probe.cc",
               lambda flag: f"PRONGSAI_PROBE_{flag.upper()}", None),
-    "cli": ([CLI], "tools/cli/prongsai.cc", CLI_FLAGS.get, set(CLI_FLAGS)),
+    "cli": ([CLI], "tools/cli/main.cc", CLI_FLAGS.get, set(CLI_FLAGS)),
 }
 
 

@@ -191,7 +191,7 @@ def expected_scores(framework, respondents, oit_checks):
 
 
 def expected_strengths_and_weaknesses(indicators, threshold=90.0, weak_below=85.0):
-    """services/ita/ita_analytics.h: strengths strictly above the threshold,
+    """services/ita/ita_analysis.h: strengths strictly above the threshold,
     best first (ties by number); weaknesses the lowest (ties all) plus every
     indicator under 85, lowest first."""
     strengths = sorted((n for n, s in indicators.items() if s > threshold),

@@ -16,8 +16,8 @@
 #include "common/server/server_host.h"
 #include "grpcpp/grpcpp.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
-#include "services/ita/ita_analytics.h"
 #include "services/ita/ita_framework.h"
+#include "services/ita/ita_peer_stats.h"
 #include "services/ita/ita_scoring.h"
 #include "services/ita/ita_service.h"
 

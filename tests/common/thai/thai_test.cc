@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -84,6 +85,65 @@ TEST(ThaiDigitsTest, AsciiToThai) {
 TEST(ThaiDigitsTest, RoundTrips) {
   const std::string text = "พ.ศ. 2566 - 2570, 27 โครงการ";
   EXPECT_EQ(ThaiDigitsToAscii(AsciiDigitsToThai(text)), text);
+}
+
+TEST(DigitAtTest, AsciiAndThaiDigitsWithTheirLength) {
+  const std::string text = "ปี ๒5";  // ปี is 6 bytes, then a space.
+  const std::optional<Digit> thai = DigitAt(text, 7);
+  ASSERT_TRUE(thai.has_value());
+  EXPECT_EQ(thai->value, 2);
+  EXPECT_EQ(thai->length, 3);
+  const std::optional<Digit> ascii = DigitAt(text, 10);
+  ASSERT_TRUE(ascii.has_value());
+  EXPECT_EQ(ascii->value, 5);
+  EXPECT_EQ(ascii->length, 1);
+  EXPECT_EQ(DigitAt("๙", 0)->value, 9);
+}
+
+TEST(DigitAtTest, NoDigitThereOrPastTheEnd) {
+  EXPECT_FALSE(DigitAt("ปี", 0).has_value());
+  EXPECT_FALSE(DigitAt("a1", 0).has_value());
+  EXPECT_FALSE(DigitAt("1", 1).has_value());
+  EXPECT_FALSE(DigitAt("๏", 0).has_value());          // U+0E4F borders ๐.
+  EXPECT_FALSE(DigitAt("1\xE0\xB9", 1).has_value());  // Truncated ๐.
+  // The middle of a Thai digit is not a digit.
+  EXPECT_FALSE(DigitAt("๑", 1).has_value());
+}
+
+// --- UTF-8 -----------------------------------------------------------------
+
+TEST(DecodeUtf8Test, OneToFourBytes) {
+  char32_t code_point = 0;
+  EXPECT_EQ(DecodeUtf8("a", 0, &code_point), 1);
+  EXPECT_EQ(code_point, U'a');
+  EXPECT_EQ(DecodeUtf8("\xC2\xA0", 0, &code_point), 2);
+  EXPECT_EQ(code_point, 0xA0u);
+  EXPECT_EQ(DecodeUtf8("xก", 1, &code_point), 3);
+  EXPECT_EQ(code_point, 0x0E01u);
+  EXPECT_EQ(DecodeUtf8("\xF0\x9F\x98\x80", 0, &code_point), 4);
+  EXPECT_EQ(code_point, 0x1F600u);
+}
+
+TEST(DecodeUtf8Test, InvalidSequencesAreZero) {
+  char32_t code_point = 0;
+  EXPECT_EQ(DecodeUtf8("\x80", 0, &code_point), 0);          // Continuation.
+  EXPECT_EQ(DecodeUtf8("\xC0\xAF", 0, &code_point), 0);      // Overlong.
+  EXPECT_EQ(DecodeUtf8("\xED\xA0\x80", 0, &code_point), 0);  // Surrogate.
+  EXPECT_EQ(DecodeUtf8("\xF4\x90\x80\x80", 0, &code_point), 0);  // >10FFFF
+  EXPECT_EQ(DecodeUtf8("\xE0\xB9", 0, &code_point), 0);          // Truncated.
+  EXPECT_EQ(DecodeUtf8("\xE0\x41\x90", 0, &code_point), 0);      // Bad second.
+}
+
+TEST(LenientCodePointTest, InvalidBytesAreReadOneByOne) {
+  const CodePointAt valid = LenientCodePointAt("ก", 0);
+  EXPECT_EQ(valid.code_point, 0x0E01u);
+  EXPECT_EQ(valid.length, 3);
+  const CodePointAt invalid = LenientCodePointAt("\xAB!", 0);
+  EXPECT_EQ(invalid.code_point, 0xABu);
+  EXPECT_EQ(invalid.length, 1);
+  EXPECT_EQ(CodePoints("aก\xFF๑"),
+            (std::vector<char32_t>{U'a', 0x0E01, 0xFF, 0x0E51}));
+  EXPECT_TRUE(CodePoints("").empty());
 }
 
 // --- Years and the fiscal calendar ----------------------------------------

@@ -1,10 +1,10 @@
-// The ITA analytics (services/ita/ita_analytics.h) on seed 000's figures
+// The ITA analytics (ita_analysis.h, ita_recommend.h, ita_peer_stats.h,
+// ita_report.h) on seed 000's figures
 // (Phon Sung SAO, FY2565: 89.20, grade A, strengths 1 5 6 10, urgent
 // weakness 9), the measure catalogue, peer analytics on a generated national
 // data set checked against a brute-force computation, trends across a
 // method change, and the rendered Thai report. Expectations are worked out
 // by hand or by the brute force here, never by the code under test.
-#include "services/ita/ita_analytics.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -20,6 +20,11 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/ita/ita_analysis.h"
+#include "services/ita/ita_domain.h"
+#include "services/ita/ita_peer_stats.h"
+#include "services/ita/ita_recommend.h"
+#include "services/ita/ita_report.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::ita {

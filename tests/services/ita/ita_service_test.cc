@@ -1149,6 +1149,57 @@ TEST_P(ItaServiceTest, ComputedFiguresSitBesideThePublishedOnes) {
   EXPECT_EQ(MustAnalyze(name).basis(), "computed");
 }
 
+// Every Assessment the API returns says which score counts: computed from
+// raw answers, else the published summary's, else the bare published score.
+TEST_P(ItaServiceTest, EveryAssessmentCarriesItsEffectiveScore) {
+  if (IsSkipped() || !Started()) return;
+  using ::prongsai::testing::kParent;
+  v1::CreateAssessmentRequest create;
+  create.set_parent(std::string(kParent));
+  create.mutable_assessment()->mutable_fiscal_year()->set_be_year(2566);
+  create.mutable_assessment()->set_published_overall_score(77.5);
+  // Output only: what a client sends is not kept.
+  create.mutable_assessment()->set_effective_overall_score(12);
+  v1::Assessment created;
+  ASSERT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, create, &created),
+              GrpcIsOk());
+  ASSERT_TRUE(created.has_effective_overall_score());
+  EXPECT_EQ(created.effective_overall_score(), 77.5);
+  const std::string name = created.name();
+  EXPECT_EQ(MustGet(name).effective_overall_score(), 77.5);
+
+  v1::CreateAssessmentRequest bare = create;
+  bare.mutable_assessment()->mutable_fiscal_year()->set_be_year(2565);
+  bare.mutable_assessment()->clear_published_overall_score();
+  v1::Assessment unscored;
+  ASSERT_THAT(Call(&Stub::CreateAssessment, Caller::kSystem, bare, &unscored),
+              GrpcIsOk());
+  EXPECT_FALSE(unscored.has_effective_overall_score());
+
+  const v1::Assessment published =
+      MustIngest(name, PhonSung(), Summary(91.50, "ผ่าน", {{9, 88.00}}));
+  EXPECT_EQ(published.effective_overall_score(), 91.50);
+  v1::Assessment computed;
+  ASSERT_THAT(IngestRaw(Caller::kSystem, RawMessages(name), &computed),
+              GrpcIsOk());
+  ASSERT_TRUE(computed.computed().has_overall());
+  EXPECT_EQ(computed.effective_overall_score(),
+            computed.computed().overall().score());
+  EXPECT_NE(computed.effective_overall_score(), 91.50);
+  EXPECT_EQ(MustGet(name).effective_overall_score(),
+            computed.effective_overall_score());
+
+  v1::ListAssessmentsRequest list;
+  list.set_parent(std::string(kParent));
+  v1::ListAssessmentsResponse listed;
+  ASSERT_THAT(Call(&Stub::ListAssessments, Caller::kSystem, list, &listed),
+              GrpcIsOk());
+  ASSERT_EQ(listed.assessments_size(), 2);
+  EXPECT_FALSE(listed.assessments(0).has_effective_overall_score());  // 2565
+  EXPECT_EQ(listed.assessments(1).effective_overall_score(),
+            computed.effective_overall_score());
+}
+
 TEST_P(ItaServiceTest, BadRawStreamStoresNothing) {
   if (IsSkipped() || !Started()) return;
   const std::string fresh = NameOf(kOrganization, 2567);

@@ -1,4 +1,4 @@
-// The plan service's pure rules (services/plan/plan_domain.h): names,
+// The plan service's pure rules (services/plan/plan_domain.h, plan_figures.h):
 // validation of every resource with the exact field path of each error, the
 // normalizations, and the figures (annual totals against seed 002's first
 // table, derived annual plans, reconciliation, round summaries, targets).
@@ -20,6 +20,7 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.pb.h"
+#include "services/plan/plan_figures.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::plan {

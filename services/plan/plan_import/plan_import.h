@@ -26,10 +26,11 @@
 // - A 5-year table cell that lists one value for several projects (merged
 //   cells) is not attributed to any of them (AMBIGUOUS_SCHEDULE); its values
 //   still count towards the table's totals.
-#ifndef PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_H_
-#define PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_H_
+#ifndef PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_PLAN_IMPORT_H_
+#define PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_PLAN_IMPORT_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -69,4 +70,4 @@ std::string NormalizeTitleForMatch(absl::string_view title,
 
 }  // namespace prongsai::plan
 
-#endif  // PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_H_
+#endif  // PRONGSAI_SERVICES_PLAN_PLAN_IMPORT_PLAN_IMPORT_H_

@@ -1,0 +1,355 @@
+#include "tools/cli/complaint_commands.h"
+
+#include <cstdint>
+#include <iostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/thai/thai.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "tools/cli/table.h"
+
+namespace prongsai::cli {
+namespace {
+
+namespace kv1 = ::prongsai::complaint::v1;
+using kv1::Complaint;
+
+using ComplaintClient = Client<kv1::ComplaintService>;
+using Stub = ComplaintClient::Stub;
+
+constexpr absl::string_view kRespondUsage =
+    "complaint rate CODE --rating N | reopen CODE --reason";
+
+// ------------------------------------------------------------- arguments
+
+template <typename Enum>
+Enum ParseEnum(const std::string& text, absl::string_view flag,
+               bool (*parse)(const std::string&, Enum*)) {
+  Enum value;
+  if (!parse(absl::AsciiStrToUpper(text), &value) || value == Enum{}) {
+    UsageError(absl::StrCat("--", flag, ": unknown value \"", text, "\""));
+  }
+  return value;
+}
+
+kv1::Person Complainant(const CliOptions& options) {
+  kv1::Person person;
+  person.set_name(options.complainant_name);
+  person.set_contact(options.complainant_contact);
+  return person;
+}
+
+kv1::Person Accused(const CliOptions& options) {
+  kv1::Person person;
+  person.set_name(options.accused_name);
+  person.set_position(options.accused_position);
+  return person;
+}
+
+// ---------------------------------------------------------------- output
+
+void PrintComplaint(const Complaint& complaint) {
+  Fields fields = {{"name", complaint.name()},
+                   {"organization", complaint.organization().code()},
+                   {"kind", Complaint::Kind_Name(complaint.kind())},
+                   {"channel", Complaint::Channel_Name(complaint.channel())},
+                   {"subject", complaint.subject()},
+                   {"state", Complaint::State_Name(complaint.state())},
+                   {"received", Time(complaint.receive_time())},
+                   {"due", Time(complaint.due_time())},
+                   {"overdue", complaint.overdue() ? "yes" : "no"}};
+  if (!complaint.resolution().empty()) {
+    fields.emplace_back("resolution", complaint.resolution());
+  }
+  if (!complaint.tracking_code().empty()) {
+    fields.emplace_back("tracking code (shown once)",
+                        complaint.tracking_code());
+  }
+  PrintFields(fields);
+}
+
+void PrintTracked(const kv1::TrackedComplaint& tracked) {
+  Fields fields = {{"organization", tracked.organization().code()},
+                   {"subject", tracked.subject()},
+                   {"state", Complaint::State_Name(tracked.state())},
+                   {"received", Time(tracked.receive_time())},
+                   {"due", Time(tracked.due_time())},
+                   {"overdue", tracked.overdue() ? "yes" : "no"}};
+  if (!tracked.resolution().empty()) {
+    fields.emplace_back("resolution", tracked.resolution());
+  }
+  for (const kv1::Reply& reply : tracked.public_replies()) {
+    fields.emplace_back(Time(reply.create_time()), reply.text());
+  }
+  PrintFields(fields);
+}
+
+void PrintComplaints(const kv1::ListComplaintsResponse& response) {
+  Table table({"NAME", "KIND", "STATE", "RECEIVED", "DUE", "SUBJECT"});
+  for (const Complaint& complaint : response.complaints()) {
+    table.AddRow({complaint.name(), Complaint::Kind_Name(complaint.kind()),
+                  Complaint::State_Name(complaint.state()),
+                  Time(complaint.receive_time()),
+                  absl::StrCat(Time(complaint.due_time()),
+                               complaint.overdue() ? " OVERDUE" : ""),
+                  complaint.subject()});
+  }
+  std::cout << table.Render();
+  PrintNextPage(response.next_page_token());
+}
+
+void PrintReplies(const kv1::ListRepliesResponse& response) {
+  Table table({"TIME", "VISIBILITY", "ACTOR", "TEXT"});
+  for (const kv1::Reply& reply : response.replies()) {
+    table.AddRow({Time(reply.create_time()),
+                  kv1::Reply::Visibility_Name(reply.visibility()),
+                  reply.actor(), reply.text()});
+  }
+  std::cout << table.Render();
+}
+
+void PrintStatistics(const kv1::ComplaintStatistics& s) {
+  Table totals({"FIGURE", "VALUE"});
+  totals.AddRow({"received", CountOrDash(s.has_received(), s.received())});
+  totals.AddRow({"completed", CountOrDash(s.has_completed(), s.completed())});
+  totals.AddRow(
+      {"in progress", CountOrDash(s.has_in_progress(), s.in_progress())});
+  totals.AddRow({"overdue", CountOrDash(s.has_overdue(), s.overdue())});
+  totals.AddRow({"ended otherwise",
+                 CountOrDash(s.has_ended_otherwise(), s.ended_otherwise())});
+  totals.AddRow({"mean days to acknowledge",
+                 FigureOrDash(s.has_mean_days_to_acknowledge(),
+                              s.mean_days_to_acknowledge())});
+  totals.AddRow(
+      {"mean days to resolve",
+       FigureOrDash(s.has_mean_days_to_resolve(), s.mean_days_to_resolve())});
+  totals.AddRow({"% resolved within SLA",
+                 FigureOrDash(s.has_percent_resolved_within_sla(),
+                              s.percent_resolved_within_sla())});
+  totals.AddRow({"ratings", CountOrDash(s.has_ratings(), s.ratings())});
+  totals.AddRow({"% satisfied (4-5)", FigureOrDash(s.has_percent_satisfied(),
+                                                   s.percent_satisfied())});
+  totals.AddRow(
+      {"reopened", CountOrDash(s.has_reopen_count(), s.reopen_count())});
+  std::cout << totals.Render();
+  Table breakdown({"BY", "KEY", "RECEIVED", "COMPLETED"});
+  auto add = [&breakdown](absl::string_view by, const auto& rows) {
+    for (const kv1::CountByKey& row : rows) {
+      // Hidden rows are not listed at all.
+      breakdown.AddRow({std::string(by), row.key(),
+                        absl::StrCat(row.received()),
+                        absl::StrCat(row.completed())});
+    }
+  };
+  add("kind", s.by_kind());
+  add("channel", s.by_channel());
+  add("category", s.by_category());
+  std::cout << "\n" << breakdown.Render();
+  if (!s.notice().empty()) std::cout << s.notice() << "\n";
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------- verbs
+
+int ComplaintCreate(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::CreateComplaintRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_request_id(options.request_id);
+  request.set_replay_secret(options.replay_secret);
+  Complaint* complaint = request.mutable_complaint();
+  *complaint->mutable_organization() = OrganizationFromOptions(options);
+  complaint->set_kind(
+      ParseEnum(Require(options.kind, "kind"), "kind", &Complaint::Kind_Parse));
+  complaint->set_channel(ParseEnum(Require(options.channel, "channel"),
+                                   "channel", &Complaint::Channel_Parse));
+  complaint->set_subject(Require(options.subject, "subject"));
+  complaint->set_description(Require(options.description, "description"));
+  if (!options.category.empty()) {
+    complaint->set_category(
+        absl::StrCat(request.parent(), "/categories/", options.category));
+  }
+  *complaint->mutable_complainant() = Complainant(options);
+  *complaint->mutable_accused() = Accused(options);
+  return client.CallAndPrint(&Stub::CreateComplaint, request, PrintComplaint);
+}
+
+int ComplaintGet(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::GetComplaintRequest request;
+  request.set_name(Argument(args, "complaint get NAME"));
+  return client.CallAndPrint(&Stub::GetComplaint, request, PrintComplaint);
+}
+
+int ComplaintList(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListComplaintsRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  request.set_overdue_only(options.overdue);
+  request.set_due_within_days(options.due_within_days);
+  return client.CallAndPrint(&Stub::ListComplaints, request, PrintComplaints);
+}
+
+int ComplaintTransition(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::TransitionComplaintRequest request;
+  request.set_name(Argument(args, "complaint transition NAME --to STATE"));
+  request.set_target_state(
+      ParseEnum(Require(options.to, "to"), "to", &Complaint::State_Parse));
+  request.set_note(Require(options.note, "note"));
+  request.set_assignee(options.assignee);
+  request.set_referred_to(options.referred_to);
+  request.set_duplicate_of(options.duplicate_of);
+  request.set_resolution(options.resolution);
+  if (request.target_state() == Complaint::REJECTED) {
+    request.set_rejection_reason(ParseEnum(Require(options.reason, "reason"),
+                                           "reason",
+                                           &kv1::RejectionReason_Parse));
+  }
+  return client.CallAndPrint(&Stub::TransitionComplaint, request,
+                             PrintComplaint);
+}
+
+int ComplaintReply(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::CreateReplyRequest request;
+  request.set_parent(Argument(args, "complaint reply NAME --text TEXT"));
+  kv1::Reply* reply = request.mutable_reply();
+  reply->set_text(Require(options.text, "text"));
+  reply->set_visibility(options.public_reply ? kv1::Reply::PUBLIC
+                                             : kv1::Reply::INTERNAL);
+  if (!options.new_due.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(thai::ThaiDigitsToAscii(options.new_due), &day)) {
+      UsageError("--new_due must be YYYY-MM-DD");
+    }
+    *reply->mutable_new_due_time() =
+        ToTimestamp(absl::FromCivil(day, thai::BangkokTimeZone()));
+  }
+  return client.CallAndPrint(
+      &Stub::CreateReply, request, [](const kv1::Reply& created) {
+        PrintFields(
+            {{"name", created.name()},
+             {"visibility", kv1::Reply::Visibility_Name(created.visibility())},
+             {"text", created.text()}});
+      });
+}
+
+int ComplaintReplies(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListRepliesRequest request;
+  request.set_parent(Argument(args, "complaint replies NAME"));
+  return client.CallAndPrint(&Stub::ListReplies, request, PrintReplies);
+}
+
+int ComplaintIdentity(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::GetProtectedIdentityRequest request;
+  request.set_name(Argument(args, "complaint identity NAME --reason WHY"));
+  request.set_reason(Require(options.reason, "reason"));
+  return client.CallAndPrint(
+      &Stub::GetProtectedIdentity, request,
+      [](const kv1::ProtectedIdentity& identity) {
+        PrintFields({{"complainant", identity.complainant().name()},
+                     {"contact", identity.complainant().contact()},
+                     {"accused", identity.accused().name()},
+                     {"position", identity.accused().position()}});
+      });
+}
+
+int ComplaintTrack(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::TrackComplaintRequest request;
+  request.set_tracking_code(Argument(args, "complaint track CODE"));
+  return client.CallAndPrint(&Stub::TrackComplaint, request, PrintTracked);
+}
+
+int ComplaintAddInfo(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::AddComplainantInformationRequest request;
+  request.set_tracking_code(
+      Argument(args, "complaint add-info CODE --text TEXT"));
+  request.set_text(Require(options.text, "text"));
+  return client.CallAndPrint(&Stub::AddComplainantInformation, request,
+                             PrintTracked);
+}
+
+int ComplaintRate(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::RespondToResolutionRequest request;
+  request.set_tracking_code(Argument(args, kRespondUsage));
+  request.set_satisfaction(options.rating);
+  return client.CallAndPrint(&Stub::RespondToResolution, request, PrintTracked);
+}
+
+int ComplaintReopen(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::RespondToResolutionRequest request;
+  request.set_tracking_code(Argument(args, kRespondUsage));
+  request.set_reopen_reason(Require(options.reason, "reason"));
+  return client.CallAndPrint(&Stub::RespondToResolution, request, PrintTracked);
+}
+
+int ComplaintStats(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::GetComplaintStatisticsRequest request;
+  request.set_parent(OrganizationParent(options));
+  absl::StatusOr<int> year =
+      thai::ParseFiscalYear(Require(options.year, "year"), "--year");
+  if (!year.ok()) return Fail(year.status());
+  request.mutable_fiscal_year()->set_be_year(*year);
+  if (!options.quarter.empty()) {
+    absl::StatusOr<int64_t> value =
+        thai::ParseInteger(options.quarter, "--quarter");
+    if (!value.ok()) return Fail(value.status());
+    request.set_quarter(static_cast<int32_t>(*value));
+  }
+  return client.CallAndPrint(options.public_view
+                                 ? &Stub::GetPublicComplaintStatistics
+                                 : &Stub::GetComplaintStatistics,
+                             request, PrintStatistics);
+}
+
+// The list of categories is a table even with --json.
+int ComplaintCategories(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListCategoriesRequest request;
+  request.set_parent(OrganizationParent(options));
+  kv1::ListCategoriesResponse response;
+  grpc::Status status = client.Call(&Stub::ListCategories, request, &response);
+  if (!status.ok()) return Fail(status);
+  Table table({"NAME", "SLA DAYS", "DISPLAY NAME"});
+  for (const kv1::Category& category : response.categories()) {
+    table.AddRow({category.name(), absl::StrCat(category.sla_days()),
+                  category.display_name()});
+  }
+  std::cout << table.Render();
+  return 0;
+}
+
+int ComplaintCategory(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  const std::string id =
+      Argument(args, "complaint category ID --org CODE --display_name N");
+  kv1::UpsertCategoryRequest request;
+  kv1::Category* category = request.mutable_category();
+  category->set_name(absl::StrCat("organizations/", Require(options.org, "org"),
+                                  "/categories/", id));
+  category->set_display_name(Require(options.display_name, "display_name"));
+  category->set_sla_days(options.sla_days);
+  return client.CallAndPrint(
+      &Stub::UpsertCategory, request, [](const kv1::Category& upserted) {
+        PrintFields({{"name", upserted.name()},
+                     {"display name", upserted.display_name()},
+                     {"sla days", absl::StrCat(upserted.sla_days())}});
+      });
+}
+
+}  // namespace prongsai::cli
