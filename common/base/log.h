@@ -5,9 +5,13 @@
 //
 //   log::Info("rpc", {{"method", method}, {"code", "OK"},
 //                     {"latency_ms", "1.2"}});
+//   // 2026-12-02T04:03:06.123Z INFO rpc method=GetActionPlan code=OK ...
 //
-// Values are escaped (quotes around anything with spaces or '='). Callers must
-// never pass personal data, secrets or free text taken from a request.
+// A value is written bare unless it is empty or holds a space, '=', '"', a
+// tab or a newline; then it is quoted, with '"' and '\' escaped by a
+// backslash and a newline written as \n, so an event is always one line.
+// Callers must never pass personal data, secrets or free text taken from a
+// request.
 #ifndef PRONGSAI_COMMON_BASE_LOG_H_
 #define PRONGSAI_COMMON_BASE_LOG_H_
 

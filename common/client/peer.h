@@ -12,11 +12,13 @@
 //
 //   Peer plan(PeerOptions::Of("plan service", "plan:50051", key));
 //   PeerCall peers(call.deadline);  // one per incoming call
-//   grpc::Status status = plan.Call(peers, Peer::kSafeToRetry,
-//       [&](grpc::ClientContext& context) {
-//         return stub->ListActionPlans(&context, request, &response);
-//       });
-//   if (!status.ok()) missing.push_back(plan.Describe("plan target", status));
+//   absl::Status status = plan.Unary<plan::v1::PlanService>(
+//       peers, Peer::kSafeToRetry, "plan target",
+//       &plan::v1::PlanService::Stub::ListActionPlans, request, response);
+//   if (!status.ok()) missing.emplace_back(status.message());
+//
+// Call is the same without the stub and the conversion, for a call that
+// Unary does not fit (a stream, say).
 #ifndef PRONGSAI_COMMON_CLIENT_PEER_H_
 #define PRONGSAI_COMMON_CLIENT_PEER_H_
 

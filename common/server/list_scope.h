@@ -3,11 +3,11 @@
 // caller's right to it, the validated page, the worker's database, and at
 // the end the items moved into the response with its next page token.
 //
-//   PRONGSAI_ASSIGN_OR_RETURN(ListScope scope, StartList(call, *request));
-//   PRONGSAI_ASSIGN_OR_RETURN(ActionPlanPage plans,
+//   PRONGSAI_ASSIGN_OR_RETURN(ListScope scope, StartList(call, request));
+//   PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::ActionPlan> plans,
 //       ListActionPlans(*scope.db, scope.organization, scope.page));
-//   FinishList(plans.plans, plans.next_cursor, *request,
-//              response->mutable_action_plans(), *response);
+//   FinishList(plans.items, plans.next_cursor, request,
+//              response.mutable_action_plans(), response);
 #ifndef PRONGSAI_COMMON_SERVER_LIST_SCOPE_H_
 #define PRONGSAI_COMMON_SERVER_LIST_SCOPE_H_
 

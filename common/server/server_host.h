@@ -3,8 +3,9 @@
 // (NOT_SERVING while the database is unreachable), server reflection, the
 // worker pool, schema migrations at start-up, and a graceful shutdown.
 //
-//   PRONGSAI_ASSIGN_OR_RETURN(std::unique_ptr<ServiceHost> host,
-//                             ServiceHost::Start(options, PlanDefinition()));
+//   PRONGSAI_ASSIGN_OR_RETURN(
+//       std::unique_ptr<ServiceHost> host,
+//       ServiceHost::Start(options, plan::PlanServiceDefinition()));
 //   ... host->Shutdown();
 #ifndef PRONGSAI_COMMON_SERVER_SERVER_HOST_H_
 #define PRONGSAI_COMMON_SERVER_SERVER_HOST_H_

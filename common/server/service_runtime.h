@@ -6,11 +6,11 @@
 // content).
 //
 //   // The service class derives from the generated WithRawCallbackMethod_*
-//   // chain, so the runtime parses each request itself.
-//   grpc::ServerUnaryReactor* GetActionPlan(grpc::CallbackServerContext* ctx,
-//                                           const grpc::ByteBuffer* request,
-//                                           grpc::ByteBuffer* response)
-//                                           override {
+//   // chain, so the runtime parses each request itself. method_list.h
+//   // writes these overrides from one list of the service's methods.
+//   grpc::ServerUnaryReactor* GetActionPlan(
+//       grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+//       grpc::ByteBuffer* response) override {
 //     return runtime_.Unary<GetActionPlanRequest, ActionPlan>(
 //         ctx, "GetActionPlan", request, response,
 //         [](CallContext& call, const GetActionPlanRequest& request,

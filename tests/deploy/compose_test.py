@@ -392,7 +392,7 @@ FLAG_GROUPS = {
     "peer": (["prongsai-plan", "prongsai-complaint", "prongsai-ita"],
              "common/client/peer_flags.cc",
              lambda flag: f"PRONGSAI_{flag.upper()}", None),
-    "probe": ([PROBE], "tools/probe/prongsai-probe.cc",
+    "probe": ([PROBE], "tools/probe/prongsai_probe.cc",
               lambda flag: f"PRONGSAI_PROBE_{flag.upper()}", None),
     "cli": ([CLI], "tools/cli/main.cc", CLI_FLAGS.get, set(CLI_FLAGS)),
 }

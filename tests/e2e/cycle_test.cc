@@ -67,7 +67,9 @@
 #include "services/complaint/protection.h"
 #include "tests/common/cache/private_redis.h"
 #include "tests/e2e/process.h"
+#include "tests/support/net.h"
 #include "tests/support/postgres_scratch.h"
+#include "tests/support/seeds.h"
 #include "tests/support/test_env.h"
 
 namespace grpc {
@@ -205,7 +207,7 @@ class Cluster {
         complaint::ProtectionKeys::GenerateFileText();
 
     for (Service service : kServices) {
-      const int port = FreeLoopbackPort();
+      const int port = prongsai::testing::FreeLoopbackPort();
       ASSERT_GT(port, 0) << "no free loopback port";
       ports_[Index(service)] = port;
     }
@@ -524,12 +526,12 @@ class CycleTest : public ::testing::Test {
   }
 
   void ImportSeed002(Cycle& cycle) {
+    // The tests that come here skipped already when the seed is absent.
     const std::string path =
         absl::StrCat(PRONGSAI_SEEDS_DIR, "/", std::string(kSeed002));
     std::ifstream in(path, std::ios::binary);
-    ASSERT_TRUE(in.good()) << "seed 002 is missing: cannot read " << path
-                           << " (the seeds live in ../shared/seeds beside the "
-                              "repository)";
+    ASSERT_TRUE(in.good()) << prongsai::testing::SeedMissing(PRONGSAI_SEEDS_DIR,
+                                                             kSeed002);
     pv1::ImportActionPlanRequest request;
     request.set_parent(std::string(kParent));
     request.set_text(std::string(std::istreambuf_iterator<char>(in), {}));
@@ -1010,6 +1012,7 @@ class CycleTest : public ::testing::Test {
 // 1 and 2a, 2b: the whole cycle, then Redis killed, then the complaint
 // service stopped, on the state the cycle left.
 TEST_F(CycleTest, FullCycleSurvivesRedisAndComplaintServiceOutages) {
+  PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002);
   Cycle cycle;
   ASSERT_NO_FATAL_FAILURE(Prepare(cycle));
   ASSERT_NO_FATAL_FAILURE(AnalyzeBeforeAdoption(cycle));
@@ -1258,6 +1261,7 @@ TEST_F(CycleTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
 // neither fails nor holds the call: the answer comes with a `missing`
 // sentence, within the client's 10 s deadline.
 TEST_F(CycleTest, FrozenPeersDoNotHoldAnswers) {
+  PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002);
   Cycle cycle;
   ASSERT_NO_FATAL_FAILURE(Prepare(cycle));
   {
@@ -1360,7 +1364,7 @@ TEST(HealthTest, NotServingWhileTheDatabaseIsUnreachable) {
   ASSERT_EQ(
       getsockname(blackhole, reinterpret_cast<sockaddr*>(&address), &length),
       0);
-  const int port = FreeLoopbackPort();
+  const int port = prongsai::testing::FreeLoopbackPort();
   ASSERT_GT(port, 0);
   const std::string listen_address = absl::StrCat("127.0.0.1:", port);
   ChildProcess complaint(ChildProcess::Options{

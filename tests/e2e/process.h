@@ -27,9 +27,6 @@
 
 namespace prongsai::e2e {
 
-// A loopback TCP port nobody listens on right now.
-int FreeLoopbackPort();
-
 class ChildProcess {
  public:
   struct Options {

@@ -4,15 +4,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/cache/redis.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "prongsai/common/v1/common.pb.h"
 #include "tests/common/cache/private_redis.h"
 #include "tests/support/test_env.h"
 
@@ -229,6 +233,160 @@ TEST_F(CacheAsideTest, AnUnreadableEntryIsReloadedAndOverwritten) {
   EXPECT_EQ(loads_, 1);
   EXPECT_THAT(Read(key), IsOkAndHolds(std::string("v1")));
   EXPECT_EQ(loads_, 1);
+}
+
+// GetOrLoadMessage: the same cache with a proto, as the services read their
+// cached responses.
+class CacheAsideMessageTest : public CacheAsideTest {
+ protected:
+  using Ref = common::v1::OrganizationRef;
+
+  static Ref Organization(absl::string_view name) {
+    Ref ref;
+    ref.set_code("6340101");
+    ref.set_name(std::string(name));
+    ref.set_kind(common::v1::MUNICIPALITY);
+    return ref;
+  }
+
+  absl::StatusOr<Ref> ReadMessage(RedisClient* client, const std::string& key,
+                                  SingleFlight* flight = nullptr) {
+    return GetOrLoadMessage<Ref>(
+        client, key, kTtl,
+        [&]() -> absl::StatusOr<Ref> {
+          absl::MutexLock lock(&mu_);
+          ++message_loads_;
+          if (!message_database_.has_value()) {
+            return absl::NotFoundError("no such organization");
+          }
+          return *message_database_;
+        },
+        flight);
+  }
+
+  int message_loads() {
+    absl::MutexLock lock(&mu_);
+    return message_loads_;
+  }
+
+  absl::Mutex mu_;
+  std::optional<Ref> message_database_ ABSL_GUARDED_BY(mu_);
+  int message_loads_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+MATCHER_P(HoldsMessage, expected, "") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return arg->SerializeAsString() == expected.SerializeAsString();
+}
+
+TEST_F(CacheAsideMessageTest, AMissLoadsThenTheCacheAnswers) {
+  const std::string key = VersionedKey("plan", 1, "organizations/6340101");
+  const Ref stored = Organization("เทศบาลตำบลทดสอบ");
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = stored;
+  }
+  EXPECT_THAT(ReadMessage(client_.get(), key), HoldsMessage(stored));
+  EXPECT_EQ(message_loads(), 1);
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = Organization("changed without invalidation");
+  }
+  EXPECT_THAT(ReadMessage(client_.get(), key), HoldsMessage(stored));
+  EXPECT_EQ(message_loads(), 1);
+  // Stored serialized, after GetOrLoad's header.
+  EXPECT_TRUE(absl::EndsWith(RawEntry(key), stored.SerializeAsString()));
+}
+
+TEST_F(CacheAsideMessageTest, WithRedisDownEveryReadLoads) {
+  const std::string key = VersionedKey("plan", 1, "organizations/6340101");
+  const Ref stored = Organization("เทศบาลตำบลทดสอบ");
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = stored;
+  }
+  redis_.Kill();
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_THAT(ReadMessage(client_.get(), key), HoldsMessage(stored));
+    EXPECT_EQ(message_loads(), i);
+  }
+  // No Redis configured at all: the same.
+  EXPECT_THAT(ReadMessage(nullptr, key), HoldsMessage(stored));
+  EXPECT_EQ(message_loads(), 4);
+}
+
+TEST_F(CacheAsideMessageTest, CachedBytesThatAreNotTheMessageAreInternal) {
+  const std::string key = VersionedKey("plan", 1, "organizations/6340101");
+  // An entry in GetOrLoad's format whose bytes do not parse as the message
+  // (a wire-type 7 tag, which protobuf rejects).
+  ASSERT_THAT(GetOrLoad(client_.get(), key, kTtl,
+                        []() -> absl::StatusOr<std::string> {
+                          return std::string("\x0f\xff\xff");
+                        }),
+              IsOk());
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = Organization("ไม่ควรถูกอ่าน");
+  }
+  EXPECT_THAT(ReadMessage(client_.get(), key),
+              StatusIs(absl::StatusCode::kInternal));
+  // Never a wrong answer, and never silently the database's either.
+  EXPECT_EQ(message_loads(), 0);
+}
+
+TEST_F(CacheAsideMessageTest, LoadErrorsAreReturnedAndNotCached) {
+  const std::string key = VersionedKey("plan", 1, "organizations/missing");
+  EXPECT_THAT(ReadMessage(client_.get(), key),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(ReadMessage(client_.get(), key),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(message_loads(), 2);
+  EXPECT_EQ(RawEntry(key), "");
+}
+
+TEST_F(CacheAsideMessageTest, SingleFlightCollapsesConcurrentMisses) {
+  const std::string key = VersionedKey("ita", 1, "organizations/6340101");
+  const Ref stored = Organization("เทศบาลตำบลทดสอบ");
+  constexpr int kReaders = 8;
+  // Every reader has its own client (one per worker thread, as in the
+  // services) on the shared breaker; the load is slow enough that all of
+  // them miss the cache before it ends.
+  std::vector<std::unique_ptr<RedisClient>> clients;
+  for (int i = 0; i < kReaders; ++i) {
+    clients.push_back(
+        std::make_unique<RedisClient>(redis_.ClientOptions(), breaker_));
+  }
+  SingleFlight flight;
+  absl::Mutex results_mu;
+  std::vector<absl::StatusOr<Ref>> results;
+  std::vector<std::thread> readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.emplace_back([&, i] {
+      absl::StatusOr<Ref> read = GetOrLoadMessage<Ref>(
+          clients[i].get(), key, kTtl,
+          [&]() -> absl::StatusOr<Ref> {
+            {
+              absl::MutexLock lock(&mu_);
+              ++message_loads_;
+            }
+            absl::SleepFor(absl::Milliseconds(300));
+            return stored;
+          },
+          &flight, absl::Now() + absl::Seconds(20));
+      absl::MutexLock lock(&results_mu);
+      results.push_back(std::move(read));
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(message_loads(), 1);
+  EXPECT_EQ(flight.computations(), 1);
+  ASSERT_EQ(results.size(), static_cast<size_t>(kReaders));
+  for (const absl::StatusOr<Ref>& read : results) {
+    EXPECT_THAT(read, HoldsMessage(stored));
+  }
 }
 
 }  // namespace

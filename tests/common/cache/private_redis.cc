@@ -1,11 +1,8 @@
 #include "tests/common/cache/private_redis.h"
 
-#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,36 +13,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/support/net.h"
 #include "tests/support/test_env.h"
 
 extern char** environ;
 
 namespace prongsai::cache::testing {
-namespace {
-
-// A loopback port nobody listens on right now.
-int FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof(address);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
-}  // namespace
-
 PrivateRedis::PrivateRedis(Options options)
     : options_(std::move(options)), dir_(prongsai::testing::MakeScratchDir()) {
   if (options_.tcp) {
-    port_ = FreeLoopbackPort();
+    port_ = prongsai::testing::FreeLoopbackPort();
   } else {
     socket_path_ = absl::StrCat(dir_, "/redis.sock");
   }

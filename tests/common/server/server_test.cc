@@ -1,6 +1,6 @@
 // The server host as a client sees it: health, reflection-free basics,
-// request ids, TLS, deadlines and shutdown, using the plan service as the
-// payload.
+// request ids, TLS, deadlines and shutdown, with the tests' own survey
+// service (survey.proto) as the payload.
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -14,10 +14,10 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
-#include "prongsai/ita/v1/ita.grpc.pb.h"
-#include "prongsai/plan/v1/plan.grpc.pb.h"
-#include "services/ita/ita_service.h"
-#include "services/plan/plan_service.h"
+#include "prongsai/ita/v1/ita.pb.h"
+#include "prongsai/plan/v1/plan.pb.h"
+#include "survey.grpc.pb.h"
+#include "tests/common/server/survey_service.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::server {
@@ -25,6 +25,10 @@ namespace {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
+using testing::SurveyServiceDefinition;
+namespace sv1 = ::prongsai::testing::v1;
+
+constexpr char kSurveyService[] = "prongsai.testing.v1.SurveyService";
 
 const std::string kSystemKey = auth::GenerateKey();
 
@@ -40,9 +44,9 @@ ServerOptions SqliteOptions() {
   return options;
 }
 
-std::unique_ptr<ServiceHost> StartPlan(ServerOptions options) {
+std::unique_ptr<ServiceHost> StartSurvey(ServerOptions options) {
   absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(std::move(options), plan::PlanServiceDefinition());
+      ServiceHost::Start(std::move(options), SurveyServiceDefinition());
   EXPECT_TRUE(host.ok()) << host.status();
   return host.ok() ? *std::move(host) : nullptr;
 }
@@ -71,13 +75,12 @@ std::shared_ptr<grpc::Channel> Insecure(const ServiceHost& host) {
 }
 
 TEST(ServerHostTest, ServesHealthForTheServerAndTheService) {
-  std::unique_ptr<ServiceHost> host = StartPlan(SqliteOptions());
+  std::unique_ptr<ServiceHost> host = StartSurvey(SqliteOptions());
   ASSERT_NE(host, nullptr);
   EXPECT_GT(host->port(), 0);
   auto channel = Insecure(*host);
   EXPECT_EQ(Health(channel, ""), HealthCheckResponse::SERVING);
-  EXPECT_EQ(Health(channel, "prongsai.plan.v1.PlanService"),
-            HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(channel, kSurveyService), HealthCheckResponse::SERVING);
   grpc::StatusCode code;
   Health(channel, "prongsai.nothing.v1.Else", &code);
   EXPECT_EQ(code, grpc::StatusCode::NOT_FOUND);
@@ -88,7 +91,7 @@ TEST(ServerHostTest, ServesHealthForTheServerAndTheService) {
 TEST(ServerHostTest, Issue17Item17_IdleConnectionsAreClosed) {
   ServerOptions options = SqliteOptions();
   options.max_connection_idle = absl::Milliseconds(300);
-  std::unique_ptr<ServiceHost> host = StartPlan(std::move(options));
+  std::unique_ptr<ServiceHost> host = StartSurvey(std::move(options));
   ASSERT_NE(host, nullptr);
   auto channel = Insecure(*host);
   ASSERT_EQ(Health(channel, ""), HealthCheckResponse::SERVING);
@@ -125,35 +128,34 @@ TEST(ServerHostTest, Issue17Item17_FreedMemoryIsReturned) {
 TEST(ServerHostTest, UnreachableDatabaseIsNotServingAndCallsAreUnavailable) {
   ServerOptions options = SqliteOptions();
   options.db_url = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1";
-  std::unique_ptr<ServiceHost> host = StartPlan(options);
+  std::unique_ptr<ServiceHost> host = StartSurvey(options);
   ASSERT_NE(host, nullptr);
   auto channel = Insecure(*host);
   EXPECT_EQ(Health(channel, ""), HealthCheckResponse::NOT_SERVING);
-  EXPECT_EQ(Health(channel, "prongsai.plan.v1.PlanService"),
-            HealthCheckResponse::NOT_SERVING);
-  auto stub = plan::v1::PlanService::NewStub(channel);
+  EXPECT_EQ(Health(channel, kSurveyService), HealthCheckResponse::NOT_SERVING);
+  auto stub = sv1::SurveyService::NewStub(channel);
   grpc::ClientContext context;
   SetDeadline(context, absl::Seconds(5));
   context.AddMetadata("authorization", "Bearer " + kSystemKey);
-  plan::v1::ListActionPlansResponse response;
-  plan::v1::ListActionPlansRequest request;
-  request.set_parent("organizations/6340101");
-  grpc::Status status = stub->ListActionPlans(&context, request, &response);
+  sv1::Assessment response;
+  sv1::GetAssessmentRequest request;
+  request.set_name("organizations/6340101/assessments/2566");
+  grpc::Status status = stub->GetAssessment(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(ServerHostTest, EchoesOrAssignsRequestIds) {
-  std::unique_ptr<ServiceHost> host = StartPlan(SqliteOptions());
+  std::unique_ptr<ServiceHost> host = StartSurvey(SqliteOptions());
   ASSERT_NE(host, nullptr);
-  auto stub = plan::v1::PlanService::NewStub(Insecure(*host));
+  auto stub = sv1::SurveyService::NewStub(Insecure(*host));
   for (const std::string& given : {std::string("trace-123"), std::string()}) {
     grpc::ClientContext context;
     SetDeadline(context, absl::Seconds(5));
     if (!given.empty()) context.AddMetadata("x-request-id", given);
-    plan::v1::ActionPlan response;
-    plan::v1::GetActionPlanRequest request;
-    request.set_name("organizations/6340101/actionPlans/x");
-    stub->GetActionPlan(&context, request, &response);
+    sv1::Assessment response;
+    sv1::GetAssessmentRequest request;
+    request.set_name("organizations/6340101/assessments/x");
+    stub->GetAssessment(&context, request, &response);
     const auto& metadata = context.GetServerInitialMetadata();
     auto it = metadata.find("x-request-id");
     ASSERT_NE(it, metadata.end());
@@ -167,7 +169,7 @@ TEST(ServerHostTest, EchoesOrAssignsRequestIds) {
 }
 
 TEST(ServerHostTest, ShutdownStopsServingAndIsIdempotent) {
-  std::unique_ptr<ServiceHost> host = StartPlan(SqliteOptions());
+  std::unique_ptr<ServiceHost> host = StartSurvey(SqliteOptions());
   ASSERT_NE(host, nullptr);
   auto channel = Insecure(*host);
   ASSERT_EQ(Health(channel, ""), HealthCheckResponse::SERVING);
@@ -182,7 +184,7 @@ TEST(ServerHostTest, RefusesHalfATlsConfiguration) {
   ServerOptions options = SqliteOptions();
   options.tls_cert_path = "/nonexistent.pem";
   absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(options, plan::PlanServiceDefinition());
+      ServiceHost::Start(options, SurveyServiceDefinition());
   EXPECT_EQ(host.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -196,7 +198,7 @@ TEST(ServerHostTest, ServesTlsWhenGivenACertificate) {
   ServerOptions options = SqliteOptions();
   options.tls_cert_path = dir + "/cert.pem";
   options.tls_key_path = dir + "/key.pem";
-  std::unique_ptr<ServiceHost> host = StartPlan(options);
+  std::unique_ptr<ServiceHost> host = StartSurvey(options);
   ASSERT_NE(host, nullptr);
 
   std::ifstream cert_file(options.tls_cert_path);
@@ -304,9 +306,10 @@ TEST(ParseRequestTest, ResponsesRoundTrip) {
 }  // namespace
 }  // namespace prongsai::server
 
-// Client streams (ServiceRuntime::ClientStream) as a client of the ITA
-// service's IngestRawAnswers sees them: timers that end a stream without
-// waiting for another message, and a per-caller byte budget.
+// Client streams (ServiceRuntime::ClientStream) as a client of the survey
+// service's IngestRawAnswers (shaped like the ITA upload) sees them: timers
+// that end a stream without waiting for another message, and a per-caller
+// byte budget.
 namespace prongsai::server {
 namespace {
 
@@ -327,8 +330,8 @@ std::string MoreAssessment(int i) {
   return absl::StrCat("organizations/999999", i, "/assessments/2566");
 }
 
-std::unique_ptr<ServiceHost> StartIta(StreamLimits limits,
-                                      absl::Duration max_call_duration) {
+std::unique_ptr<ServiceHost> StartSurveyStreams(
+    StreamLimits limits, absl::Duration max_call_duration) {
   ServerOptions options = SqliteOptions();
   std::ofstream(options.api_keys_path)
       << auth::FormatKeyLine(auth::HashKey(kOperatorKey), "operator",
@@ -346,23 +349,19 @@ std::unique_ptr<ServiceHost> StartIta(StreamLimits limits,
   }
   options.stream_limits = limits;
   options.max_call_duration = max_call_duration;
-  absl::StatusOr<ServiceDefinition> definition =
-      ita::ItaServiceDefinition(ita::ItaOptions());
-  EXPECT_TRUE(definition.ok()) << definition.status();
-  if (!definition.ok()) return nullptr;
   absl::StatusOr<std::unique_ptr<ServiceHost>> host =
-      ServiceHost::Start(std::move(options), *std::move(definition));
+      ServiceHost::Start(std::move(options), SurveyServiceDefinition());
   EXPECT_TRUE(host.ok()) << host.status();
   return host.ok() ? *std::move(host) : nullptr;
 }
 
 struct Stream {
   grpc::ClientContext context;
-  ita::v1::Assessment response;
-  std::unique_ptr<grpc::ClientWriter<ita::v1::IngestRawAnswersRequest>> writer;
+  sv1::Assessment response;
+  std::unique_ptr<grpc::ClientWriter<sv1::IngestRawAnswersRequest>> writer;
 };
 
-std::unique_ptr<Stream> Open(ita::v1::AssessmentService::Stub& stub,
+std::unique_ptr<Stream> Open(sv1::SurveyService::Stub& stub,
                              const std::string& key) {
   auto stream = std::make_unique<Stream>();
   SetDeadline(stream->context, absl::Seconds(20));
@@ -371,12 +370,11 @@ std::unique_ptr<Stream> Open(ita::v1::AssessmentService::Stub& stub,
   return stream;
 }
 
-ita::v1::IngestRawAnswersRequest Message(const std::string& name,
-                                         int respondents) {
-  ita::v1::IngestRawAnswersRequest message;
+sv1::IngestRawAnswersRequest Message(const std::string& name, int respondents) {
+  sv1::IngestRawAnswersRequest message;
   message.set_name(name);
   for (int i = 0; i < respondents; ++i) {
-    ita::v1::Respondent* respondent = message.add_respondents();
+    sv1::Respondent* respondent = message.add_respondents();
     respondent->set_tool("IIT");
     (*respondent->mutable_answers())["i1"] = 3;
     (*respondent->mutable_answers())["i2"] = 2;
@@ -387,9 +385,10 @@ ita::v1::IngestRawAnswersRequest Message(const std::string& name,
 TEST(ClientStreamTest, Issue17Item2_IdleStreamIsEndedByTheServer) {
   StreamLimits limits;
   limits.idle_timeout = absl::Milliseconds(200);
-  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  std::unique_ptr<ServiceHost> host =
+      StartSurveyStreams(limits, absl::Hours(1));
   ASSERT_NE(host, nullptr);
-  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  auto stub = sv1::SurveyService::NewStub(Insecure(*host));
   std::unique_ptr<Stream> stream = Open(*stub, kOtherOperatorKey);
   ASSERT_TRUE(stream->writer->Write(Message(kOtherAssessment, 1)));
   // Then nothing: the server's timer ends the stream, not the client's
@@ -403,9 +402,9 @@ TEST(ClientStreamTest, Issue17Item2_IdleStreamIsEndedByTheServer) {
 
 TEST(ClientStreamTest, Issue17Item2_OverLongStreamIsEndedWithoutAMessage) {
   std::unique_ptr<ServiceHost> host =
-      StartIta(StreamLimits(), absl::Milliseconds(300));
+      StartSurveyStreams(StreamLimits(), absl::Milliseconds(300));
   ASSERT_NE(host, nullptr);
-  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  auto stub = sv1::SurveyService::NewStub(Insecure(*host));
   std::unique_ptr<Stream> stream = Open(*stub, kOtherOperatorKey);
   ASSERT_TRUE(stream->writer->Write(Message(kOtherAssessment, 1)));
   const grpc::Status status = stream->writer->Finish();
@@ -420,9 +419,10 @@ TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
   StreamLimits limits;
   limits.process_bytes = 4 << 20;
   limits.caller_bytes = 1 << 20;
-  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  std::unique_ptr<ServiceHost> host =
+      StartSurveyStreams(limits, absl::Hours(1));
   ASSERT_NE(host, nullptr);
-  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  auto stub = sv1::SurveyService::NewStub(Insecure(*host));
   // The other operator's streams for its own organization: one kept open,
   // one written to until the server refuses more.
   std::unique_ptr<Stream> held = Open(*stub, kOtherOperatorKey);
@@ -439,13 +439,13 @@ TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
 
   // Now the organization's own operator, with the other stream still open.
   std::unique_ptr<Stream> own = Open(*stub, kOperatorKey);
-  ita::v1::IngestRawAnswersRequest message =
+  sv1::IngestRawAnswersRequest message =
       Message("organizations/6340101/assessments/2566", 200);
   ASSERT_TRUE(own->writer->Write(message));
   own->writer->WritesDone();
   const grpc::Status status = own->writer->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(own->response.iit_respondents(), 200);
+  EXPECT_EQ(own->response.respondents(), 200);
 
   held->writer->WritesDone();
   EXPECT_TRUE(held->writer->Finish().ok());
@@ -459,11 +459,12 @@ TEST(ClientStreamTest, Issue17Item2_AnotherCallerCannotTakeTheBudget) {
 TEST(ClientStreamTest, Issue17Item2_RefusalMeetingTheTimerEndsTheCallOnce) {
   StreamLimits limits;
   limits.idle_timeout = absl::Milliseconds(2);
-  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  std::unique_ptr<ServiceHost> host =
+      StartSurveyStreams(limits, absl::Hours(1));
   ASSERT_NE(host, nullptr);
   auto channel = Insecure(*host);
-  auto stub = ita::v1::AssessmentService::NewStub(channel);
-  ita::v1::IngestRawAnswersRequest bad = Message("", 1);
+  auto stub = sv1::SurveyService::NewStub(channel);
+  sv1::IngestRawAnswersRequest bad = Message("", 1);
   bad.set_name(kOwnAssessment);  // not the first message's assessment
   int refused = 0;
   int timed_out = 0;
@@ -498,21 +499,21 @@ TEST(ClientStreamTest, Issue17Item2_RefusalMeetingTheTimerEndsTheCallOnce) {
   grpc::ClientContext context;
   SetDeadline(context, absl::Seconds(10));
   context.AddMetadata("authorization", "Bearer " + kOtherOperatorKey);
-  ita::v1::GetAssessmentRequest get;
+  sv1::GetAssessmentRequest get;
   get.set_name(kOtherAssessment);
-  ita::v1::Assessment out;
+  sv1::Assessment out;
   EXPECT_EQ(stub->GetAssessment(&context, get, &out).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
 // A message of `respondents` IIT respondents answering every item of the
 // 2566 framework (i1-i15), as a real survey's.
-ita::v1::IngestRawAnswersRequest SurveyMessage(const std::string& name,
-                                               int respondents) {
-  ita::v1::IngestRawAnswersRequest message;
+sv1::IngestRawAnswersRequest SurveyMessage(const std::string& name,
+                                           int respondents) {
+  sv1::IngestRawAnswersRequest message;
   message.set_name(name);
   for (int i = 0; i < respondents; ++i) {
-    ita::v1::Respondent* respondent = message.add_respondents();
+    sv1::Respondent* respondent = message.add_respondents();
     respondent->set_tool("IIT");
     for (int item = 1; item <= 15; ++item) {
       (*respondent->mutable_answers())[absl::StrCat("i", item)] =
@@ -525,10 +526,10 @@ ita::v1::IngestRawAnswersRequest SurveyMessage(const std::string& name,
 // What the server charges for `message`: its size as the server parses it
 // (the parse's checks leave each map in two forms, so this is more than a
 // bare ParseFromString holds).
-int64_t Held(const ita::v1::IngestRawAnswersRequest& message) {
+int64_t Held(const sv1::IngestRawAnswersRequest& message) {
   grpc::ByteBuffer bytes;
   EXPECT_TRUE(SerializeResponse(message, bytes).ok());
-  ita::v1::IngestRawAnswersRequest parsed;
+  sv1::IngestRawAnswersRequest parsed;
   EXPECT_TRUE(ParseRequest(bytes, parsed).ok());
   return static_cast<int64_t>(parsed.SpaceUsedLong());
 }
@@ -540,9 +541,10 @@ int64_t Held(const ita::v1::IngestRawAnswersRequest& message) {
 TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
   StreamLimits limits;  // the defaults, but no idle timeout to race
   limits.idle_timeout = absl::Hours(1);
-  std::unique_ptr<ServiceHost> host = StartIta(limits, absl::Hours(1));
+  std::unique_ptr<ServiceHost> host =
+      StartSurveyStreams(limits, absl::Hours(1));
   ASSERT_NE(host, nullptr);
-  auto stub = ita::v1::AssessmentService::NewStub(Insecure(*host));
+  auto stub = sv1::SurveyService::NewStub(Insecure(*host));
 
   std::vector<std::unique_ptr<Stream>> held;
   for (int i = 0; i < kMoreOrganizations; ++i) {
@@ -554,7 +556,7 @@ TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
     // a stream that passed the budget would be ended and hold nothing.
     const int64_t margin = limits.caller_bytes / 100;
     for (bool first = true;; first = false) {
-      ita::v1::IngestRawAnswersRequest message =
+      sv1::IngestRawAnswersRequest message =
           SurveyMessage(first ? MoreAssessment(i) : "", 500);
       const int64_t size = Held(message);
       if (booked + size > limits.caller_bytes - margin) break;
@@ -568,7 +570,7 @@ TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
     // the room left shows. The probe names an organization the caller may not
     // write, so a probe read before then is refused for that instead and
     // stores nothing.
-    ita::v1::IngestRawAnswersRequest probe;
+    sv1::IngestRawAnswersRequest probe;
     probe.set_name(kOwnAssessment);
     probe.mutable_organization()->set_name(
         std::string(largest + 5 * margin, 'x'));
@@ -593,7 +595,7 @@ TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
   size_t sent = 0;
   int respondents = 0;
   for (bool first = true; sent < 2'000'000; first = false) {
-    const ita::v1::IngestRawAnswersRequest message =
+    const sv1::IngestRawAnswersRequest message =
         SurveyMessage(first ? kOwnAssessment : "", 500);
     ASSERT_TRUE(own->writer->Write(message));
     sent += message.ByteSizeLong();
@@ -602,7 +604,7 @@ TEST(ClientStreamTest, Issue17Item2_OwnUploadFitsWhileFourOthersHoldTheirMax) {
   own->writer->WritesDone();
   const grpc::Status status = own->writer->Finish();
   EXPECT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(own->response.iit_respondents(), respondents);
+  EXPECT_EQ(own->response.respondents(), respondents);
 
   for (std::unique_ptr<Stream>& stream : held) stream->context.TryCancel();
 }
