@@ -42,6 +42,7 @@
 #include "tests/e2e/process.h"
 #include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
+#include "tests/support/net.h"
 #include "tests/support/postgres_scratch.h"
 #include "tests/support/test_env.h"
 
@@ -2557,7 +2558,7 @@ class PlanProcess {
     const std::string keys_path = absl::StrCat(dir, "/api_keys");
     std::ofstream(keys_path) << auth::FormatKeyLine(
         auth::HashKey(plan->system_key_), "system", "SYSTEM", "*");
-    const int port = e2e::FreeLoopbackPort();
+    const int port = testing::FreeLoopbackPort();
     ASSERT_GT(port, 0) << "no free loopback port";
     plan->address_ = absl::StrCat("127.0.0.1:", port);
     plan->process_ =
