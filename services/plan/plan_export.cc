@@ -213,6 +213,7 @@ void AddDimensionLegend(const v1::ActionPlan& plan, const Numbers& numbers,
   const std::vector<const v1::Dimension*> dimensions = SortedDimensions(plan);
   if (dimensions.empty()) return;
   std::vector<Cell> lines;
+  lines.reserve(dimensions.size());
   for (const v1::Dimension* dimension : dimensions) {
     // Renderer-made prefix, user-made title: the line starts with "มิติ",
     // so it can never read as a formula.

@@ -34,7 +34,7 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 constexpr char kOrganization[] = "5500101";
 constexpr int kYear = 2566;
 
-v1::ScoreSet Scores(double overall, std::vector<std::string> tools) {
+v1::ScoreSet Scores(double overall, const std::vector<std::string>& tools) {
   v1::ScoreSet scores;
   scores.mutable_overall()->set_code("overall");
   scores.mutable_overall()->set_score(overall);
@@ -102,7 +102,7 @@ class ItaStoreTest : public ::testing::TestWithParam<Backend> {
   }
 
   absl::StatusOr<v1::Assessment> Save(const ScoreUpdate& update,
-                                      std::string code = kOrganization,
+                                      const std::string& code = kOrganization,
                                       int be_year = kYear) {
     // As the service does: the year's current framework, which the scores
     // then pin.
@@ -225,7 +225,7 @@ TEST_P(ItaStoreTest, AComputedResultReplacesTheStoredOneWhole) {
 TEST_P(ItaStoreTest, EveryWriteReplacesItsDataVersions) {
   auto versions = [&]() {
     std::vector<std::string> out;
-    for (absl::StatusOr<std::string> version :
+    for (const absl::StatusOr<std::string>& version :
          {OrganizationVersion(*db_, kOrganization),
           OrganizationVersion(*db_, "5500102"), YearVersion(*db_, kYear),
           YearVersion(*db_, kYear + 1), YearVersion(*db_, 0)}) {

@@ -32,7 +32,7 @@ ValueRow Row(std::vector<std::vector<Cell>> per_year) {
   return row;
 }
 
-TableGroup Group(int line_no, std::vector<int> numbers,
+TableGroup Group(int line_no, const std::vector<int>& numbers,
                  std::vector<ValueRow> rows) {
   TableGroup group;
   group.line_no = line_no;
