@@ -21,12 +21,15 @@
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/plan/plan_figures.h"
+#include "tests/services/plan/seed_002_expected.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::plan {
 namespace {
 
 using ::prongsai::testing::IsOk;
+using ::prongsai::testing::Seed002AnnualRows;
+using ::prongsai::testing::Seed002Row;
 using ::prongsai::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -1202,66 +1205,12 @@ TEST(CheckEtagTest, EmptyPassesStaleIsAborted) {
 
 // ============================================================== totals
 
-// Seed 002's first table, the annual plan of 2569: 15 rows, 20,000.00 baht,
-// 10 8 11 8 projects per quarter.
-struct SeedRow {
-  const char* title;
-  int dimension;
-  int64_t satang;
-  std::vector<int32_t> quarters;
-};
-
-const std::vector<SeedRow>& Seed002Annual2569() {
-  static const auto* const kRows = new std::vector<SeedRow>{
-      {"โครงการเสริมสร้างค่านิยมต่อต้านการทุจริต", 1, 0, {2, 4}},
-      {"โครงการส่งเสริมการดำเนินชีวิตตามหลักปรัชญาของเศรษฐกิจพอเพียง",
-       1,
-       1'500'000,
-       {2, 3}},
-      {"มาตรการ “ส่งเสริมการปฏิบัติงานตามประมวลจริยธรรมขององค์การบริหารส่วน"
-       "ตำบลอิสานเขต”",
-       1,
-       0,
-       {1, 3}},
-      {"โครงการเชิดชูเกียรติบุคลากรที่ปฏิบัติงานเป็นไปตามมาตรฐาน "
-       "ด้วยความวิริยะอุตสาหะ และซื่อสัตย์สุจริต",
-       1,
-       0,
-       {1, 3}},
-      {"ยกย่องเชิดชูเกียรติหน่วยงานและบุคคลที่ประพฤติปฏิบัติตนให้เป็นที่ประจักษ์", 1, 0, {1, 3}},
-      {"มาตรการ NO Gift Policy", 2, 0, {1, 4}},
-      {"กิจกรรม “วิเคราะห์ผลการจัดซื้อจัดจ้างประจำปี”", 2, 0, {1, 3}},
-      {"กิจกรรมบูรณาการทุกภาคส่วนเพื่อต่อต้านการทุจริต", 3, 0, {1, 2, 3, 4}},
-      {"ส่งเสริมการมีส่วนร่วมของประชาชนในการบริหารกิจการขององค์การบริหารส่วน"
-       "ตำบลอิสานเขต",
-       3,
-       0,
-       {1, 2, 3, 4}},
-      {"โครงการจัดเวทีประชาคม", 3, 500'000, {2, 3, 4}},
-      {"กิจกรรมติดตามประเมินผลการควบคุมภายใน", 4, 0, {2, 4}},
-      {"มาตรการจัดการในกรณีได้ทราบ หรือรับแจ้ง หรือตรวจสอบพบการทุจริตของ"
-       "องค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {2, 4}},
-      {"โครงการจัดทำแผนการตรวจสอบภายในประจำปี", 4, 0, {1, 3}},
-      {"มาตรการบริหารจัดการความเสี่ยงการทุจริตขององค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {1, 3}},
-      {"มาตรการจัดให้มีระบบและช่องทางการรับเรื่องร้องเรียนเกี่ยวกับการทุจริต"
-       "ขององค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {1, 2, 3, 4}},
-  };
-  return *kRows;
-}
-
+// Seed 002's first table, the annual plan of 2569 (seed_002_expected.h):
+// 20,000.00 baht, 10 8 11 8 projects per quarter.
 TEST(ComputeTotalsTest, Seed002AnnualPlan2569) {
   google::protobuf::RepeatedPtrField<v1::AnnualPlanEntry> entries;
   int sequence = 0;
-  for (const SeedRow& row : Seed002Annual2569()) {
+  for (const Seed002Row& row : Seed002AnnualRows()) {
     ++sequence;
     *entries.Add() =
         MakeEntry(ProjectName(absl::StrCat("s", sequence)), row.title,

@@ -17,10 +17,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/plan/v1/plan.pb.h"
+#include "tests/services/plan/seed_002_expected.h"
 
 namespace prongsai::plan {
 namespace {
 
+using ::prongsai::testing::kSeed002ProjectsPerQuarter;
+using ::prongsai::testing::kSeed002TotalSatang;
+using ::prongsai::testing::Seed002AnnualRows;
+using ::prongsai::testing::Seed002Row;
 using ::testing::Contains;
 using ::testing::Each;
 using ::testing::ElementsAre;
@@ -163,61 +168,6 @@ void ExpectValidPipeTables(const std::vector<std::string>& lines) {
 
 // --- Seed 002: annual plan FY2569 of องค์การบริหารส่วนตำบลอิสานเขต -------------
 
-struct SeedRow {
-  absl::string_view title;
-  int dimension;
-  int64_t satang;
-  std::vector<int> quarters;
-};
-
-// The 15 rows of seed 002's first table, as printed.
-const std::vector<SeedRow>& Seed002Rows() {
-  static const auto* const kRows = new std::vector<SeedRow>{
-      {"โครงการเสริมสร้างค่านิยมต่อต้านการทุจริต", 1, 0, {2, 4}},
-      {"โครงการส่งเสริมการดำเนินชีวิตตามหลักปรัชญาของเศรษฐกิจพอเพียง",
-       1,
-       1'500'000,
-       {2, 3}},
-      {"มาตรการ “ส่งเสริมการปฏิบัติงานตามประมวลจริยธรรมขององค์การบริหารส่วนตำบล"
-       "อิสานเขต”",
-       1,
-       0,
-       {1, 3}},
-      {"โครงการเชิดชูเกียรติบุคลากรที่ปฏิบัติงานเป็นไปตามมาตรฐาน "
-       "ด้วยความวิริยะอุตสาหะ และซื่อสัตย์สุจริต",
-       1,
-       0,
-       {1, 3}},
-      {"ยกย่องเชิดชูเกียรติหน่วยงานและบุคคลที่ประพฤติปฏิบัติตนให้เป็นที่ประจักษ์", 1, 0, {1, 3}},
-      {"มาตรการ NO Gift Policy", 2, 0, {1, 4}},
-      {"กิจกรรม “วิเคราะห์ผลการจัดซื้อจัดจ้างประจำปี”", 2, 0, {1, 3}},
-      {"กิจกรรมบูรณาการทุกภาคส่วนเพื่อต่อต้านการทุจริต", 3, 0, {1, 2, 3, 4}},
-      {"ส่งเสริมการมีส่วนร่วมของประชาชนในการบริหารกิจการขององค์การบริหารส่วน"
-       "ตำบลอิสานเขต",
-       3,
-       0,
-       {1, 2, 3, 4}},
-      {"โครงการจัดเวทีประชาคม", 3, 500'000, {2, 3, 4}},
-      {"กิจกรรมติดตามประเมินผลการควบคุมภายใน", 4, 0, {2, 4}},
-      {"มาตรการจัดการในกรณีได้ทราบ หรือรับแจ้ง "
-       "หรือตรวจสอบพบการทุจริตขององค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {2, 4}},
-      {"โครงการจัดทำแผนการตรวจสอบภายในประจำปี", 4, 0, {1, 3}},
-      {"มาตรการบริหารจัดการความเสี่ยงการทุจริตขององค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {1, 3}},
-      {"มาตรการจัดให้มีระบบและช่องทางการรับเรื่องร้องเรียนเกี่ยวกับการทุจริตของ"
-       "องค์การบริหารส่วนตำบลอิสานเขต",
-       4,
-       0,
-       {1, 2, 3, 4}},
-  };
-  return *kRows;
-}
-
 v1::ActionPlan Seed002Plan() {
   v1::ActionPlan plan;
   plan.set_name("organizations/isankhet/actionPlans/p2566");
@@ -239,24 +189,19 @@ v1::ActionPlan Seed002Plan() {
   return plan;
 }
 
-// The totals of seed 002 as printed (counted by hand from its ☑ marks):
-// 20,000.00 baht; 10, 8, 11 and 8 projects in quarters 1-4.
-constexpr int64_t kSeedTotalSatang = 2'000'000;
-constexpr int kSeedPerQuarter[4] = {10, 8, 11, 8};
-
 v1::AnnualPlan Seed002Annual() {
   v1::AnnualPlan annual;
   annual.set_name("organizations/isankhet/actionPlans/p2566/annualPlans/2569");
   annual.set_be_year(2569);
-  for (const SeedRow& row : Seed002Rows()) {
+  for (const Seed002Row& row : Seed002AnnualRows()) {
     v1::AnnualPlanEntry* entry = annual.add_entries();
     entry->set_title(std::string(row.title));
     entry->set_dimension(row.dimension);
     entry->mutable_budget()->set_satang(row.satang);
     for (int quarter : row.quarters) entry->add_quarters(quarter);
   }
-  annual.mutable_totals()->mutable_budget()->set_satang(kSeedTotalSatang);
-  for (int count : kSeedPerQuarter) {
+  annual.mutable_totals()->mutable_budget()->set_satang(kSeed002TotalSatang);
+  for (int count : kSeed002ProjectsPerQuarter) {
     annual.mutable_totals()->add_projects_per_quarter(count);
   }
   annual.mutable_totals()->set_projects(15);
@@ -267,12 +212,12 @@ v1::AnnualPlan Seed002Annual() {
 TEST(Seed002Test, PrintedTotalsMatchTheRows) {
   int64_t satang = 0;
   int per_quarter[4] = {0, 0, 0, 0};
-  for (const SeedRow& row : Seed002Rows()) {
+  for (const Seed002Row& row : Seed002AnnualRows()) {
     satang += row.satang;
     for (int quarter : row.quarters) ++per_quarter[quarter - 1];
   }
-  EXPECT_EQ(Seed002Rows().size(), 15u);
-  EXPECT_EQ(satang, kSeedTotalSatang);
+  EXPECT_EQ(Seed002AnnualRows().size(), 15u);
+  EXPECT_EQ(satang, kSeed002TotalSatang);
   EXPECT_THAT(per_quarter, ElementsAre(10, 8, 11, 8));
 }
 
@@ -376,8 +321,8 @@ TEST(RenderAnnualPlanTest, CsvIsSeed002sTableCellByCell) {
       records[2],
       ElementsAre("2", "โครงการส่งเสริมการดำเนินชีวิตตามหลักปรัชญาของเศรษฐกิจพอเพียง",
                   "1", "15,000.00", "", "☑", "☑", "", ""));
-  EXPECT_THAT(records[3], ElementsAre("3", Seed002Rows()[2].title, "1", "0.00",
-                                      "☑", "", "☑", "", ""));
+  EXPECT_THAT(records[3], ElementsAre("3", Seed002AnnualRows()[2].title, "1",
+                                      "0.00", "☑", "", "☑", "", ""));
   EXPECT_THAT(records[16], ElementsAre("", "รวมทั้งสิ้น", "", "20,000.00", "10",
                                        "8", "11", "8", ""));
   EXPECT_THAT(records[17], Each(""));
@@ -386,7 +331,7 @@ TEST(RenderAnnualPlanTest, CsvIsSeed002sTableCellByCell) {
   EXPECT_THAT(records[19], ElementsAre("มิติ 1 การสร้างวัฒนธรรมสุจริต", "", "", "",
                                        "", "", "", "", ""));
   for (size_t i = 1; i <= 15; ++i) {
-    EXPECT_EQ(records[i][1], Seed002Rows()[i - 1].title) << "row " << i;
+    EXPECT_EQ(records[i][1], Seed002AnnualRows()[i - 1].title) << "row " << i;
     EXPECT_EQ(records[i][0], absl::StrCat(i));
   }
   // The amount with a comma is quoted; the curly quotes of row 3 are not
@@ -454,7 +399,7 @@ TEST(RenderAnnualPlanTest, CsvNeutralisesFormulasInUserText) {
   EXPECT_EQ(records[1][8], "-");
   EXPECT_EQ(records[15][3], "-");
   // Text that merely contains such characters is left alone.
-  EXPECT_EQ(records[8][1], Seed002Rows()[7].title);
+  EXPECT_EQ(records[8][1], Seed002AnnualRows()[7].title);
 }
 
 TEST(RenderAnnualPlanTest, MarkdownDoesNotPrefixFormulasButShowsUnsetBudget) {

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/seeds.h"
 
 namespace prongsai::plan {
 namespace {
@@ -43,24 +44,13 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// The seed documents are not part of the repository: they live in
-// ../shared/seeds beside it. Without that directory the tests on seed 002 are
-// skipped, saying so; with it, a missing or empty seed 002 fails them.
-bool SeedsBesideRepository() {
-  std::error_code error;
-  return std::filesystem::is_directory(PRONGSAI_SEEDS_DIR, error);
-}
-
-std::string NoSeedsMessage() {
-  return absl::StrCat("the seed documents are not beside the repository (",
-                      PRONGSAI_SEEDS_DIR,
-                      " is absent); clone the shared seeds there to run the "
-                      "tests on seed 002");
-}
+// Seed 002 is not part of the repository: it lives in ../shared/seeds
+// beside it (tests/support/seeds.h). Without it the tests on seed 002 are
+// skipped, saying so; an empty one fails them.
+constexpr absl::string_view kSeed002 = "002_da2eef7f943bd544.txt";
 
 std::string Seed() {
-  const std::string path =
-      std::string(PRONGSAI_SEEDS_DIR) + "/002_da2eef7f943bd544.txt";
+  const std::string path = absl::StrCat(PRONGSAI_SEEDS_DIR, "/", kSeed002);
   std::string text = ReadFile(path);
   EXPECT_FALSE(text.empty()) << "seed missing: " << path;
   return text;
@@ -127,7 +117,7 @@ std::vector<int> Quarters(const v1::AnnualPlanEntry& e) {
 class SeedTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (SeedsBesideRepository()) {
+    if (::prongsai::testing::SeedPresent(PRONGSAI_SEEDS_DIR, kSeed002)) {
       imported_ = new ImportedPlan(ParsePlanDocument(Seed()));
     }
   }
@@ -135,9 +125,7 @@ class SeedTest : public ::testing::Test {
     delete imported_;
     imported_ = nullptr;
   }
-  void SetUp() override {
-    if (imported_ == nullptr) GTEST_SKIP() << NoSeedsMessage();
-  }
+  void SetUp() override { PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002); }
   static const ImportedPlan& I() { return *imported_; }
   static const v1::Project& P(int seq) {
     for (const v1::Project& p : I().projects) {
@@ -597,7 +585,7 @@ TEST(RobustnessTest, RandomBytesAndThaiNoise) {
 }
 
 TEST(RobustnessTest, TruncatedSeedAlwaysReturnsWithFindings) {
-  if (!SeedsBesideRepository()) GTEST_SKIP() << NoSeedsMessage();
+  PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002);
   const std::string seed = Seed();
   for (int tenth = 0; tenth < 10; ++tenth) {
     // Cut anywhere, including inside a Thai code point.
@@ -608,7 +596,7 @@ TEST(RobustnessTest, TruncatedSeedAlwaysReturnsWithFindings) {
 }
 
 TEST(RobustnessTest, ThreeMegabytesInLinearTime) {
-  if (!SeedsBesideRepository()) GTEST_SKIP() << NoSeedsMessage();
+  PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002);
   const std::string seed = Seed();
   ASSERT_FALSE(seed.empty());
   std::string big;

@@ -34,6 +34,7 @@
 #include "services/plan/plan_store.h"
 #include "tests/services/frozen_peer.h"
 #include "tests/services/service_test_util.h"
+#include "tests/support/seeds.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::plan {
@@ -2537,11 +2538,13 @@ TEST_P(FrozenPeersTest, Issue17Item11_ShortDeadlineGetsThePartialAnswer) {
 
 // ================================================================ import
 
-// Seed 002, read from ../shared/seeds beside the repository.
-std::optional<std::string> ReadSeed002(std::string* path) {
-  *path = absl::StrCat(PRONGSAI_SEEDS_DIR, "/002_da2eef7f943bd544.txt");
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) return std::nullopt;
+// Seed 002, read from ../shared/seeds beside the repository
+// (tests/support/seeds.h); the import tests skip when it is absent.
+constexpr absl::string_view kSeed002 = "002_da2eef7f943bd544.txt";
+
+std::string ReadSeed002() {
+  std::ifstream in(absl::StrCat(PRONGSAI_SEEDS_DIR, "/", kSeed002),
+                   std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
@@ -2552,14 +2555,8 @@ class ImportTest : public PlanServiceTest {
   void SetUp() override {
     PlanServiceTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    std::string path;
-    std::optional<std::string> text = ReadSeed002(&path);
-    if (!text.has_value()) {
-      GTEST_SKIP() << "seed 002 is absent: expected it at " << path
-                   << " (the shared seeds directory beside the repository, "
-                      "../shared/seeds); the import tests need it";
-    }
-    seed_ = *std::move(text);
+    PRONGSAI_REQUIRE_SEED(PRONGSAI_SEEDS_DIR, kSeed002);
+    seed_ = ReadSeed002();
     Register(OrgRef(kOrganization));
   }
 
