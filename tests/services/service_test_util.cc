@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/time/civil_time.h"
-#include "tests/support/postgres_scratch.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::testing {
@@ -75,14 +74,6 @@ std::optional<auth::Role> CallerRole(Caller caller) {
 
 void PrintTo(Caller caller, std::ostream* os) { *os << CallerName(caller); }
 
-void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kSqlite ? "Sqlite" : "Postgres");
-}
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-
 absl::Time FakeClock::DefaultStart() {
   return absl::FromCivil(absl::CivilSecond(2025, 10, 1, 9, 30, 0),
                          absl::UTCTimeZone()) +
@@ -111,16 +102,8 @@ void TestService::Start(server::ServiceDefinition definition,
                         std::unique_ptr<TestService>* service) {
   service->reset();
   std::unique_ptr<TestService> started(new TestService());
-  if (options.backend == Backend::kSqlite) {
-    started->db_url_ = absl::StrCat("sqlite://", MakeScratchDir(), "/",
-                                    definition.name, ".db");
-  } else {
-    std::optional<std::string> admin_url = PostgresUrl();
-    PRONGSAI_REQUIRE_BACKEND(admin_url, "PostgreSQL");
-    absl::StatusOr<std::string> url = CreateScratchPostgresDatabase(*admin_url);
-    ASSERT_TRUE(url.ok()) << url.status();
-    started->db_url_ = *url;
-  }
+  NewScratchDatabase(options.backend, definition.name, &started->db_url_);
+  if (started->db_url_.empty()) return;  // skipped, or failed
 
   server::ServerOptions server_options;
   server_options.listen = "127.0.0.1:0";

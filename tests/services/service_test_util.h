@@ -35,6 +35,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/support/scratch_database.h"
 
 namespace prongsai::testing {
 
@@ -64,10 +65,6 @@ std::string CallerName(Caller caller);
 // The role of the caller's key; nullopt for kAnonymous and kUnknownKey.
 std::optional<auth::Role> CallerRole(Caller caller);
 void PrintTo(Caller caller, std::ostream* os);
-
-enum class Backend { kSqlite, kPostgres };
-void PrintTo(Backend backend, std::ostream* os);
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 
 // A clock the test sets and moves; handlers see it as `call.now`.
 class FakeClock {

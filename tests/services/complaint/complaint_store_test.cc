@@ -15,12 +15,14 @@
 #include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_scratch.h"
+#include "tests/support/scratch_database.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::complaint {
 namespace {
 
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::BackendName;
 using ::prongsai::testing::IsOk;
 using ::prongsai::testing::StatusIs;
 using ::testing::ElementsAre;
@@ -30,8 +32,6 @@ using ::testing::Not;
 using ::testing::SizeIs;
 using C = v1::Complaint;
 
-enum class Backend { kSqlite, kPostgres };
-
 constexpr absl::string_view kOrg = "6340101";
 const absl::Time kStart = absl::FromUnixSeconds(1759300000);
 
@@ -39,16 +39,8 @@ class ComplaintStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string url;
-    if (GetParam() == Backend::kSqlite) {
-      url = absl::StrCat("sqlite://", testing::MakeScratchDir(), "/c.db");
-    } else {
-      std::optional<std::string> admin = testing::PostgresUrl();
-      PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
-      absl::StatusOr<std::string> scratch =
-          testing::CreateScratchPostgresDatabase(*admin);
-      ASSERT_THAT(scratch, IsOk());
-      url = *scratch;
-    }
+    testing::NewScratchDatabase(GetParam(), "c", &url);
+    if (url.empty()) return;  // skipped, or failed
     absl::StatusOr<std::unique_ptr<storage::Connection>> db =
         storage::Connect(url);
     ASSERT_THAT(db, IsOk());
@@ -316,10 +308,7 @@ TEST_P(ComplaintStoreTest, UpgradesADatabaseWithIntegerVersions) {
 INSTANTIATE_TEST_SUITE_P(Backends, ComplaintStoreTest,
                          ::testing::Values(Backend::kSqlite,
                                            Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "Sqlite"
-                                                                 : "Postgres";
-                         });
+                         BackendName);
 
 }  // namespace
 }  // namespace prongsai::complaint

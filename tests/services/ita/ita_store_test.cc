@@ -15,21 +15,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/ita/ita_framework.h"
-#include "tests/support/postgres_scratch.h"
+#include "tests/support/scratch_database.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::ita {
 namespace {
 
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::BackendName;
 using ::prongsai::testing::IsInvalidArgumentAt;
 using ::prongsai::testing::IsOk;
 using ::testing::ElementsAre;
-
-enum class Backend { kSqlite, kPostgres };
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
 
 constexpr char kOrganization[] = "5500101";
 constexpr int kYear = 2566;
@@ -53,16 +49,8 @@ class ItaStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string url;
-    if (GetParam() == Backend::kSqlite) {
-      url = absl::StrCat("sqlite://", testing::MakeScratchDir(), "/ita.db");
-    } else {
-      const std::optional<std::string> admin = testing::PostgresUrl();
-      PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
-      absl::StatusOr<std::string> scratch =
-          testing::CreateScratchPostgresDatabase(*admin);
-      ASSERT_THAT(scratch, IsOk());
-      url = *scratch;
-    }
+    testing::NewScratchDatabase(GetParam(), "ita", &url);
+    if (url.empty()) return;  // skipped, or failed
     absl::StatusOr<std::unique_ptr<storage::Connection>> db =
         storage::Connect(url);
     ASSERT_THAT(db, IsOk());

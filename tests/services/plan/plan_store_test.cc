@@ -19,27 +19,19 @@
 #include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_scratch.h"
+#include "tests/support/scratch_database.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::plan {
 namespace {
 
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::BackendName;
 using ::prongsai::testing::IsOk;
 using ::prongsai::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
-
-enum class Backend { kSqlite, kPostgres };
-
-void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kSqlite ? "Sqlite" : "Postgres");
-}
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return ::testing::PrintToString(info.param);
-}
 
 constexpr absl::string_view kOrg = "6340101";
 
@@ -83,16 +75,8 @@ class PlanStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::string url;
-    if (GetParam() == Backend::kSqlite) {
-      url = absl::StrCat("sqlite://", testing::MakeScratchDir(), "/plan.db");
-    } else {
-      std::optional<std::string> admin_url = testing::PostgresUrl();
-      PRONGSAI_REQUIRE_BACKEND(admin_url, "PostgreSQL");
-      absl::StatusOr<std::string> scratch =
-          testing::CreateScratchPostgresDatabase(*admin_url);
-      ASSERT_THAT(scratch, IsOk());
-      url = *scratch;
-    }
+    testing::NewScratchDatabase(GetParam(), "plan", &url);
+    if (url.empty()) return;  // skipped, or failed
     absl::StatusOr<std::unique_ptr<storage::Connection>> db =
         storage::Connect(url);
     ASSERT_THAT(db, IsOk());
