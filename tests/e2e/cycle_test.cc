@@ -248,12 +248,13 @@ class Cluster {
               absl::StrCat("--peer_api_key=", keys_[Caller::kSystem]));
           break;
       }
-      processes_[Index(service)] = std::make_unique<ChildProcess>(
-          ChildProcess::Options{.binary = binary,
-                                .args = std::move(args),
-                                .env = std::move(env),
-                                .log_path = absl::StrCat(
-                                    dir_, "/", BinaryName(service), ".log")});
+      processes_[Index(service)] =
+          std::make_unique<ChildProcess>(ChildProcess::Options{
+              .binary = binary,
+              .args = std::move(args),
+              .env = std::move(env),
+              .log_path = absl::StrCat(dir_, "/", BinaryName(service), ".log"),
+              .working_dir = ""});
       ASSERT_THAT(Process(service).Start(), IsOk());
     }
     for (Service service : kServices) {
@@ -1375,7 +1376,8 @@ TEST(HealthTest, NotServingWhileTheDatabaseIsUnreachable) {
       .env = {{"PRONGSAI_PROTECTION_KEYS_TEXT",
                complaint::ProtectionKeys::GenerateFileText()}},
       .log_path =
-          absl::StrCat(prongsai::testing::MakeScratchDir(), "/complaint.log")});
+          absl::StrCat(prongsai::testing::MakeScratchDir(), "/complaint.log"),
+      .working_dir = ""});
   ASSERT_THAT(complaint.Start(), IsOk());
 
   // Until the port answers at all.

@@ -86,6 +86,10 @@ absl::Status ChildProcess::Start() {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!options_.working_dir.empty() &&
+        chdir(options_.working_dir.c_str()) != 0) {
+      _exit(126);
+    }
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }

@@ -39,6 +39,10 @@ class ChildProcess {
     std::vector<std::pair<std::string, std::string>> env;
     // stdout and stderr of every run are appended here.
     std::string log_path;
+    // The child's working directory; empty: the test's. What a binary makes
+    // on a relative default path (the complaint service's protection keys)
+    // lands there.
+    std::string working_dir;
   };
 
   explicit ChildProcess(Options options);

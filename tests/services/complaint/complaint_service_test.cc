@@ -33,17 +33,14 @@
 #include "absl/time/civil_time.h"
 #include "common/api/fields.h"
 #include "common/api/row_fields.h"
-#include "common/auth/key_ring.h"
 #include "common/cache/redis.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
-#include "tests/e2e/process.h"
 #include "tests/services/complaint/complaint_test_util.h"
+#include "tests/services/peer_process.h"
 #include "tests/services/service_test_util.h"
-#include "tests/support/net.h"
-#include "tests/support/postgres_scratch.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::complaint {
@@ -2536,78 +2533,24 @@ TEST_P(ComplaintServiceTest, Issue17Item18_AbsentFiguresAreAbsentNotZero) {
 }
 
 // The plan service as the organization registry: its binary, run as a
-// child process on `backend` with one SYSTEM key, so that this test links
-// the complaint service alone.
-class PlanProcess {
- public:
-  // Leaves `*out` null after skipping (PostgreSQL not configured) or
-  // recording a failure.
-  static void Start(Backend backend, std::unique_ptr<PlanProcess>* out) {
-    auto plan = std::unique_ptr<PlanProcess>(new PlanProcess());
-    const std::string dir = testing::MakeScratchDir();
-    std::string db_url = absl::StrCat("sqlite://", dir, "/plan.db");
-    if (backend == Backend::kPostgres) {
-      std::optional<std::string> admin = testing::PostgresUrl();
-      PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
-      absl::StatusOr<std::string> scratch =
-          testing::CreateScratchPostgresDatabase(*admin);
-      ASSERT_TRUE(scratch.ok()) << scratch.status();
-      db_url = *scratch;
-    }
-    plan->system_key_ = auth::GenerateKey();
-    const std::string keys_path = absl::StrCat(dir, "/api_keys");
-    std::ofstream(keys_path) << auth::FormatKeyLine(
-        auth::HashKey(plan->system_key_), "system", "SYSTEM", "*");
-    const int port = testing::FreeLoopbackPort();
-    ASSERT_GT(port, 0) << "no free loopback port";
-    plan->address_ = absl::StrCat("127.0.0.1:", port);
-    plan->process_ =
-        std::make_unique<e2e::ChildProcess>(e2e::ChildProcess::Options{
-            .binary = PRONGSAI_PLAN_BINARY,
-            .args = {absl::StrCat("--listen=", plan->address_),
-                     absl::StrCat("--db=", db_url),
-                     absl::StrCat("--api_keys=", keys_path)},
-            .env = {},
-            .log_path = absl::StrCat(dir, "/plan.log")});
-    ASSERT_TRUE(plan->process_->Start().ok());
-    const absl::Status serving = e2e::WaitForServing(
-        plan->address_, plan::v1::PlanService::service_full_name(),
-        *plan->process_, absl::Seconds(30));
-    ASSERT_TRUE(serving.ok()) << serving;
-    plan->channel_ =
-        grpc::CreateChannel(plan->address_, grpc::InsecureChannelCredentials());
-    *out = std::move(plan);
-  }
-
-  const std::string& address() const { return address_; }
-  // Never print it.
-  const std::string& system_key() const { return system_key_; }
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
-  // A context with a 10 s deadline presenting the SYSTEM key.
-  std::unique_ptr<grpc::ClientContext> SystemContext() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(10));
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", system_key_));
-    return context;
-  }
-
- private:
-  PlanProcess() = default;
-
-  std::string address_;
-  std::string system_key_;
-  std::unique_ptr<e2e::ChildProcess> process_;  // killed with this object
-  std::shared_ptr<grpc::Channel> channel_;
-};
+// child process on `backend`, so that this test links the complaint service
+// alone.
+void StartPlan(Backend backend, std::unique_ptr<testing::PeerProcess>* out) {
+  testing::PeerProcess::Start(
+      {.binary = PRONGSAI_PLAN_BINARY,
+       .service = plan::v1::PlanService::service_full_name(),
+       .backend = backend,
+       .args = {}},
+      out);
+}
 
 // Issue 17 item 15: anonymous filing was accepted for organizations that
 // are not registered, and the caller's own organization name and province
 // were stored and shown back. The organization now comes from the plan
 // service's registry; an unknown one is NOT_FOUND and stores nothing.
 TEST_P(ComplaintServiceTest, Issue17Item15_TheOrganizationIsTheRegistrys) {
-  std::unique_ptr<PlanProcess> plan;
-  PlanProcess::Start(GetParam(), &plan);
+  std::unique_ptr<testing::PeerProcess> plan;
+  StartPlan(GetParam(), &plan);
   if (plan == nullptr) GTEST_SKIP();
   auto plan_stub = plan::v1::PlanService::NewStub(plan->channel());
   plan::v1::CreateOrganizationRequest registration;

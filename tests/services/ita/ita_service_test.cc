@@ -5,8 +5,10 @@
 // raw answers streamed by a client and scored by the framework, the analysis,
 // recommended measures, peer analytics (checked against a brute force here),
 // trends across the 2566 method change, the rendered report, the plan
-// service's ITA target and adopted measures (a real plan service beside it),
-// caching through Redis and without it, and who may call what. Every
+// service's ITA target and adopted measures and the complaint service's
+// figures (their binaries beside it as child processes, reached through
+// their gRPC APIs), caching through Redis and without it, and who may call
+// what. Every
 // expected figure is worked out by hand in the comments or by the brute
 // force in this file, never by the code under test; every refused write is
 // followed by a read showing that nothing changed. Tests marked BUG fail on
@@ -33,17 +35,14 @@
 #include "common/api/fields.h"
 #include "common/api/row_fields.h"
 #include "common/cache/redis.h"
+#include "common/thai/thai.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/support/client_interceptor.h"
-#include "grpcpp/support/interceptor.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/ita/ita_store.h"
-#include "services/plan/plan_service.h"
-#include "tests/services/complaint/complaint_test_util.h"
+#include "tests/services/peer_process.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
 
@@ -223,41 +222,6 @@ std::vector<std::string> MissingPlanTarget(const v1::AgencyAnalysis& analysis) {
   }
   return out;
 }
-
-// Records the `authorization` value a call presents, so that a test can hand
-// the plan service's SYSTEM key to the ITA service without the test utility
-// exposing keys.
-class AuthorizationRecorder : public grpc::experimental::Interceptor {
- public:
-  explicit AuthorizationRecorder(std::string* out) : out_(out) {}
-  void Intercept(
-      grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::
-                PRE_SEND_INITIAL_METADATA)) {
-      for (const auto& [key, value] : *methods->GetSendInitialMetadata()) {
-        if (key == "authorization") *out_ = value;
-      }
-    }
-    methods->Proceed();
-  }
-
- private:
-  std::string* out_;
-};
-
-class AuthorizationRecorderFactory
-    : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit AuthorizationRecorderFactory(std::string* out) : out_(out) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo*) override {
-    return new AuthorizationRecorder(out_);
-  }
-
- private:
-  std::string* out_;
-};
 
 class ItaServiceTest : public testing::ServiceTest {
  protected:
@@ -2130,36 +2094,24 @@ TEST_P(ItaServiceTest, AnalyticsAnswerRightWithRedisDown) {
 
 class ItaPlanTest : public ItaServiceTest {
  protected:
-  // Starts a plan service with 6340101 registered and a 2566-2570 plan whose
-  // 2566 target is 87; returns its SYSTEM key.
+  // Starts the plan service's binary with 6340101 registered and a
+  // 2566-2570 plan whose 2566 target is 87; returns its SYSTEM key.
   std::string StartPlan() {
-    testing::TestService::Start(plan::PlanServiceDefinition(),
-                                testing::TestServiceOptions{
-                                    .backend = GetParam(),
-                                    .redis_url = "",
-                                    .clock = clock_.AsClock(),
-                                    .trusted_proxies = "",
-                                },
-                                &plan_);
+    testing::PeerProcess::Start(
+        {.binary = PRONGSAI_PLAN_BINARY,
+         .service = plan::v1::PlanService::service_full_name(),
+         .backend = GetParam(),
+         .args = {}},
+        &plan_);
     if (plan_ == nullptr) return "";
-    std::string authorization;
-    std::vector<
-        std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(
-        std::make_unique<AuthorizationRecorderFactory>(&authorization));
-    std::shared_ptr<grpc::Channel> channel =
-        grpc::experimental::CreateCustomChannelWithInterceptors(
-            plan_->host().address(), grpc::InsecureChannelCredentials(),
-            grpc::ChannelArguments(), std::move(interceptors));
-    auto stub = plan::v1::PlanService::NewStub(channel);
+    auto stub = plan::v1::PlanService::NewStub(plan_->channel());
 
     plan::v1::CreateOrganizationRequest organization;
     common::v1::OrganizationRef ref = PhonSung();
     ref.set_code(std::string(kOrganization));
     *organization.mutable_organization()->mutable_organization() = ref;
     plan::v1::Organization registered;
-    EXPECT_THAT(stub->CreateOrganization(plan_->Context(Caller::kSystem).get(),
+    EXPECT_THAT(stub->CreateOrganization(plan_->SystemContext().get(),
                                          organization, &registered),
                 GrpcIsOk());
 
@@ -2173,12 +2125,10 @@ class ItaPlanTest : public ItaServiceTest {
     target->set_be_year(2566);
     target->set_ita_score_target(87);
     plan::v1::ActionPlan created;
-    EXPECT_THAT(stub->CreateActionPlan(plan_->Context(Caller::kSystem).get(),
-                                       request, &created),
-                GrpcIsOk());
-    const absl::string_view bearer = "Bearer ";
-    EXPECT_THAT(authorization, StartsWith(bearer));
-    return authorization.substr(std::min(bearer.size(), authorization.size()));
+    EXPECT_THAT(
+        stub->CreateActionPlan(plan_->SystemContext().get(), request, &created),
+        GrpcIsOk());
+    return plan_->system_key();
   }
 
   void TearDown() override {
@@ -2187,7 +2137,7 @@ class ItaPlanTest : public ItaServiceTest {
     plan_.reset();
   }
 
-  std::unique_ptr<testing::TestService> plan_;
+  std::unique_ptr<testing::PeerProcess> plan_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, ItaPlanTest,
@@ -2200,7 +2150,7 @@ TEST_P(ItaPlanTest, AnalysisHasThePlansTarget) {
   const std::string key = StartPlan();
   if (HasFailure() || plan_ == nullptr) return;
   ASSERT_THAT(key, Not(IsEmpty()));
-  Restart(WithPlan(plan_->host().address(), key), "");
+  Restart(WithPlan(plan_->address(), key), "");
   if (IsSkipped() || !Started()) return;
 
   const std::string name = NameOf(kOrganization, 2566);
@@ -2259,7 +2209,7 @@ TEST_P(ItaPlanTest, PlanServiceRefusingTheKeyLeavesTheTargetUnknown) {
   if (IsSkipped() || !Started()) return;
   StartPlan();
   if (HasFailure() || plan_ == nullptr) return;
-  Restart(WithPlan(plan_->host().address(), "not-a-key"), "");
+  Restart(WithPlan(plan_->address(), "not-a-key"), "");
   if (IsSkipped() || !Started()) return;
   const std::string name = NameOf(kOrganization, 2566);
   MustIngest(name, PhonSung(), Summary(91.50, "ผ่าน", {}));
@@ -2277,7 +2227,7 @@ TEST_P(ItaPlanTest, AdoptedMeasuresCoverTheWeakness) {
   if (IsSkipped() || !Started()) return;
   const std::string key = StartPlan();
   if (HasFailure() || plan_ == nullptr) return;
-  Restart(WithPlan(plan_->host().address(), key), "");
+  Restart(WithPlan(plan_->address(), key), "");
   if (IsSkipped() || !Started()) return;
   const std::string name = NameOf(kOrganization, 2565);
   MustIngest(name, PhonSung(), Seed000Published());
@@ -2328,8 +2278,8 @@ TEST_P(ItaPlanTest, AdoptedMeasuresCoverTheWeakness) {
   list.set_be_year(2566);
   list.set_page_size(100);
   plan::v1::ListIntegrityMeasuresResponse in_plan;
-  ASSERT_THAT(plan_stub->ListIntegrityMeasures(
-                  plan_->Context(Caller::kSystem).get(), list, &in_plan),
+  ASSERT_THAT(plan_stub->ListIntegrityMeasures(plan_->SystemContext().get(),
+                                               list, &in_plan),
               GrpcIsOk());
   EXPECT_THAT(in_plan.integrity_measures(), SizeIs(titles.size()));
 
@@ -2694,19 +2644,22 @@ TEST_P(ItaServiceTest, Issue17Item18_ReportSaysItemScoresAreAbsent) {
 // get both.
 TEST_P(ItaServiceTest, Issue17Item5_ComplaintHandlingHidesCorruptionFigures) {
   if (IsSkipped() || !Started()) return;
-  std::unique_ptr<testing::TestService> complaints;
-  testing::TestService::Start(testing::ComplaintDefinitionForTest(),
-                              testing::TestServiceOptions{
-                                  .backend = GetParam(),
-                                  .redis_url = "",
-                                  .clock = clock_.AsClock(),
-                                  .trusted_proxies = "",
-                              },
-                              &complaints);
+  std::unique_ptr<testing::PeerProcess> complaints;
+  testing::PeerProcess::Start(
+      {.binary = PRONGSAI_COMPLAINT_BINARY,
+       .service = complaint::v1::ComplaintService::service_full_name(),
+       .backend = GetParam(),
+       .args = {}},
+      &complaints);
   if (HasFailure() || complaints == nullptr) return;
+  // The complaint service's binary runs on the real clock, which files the
+  // complaints in the fiscal year running now: the ITA service's clock is
+  // moved there too, and the assessment is of that year.
+  clock_.Advance(absl::Now() - clock_.Now());
+  const int be_year = thai::FiscalQuarterOf(clock_.Now()).be_year;
   auto complaint_stub =
       complaint::v1::ComplaintService::NewStub(complaints->channel());
-  // FY2569 (the clock's year): three general complaints, two reports.
+  // Three general complaints, two reports.
   for (int i = 0; i < 5; ++i) {
     complaint::v1::CreateComplaintRequest request;
     request.set_parent("organizations/6340101");
@@ -2719,20 +2672,20 @@ TEST_P(ItaServiceTest, Issue17Item5_ComplaintHandlingHidesCorruptionFigures) {
     complaint::v1::Complaint created;
     ASSERT_THAT(
         complaint_stub->CreateComplaint(
-            complaints->Context(Caller::kAnonymous).get(), request, &created),
+            testing::PeerProcess::AnonymousContext().get(), request, &created),
         GrpcIsOk());
   }
   ItaOptions options = WithPlan();
-  options.complaint_address = complaints->host().address();
-  options.peer_api_key = complaints->Key(Caller::kSystem);
+  options.complaint_address = complaints->address();
+  options.peer_api_key = complaints->system_key();
   Restart(std::move(options), "");
   if (IsSkipped() || !Started()) return;
-  // No framework ships for 2569: the 2568 one, loaded for it.
+  // No framework ships after 2568: the 2568 one, loaded for the year.
   v1::Framework framework = MustGetFramework("frameworks/2568");
-  framework.set_be_year(2569);
+  framework.set_be_year(be_year);
   v1::Framework loaded;
   ASSERT_THAT(LoadFramework(Caller::kSystem, framework, &loaded), GrpcIsOk());
-  const std::string name = NameOf(kOrganization, 2569);
+  const std::string name = NameOf(kOrganization, be_year);
   MustIngest(name, PhonSung(), Summary(90, "ผ่าน", {}));
 
   for (Caller caller : {Caller::kOperator, Caller::kExecutive}) {
