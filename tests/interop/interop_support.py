@@ -44,12 +44,20 @@ def generate_stubs(proto_dir, out_dir):
     if not protoc or not plugin:
         sys.exit("needs protoc and grpc_python_plugin (protobuf-compiler, "
                  "protobuf-compiler-grpc; scripts/setup installs them)")
+    # The API imports google/api/annotations.proto for its HTTP routes; the
+    # build unpacks Google's protos and names the folder here.
+    google_dir = os.environ.get("PRONGSAI_GOOGLE_PROTO_DIR", "")
+    if not os.path.isfile(os.path.join(google_dir, "google/api/annotations.proto")):
+        sys.exit("PRONGSAI_GOOGLE_PROTO_DIR must name the folder holding "
+                 "google/api/annotations.proto (the build tree's "
+                 "protos/googleapis; ctest sets it)")
     protos = []
-    for directory, _, files in os.walk(proto_dir):
-        protos += [os.path.relpath(os.path.join(directory, f), proto_dir)
-                   for f in files if f.endswith(".proto")]
+    for root in (proto_dir, google_dir):
+        for directory, _, files in os.walk(root):
+            protos += [os.path.relpath(os.path.join(directory, f), root)
+                       for f in files if f.endswith(".proto")]
     subprocess.run(
-        [protoc, f"-I{proto_dir}", f"--python_out={out_dir}",
+        [protoc, f"-I{proto_dir}", f"-I{google_dir}", f"--python_out={out_dir}",
          f"--grpc_python_out={out_dir}", f"--plugin=protoc-gen-grpc_python={plugin}",
          *sorted(protos)],
         check=True, timeout=60)
