@@ -64,6 +64,15 @@ class Backends {
                     google::protobuf::Message* response,
                     const CallMetadata& metadata) const;
 
+  // Unary on the channel of `service` rather than of the service the path
+  // names (every backend serves grpc.health.v1.Health).
+  BackendAnswer UnaryOn(absl::string_view service,
+                        absl::string_view method_path, std::string request,
+                        const CallMetadata& metadata) const;
+
+  // The configured services' names, sorted.
+  std::vector<std::string> services() const;
+
   // The channel serving `service`, or nullptr.
   std::shared_ptr<grpc::Channel> ChannelFor(absl::string_view service) const;
 

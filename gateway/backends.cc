@@ -1,0 +1,166 @@
+#include "gateway/backends.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/byte_buffer.h"
+
+namespace prongsai::gateway {
+namespace {
+
+void Prepare(const CallMetadata& metadata, grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + metadata.timeout));
+  if (!metadata.authorization.empty()) {
+    context->AddMetadata("authorization", metadata.authorization);
+  }
+  if (!metadata.request_id.empty()) {
+    context->AddMetadata("x-request-id", metadata.request_id);
+  }
+  if (!metadata.client_address.empty()) {
+    context->AddMetadata("x-forwarded-for", metadata.client_address);
+  }
+}
+
+grpc::ByteBuffer ToBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string FromBuffer(const grpc::ByteBuffer& buffer) {
+  grpc::Slice slice;
+  if (!buffer.TrySingleSlice(&slice).ok() &&
+      !buffer.DumpToSingleSlice(&slice).ok()) {
+    return "";
+  }
+  return std::string(reinterpret_cast<const char*>(slice.begin()),
+                     slice.size());
+}
+
+// "prongsai.plan.v1.PlanService" of "/prongsai.plan.v1.PlanService/Get".
+absl::string_view ServiceOf(absl::string_view method_path) {
+  absl::ConsumePrefix(&method_path, "/");
+  return method_path.substr(0, method_path.find('/'));
+}
+
+BackendAnswer NoService(absl::string_view method_path) {
+  return {grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                       absl::StrCat("no service is configured for ",
+                                    ServiceOf(method_path))),
+          ""};
+}
+
+}  // namespace
+
+Backends::Backends(
+    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels)
+    : channels_(std::move(channels)) {}
+
+std::shared_ptr<grpc::Channel> Backends::ChannelFor(
+    absl::string_view service) const {
+  auto it = channels_.find(service);
+  return it == channels_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Backends::services() const {
+  std::vector<std::string> names;
+  for (const auto& [name, channel] : channels_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+BackendAnswer Backends::Unary(absl::string_view method_path,
+                              std::string request,
+                              const CallMetadata& metadata) const {
+  return UnaryOn(ServiceOf(method_path), method_path, std::move(request),
+                 metadata);
+}
+
+BackendAnswer Backends::UnaryOn(absl::string_view service,
+                                absl::string_view method_path,
+                                std::string request,
+                                const CallMetadata& metadata) const {
+  std::shared_ptr<grpc::Channel> channel = ChannelFor(service);
+  if (channel == nullptr) return NoService(method_path);
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  Prepare(metadata, &context);
+  const grpc::ByteBuffer request_buffer = ToBuffer(request);
+  grpc::ByteBuffer response_buffer;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, std::string(method_path), grpc::StubOptions(),
+                 &request_buffer, &response_buffer,
+                 [&status, &done](grpc::Status result) {
+                   status = std::move(result);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (!status.ok()) return {status, ""};
+  return {status, FromBuffer(response_buffer)};
+}
+
+BackendAnswer Backends::ClientStream(absl::string_view method_path,
+                                     const std::vector<std::string>& requests,
+                                     const CallMetadata& metadata) const {
+  std::shared_ptr<grpc::Channel> channel = ChannelFor(ServiceOf(method_path));
+  if (channel == nullptr) return NoService(method_path);
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  Prepare(metadata, &context);
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, std::string(method_path), &queue);
+  // Each step waits for its own tag before the next: one operation of each
+  // kind at a time, as the async API requires.
+  auto step = [&queue](auto&& start) {
+    start();
+    void* tag = nullptr;
+    bool ok = false;
+    queue.Next(&tag, &ok);
+    return ok;
+  };
+  int tag = 0;
+  bool open = step([&] { call->StartCall(&tag); });
+  for (size_t i = 0; open && i < requests.size(); ++i) {
+    const grpc::ByteBuffer buffer = ToBuffer(requests[i]);
+    open = step([&] { call->Write(buffer, &tag); });
+  }
+  if (open) step([&] { call->WritesDone(&tag); });
+  grpc::ByteBuffer response_buffer;
+  const bool got_answer = step([&] { call->Read(&response_buffer, &tag); });
+  grpc::Status status;
+  step([&] { call->Finish(&status, &tag); });
+  queue.Shutdown();
+  void* ignored_tag = nullptr;
+  bool ignored_ok = false;
+  while (queue.Next(&ignored_tag, &ignored_ok)) {
+  }
+  if (!status.ok() || !got_answer) {
+    if (status.ok()) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL,
+                            "the service ended the stream without an answer");
+    }
+    return {status, ""};
+  }
+  return {status, FromBuffer(response_buffer)};
+}
+
+grpc::Status Backends::Call(absl::string_view method_path,
+                            const google::protobuf::Message& request,
+                            google::protobuf::Message* response,
+                            const CallMetadata& metadata) const {
+  BackendAnswer answer =
+      Unary(method_path, request.SerializeAsString(), metadata);
+  if (!answer.status.ok()) return answer.status;
+  if (!response->ParseFromString(answer.response)) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the service's answer does not parse");
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace prongsai::gateway
