@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/base/flag_environment.h"
 #include "common/base/log.h"
 #include "common/rpc/grpc_log.h"
 #include "common/server/client_address.h"
@@ -27,10 +28,12 @@
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
-ABSL_FLAG(std::string, plan, "127.0.0.1:50051", "the plan service, host:port");
-ABSL_FLAG(std::string, complaint, "127.0.0.1:50052",
+ABSL_FLAG(std::string, plan_address, "127.0.0.1:50051",
+          "the plan service, host:port");
+ABSL_FLAG(std::string, complaint_address, "127.0.0.1:50052",
           "the complaint service, host:port");
-ABSL_FLAG(std::string, ita, "127.0.0.1:50053", "the ITA service, host:port");
+ABSL_FLAG(std::string, ita_address, "127.0.0.1:50053",
+          "the ITA service, host:port");
 ABSL_FLAG(std::string, backend_ca, "",
           "PEM roots to verify the services' TLS certificates; empty talks "
           "to them without TLS");
@@ -92,12 +95,12 @@ int Run() {
   auto channel = [&](const std::string& address) {
     return grpc::CreateCustomChannel(address, *credentials, arguments);
   };
-  Backends backends(
-      {{"prongsai.plan.v1.PlanService", channel(absl::GetFlag(FLAGS_plan))},
-       {"prongsai.complaint.v1.ComplaintService",
-        channel(absl::GetFlag(FLAGS_complaint))},
-       {"prongsai.ita.v1.AssessmentService",
-        channel(absl::GetFlag(FLAGS_ita))}});
+  Backends backends({{"prongsai.plan.v1.PlanService",
+                      channel(absl::GetFlag(FLAGS_plan_address))},
+                     {"prongsai.complaint.v1.ComplaintService",
+                      channel(absl::GetFlag(FLAGS_complaint_address))},
+                     {"prongsai.ita.v1.AssessmentService",
+                      channel(absl::GetFlag(FLAGS_ita_address))}});
   Transcoder transcoder(pool->get());
 
   HandlerOptions handler_options;
@@ -162,7 +165,19 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The Prongsai HTTP/JSON and Open311 gateway in front of the plan, "
-      "complaint and ITA services.");
+      "complaint and ITA services. Every flag also reads PRONGSAI_<FLAG>.");
+  const std::vector<std::string> flags = {
+      "listen",           "plan_address",       "complaint_address",
+      "ita_address",      "backend_ca",         "tls_cert",
+      "tls_key",          "trusted_proxies",    "max_body_bytes",
+      "max_header_bytes", "default_timeout",    "max_timeout",
+      "read_timeout",     "keep_alive_timeout", "threads"};
+  if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
+      !status.ok()) {
+    prongsai::log::Error("bad_environment",
+                         {{"error", std::string(status.message())}});
+    return 2;
+  }
   absl::ParseCommandLine(argc, argv);
   prongsai::rpc::RouteGrpcLogsHere();
   return prongsai::gateway::Run();
