@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gateway/json_syntax.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -23,12 +24,20 @@ absl::Status JsonError(absl::string_view where,
       absl::StrCat(where, ": ", std::string(status.message())));
 }
 
-// Strict proto3 JSON into `message`: unknown fields are errors.
-google::protobuf::util::Status ParseJson(absl::string_view json,
-                                         Message* message) {
-  return google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), message,
-      google::protobuf::util::JsonParseOptions());
+// Strict JSON (RFC 8259, then proto3's mapping) into `message`: unknown
+// fields are errors. `where` names the part in the error ("body").
+absl::Status ParseJson(absl::string_view where, absl::string_view json,
+                       Message* message) {
+  if (absl::Status syntax = CheckJsonSyntax(json); !syntax.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, absl::StripPrefix(syntax.message(), "body")));
+  }
+  google::protobuf::util::Status status =
+      google::protobuf::util::JsonStringToMessage(
+          google::protobuf::StringPiece(json.data(), json.size()), message,
+          google::protobuf::util::JsonParseOptions());
+  if (!status.ok()) return JsonError(where, status);
+  return absl::OkStatus();
 }
 
 // A field by proto name or lowerCamel (JSON) name.
@@ -160,8 +169,9 @@ absl::StatusOr<std::string> Transcoder::Request(
   }
   if (route.body == "*") {
     if (has_body) {
-      if (auto status = ParseJson(body, request.get()); !status.ok()) {
-        return JsonError("body", status);
+      if (absl::Status status = ParseJson("body", body, request.get());
+          !status.ok()) {
+        return status;
       }
     }
   } else if (!route.body.empty() && has_body) {
@@ -169,8 +179,10 @@ absl::StatusOr<std::string> Transcoder::Request(
         route.method->input_type()->FindFieldByName(route.body);
     std::unique_ptr<Message> part(
         factory_.GetPrototype(field->message_type())->New());
-    if (auto status = ParseJson(body, part.get()); !status.ok()) {
-      return JsonError(absl::StrCat("body (", route.body, ")"), status);
+    if (absl::Status status = ParseJson(absl::StrCat("body (", route.body, ")"),
+                                        body, part.get());
+        !status.ok()) {
+      return status;
     }
     request->GetReflection()
         ->MutableMessage(request.get(), field, &factory_)
@@ -196,8 +208,10 @@ absl::StatusOr<std::string> Transcoder::Request(
         QueryJson(route.method->input_type(), name, value);
     if (!json.ok()) return json.status();
     std::unique_ptr<Message> part = NewRequest(route);
-    if (auto status = ParseJson(*json, part.get()); !status.ok()) {
-      return JsonError(absl::StrCat("query parameter ", name), status);
+    if (absl::Status status = ParseJson(absl::StrCat("query parameter ", name),
+                                        *json, part.get());
+        !status.ok()) {
+      return status;
     }
     request->MergeFrom(*part);
   }
@@ -216,8 +230,10 @@ absl::StatusOr<std::vector<std::string>> Transcoder::StreamRequests(
     ++line_number;
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     std::unique_ptr<Message> request = NewRequest(*match.route);
-    if (auto status = ParseJson(line, request.get()); !status.ok()) {
-      return JsonError(absl::StrCat("body line ", line_number), status);
+    if (absl::Status status = ParseJson(absl::StrCat("body line ", line_number),
+                                        line, request.get());
+        !status.ok()) {
+      return status;
     }
     for (const auto& [path, value] : match.bindings) {
       SetPathField(request.get(), path, value, &factory_);
