@@ -6,8 +6,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/base/status_macros.h"
 #include "gateway/json_syntax.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver_util.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -22,22 +27,6 @@ absl::Status JsonError(absl::string_view where,
                        const google::protobuf::util::Status& status) {
   return absl::InvalidArgumentError(
       absl::StrCat(where, ": ", std::string(status.message())));
-}
-
-// Strict JSON (RFC 8259, then proto3's mapping) into `message`: unknown
-// fields are errors. `where` names the part in the error ("body").
-absl::Status ParseJson(absl::string_view where, absl::string_view json,
-                       Message* message) {
-  if (absl::Status syntax = CheckJsonSyntax(json); !syntax.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, absl::StripPrefix(syntax.message(), "body")));
-  }
-  google::protobuf::util::Status status =
-      google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(json.data(), json.size()), message,
-          google::protobuf::util::JsonParseOptions());
-  if (!status.ok()) return JsonError(where, status);
-  return absl::OkStatus();
 }
 
 // A field by proto name or lowerCamel (JSON) name.
@@ -145,14 +134,62 @@ void SetPathField(Message* message, absl::string_view path,
   }
 }
 
+// The type URL the resolver knows a message by.
+std::string TypeUrl(const Descriptor* message) {
+  return absl::StrCat("type.googleapis.com/", message->full_name());
+}
+
+// The wire bytes of a length-delimited field holding `bytes`.
+std::string LengthDelimited(int field_number, absl::string_view bytes) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+      field_number,
+      google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+  coded.WriteVarint32(static_cast<uint32_t>(bytes.size()));
+  coded.WriteRaw(bytes.data(), static_cast<int>(bytes.size()));
+  coded.Trim();
+  return out;
+}
+
 }  // namespace
 
 Transcoder::Transcoder(const google::protobuf::DescriptorPool* pool)
-    : factory_(pool) {}
+    : factory_(pool),
+      resolver_(google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", pool)) {}
 
-std::unique_ptr<Message> Transcoder::NewRequest(const Route& route) const {
-  return std::unique_ptr<Message>(
-      factory_.GetPrototype(route.method->input_type())->New());
+Transcoder::~Transcoder() = default;
+
+absl::StatusOr<std::string> Transcoder::JsonToBinary(
+    absl::string_view where, absl::string_view json,
+    const Descriptor* type) const {
+  if (absl::Status syntax = CheckJsonSyntax(json); !syntax.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, absl::StripPrefix(syntax.message(), "body")));
+  }
+  // Straight to wire bytes with one long-lived resolver: no message is
+  // built, and the pieces of a request are joined as bytes (protobuf merges
+  // concatenated messages, later scalars winning).
+  std::string binary;
+  google::protobuf::util::Status status =
+      google::protobuf::util::JsonToBinaryString(
+          resolver_.get(), TypeUrl(type),
+          google::protobuf::StringPiece(json.data(), json.size()), &binary,
+          google::protobuf::util::JsonParseOptions());
+  if (!status.ok()) return JsonError(where, status);
+  return binary;
+}
+
+std::string Transcoder::PathBytes(const RouteMatch& match) const {
+  if (match.bindings.empty()) return "";
+  std::unique_ptr<Message> request(
+      factory_.GetPrototype(match.route->method->input_type())->New());
+  for (const auto& [path, value] : match.bindings) {
+    SetPathField(request.get(), path, value, &factory_);
+  }
+  return request->SerializeAsString();
 }
 
 absl::StatusOr<std::string> Transcoder::Request(
@@ -160,33 +197,24 @@ absl::StatusOr<std::string> Transcoder::Request(
     const std::vector<std::pair<std::string, std::string>>& query,
     absl::string_view body) const {
   const Route& route = *match.route;
-  std::unique_ptr<Message> request = NewRequest(route);
+  const Descriptor* input = route.method->input_type();
   const bool has_body = !absl::StripAsciiWhitespace(body).empty();
   if (route.body.empty() && has_body) {
     return absl::InvalidArgumentError(
         absl::StrCat(route.http_method, " ", route.path.text(),
                      " takes no body; send the fields as query parameters"));
   }
+  std::string request;
   if (route.body == "*") {
     if (has_body) {
-      if (absl::Status status = ParseJson("body", body, request.get());
-          !status.ok()) {
-        return status;
-      }
+      PRONGSAI_ASSIGN_OR_RETURN(request, JsonToBinary("body", body, input));
     }
   } else if (!route.body.empty() && has_body) {
-    const FieldDescriptor* field =
-        route.method->input_type()->FindFieldByName(route.body);
-    std::unique_ptr<Message> part(
-        factory_.GetPrototype(field->message_type())->New());
-    if (absl::Status status = ParseJson(absl::StrCat("body (", route.body, ")"),
-                                        body, part.get());
-        !status.ok()) {
-      return status;
-    }
-    request->GetReflection()
-        ->MutableMessage(request.get(), field, &factory_)
-        ->CopyFrom(*part);
+    const FieldDescriptor* field = input->FindFieldByName(route.body);
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string part, JsonToBinary(absl::StrCat("body (", route.body, ")"),
+                                       body, field->message_type()));
+    request = LengthDelimited(field->number(), part);
   }
   if (!query.empty() && route.body == "*") {
     return absl::InvalidArgumentError(
@@ -196,65 +224,49 @@ absl::StatusOr<std::string> Transcoder::Request(
   for (const auto& [name, value] : query) {
     const std::string top = name.substr(0, name.find('.'));
     if (!route.body.empty()) {
-      const FieldDescriptor* top_field =
-          FindField(route.method->input_type(), top);
+      const FieldDescriptor* top_field = FindField(input, top);
       if (top_field != nullptr && top_field->name() == route.body) {
         return absl::InvalidArgumentError(absl::StrCat("query parameter ", name,
                                                        ": ", route.body,
                                                        " comes from the body"));
       }
     }
-    absl::StatusOr<std::string> json =
-        QueryJson(route.method->input_type(), name, value);
-    if (!json.ok()) return json.status();
-    std::unique_ptr<Message> part = NewRequest(route);
-    if (absl::Status status = ParseJson(absl::StrCat("query parameter ", name),
-                                        *json, part.get());
-        !status.ok()) {
-      return status;
-    }
-    request->MergeFrom(*part);
+    PRONGSAI_ASSIGN_OR_RETURN(std::string json, QueryJson(input, name, value));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string part,
+        JsonToBinary(absl::StrCat("query parameter ", name), json, input));
+    request += part;
   }
   // The path has the last word: a body cannot aim the call elsewhere.
-  for (const auto& [path, value] : match.bindings) {
-    SetPathField(request.get(), path, value, &factory_);
-  }
-  return request->SerializeAsString();
+  request += PathBytes(match);
+  return request;
 }
 
 absl::StatusOr<std::vector<std::string>> Transcoder::StreamRequests(
     const RouteMatch& match, absl::string_view body) const {
   std::vector<std::string> requests;
+  const std::string path = PathBytes(match);
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(body, '\n')) {
     ++line_number;
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    std::unique_ptr<Message> request = NewRequest(*match.route);
-    if (absl::Status status = ParseJson(absl::StrCat("body line ", line_number),
-                                        line, request.get());
-        !status.ok()) {
-      return status;
-    }
-    for (const auto& [path, value] : match.bindings) {
-      SetPathField(request.get(), path, value, &factory_);
-    }
-    requests.push_back(request->SerializeAsString());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string request,
+        JsonToBinary(absl::StrCat("body line ", line_number), line,
+                     match.route->method->input_type()));
+    requests.push_back(request + path);
   }
   return requests;
 }
 
 absl::StatusOr<std::string> Transcoder::Response(
     const Route& route, absl::string_view bytes) const {
-  std::unique_ptr<Message> response(
-      factory_.GetPrototype(route.method->output_type())->New());
-  if (!response->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::InternalError("the service's answer does not parse");
-  }
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string json;
-  if (auto status = google::protobuf::util::MessageToJsonString(*response,
-                                                                &json, options);
+  if (auto status = google::protobuf::util::BinaryToJsonString(
+          resolver_.get(), TypeUrl(route.method->output_type()),
+          std::string(bytes), &json, options);
       !status.ok()) {
     return absl::InternalError(
         absl::StrCat("the service's answer cannot be written as JSON: ",

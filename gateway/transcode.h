@@ -19,6 +19,7 @@
 #include "gateway/api_routes.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/util/type_resolver.h"
 #include "grpcpp/grpcpp.h"
 
 namespace prongsai::gateway {
@@ -27,6 +28,7 @@ class Transcoder {
  public:
   // `pool` must outlive the transcoder (the routes' descriptors are in it).
   explicit Transcoder(const google::protobuf::DescriptorPool* pool);
+  ~Transcoder();
 
   // The request message of `match`, serialized. INVALID_ARGUMENT naming the
   // field or the JSON position: malformed JSON, an unknown field, a value of
@@ -47,12 +49,19 @@ class Transcoder {
                                        absl::string_view bytes) const;
 
  private:
-  std::unique_ptr<google::protobuf::Message> NewRequest(
-      const Route& route) const;
+  // Strict JSON (RFC 8259, then proto3's mapping) as the wire bytes of
+  // `type`: unknown fields are errors. `where` names the part ("body").
+  absl::StatusOr<std::string> JsonToBinary(
+      absl::string_view where, absl::string_view json,
+      const google::protobuf::Descriptor* type) const;
+  // The path variables' fields as wire bytes.
+  std::string PathBytes(const RouteMatch& match) const;
 
   // GetPrototype is thread-safe; the messages it makes share its data, so
   // they never outlive the transcoder.
   mutable google::protobuf::DynamicMessageFactory factory_;
+  // Stateless over the pool, so shared by every thread.
+  std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
 };
 
 // The HTTP status of a gRPC code, by the mapping google.rpc.Code documents
