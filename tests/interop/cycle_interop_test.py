@@ -33,9 +33,7 @@ mapping.
 Nothing secret (API keys, protection keys) is printed.
 """
 
-import base64
 import datetime
-import hashlib
 import importlib
 import os
 import random
@@ -43,7 +41,6 @@ import secrets
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -101,30 +98,11 @@ def new_key():
     return "interop_" + secrets.token_urlsafe(32)
 
 
-def key_line(key, name, roles, orgs):
-    return f"{hashlib.sha256(key.encode()).hexdigest()} {name} {roles} {orgs}\n"
-
-
-def write_private(path, text):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(text)
-
-
-def protection_keys_text():
-    """services/complaint/protection.h: `seal <id> <base64 of 32 bytes>` and
-    exactly one `tracking <base64 of 32 bytes>`."""
-    return (f"seal k1 {base64.b64encode(secrets.token_bytes(32)).decode()}\n"
-            f"tracking {base64.b64encode(secrets.token_bytes(32)).decode()}\n")
-
-
-def psql(admin_url, sql):
-    done = subprocess.run(
-        ["/usr/bin/psql", admin_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
-    if done.returncode != 0:
-        # The URL may hold a password: report psql's message only.
-        raise AssertionError(f"psql failed ({sql.split()[0]} ...): {done.stderr.strip()}")
+# Shared with tests/gateway (interop_support.py).
+key_line = interop_support.key_line
+write_private = interop_support.write_private
+protection_keys_text = interop_support.protection_keys_text
+psql = interop_support.psql
 
 
 def wait_serving(address, service, deadline):
