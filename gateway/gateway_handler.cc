@@ -126,6 +126,12 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
     return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                          std::string(metadata.status().message()));
   }
+  // Every answer after this point names the request id, errors included, so
+  // a caller can quote it whatever went wrong.
+  auto with_id = [&metadata](HttpResponse response) {
+    response.headers.emplace_back("x-request-id", metadata->request_id);
+    return response;
+  };
   const Route& route = *match->route;
   const std::string content_type = request.Header("content-type");
   BackendAnswer answer;
@@ -137,13 +143,13 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
           grpc::StatusCode::INVALID_ARGUMENT,
           "content-type: send newline-delimited JSON (application/x-ndjson)");
       response.status = 415;
-      return response;
+      return with_id(std::move(response));
     }
     absl::StatusOr<std::vector<std::string>> messages =
         transcoder_->StreamRequests(*match, request.body);
     if (!messages.ok()) {
-      return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
-                           std::string(messages.status().message()));
+      return with_id(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                                   std::string(messages.status().message())));
     }
     answer = backends_->ClientStream(route.grpc_path, *messages, *metadata);
   } else {
@@ -152,13 +158,13 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
           ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                         "content-type: the body must be application/json");
       response.status = 415;
-      return response;
+      return with_id(std::move(response));
     }
     absl::StatusOr<std::string> message =
         transcoder_->Request(*match, request.query, request.body);
     if (!message.ok()) {
-      return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
-                           std::string(message.status().message()));
+      return with_id(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                                   std::string(message.status().message())));
     }
     answer = backends_->Unary(route.grpc_path, *std::move(message), *metadata);
   }
@@ -174,8 +180,7 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
     response = ErrorResponse(grpc::StatusCode::INTERNAL,
                              std::string(json.status().message()));
   }
-  response.headers.emplace_back("x-request-id", metadata->request_id);
-  return response;
+  return with_id(std::move(response));
 }
 
 HttpResponse GatewayHandler::Health(const HttpRequest& request) const {

@@ -27,10 +27,12 @@
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
-ABSL_FLAG(std::string, plan, "127.0.0.1:50051", "the plan service, host:port");
-ABSL_FLAG(std::string, complaint, "127.0.0.1:50052",
+ABSL_FLAG(std::string, plan_address, "127.0.0.1:50051",
+          "the plan service, host:port");
+ABSL_FLAG(std::string, complaint_address, "127.0.0.1:50052",
           "the complaint service, host:port");
-ABSL_FLAG(std::string, ita, "127.0.0.1:50053", "the ITA service, host:port");
+ABSL_FLAG(std::string, ita_address, "127.0.0.1:50053",
+          "the ITA service, host:port");
 ABSL_FLAG(std::string, backend_ca, "",
           "PEM roots to verify the services' TLS certificates; empty talks "
           "to them without TLS");
@@ -92,12 +94,12 @@ int Run() {
   auto channel = [&](const std::string& address) {
     return grpc::CreateCustomChannel(address, *credentials, arguments);
   };
-  Backends backends(
-      {{"prongsai.plan.v1.PlanService", channel(absl::GetFlag(FLAGS_plan))},
-       {"prongsai.complaint.v1.ComplaintService",
-        channel(absl::GetFlag(FLAGS_complaint))},
-       {"prongsai.ita.v1.AssessmentService",
-        channel(absl::GetFlag(FLAGS_ita))}});
+  Backends backends({{"prongsai.plan.v1.PlanService",
+                      channel(absl::GetFlag(FLAGS_plan_address))},
+                     {"prongsai.complaint.v1.ComplaintService",
+                      channel(absl::GetFlag(FLAGS_complaint_address))},
+                     {"prongsai.ita.v1.AssessmentService",
+                      channel(absl::GetFlag(FLAGS_ita_address))}});
   Transcoder transcoder(pool->get());
 
   HandlerOptions handler_options;
