@@ -94,10 +94,16 @@ absl::StatusOr<Route> RouteOf(const MethodDescriptor* method,
     }
   }
   route.body = rule.body();
-  if (!route.body.empty() && route.body != "*" &&
-      method->input_type()->FindFieldByName(route.body) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        method->full_name(), ": body field ", route.body, " does not exist"));
+  if (!route.body.empty() && route.body != "*") {
+    const FieldDescriptor* body =
+        method->input_type()->FindFieldByName(route.body);
+    // The transcoder fills one message field from the body.
+    if (body == nullptr || body->is_repeated() ||
+        body->type() != FieldDescriptor::TYPE_MESSAGE) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(method->full_name(), ": body field ", route.body,
+                       " is not a message field of the request"));
+    }
   }
   if (method->client_streaming() && route.body != "*") {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -261,6 +261,15 @@ absl::StatusOr<std::vector<std::string>> Transcoder::StreamRequests(
 
 absl::StatusOr<std::string> Transcoder::Response(
     const Route& route, absl::string_view bytes) const {
+  // The JSON writer would pass over bytes that are not a message; a walk
+  // over the wire format (no message is built) refuses them.
+  google::protobuf::io::CodedInputStream input(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  if (!google::protobuf::internal::WireFormatLite::SkipMessage(&input) ||
+      !input.ConsumedEntireMessage()) {
+    return absl::InternalError("the service's answer does not parse");
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string json;

@@ -238,6 +238,8 @@ TEST(ApiRoutesFakeTest, RefusesRulesTheRequestCannotTake) {
   std::unique_ptr<google::protobuf::DescriptorPool> pool;
   const std::pair<FakeRule, absl::string_view> cases[] = {
       {{"POST", "/v1/things", "missing"}, "body field missing"},
+      // The transcoder fills a message field from the body, not a scalar.
+      {{"POST", "/v1/things", "count"}, "body field count is not a message"},
       {{"GET", "/v1/things/{count}", ""}, "path variable count"},
       {{"GET", "/v1/things/{nope}", ""}, "path variable nope"},
       {{"GET", "/v1/things/{name", ""}, "not closed"},
