@@ -840,6 +840,12 @@ class Generator {
     }
     operation["x-prongsai-roles"] = Json::Arr(roles);
     operation["x-prongsai-grpc-method"] = Json::Str(route.grpc_path);
+    // google.api.http's body rule: "*" (the request less the path's
+    // fields), a field's name (that field; the rest from the query), or
+    // absent (everything but the path from the query).
+    if (!route.body.empty()) {
+      operation["x-prongsai-body"] = Json::Str(route.body);
+    }
     if (!layout.fields.empty()) {
       operation["x-prongsai-path-fields"] = std::move(layout.fields);
     }

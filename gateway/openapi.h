@@ -20,7 +20,9 @@
 //
 // Extensions: `x-prongsai-roles` (the roles of the method's
 // prongsai.common.v1.access option), `x-prongsai-grpc-method`
-// ("/prongsai.plan.v1.PlanService/GetOrganization").
+// ("/prongsai.plan.v1.PlanService/GetOrganization"), `x-prongsai-body` (the
+// body rule: "*" or the request field the body is; absent when there is no
+// body), `x-prongsai-client-streaming`.
 #ifndef PRONGSAI_GATEWAY_OPENAPI_H_
 #define PRONGSAI_GATEWAY_OPENAPI_H_
 
