@@ -1,6 +1,7 @@
 #include "gateway/backends.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -57,18 +58,30 @@ BackendAnswer NoService(absl::string_view method_path) {
 }  // namespace
 
 Backends::Backends(
-    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels)
-    : channels_(std::move(channels)) {}
+    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels) {
+  for (auto& [service, channel] : channels) {
+    pools_[service].push_back(std::move(channel));
+  }
+}
+
+Backends::Backends(absl::flat_hash_map<
+                   std::string, std::vector<std::shared_ptr<grpc::Channel>>>
+                       pools)
+    : pools_(std::move(pools)) {}
 
 std::shared_ptr<grpc::Channel> Backends::ChannelFor(
     absl::string_view service) const {
-  auto it = channels_.find(service);
-  return it == channels_.end() ? nullptr : it->second;
+  auto it = pools_.find(service);
+  if (it == pools_.end() || it->second.empty()) return nullptr;
+  // Threads are numbered as they first call; each keeps its channel.
+  static std::atomic<size_t> next_thread{0};
+  thread_local const size_t thread_number = next_thread++;
+  return it->second[thread_number % it->second.size()];
 }
 
 std::vector<std::string> Backends::services() const {
   std::vector<std::string> names;
-  for (const auto& [name, channel] : channels_) names.push_back(name);
+  for (const auto& [name, pool] : pools_) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -41,6 +41,8 @@ std::optional<absl::Duration> ParseGrpcTimeout(absl::string_view text) {
   }
 }
 
+std::string NewRequestId() { return RandomBase32(16, kLowerBase32); }
+
 bool IsJson(absl::string_view content_type) {
   return content_type.empty() ||
          absl::StartsWithIgnoreCase(content_type, "application/json");
@@ -75,7 +77,7 @@ absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
   const std::string given_id = request.Header("x-request-id");
   bool printable = !given_id.empty() && given_id.size() <= 64;
   for (char c : given_id) printable = printable && c > 0x20 && c < 0x7F;
-  metadata.request_id = printable ? given_id : RandomBase32(16, kLowerBase32);
+  metadata.request_id = printable ? given_id : NewRequestId();
   metadata.timeout = options_.default_timeout;
   if (const std::string timeout = request.Header("grpc-timeout");
       !timeout.empty()) {
@@ -108,6 +110,20 @@ HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
 }
 
 HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
+  // Every answer names the request, the gateway's own refusals too, so a
+  // caller can quote the id whatever went wrong.
+  absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
+  HttpResponse response =
+      metadata.ok() ? Call(request, *metadata)
+                    : ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                                    std::string(metadata.status().message()));
+  response.headers.emplace_back(
+      "x-request-id", metadata.ok() ? metadata->request_id : NewRequestId());
+  return response;
+}
+
+HttpResponse GatewayHandler::Call(const HttpRequest& request,
+                                  const CallMetadata& metadata) const {
   absl::StatusOr<RouteMatch> match =
       routes_->Match(request.method, request.path);
   if (!match.ok()) {
@@ -120,11 +136,6 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
     }
     return ErrorResponse(grpc::StatusCode::NOT_FOUND,
                          std::string(match.status().message()));
-  }
-  absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
-  if (!metadata.ok()) {
-    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
-                         std::string(metadata.status().message()));
   }
   const Route& route = *match->route;
   const std::string content_type = request.Header("content-type");
@@ -145,7 +156,7 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
       return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                            std::string(messages.status().message()));
     }
-    answer = backends_->ClientStream(route.grpc_path, *messages, *metadata);
+    answer = backends_->ClientStream(route.grpc_path, *messages, metadata);
   } else {
     if (!request.body.empty() && !IsJson(content_type)) {
       HttpResponse response =
@@ -160,7 +171,7 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
       return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                            std::string(message.status().message()));
     }
-    answer = backends_->Unary(route.grpc_path, *std::move(message), *metadata);
+    answer = backends_->Unary(route.grpc_path, *std::move(message), metadata);
   }
   HttpResponse response;
   if (!answer.status.ok()) {
@@ -174,7 +185,6 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
     response = ErrorResponse(grpc::StatusCode::INTERNAL,
                              std::string(json.status().message()));
   }
-  response.headers.emplace_back("x-request-id", metadata->request_id);
   return response;
 }
 

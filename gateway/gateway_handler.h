@@ -45,6 +45,8 @@ class GatewayHandler {
 
  private:
   HttpResponse Api(const HttpRequest& request) const;
+  HttpResponse Call(const HttpRequest& request,
+                    const CallMetadata& metadata) const;
   HttpResponse Health(const HttpRequest& request) const;
 
   const HandlerOptions options_;

@@ -48,8 +48,10 @@ class Checker {
   }
 
   bool Value(int depth) {
-    if (depth > kMaxJsonDepth) return Fail("less nesting");
     if (at_ >= text_.size()) return Fail("a value");
+    // `depth` objects and arrays hold this value.
+    const bool container = text_[at_] == '{' || text_[at_] == '[';
+    if (container && depth >= kMaxJsonDepth) return Fail("less nesting");
     switch (text_[at_]) {
       case '{':
         return Object(depth + 1);

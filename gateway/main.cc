@@ -54,6 +54,8 @@ ABSL_FLAG(absl::Duration, read_timeout, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, keep_alive_timeout, absl::Seconds(5),
           "close an idle keep-alive connection after this long");
 ABSL_FLAG(int, threads, 16, "HTTP worker threads");
+ABSL_FLAG(int, backend_connections, 4,
+          "connections to each service; the HTTP threads share them");
 
 namespace prongsai::gateway {
 namespace {
@@ -91,17 +93,26 @@ int Run() {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       BackendCredentials();
   if (!credentials.ok()) return Fail("backend_ca", credentials.status());
-  grpc::ChannelArguments arguments;
-  arguments.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = [&](const std::string& address) {
-    return grpc::CreateCustomChannel(address, *credentials, arguments);
+  // Each channel its own connection (a local subchannel pool), so that the
+  // HTTP threads spread over several.
+  const int connections = absl::GetFlag(FLAGS_backend_connections);
+  auto connect = [&](const std::string& address) {
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    for (int i = 0; i < connections; ++i) {
+      grpc::ChannelArguments arguments;
+      arguments.SetMaxReceiveMessageSize(64 << 20);
+      arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      channels.push_back(
+          grpc::CreateCustomChannel(address, *credentials, arguments));
+    }
+    return channels;
   };
   Backends backends({{"prongsai.plan.v1.PlanService",
-                      channel(absl::GetFlag(FLAGS_plan_address))},
+                      connect(absl::GetFlag(FLAGS_plan_address))},
                      {"prongsai.complaint.v1.ComplaintService",
-                      channel(absl::GetFlag(FLAGS_complaint_address))},
+                      connect(absl::GetFlag(FLAGS_complaint_address))},
                      {"prongsai.ita.v1.AssessmentService",
-                      channel(absl::GetFlag(FLAGS_ita_address))}});
+                      connect(absl::GetFlag(FLAGS_ita_address))}});
   Transcoder transcoder(pool->get());
 
   HandlerOptions handler_options;
@@ -167,12 +178,22 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The Prongsai HTTP/JSON and Open311 gateway in front of the plan, "
       "complaint and ITA services. Every flag also reads PRONGSAI_<FLAG>.");
-  const std::vector<std::string> flags = {
-      "listen",           "plan_address",       "complaint_address",
-      "ita_address",      "backend_ca",         "tls_cert",
-      "tls_key",          "trusted_proxies",    "max_body_bytes",
-      "max_header_bytes", "default_timeout",    "max_timeout",
-      "read_timeout",     "keep_alive_timeout", "threads"};
+  const std::vector<std::string> flags = {"listen",
+                                          "plan_address",
+                                          "complaint_address",
+                                          "ita_address",
+                                          "backend_ca",
+                                          "tls_cert",
+                                          "tls_key",
+                                          "trusted_proxies",
+                                          "max_body_bytes",
+                                          "max_header_bytes",
+                                          "default_timeout",
+                                          "max_timeout",
+                                          "read_timeout",
+                                          "keep_alive_timeout",
+                                          "threads",
+                                          "backend_connections"};
   if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
       !status.ok()) {
     prongsai::log::Error("bad_environment",
