@@ -24,6 +24,7 @@
 #include "gateway/backends.h"
 #include "gateway/gateway_handler.h"
 #include "gateway/gateway_server.h"
+#include "gateway/openapi.h"
 #include "gateway/transcode.h"
 #include "grpcpp/grpcpp.h"
 
@@ -118,7 +119,7 @@ int Run() {
   handler_options.default_timeout = absl::GetFlag(FLAGS_default_timeout);
   handler_options.max_timeout = absl::GetFlag(FLAGS_max_timeout);
   GatewayHandler handler(handler_options, &*routes, &transcoder, &backends,
-                         /*openapi_document=*/"{}", nullptr);
+                         OpenApiDocument(*routes), nullptr);
 
   ServerOptions options;
   const std::string listen = absl::GetFlag(FLAGS_listen);
