@@ -39,7 +39,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -88,17 +87,12 @@ def import_stubs():
 
 # ------------------------------------------------------------------ set-up
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def new_key():
     return "interop_" + secrets.token_urlsafe(32)
 
 
 # Shared with tests/gateway (interop_support.py).
+free_port = interop_support.free_port
 key_line = interop_support.key_line
 write_private = interop_support.write_private
 protection_keys_text = interop_support.protection_keys_text

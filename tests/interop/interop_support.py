@@ -21,6 +21,7 @@ import re
 import shutil
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -165,3 +166,9 @@ def psql(admin_url, sql):
     if done.returncode != 0:
         # The URL may hold a password: report psql's message only.
         raise AssertionError(f"psql failed ({sql.split()[0]} ...): {done.stderr.strip()}")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
