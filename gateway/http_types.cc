@@ -1,0 +1,65 @@
+#include "gateway/http_types.h"
+
+#include "absl/strings/str_split.h"
+
+namespace prongsai::gateway {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string DecodeComponent(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
+                                      HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);  // a malformed escape is kept as written
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string HttpRequest::Header(absl::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? "" : it->second;
+}
+
+std::vector<std::string> HttpRequest::QueryValues(
+    absl::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : query) {
+    if (key == name) values.push_back(value);
+  }
+  return values;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseFormEncoded(
+    absl::string_view text) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (absl::string_view piece : absl::StrSplit(text, '&', absl::SkipEmpty())) {
+    const size_t equals = piece.find('=');
+    if (equals == absl::string_view::npos) {
+      pairs.emplace_back(DecodeComponent(piece), "");
+    } else {
+      pairs.emplace_back(DecodeComponent(piece.substr(0, equals)),
+                         DecodeComponent(piece.substr(equals + 1)));
+    }
+  }
+  return pairs;
+}
+
+}  // namespace prongsai::gateway
