@@ -1,33 +1,21 @@
 #include "gateway/backends.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <algorithm>
+#include <atomic>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/clock.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/impl/client_unary_call.h"
+#include "grpcpp/impl/rpc_method.h"
 #include "grpcpp/support/byte_buffer.h"
 
 namespace prongsai::gateway {
 namespace {
 
-// "/prongsai.plan.v1.PlanService/GetOrganization" -> the service part, or ""
-// when the path is not of that form.
-absl::string_view ServiceOf(absl::string_view method_path) {
-  if (!absl::ConsumePrefix(&method_path, "/")) return "";
-  const size_t slash = method_path.find('/');
-  if (slash == absl::string_view::npos || slash == 0 ||
-      slash + 1 == method_path.size()) {
-    return "";
-  }
-  return method_path.substr(0, slash);
-}
-
 void Prepare(const CallMetadata& metadata, grpc::ClientContext* context) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + metadata.timeout));
   if (!metadata.authorization.empty()) {
     context->AddMetadata("authorization", metadata.authorization);
   }
@@ -37,7 +25,6 @@ void Prepare(const CallMetadata& metadata, grpc::ClientContext* context) {
   if (!metadata.client_address.empty()) {
     context->AddMetadata("x-forwarded-for", metadata.client_address);
   }
-  context->set_deadline(absl::ToChronoTime(absl::Now() + metadata.timeout));
 }
 
 grpc::ByteBuffer ToBuffer(const std::string& bytes) {
@@ -45,138 +32,146 @@ grpc::ByteBuffer ToBuffer(const std::string& bytes) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-BackendAnswer FromBuffer(grpc::Status status, const grpc::ByteBuffer& buffer) {
-  BackendAnswer answer;
-  answer.status = std::move(status);
-  if (!answer.status.ok()) return answer;
-  grpc::Slice joined;
-  if (!buffer.DumpToSingleSlice(&joined).ok()) {
-    answer.status = grpc::Status(grpc::StatusCode::INTERNAL,
-                                 "the backend's answer could not be read");
-    return answer;
+std::string FromBuffer(const grpc::ByteBuffer& buffer) {
+  grpc::Slice slice;
+  if (!buffer.TrySingleSlice(&slice).ok() &&
+      !buffer.DumpToSingleSlice(&slice).ok()) {
+    return "";
   }
-  answer.response.assign(reinterpret_cast<const char*>(joined.begin()),
-                         joined.size());
-  return answer;
+  return std::string(reinterpret_cast<const char*>(slice.begin()),
+                     slice.size());
 }
 
-BackendAnswer NoChannel(absl::string_view method_path) {
+// "prongsai.plan.v1.PlanService" of "/prongsai.plan.v1.PlanService/Get".
+absl::string_view ServiceOf(absl::string_view method_path) {
+  absl::ConsumePrefix(&method_path, "/");
+  return method_path.substr(0, method_path.find('/'));
+}
+
+BackendAnswer NoService(absl::string_view method_path) {
   return {grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                       absl::StrCat("no backend serves ", method_path)),
+                       absl::StrCat("no service is configured for ",
+                                    ServiceOf(method_path))),
           ""};
 }
 
 }  // namespace
 
 Backends::Backends(
-    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels)
-    : channels_(std::move(channels)) {}
+    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels) {
+  for (auto& [service, channel] : channels) {
+    pools_[service].push_back(std::move(channel));
+  }
+}
+
+Backends::Backends(absl::flat_hash_map<
+                   std::string, std::vector<std::shared_ptr<grpc::Channel>>>
+                       pools)
+    : pools_(std::move(pools)) {}
 
 std::shared_ptr<grpc::Channel> Backends::ChannelFor(
     absl::string_view service) const {
-  auto it = channels_.find(service);
-  return it == channels_.end() ? nullptr : it->second;
+  auto it = pools_.find(service);
+  if (it == pools_.end() || it->second.empty()) return nullptr;
+  // Threads are numbered as they first call; each keeps its channel.
+  static std::atomic<size_t> next_thread{0};
+  thread_local const size_t thread_number = next_thread++;
+  return it->second[thread_number % it->second.size()];
+}
+
+std::vector<std::string> Backends::services() const {
+  std::vector<std::string> names;
+  for (const auto& [name, pool] : pools_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 BackendAnswer Backends::Unary(absl::string_view method_path,
                               std::string request,
                               const CallMetadata& metadata) const {
-  std::shared_ptr<grpc::Channel> channel = ChannelFor(ServiceOf(method_path));
-  if (channel == nullptr) return NoChannel(method_path);
-  grpc::GenericStub stub(channel);
+  return UnaryOn(ServiceOf(method_path), method_path, std::move(request),
+                 metadata);
+}
+
+BackendAnswer Backends::UnaryOn(absl::string_view service,
+                                absl::string_view method_path,
+                                std::string request,
+                                const CallMetadata& metadata) const {
+  std::shared_ptr<grpc::Channel> channel = ChannelFor(service);
+  if (channel == nullptr) return NoService(method_path);
   grpc::ClientContext context;
   Prepare(metadata, &context);
   const grpc::ByteBuffer request_buffer = ToBuffer(request);
   grpc::ByteBuffer response_buffer;
-  std::mutex mu;
-  std::condition_variable done_cv;
-  bool done = false;
-  grpc::Status status;
-  stub.UnaryCall(&context, std::string(method_path), grpc::StubOptions(),
-                 &request_buffer, &response_buffer, [&](grpc::Status finished) {
-                   std::lock_guard<std::mutex> lock(mu);
-                   status = std::move(finished);
-                   done = true;
-                   done_cv.notify_one();
-                 });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    done_cv.wait(lock, [&] { return done; });
-  }
-  return FromBuffer(std::move(status), response_buffer);
+  // What a generated synchronous stub calls: the call runs on this thread's
+  // own completion queue, so answering costs no hand-off between threads
+  // (the callback API's wake-up doubled the gateway's latency).
+  const grpc::Status status =
+      grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+          channel.get(),
+          grpc::internal::RpcMethod(std::string(method_path).c_str(),
+                                    grpc::internal::RpcMethod::NORMAL_RPC),
+          &context, request_buffer, &response_buffer);
+  if (!status.ok()) return {status, ""};
+  return {status, FromBuffer(response_buffer)};
 }
 
 BackendAnswer Backends::ClientStream(absl::string_view method_path,
                                      const std::vector<std::string>& requests,
                                      const CallMetadata& metadata) const {
   std::shared_ptr<grpc::Channel> channel = ChannelFor(ServiceOf(method_path));
-  if (channel == nullptr) return NoChannel(method_path);
+  if (channel == nullptr) return NoService(method_path);
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   Prepare(metadata, &context);
-  grpc::CompletionQueue cq;
-  // Each step waits for its own tag: the queue is private to this call, so
-  // the next event is always the one just started.
-  auto step = [&cq](void* expected) {
-    void* tag = nullptr;
-    bool ok = false;
-    if (!cq.Next(&tag, &ok)) return false;
-    return ok && tag == expected;
-  };
+  grpc::CompletionQueue queue;
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, std::string(method_path), &cq);
-  grpc::ByteBuffer response_buffer;
-  grpc::Status status;
-  int tags[5];
-  if (call != nullptr) {
-    call->StartCall(&tags[0]);
-    bool open = step(&tags[0]);
-    for (size_t i = 0; open && i < requests.size(); ++i) {
-      call->Write(ToBuffer(requests[i]), &tags[1]);
-      open = step(&tags[1]);
-    }
-    if (open) {
-      call->WritesDone(&tags[2]);
-      open = step(&tags[2]);
-    }
-    if (open) {
-      call->Read(&response_buffer, &tags[3]);
-      step(&tags[3]);  // a failed read shows in the status below
-    }
-    call->Finish(&status, &tags[4]);
-    // Finish always completes; drain anything still pending first.
+      stub.PrepareCall(&context, std::string(method_path), &queue);
+  // Each step waits for its own tag before the next: one operation of each
+  // kind at a time, as the async API requires.
+  auto step = [&queue](auto&& start) {
+    start();
     void* tag = nullptr;
     bool ok = false;
-    while (cq.Next(&tag, &ok)) {
-      if (tag == &tags[4]) break;
+    queue.Next(&tag, &ok);
+    return ok;
+  };
+  int tag = 0;
+  bool open = step([&] { call->StartCall(&tag); });
+  for (size_t i = 0; open && i < requests.size(); ++i) {
+    const grpc::ByteBuffer buffer = ToBuffer(requests[i]);
+    open = step([&] { call->Write(buffer, &tag); });
+  }
+  if (open) step([&] { call->WritesDone(&tag); });
+  grpc::ByteBuffer response_buffer;
+  const bool got_answer = step([&] { call->Read(&response_buffer, &tag); });
+  grpc::Status status;
+  step([&] { call->Finish(&status, &tag); });
+  queue.Shutdown();
+  void* ignored_tag = nullptr;
+  bool ignored_ok = false;
+  while (queue.Next(&ignored_tag, &ignored_ok)) {
+  }
+  if (!status.ok() || !got_answer) {
+    if (status.ok()) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL,
+                            "the service ended the stream without an answer");
     }
-  } else {
-    status = grpc::Status(grpc::StatusCode::INTERNAL,
-                          "the call could not be started");
+    return {status, ""};
   }
-  cq.Shutdown();
-  void* tag = nullptr;
-  bool ok = false;
-  while (cq.Next(&tag, &ok)) {
-  }
-  return FromBuffer(std::move(status), response_buffer);
+  return {status, FromBuffer(response_buffer)};
 }
 
 grpc::Status Backends::Call(absl::string_view method_path,
                             const google::protobuf::Message& request,
                             google::protobuf::Message* response,
                             const CallMetadata& metadata) const {
-  std::string bytes;
-  if (!request.SerializeToString(&bytes)) {
-    return grpc::Status(grpc::StatusCode::INTERNAL,
-                        "the request could not be serialized");
-  }
-  BackendAnswer answer = Unary(method_path, std::move(bytes), metadata);
+  BackendAnswer answer =
+      Unary(method_path, request.SerializeAsString(), metadata);
   if (!answer.status.ok()) return answer.status;
   if (!response->ParseFromString(answer.response)) {
-    return grpc::Status(
-        grpc::StatusCode::INTERNAL,
-        absl::StrCat("the answer of ", method_path, " does not parse"));
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the service's answer does not parse");
   }
   return grpc::Status::OK;
 }

@@ -46,6 +46,12 @@ class Backends {
   explicit Backends(
       absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>>
           channels);
+  // Several channels (connections) per service: each calling thread keeps
+  // to one of them, so the HTTP threads do not all queue on one HTTP/2
+  // connection's lock.
+  explicit Backends(absl::flat_hash_map<
+                    std::string, std::vector<std::shared_ptr<grpc::Channel>>>
+                        pools);
 
   // `method_path` is "/<package>.<Service>/<Method>". UNIMPLEMENTED when no
   // channel serves the service.
@@ -64,11 +70,21 @@ class Backends {
                     google::protobuf::Message* response,
                     const CallMetadata& metadata) const;
 
-  // The channel serving `service`, or nullptr.
+  // Unary on the channel of `service` rather than of the service the path
+  // names (every backend serves grpc.health.v1.Health).
+  BackendAnswer UnaryOn(absl::string_view service,
+                        absl::string_view method_path, std::string request,
+                        const CallMetadata& metadata) const;
+
+  // The configured services' names, sorted.
+  std::vector<std::string> services() const;
+
+  // The calling thread's channel to `service`, or nullptr.
   std::shared_ptr<grpc::Channel> ChannelFor(absl::string_view service) const;
 
  private:
-  absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels_;
+  absl::flat_hash_map<std::string, std::vector<std::shared_ptr<grpc::Channel>>>
+      pools_;
 };
 
 }  // namespace prongsai::gateway

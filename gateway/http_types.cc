@@ -12,20 +12,19 @@ int HexValue(char c) {
   return -1;
 }
 
-std::string DecodeComponent(absl::string_view text) {
+std::string DecodeFormComponent(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
+    if (text[i] == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-               HexValue(text[i + 2]) >= 0) {
+    } else if (text[i] == '%' && i + 2 < text.size() &&
+               HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 +
                                       HexValue(text[i + 2])));
       i += 2;
     } else {
-      out.push_back(c);  // a malformed escape is kept as written
+      out.push_back(text[i]);
     }
   }
   return out;
@@ -50,14 +49,11 @@ std::vector<std::string> HttpRequest::QueryValues(
 std::vector<std::pair<std::string, std::string>> ParseFormEncoded(
     absl::string_view text) {
   std::vector<std::pair<std::string, std::string>> pairs;
-  for (absl::string_view piece : absl::StrSplit(text, '&', absl::SkipEmpty())) {
-    const size_t equals = piece.find('=');
-    if (equals == absl::string_view::npos) {
-      pairs.emplace_back(DecodeComponent(piece), "");
-    } else {
-      pairs.emplace_back(DecodeComponent(piece.substr(0, equals)),
-                         DecodeComponent(piece.substr(equals + 1)));
-    }
+  for (absl::string_view pair : absl::StrSplit(text, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> name_value =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    pairs.emplace_back(DecodeFormComponent(name_value.first),
+                       DecodeFormComponent(name_value.second));
   }
   return pairs;
 }

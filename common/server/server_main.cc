@@ -9,10 +9,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/flag_environment.h"
 #include "common/base/log.h"
 #include "common/rpc/grpc_log.h"
 
@@ -57,17 +57,10 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "drain_deadline",  "health_interval",
                                     "trusted_proxies", "max_connection_idle"};
   names.insert(names.end(), extra.begin(), extra.end());
-  for (const std::string& name : names) {
-    std::string variable =
-        absl::StrCat("PRONGSAI_", absl::AsciiStrToUpper(name));
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr) continue;
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    std::string error;
-    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
-      log::Error("bad_environment", {{"variable", variable}, {"error", error}});
-      std::exit(2);
-    }
+  if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
+      !status.ok()) {
+    log::Error("bad_environment", {{"error", std::string(status.message())}});
+    std::exit(2);
   }
 }
 

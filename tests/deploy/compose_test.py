@@ -47,6 +47,10 @@ SERVICES = {
     "complaint": "prongsai-complaint",
     "ita": "prongsai-ita",
 }
+# The HTTP gateway in front of them: checked like a service, minus the
+# secrets and the peer key (it presents each caller's own key).
+GATEWAY = "gateway"
+BINARIES = {**SERVICES, GATEWAY: "prongsai-gateway"}
 PROBE = "prongsai-probe"
 CLI = "prongsai"
 DOCKERFILE = "deploy/Dockerfile"
@@ -57,6 +61,8 @@ PEERS = {
     "plan": {"PRONGSAI_COMPLAINT_ADDRESS": "complaint", "PRONGSAI_ITA_ADDRESS": "ita"},
     "complaint": {"PRONGSAI_PLAN_ADDRESS": "plan"},
     "ita": {"PRONGSAI_PLAN_ADDRESS": "plan", "PRONGSAI_COMPLAINT_ADDRESS": "complaint"},
+    GATEWAY: {"PRONGSAI_PLAN_ADDRESS": "plan", "PRONGSAI_COMPLAINT_ADDRESS": "complaint",
+              "PRONGSAI_ITA_ADDRESS": "ita"},
 }
 # Variables that must name a mounted secret, per service.
 SECRET_VARIABLES = {
@@ -64,12 +70,14 @@ SECRET_VARIABLES = {
     "complaint": ("PRONGSAI_API_KEYS", "PRONGSAI_PROTECTION_KEYS",
                   "PRONGSAI_PEER_API_KEY_FILE"),
     "ita": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
+    GATEWAY: (),
 }
 # Start-up order: every service waits for these to be healthy, and only these.
 DEPENDS_ON = {
     "complaint": {"postgres", "redis"},
     "plan": {"postgres", "redis", "complaint"},
     "ita": {"postgres", "redis", "complaint", "plan"},
+    GATEWAY: {"complaint", "plan", "ita"},
 }
 # PRONGSAI_* variables a binary reads that are not PRONGSAI_<FLAG>.
 NON_FLAG_VARIABLES = {
@@ -202,7 +210,7 @@ def problems(config, dockerfile_text, bin_dir):
             found.append(f"{DOCKERFILE} does not build and copy {binary}")
     services = config.get("services") or {}
     defined_secrets = config.get("secrets") or {}
-    for name, binary in SERVICES.items():
+    for name, binary in BINARIES.items():
         service = services.get(name)
         if service is None:
             found.append(f"service {name} is missing")
@@ -266,7 +274,7 @@ def problems(config, dockerfile_text, bin_dir):
             elif peer_port != listen_port(peer):
                 found.append(f"{name}: {variable}={env[variable]!r}, but {host} "
                              f"listens on {listen_port(peer)}")
-        if bool(addresses) != ("PRONGSAI_PEER_API_KEY_FILE" in env):
+        if name in SERVICES and bool(addresses) != ("PRONGSAI_PEER_API_KEY_FILE" in env):
             found.append(f"{name}: peer addresses and PRONGSAI_PEER_API_KEY_FILE "
                          "must come together")
 
@@ -280,12 +288,34 @@ def problems(config, dockerfile_text, bin_dir):
             elif condition != "service_healthy":
                 found.append(f"{name}: does not wait for a healthy {dependency}")
 
+    found += trusted_gateway_problems(services)
     for secret, definition in sorted(defined_secrets.items()):
         path = (definition or {}).get("file")
         if not path or not os.path.isfile(os.path.join(SOURCE_DIR, path)):
             found.append(f"secret {secret}: file {path!r} does not exist")
     if "postgres-data" not in (config.get("volumes") or {}):
         found.append("volume postgres-data is not defined")
+    return found
+
+
+def trusted_gateway_problems(services):
+    """The gateway names each HTTP caller in x-forwarded-for, which a service
+    believes only from an address in its PRONGSAI_TRUSTED_PROXIES: the
+    gateway needs a fixed address that every service trusts."""
+    gateway = services.get(GATEWAY)
+    if gateway is None:
+        return []
+    networks = gateway.get("networks") or {}
+    address = ((networks.get("default") or {}) if isinstance(networks, dict)
+               else {}).get("ipv4_address")
+    if not address:
+        return [f"{GATEWAY}: has no fixed ipv4_address for the services to trust"]
+    found = []
+    for name in SERVICES:
+        trusted = environment(services.get(name) or {}).get("PRONGSAI_TRUSTED_PROXIES", "")
+        if address not in [entry.strip() for entry in trusted.split(",")]:
+            found.append(f"{name}: PRONGSAI_TRUSTED_PROXIES does not name the "
+                         f"gateway's {address}")
     return found
 
 
@@ -359,7 +389,7 @@ def unquote(value):
 def env_flag_problems(config):
     """PRONGSAI_* variables of a service that its binary does not read."""
     found = []
-    for name, binary in SERVICES.items():
+    for name, binary in BINARIES.items():
         service = (config.get("services") or {}).get(name)
         if service is None:
             continue
@@ -395,6 +425,8 @@ FLAG_GROUPS = {
     "probe": ([PROBE], "tools/probe/prongsai_probe.cc",
               lambda flag: f"PRONGSAI_PROBE_{flag.upper()}", None),
     "cli": ([CLI], "tools/cli/main.cc", CLI_FLAGS.get, set(CLI_FLAGS)),
+    "gateway": ([BINARIES[GATEWAY]], "gateway/main.cc",
+                lambda flag: f"PRONGSAI_{flag.upper()}", None),
 }
 
 
@@ -514,7 +546,7 @@ class ComposeTest(unittest.TestCase):
 
     def test_image_holds_every_service_the_probe_and_the_cli(self):
         binaries, user = image_binaries(self.dockerfile)
-        self.assertEqual(binaries, set(SERVICES.values()) | {PROBE, CLI})
+        self.assertEqual(binaries, set(BINARIES.values()) | {PROBE, CLI})
         self.assertNotIn(user, ("root", "0"))
 
     def test_every_prongsai_variable_is_a_flag_the_binary_reads(self):
@@ -550,6 +582,20 @@ class ComposeTest(unittest.TestCase):
 
     # Negative cases: each breaks one thing and expects exactly its sentence.
 
+    def test_untrusted_gateway_is_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"]["plan"]["environment"]["PRONGSAI_TRUSTED_PROXIES"] = "10.0.0.1"
+        del config["services"]["ita"]["environment"]["PRONGSAI_TRUSTED_PROXIES"]
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "plan: PRONGSAI_TRUSTED_PROXIES does not name the gateway's 172.28.0.80",
+            "ita: PRONGSAI_TRUSTED_PROXIES does not name the gateway's 172.28.0.80"])
+
+    def test_gateway_aimed_at_a_wrong_port_is_reported(self):
+        config = copy.deepcopy(self.config)
+        config["services"][GATEWAY]["environment"]["PRONGSAI_ITA_ADDRESS"] = "ita:50051"
+        self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
+            "gateway: PRONGSAI_ITA_ADDRESS='ita:50051', but ita listens on 50053"])
+
     def test_wrong_health_port_is_reported(self):
         config = copy.deepcopy(self.config)
         config["services"]["complaint"]["healthcheck"]["test"] = [
@@ -577,7 +623,7 @@ class ComposeTest(unittest.TestCase):
         found = problems(self.config, dockerfile, BIN_DIR)
         self.assertIn(f"{DOCKERFILE} does not build and copy {PROBE}", found)
         self.assertIn(f"plan: health check runs {PROBE}, which {DOCKERFILE} does not copy", found)
-        self.assertEqual(len(found), 1 + len(SERVICES), found)
+        self.assertEqual(len(found), 1 + len(BINARIES), found)
 
     def test_cli_missing_from_image_is_reported(self):
         dockerfile, count = re.subn(r"\S*/bin/prongsai(?=\s)", "", self.dockerfile)

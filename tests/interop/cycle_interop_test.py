@@ -22,14 +22,18 @@ The scenario (test methods run in name order and build on each other):
   5. the complaint service stopped: ita and plan still answer, saying what is
      missing.
 
-    cycle_interop_test.py BIN_DIR REPO_ROOT [unittest options]
+    cycle_interop_test.py BIN_DIR REPO_ROOT [--over-http] [unittest options]
+
+With --over-http the same scenario runs through prongsai-gateway as HTTP/JSON:
+the stubs are http_stub.HttpStub, built from the protos' google.api.http
+options and protobuf's JSON mapping, so every call and every refusal the
+scenario checks also checks the gateway's routes, transcoding and status
+mapping.
 
 Nothing secret (API keys, protection keys) is printed.
 """
 
-import base64
 import datetime
-import hashlib
 import importlib
 import os
 import random
@@ -37,7 +41,6 @@ import secrets
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +56,7 @@ BIN_DIR = ""
 REPO_ROOT = ""
 PROTO_DIR = ""
 SEED_002 = ""
+OVER_HTTP = False  # --over-http
 RPC_TIMEOUT = 10  # seconds; every call carries it as its deadline
 
 ORG = "6340101"
@@ -94,30 +98,11 @@ def new_key():
     return "interop_" + secrets.token_urlsafe(32)
 
 
-def key_line(key, name, roles, orgs):
-    return f"{hashlib.sha256(key.encode()).hexdigest()} {name} {roles} {orgs}\n"
-
-
-def write_private(path, text):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(text)
-
-
-def protection_keys_text():
-    """services/complaint/protection.h: `seal <id> <base64 of 32 bytes>` and
-    exactly one `tracking <base64 of 32 bytes>`."""
-    return (f"seal k1 {base64.b64encode(secrets.token_bytes(32)).decode()}\n"
-            f"tracking {base64.b64encode(secrets.token_bytes(32)).decode()}\n")
-
-
-def psql(admin_url, sql):
-    done = subprocess.run(
-        ["/usr/bin/psql", admin_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
-    if done.returncode != 0:
-        # The URL may hold a password: report psql's message only.
-        raise AssertionError(f"psql failed ({sql.split()[0]} ...): {done.stderr.strip()}")
+# Shared with tests/gateway (interop_support.py).
+key_line = interop_support.key_line
+write_private = interop_support.write_private
+protection_keys_text = interop_support.protection_keys_text
+psql = interop_support.psql
 
 
 def wait_serving(address, service, deadline):
@@ -279,7 +264,8 @@ class CycleInteropTest(unittest.TestCase):
         cls.processes = {}
         for name in ("plan", "complaint", "ita"):
             args = [f"--listen={addresses[name]}", f"--db={db_urls[name]}",
-                    f"--api_keys={os.path.join(scratch, 'api_keys')}", *peers[name]]
+                    f"--api_keys={os.path.join(scratch, 'api_keys')}",
+                    "--trusted_proxies=127.0.0.1", *peers[name]]
             if peers[name]:
                 args.append(f"--peer_api_key_file={os.path.join(scratch, 'peer_key')}")
             if redis:
@@ -306,8 +292,24 @@ class CycleInteropTest(unittest.TestCase):
         cls.plan = plan_grpc.PlanServiceStub(cls.channels["plan"])
         cls.ita = ita_grpc.AssessmentServiceStub(cls.channels["ita"])
         cls.complaints = complaint_grpc.ComplaintServiceStub(cls.channels["complaint"])
-        print(f"\nbackend: {cls.backend}; redis: {'yes' if redis else 'no'}",
-              file=sys.stderr)
+        if OVER_HTTP:
+            gateway = interop_support.ServiceProcess(
+                os.path.join(BIN_DIR, "prongsai-gateway"),
+                ["--listen=127.0.0.1:0", f"--plan_address={addresses['plan']}",
+                 f"--complaint_address={addresses['complaint']}",
+                 f"--ita_address={addresses['ita']}"])
+            cls.addClassCleanup(gateway.kill)
+            base = "http://" + gateway.wait_listening()
+            cls.processes["gateway"] = gateway
+            http_stub = importlib.import_module("http_stub")
+            cls.plan = http_stub.HttpStub(
+                base, plan_pb2.DESCRIPTOR.services_by_name["PlanService"])
+            cls.ita = http_stub.HttpStub(
+                base, ita_pb2.DESCRIPTOR.services_by_name["AssessmentService"])
+            cls.complaints = http_stub.HttpStub(
+                base, complaint_pb2.DESCRIPTOR.services_by_name["ComplaintService"])
+        print(f"\nbackend: {cls.backend}; redis: {'yes' if redis else 'no'}; "
+              f"transport: {'HTTP/JSON' if OVER_HTTP else 'gRPC'}", file=sys.stderr)
         cls.state = {}
 
     # ----------------------------------------------------------- helpers
@@ -747,7 +749,10 @@ class CycleInteropTest(unittest.TestCase):
 
 
 def main():
-    global BIN_DIR, REPO_ROOT, PROTO_DIR, SEED_002
+    global BIN_DIR, REPO_ROOT, PROTO_DIR, SEED_002, OVER_HTTP
+    if "--over-http" in sys.argv:
+        sys.argv.remove("--over-http")
+        OVER_HTTP = True
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     BIN_DIR, REPO_ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])

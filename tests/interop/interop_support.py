@@ -14,9 +14,12 @@ from their own directory:
     exit_code = service.terminate()  # or kill(), at clean-up
 """
 
+import base64
+import hashlib
 import os
 import re
 import shutil
+import secrets
 import signal
 import subprocess
 import sys
@@ -134,3 +137,31 @@ class ServiceProcess:
             self.process.kill()
         self.process.wait(timeout)
         self._reader.join(timeout)
+
+
+# ------------------------------------------------ keys, files, PostgreSQL
+
+def key_line(key, name, roles, orgs):
+    return f"{hashlib.sha256(key.encode()).hexdigest()} {name} {roles} {orgs}\n"
+
+
+def write_private(path, text):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+
+
+def protection_keys_text():
+    """services/complaint/protection.h: `seal <id> <base64 of 32 bytes>` and
+    exactly one `tracking <base64 of 32 bytes>`."""
+    return (f"seal k1 {base64.b64encode(secrets.token_bytes(32)).decode()}\n"
+            f"tracking {base64.b64encode(secrets.token_bytes(32)).decode()}\n")
+
+
+def psql(admin_url, sql):
+    done = subprocess.run(
+        ["/usr/bin/psql", admin_url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        # The URL may hold a password: report psql's message only.
+        raise AssertionError(f"psql failed ({sql.split()[0]} ...): {done.stderr.strip()}")

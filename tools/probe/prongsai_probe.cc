@@ -22,15 +22,16 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/base/flag_environment.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/support/log.h"
 #include "grpcpp/grpcpp.h"
+#include "httplib.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "host:port of the service to probe");
@@ -45,17 +46,23 @@ ABSL_FLAG(std::string, tls_ca, "",
 ABSL_FLAG(std::string, tls_server_name, "",
           "with --tls: the name the certificate must carry, when it is not "
           "the host of --address (e.g. probing 127.0.0.1)");
+ABSL_FLAG(std::string, http_path, "",
+          "probe an HTTP server instead (the gateway): GET this path at "
+          "--address, healthy on status 200, e.g. /healthz");
 
 namespace {
 
 constexpr char kUsage[] =
     "prongsai-probe [--address 127.0.0.1:50051] [--service NAME] "
-    "[--timeout 2s] [--tls [--tls_ca PEM] [--tls_server_name NAME]]\n\n"
-    "Calls grpc.health.v1.Health/Check; exits 0 when SERVING, else 1 with "
-    "one line on stderr. Every flag also reads PRONGSAI_PROBE_<FLAG>.";
+    "[--timeout 2s] [--tls [--tls_ca PEM] [--tls_server_name NAME]] "
+    "[--http_path /healthz]\n\n"
+    "Calls grpc.health.v1.Health/Check (or, with --http_path, GETs that "
+    "path); exits 0 when SERVING (HTTP 200), else 1 with one line on "
+    "stderr. Every flag also reads PRONGSAI_PROBE_<FLAG>.";
 
-constexpr const char* kFlagNames[] = {"address", "service", "timeout",
-                                      "tls",     "tls_ca",  "tls_server_name"};
+constexpr const char* kFlagNames[] = {"address",  "service", "timeout",
+                                      "tls",      "tls_ca",  "tls_server_name",
+                                      "http_path"};
 
 [[noreturn]] void Unhealthy(const std::string& reason) {
   std::cerr << "prongsai-probe: " << reason << "\n";
@@ -68,16 +75,12 @@ constexpr const char* kFlagNames[] = {"address", "service", "timeout",
 void DropGrpcLog(gpr_log_func_args* /*args*/) {}
 
 void ApplyEnvironmentFallbacks() {
-  for (const char* name : kFlagNames) {
-    const std::string variable =
-        absl::StrCat("PRONGSAI_PROBE_", absl::AsciiStrToUpper(name));
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr) continue;
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    std::string error;
-    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
-      Unhealthy(absl::StrCat("bad ", variable, ": ", error));
-    }
+  const std::vector<std::string> names(std::begin(kFlagNames),
+                                       std::end(kFlagNames));
+  if (absl::Status status =
+          prongsai::ApplyFlagEnvironment("PRONGSAI_PROBE_", names);
+      !status.ok()) {
+    Unhealthy(absl::StrCat("bad ", status.message()));
   }
 }
 
@@ -94,6 +97,29 @@ std::shared_ptr<grpc::ChannelCredentials> Credentials() {
   return grpc::SslCredentials(ssl);
 }
 
+// GET `path` at `address` over plain HTTP (or HTTPS with --tls); returns
+// only on status 200.
+void ProbeHttp(const std::string& address, const std::string& path,
+               absl::Duration timeout) {
+  const std::string scheme = absl::GetFlag(FLAGS_tls) ? "https://" : "http://";
+  httplib::Client client(absl::StrCat(scheme, address));
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    client.set_ca_cert_path(ca.c_str());
+  }
+  const auto seconds = absl::ToChronoMilliseconds(timeout);
+  client.set_connection_timeout(seconds);
+  client.set_read_timeout(seconds);
+  client.set_write_timeout(seconds);
+  httplib::Result result = client.Get(path);
+  if (!result) {
+    Unhealthy(
+        absl::StrCat(address, path, ": ", httplib::to_string(result.error())));
+  }
+  if (result->status != 200) {
+    Unhealthy(absl::StrCat(address, path, ": HTTP ", result->status));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -108,6 +134,11 @@ int main(int argc, char** argv) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   if (address.empty()) Unhealthy("--address is empty");
   if (timeout <= absl::ZeroDuration()) Unhealthy("--timeout must be positive");
+
+  if (const std::string path = absl::GetFlag(FLAGS_http_path); !path.empty()) {
+    ProbeHttp(address, path, timeout);
+    return 0;
+  }
 
   grpc::ChannelArguments arguments;
   if (const std::string name = absl::GetFlag(FLAGS_tls_server_name);

@@ -1,0 +1,221 @@
+#include "gateway/gateway_handler.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/base/random_text.h"
+#include "grpc/health/v1/health.pb.h"
+
+namespace prongsai::gateway {
+namespace {
+
+constexpr absl::string_view kHealthMethod = "/grpc.health.v1.Health/Check";
+
+// A gRPC timeout header value: digits and a unit (H, M, S, m, u, n).
+std::optional<absl::Duration> ParseGrpcTimeout(absl::string_view text) {
+  if (text.size() < 2 || text.size() > 9) return std::nullopt;
+  int64_t amount = 0;
+  if (!absl::SimpleAtoi(text.substr(0, text.size() - 1), &amount) ||
+      amount < 0) {
+    return std::nullopt;
+  }
+  switch (text.back()) {
+    case 'H':
+      return absl::Hours(amount);
+    case 'M':
+      return absl::Minutes(amount);
+    case 'S':
+      return absl::Seconds(amount);
+    case 'm':
+      return absl::Milliseconds(amount);
+    case 'u':
+      return absl::Microseconds(amount);
+    case 'n':
+      return absl::Nanoseconds(amount);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string NewRequestId() { return RandomBase32(16, kLowerBase32); }
+
+bool IsJson(absl::string_view content_type) {
+  return content_type.empty() ||
+         absl::StartsWithIgnoreCase(content_type, "application/json");
+}
+
+}  // namespace
+
+HttpResponse ErrorResponse(grpc::StatusCode code, absl::string_view message) {
+  HttpResponse response;
+  response.status = HttpStatusOf(code);
+  response.body = StatusBody(code, message);
+  return response;
+}
+
+GatewayHandler::GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
+                               const Transcoder* transcoder,
+                               const Backends* backends,
+                               std::string openapi_document,
+                               Open311Handler open311)
+    : options_(options),
+      routes_(routes),
+      transcoder_(transcoder),
+      backends_(backends),
+      openapi_document_(std::move(openapi_document)),
+      open311_(std::move(open311)) {}
+
+absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
+    const HttpRequest& request) const {
+  CallMetadata metadata;
+  metadata.authorization = request.Header("authorization");
+  metadata.client_address = request.client_address;
+  const std::string given_id = request.Header("x-request-id");
+  bool printable = !given_id.empty() && given_id.size() <= 64;
+  for (char c : given_id) printable = printable && c > 0x20 && c < 0x7F;
+  metadata.request_id = printable ? given_id : NewRequestId();
+  metadata.timeout = options_.default_timeout;
+  if (const std::string timeout = request.Header("grpc-timeout");
+      !timeout.empty()) {
+    std::optional<absl::Duration> parsed = ParseGrpcTimeout(timeout);
+    if (!parsed.has_value()) {
+      return absl::InvalidArgumentError(
+          "grpc-timeout: must be digits and a unit (H, M, S, m, u, n), e.g. "
+          "\"5S\"");
+    }
+    metadata.timeout = std::min(*parsed, options_.max_timeout);
+  }
+  return metadata;
+}
+
+HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
+  absl::string_view path = request.path;
+  if (absl::StartsWith(path, "/v1/")) return Api(request);
+  if (path == "/openapi.json" && request.method == "GET") {
+    HttpResponse response;
+    response.body = openapi_document_;
+    return response;
+  }
+  if (path == "/healthz" && request.method == "GET") return Health(request);
+  if (absl::ConsumePrefix(&path, "/open311/v2/") && open311_) {
+    return open311_(request, path);
+  }
+  return ErrorResponse(grpc::StatusCode::NOT_FOUND,
+                       "no such page; the API is under /v1/ (see "
+                       "/openapi.json) and Open311 under /open311/v2/");
+}
+
+HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
+  // Every answer names the request, the gateway's own refusals too, so a
+  // caller can quote the id whatever went wrong.
+  absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
+  HttpResponse response =
+      metadata.ok() ? Call(request, *metadata)
+                    : ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                                    std::string(metadata.status().message()));
+  response.headers.emplace_back(
+      "x-request-id", metadata.ok() ? metadata->request_id : NewRequestId());
+  return response;
+}
+
+HttpResponse GatewayHandler::Call(const HttpRequest& request,
+                                  const CallMetadata& metadata) const {
+  absl::StatusOr<RouteMatch> match =
+      routes_->Match(request.method, request.path);
+  if (!match.ok()) {
+    if (match.status().code() == absl::StatusCode::kUnimplemented) {
+      HttpResponse response =
+          ErrorResponse(grpc::StatusCode::UNIMPLEMENTED,
+                        std::string(match.status().message()));
+      response.status = 405;
+      return response;
+    }
+    return ErrorResponse(grpc::StatusCode::NOT_FOUND,
+                         std::string(match.status().message()));
+  }
+  const Route& route = *match->route;
+  const std::string content_type = request.Header("content-type");
+  BackendAnswer answer;
+  if (route.method->client_streaming()) {
+    if (!content_type.empty() &&
+        !absl::StartsWithIgnoreCase(content_type, "application/x-ndjson") &&
+        !IsJson(content_type)) {
+      HttpResponse response = ErrorResponse(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "content-type: send newline-delimited JSON (application/x-ndjson)");
+      response.status = 415;
+      return response;
+    }
+    absl::StatusOr<std::vector<std::string>> messages =
+        transcoder_->StreamRequests(*match, request.body);
+    if (!messages.ok()) {
+      return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                           std::string(messages.status().message()));
+    }
+    answer = backends_->ClientStream(route.grpc_path, *messages, metadata);
+  } else {
+    if (!request.body.empty() && !IsJson(content_type)) {
+      HttpResponse response =
+          ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                        "content-type: the body must be application/json");
+      response.status = 415;
+      return response;
+    }
+    absl::StatusOr<std::string> message =
+        transcoder_->Request(*match, request.query, request.body);
+    if (!message.ok()) {
+      return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                           std::string(message.status().message()));
+    }
+    answer = backends_->Unary(route.grpc_path, *std::move(message), metadata);
+  }
+  HttpResponse response;
+  if (!answer.status.ok()) {
+    response = ErrorResponse(answer.status.error_code(),
+                             answer.status.error_message());
+  } else if (absl::StatusOr<std::string> json =
+                 transcoder_->Response(route, answer.response);
+             json.ok()) {
+    response.body = *std::move(json);
+  } else {
+    response = ErrorResponse(grpc::StatusCode::INTERNAL,
+                             std::string(json.status().message()));
+  }
+  return response;
+}
+
+HttpResponse GatewayHandler::Health(const HttpRequest& request) const {
+  absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
+  if (!metadata.ok()) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                         std::string(metadata.status().message()));
+  }
+  metadata->authorization.clear();
+  metadata->timeout = std::min(metadata->timeout, absl::Seconds(2));
+  std::string body = "{";
+  bool all_serving = true;
+  for (const std::string& service : backends_->services()) {
+    // The whole server's health: HealthCheckRequest with no service name.
+    BackendAnswer answer = backends_->UnaryOn(
+        service, kHealthMethod,
+        grpc::health::v1::HealthCheckRequest().SerializeAsString(), *metadata);
+    grpc::health::v1::HealthCheckResponse health;
+    const bool serving =
+        answer.status.ok() && health.ParseFromString(answer.response) &&
+        health.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+    all_serving = all_serving && serving;
+    absl::StrAppend(&body, body.size() > 1 ? "," : "", "\"", service, "\":\"",
+                    serving ? "SERVING" : "NOT_SERVING", "\"");
+  }
+  body += "}";
+  HttpResponse response;
+  response.status = all_serving ? 200 : 503;
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace prongsai::gateway

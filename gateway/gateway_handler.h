@@ -1,0 +1,65 @@
+// What the gateway answers to one HTTP request, apart from the server
+// library: `/v1/...` through the routes of the protos, `/openapi.json`,
+// `/healthz`, and `/open311/v2/...` through the Open311 adapter. It holds no
+// business rule: every decision, authorization included, is the services'.
+#ifndef PRONGSAI_GATEWAY_GATEWAY_HANDLER_H_
+#define PRONGSAI_GATEWAY_GATEWAY_HANDLER_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "gateway/api_routes.h"
+#include "gateway/backends.h"
+#include "gateway/http_types.h"
+#include "gateway/transcode.h"
+
+namespace prongsai::gateway {
+
+struct HandlerOptions {
+  // A call's deadline when the caller sends no `grpc-timeout`, and the most
+  // a caller may ask for.
+  absl::Duration default_timeout = absl::Seconds(10);
+  absl::Duration max_timeout = absl::Seconds(60);
+};
+
+class GatewayHandler {
+ public:
+  // `subpath` is what follows "/open311/v2/".
+  using Open311Handler = std::function<HttpResponse(const HttpRequest&,
+                                                    absl::string_view subpath)>;
+
+  // Everything passed must outlive the handler.
+  GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
+                 const Transcoder* transcoder, const Backends* backends,
+                 std::string openapi_document, Open311Handler open311);
+
+  // Safe to call from many threads at once.
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // What the caller's metadata becomes on the calls to the services:
+  // the bearer key, the request id (the caller's when it is 1-64 printable
+  // characters, else a new one), the deadline from `grpc-timeout` ("10S",
+  // "500m", capped), and the client's address.
+  absl::StatusOr<CallMetadata> MetadataOf(const HttpRequest& request) const;
+
+ private:
+  HttpResponse Api(const HttpRequest& request) const;
+  HttpResponse Call(const HttpRequest& request,
+                    const CallMetadata& metadata) const;
+  HttpResponse Health(const HttpRequest& request) const;
+
+  const HandlerOptions options_;
+  const ApiRoutes* routes_;
+  const Transcoder* transcoder_;
+  const Backends* backends_;
+  const std::string openapi_document_;
+  const Open311Handler open311_;
+};
+
+// An error answer: the HTTP status of `code` and a google.rpc.Status body.
+HttpResponse ErrorResponse(grpc::StatusCode code, absl::string_view message);
+
+}  // namespace prongsai::gateway
+
+#endif  // PRONGSAI_GATEWAY_GATEWAY_HANDLER_H_

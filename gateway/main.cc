@@ -1,0 +1,205 @@
+// prongsai-gateway: HTTP/JSON (and Open311) in front of the three services.
+// Wiring only: flags, the descriptors, the channels, the server.
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/base/flag_environment.h"
+#include "common/base/log.h"
+#include "common/rpc/grpc_log.h"
+#include "common/server/client_address.h"
+#include "gateway/api_routes.h"
+#include "gateway/backends.h"
+#include "gateway/gateway_handler.h"
+#include "gateway/gateway_server.h"
+#include "gateway/transcode.h"
+#include "grpcpp/grpcpp.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
+ABSL_FLAG(std::string, plan_address, "127.0.0.1:50051",
+          "the plan service, host:port");
+ABSL_FLAG(std::string, complaint_address, "127.0.0.1:50052",
+          "the complaint service, host:port");
+ABSL_FLAG(std::string, ita_address, "127.0.0.1:50053",
+          "the ITA service, host:port");
+ABSL_FLAG(std::string, backend_ca, "",
+          "PEM roots to verify the services' TLS certificates; empty talks "
+          "to them without TLS");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; serves HTTPS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key; serves HTTPS");
+ABSL_FLAG(std::string, trusted_proxies, "",
+          "comma-separated addresses or CIDR networks of proxies whose "
+          "X-Forwarded-For names the client");
+ABSL_FLAG(int, max_body_bytes, 1 << 20, "the largest request body");
+ABSL_FLAG(int, max_header_bytes, 16 << 10, "the most header bytes");
+ABSL_FLAG(absl::Duration, default_timeout, absl::Seconds(10),
+          "a call's deadline when the caller sends no grpc-timeout");
+ABSL_FLAG(absl::Duration, max_timeout, absl::Seconds(60),
+          "the longest grpc-timeout a caller may ask for");
+ABSL_FLAG(absl::Duration, read_timeout, absl::Seconds(10),
+          "how long reading one request may take");
+ABSL_FLAG(absl::Duration, keep_alive_timeout, absl::Seconds(5),
+          "close an idle keep-alive connection after this long");
+ABSL_FLAG(int, threads, 16, "HTTP worker threads");
+ABSL_FLAG(int, backend_connections, 4,
+          "connections to each service; the HTTP threads share them");
+
+namespace prongsai::gateway {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials() {
+  const std::string ca_path = absl::GetFlag(FLAGS_backend_ca);
+  if (ca_path.empty()) return grpc::InsecureChannelCredentials();
+  absl::StatusOr<std::string> roots = ReadFile(ca_path);
+  if (!roots.ok()) return roots.status();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = *std::move(roots);
+  return grpc::SslCredentials(ssl);
+}
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  log::Error("gateway_not_started", {{"what", std::string(what)},
+                                     {"error", std::string(status.message())}});
+  return 2;
+}
+
+int Run() {
+  absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>> pool =
+      LoadApiDescriptors();
+  if (!pool.ok()) return Fail("descriptors", pool.status());
+  absl::StatusOr<ApiRoutes> routes = ApiRoutes::FromPool(**pool);
+  if (!routes.ok()) return Fail("routes", routes.status());
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      BackendCredentials();
+  if (!credentials.ok()) return Fail("backend_ca", credentials.status());
+  // Each channel its own connection (a local subchannel pool), so that the
+  // HTTP threads spread over several.
+  const int connections = absl::GetFlag(FLAGS_backend_connections);
+  auto connect = [&](const std::string& address) {
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    for (int i = 0; i < connections; ++i) {
+      grpc::ChannelArguments arguments;
+      arguments.SetMaxReceiveMessageSize(64 << 20);
+      arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      channels.push_back(
+          grpc::CreateCustomChannel(address, *credentials, arguments));
+    }
+    return channels;
+  };
+  Backends backends({{"prongsai.plan.v1.PlanService",
+                      connect(absl::GetFlag(FLAGS_plan_address))},
+                     {"prongsai.complaint.v1.ComplaintService",
+                      connect(absl::GetFlag(FLAGS_complaint_address))},
+                     {"prongsai.ita.v1.AssessmentService",
+                      connect(absl::GetFlag(FLAGS_ita_address))}});
+  Transcoder transcoder(pool->get());
+
+  HandlerOptions handler_options;
+  handler_options.default_timeout = absl::GetFlag(FLAGS_default_timeout);
+  handler_options.max_timeout = absl::GetFlag(FLAGS_max_timeout);
+  GatewayHandler handler(handler_options, &*routes, &transcoder, &backends,
+                         /*openapi_document=*/"{}", nullptr);
+
+  ServerOptions options;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &options.port)) {
+    return Fail("listen", absl::InvalidArgumentError(
+                              "listen: must be host:port, e.g. 0.0.0.0:8080"));
+  }
+  options.host = listen.substr(0, colon);
+  if (options.host.size() > 2 && options.host.front() == '[') {
+    options.host = options.host.substr(1, options.host.size() - 2);
+  }
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
+  options.max_header_bytes = absl::GetFlag(FLAGS_max_header_bytes);
+  options.read_timeout = absl::GetFlag(FLAGS_read_timeout);
+  options.keep_alive_timeout = absl::GetFlag(FLAGS_keep_alive_timeout);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  absl::StatusOr<server::TrustedProxies> proxies =
+      server::TrustedProxies::Parse(absl::GetFlag(FLAGS_trusted_proxies));
+  if (!proxies.ok()) return Fail("trusted_proxies", proxies.status());
+  options.trusted_proxies = *std::move(proxies);
+
+  GatewayServer server(options, &handler);
+  if (absl::Status bound = server.Bind(); !bound.ok()) {
+    return Fail("listen", bound);
+  }
+  log::Info("listening",
+            {{"service", "gateway"},
+             {"address", absl::StrCat(options.host, ":", server.port())},
+             {"routes", absl::StrCat(routes->routes().size())}});
+  // SIGTERM/SIGINT stop the server; a thread waits for them so the handler
+  // does no work in signal context.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread stopper([&server, signals] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    server.Stop();
+  });
+  stopper.detach();
+  server.Serve();
+  log::Info("stopped", {{"service", "gateway"}});
+  return 0;
+}
+
+}  // namespace
+}  // namespace prongsai::gateway
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The Prongsai HTTP/JSON and Open311 gateway in front of the plan, "
+      "complaint and ITA services. Every flag also reads PRONGSAI_<FLAG>.");
+  const std::vector<std::string> flags = {"listen",
+                                          "plan_address",
+                                          "complaint_address",
+                                          "ita_address",
+                                          "backend_ca",
+                                          "tls_cert",
+                                          "tls_key",
+                                          "trusted_proxies",
+                                          "max_body_bytes",
+                                          "max_header_bytes",
+                                          "default_timeout",
+                                          "max_timeout",
+                                          "read_timeout",
+                                          "keep_alive_timeout",
+                                          "threads",
+                                          "backend_connections"};
+  if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
+      !status.ok()) {
+    prongsai::log::Error("bad_environment",
+                         {{"error", std::string(status.message())}});
+    return 2;
+  }
+  absl::ParseCommandLine(argc, argv);
+  prongsai::rpc::RouteGrpcLogsHere();
+  return prongsai::gateway::Run();
+}
