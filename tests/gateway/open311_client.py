@@ -298,7 +298,8 @@ def main():
     marker = uuid.uuid4().hex[:12]
     identity = {"email": f"open311-{marker}@example.com",
                 "first_name": f"สมชาย{marker}",
-                "last_name": "ทดสอบ", "phone": "0800000000"}
+                "last_name": f"ใจดี{marker}",
+                "phone": "08" + str(uuid.uuid4().int)[:8]}
     form = {"jurisdiction_id": args.jurisdiction, "service_code": code,
             "lat": "17.1545", "long": "104.1348",
             "address_string": "หน้าโรงเรียนบ้านทดสอบ",
