@@ -24,6 +24,7 @@
 #include "gateway/backends.h"
 #include "gateway/gateway_handler.h"
 #include "gateway/gateway_server.h"
+#include "gateway/open311.h"
 #include "gateway/openapi.h"
 #include "gateway/transcode.h"
 #include "grpcpp/grpcpp.h"
@@ -54,6 +55,14 @@ ABSL_FLAG(absl::Duration, read_timeout, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, keep_alive_timeout, absl::Seconds(5),
           "close an idle keep-alive connection after this long");
 ABSL_FLAG(int, threads, 16, "HTTP worker threads");
+ABSL_FLAG(std::string, open311_lookup_api_key_file, "",
+          "file whose first line is the gateway's own key for Open311's "
+          "public lookups (an AUDITOR key for all organizations); empty "
+          "turns Open311 lookups off");
+ABSL_FLAG(std::string, open311_endpoint_url, "/open311/v2",
+          "the Open311 endpoint's public URL, for discovery");
+ABSL_FLAG(std::string, open311_contact, "",
+          "how to reach the operators, for Open311 discovery");
 ABSL_FLAG(int, backend_connections, 4,
           "connections to each service; the HTTP threads share them");
 
@@ -118,8 +127,28 @@ int Run() {
   HandlerOptions handler_options;
   handler_options.default_timeout = absl::GetFlag(FLAGS_default_timeout);
   handler_options.max_timeout = absl::GetFlag(FLAGS_max_timeout);
-  GatewayHandler handler(handler_options, &*routes, &transcoder, &backends,
-                         OpenApiDocument(*routes), nullptr);
+  Open311Options open311_options;
+  if (const std::string key_file =
+          absl::GetFlag(FLAGS_open311_lookup_api_key_file);
+      !key_file.empty()) {
+    std::ifstream in(key_file);
+    std::getline(in, open311_options.lookup_api_key);
+    if (!in && open311_options.lookup_api_key.empty()) {
+      return Fail("open311_lookup_api_key_file",
+                  absl::FailedPreconditionError(
+                      "open311_lookup_api_key_file: cannot be read"));
+    }
+  }
+  open311_options.endpoint_url = absl::GetFlag(FLAGS_open311_endpoint_url);
+  open311_options.contact = absl::GetFlag(FLAGS_open311_contact);
+  open311_options.call_timeout = absl::GetFlag(FLAGS_default_timeout);
+  Open311 open311(backends, std::move(open311_options));
+  GatewayHandler handler(
+      handler_options, &*routes, &transcoder, &backends,
+      OpenApiDocument(*routes),
+      [&open311](const HttpRequest& request, absl::string_view subpath) {
+        return open311.Handle(request, subpath);
+      });
 
   ServerOptions options;
   const std::string listen = absl::GetFlag(FLAGS_listen);
@@ -193,7 +222,10 @@ int main(int argc, char** argv) {
                                           "read_timeout",
                                           "keep_alive_timeout",
                                           "threads",
-                                          "backend_connections"};
+                                          "backend_connections",
+                                          "open311_lookup_api_key_file",
+                                          "open311_endpoint_url",
+                                          "open311_contact"};
   if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
       !status.ok()) {
     prongsai::log::Error("bad_environment",

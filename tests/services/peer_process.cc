@@ -39,6 +39,9 @@ void PeerProcess::Start(const Options& options,
     std::ofstream keys(keys_path);
     keys << auth::FormatKeyLine(auth::HashKey(peer->system_key_), "system",
                                 "SYSTEM", "*");
+    for (const std::string& line : options.extra_key_lines) {
+      keys << line;
+    }
     ASSERT_TRUE(keys.good()) << "cannot write " << keys_path;
   }
   const int port = FreeLoopbackPort();

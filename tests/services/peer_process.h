@@ -39,6 +39,9 @@ class PeerProcess {
     Backend backend = Backend::kSqlite;
     // Flags beyond --listen, --db and --api_keys.
     std::vector<std::string> args;
+    // Further lines of the API key file (auth::FormatKeyLine), for tests
+    // that call with keys of other roles.
+    std::vector<std::string> extra_key_lines;
   };
 
   // Starts the binary and waits until it serves. Leaves `*out` null after
