@@ -2540,7 +2540,8 @@ void StartPlan(Backend backend, std::unique_ptr<testing::PeerProcess>* out) {
       {.binary = PRONGSAI_PLAN_BINARY,
        .service = plan::v1::PlanService::service_full_name(),
        .backend = backend,
-       .args = {}},
+       .args = {},
+       .extra_key_lines = {}},
       out);
 }
 

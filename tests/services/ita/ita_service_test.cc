@@ -2101,7 +2101,8 @@ class ItaPlanTest : public ItaServiceTest {
         {.binary = PRONGSAI_PLAN_BINARY,
          .service = plan::v1::PlanService::service_full_name(),
          .backend = GetParam(),
-         .args = {}},
+         .args = {},
+         .extra_key_lines = {}},
         &plan_);
     if (plan_ == nullptr) return "";
     auto stub = plan::v1::PlanService::NewStub(plan_->channel());
@@ -2649,7 +2650,8 @@ TEST_P(ItaServiceTest, Issue17Item5_ComplaintHandlingHidesCorruptionFigures) {
       {.binary = PRONGSAI_COMPLAINT_BINARY,
        .service = complaint::v1::ComplaintService::service_full_name(),
        .backend = GetParam(),
-       .args = {}},
+       .args = {},
+       .extra_key_lines = {}},
       &complaints);
   if (HasFailure() || complaints == nullptr) return;
   // The complaint service's binary runs on the real clock, which files the
