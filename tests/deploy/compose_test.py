@@ -47,8 +47,9 @@ SERVICES = {
     "complaint": "prongsai-complaint",
     "ita": "prongsai-ita",
 }
-# The HTTP gateway in front of them: checked like a service, minus the
-# secrets and the peer key (it presents each caller's own key).
+# The HTTP gateway in front of them: checked like a service, minus the peer
+# key (it presents each caller's own key; its one secret is the key of
+# Open311's public lookups).
 GATEWAY = "gateway"
 BINARIES = {**SERVICES, GATEWAY: "prongsai-gateway"}
 PROBE = "prongsai-probe"
@@ -70,7 +71,7 @@ SECRET_VARIABLES = {
     "complaint": ("PRONGSAI_API_KEYS", "PRONGSAI_PROTECTION_KEYS",
                   "PRONGSAI_PEER_API_KEY_FILE"),
     "ita": ("PRONGSAI_API_KEYS", "PRONGSAI_PEER_API_KEY_FILE"),
-    GATEWAY: (),
+    GATEWAY: ("PRONGSAI_OPEN311_LOOKUP_API_KEY_FILE",),
 }
 # Start-up order: every service waits for these to be healthy, and only these.
 DEPENDS_ON = {
