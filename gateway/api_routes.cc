@@ -33,20 +33,6 @@ class CollectErrors : public google::protobuf::DescriptorPool::ErrorCollector {
   std::string first;
 };
 
-// The field a dotted path names, walking message fields; nullptr when a part
-// is missing or not a message on the way.
-const FieldDescriptor* FieldAt(const Descriptor* message,
-                               absl::string_view path) {
-  const FieldDescriptor* field = nullptr;
-  for (absl::string_view part : absl::StrSplit(path, '.')) {
-    if (message == nullptr) return nullptr;
-    field = message->FindFieldByName(std::string(part));
-    if (field == nullptr) return nullptr;
-    message = field->message_type();
-  }
-  return field;
-}
-
 absl::StatusOr<Route> RouteOf(const MethodDescriptor* method,
                               const google::api::HttpRule& rule) {
   Route route;
@@ -113,6 +99,18 @@ absl::StatusOr<Route> RouteOf(const MethodDescriptor* method,
 }
 
 }  // namespace
+
+const FieldDescriptor* FieldAt(const Descriptor* message,
+                               absl::string_view path) {
+  const FieldDescriptor* field = nullptr;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (message == nullptr) return nullptr;
+    field = message->FindFieldByName(std::string(part));
+    if (field == nullptr) return nullptr;
+    message = field->message_type();
+  }
+  return field;
+}
 
 absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>>
 LoadApiDescriptors() {

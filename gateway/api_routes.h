@@ -20,6 +20,11 @@ namespace prongsai::gateway {
 absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>>
 LoadApiDescriptors();
 
+// The field a dotted path ("action_plan.name") names in `message`, walking
+// message fields; nullptr when a part is missing or not a message on the way.
+const google::protobuf::FieldDescriptor* FieldAt(
+    const google::protobuf::Descriptor* message, absl::string_view path);
+
 struct Route {
   std::string http_method;  // "GET", "POST", "PATCH", "PUT", "DELETE"
   PathTemplate path;

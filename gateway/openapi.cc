@@ -905,18 +905,6 @@ class Generator {
     return components;
   }
 
-  static const FieldDescriptor* FieldAt(const Descriptor* message,
-                                        absl::string_view path) {
-    const FieldDescriptor* field = nullptr;
-    for (absl::string_view part : absl::StrSplit(path, '.')) {
-      if (message == nullptr) return nullptr;
-      field = message->FindFieldByName(std::string(part));
-      if (field == nullptr) return nullptr;
-      message = field->message_type();
-    }
-    return field;
-  }
-
   const ApiRoutes& routes_;
   const OpenApiOptions& options_;
   std::map<std::string, Json> document_schemas_;

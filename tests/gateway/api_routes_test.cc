@@ -17,6 +17,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "gtest/gtest.h"
+#include "tests/gateway/embedded_api.h"
 
 namespace prongsai::gateway {
 namespace {
@@ -28,13 +29,11 @@ using ::testing::Pair;
 class ApiRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>> pool =
-        LoadApiDescriptors();
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = *std::move(pool);
-    absl::StatusOr<ApiRoutes> routes = ApiRoutes::FromPool(*pool_);
-    ASSERT_TRUE(routes.ok()) << routes.status();
-    routes_ = std::make_unique<ApiRoutes>(*std::move(routes));
+    EmbeddedApi api;
+    LoadEmbeddedApi(&api);
+    if (HasFatalFailure()) return;
+    pool_ = std::move(api.pool);
+    routes_ = std::move(api.routes);
   }
 
   // The method a request reaches, "" when none.

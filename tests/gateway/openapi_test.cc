@@ -25,6 +25,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "prongsai/common/v1/access.pb.h"
+#include "tests/gateway/embedded_api.h"
 
 namespace prongsai::gateway {
 
@@ -85,13 +86,11 @@ std::string Fill(std::string text,
 class OpenApiTest : public testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>> pool =
-        LoadApiDescriptors();
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = *std::move(pool);
-    absl::StatusOr<ApiRoutes> routes = ApiRoutes::FromPool(*pool_);
-    ASSERT_TRUE(routes.ok()) << routes.status();
-    routes_ = std::make_unique<ApiRoutes>(*std::move(routes));
+    EmbeddedApi api;
+    LoadEmbeddedApi(&api);
+    if (HasFatalFailure()) return;
+    pool_ = std::move(api.pool);
+    routes_ = std::move(api.routes);
     text_ = OpenApiDocument(*routes_);
     google::protobuf::util::JsonParseOptions strict;
     ASSERT_TRUE(

@@ -17,6 +17,7 @@
 #include "prongsai/complaint/v1/complaint.pb.h"
 #include "prongsai/ita/v1/ita.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
+#include "tests/gateway/embedded_api.h"
 
 namespace prongsai::gateway {
 namespace {
@@ -32,13 +33,11 @@ namespace iv1 = ::prongsai::ita::v1;
 class TranscodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<google::protobuf::DescriptorPool>> pool =
-        LoadApiDescriptors();
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = *std::move(pool);
-    absl::StatusOr<ApiRoutes> routes = ApiRoutes::FromPool(*pool_);
-    ASSERT_TRUE(routes.ok()) << routes.status();
-    routes_ = std::make_unique<ApiRoutes>(*std::move(routes));
+    EmbeddedApi api;
+    LoadEmbeddedApi(&api);
+    if (HasFatalFailure()) return;
+    pool_ = std::move(api.pool);
+    routes_ = std::move(api.routes);
     transcoder_ = std::make_unique<Transcoder>(pool_.get());
   }
 
