@@ -88,7 +88,7 @@ absl::StatusOr<std::string> QueryJson(const Descriptor* request,
             absl::StrCat(where, ": ", field->name(), " has no fields to set"));
       }
       absl::StrAppend(&open, "{", JsonString(field->name()), ":");
-      close.insert(0, "}");
+      close += "}";  // all closing braces: the order is moot
       message = field->message_type();
       continue;
     }
