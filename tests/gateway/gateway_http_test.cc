@@ -10,6 +10,7 @@
 // instances skip (fail under PRONGSAI_TEST_REQUIRE_BACKENDS=1).
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -160,6 +161,9 @@ struct StackOptions {
   // The gateway's --trusted_proxies.
   std::string gateway_trusted_proxies;
   std::vector<std::string> gateway_args;
+  // Serve HTTPS with a certificate made for 127.0.0.1; the stack's calls
+  // then verify it.
+  bool tls = false;
 };
 
 // The three services and the gateway, each a child process, in a scratch
@@ -260,6 +264,18 @@ class Stack {
         absl::StrCat("--trusted_proxies=", options.gateway_trusted_proxies)};
     gateway_args.insert(gateway_args.end(), options.gateway_args.begin(),
                         options.gateway_args.end());
+    if (options.tls) {
+      const std::string key = absl::StrCat(dir_, "/gateway.key");
+      tls_ca_ = absl::StrCat(dir_, "/gateway.crt");
+      const std::string make_certificate = absl::StrCat(
+          "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "
+          "/CN=127.0.0.1 "
+          "-addext subjectAltName=IP:127.0.0.1 -keyout ",
+          key, " -out ", tls_ca_, " >/dev/null 2>&1");
+      ASSERT_EQ(std::system(make_certificate.c_str()), 0) << "openssl failed";
+      gateway_args.push_back(absl::StrCat("--tls_cert=", tls_ca_));
+      gateway_args.push_back(absl::StrCat("--tls_key=", key));
+    }
     gateway_ = std::make_unique<e2e::ChildProcess>(
         e2e::ChildProcess::Options{.binary = PRONGSAI_GATEWAY_BINARY,
                                    .args = std::move(gateway_args),
@@ -277,6 +293,7 @@ class Stack {
   }
 
   bool started() const { return started_; }
+  int gateway_port() const { return gateway_port_; }
   std::string Address(Service service) const {
     return addresses_[Index(service)];
   }
@@ -297,7 +314,12 @@ class Stack {
              Caller caller, const std::string& body = "",
              httplib::Headers headers = {},
              const std::string& content_type = "application/json") const {
-    httplib::Client client("127.0.0.1", gateway_port_);
+    httplib::Client client(absl::StrCat(tls_ca_.empty() ? "http" : "https",
+                                        "://127.0.0.1:", gateway_port_));
+    if (!tls_ca_.empty()) {
+      client.set_ca_cert_path(tls_ca_);
+      client.enable_server_certificate_verification(true);
+    }
     client.set_connection_timeout(std::chrono::seconds(5));
     client.set_read_timeout(std::chrono::seconds(30));
     httplib::Request request;
@@ -336,6 +358,8 @@ class Stack {
   std::map<Caller, std::string> keys_;
   std::array<std::string, 3> addresses_;
   int gateway_port_ = 0;
+  // The gateway's certificate when it serves HTTPS.
+  std::string tls_ca_;
   std::array<std::unique_ptr<e2e::ChildProcess>, 3> processes_;
   std::unique_ptr<e2e::ChildProcess> gateway_;
   bool started_ = false;
@@ -704,7 +728,8 @@ TEST_P(GatewayHttpTest, ServiceErrorsBecomeTheirHttpStatus) {
 
 TEST_P(GatewayHttpTest, BadInputIsRefusedAndChangesNothing) {
   if (!StartStack({.gateway_trusted_proxies = "",
-                   .gateway_args = {"--max_body_bytes=4096"}})) {
+                   .gateway_args = {"--max_body_bytes=4096"},
+                   .tls = false})) {
     return;
   }
   const std::string valid = OrganizationJson("6340101");
@@ -782,7 +807,9 @@ int FilingsTaken(Stack& stack, absl::string_view client, int most,
 }
 
 TEST_P(GatewayHttpTest, RateLimitBucketsAreTheRealClientsBehindATrustedProxy) {
-  if (!StartStack({.gateway_trusted_proxies = "127.0.0.1", .gateway_args = {}}))
+  if (!StartStack({.gateway_trusted_proxies = "127.0.0.1",
+                   .gateway_args = {},
+                   .tls = false}))
     return;
   ASSERT_NO_FATAL_FAILURE(Register());
   int status = 0;
@@ -799,7 +826,9 @@ TEST_P(GatewayHttpTest, RateLimitBucketsAreTheRealClientsBehindATrustedProxy) {
 }
 
 TEST_P(GatewayHttpTest, ForwardedForFromAnUntrustedCallerIsIgnored) {
-  if (!StartStack({.gateway_trusted_proxies = "", .gateway_args = {}})) return;
+  if (!StartStack(
+          {.gateway_trusted_proxies = "", .gateway_args = {}, .tls = false}))
+    return;
   ASSERT_NO_FATAL_FAILURE(Register());
   int status = 0;
   EXPECT_EQ(FilingsTaken(stack(), "198.51.100.7", 10, &status), 5);
@@ -807,6 +836,23 @@ TEST_P(GatewayHttpTest, ForwardedForFromAnUntrustedCallerIsIgnored) {
   // Claiming to be someone else does not help: all share loopback's bucket.
   EXPECT_EQ(FilingsTaken(stack(), "203.0.113.9", 1, &status), 0);
   EXPECT_EQ(status, 429);
+}
+
+TEST_P(GatewayHttpTest, HttpsServesTheApiAndRefusesPlainHttp) {
+  if (!StartStack(
+          {.gateway_trusted_proxies = "", .gateway_args = {}, .tls = true})) {
+    return;
+  }
+  // The stack's own calls verified the certificate to get here (healthz).
+  ASSERT_NO_FATAL_FAILURE(Register());
+  EXPECT_THAT(stack().Get(absl::StrCat("/v1/", kParent), Caller::kSystem),
+              HttpIs(200));
+  httplib::Client plain("127.0.0.1", stack().gateway_port());
+  plain.set_connection_timeout(std::chrono::seconds(5));
+  plain.set_read_timeout(std::chrono::seconds(5));
+  httplib::Result result = plain.Get("/healthz");
+  EXPECT_TRUE(!result || result->status != 200)
+      << "plain HTTP was answered on the HTTPS port";
 }
 
 TEST_P(GatewayHttpTest, StoppedBackendIs503AndPausedOneIs504) {
