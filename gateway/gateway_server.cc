@@ -94,50 +94,7 @@ absl::Status GatewayServer::Bind() {
   server.set_tcp_nodelay(true);
 
   auto handle = [this](const httplib::Request& in, httplib::Response& out) {
-    const absl::Time start = absl::Now();
-    HttpRequest request;
-    request.method = in.method;
-    request.path = in.path;
-    // The query from the target itself: cpp-httplib also puts a form body's
-    // fields into `params`, and the two must not mix.
-    const size_t question = in.target.find('?');
-    if (question != std::string::npos) {
-      request.query =
-          ParseFormEncoded(absl::string_view(in.target).substr(question + 1));
-    }
-    size_t header_bytes = 0;
-    for (const auto& [name, value] : in.headers) {
-      header_bytes += name.size() + value.size() + 4;
-      request.headers.emplace(absl::AsciiStrToLower(name), value);
-    }
-    request.body = in.body;
-    request.client_address = server::ClientOf(PeerText(in), ForwardedFor(in),
-                                              options_.trusted_proxies);
-    HttpResponse response;
-    if (header_bytes > options_.max_header_bytes) {
-      response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                               ErrorText(431, options_));
-      response.status = 431;
-    } else {
-      response = handler_->Handle(request);
-    }
-    out.status = response.status;
-    for (const auto& [name, value] : response.headers) {
-      out.set_header(name, value);
-    }
-    out.set_content(response.body, response.content_type);
-    std::string request_id;
-    for (const auto& [name, value] : response.headers) {
-      if (name == "x-request-id") request_id = value;
-    }
-    // The path only: a query may carry an Open311 api_key.
-    log::Info("http", {{"method", in.method},
-                       {"path", in.path},
-                       {"status", absl::StrCat(response.status)},
-                       {"latency_ms",
-                        absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
-                                                    absl::Now() - start))},
-                       {"request_id", request_id}});
+    Answer(in, out);
   };
   const std::string any = ".*";
   server.Get(any, handle);
@@ -175,6 +132,54 @@ absl::Status GatewayServer::Bind() {
     port_ = options_.port;
   }
   return absl::OkStatus();
+}
+
+void GatewayServer::Answer(const httplib::Request& in,
+                           httplib::Response& out) const {
+  const absl::Time start = absl::Now();
+  HttpRequest request;
+  request.method = in.method;
+  request.path = in.path;
+  // The query from the target itself: cpp-httplib also puts a form body's
+  // fields into `params`, and the two must not mix.
+  const size_t question = in.target.find('?');
+  if (question != std::string::npos) {
+    request.query =
+        ParseFormEncoded(absl::string_view(in.target).substr(question + 1));
+  }
+  size_t header_bytes = 0;
+  for (const auto& [name, value] : in.headers) {
+    header_bytes += name.size() + value.size() + 4;
+    request.headers.emplace(absl::AsciiStrToLower(name), value);
+  }
+  request.body = in.body;
+  request.client_address = server::ClientOf(PeerText(in), ForwardedFor(in),
+                                            options_.trusted_proxies);
+  HttpResponse response;
+  if (header_bytes > options_.max_header_bytes) {
+    response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                             ErrorText(431, options_));
+    response.status = 431;
+  } else {
+    response = handler_->Handle(request);
+  }
+  out.status = response.status;
+  for (const auto& [name, value] : response.headers) {
+    out.set_header(name, value);
+  }
+  out.set_content(response.body, response.content_type);
+  std::string request_id;
+  for (const auto& [name, value] : response.headers) {
+    if (name == "x-request-id") request_id = value;
+  }
+  // The path only: a query may carry an Open311 api_key.
+  log::Info("http",
+            {{"method", in.method},
+             {"path", in.path},
+             {"status", absl::StrCat(response.status)},
+             {"latency_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
+                                                        absl::Now() - start))},
+             {"request_id", request_id}});
 }
 
 void GatewayServer::Serve() { server_->listen_after_bind(); }

@@ -13,6 +13,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }  // namespace httplib
 
 namespace prongsai::gateway {
@@ -49,6 +51,9 @@ class GatewayServer {
   void Stop();
 
  private:
+  // One request through the handler, with the log line.
+  void Answer(const httplib::Request& in, httplib::Response& out) const;
+
   const ServerOptions options_;
   const GatewayHandler* handler_;
   std::unique_ptr<httplib::Server> server_;

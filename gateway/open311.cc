@@ -305,7 +305,7 @@ class Exchange {
   HttpResponse Updates();
 
  private:
-  HttpResponse Error(Problem problem) const {
+  HttpResponse Error(const Problem& problem) const {
     return ErrorAnswer(format_, problem);
   }
 

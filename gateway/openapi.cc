@@ -124,7 +124,7 @@ class Json {
   }
 
   void Write(std::string* out, int depth) const {
-    const std::string inner(2 * (depth + 1), ' ');
+    const std::string inner(2 * static_cast<size_t>(depth + 1), ' ');
     switch (kind_) {
       case Kind::kNull:
         out->append("null");
@@ -149,7 +149,8 @@ class Json {
           items_[i].Write(out, depth + 1);
           out->append(i + 1 < items_.size() ? ",\n" : "\n");
         }
-        absl::StrAppend(out, std::string(2 * depth, ' '), "]");
+        absl::StrAppend(out, std::string(2 * static_cast<size_t>(depth), ' '),
+                        "]");
         return;
       case Kind::kObject:
         if (members_.empty()) {
@@ -164,7 +165,8 @@ class Json {
           members_[i].second.Write(out, depth + 1);
           out->append(i + 1 < members_.size() ? ",\n" : "\n");
         }
-        absl::StrAppend(out, std::string(2 * depth, ' '), "}");
+        absl::StrAppend(out, std::string(2 * static_cast<size_t>(depth), ' '),
+                        "}");
         return;
     }
   }
@@ -524,6 +526,7 @@ class Generator {
     }
     if (const auto* oneof = field->real_containing_oneof()) {
       std::vector<std::string> members;
+      members.reserve(oneof->field_count());
       for (int i = 0; i < oneof->field_count(); ++i) {
         members.push_back(absl::StrCat("`", oneof->field(i)->name(), "`"));
       }
@@ -596,7 +599,7 @@ class Generator {
     PathLayout layout;
     const Descriptor* input = route.method->input_type();
     std::set<std::string> taken;
-    auto unique = [&taken](std::string name) {
+    auto unique = [&taken](const std::string& name) {
       std::string candidate = name;
       for (int n = 2; !taken.insert(candidate).second; ++n) {
         candidate = absl::StrCat(name, n);
