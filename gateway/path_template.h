@@ -57,6 +57,13 @@ class PathTemplate {
     std::string pattern;
   };
 
+  // Appends the segments of `pattern` ("organizations/*"), belonging to
+  // variables_[variable] (-1: none).
+  absl::Status AddSegments(absl::string_view pattern, int variable);
+  // Appends one '/'-separated piece of the template: a literal or wildcard
+  // segment, or a variable with its pattern.
+  absl::Status AddPiece(absl::string_view piece);
+
   std::string text_;
   std::vector<Segment> segments_;
   std::vector<Variable> variables_;
