@@ -285,6 +285,26 @@ class Arguments {
 
 // ------------------------------------------------------------- the calls
 
+// The arguments of POST requests, as given (trimmed).
+struct Filing {
+  std::string authorization;  // the caller's, for the complaint service
+  std::string service_code, lat, lon, address, address_id, email, first_name,
+      last_name, phone, description, media_url;
+};
+
+// A search's filters (GET requests without service_request_id).
+struct Search {
+  std::set<std::string> codes;   // service_code; empty: every service
+  std::vector<C::State> states;  // empty: every state
+  absl::Time start, end;
+};
+
+// One reply, as a request_update, with its time for sorting.
+struct Update {
+  absl::Time time;
+  Element element;
+};
+
 class Exchange {
  public:
   Exchange(const Backends& backends, const Open311Options& options,
@@ -345,6 +365,31 @@ class Exchange {
   // The search window (start_date, end_date) with the spec's defaults.
   std::optional<Problem> Window(absl::Time* start, absl::Time* end) const;
   Element RequestRecord(const C& complaint) const;
+
+  // Filing (POST requests): the caller's key, the arguments, the complaint
+  // they make, and the call.
+  std::optional<Problem> CallerAuthorization(std::string* authorization) const;
+  std::optional<Problem> ReadFiling(Filing* filing) const;
+  // The attribute[...] arguments into the complaint (the subject apart).
+  std::optional<Problem> ApplyAttributes(C* complaint,
+                                         std::string* subject) const;
+  // A service's name, or a 404 Problem when the organization has no such.
+  std::optional<Problem> ServiceName(const std::string& service_code,
+                                     std::string* name);
+  std::optional<Problem> ComplaintOf(const Filing& filing, C* complaint);
+  std::optional<Problem> Create(C complaint, const std::string& authorization,
+                                C* created) const;
+
+  // Searching (GET requests): by id, or by the filters and window.
+  std::optional<Problem> FindByIds(const std::vector<std::string>& ids,
+                                   std::vector<C>* found) const;
+  std::optional<Problem> ReadSearch(Search* search) const;
+  std::optional<Problem> FindBySearch(std::vector<C>* found) const;
+
+  // The complaint's public staff replies in [start, end].
+  std::optional<Problem> AppendUpdates(const C& complaint, absl::Time start,
+                                       absl::Time end,
+                                       std::vector<Update>* updates) const;
   // Every general complaint received in [.., end], oldest first, for which
   // `keep` says yes, stopping at `limit`.
   std::optional<Problem> ListGeneral(const std::vector<C::State>& states,
@@ -472,180 +517,253 @@ HttpResponse Exchange::ServiceDefinition(absl::string_view code) {
   return Answer(format_, definition);
 }
 
-HttpResponse Exchange::PostRequest() {
-  if (auto problem = Jurisdiction()) return Error(*problem);
+std::optional<Problem> Exchange::CallerAuthorization(
+    std::string* authorization) const {
   // The caller's key: an Authorization header, or the spec's api_key.
   std::string api_key;
-  if (auto problem = arguments_.One("api_key", &api_key))
-    return Error(*problem);
-  std::string authorization = request_.Header("authorization");
-  if (!api_key.empty()) {
-    if (!authorization.empty()) {
-      return Error({400, "api_key: give the key once, not also in a header"});
-    }
-    authorization = absl::StrCat("Bearer ", api_key);
+  if (auto problem = arguments_.One("api_key", &api_key)) return problem;
+  *authorization = request_.Header("authorization");
+  if (api_key.empty()) return std::nullopt;
+  if (!authorization->empty()) {
+    return Problem{400, "api_key: give the key once, not also in a header"};
   }
+  *authorization = absl::StrCat("Bearer ", api_key);
+  return std::nullopt;
+}
 
-  std::string service_code, lat, lon, address, address_id, email, first_name,
-      last_name, phone, description, media_url;
+std::optional<Problem> Exchange::ReadFiling(Filing* filing) const {
+  if (auto problem = CallerAuthorization(&filing->authorization)) {
+    return problem;
+  }
   for (auto [name, out] :
        std::initializer_list<std::pair<const char*, std::string*>>{
-           {"service_code", &service_code},
-           {"lat", &lat},
-           {"long", &lon},
-           {"address_string", &address},
-           {"address_id", &address_id},
-           {"email", &email},
-           {"first_name", &first_name},
-           {"last_name", &last_name},
-           {"phone", &phone},
-           {"description", &description},
-           {"media_url", &media_url}}) {
-    if (auto problem = arguments_.One(name, out)) return Error(*problem);
+           {"service_code", &filing->service_code},
+           {"lat", &filing->lat},
+           {"long", &filing->lon},
+           {"address_string", &filing->address},
+           {"address_id", &filing->address_id},
+           {"email", &filing->email},
+           {"first_name", &filing->first_name},
+           {"last_name", &filing->last_name},
+           {"phone", &filing->phone},
+           {"description", &filing->description},
+           {"media_url", &filing->media_url}}) {
+    if (auto problem = arguments_.One(name, out)) return problem;
   }
-  if (service_code.empty()) return Error({400, "service_code: required"});
-  if (!IsCode(service_code, 40, true)) {
-    return Error({404, "service_code: no such service"});
+  if (filing->service_code.empty()) {
+    return Problem{400, "service_code: required"};
   }
-  if (description.empty()) return Error({400, "description: required"});
+  if (!IsCode(filing->service_code, 40, true)) {
+    return Problem{404, "service_code: no such service"};
+  }
+  if (filing->description.empty()) {
+    return Problem{400, "description: required"};
+  }
+  return std::nullopt;
+}
 
-  C complaint;
-  complaint.set_kind(C::GENERAL);
-  complaint.set_channel(C::WEBSITE);
-  complaint.set_category(absl::StrCat("organizations/", organization_,
-                                      "/categories/", service_code));
-  cv1::Place& place = *complaint.mutable_place();
-  if (lat.empty() != lon.empty()) {
-    return Error({400, "lat/long: give both or neither"});
+// A WGS84 coordinate in [-limit, limit].
+bool ParseCoordinate(absl::string_view text, double limit, double* out) {
+  return absl::SimpleAtod(text, out) && std::isfinite(*out) && *out >= -limit &&
+         *out <= limit;
+}
+
+std::optional<Problem> SetPlace(const Filing& filing, cv1::Place* place) {
+  if (filing.lat.empty() != filing.lon.empty()) {
+    return Problem{400, "lat/long: give both or neither"};
   }
-  if (!lat.empty()) {
+  if (!filing.lat.empty()) {
     double latitude = 0, longitude = 0;
-    if (!absl::SimpleAtod(lat, &latitude) || !std::isfinite(latitude) ||
-        latitude < -90 || latitude > 90) {
-      return Error({400, "lat: not a WGS84 latitude"});
+    if (!ParseCoordinate(filing.lat, 90, &latitude)) {
+      return Problem{400, "lat: not a WGS84 latitude"};
     }
-    if (!absl::SimpleAtod(lon, &longitude) || !std::isfinite(longitude) ||
-        longitude < -180 || longitude > 180) {
-      return Error({400, "long: not a WGS84 longitude"});
+    if (!ParseCoordinate(filing.lon, 180, &longitude)) {
+      return Problem{400, "long: not a WGS84 longitude"};
     }
-    place.set_latitude(latitude);
-    place.set_longitude(longitude);
+    place->set_latitude(latitude);
+    place->set_longitude(longitude);
   }
-  if (lat.empty() && address.empty() && address_id.empty()) {
-    return Error(
-        {400, "location: give lat and long, address_string or address_id"});
+  if (filing.lat.empty() && filing.address.empty() &&
+      filing.address_id.empty()) {
+    return Problem{400,
+                   "location: give lat and long, address_string or address_id"};
   }
   // Prongsai has no address registry: an address id is kept as text.
-  if (!address_id.empty()) {
-    address = address.empty()
-                  ? absl::StrCat("address_id ", address_id)
-                  : absl::StrCat(address, " (address_id ", address_id, ")");
+  std::string address = filing.address;
+  if (!filing.address_id.empty()) {
+    address = address.empty() ? absl::StrCat("address_id ", filing.address_id)
+                              : absl::StrCat(address, " (address_id ",
+                                             filing.address_id, ")");
   }
-  place.set_description(address);
+  place->set_description(address);
+  return std::nullopt;
+}
 
-  std::string subject;
-  for (const auto& [key, value] : arguments_.pairs()) {
-    absl::string_view name = key;
-    if (!absl::ConsumePrefix(&name, "attribute[")) continue;
-    const bool multiple = absl::ConsumeSuffix(&name, "][]");
-    if (!multiple && !absl::ConsumeSuffix(&name, "]")) {
-      return Error({400, absl::StrCat(key, ": not an attribute argument")});
+// The attribute code an argument's name ("attribute[village]") gives, in
+// *code; *is_attribute false for any other argument (left alone).
+std::optional<Problem> AttributeOf(absl::string_view key, bool* is_attribute,
+                                   absl::string_view* code) {
+  absl::string_view name = key;
+  *is_attribute = absl::ConsumePrefix(&name, "attribute[");
+  if (!*is_attribute) return std::nullopt;
+  const bool multiple = absl::ConsumeSuffix(&name, "][]");
+  if (!multiple && !absl::ConsumeSuffix(&name, "]")) {
+    return Problem{400, absl::StrCat(key, ": not an attribute argument")};
+  }
+  const bool known = std::any_of(
+      std::begin(kAttributes), std::end(kAttributes),
+      [&](const Attribute& attribute) { return name == attribute.code; });
+  if (!known) {
+    return Problem{400, absl::StrCat("attribute[", name,
+                                     "]: not an attribute of this service")};
+  }
+  if (multiple) {
+    return Problem{400,
+                   absl::StrCat("attribute[", name, "]: takes a single value")};
+  }
+  *code = name;
+  return std::nullopt;
+}
+
+// One attribute's (non-empty) value into the complaint, or the subject.
+std::optional<Problem> ApplyAttribute(absl::string_view code,
+                                      const std::string& text, C* complaint,
+                                      std::string* subject) {
+  cv1::Place& place = *complaint->mutable_place();
+  if (code == "subject") {
+    *subject = text;
+  } else if (code == "requested_action") {
+    complaint->set_requested_action(text);
+  } else if (code == "village") {
+    place.set_village(text);
+  } else if (code == "subdistrict") {
+    place.set_subdistrict(text);
+  } else if (code == "incident_date") {
+    std::optional<absl::Time> when = ParseW3cTime(text);
+    if (!when.has_value()) {
+      return Problem{400,
+                     "attribute[incident_date]: not an ISO 8601 datetime "
+                     "with a time zone"};
     }
-    const Attribute* attribute = nullptr;
-    for (const Attribute& candidate : kAttributes) {
-      if (name == candidate.code) attribute = &candidate;
-    }
-    if (attribute == nullptr) {
-      return Error({400, absl::StrCat("attribute[", name,
-                                      "]: not an attribute of this service")});
-    }
+    *complaint->mutable_incident_time() = ToTimestamp(*when);
+  }
+  return std::nullopt;
+}
+
+std::optional<Problem> Exchange::ApplyAttributes(C* complaint,
+                                                 std::string* subject) const {
+  for (const auto& pair : arguments_.pairs()) {
+    const std::string& key = pair.first;
+    bool is_attribute = false;
+    absl::string_view code;
+    if (auto problem = AttributeOf(key, &is_attribute, &code)) return problem;
+    if (!is_attribute) continue;
     std::string text;
-    if (multiple) {
-      return Error(
-          {400, absl::StrCat("attribute[", name, "]: takes a single value")});
-    }
-    if (auto problem = arguments_.One(key, &text)) return Error(*problem);
+    if (auto problem = arguments_.One(key, &text)) return problem;
     if (text.empty()) continue;
-    if (name == "subject") {
-      subject = text;
-    } else if (name == "requested_action") {
-      complaint.set_requested_action(text);
-    } else if (name == "village") {
-      place.set_village(text);
-    } else if (name == "subdistrict") {
-      place.set_subdistrict(text);
-    } else if (name == "incident_date") {
-      std::optional<absl::Time> when = ParseW3cTime(text);
-      if (!when.has_value()) {
-        return Error({400,
-                      "attribute[incident_date]: not an ISO 8601 datetime "
-                      "with a time zone"});
-      }
-      *complaint.mutable_incident_time() = ToTimestamp(*when);
+    if (auto problem = ApplyAttribute(code, text, complaint, subject)) {
+      return problem;
     }
   }
+  return std::nullopt;
+}
 
-  if (!media_url.empty()) {
-    const bool web = absl::StartsWith(media_url, "https://") ||
-                     absl::StartsWith(media_url, "http://");
-    if (!web || media_url.size() > 1000 ||
-        std::any_of(media_url.begin(), media_url.end(), [](char c) {
-          return static_cast<unsigned char>(c) <= ' ';
-        })) {
-      return Error({400, "media_url: not an http(s) URL"});
-    }
-    absl::StrAppend(&description, kMediaLine, media_url);
+// The media URL kept as the description's last line (see kMediaLine).
+std::optional<Problem> AppendMediaUrl(const std::string& media_url,
+                                      std::string* description) {
+  if (media_url.empty()) return std::nullopt;
+  const bool web = absl::StartsWith(media_url, "https://") ||
+                   absl::StartsWith(media_url, "http://");
+  const bool has_space_or_control =
+      std::any_of(media_url.begin(), media_url.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+  if (!web || media_url.size() > 1000 || has_space_or_control) {
+    return Problem{400, "media_url: not an http(s) URL"};
   }
-  complaint.set_description(description);
+  absl::StrAppend(description, kMediaLine, media_url);
+  return std::nullopt;
+}
 
-  // The subject a GeoReport client cannot give: the service's name.
-  if (subject.empty()) {
-    if (auto problem = LoadCategories()) return Error(*problem);
-    auto it = categories_.find(service_code);
-    if (it == categories_.end()) {
-      return Error({404, "service_code: no such service"});
-    }
-    subject = it->second;
+std::optional<Problem> Exchange::ServiceName(const std::string& service_code,
+                                             std::string* name) {
+  if (auto problem = LoadCategories()) return problem;
+  auto it = categories_.find(service_code);
+  if (it == categories_.end()) {
+    return Problem{404, "service_code: no such service"};
   }
-  complaint.set_subject(subject);
+  *name = it->second;
+  return std::nullopt;
+}
 
-  // Who filed: sealed by the service, never returned by any call.
-  cv1::Person& complainant = *complaint.mutable_complainant();
-  complainant.set_name(absl::StrJoin(
-      {absl::string_view(first_name), absl::string_view(last_name)}, " "));
+// Who filed: sealed by the service, never returned by any call.
+void SetComplainant(const Filing& filing, C* complaint) {
+  cv1::Person& complainant = *complaint->mutable_complainant();
+  complainant.set_name(absl::StrJoin({absl::string_view(filing.first_name),
+                                      absl::string_view(filing.last_name)},
+                                     " "));
   complainant.set_name(
       std::string(absl::StripAsciiWhitespace(complainant.name())));
   std::vector<std::string> contact;
-  if (!email.empty()) contact.push_back(email);
-  if (!phone.empty()) contact.push_back(phone);
+  if (!filing.email.empty()) contact.push_back(filing.email);
+  if (!filing.phone.empty()) contact.push_back(filing.phone);
   complainant.set_contact(absl::StrJoin(contact, ", "));
   if (complainant.name().empty() && complainant.contact().empty()) {
-    complaint.clear_complainant();
+    complaint->clear_complainant();
   }
   // device_id and account_id are not kept: Prongsai has no accounts, and a
   // device id would only track the filer.
+}
 
+std::optional<Problem> Exchange::ComplaintOf(const Filing& filing,
+                                             C* complaint) {
+  complaint->set_kind(C::GENERAL);
+  complaint->set_channel(C::WEBSITE);
+  complaint->set_category(absl::StrCat("organizations/", organization_,
+                                       "/categories/", filing.service_code));
+  if (auto problem = SetPlace(filing, complaint->mutable_place())) {
+    return problem;
+  }
+  std::string subject;
+  if (auto problem = ApplyAttributes(complaint, &subject)) return problem;
+  std::string description = filing.description;
+  if (auto problem = AppendMediaUrl(filing.media_url, &description)) {
+    return problem;
+  }
+  complaint->set_description(description);
+  // The subject a GeoReport client cannot give: the service's name.
+  if (subject.empty()) {
+    if (auto problem = ServiceName(filing.service_code, &subject)) {
+      return problem;
+    }
+  }
+  complaint->set_subject(subject);
+  SetComplainant(filing, complaint);
+  return std::nullopt;
+}
+
+std::optional<Problem> Exchange::Create(C complaint,
+                                        const std::string& authorization,
+                                        C* created) const {
   cv1::CreateComplaintRequest create;
   create.set_parent(absl::StrCat("organizations/", organization_));
   *create.mutable_complaint() = std::move(complaint);
-  C created;
-  grpc::Status status = CallComplaints("CreateComplaint", create, &created,
+  grpc::Status status = CallComplaints("CreateComplaint", create, created,
                                        Metadata(authorization));
-  if (!status.ok()) {
-    Problem problem = FromGrpc(status, true);
-    // An unknown category is the spec's "service_code not found".
-    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
-        absl::StartsWith(status.error_message(), "complaint.category")) {
-      problem = {404, "service_code: no such service"};
-    }
-    return Error(problem);
+  if (status.ok()) return std::nullopt;
+  // An unknown category is the spec's "service_code not found".
+  if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT &&
+      absl::StartsWith(status.error_message(), "complaint.category")) {
+    return Problem{404, "service_code: no such service"};
   }
+  return FromGrpc(status, true);
+}
 
-  // The answer names the request by its public id, so that the client may
-  // look it up (GET requests/{id}) and show it. The tracking code, the
-  // filer's secret for following the case privately (TrackComplaint), is
-  // given here once and nowhere else: not as the spec's `token`, which
-  // clients put in URLs (tokens/{token}), where secrets must never go.
+// The answer names the request by its public id, so that the client may
+// look it up (GET requests/{id}) and show it. The tracking code, the
+// filer's secret for following the case privately (TrackComplaint), is
+// given here once and nowhere else: not as the spec's `token`, which
+// clients put in URLs (tokens/{token}), where secrets must never go.
+HttpResponse FiledAnswer(Format format, const C& created) {
   Element requests = Element::List("service_requests");
   Element record = Element::Record("request");
   record.Add(Element::Text("service_request_id", LastSegment(created.name())));
@@ -658,9 +776,23 @@ HttpResponse Exchange::PostRequest() {
   record.Add(Element::Text("tracking_code", created.tracking_code()));
   record.Add(Element::Text("expected_datetime", W3cTime(created.due_time())));
   requests.Add(std::move(record));
-  HttpResponse response = Answer(format_, requests);
+  HttpResponse response = Answer(format, requests);
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
+}
+
+HttpResponse Exchange::PostRequest() {
+  if (auto problem = Jurisdiction()) return Error(*problem);
+  Filing filing;
+  if (auto problem = ReadFiling(&filing)) return Error(*problem);
+  C complaint;
+  if (auto problem = ComplaintOf(filing, &complaint)) return Error(*problem);
+  C created;
+  if (auto problem =
+          Create(std::move(complaint), filing.authorization, &created)) {
+    return Error(*problem);
+  }
+  return FiledAnswer(format_, created);
 }
 
 Element Exchange::RequestRecord(const C& complaint) const {
@@ -831,68 +963,87 @@ std::optional<Problem> Exchange::ListGeneral(
   return std::nullopt;
 }
 
+std::optional<Problem> Exchange::FindByIds(const std::vector<std::string>& ids,
+                                           std::vector<C>* found) const {
+  if (ids.size() > kMaxResults) {
+    return Problem{400, "service_request_id: at most 1000 at once"};
+  }
+  std::set<std::string> seen;
+  for (const std::string& id : ids) {
+    if (!IsCode(id, 64, false)) {
+      return Problem{400, "service_request_id: malformed"};
+    }
+    if (!seen.insert(id).second) continue;
+    cv1::GetComplaintRequest get;
+    get.set_name(
+        absl::StrCat("organizations/", organization_, "/complaints/", id));
+    C complaint;
+    grpc::Status status =
+        CallComplaints("GetComplaint", get, &complaint, LookupMetadata());
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+        status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      continue;
+    }
+    if (!status.ok()) return FromGrpc(status, false);
+    if (complaint.kind() == C::GENERAL) found->push_back(complaint);
+  }
+  return std::nullopt;
+}
+
+// The states `status` (open, closed or both) selects; none: every state.
+std::optional<Problem> ParseStatuses(const std::vector<std::string>& statuses,
+                                     std::vector<C::State>* states) {
+  bool open = false, closed = false;
+  for (const std::string& status : statuses) {
+    if (status == "open") {
+      open = true;
+    } else if (status == "closed") {
+      closed = true;
+    } else {
+      return Problem{400, "status: open or closed"};
+    }
+  }
+  states->clear();
+  if (open != closed) *states = StatesOf(open);
+  return std::nullopt;
+}
+
+std::optional<Problem> Exchange::ReadSearch(Search* search) const {
+  for (const std::string& code : arguments_.List("service_code")) {
+    if (!IsCode(code, 40, true)) {
+      return Problem{400, "service_code: malformed"};
+    }
+    search->codes.insert(code);
+  }
+  if (auto problem =
+          ParseStatuses(arguments_.List("status"), &search->states)) {
+    return problem;
+  }
+  return Window(&search->start, &search->end);
+}
+
+std::optional<Problem> Exchange::FindBySearch(std::vector<C>* found) const {
+  Search search;
+  if (auto problem = ReadSearch(&search)) return problem;
+  auto keep = [&search](const C& complaint) {
+    if (FromTimestamp(complaint.receive_time()) < search.start) return false;
+    if (search.codes.empty()) return true;
+    return !complaint.category().empty() &&
+           search.codes.count(LastSegment(complaint.category())) > 0;
+  };
+  return ListGeneral(search.states, search.end, kMaxResults, keep, found);
+}
+
 HttpResponse Exchange::SearchRequests() {
   if (auto problem = NeedLookups()) return Error(*problem);
   if (auto problem = Jurisdiction()) return Error(*problem);
   if (auto problem = LoadCategories()) return Error(*problem);
   std::vector<C> found;
   const std::vector<std::string> ids = arguments_.List("service_request_id");
-  if (!ids.empty()) {
-    // "This overrides all other arguments."
-    if (ids.size() > kMaxResults) {
-      return Error({400, "service_request_id: at most 1000 at once"});
-    }
-    std::set<std::string> seen;
-    for (const std::string& id : ids) {
-      if (!IsCode(id, 64, false)) {
-        return Error({400, "service_request_id: malformed"});
-      }
-      if (!seen.insert(id).second) continue;
-      cv1::GetComplaintRequest get;
-      get.set_name(
-          absl::StrCat("organizations/", organization_, "/complaints/", id));
-      C complaint;
-      grpc::Status status =
-          CallComplaints("GetComplaint", get, &complaint, LookupMetadata());
-      if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
-          status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
-        continue;
-      }
-      if (!status.ok()) return Error(FromGrpc(status, false));
-      if (complaint.kind() == C::GENERAL) found.push_back(complaint);
-    }
-  } else {
-    std::set<std::string> codes;
-    for (const std::string& code : arguments_.List("service_code")) {
-      if (!IsCode(code, 40, true)) {
-        return Error({400, "service_code: malformed"});
-      }
-      codes.insert(code);
-    }
-    bool open = false, closed = false;
-    for (const std::string& status : arguments_.List("status")) {
-      if (status == "open") {
-        open = true;
-      } else if (status == "closed") {
-        closed = true;
-      } else {
-        return Error({400, "status: open or closed"});
-      }
-    }
-    std::vector<C::State> states;
-    if (open != closed) states = StatesOf(open);
-    absl::Time start, end;
-    if (auto problem = Window(&start, &end)) return Error(*problem);
-    auto keep = [&](const C& complaint) {
-      if (FromTimestamp(complaint.receive_time()) < start) return false;
-      if (codes.empty()) return true;
-      return !complaint.category().empty() &&
-             codes.count(LastSegment(complaint.category())) > 0;
-    };
-    if (auto problem = ListGeneral(states, end, kMaxResults, keep, &found)) {
-      return Error(*problem);
-    }
-  }
+  // "This overrides all other arguments."
+  std::optional<Problem> problem =
+      ids.empty() ? FindBySearch(&found) : FindByIds(ids, &found);
+  if (problem) return Error(*problem);
   Element requests = Element::List("service_requests");
   for (const C& complaint : found) requests.Add(RequestRecord(complaint));
   return Answer(format_, requests);
@@ -904,6 +1055,62 @@ HttpResponse Exchange::Token() const {
   return Error({404,
                 "token: no such token (this endpoint returns "
                 "service_request_id at once and issues no tokens)"});
+}
+
+// Staff's public replies only: never internal or workflow notes, nor what
+// the complainant added (it may say who they are).
+bool IsPublicStaffReply(const cv1::Reply& reply) {
+  return reply.visibility() == cv1::Reply::PUBLIC &&
+         reply.author() == cv1::Reply::STAFF;
+}
+
+Element UpdateElement(const C& complaint, const cv1::Reply& reply) {
+  Element element = Element::Record("request_update");
+  element.Add(
+      Element::Text("update_id", absl::StrCat(LastSegment(complaint.name()),
+                                              "-", LastSegment(reply.name()))));
+  element.Add(
+      Element::Text("service_request_id", LastSegment(complaint.name())));
+  element.Add(
+      Element::Text("status", IsOpen(complaint.state()) ? "open" : "closed"));
+  element.Add(Element::Text("updated_datetime", W3cTime(reply.create_time())));
+  element.Add(Element::Text("description", reply.text()));
+  element.Add(Element::Null("media_url"));
+  return element;
+}
+
+std::optional<Problem> Exchange::AppendUpdates(
+    const C& complaint, absl::Time start, absl::Time end,
+    std::vector<Update>* updates) const {
+  cv1::ListRepliesRequest list;
+  list.set_parent(complaint.name());
+  list.set_page_size(1000);
+  while (true) {
+    cv1::ListRepliesResponse page;
+    grpc::Status status =
+        CallComplaints("ListReplies", list, &page, LookupMetadata());
+    if (!status.ok()) return FromGrpc(status, false);
+    for (const cv1::Reply& reply : page.replies()) {
+      if (!IsPublicStaffReply(reply)) continue;
+      const absl::Time time = FromTimestamp(reply.create_time());
+      if (time < start || time > end) continue;
+      updates->push_back({time, UpdateElement(complaint, reply)});
+    }
+    if (page.next_page_token().empty()) return std::nullopt;
+    list.set_page_token(page.next_page_token());
+  }
+}
+
+HttpResponse UpdatesAnswer(Format format, std::vector<Update> updates) {
+  std::stable_sort(
+      updates.begin(), updates.end(),
+      [](const Update& a, const Update& b) { return a.time < b.time; });
+  if (updates.size() > kMaxResults) {
+    updates.erase(updates.begin() + kMaxResults, updates.end());
+  }
+  Element list = Element::List("service_request_updates");
+  for (Update& update : updates) list.Add(std::move(update.element));
+  return Answer(format, list);
 }
 
 HttpResponse Exchange::Updates() {
@@ -920,56 +1127,113 @@ HttpResponse Exchange::Updates() {
   if (auto problem = ListGeneral({}, end, SIZE_MAX, keep, &complaints)) {
     return Error(*problem);
   }
-  struct Update {
-    absl::Time time;
-    Element element;
-  };
   std::vector<Update> updates;
   for (const C& complaint : complaints) {
-    cv1::ListRepliesRequest list;
-    list.set_parent(complaint.name());
-    list.set_page_size(1000);
-    while (true) {
-      cv1::ListRepliesResponse page;
-      grpc::Status status =
-          CallComplaints("ListReplies", list, &page, LookupMetadata());
-      if (!status.ok()) return Error(FromGrpc(status, false));
-      for (const cv1::Reply& reply : page.replies()) {
-        // Staff's public replies only: never internal or workflow notes,
-        // nor what the complainant added (it may say who they are).
-        if (reply.visibility() != cv1::Reply::PUBLIC ||
-            reply.author() != cv1::Reply::STAFF) {
-          continue;
-        }
-        const absl::Time time = FromTimestamp(reply.create_time());
-        if (time < start || time > end) continue;
-        Element element = Element::Record("request_update");
-        element.Add(Element::Text(
-            "update_id", absl::StrCat(LastSegment(complaint.name()), "-",
-                                      LastSegment(reply.name()))));
-        element.Add(
-            Element::Text("service_request_id", LastSegment(complaint.name())));
-        element.Add(Element::Text(
-            "status", IsOpen(complaint.state()) ? "open" : "closed"));
-        element.Add(
-            Element::Text("updated_datetime", W3cTime(reply.create_time())));
-        element.Add(Element::Text("description", reply.text()));
-        element.Add(Element::Null("media_url"));
-        updates.push_back({time, std::move(element)});
-      }
-      if (page.next_page_token().empty()) break;
-      list.set_page_token(page.next_page_token());
+    if (auto problem = AppendUpdates(complaint, start, end, &updates)) {
+      return Error(*problem);
     }
   }
-  std::stable_sort(
-      updates.begin(), updates.end(),
-      [](const Update& a, const Update& b) { return a.time < b.time; });
-  if (updates.size() > kMaxResults) {
-    updates.erase(updates.begin() + kMaxResults, updates.end());
+  return UpdatesAnswer(format_, std::move(updates));
+}
+
+// "requests/abc.json" -> resource "requests/abc", format json; false when
+// the name ends in neither .xml nor .json.
+bool SplitFormat(absl::string_view subpath, Format* format,
+                 absl::string_view* resource) {
+  *format = Format::kXml;
+  const size_t dot = subpath.rfind('.');
+  const size_t slash = subpath.rfind('/');
+  if (dot == absl::string_view::npos ||
+      (slash != absl::string_view::npos && dot < slash)) {
+    return false;
   }
-  Element list = Element::List("service_request_updates");
-  for (Update& update : updates) list.Add(std::move(update.element));
-  return Answer(format_, list);
+  const absl::string_view extension = subpath.substr(dot + 1);
+  if (extension != "xml" && extension != "json") return false;
+  *format = extension == "json" ? Format::kJson : Format::kXml;
+  *resource = subpath.substr(0, dot);
+  return true;
+}
+
+// The query's arguments, and for POST the form body's after them.
+std::optional<Problem> ArgumentsOf(const HttpRequest& request,
+                                   Arguments* arguments) {
+  *arguments = Arguments(request.query);
+  if (request.method != "POST") return std::nullopt;
+  const std::string type =
+      absl::AsciiStrToLower(request.Header("content-type"));
+  if (!absl::StartsWith(type, "application/x-www-form-urlencoded")) {
+    return Problem{400,
+                   "send the request as application/x-www-form-urlencoded"};
+  }
+  std::vector<std::pair<std::string, std::string>> pairs = request.query;
+  for (auto& pair : ParseFormEncoded(request.body)) {
+    pairs.push_back(std::move(pair));
+  }
+  *arguments = Arguments(std::move(pairs));
+  return std::nullopt;
+}
+
+// What a (method, resource) pair calls: `collection` alone, or with an id
+// ("services/{code}"). GET also serves HEAD.
+struct Route {
+  absl::string_view method;
+  absl::string_view collection;
+  bool with_id;
+  HttpResponse (*call)(Exchange& exchange, absl::string_view id);
+};
+constexpr Route kRoutes[] = {
+    {"GET", "discovery", false,
+     [](Exchange& exchange, absl::string_view) {
+       return exchange.Discovery();
+     }},
+    {"GET", "services", false,
+     [](Exchange& exchange, absl::string_view) { return exchange.Services(); }},
+    {"GET", "requests", false,
+     [](Exchange& exchange, absl::string_view) {
+       return exchange.SearchRequests();
+     }},
+    {"POST", "requests", false,
+     [](Exchange& exchange, absl::string_view) {
+       return exchange.PostRequest();
+     }},
+    {"GET", "servicerequestupdates", false,
+     [](Exchange& exchange, absl::string_view) { return exchange.Updates(); }},
+    {"GET", "services", true,
+     [](Exchange& exchange, absl::string_view id) {
+       return exchange.ServiceDefinition(id);
+     }},
+    {"GET", "requests", true,
+     [](Exchange& exchange, absl::string_view id) {
+       return exchange.GetRequest(id);
+     }},
+    {"GET", "tokens", true,
+     [](Exchange& exchange, absl::string_view) { return exchange.Token(); }},
+};
+
+bool MethodMatches(absl::string_view route_method, absl::string_view method) {
+  return route_method == method || (route_method == "GET" && method == "HEAD");
+}
+
+HttpResponse Dispatch(Exchange& exchange, Format format,
+                      absl::string_view resource, absl::string_view method) {
+  std::vector<absl::string_view> parts = absl::StrSplit(resource, '/');
+  const bool with_id = parts.size() == 2;
+  if (parts.size() > 2 || (with_id && parts[1].empty())) {
+    return ErrorAnswer(format, {404, "no such resource"});
+  }
+  const absl::string_view id = with_id ? parts[1] : absl::string_view();
+  std::vector<absl::string_view> allowed;
+  for (const Route& route : kRoutes) {
+    if (route.collection != parts[0] || route.with_id != with_id) continue;
+    if (MethodMatches(route.method, method)) return route.call(exchange, id);
+    allowed.push_back(route.method);
+  }
+  if (allowed.empty()) return ErrorAnswer(format, {404, "no such resource"});
+  const std::string allow = absl::StrJoin(allowed, ", ");
+  HttpResponse response = ErrorAnswer(
+      format, {405, absl::StrCat("method not allowed: use ", allow)});
+  response.headers.emplace_back("Allow", allow);
+  return response;
 }
 
 }  // namespace
@@ -979,82 +1243,19 @@ Open311::Open311(const Backends& backends, Open311Options options)
 
 HttpResponse Open311::Handle(const HttpRequest& request,
                              absl::string_view subpath) const {
-  // "requests/abc.json" -> resource "requests/abc", format json.
   Format format = Format::kXml;
-  absl::string_view resource = subpath;
-  const size_t dot = subpath.rfind('.');
-  const size_t slash = subpath.rfind('/');
-  bool known_format = false;
-  if (dot != absl::string_view::npos &&
-      (slash == absl::string_view::npos || dot > slash)) {
-    const absl::string_view extension = subpath.substr(dot + 1);
-    if (extension == "xml" || extension == "json") {
-      format = extension == "json" ? Format::kJson : Format::kXml;
-      known_format = true;
-      resource = subpath.substr(0, dot);
-    }
-  }
-  if (!known_format) {
+  absl::string_view resource;
+  if (!SplitFormat(subpath, &format, &resource)) {
     return ErrorAnswer(format, {404,
                                 "no such resource: name it with .xml "
                                 "or .json"});
   }
-  std::vector<std::string> parts = absl::StrSplit(resource, '/');
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  const bool post = request.method == "POST";
-
-  auto wrong_method = [&](const char* allowed) {
-    HttpResponse response = ErrorAnswer(
-        format, {405, absl::StrCat("method not allowed: use ", allowed)});
-    response.headers.emplace_back("Allow", allowed);
-    return response;
-  };
-
-  Arguments arguments(request.query);
-  if (post) {
-    const std::string type =
-        absl::AsciiStrToLower(request.Header("content-type"));
-    if (!absl::StartsWith(type, "application/x-www-form-urlencoded")) {
-      return ErrorAnswer(format, {400,
-                                  "send the request as "
-                                  "application/x-www-form-urlencoded"});
-    }
-    std::vector<std::pair<std::string, std::string>> pairs = request.query;
-    for (auto& pair : ParseFormEncoded(request.body)) {
-      pairs.push_back(std::move(pair));
-    }
-    arguments = Arguments(std::move(pairs));
+  Arguments arguments({});
+  if (auto problem = ArgumentsOf(request, &arguments)) {
+    return ErrorAnswer(format, *problem);
   }
   Exchange exchange(backends_, options_, request, format, std::move(arguments));
-
-  if (parts.size() == 1) {
-    const std::string& name = parts[0];
-    if (name == "discovery") {
-      return get ? exchange.Discovery() : wrong_method("GET");
-    }
-    if (name == "services") {
-      return get ? exchange.Services() : wrong_method("GET");
-    }
-    if (name == "requests") {
-      if (post) return exchange.PostRequest();
-      return get ? exchange.SearchRequests() : wrong_method("GET, POST");
-    }
-    if (name == "servicerequestupdates") {
-      return get ? exchange.Updates() : wrong_method("GET");
-    }
-  } else if (parts.size() == 2 && !parts[1].empty()) {
-    const std::string& name = parts[0];
-    if (name == "services") {
-      return get ? exchange.ServiceDefinition(parts[1]) : wrong_method("GET");
-    }
-    if (name == "requests") {
-      return get ? exchange.GetRequest(parts[1]) : wrong_method("GET");
-    }
-    if (name == "tokens") {
-      return get ? exchange.Token() : wrong_method("GET");
-    }
-  }
-  return ErrorAnswer(format, {404, "no such resource"});
+  return Dispatch(exchange, format, resource, request.method);
 }
 
 }  // namespace prongsai::gateway
