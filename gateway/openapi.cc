@@ -367,6 +367,148 @@ struct PathLayout {
   Json fields = Json::Obj();
 };
 
+// A path parameter's name, numbered when the path already has it
+// ("organization", then "organization2").
+std::string UniqueName(const std::string& name, std::set<std::string>* taken) {
+  std::string candidate = name;
+  for (int n = 2; !taken->insert(candidate).second; ++n) {
+    candidate = absl::StrCat(name, n);
+  }
+  return candidate;
+}
+
+// The parameter a `*` of `field_path`'s pattern becomes (one segment), or,
+// when `rest`, its `**` (the rest of the path); the description is added
+// once the value's whole template is known.
+Json PathParameter(const std::string& name, const std::string& field_path,
+                   const std::string& pattern, bool rest) {
+  Json parameter = Json::Obj();
+  parameter["name"] = Json::Str(name);
+  parameter["in"] = Json::Str("path");
+  parameter["required"] = Json::Bool(true);
+  Json schema = Typed("string");
+  schema["pattern"] = Json::Str(rest ? "^.+$" : "^[^/]+$");
+  parameter["schema"] = std::move(schema);
+  parameter["x-prongsai-field"] = Json::Str(field_path);
+  if (rest) parameter["x-prongsai-pattern"] = Json::Str(pattern);
+  return parameter;
+}
+
+// What a path parameter is: the whole field, one segment of its `value`
+// template, or the rest of it; then the field's own comment.
+std::string PathParameterDescription(bool rest, const std::string& field_path,
+                                     const std::string& pattern,
+                                     const std::string& value,
+                                     const std::string& comment) {
+  std::string description =
+      rest ? absl::StrCat("The rest of `", field_path, "` (`", value,
+                          "`): it may hold '/', sent as it is, not "
+                          "percent-encoded.")
+      : pattern == "*"
+          ? absl::StrCat("`", field_path, "`.")
+          : absl::StrCat("One segment of `", field_path, "` (`", value, "`).");
+  if (!comment.empty()) absl::StrAppend(&description, " ", comment);
+  return description;
+}
+
+// One `{field_path=pattern}` variable of a template (`inside` the braces),
+// added to `layout`: its parameters, its part of the path and the template
+// of the field's value. `taken` holds the path's parameter names so far.
+void AddPathVariable(const Descriptor* input, const std::string& inside,
+                     std::set<std::string>* taken, PathLayout* layout) {
+  std::pair<std::string, std::string> field_and_pattern =
+      absl::StrSplit(inside, absl::MaxSplits('=', 1));
+  const std::string& field_path = field_and_pattern.first;
+  const std::string pattern =
+      field_and_pattern.second.empty() ? "*" : field_and_pattern.second;
+  const FieldDescriptor* field = FieldAt(input, field_path);
+  const std::string comment = field ? CommentOf(field) : "";
+  std::vector<std::string> value_template;
+  std::vector<Json> parameters;
+  std::string previous_literal;
+  for (absl::string_view segment : absl::StrSplit(pattern, '/')) {
+    if (segment != "*" && segment != "**") {
+      value_template.emplace_back(segment);
+      previous_literal = std::string(segment);
+      continue;
+    }
+    const bool rest = segment == "**";
+    const std::string name = UniqueName(
+        previous_literal.empty() ? field_path : Singular(previous_literal),
+        taken);
+    value_template.push_back(absl::StrCat("{", name, "}"));
+    parameters.push_back(PathParameter(name, field_path, pattern, rest));
+  }
+  const std::string value = absl::StrJoin(value_template, "/");
+  for (Json& parameter : parameters) {
+    parameter["description"] = Json::Str(
+        PathParameterDescription(parameter.Has("x-prongsai-pattern"),
+                                 field_path, pattern, value, comment));
+    layout->parameters.Push(std::move(parameter));
+  }
+  layout->path += value;
+  layout->fields[field_path] = Json::Str(value);
+}
+
+PathLayout LayoutOf(const Route& route) {
+  PathLayout layout;
+  std::set<std::string> taken;
+  const std::string& text = route.path.text();
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t open = text.find('{', at);
+    if (open == std::string::npos) {
+      layout.path += text.substr(at);
+      break;
+    }
+    layout.path += text.substr(at, open - at);
+    const size_t close = text.find('}', open);
+    AddPathVariable(route.method->input_type(),
+                    text.substr(open + 1, close - open - 1), &taken, &layout);
+    at = close + 1;
+  }
+  return layout;
+}
+
+// The names of the roles the method's prongsai.common.v1.access option
+// admits.
+std::vector<std::string> RolesOf(const MethodDescriptor* method) {
+  std::vector<std::string> roles;
+  if (method->options().HasExtension(prongsai::common::v1::access)) {
+    const prongsai::common::v1::AccessPolicy& policy =
+        method->options().GetExtension(prongsai::common::v1::access);
+    for (int role : policy.roles()) {
+      roles.push_back(prongsai::common::v1::Role_Name(
+          static_cast<prongsai::common::v1::Role>(role)));
+    }
+  }
+  return roles;
+}
+
+// The method's comment, then who may call it.
+std::string OperationDescription(const std::string& comment,
+                                 const std::vector<std::string>& roles,
+                                 bool open_to_public) {
+  std::string description = comment;
+  absl::StrAppend(
+      &description, description.empty() ? "" : "\n\n",
+      roles.empty() ? std::string("No role is admitted: every call is refused.")
+      : open_to_public
+          ? std::string("Roles: PUBLIC (no API key needed).")
+          : absl::StrCat("Roles: ", absl::StrJoin(roles, ", "), "."));
+  return description;
+}
+
+// A bearer API key; or, when PUBLIC may call (`open_to_public`), no key at
+// all as well.
+Json SecurityOf(bool open_to_public) {
+  Json security = Json::Arr();
+  if (open_to_public) security.Push(Json::Obj());  // no key at all
+  Json bearer = Json::Obj();
+  bearer[kBearer] = Json::Arr();
+  security.Push(std::move(bearer));
+  return security;
+}
 class Generator {
  public:
   Generator(const ApiRoutes& routes, const OpenApiOptions& options)
@@ -433,11 +575,7 @@ class Generator {
       item[verb] = Operation(route, operation_id, std::move(layout));
     }
     document["tags"] = std::move(tags);
-    Json security = Json::Arr();
-    Json bearer = Json::Obj();
-    bearer[kBearer] = Json::Arr();
-    security.Push(std::move(bearer));
-    document["security"] = std::move(security);
+    document["security"] = SecurityOf(/*open_to_public=*/false);
     document["paths"] = std::move(paths);
     document["components"] = Components();
     return document.Text();
@@ -595,80 +733,6 @@ class Generator {
     return schema;
   }
 
-  PathLayout LayoutOf(const Route& route) {
-    PathLayout layout;
-    const Descriptor* input = route.method->input_type();
-    std::set<std::string> taken;
-    auto unique = [&taken](const std::string& name) {
-      std::string candidate = name;
-      for (int n = 2; !taken.insert(candidate).second; ++n) {
-        candidate = absl::StrCat(name, n);
-      }
-      return candidate;
-    };
-    const std::string& text = route.path.text();
-    size_t at = 0;
-    while (at < text.size()) {
-      const size_t open = text.find('{', at);
-      if (open == std::string::npos) {
-        layout.path += text.substr(at);
-        break;
-      }
-      layout.path += text.substr(at, open - at);
-      const size_t close = text.find('}', open);
-      const std::string inside = text.substr(open + 1, close - open - 1);
-      at = close + 1;
-      std::pair<std::string, std::string> field_and_pattern =
-          absl::StrSplit(inside, absl::MaxSplits('=', 1));
-      const std::string& field_path = field_and_pattern.first;
-      const std::string pattern =
-          field_and_pattern.second.empty() ? "*" : field_and_pattern.second;
-      const FieldDescriptor* field = FieldAt(input, field_path);
-      const std::string comment = field ? CommentOf(field) : "";
-      std::vector<std::string> value_template;
-      std::vector<Json> parameters;
-      std::string previous_literal;
-      for (absl::string_view segment : absl::StrSplit(pattern, '/')) {
-        if (segment != "*" && segment != "**") {
-          value_template.emplace_back(segment);
-          previous_literal = std::string(segment);
-          continue;
-        }
-        const bool rest = segment == "**";
-        const std::string name = unique(
-            previous_literal.empty() ? field_path : Singular(previous_literal));
-        value_template.push_back(absl::StrCat("{", name, "}"));
-        Json parameter = Json::Obj();
-        parameter["name"] = Json::Str(name);
-        parameter["in"] = Json::Str("path");
-        parameter["required"] = Json::Bool(true);
-        Json schema = Typed("string");
-        schema["pattern"] = Json::Str(rest ? "^.+$" : "^[^/]+$");
-        parameter["schema"] = std::move(schema);
-        parameter["x-prongsai-field"] = Json::Str(field_path);
-        if (rest) parameter["x-prongsai-pattern"] = Json::Str(pattern);
-        parameters.push_back(std::move(parameter));
-      }
-      const std::string value = absl::StrJoin(value_template, "/");
-      for (Json& parameter : parameters) {
-        const bool rest = parameter.Has("x-prongsai-pattern");
-        std::string description =
-            rest ? absl::StrCat("The rest of `", field_path, "` (`", value,
-                                "`): it may hold '/', sent as it is, not "
-                                "percent-encoded.")
-            : pattern == "*" ? absl::StrCat("`", field_path, "`.")
-                             : absl::StrCat("One segment of `", field_path,
-                                            "` (`", value, "`).");
-        if (!comment.empty()) absl::StrAppend(&description, " ", comment);
-        parameter["description"] = Json::Str(description);
-        layout.parameters.Push(std::move(parameter));
-      }
-      layout.path += value;
-      layout.fields[field_path] = Json::Str(value);
-    }
-    return layout;
-  }
-
   // Query parameters for every field of `message` (under `prefix`) that
   // neither the path nor the body sets: scalars, enums, repeated ones,
   // and the fields of message fields, flattened ("fiscal_year.be_year") as
@@ -713,39 +777,10 @@ class Generator {
     on_the_way->pop_back();
   }
 
-  Json Operation(const Route& route, const std::string& operation_id,
-                 PathLayout layout) {
-    const MethodDescriptor* method = route.method;
-    const Descriptor* input = method->input_type();
-    Json operation = Json::Obj();
-    operation["tags"] = Json::Arr({method->service()->name()});
-    const std::string comment = CommentOf(method);
-    if (!comment.empty()) {
-      operation["summary"] = Json::Str(FirstSentence(comment));
-    }
-    std::vector<std::string> roles;
-    if (method->options().HasExtension(prongsai::common::v1::access)) {
-      const prongsai::common::v1::AccessPolicy& policy =
-          method->options().GetExtension(prongsai::common::v1::access);
-      for (int role : policy.roles()) {
-        roles.push_back(prongsai::common::v1::Role_Name(
-            static_cast<prongsai::common::v1::Role>(role)));
-      }
-    }
-    const bool open_to_public =
-        std::find(roles.begin(), roles.end(), "PUBLIC") != roles.end();
-    std::string description = comment;
-    absl::StrAppend(
-        &description, description.empty() ? "" : "\n\n",
-        roles.empty()
-            ? std::string("No role is admitted: every call is refused.")
-        : open_to_public
-            ? std::string("Roles: PUBLIC (no API key needed).")
-            : absl::StrCat("Roles: ", absl::StrJoin(roles, ", "), "."));
-    operation["description"] = Json::Str(description);
-    operation["operationId"] = Json::Str(operation_id);
-
-    Json parameters = std::move(layout.parameters);
+  // The path's parameters, then the query's: every field neither the path
+  // nor the body sets (none when the body is the whole request).
+  Json Parameters(const Route& route, Json path_parameters) {
+    Json parameters = std::move(path_parameters);
     if (route.body != "*") {
       std::set<std::string> bound;
       for (const std::string& variable : route.path.variables()) {
@@ -753,61 +788,79 @@ class Generator {
       }
       if (!route.body.empty()) bound.insert(route.body);
       std::vector<const Descriptor*> on_the_way;
-      QueryParameters(input, "", bound, 0, &on_the_way, &parameters);
+      QueryParameters(route.method->input_type(), "", bound, 0, &on_the_way,
+                      &parameters);
     }
-    if (!parameters.empty()) operation["parameters"] = std::move(parameters);
+    return parameters;
+  }
 
-    if (!route.body.empty()) {
-      Json body = Json::Obj();
-      Json schema;
-      std::string about;
-      if (route.body == "*") {
-        std::set<std::string> in_path;
-        for (const std::string& variable : route.path.variables()) {
-          if (!absl::StrContains(variable, ".")) in_path.insert(variable);
-        }
-        schema = in_path.empty() ? RefTo(input) : MessageSchema(input, in_path);
-        about = absl::StrCat(
-            "The ", input->name(),
-            in_path.empty() ? ""
-                            : absl::StrCat(" without what the path sets (",
-                                           absl::StrJoin(in_path, ", "), ")"),
-            ".");
-      } else {
-        const FieldDescriptor* field = input->FindFieldByName(route.body);
-        schema = ValueSchema(field);
-        if (field->is_repeated()) {
-          Json array = Typed("array");
-          array["items"] = std::move(schema);
-          schema = std::move(array);
-        }
-        about = absl::StrCat("The request's `", route.body, "`.");
-        const std::string field_comment = CommentOf(field);
-        if (!field_comment.empty()) absl::StrAppend(&about, " ", field_comment);
-      }
-      Json media = Json::Obj();
-      media["schema"] = std::move(schema);
-      Json content = Json::Obj();
-      if (method->client_streaming()) {
-        about = absl::StrCat(
-            "Newline-delimited JSON (Content-Type: application/x-ndjson): one ",
-            input->name(),
-            " per line, in order, each a JSON object on one line; blank "
-            "lines are skipped. The path's fields are set on every message. "
-            "The call is answered once the whole body has been read.");
-        content["application/x-ndjson"] = std::move(media);
-      } else {
-        content["application/json"] = std::move(media);
-      }
-      body["description"] = Json::Str(about);
-      body["required"] = Json::Bool(true);
-      body["content"] = std::move(content);
-      operation["requestBody"] = std::move(body);
+  // The body's schema when it is the whole request ("*"): the request less
+  // the top-level fields the path sets; `about` says so.
+  Json WholeRequestSchema(const Route& route, std::string* about) {
+    const Descriptor* input = route.method->input_type();
+    std::set<std::string> in_path;
+    for (const std::string& variable : route.path.variables()) {
+      if (!absl::StrContains(variable, ".")) in_path.insert(variable);
     }
+    Json schema =
+        in_path.empty() ? RefTo(input) : MessageSchema(input, in_path);
+    *about = absl::StrCat("The ", input->name(),
+                          in_path.empty()
+                              ? ""
+                              : absl::StrCat(" without what the path sets (",
+                                             absl::StrJoin(in_path, ", "), ")"),
+                          ".");
+    return schema;
+  }
 
+  // The body's schema when it is one field of the request (route.body);
+  // `about` says which, with the field's comment.
+  Json FieldRequestSchema(const Route& route, std::string* about) {
+    const FieldDescriptor* field =
+        route.method->input_type()->FindFieldByName(route.body);
+    Json schema = ValueSchema(field);
+    if (field->is_repeated()) {
+      Json array = Typed("array");
+      array["items"] = std::move(schema);
+      schema = std::move(array);
+    }
+    *about = absl::StrCat("The request's `", route.body, "`.");
+    const std::string field_comment = CommentOf(field);
+    if (!field_comment.empty()) absl::StrAppend(about, " ", field_comment);
+    return schema;
+  }
+
+  // The requestBody of a route with a body: JSON, or newline-delimited
+  // JSON messages for a client stream.
+  Json RequestBody(const Route& route) {
+    const MethodDescriptor* method = route.method;
+    std::string about;
+    Json media = Json::Obj();
+    media["schema"] = route.body == "*" ? WholeRequestSchema(route, &about)
+                                        : FieldRequestSchema(route, &about);
+    Json content = Json::Obj();
+    if (method->client_streaming()) {
+      about = absl::StrCat(
+          "Newline-delimited JSON (Content-Type: application/x-ndjson): one ",
+          method->input_type()->name(),
+          " per line, in order, each a JSON object on one line; blank "
+          "lines are skipped. The path's fields are set on every message. "
+          "The call is answered once the whole body has been read.");
+      content["application/x-ndjson"] = std::move(media);
+    } else {
+      content["application/json"] = std::move(media);
+    }
+    Json body = Json::Obj();
+    body["description"] = Json::Str(about);
+    body["required"] = Json::Bool(true);
+    body["content"] = std::move(content);
+    return body;
+  }
+
+  // 200 with the method's `output`, and every error as a google.rpc.Status.
+  Json Responses(const Descriptor* output) {
     Json responses = Json::Obj();
     Json ok = Json::Obj();
-    const Descriptor* output = method->output_type();
     const std::string output_comment = CommentOf(output);
     ok["description"] = Json::Str(
         output_comment.empty() ? absl::StrCat("The ", output->name(), ".")
@@ -830,14 +883,30 @@ class Generator {
     error_content["application/json"] = std::move(error_media);
     error["content"] = std::move(error_content);
     responses["default"] = std::move(error);
-    operation["responses"] = std::move(responses);
+    return responses;
+  }
 
-    Json security = Json::Arr();
-    if (open_to_public) security.Push(Json::Obj());  // no key at all
-    Json bearer = Json::Obj();
-    bearer[kBearer] = Json::Arr();
-    security.Push(std::move(bearer));
-    operation["security"] = std::move(security);
+  Json Operation(const Route& route, const std::string& operation_id,
+                 PathLayout layout) {
+    const MethodDescriptor* method = route.method;
+    Json operation = Json::Obj();
+    operation["tags"] = Json::Arr({method->service()->name()});
+    const std::string comment = CommentOf(method);
+    if (!comment.empty()) {
+      operation["summary"] = Json::Str(FirstSentence(comment));
+    }
+    const std::vector<std::string> roles = RolesOf(method);
+    const bool open_to_public =
+        std::find(roles.begin(), roles.end(), "PUBLIC") != roles.end();
+    operation["description"] =
+        Json::Str(OperationDescription(comment, roles, open_to_public));
+    operation["operationId"] = Json::Str(operation_id);
+
+    Json parameters = Parameters(route, std::move(layout.parameters));
+    if (!parameters.empty()) operation["parameters"] = std::move(parameters);
+    if (!route.body.empty()) operation["requestBody"] = RequestBody(route);
+    operation["responses"] = Responses(method->output_type());
+    operation["security"] = SecurityOf(open_to_public);
     if (method->options().deprecated()) {
       operation["deprecated"] = Json::Bool(true);
     }
