@@ -58,9 +58,10 @@ BackendAnswer NoService(absl::string_view method_path) {
 }  // namespace
 
 Backends::Backends(
-    absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>> channels) {
-  for (auto& [service, channel] : channels) {
-    pools_[service].push_back(std::move(channel));
+    const absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>>&
+        channels) {
+  for (const auto& [service, channel] : channels) {
+    pools_[service].push_back(channel);
   }
 }
 
@@ -75,7 +76,7 @@ std::shared_ptr<grpc::Channel> Backends::ChannelFor(
   if (it == pools_.end() || it->second.empty()) return nullptr;
   // Threads are numbered as they first call; each keeps its channel.
   static std::atomic<size_t> next_thread{0};
-  thread_local const size_t thread_number = next_thread++;
+  thread_local size_t thread_number = next_thread++;
   return it->second[thread_number % it->second.size()];
 }
 
@@ -87,15 +88,14 @@ std::vector<std::string> Backends::services() const {
 }
 
 BackendAnswer Backends::Unary(absl::string_view method_path,
-                              std::string request,
+                              const std::string& request,
                               const CallMetadata& metadata) const {
-  return UnaryOn(ServiceOf(method_path), method_path, std::move(request),
-                 metadata);
+  return UnaryOn(ServiceOf(method_path), method_path, request, metadata);
 }
 
 BackendAnswer Backends::UnaryOn(absl::string_view service,
                                 absl::string_view method_path,
-                                std::string request,
+                                const std::string& request,
                                 const CallMetadata& metadata) const {
   std::shared_ptr<grpc::Channel> channel = ChannelFor(service);
   if (channel == nullptr) return NoService(method_path);

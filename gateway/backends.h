@@ -44,7 +44,7 @@ class Backends {
   // Fully qualified service name ("prongsai.plan.v1.PlanService") to the
   // channel that reaches it.
   explicit Backends(
-      absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>>
+      const absl::flat_hash_map<std::string, std::shared_ptr<grpc::Channel>>&
           channels);
   // Several channels (connections) per service: each calling thread keeps
   // to one of them, so the HTTP threads do not all queue on one HTTP/2
@@ -55,7 +55,7 @@ class Backends {
 
   // `method_path` is "/<package>.<Service>/<Method>". UNIMPLEMENTED when no
   // channel serves the service.
-  BackendAnswer Unary(absl::string_view method_path, std::string request,
+  BackendAnswer Unary(absl::string_view method_path, const std::string& request,
                       const CallMetadata& metadata) const;
 
   // A client-streaming call: every message in order, then the one answer.
@@ -73,7 +73,8 @@ class Backends {
   // Unary on the channel of `service` rather than of the service the path
   // names (every backend serves grpc.health.v1.Health).
   BackendAnswer UnaryOn(absl::string_view service,
-                        absl::string_view method_path, std::string request,
+                        absl::string_view method_path,
+                        const std::string& request,
                         const CallMetadata& metadata) const;
 
   // The configured services' names, sorted.

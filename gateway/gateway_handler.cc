@@ -171,7 +171,7 @@ HttpResponse GatewayHandler::Call(const HttpRequest& request,
       return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                            std::string(message.status().message()));
     }
-    answer = backends_->Unary(route.grpc_path, *std::move(message), metadata);
+    answer = backends_->Unary(route.grpc_path, *message, metadata);
   }
   HttpResponse response;
   if (!answer.status.ok()) {

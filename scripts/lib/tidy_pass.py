@@ -42,7 +42,7 @@ DIAGNOSTIC = re.compile(
     r"(?P<severity>warning|error): (?P<message>.*?)(?: \[(?P<check>[^\]]+)\])?$")
 COMPLEX = re.compile(r"^(?:function '(?P<name>[^']*)'|lambda) has cognitive "
                      r"complexity")
-SOURCE_DIRS = ("common/", "services/", "tests/", "tools/")
+SOURCE_DIRS = ("common/", "gateway/", "services/", "tests/", "tools/")
 
 
 def git_files(root, pattern):

@@ -419,7 +419,7 @@ std::string PublishedJson() {
 class GatewayHttpTest : public ::testing::TestWithParam<Backend> {
  protected:
   // Starts the stack; false (test skipped or failed) when it did not.
-  bool StartStack(StackOptions options = {}) {
+  bool StartStack(const StackOptions& options = {}) {
     stack_ = std::make_unique<Stack>();
     stack_->Start(GetParam(), options);
     return stack_->started() && !HasFatalFailure() && !IsSkipped();

@@ -93,9 +93,12 @@ class OpenApiTest : public testing::Test {
     routes_ = std::move(api.routes);
     text_ = OpenApiDocument(*routes_);
     if (const char* dump = getenv("OPENAPI_DUMP")) {  // TEMP
-      OpenApiOptions o; o.server_urls = {"https://a.example", "http://b"};
-      FILE* f = fopen(dump, "w"); fputs(text_.c_str(), f);
-      fputs(OpenApiDocument(*routes_, o).c_str(), f); fclose(f);
+      OpenApiOptions o;
+      o.server_urls = {"https://a.example", "http://b"};
+      FILE* f = fopen(dump, "w");
+      fputs(text_.c_str(), f);
+      fputs(OpenApiDocument(*routes_, o).c_str(), f);
+      fclose(f);
     }
     google::protobuf::util::JsonParseOptions strict;
     ASSERT_TRUE(
