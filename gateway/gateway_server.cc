@@ -111,13 +111,14 @@ absl::Status GatewayServer::Bind() {
                                    ErrorText(out.status, options_)),
                         "application/json");
       });
-  server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
-        out.status = 500;
-        out.set_content(StatusBody(grpc::StatusCode::INTERNAL,
-                                   "the gateway failed on this request"),
-                        "application/json");
-      });
+  server.set_exception_handler([](const httplib::Request&,
+                                  httplib::Response& out,
+                                  const std::exception_ptr&) {
+    out.status = 500;
+    out.set_content(StatusBody(grpc::StatusCode::INTERNAL,
+                               "the gateway failed on this request"),
+                    "application/json");
+  });
   if (options_.port == 0) {
     port_ = server.bind_to_any_port(options_.host);
     if (port_ <= 0) {
