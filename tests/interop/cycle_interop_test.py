@@ -753,7 +753,9 @@ def main():
     PROTO_DIR = os.path.join(REPO_ROOT, "protos")
     SEED_002 = os.path.join(REPO_ROOT, "..", "shared", "seeds", "002_da2eef7f943bd544.txt")
     if not os.path.exists(SEED_002):
-        sys.exit(f"seed 002 not found at {SEED_002}")
+        # A clone without ../shared: skip, saying so (ctest's SKIP_RETURN_CODE).
+        print(f"SKIPPED: seed 002 not found at {SEED_002}", file=sys.stderr)
+        sys.exit(77)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="prongsai-interop-stubs-") as stubs:
         interop_support.generate_stubs(PROTO_DIR, stubs)
