@@ -155,6 +155,21 @@ export function takePageProblems(page) {
   return (problemsOf.get(page) ?? []).splice(0);
 }
 
+/** Waits (up to `timeoutMs`) until `page` has reported a problem that
+ * `matches`, then takes and returns all its problems as takePageProblems
+ * does; fails listing what it did report when none matches. */
+export async function waitForPageProblem(page, matches, timeoutMs = 10000) {
+  const problems = problemsOf.get(page) ?? [];
+  const deadline = Date.now() + timeoutMs;
+  while (!problems.some(matches)) {
+    if (Date.now() > deadline) {
+      assert.fail(`no such problem on ${page.url()}; it reported: ${JSON.stringify(problems)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return takePageProblems(page);
+}
+
 afterEach(async () => {
   const pages = openPages.splice(0);
   // Violations reported just before the test ended still arrive.
