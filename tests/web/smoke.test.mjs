@@ -1,10 +1,19 @@
 // The web application as the gateway serves it: the document, its security
-// headers, history routing, and that the browser enforces the page's CSP.
+// headers, history routing, that the browser enforces the page's CSP, and
+// that web_stack.py's seed and staff keys are there for the flow tests.
 // Each test opens its own page (support.mjs); afterEach fails a test whose
 // page logged a console error or had a CSP violation it did not take.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, expectNoSeriousAxeViolations, waitForPageProblem } from './support.mjs';
+import {
+  SEED,
+  baseUrl,
+  expectNoSeriousAxeViolations,
+  openPage,
+  readKey,
+  screenshot,
+  waitForPageProblem,
+} from './support.mjs';
 
 // docs: web contract. Every gateway answer carries these.
 const SECURITY_HEADERS = {
@@ -47,7 +56,7 @@ test('/ answers the application: Thai HTML with the security headers, accessible
 });
 
 test('/track answers the same application (history routing)', async () => {
-  const home = await (await fetch(new URL('/', process.env.PRONGSAI_WEB_URL))).text();
+  const home = await (await fetch(baseUrl() + '/')).text();
   const { html } = await expectAppDocument('/track', 'smoke-track');
   assert.equal(html, home, '/track serves index.html, as / does');
 });
@@ -70,4 +79,27 @@ test("the browser enforces the page's CSP (hostile-input tests rely on it)", asy
   // moment after the event): taking it keeps afterEach from failing the test.
   const problems = await waitForPageProblem(page, (p) => p.startsWith('CSP violation: script-src-elem'));
   assert.ok(problems.length > 0);
+});
+
+test("the seed is in place, and each staff key reaches only its organization", async () => {
+  const staffOrg = SEED.staff_organization;
+  const otherOrg = SEED.organizations.find((o) => o.code !== staffOrg).code;
+  const get = (path, role) =>
+    fetch(baseUrl() + path, { headers: role ? { Authorization: `Bearer ${readKey(role)}` } : {} });
+  for (const role of SEED.staff_roles) {
+    const own = await get(`/v1/organizations/${staffOrg}`, role);
+    assert.equal(own.status, 200, `${role} reading ${staffOrg}`);
+    const { organization } = await own.json();
+    assert.equal(organization.name, SEED.organizations.find((o) => o.code === staffOrg).name);
+    assert.equal((await get(`/v1/organizations/${otherOrg}`, role)).status, 403, `${role} reading ${otherOrg}`);
+  }
+  assert.equal((await get(`/v1/organizations/${otherOrg}`, 'SYSTEM')).status, 200, 'SYSTEM reads every organization');
+  for (const org of SEED.organizations) {
+    const listed = await (await get(`/v1/organizations/${org.code}/categories`)).json();
+    assert.deepEqual(
+      listed.categories.map((c) => c.display_name).sort(),
+      org.categories.map((c) => c.display_name).sort(),
+      `public categories of ${org.code}`,
+    );
+  }
 });
