@@ -61,13 +61,15 @@ GatewayHandler::GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
                                const Transcoder* transcoder,
                                const Backends* backends,
                                std::string openapi_document,
-                               Open311Handler open311)
+                               Open311Handler open311,
+                               const WebFiles* web_files)
     : options_(options),
       routes_(routes),
       transcoder_(transcoder),
       backends_(backends),
       openapi_document_(std::move(openapi_document)),
-      open311_(std::move(open311)) {}
+      open311_(std::move(open311)),
+      web_files_(web_files) {}
 
 absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
     const HttpRequest& request) const {
@@ -95,15 +97,22 @@ absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
 HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
   absl::string_view path = request.path;
   if (absl::StartsWith(path, "/v1/")) return Api(request);
-  if (path == "/openapi.json" && request.method == "GET") {
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/openapi.json" && get) {
     HttpResponse response;
     response.body = openapi_document_;
     return response;
   }
-  if (path == "/healthz" && request.method == "GET") return Health(request);
+  if (path == "/healthz" && get) return Health(request);
   if (absl::ConsumePrefix(&path, "/open311/v2/") && open311_) {
     return open311_(request, path);
   }
+  // The API's own names stay the API's, whatever files the pages have.
+  const bool reserved =
+      request.path == "/v1" || request.path == "/openapi.json" ||
+      request.path == "/healthz" || request.path == "/open311" ||
+      absl::StartsWith(request.path, "/open311/");
+  if (web_files_ != nullptr && !reserved) return web_files_->Serve(request);
   return ErrorResponse(grpc::StatusCode::NOT_FOUND,
                        "no such page; the API is under /v1/ (see "
                        "/openapi.json) and Open311 under /open311/v2/");
@@ -216,6 +225,24 @@ HttpResponse GatewayHandler::Health(const HttpRequest& request) const {
   response.status = all_serving ? 200 : 503;
   response.body = std::move(body);
   return response;
+}
+
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const auto* const kHeaders =
+      new std::vector<std::pair<std::string, std::string>>{
+          {"Content-Security-Policy",
+           "default-src 'none'; script-src 'self'; style-src 'self'; "
+           "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+           "manifest-src 'self'; form-action 'self'; base-uri 'none'; "
+           "frame-ancestors 'none'"},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"},
+          {"X-Frame-Options", "DENY"},
+          {"Cross-Origin-Opener-Policy", "same-origin"},
+          {"Permissions-Policy",
+           "camera=(), microphone=(), geolocation=(self)"},
+      };
+  return *kHeaders;
 }
 
 }  // namespace prongsai::gateway

@@ -1,18 +1,22 @@
 // What the gateway answers to one HTTP request, apart from the server
 // library: `/v1/...` through the routes of the protos, `/openapi.json`,
-// `/healthz`, and `/open311/v2/...` through the Open311 adapter. It holds no
+// `/healthz`, `/open311/v2/...` through the Open311 adapter, and every other
+// path from the web application's files when there are any. It holds no
 // business rule: every decision, authorization included, is the services'.
 #ifndef PRONGSAI_GATEWAY_GATEWAY_HANDLER_H_
 #define PRONGSAI_GATEWAY_GATEWAY_HANDLER_H_
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gateway/api_routes.h"
 #include "gateway/backends.h"
 #include "gateway/http_types.h"
 #include "gateway/transcode.h"
+#include "gateway/web_files.h"
 
 namespace prongsai::gateway {
 
@@ -29,10 +33,12 @@ class GatewayHandler {
   using Open311Handler = std::function<HttpResponse(const HttpRequest&,
                                                     absl::string_view subpath)>;
 
-  // Everything passed must outlive the handler.
+  // Everything passed must outlive the handler. Without `web_files` the
+  // paths outside the API are 404.
   GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
                  const Transcoder* transcoder, const Backends* backends,
-                 std::string openapi_document, Open311Handler open311);
+                 std::string openapi_document, Open311Handler open311,
+                 const WebFiles* web_files = nullptr);
 
   // Safe to call from many threads at once.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -55,7 +61,14 @@ class GatewayHandler {
   const Backends* backends_;
   const std::string openapi_document_;
   const Open311Handler open311_;
+  const WebFiles* web_files_;
 };
+
+// The headers on every answer of the gateway, API and errors included: the
+// pages may load only their own scripts, styles and data (no inline script,
+// no other origin), are never framed, and send no referrer; the API's JSON
+// is never sniffed as something else.
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
 
 // An error answer: the HTTP status of `code` and a google.rpc.Status body.
 HttpResponse ErrorResponse(grpc::StatusCode code, absl::string_view message);

@@ -92,6 +92,13 @@ absl::Status GatewayServer::Bind() {
       absl::ToInt64Seconds(options_.keep_alive_timeout));
   server.set_keep_alive_max_count(options_.keep_alive_max_requests);
   server.set_tcp_nodelay(true);
+  // On every answer, cpp-httplib's own refusals too: it starts each response
+  // from these.
+  httplib::Headers security_headers;
+  for (const auto& [name, value] : SecurityHeaders()) {
+    security_headers.emplace(name, value);
+  }
+  server.set_default_headers(std::move(security_headers));
 
   auto handle = [this](const httplib::Request& in, httplib::Response& out) {
     Answer(in, out);
@@ -102,6 +109,7 @@ absl::Status GatewayServer::Bind() {
   server.Put(any, handle);
   server.Patch(any, handle);
   server.Delete(any, handle);
+  server.Options(any, handle);
   // cpp-httplib's own refusals (413, 414, a request it cannot read) get the
   // same JSON body as the handler's.
   server.set_error_handler(
@@ -168,7 +176,10 @@ void GatewayServer::Answer(const httplib::Request& in,
   for (const auto& [name, value] : response.headers) {
     out.set_header(name, value);
   }
-  out.set_content(response.body, response.content_type);
+  // A 304 has no body, and no Content-Type of the body it does not send.
+  if (response.status != 304) {
+    out.set_content(response.body, response.content_type);
+  }
   std::string request_id;
   for (const auto& [name, value] : response.headers) {
     if (name == "x-request-id") request_id = value;

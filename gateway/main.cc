@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "gateway/open311.h"
 #include "gateway/openapi.h"
 #include "gateway/transcode.h"
+#include "gateway/web_files.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -64,6 +66,9 @@ ABSL_FLAG(std::string, open311_endpoint_url, "/open311/v2",
           "the Open311 endpoint's public URL, for discovery");
 ABSL_FLAG(std::string, open311_contact, "",
           "how to reach the operators, for Open311 discovery");
+ABSL_FLAG(std::string, web_root, "",
+          "directory of the built web application (with index.html) to serve "
+          "at every path outside the API; empty serves no pages");
 ABSL_FLAG(int, backend_connections, 4,
           "connections to each service; the HTTP threads share them");
 
@@ -144,12 +149,20 @@ int Run() {
   open311_options.contact = absl::GetFlag(FLAGS_open311_contact);
   open311_options.call_timeout = absl::GetFlag(FLAGS_default_timeout);
   Open311 open311(backends, std::move(open311_options));
+  std::optional<WebFiles> web_files;
+  if (const std::string web_root = absl::GetFlag(FLAGS_web_root);
+      !web_root.empty()) {
+    absl::StatusOr<WebFiles> opened = WebFiles::Open(web_root);
+    if (!opened.ok()) return Fail("web_root", opened.status());
+    web_files = *std::move(opened);
+  }
   GatewayHandler handler(
       handler_options, &*routes, &transcoder, &backends,
       OpenApiDocument(*routes),
       [&open311](const HttpRequest& request, absl::string_view subpath) {
         return open311.Handle(request, subpath);
-      });
+      },
+      web_files.has_value() ? &*web_files : nullptr);
 
   ServerOptions options;
   const std::string listen = absl::GetFlag(FLAGS_listen);
@@ -182,7 +195,8 @@ int Run() {
   log::Info("listening",
             {{"service", "gateway"},
              {"address", absl::StrCat(options.host, ":", server.port())},
-             {"routes", absl::StrCat(routes->routes().size())}});
+             {"routes", absl::StrCat(routes->routes().size())},
+             {"web_root", web_files.has_value() ? web_files->root() : ""}});
   // SIGTERM/SIGINT stop the server; a thread waits for them so the handler
   // does no work in signal context.
   sigset_t signals;
@@ -226,7 +240,8 @@ int main(int argc, char** argv) {
                                           "backend_connections",
                                           "open311_lookup_api_key_file",
                                           "open311_endpoint_url",
-                                          "open311_contact"};
+                                          "open311_contact",
+                                          "web_root"};
   if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
       !status.ok()) {
     prongsai::log::Error("bad_environment",

@@ -8,6 +8,9 @@
 // PostgreSQL and Redis come from PRONGSAI_TEST_PG_URL and
 // PRONGSAI_TEST_REDIS_URL (scripts/test); without them the PostgreSQL
 // instances skip (fail under PRONGSAI_TEST_REQUIRE_BACKENDS=1).
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -43,6 +46,7 @@
 #include "services/complaint/protection.h"
 #include "tests/e2e/process.h"
 #include "tests/support/net.h"
+#include "tests/support/run_binary.h"
 #include "tests/support/scratch_database.h"
 #include "tests/support/test_env.h"
 
@@ -57,6 +61,7 @@ using ::prongsai::testing::Backend;
 using ::prongsai::testing::IsOk;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr absl::string_view kParent = "organizations/6340101";
@@ -155,6 +160,26 @@ MATCHER_P2(HttpErrorIs, status, code,
     return false;
   }
   return body.code() == static_cast<int>(code) && !body.message().empty();
+}
+
+// The headers the gateway puts on every answer (the contract's list).
+void ExpectSecurityHeaders(const Reply& reply, absl::string_view what) {
+  const std::pair<std::string, std::string> expected[] = {
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; "
+       "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+       "manifest-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"},
+  };
+  for (const auto& [name, value] : expected) {
+    EXPECT_EQ(reply.headers.count(name), 1u) << what << ": " << name;
+    EXPECT_EQ(reply.Header(name), value) << what << ": " << name;
+  }
 }
 
 struct StackOptions {
@@ -702,7 +727,11 @@ TEST_P(GatewayHttpTest, ServiceErrorsBecomeTheirHttpStatus) {
               HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
   EXPECT_THAT(stack().Get("/v1/nothing/here", Caller::kSystem),
               HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
-  EXPECT_THAT(stack().Get("/elsewhere", Caller::kSystem),
+  // Without --web_root, no path outside the API is a page.
+  const Reply elsewhere = stack().Get("/elsewhere", Caller::kSystem);
+  EXPECT_THAT(elsewhere, HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
+  ExpectSecurityHeaders(elsewhere, "404 without pages");
+  EXPECT_THAT(stack().Get("/", Caller::kAnonymous),
               HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
   // 405: a route under another method.
   EXPECT_THAT(
@@ -898,10 +927,148 @@ TEST_P(GatewayHttpTest, StoppedBackendIs503AndPausedOneIs504) {
               HttpIs(200));
 }
 
+// A built web application: index.html, a hashed asset, and a file outside
+// the root that no URL may reach.
+struct WebRoot {
+  std::string root;
+  std::string index = "<!doctype html><html lang=\"th\"><title>ประพฤติ</title>";
+  std::string script = "console.log('สวัสดี');\n";
+};
+
+WebRoot MakeWebRoot() {
+  WebRoot web;
+  const std::string scratch = testing::MakeScratchDir();
+  web.root = absl::StrCat(scratch, "/web");
+  EXPECT_EQ(mkdir(web.root.c_str(), 0755), 0);
+  EXPECT_EQ(mkdir(absl::StrCat(web.root, "/assets").c_str(), 0755), 0);
+  std::ofstream(absl::StrCat(web.root, "/index.html")) << web.index;
+  std::ofstream(absl::StrCat(web.root, "/assets/index-4f2a9c.js"))
+      << web.script;
+  std::ofstream(absl::StrCat(web.root, "/.env")) << "hidden\n";
+  std::ofstream(absl::StrCat(scratch, "/secret.txt")) << "outside\n";
+  EXPECT_EQ(
+      symlink("../secret.txt", absl::StrCat(web.root, "/leak.txt").c_str()), 0);
+  return web;
+}
+
+TEST_P(GatewayHttpTest, WebRootServesTheAppNextToTheApi) {
+  const WebRoot web = MakeWebRoot();
+  if (!StartStack({.gateway_trusted_proxies = "",
+                   .gateway_args = {absl::StrCat("--web_root=", web.root),
+                                    "--max_body_bytes=4096"},
+                   .tls = false})) {
+    return;
+  }
+  // The app's routes are index.html, checked with the gateway each time.
+  for (const std::string path : {"/", "/track", "/complaints/new?org=6340101",
+                                 "/statistics/", "/index.html"}) {
+    const Reply page = stack().Get(path, Caller::kAnonymous);
+    ASSERT_THAT(page, HttpIs(200)) << path;
+    EXPECT_EQ(page.body, web.index) << path;
+    EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8") << path;
+    EXPECT_EQ(page.Header("Cache-Control"), "no-cache") << path;
+    ExpectSecurityHeaders(page, path);
+  }
+  const Reply script =
+      stack().Get("/assets/index-4f2a9c.js", Caller::kAnonymous);
+  ASSERT_THAT(script, HttpIs(200));
+  EXPECT_EQ(script.body, web.script);
+  EXPECT_EQ(script.Header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.Header("Cache-Control"),
+            "public, max-age=31536000, immutable");
+  ExpectSecurityHeaders(script, "asset");
+
+  // Conditional: the same ETag is 304 without a body.
+  const std::string etag = script.Header("ETag");
+  ASSERT_FALSE(etag.empty());
+  const Reply unchanged = stack().Get(
+      "/assets/index-4f2a9c.js", Caller::kAnonymous, {{"If-None-Match", etag}});
+  EXPECT_THAT(unchanged, HttpIs(304));
+  EXPECT_THAT(unchanged.body, IsEmpty());
+  EXPECT_EQ(unchanged.Header("ETag"), etag);
+  ExpectSecurityHeaders(unchanged, "304");
+  EXPECT_THAT(stack().Get("/assets/index-4f2a9c.js", Caller::kAnonymous,
+                          {{"If-None-Match", "\"stale\""}}),
+              HttpIs(200));
+
+  // HEAD: the headers and length of GET, no body.
+  const Reply head = stack().Send("HEAD", "/track", Caller::kAnonymous);
+  EXPECT_THAT(head, HttpIs(200));
+  EXPECT_THAT(head.body, IsEmpty());
+  EXPECT_EQ(head.Header("Content-Length"), absl::StrCat(web.index.size()));
+  EXPECT_EQ(head.Header("Content-Type"), "text/html; charset=utf-8");
+
+  // A missing file with an extension, traversal, dot-files and links out of
+  // the root are the gateway's 404, never a file's bytes.
+  for (const std::string path :
+       {"/missing.js", "/assets/index-000000.js", "/../secret.txt",
+        "/%2e%2e/secret.txt", "/assets/%2E%2E/%2e%2e/secret.txt",
+        "/%252e%252e/secret.txt", "/.env", "/leak.txt", "/index.html%00.js"}) {
+    const Reply refused = stack().Get(path, Caller::kAnonymous);
+    EXPECT_THAT(refused, HttpErrorIs(404, grpc::StatusCode::NOT_FOUND))
+        << path << ": " << refused.body;
+    EXPECT_EQ(refused.Header("Content-Type"), "application/json") << path;
+    EXPECT_THAT(refused.body, Not(HasSubstr("outside"))) << path;
+    EXPECT_THAT(refused.body, Not(HasSubstr("hidden"))) << path;
+    ExpectSecurityHeaders(refused, path);
+  }
+  // Pages are read-only.
+  const Reply posted = stack().Post("/track", Caller::kAnonymous, "{}");
+  EXPECT_THAT(posted, HttpErrorIs(405, grpc::StatusCode::UNIMPLEMENTED));
+  EXPECT_EQ(posted.Header("Allow"), "GET, HEAD");
+  ExpectSecurityHeaders(posted, "405");
+
+  // The API's names keep their meaning, with the same headers.
+  const Reply api = stack().Get("/v1/frameworks", Caller::kAnonymous);
+  ASSERT_THAT(api, HttpIs(200));
+  EXPECT_EQ(api.Header("Content-Type"), "application/json");
+  ExpectSecurityHeaders(api, "/v1 answer");
+  const Reply api_error =
+      stack().Get("/v1/organizations/6340101", Caller::kAnonymous);
+  EXPECT_THAT(api_error, HttpErrorIs(401, grpc::StatusCode::UNAUTHENTICATED));
+  ExpectSecurityHeaders(api_error, "/v1 error");
+  EXPECT_THAT(stack().Get("/v1/nothing", Caller::kAnonymous),
+              HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(stack().Get("/v1", Caller::kAnonymous),
+              HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(stack().Get("/open311/nothing", Caller::kAnonymous),
+              HttpErrorIs(404, grpc::StatusCode::NOT_FOUND));
+  const Reply openapi = stack().Get("/openapi.json", Caller::kAnonymous);
+  ASSERT_THAT(openapi, HttpIs(200));
+  EXPECT_THAT(openapi.body, HasSubstr("\"openapi\""));
+  ExpectSecurityHeaders(openapi, "/openapi.json");
+  const Reply health = stack().Get("/healthz", Caller::kAnonymous);
+  EXPECT_THAT(health, HttpIs(200));
+  ExpectSecurityHeaders(health, "/healthz");
+  // cpp-httplib's own refusals too.
+  const Reply too_big = stack().Post("/v1/organizations", Caller::kSystem,
+                                     std::string(5000, ' '));
+  EXPECT_THAT(too_big, HttpErrorIs(413, grpc::StatusCode::RESOURCE_EXHAUSTED));
+  ExpectSecurityHeaders(too_big, "413");
+
+  // A rebuild shows at once: files are read per request.
+  std::ofstream(absl::StrCat(web.root, "/index.html")) << "<!doctype html>2";
+  EXPECT_EQ(stack().Get("/track", Caller::kAnonymous).body, "<!doctype html>2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, GatewayHttpTest,
                          ::testing::Values(Backend::kSqlite,
                                            Backend::kPostgres),
                          testing::BackendName);
+
+TEST(GatewayWebRootTest, ARootWithoutIndexHtmlStopsTheGatewayAtStart) {
+  const std::string empty = testing::MakeScratchDir();
+  for (const std::vector<std::string>& env :
+       {std::vector<std::string>{absl::StrCat("PRONGSAI_WEB_ROOT=", empty)},
+        std::vector<std::string>{
+            absl::StrCat("PRONGSAI_WEB_ROOT=", empty, "/nothing-here")}}) {
+    const testing::BinaryRun run = testing::RunBinary(
+        PRONGSAI_GATEWAY_BINARY, {"--listen=127.0.0.1:0"}, env, "PRONGSAI_");
+    EXPECT_EQ(run.exit_code, 2) << env[0];
+    EXPECT_THAT(run.stdout_text + run.stderr_text, HasSubstr("web_root"))
+        << env[0];
+  }
+}
 
 }  // namespace
 }  // namespace prongsai::gateway
