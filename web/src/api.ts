@@ -47,10 +47,11 @@ interface StatusBody {
   details?: { "@type"?: string; field_violations?: FieldViolation[] }[];
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
+function errorOf(httpStatus: number, statusText: string,
+                 bodyText: string): ApiError {
   let body: StatusBody = {};
   try {
-    body = (await response.json()) as StatusBody;
+    body = JSON.parse(bodyText) as StatusBody;
   } catch {
     // Not the gateway's JSON (a proxy's page, say): the status alone.
   }
@@ -58,9 +59,9 @@ async function errorOf(response: Response): Promise<ApiError> {
     ?.flatMap((detail) => detail.field_violations ?? [])
     .find((v) => v.field);
   return new ApiError(
-    response.status,
+    httpStatus,
     CODE_NAMES[body.code ?? 2] ?? "UNKNOWN",
-    body.message ?? response.statusText,
+    body.message ?? statusText,
     violation?.field,
     violation?.description,
   );
@@ -111,8 +112,46 @@ export async function call<T>(
     }
     throw new ApiError(0, "UNAVAILABLE", "network", undefined, undefined);
   }
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) {
+    throw errorOf(response.status, response.statusText, await response.text());
+  }
   return (await response.json()) as T;
+}
+
+// A POST whose upload progress the page shows (a filing with photos):
+// `progress` gets the fraction sent, 0 to 1.
+export function postWithProgress<T>(
+  path: string,
+  body: unknown,
+  progress: (fraction: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", path);
+    request.setRequestHeader("Content-Type", "application/json");
+    request.setRequestHeader("Accept", "application/json");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) progress(event.loaded / event.total);
+    });
+    request.addEventListener("load", () => {
+      if (request.status >= 200 && request.status < 300) {
+        try {
+          resolve(JSON.parse(request.responseText) as T);
+        } catch {
+          reject(new ApiError(request.status, "INTERNAL", "bad JSON",
+                              undefined, undefined));
+        }
+      } else {
+        reject(errorOf(request.status, request.statusText,
+                       request.responseText));
+      }
+    });
+    const unavailable = () =>
+      reject(new ApiError(0, "UNAVAILABLE", "network", undefined, undefined));
+    request.addEventListener("error", unavailable);
+    request.addEventListener("timeout", unavailable);
+    request.send(JSON.stringify(body));
+  });
 }
 
 // A sentence in Thai for an error the page does not handle itself.

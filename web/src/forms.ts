@@ -126,10 +126,11 @@ export class FormErrors {
   }
 
   // Under the field `field` names (or its nearest named parent, e.g.
-  // "complaint.place" for "complaint.place.latitude"); the summary says it
-  // too, and focus moves to the field.
+  // "complaint.place" for "complaint.place.latitude", "complaint.attachments"
+  // for "complaint.attachments[2].content"); the summary says it too, and
+  // focus moves to the field.
   fieldError(field: string, message: string): void {
-    let path = field;
+    let path = field.replace(/\[\d+\]/g, "");
     let row: HTMLElement | null = null;
     while (path && !row) {
       row = this.form.querySelector<HTMLElement>(
@@ -189,6 +190,7 @@ const FIELD_NAMES: Record<string, string> = {
   text: "ข้อความ",
   reopen_reason: "เหตุผลที่ขอให้ดำเนินการใหม่",
   satisfaction: "ระดับความพึงพอใจ",
+  attachments: "รูปภาพ",
 };
 
 function describeField(path: string): string {

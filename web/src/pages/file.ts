@@ -2,7 +2,13 @@
 // `/corruption/new?org=CODE` (the protected channel for reports of
 // corruption): filed without an account; the tracking code is shown once.
 
-import { call, Category, describeError, OrganizationRef } from "../api";
+import {
+  call,
+  Category,
+  describeError,
+  OrganizationRef,
+  postWithProgress,
+} from "../api";
 import { h, replaceChildren } from "../dom";
 import {
   busy,
@@ -14,6 +20,7 @@ import {
   valueOf,
 } from "../forms";
 import { findOrganization, isOrganizationCode } from "../organizations";
+import { PhotoPicker } from "../photos";
 import { warnBeforeLeaving } from "../router";
 import { formatDate } from "../thai";
 import { formatTrackingCode } from "../tracking";
@@ -343,6 +350,9 @@ function complaintForm(
   anonymous.addEventListener("change", toggleIdentity);
   named.addEventListener("change", toggleIdentity);
 
+  const photos = new PhotoPicker();
+  const progress = h("progress", { max: 1, value: 0, hidden: true,
+                                   "aria-label": "ความคืบหน้าการส่ง" });
   const idempotency = new Idempotency();
   const form = h(
     "form",
@@ -356,7 +366,8 @@ function complaintForm(
       fields.accusedName?.row,
       fields.accusedPosition?.row,
       fields.evidence?.row,
-      fields.incidentDate.row),
+      fields.incidentDate.row,
+      photos.row),
     h("fieldset", null,
       h("legend", null, "สถานที่เกิดเหตุ"),
       fields.placeDescription.row,
@@ -376,7 +387,8 @@ function complaintForm(
       identityFields),
     h("p", { class: "actions" },
       h("button", { type: "submit", class: corruption ? "danger" : "" },
-        corruption ? "ส่งเรื่องแจ้งเบาะแส" : "ส่งเรื่องร้องเรียน")),
+        corruption ? "ส่งเรื่องแจ้งเบาะแส" : "ส่งเรื่องร้องเรียน"),
+      progress),
   );
   const errors = new FormErrors(form);
 
@@ -396,13 +408,17 @@ function complaintForm(
       errors.fieldError(built.field, built.reason);
       return;
     }
-    const payload = JSON.stringify(built.complaint);
+    const attachments = photos.attachments();
+    const complaint = attachments.length
+      ? { ...built.complaint, attachments }
+      : built.complaint;
     const restore = busy(form, "กำลังส่ง…");
+    progress.hidden = attachments.length === 0;
     try {
-      const filed = await call<FiledComplaint>(
-        "POST",
+      const filed = await postWithProgress<FiledComplaint>(
         `/v1/organizations/${encodeURIComponent(organization.code)}/complaints`,
-        { complaint: built.complaint, ...idempotency.keysFor(payload) },
+        { complaint, ...idempotency.keysFor(JSON.stringify(complaint)) },
+        (fraction) => { progress.value = fraction; },
       );
       replaceChildren(
         main,
@@ -411,6 +427,7 @@ function complaintForm(
       );
     } catch (error) {
       restore();
+      progress.hidden = true;
       errors.apiError(error);
     }
   });
