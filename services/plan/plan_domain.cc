@@ -17,6 +17,7 @@
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/thai/thai.h"
 #include "google/protobuf/util/field_mask_util.h"
 
 namespace prongsai::plan {
@@ -380,6 +381,95 @@ std::string FormatPlanChildName(absl::string_view organization,
 std::string FormatActionPlanName(absl::string_view organization,
                                  absl::string_view plan_id) {
   return FormatChildName(organization, "actionPlans", plan_id);
+}
+
+// ------------------------------------------------------ organization search
+
+namespace {
+
+bool IsAsciiSpace(char c) { return absl::ascii_isspace(c); }
+
+// Trims `text`, makes each inner run of ASCII white space one space, reads
+// Thai digits as ASCII ones and lower-cases ASCII letters.
+std::string NormalizeQuery(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : absl::StripAsciiWhitespace(text)) {
+    if (IsAsciiSpace(c)) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(absl::ascii_tolower(c));
+  }
+  return thai::ThaiDigitsToAscii(out);
+}
+
+}  // namespace
+
+absl::StatusOr<OrganizationSearch> ParseOrganizationSearch(
+    const v1::SearchOrganizationsRequest& request) {
+  OrganizationSearch search;
+  search.query = NormalizeQuery(request.query());
+  PRONGSAI_RETURN_IF_ERROR(ValidateText("query", search.query,
+                                        kMaxSearchQueryChars,
+                                        /*required=*/false));
+  // White space is one space by now; any other control character (which
+  // no name holds) would also break the page token's scope line.
+  if (std::any_of(search.query.begin(), search.query.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      })) {
+    return InvalidField("query", "must not hold control characters");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateText("province", request.province(), 100, /*required=*/false));
+  search.province = request.province();
+  if (!common::v1::OrganizationKind_IsValid(request.kind())) {
+    return InvalidField("kind", "is not a known kind");
+  }
+  search.kind = request.kind();
+  const int page_size = request.page_size() == 0
+                            ? kSearchDefaultPageSize
+                            : std::min(request.page_size(), kSearchMaxPageSize);
+  PRONGSAI_ASSIGN_OR_RETURN(
+      search.page,
+      ParsePageRequest(page_size, request.page_token(), SearchScope(search)));
+  if (!search.page.cursor.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(search.after,
+                              ParseSearchCursor(search.page.cursor));
+  }
+  return search;
+}
+
+std::string SearchScope(const OrganizationSearch& search) {
+  return absl::StrCat("organizations:search?", search.query.size(), ":",
+                      search.query, "&", search.province.size(), ":",
+                      search.province, "&", search.kind);
+}
+
+// The code first: it never holds the separator, the name may.
+std::string SearchCursor(absl::string_view name, absl::string_view code) {
+  return absl::StrCat(code, "\n", name);
+}
+
+absl::StatusOr<SearchPosition> ParseSearchCursor(absl::string_view cursor) {
+  const size_t separator = cursor.find('\n');
+  SearchPosition position;
+  if (separator != absl::string_view::npos) {
+    position.code = std::string(cursor.substr(0, separator));
+    position.name = std::string(cursor.substr(separator + 1));
+  }
+  // Tokens are not signed: what comes back must still be a code and text
+  // the database accepts as parameters.
+  if (separator == absl::string_view::npos ||
+      !ValidateOrganizationCode("page_token", position.code).ok() ||
+      !ValidateText("page_token", position.name, 1000, /*required=*/false)
+           .ok()) {
+    return InvalidField("page_token", "is not a token this service issued");
+  }
+  return position;
 }
 
 // ---------------------------------------------------------------- writes

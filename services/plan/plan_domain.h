@@ -9,6 +9,7 @@
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_DOMAIN_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/api/fields.h"
+#include "common/base/resource_name.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "prongsai/plan/v1/plan.pb.h"
@@ -80,6 +82,52 @@ std::string FormatPlanChildName(absl::string_view organization,
                                 absl::string_view id);
 std::string FormatActionPlanName(absl::string_view organization,
                                  absl::string_view plan_id);
+
+// ------------------------------------------------------ organization search
+
+// The public directory (SearchOrganizations) pages by 20, at most 100: a
+// citizen's list, smaller than the staff listings' 50/1000.
+inline constexpr int kSearchDefaultPageSize = 20;
+inline constexpr int kSearchMaxPageSize = 100;
+inline constexpr int kMaxSearchQueryChars = 100;
+
+// A position in the search order (name, then code).
+struct SearchPosition {
+  std::string name;
+  std::string code;
+};
+
+// A SearchOrganizations request, checked and normalized.
+struct OrganizationSearch {
+  // What the name must contain: trimmed, inner white space runs made one
+  // space, Thai digits as ASCII ones, ASCII letters lower-case. Empty
+  // matches every name.
+  std::string query;
+  // Exact province, or empty for all.
+  std::string province;
+  // ORGANIZATION_KIND_UNSPECIFIED for all.
+  common::v1::OrganizationKind kind = common::v1::ORGANIZATION_KIND_UNSPECIFIED;
+  // The page size; `page.cursor` is the token's cursor, parsed into `after`.
+  PageRequest page;
+  // Where the page starts (exclusive); nullopt for the first page.
+  std::optional<SearchPosition> after;
+};
+
+// Validates and normalizes `request` (INVALID_ARGUMENT naming `query`,
+// `province`, `kind`, `page_size` or `page_token`). The page token must have
+// been issued for the same normalized filters (SearchScope), and its cursor
+// must be one SearchCursor made.
+absl::StatusOr<OrganizationSearch> ParseOrganizationSearch(
+    const v1::SearchOrganizationsRequest& request);
+
+// What a search's page tokens are bound to: its normalized filters, each
+// length-prefixed so that no two searches share one.
+std::string SearchScope(const OrganizationSearch& search);
+
+// The page cursor after an organization in the search order, and back.
+std::string SearchCursor(absl::string_view name, absl::string_view code);
+// INVALID_ARGUMENT `page_token` for a cursor SearchCursor did not make.
+absl::StatusOr<SearchPosition> ParseSearchCursor(absl::string_view cursor);
 
 // ---------------------------------------------------------------- writes
 

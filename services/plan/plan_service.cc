@@ -131,6 +131,8 @@ using GrpcService = v1::PlanService;
   UNARY(GetOrganization, GetOrganizationRequest, Organization)               \
   UNARY(ListOrganizations, ListOrganizationsRequest,                         \
         ListOrganizationsResponse)                                           \
+  UNARY(SearchOrganizations, SearchOrganizationsRequest,                     \
+        SearchOrganizationsResponse)                                         \
   UNARY(UpdateOrganization, UpdateOrganizationRequest, Organization)         \
   UNARY(CreateActionPlan, CreateActionPlanRequest, ActionPlan)               \
   UNARY(GetActionPlan, GetActionPlanRequest, ActionPlan)                     \
@@ -253,6 +255,20 @@ absl::Status PlanGrpcService::DoListOrganizations(
       api::Page<v1::Organization> found,
       plan::ListOrganizations(*db, request.province(), request.kind(), page));
   server::FinishPage(found.items, found.next_cursor, scope,
+                     response.mutable_organizations(), response);
+  return absl::OkStatus();
+}
+
+// Public: no organization check, the directory lists every organization.
+absl::Status PlanGrpcService::DoSearchOrganizations(
+    CallContext& call, const v1::SearchOrganizationsRequest& request,
+    v1::SearchOrganizationsResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(OrganizationSearch search,
+                            ParseOrganizationSearch(request));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_ASSIGN_OR_RETURN(api::Page<common::v1::OrganizationRef> found,
+                            plan::SearchOrganizations(*db, search));
+  server::FinishPage(found.items, found.next_cursor, SearchScope(search),
                      response.mutable_organizations(), response);
   return absl::OkStatus();
 }

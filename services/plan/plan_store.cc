@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/data_version.h"
@@ -14,6 +15,7 @@
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/thai/thai.h"
 #include "services/plan/plan_documents.h"
 #include "services/plan/plan_figures.h"
 #include "services/plan/plan_store_internal.h"
@@ -135,6 +137,69 @@ v1::Organization OrganizationFromRow(const storage::Row& row) {
   out.set_etag(Etag(row.GetInt(5)));
   *out.mutable_audit() = api::AuditFromRow(row, 6);
   return out;
+}
+
+// The WHERE clause of an organization listing: conditions ANDed, each the
+// caller's constant SQL; values go only through `params`.
+struct OrganizationQuery {
+  std::string where;
+  std::vector<Value> params;
+};
+
+void AddCondition(OrganizationQuery& query, absl::string_view condition,
+                  Value value) {
+  absl::StrAppend(&query.where, query.where.empty() ? "" : " AND ", condition);
+  query.params.push_back(std::move(value));
+}
+
+// The filters ListOrganizations and SearchOrganizations share.
+void AddOrganizationFilters(absl::string_view province,
+                            common::v1::OrganizationKind kind,
+                            OrganizationQuery& query) {
+  if (!province.empty()) {
+    AddCondition(query, "province = ?", std::string(province));
+  }
+  if (kind != common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
+    AddCondition(query, "kind = ?", int64_t{kind});
+  }
+}
+
+// One page of the organizations `query` selects, in `order_by` (a
+// constant), at most `limit`; `cursor_of` names the position after the last
+// one when more follow.
+absl::StatusOr<api::Page<v1::Organization>> OrganizationPage(
+    Connection& db, const OrganizationQuery& query, absl::string_view order_by,
+    int limit,
+    absl::FunctionRef<std::string(const v1::Organization&)> cursor_of) {
+  std::string sql =
+      absl::StrCat("SELECT ", kOrganizationColumns, " FROM organizations");
+  if (!query.where.empty()) absl::StrAppend(&sql, " WHERE ", query.where);
+  absl::StrAppend(&sql, " ORDER BY ", order_by, " LIMIT ?");
+  std::vector<Value> params = query.params;
+  params.emplace_back(int64_t{limit} + 1);
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
+  api::Page<v1::Organization> out;
+  for (const storage::Row& row : result.rows) {
+    if (static_cast<int>(out.items.size()) == limit) {
+      out.next_cursor = cursor_of(out.items.back());
+      break;
+    }
+    out.items.push_back(OrganizationFromRow(row));
+  }
+  return out;
+}
+
+// A LIKE pattern (with ESCAPE '!') matching any text that contains `text`
+// literally: its own %, _ and ! are escaped, so user input is never a
+// wildcard.
+std::string ContainsPattern(absl::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') pattern.push_back('!');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
 }
 
 // ------------------------------------------------------------ action plans
@@ -434,27 +499,48 @@ absl::StatusOr<api::Page<v1::Organization>> ListOrganizations(
     Connection& db, absl::string_view province,
     common::v1::OrganizationKind kind, const PageRequest& page) {
   // Codes order the listing; the cursor is the last code returned.
-  std::string sql = absl::StrCat("SELECT ", kOrganizationColumns,
-                                 " FROM organizations WHERE code > ?");
-  std::vector<Value> params = {page.cursor};
-  if (!province.empty()) {
-    absl::StrAppend(&sql, " AND province = ?");
-    params.emplace_back(std::string(province));
+  OrganizationQuery query{"code > ?", {page.cursor}};
+  AddOrganizationFilters(province, kind, query);
+  return OrganizationPage(
+      db, query, "code", page.limit,
+      [](const v1::Organization& last) { return last.organization().code(); });
+}
+
+absl::StatusOr<api::Page<common::v1::OrganizationRef>> SearchOrganizations(
+    Connection& db, const OrganizationSearch& search) {
+  // Names order the search, codes break ties; the cursor holds both.
+  OrganizationQuery query;
+  if (search.after.has_value()) {
+    query = {"(name > ? OR (name = ? AND code > ?))",
+             {search.after->name, search.after->name, search.after->code}};
   }
-  if (kind != common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
-    absl::StrAppend(&sql, " AND kind = ?");
-    params.emplace_back(int64_t{kind});
-  }
-  absl::StrAppend(&sql, " ORDER BY code LIMIT ?");
-  params.emplace_back(int64_t{page.limit} + 1);
-  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result, db.Execute(sql, params));
-  api::Page<v1::Organization> out;
-  for (const storage::Row& row : result.rows) {
-    if (static_cast<int>(out.items.size()) == page.limit) {
-      out.next_cursor = out.items.back().organization().code();
-      break;
+  if (!search.query.empty()) {
+    // Names keep the digits they were registered with: the query (ASCII
+    // digits by now) matches either style.
+    const std::string thai_digits = thai::AsciiDigitsToThai(search.query);
+    AddCondition(query,
+                 thai_digits == search.query
+                     ? "LOWER(name) LIKE ? ESCAPE '!'"
+                     : "(LOWER(name) LIKE ? ESCAPE '!' OR "
+                       "LOWER(name) LIKE ? ESCAPE '!')",
+                 ContainsPattern(search.query));
+    if (thai_digits != search.query) {
+      query.params.emplace_back(ContainsPattern(thai_digits));
     }
-    out.items.push_back(OrganizationFromRow(row));
+  }
+  AddOrganizationFilters(search.province, search.kind, query);
+  PRONGSAI_ASSIGN_OR_RETURN(
+      api::Page<v1::Organization> found,
+      OrganizationPage(db, query, "name, code", search.page.limit,
+                       [](const v1::Organization& last) {
+                         return SearchCursor(last.organization().name(),
+                                             last.organization().code());
+                       }));
+  api::Page<common::v1::OrganizationRef> out;
+  out.next_cursor = std::move(found.next_cursor);
+  out.items.reserve(found.items.size());
+  for (v1::Organization& organization : found.items) {
+    out.items.push_back(std::move(*organization.mutable_organization()));
   }
   return out;
 }

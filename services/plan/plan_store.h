@@ -56,6 +56,11 @@ absl::StatusOr<v1::Organization> GetOrganization(storage::Connection& db,
 absl::StatusOr<api::Page<v1::Organization>> ListOrganizations(
     storage::Connection& db, absl::string_view province,
     common::v1::OrganizationKind kind, const PageRequest& page);
+// The public directory: organizations whose name contains `search.query`
+// literally (ASCII letters in any case, digits in either style), in the
+// search's province and kind, by name then code, after `search.after`.
+absl::StatusOr<api::Page<common::v1::OrganizationRef>> SearchOrganizations(
+    storage::Connection& db, const OrganizationSearch& search);
 absl::StatusOr<v1::Organization> UpdateOrganization(
     storage::Connection& db, const v1::Organization& patch,
     const google::protobuf::FieldMask& mask, const api::AuditWriter& writer);

@@ -99,6 +99,8 @@ TEST_F(ApiRoutesTest, RoutesReachTheirMethodsWithBindings) {
             "prongsai.plan.v1.PlanService.GetOrganization");
   EXPECT_EQ(MethodOf("GET", "/v1/organizations"),
             "prongsai.plan.v1.PlanService.ListOrganizations");
+  EXPECT_EQ(MethodOf("GET", "/v1/organizations:search"),
+            "prongsai.plan.v1.PlanService.SearchOrganizations");
   EXPECT_EQ(MethodOf("POST", "/v1/complaints:track"),
             "prongsai.complaint.v1.ComplaintService.TrackComplaint");
   EXPECT_EQ(MethodOf("GET", "/v1/frameworks/2565/versions/1"),

@@ -63,6 +63,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
+using ::testing::StartsWith;
 
 constexpr absl::string_view kParent = "organizations/6340101";
 
@@ -493,6 +494,36 @@ TEST_P(GatewayHttpTest, OrganizationsCreateGetListPatch) {
   ASSERT_THAT(second_page.organizations(), SizeIs(1));
   EXPECT_NE(second_page.organizations(0).name(),
             first_page.organizations(0).name());
+
+  // The public directory: no key, only the directory's fields (no audit,
+  // no etag), equal names by code, paged like the other lists. The query
+  // is "ทดสอบ" and the province "ยโสธร", percent-encoded.
+  const std::string search =
+      "/v1/"
+      "organizations:search?query=%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%"
+      "9A&province=%E0%B8%A2%E0%B9%82%E0%B8%AA%E0%B8%98%E0%B8%A3&pageSize=1";
+  const Reply found = stack().Get(search, Caller::kAnonymous);
+  ASSERT_THAT(found, HttpIs(200)) << found.body;
+  EXPECT_THAT(found.body, Not(HasSubstr("audit")));
+  EXPECT_THAT(found.body, Not(HasSubstr("etag")));
+  const auto found_first = Parse<pv1::SearchOrganizationsResponse>(found.body);
+  ASSERT_THAT(found_first.organizations(), SizeIs(1));
+  EXPECT_EQ(found_first.organizations(0).code(), "6340101");
+  EXPECT_EQ(found_first.organizations(0).district(), "เมืองยโสธร");
+  const Reply found_rest = stack().Get(
+      absl::StrCat(search, "&page_token=", found_first.next_page_token()),
+      Caller::kAnonymous);
+  ASSERT_THAT(found_rest, HttpIs(200)) << found_rest.body;
+  const auto found_second =
+      Parse<pv1::SearchOrganizationsResponse>(found_rest.body);
+  ASSERT_THAT(found_second.organizations(), SizeIs(1));
+  EXPECT_EQ(found_second.organizations(0).code(), "6340102");
+  EXPECT_TRUE(found_second.next_page_token().empty());
+  const Reply too_long = stack().Get(
+      absl::StrCat("/v1/organizations:search?query=", std::string(101, 'a')),
+      Caller::kAnonymous);
+  EXPECT_THAT(too_long, HttpIs(400));
+  EXPECT_THAT(ErrorOf(too_long).message(), StartsWith("query: "));
 
   const std::string patch =
       absl::StrCat(R"({"etag": ")", organization.etag(),

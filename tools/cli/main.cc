@@ -238,6 +238,7 @@ constexpr Command kCommands[] = {
      OrgCreate},
     {"org", "get", "org get CODE", OrgGet},
     {"org", "list", "| org list [--province P]", OrgList},
+    {"org", "search", "org search QUERY [--province P]", OrgSearch},
     {"plan", "create", "plan create --org CODE --title TITLE --years 2566-2570",
      PlanCreate},
     {"plan", "import",

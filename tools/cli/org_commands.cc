@@ -50,6 +50,16 @@ void PrintOrganizations(const pv1::ListOrganizationsResponse& list) {
   PrintNextPage(list.next_page_token());
 }
 
+void PrintFound(const pv1::SearchOrganizationsResponse& found) {
+  Table table({"CODE", "KIND", "PROVINCE", "DISTRICT", "NAME"});
+  for (const cv1::OrganizationRef& ref : found.organizations()) {
+    table.AddRow({ref.code(), cv1::OrganizationKind_Name(ref.kind()),
+                  ref.province(), ref.district(), ref.name()});
+  }
+  std::cout << table.Render();
+  PrintNextPage(found.next_page_token());
+}
+
 }  // namespace
 
 int OrgCreate(const CliOptions& options, const Args& /*args*/) {
@@ -82,6 +92,17 @@ int OrgList(const CliOptions& options, const Args& /*args*/) {
   request.set_page_token(options.page_token);
   return client.CallAndPrint(&Stub::ListOrganizations, request,
                              PrintOrganizations);
+}
+
+// The public directory: works without --api_key.
+int OrgSearch(const CliOptions& options, const Args& args) {
+  PlanClient client(options, kPlanPort);
+  pv1::SearchOrganizationsRequest request;
+  request.set_query(Argument(args, "org search QUERY"));
+  request.set_province(options.province);
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  return client.CallAndPrint(&Stub::SearchOrganizations, request, PrintFound);
 }
 
 }  // namespace prongsai::cli

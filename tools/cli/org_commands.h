@@ -14,6 +14,8 @@ namespace prongsai::cli {
 int OrgCreate(const CliOptions& options, const Args& args);
 int OrgGet(const CliOptions& options, const Args& args);
 int OrgList(const CliOptions& options, const Args& args);
+// The public directory (SearchOrganizations), no key needed.
+int OrgSearch(const CliOptions& options, const Args& args);
 
 }  // namespace prongsai::cli
 

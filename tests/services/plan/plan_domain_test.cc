@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -15,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/base/resource_name.h"
 #include "common/base/validation.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -185,6 +187,131 @@ common::v1::OrganizationRef ValidOrganization() {
   ref.set_province("นครราชสีมา");
   ref.set_district("เมือง");
   return ref;
+}
+
+// ------------------------------------------------------ organization search
+
+v1::SearchOrganizationsRequest SearchRequest(absl::string_view query) {
+  v1::SearchOrganizationsRequest request;
+  request.set_query(std::string(query));
+  return request;
+}
+
+TEST(ParseOrganizationSearchTest, NormalizesTheQuery) {
+  struct Case {
+    absl::string_view query;
+    absl::string_view normalized;
+  };
+  for (const Case& c : std::vector<Case>{{"อีสาน", "อีสาน"},
+                                         {"  อีสาน\t\n", "อีสาน"},
+                                         {"เทศบาล \t\r\n ตำบล", "เทศบาล ตำบล"},
+                                         {"หมู่ ๑๒", "หมู่ 12"},
+                                         {"๐๑๒๓๔๕๖๗๘๙", "0123456789"},
+                                         {"Pattaya CITY", "pattaya city"},
+                                         {"100%_!\\", "100%_!\\"},
+                                         {"", ""},
+                                         {" \t ", ""}}) {
+    absl::StatusOr<OrganizationSearch> search =
+        ParseOrganizationSearch(SearchRequest(c.query));
+    ASSERT_THAT(search, IsOk()) << c.query;
+    EXPECT_EQ(search->query, c.normalized) << c.query;
+    EXPECT_EQ(search->page.limit, kSearchDefaultPageSize);
+    EXPECT_FALSE(search->after.has_value());
+  }
+}
+
+TEST(ParseOrganizationSearchTest, PageSizeDefaultsTo20AndStopsAt100) {
+  v1::SearchOrganizationsRequest request;
+  for (const auto& [asked, limit] : std::vector<std::pair<int, int>>{
+           {0, 20}, {1, 1}, {100, 100}, {101, 100}, {1 << 30, 100}}) {
+    request.set_page_size(asked);
+    absl::StatusOr<OrganizationSearch> search =
+        ParseOrganizationSearch(request);
+    ASSERT_THAT(search, IsOk()) << asked;
+    EXPECT_EQ(search->page.limit, limit) << asked;
+  }
+  request.set_page_size(-1);
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("page_size"));
+}
+
+TEST(ParseOrganizationSearchTest, RefusesBadFieldsNamingThem) {
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest(Repeat("ก", 100))), IsOk());
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest(Repeat("ก", 101))),
+              IsInvalidField("query"));
+  EXPECT_THAT(ParseOrganizationSearch(
+                  SearchRequest(absl::StrCat("  ", Repeat("ก", 100), "  "))),
+              IsOk());
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest("a\x01")),
+              IsInvalidField("query"));
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest("a\x7f")),
+              IsInvalidField("query"));
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest(std::string("a\0b", 3))),
+              IsInvalidField("query"));
+  EXPECT_THAT(ParseOrganizationSearch(SearchRequest("\xe0\xb8")),
+              IsInvalidField("query"));
+
+  v1::SearchOrganizationsRequest request;
+  request.set_province(Repeat("ก", 101));
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("province"));
+  request.set_province(Repeat("ก", 100));
+  EXPECT_THAT(ParseOrganizationSearch(request), IsOk());
+  request.set_kind(static_cast<common::v1::OrganizationKind>(42));
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("kind"));
+}
+
+TEST(ParseOrganizationSearchTest, TokensResumeTheSameSearchOnly) {
+  v1::SearchOrganizationsRequest request = SearchRequest("อีสาน");
+  request.set_province("ยโสธร");
+  absl::StatusOr<OrganizationSearch> search = ParseOrganizationSearch(request);
+  ASSERT_THAT(search, IsOk());
+  const std::string token = MakePageToken(
+      SearchScope(*search), SearchCursor("ชื่อ\nที่มีบรรทัด", "6340101"));
+
+  // The same search, written differently, resumes after the position.
+  request.set_query(" อีสาน ");
+  request.set_page_token(token);
+  absl::StatusOr<OrganizationSearch> resumed = ParseOrganizationSearch(request);
+  ASSERT_THAT(resumed, IsOk());
+  ASSERT_TRUE(resumed->after.has_value());
+  EXPECT_EQ(resumed->after->name, "ชื่อ\nที่มีบรรทัด");
+  EXPECT_EQ(resumed->after->code, "6340101");
+
+  // Another query, province or kind does not.
+  request.set_query("อีสา");
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("page_token"));
+  request.set_query("อีสาน");
+  request.set_province("ยโสธร2");
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("page_token"));
+  request.set_province("ยโสธร");
+  request.set_kind(common::v1::MUNICIPALITY);
+  EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("page_token"));
+
+  // Filters that would run together are told apart: query "a&1:b" with no
+  // province is not query "a" in province "b".
+  OrganizationSearch left, right;
+  left.query = "a&1:b";
+  right.query = "a";
+  right.province = "b";
+  EXPECT_NE(SearchScope(left), SearchScope(right));
+
+  // A token of the right scope whose cursor the service did not make.
+  request.set_kind(common::v1::ORGANIZATION_KIND_UNSPECIFIED);
+  for (absl::string_view cursor : {"no separator", "\nname without a code",
+                                   "12 34\nname", "6340101\n\xff"}) {
+    request.set_page_token(MakePageToken(SearchScope(*search), cursor));
+    EXPECT_THAT(ParseOrganizationSearch(request), IsInvalidField("page_token"))
+        << absl::CEscape(cursor);
+  }
+}
+
+TEST(SearchCursorTest, RoundTrips) {
+  for (absl::string_view name : {"", "องค์การบริหารส่วนตำบลอีสานเขต", "a\nb"}) {
+    absl::StatusOr<SearchPosition> position =
+        ParseSearchCursor(SearchCursor(name, "6340101"));
+    ASSERT_THAT(position, IsOk());
+    EXPECT_EQ(position->name, name);
+    EXPECT_EQ(position->code, "6340101");
+  }
 }
 
 TEST(ValidateOrganizationTest, EveryFieldIsRequired) {

@@ -8,6 +8,7 @@
 // followed by a read that shows nothing changed.
 #include "services/plan/plan_service.h"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -166,6 +167,14 @@ std::vector<std::string> CodesOf(const v1::ListOrganizationsResponse& page) {
   std::vector<std::string> codes;
   for (const v1::Organization& o : page.organizations()) {
     codes.push_back(o.organization().code());
+  }
+  return codes;
+}
+
+std::vector<std::string> CodesOf(const v1::SearchOrganizationsResponse& page) {
+  std::vector<std::string> codes;
+  for (const common::v1::OrganizationRef& o : page.organizations()) {
+    codes.push_back(o.code());
   }
   return codes;
 }
@@ -631,6 +640,287 @@ TEST_P(PlanServiceTest, CreateOrganizationValidationNamesTheField) {
   ASSERT_THAT(Call(&Stub::ListOrganizations, Caller::kSystem, request, &listed),
               GrpcIsOk());
   EXPECT_THAT(listed.organizations(), IsEmpty());
+}
+
+// The public directory: substring search of the Thai name, with or without a
+// key, filtered and paged like the staff listing, wildcards literal.
+class SearchOrganizationsTest : public PlanServiceTest {
+ protected:
+  // A request, field by field: Search().Query("อีสาน").PageSize(2).
+  struct Search {
+    v1::SearchOrganizationsRequest request;
+    Search& Query(absl::string_view query) {
+      request.set_query(std::string(query));
+      return *this;
+    }
+    Search& Province(absl::string_view province) {
+      request.set_province(std::string(province));
+      return *this;
+    }
+    Search& Kind(common::v1::OrganizationKind kind) {
+      request.set_kind(kind);
+      return *this;
+    }
+    Search& PageSize(int page_size) {
+      request.set_page_size(page_size);
+      return *this;
+    }
+    Search& Token(absl::string_view token) {
+      request.set_page_token(std::string(token));
+      return *this;
+    }
+  };
+
+  grpc::Status Find(const Search& search, v1::SearchOrganizationsResponse* out,
+                    Caller caller = Caller::kAnonymous) {
+    return Call(&Stub::SearchOrganizations, caller, search.request, out);
+  }
+
+  // The codes found for `query` alone, in one page.
+  std::vector<std::string> CodesFor(absl::string_view query) {
+    v1::SearchOrganizationsResponse out;
+    EXPECT_THAT(Find(Search().Query(std::string(query)).PageSize(100), &out),
+                GrpcIsOk());
+    EXPECT_THAT(out.next_page_token(), IsEmpty());
+    return CodesOf(out);
+  }
+
+  static constexpr common::v1::OrganizationKind kSao =
+      common::v1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION;
+  static constexpr common::v1::OrganizationKind kMunicipality =
+      common::v1::MUNICIPALITY;
+
+  void RegisterDirectory() {
+    Register(OrgRef("1000001", "องค์การบริหารส่วนตำบลอีสานเขต", kSao, "ยโสธร",
+                    "เมืองยโสธร"));
+    Register(OrgRef("1000002", "เทศบาลตำบลอีสานใต้", kMunicipality, "ยโสธร",
+                    "คำเขื่อนแก้ว"));
+    Register(OrgRef("1000003", "องค์การบริหารส่วนตำบลนาอีสาน", kSao, "อุบลราชธานี",
+                    "เขมราฐ"));
+    Register(OrgRef("1000004", "เทศบาลเมือง 100% สุข", kMunicipality, "ขอนแก่น",
+                    "เมืองขอนแก่น"));
+    Register(OrgRef("1000005", "เทศบาล_ทดสอบ", kMunicipality, "ขอนแก่น", "พล"));
+    Register(OrgRef("1000006", "เทศบาลXทดสอบ", kMunicipality, "ขอนแก่น", "พล"));
+    Register(
+        OrgRef("1000007", "เทศบาลตำบลหมู่ ๒", kMunicipality, "ขอนแก่น", "ชนบท"));
+    Register(OrgRef("1000008", "เมืองพัทยา Pattaya City",
+                    common::v1::SPECIAL_LOCAL_GOVERNMENT, "ชลบุรี", "บางละมุง"));
+    Register(OrgRef("1000009", "เทศบาล 100 ปี", kMunicipality, "ขอนแก่น", "พล"));
+    Register(OrgRef("1000010", "อบต.ดี!เด่น", kSao, "ขอนแก่น", "พล"));
+    // The same name twice, registered out of code order: the code breaks
+    // the tie.
+    Register(
+        OrgRef("2000002", "องค์การบริหารส่วนตำบลสร้างคำ", kSao, "ยโสธร", "ค้อวัง"));
+    Register(
+        OrgRef("2000001", "องค์การบริหารส่วนตำบลสร้างคำ", kSao, "อุดรธานี", "เพ็ญ"));
+  }
+  static constexpr int kDirectorySize = 12;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, SearchOrganizationsTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         BackendName);
+
+TEST_P(SearchOrganizationsTest, FindsThaiSubstringsWithoutAKey) {
+  RegisterDirectory();
+  v1::SearchOrganizationsResponse found;
+  ASSERT_THAT(Find(Search().Query("อีสาน"), &found), GrpcIsOk());
+  EXPECT_THAT(CodesOf(found),
+              ::testing::UnorderedElementsAre("1000001", "1000002", "1000003"));
+  EXPECT_THAT(found.next_page_token(), IsEmpty());
+  // Only the directory's fields: nothing of who registered it (the message
+  // has no audit or etag field), and each field as registered.
+  for (const common::v1::OrganizationRef& ref : found.organizations()) {
+    if (ref.code() != "1000001") continue;
+    EXPECT_THAT(ref, EqualsProto(OrgRef("1000001", "องค์การบริหารส่วนตำบลอีสานเขต",
+                                        kSao, "ยโสธร", "เมืองยโสธร")));
+  }
+  EXPECT_EQ(v1::SearchOrganizationsResponse::descriptor()
+                ->FindFieldByName("organizations")
+                ->message_type(),
+            common::v1::OrganizationRef::descriptor());
+  EXPECT_EQ(common::v1::OrganizationRef::descriptor()->field_count(), 5);
+
+  // Every key holder gets the same answer, whatever its organization.
+  for (Caller caller : {Caller::kOperator, Caller::kOtherOperator,
+                        Caller::kSystem, Caller::kAuditor}) {
+    v1::SearchOrganizationsResponse as_key_holder;
+    ASSERT_THAT(Find(Search().Query("อีสาน"), &as_key_holder, caller),
+                GrpcIsOk())
+        << testing::CallerName(caller);
+    EXPECT_THAT(as_key_holder, EqualsProto(found));
+  }
+  // A key the service does not know is refused even here.
+  v1::SearchOrganizationsResponse refused;
+  EXPECT_THAT(Find(Search().Query("อีสาน"), &refused, Caller::kUnknownKey),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+
+  // Anywhere in the name, a middle part too; nothing when nothing matches.
+  EXPECT_THAT(CodesFor("ส่วนตำบลนา"), ElementsAre("1000003"));
+  EXPECT_THAT(CodesFor("สานเข"), ElementsAre("1000001"));
+  EXPECT_THAT(CodesFor("เชียงใหม่"), IsEmpty());
+  // White space around is trimmed, runs inside are one space.
+  EXPECT_THAT(CodesFor("  \tส่วนตำบลนา \n"), ElementsAre("1000003"));
+  EXPECT_THAT(CodesFor("Pattaya   City"), ElementsAre("1000008"));
+  // Latin letters in any case.
+  EXPECT_THAT(CodesFor("PATTAYA"), ElementsAre("1000008"));
+  EXPECT_THAT(CodesFor("pattaya city"), ElementsAre("1000008"));
+  // An empty query lists everything.
+  EXPECT_THAT(CodesFor(""), SizeIs(kDirectorySize));
+  EXPECT_THAT(CodesFor("   "), SizeIs(kDirectorySize));
+}
+
+TEST_P(SearchOrganizationsTest, WildcardsInTheQueryAreLiteral) {
+  RegisterDirectory();
+  // As wildcards, `%` would also match "เทศบาล 100 ปี", `_` every name
+  // (and "เทศบาลXทดสอบ"), and `!` (the escape character) would be an error.
+  EXPECT_THAT(CodesFor("100%"), ElementsAre("1000004"));
+  EXPECT_THAT(CodesFor("%"), ElementsAre("1000004"));
+  EXPECT_THAT(CodesFor("_"), ElementsAre("1000005"));
+  EXPECT_THAT(CodesFor("เทศบาล_"), ElementsAre("1000005"));
+  EXPECT_THAT(CodesFor("!"), ElementsAre("1000010"));
+  EXPECT_THAT(CodesFor("ดี!เด่น"), ElementsAre("1000010"));
+  EXPECT_THAT(CodesFor("!%"), IsEmpty());
+  EXPECT_THAT(CodesFor("\\"), IsEmpty());
+  EXPECT_THAT(CodesFor("'"), IsEmpty());
+}
+
+TEST_P(SearchOrganizationsTest, ThaiAndArabicDigitsAreTheSame) {
+  RegisterDirectory();
+  // "เทศบาลตำบลหมู่ ๒" is registered with a Thai digit, the two "100" names
+  // with Arabic ones.
+  EXPECT_THAT(CodesFor("หมู่ 2"), ElementsAre("1000007"));
+  EXPECT_THAT(CodesFor("หมู่ ๒"), ElementsAre("1000007"));
+  EXPECT_THAT(CodesFor("๑๐๐"),
+              ::testing::UnorderedElementsAre("1000004", "1000009"));
+  EXPECT_THAT(CodesFor("๑๐๐%"), ElementsAre("1000004"));
+  EXPECT_THAT(CodesFor("3"), IsEmpty());
+}
+
+TEST_P(SearchOrganizationsTest, FiltersByProvinceAndKind) {
+  RegisterDirectory();
+  v1::SearchOrganizationsResponse found;
+  ASSERT_THAT(Find(Search().Query("อีสาน").Province("ยโสธร"), &found),
+              GrpcIsOk());
+  EXPECT_THAT(CodesOf(found),
+              ::testing::UnorderedElementsAre("1000001", "1000002"));
+  ASSERT_THAT(Find(Search().Query("อีสาน").Kind(kSao), &found), GrpcIsOk());
+  EXPECT_THAT(CodesOf(found),
+              ::testing::UnorderedElementsAre("1000001", "1000003"));
+  ASSERT_THAT(Find(Search().Query("อีสาน").Province("ยโสธร").Kind(kMunicipality),
+                   &found),
+              GrpcIsOk());
+  EXPECT_THAT(CodesOf(found), ElementsAre("1000002"));
+  // Exact province: part of one is not a province.
+  ASSERT_THAT(Find(Search().Query("อีสาน").Province("ยโส"), &found), GrpcIsOk());
+  EXPECT_THAT(found.organizations(), IsEmpty());
+  // Filters without a query.
+  ASSERT_THAT(Find(Search().Province("ขอนแก่น").Kind(kSao), &found), GrpcIsOk());
+  EXPECT_THAT(CodesOf(found), ElementsAre("1000010"));
+  ASSERT_THAT(Find(Search().Kind(common::v1::SPECIAL_LOCAL_GOVERNMENT), &found),
+              GrpcIsOk());
+  EXPECT_THAT(CodesOf(found), ElementsAre("1000008"));
+}
+
+TEST_P(SearchOrganizationsTest, PagesInAStableOrder) {
+  RegisterDirectory();
+  v1::SearchOrganizationsResponse all;
+  ASSERT_THAT(Find(Search().PageSize(100), &all), GrpcIsOk());
+  ASSERT_THAT(all.organizations(), SizeIs(kDirectorySize));
+  EXPECT_THAT(all.next_page_token(), IsEmpty());
+  // By name, then code: the same name twice is side by side, by code. The
+  // names compared differ in a consonant (น < ส < อ), which every Thai
+  // text order agrees on.
+  const std::vector<std::string> codes = CodesOf(all);
+  auto at = [&](absl::string_view code) {
+    return std::find(codes.begin(), codes.end(), code) - codes.begin();
+  };
+  EXPECT_EQ(at("2000001") + 1, at("2000002"));
+  EXPECT_LT(at("1000003"), at("2000001"));  // ...ตำบลนา... < ...ตำบลสร้าง...
+  EXPECT_LT(at("2000002"), at("1000001"));  // ...ตำบลสร้าง... < ...ตำบลอี...
+
+  // Page by page, any page size, the same order without repeats or gaps;
+  // the tie of equal names is split across pages with page size 1.
+  for (int page_size : {1, 2, 5}) {
+    SCOPED_TRACE(absl::StrCat("page_size ", page_size));
+    std::vector<std::string> paged;
+    std::string token;
+    int pages = 0;
+    do {
+      v1::SearchOrganizationsResponse page;
+      ASSERT_THAT(Find(Search().PageSize(page_size).Token(token), &page),
+                  GrpcIsOk());
+      ASSERT_LE(page.organizations_size(), page_size);
+      for (std::string& code : CodesOf(page)) paged.push_back(code);
+      token = page.next_page_token();
+      ASSERT_LT(++pages, 20);
+    } while (!token.empty());
+    EXPECT_EQ(paged, codes);
+    EXPECT_EQ(pages, (kDirectorySize + page_size - 1) / page_size);
+  }
+
+  // A filtered search pages within its filter; the token carries over a
+  // query written with other white space or digits, which is the same.
+  v1::SearchOrganizationsResponse first, second;
+  ASSERT_THAT(Find(Search().Query("100").PageSize(1), &first), GrpcIsOk());
+  ASSERT_THAT(first.organizations(), SizeIs(1));
+  ASSERT_THAT(first.next_page_token(), Not(IsEmpty()));
+  ASSERT_THAT(
+      Find(Search().Query(" ๑๐๐ ").PageSize(1).Token(first.next_page_token()),
+           &second),
+      GrpcIsOk());
+  ASSERT_THAT(second.organizations(), SizeIs(1));
+  EXPECT_THAT(second.next_page_token(), IsEmpty());
+  EXPECT_THAT(std::vector<std::string>({CodesOf(first)[0], CodesOf(second)[0]}),
+              ::testing::UnorderedElementsAre("1000004", "1000009"));
+  // The default page is 20, the largest 100.
+  v1::SearchOrganizationsResponse defaulted;
+  ASSERT_THAT(Find(Search(), &defaulted), GrpcIsOk());
+  EXPECT_THAT(defaulted.organizations(), SizeIs(kDirectorySize));
+  ASSERT_THAT(Find(Search().PageSize(100000), &defaulted), GrpcIsOk());
+  EXPECT_THAT(defaulted.organizations(), SizeIs(kDirectorySize));
+
+  // A token belongs to its query and filters, and only this service's
+  // tokens are accepted.
+  v1::SearchOrganizationsResponse refused;
+  for (const Search& other :
+       {Search().Query("10").Token(first.next_page_token()),
+        Search().Query("100").Province("ขอนแก่น").Token(first.next_page_token()),
+        Search()
+            .Query("100")
+            .Kind(kMunicipality)
+            .Token(first.next_page_token()),
+        Search().Query("100").Token("not a token"),
+        Search().Query("100").Token("bm90IGEgdG9rZW4")}) {
+    EXPECT_THAT(Find(other, &refused), IsInvalidField("page_token"))
+        << other.request.ShortDebugString();
+  }
+}
+
+TEST_P(SearchOrganizationsTest, RefusesBadInputNamingTheField) {
+  RegisterDirectory();
+  v1::SearchOrganizationsResponse out;
+  // 100 Thai characters are fine, 101 are not (characters, not bytes).
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) absl::StrAppend(&hundred, "ก");
+  EXPECT_THAT(Find(Search().Query(hundred), &out), GrpcIsOk());
+  EXPECT_THAT(out.organizations(), IsEmpty());
+  EXPECT_THAT(Find(Search().Query(absl::StrCat(hundred, "ก")), &out),
+              IsInvalidField("query"));
+  // Counted after trimming.
+  EXPECT_THAT(Find(Search().Query(absl::StrCat(" ", hundred, " ")), &out),
+              GrpcIsOk());
+  EXPECT_THAT(Find(Search().Query("อีสาน\x01"), &out), IsInvalidField("query"));
+  EXPECT_THAT(Find(Search().Query(std::string("a\0b", 3)), &out),
+              IsInvalidField("query"));
+  EXPECT_THAT(Find(Search().Query("\xff\xfe"), &out), IsInvalidField("query"));
+  EXPECT_THAT(Find(Search().Province(std::string(101, 'a')), &out),
+              IsInvalidField("province"));
+  EXPECT_THAT(
+      Find(Search().Kind(static_cast<common::v1::OrganizationKind>(42)), &out),
+      IsInvalidField("kind"));
+  EXPECT_THAT(Find(Search().PageSize(-1), &out), IsInvalidField("page_size"));
 }
 
 TEST_P(PlanServiceTest, ListOrganizationsFiltersAndPages) {
