@@ -387,8 +387,6 @@ std::string FormatActionPlanName(absl::string_view organization,
 
 namespace {
 
-bool IsAsciiSpace(char c) { return absl::ascii_isspace(c); }
-
 // Trims `text`, makes each inner run of ASCII white space one space, reads
 // Thai digits as ASCII ones and lower-cases ASCII letters.
 std::string NormalizeQuery(absl::string_view text) {
@@ -396,7 +394,7 @@ std::string NormalizeQuery(absl::string_view text) {
   out.reserve(text.size());
   bool pending_space = false;
   for (char c : absl::StripAsciiWhitespace(text)) {
-    if (IsAsciiSpace(c)) {
+    if (absl::ascii_isspace(c)) {
       pending_space = true;
       continue;
     }

@@ -147,9 +147,9 @@ struct OrganizationQuery {
 };
 
 void AddCondition(OrganizationQuery& query, absl::string_view condition,
-                  Value value) {
+                  std::vector<Value> values) {
   absl::StrAppend(&query.where, query.where.empty() ? "" : " AND ", condition);
-  query.params.push_back(std::move(value));
+  for (Value& value : values) query.params.push_back(std::move(value));
 }
 
 // The filters ListOrganizations and SearchOrganizations share.
@@ -157,10 +157,10 @@ void AddOrganizationFilters(absl::string_view province,
                             common::v1::OrganizationKind kind,
                             OrganizationQuery& query) {
   if (!province.empty()) {
-    AddCondition(query, "province = ?", std::string(province));
+    AddCondition(query, "province = ?", {std::string(province)});
   }
   if (kind != common::v1::ORGANIZATION_KIND_UNSPECIFIED) {
-    AddCondition(query, "kind = ?", int64_t{kind});
+    AddCondition(query, "kind = ?", {int64_t{kind}});
   }
 }
 
@@ -499,7 +499,8 @@ absl::StatusOr<api::Page<v1::Organization>> ListOrganizations(
     Connection& db, absl::string_view province,
     common::v1::OrganizationKind kind, const PageRequest& page) {
   // Codes order the listing; the cursor is the last code returned.
-  OrganizationQuery query{"code > ?", {page.cursor}};
+  OrganizationQuery query;
+  AddCondition(query, "code > ?", {page.cursor});
   AddOrganizationFilters(province, kind, query);
   return OrganizationPage(
       db, query, "code", page.limit,
@@ -511,21 +512,22 @@ absl::StatusOr<api::Page<common::v1::OrganizationRef>> SearchOrganizations(
   // Names order the search, codes break ties; the cursor holds both.
   OrganizationQuery query;
   if (search.after.has_value()) {
-    query = {"(name > ? OR (name = ? AND code > ?))",
-             {search.after->name, search.after->name, search.after->code}};
+    AddCondition(query, "(name > ? OR (name = ? AND code > ?))",
+                 {search.after->name, search.after->name, search.after->code});
   }
   if (!search.query.empty()) {
     // Names keep the digits they were registered with: the query (ASCII
     // digits by now) matches either style.
     const std::string thai_digits = thai::AsciiDigitsToThai(search.query);
-    AddCondition(query,
-                 thai_digits == search.query
-                     ? "LOWER(name) LIKE ? ESCAPE '!'"
-                     : "(LOWER(name) LIKE ? ESCAPE '!' OR "
-                       "LOWER(name) LIKE ? ESCAPE '!')",
-                 ContainsPattern(search.query));
-    if (thai_digits != search.query) {
-      query.params.emplace_back(ContainsPattern(thai_digits));
+    if (thai_digits == search.query) {
+      AddCondition(query, "LOWER(name) LIKE ? ESCAPE '!'",
+                   {ContainsPattern(search.query)});
+    } else {
+      AddCondition(
+          query,
+          "(LOWER(name) LIKE ? ESCAPE '!' OR "
+          "LOWER(name) LIKE ? ESCAPE '!')",
+          {ContainsPattern(search.query), ContainsPattern(thai_digits)});
     }
   }
   AddOrganizationFilters(search.province, search.kind, query);
