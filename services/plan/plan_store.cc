@@ -517,18 +517,14 @@ absl::StatusOr<api::Page<common::v1::OrganizationRef>> SearchOrganizations(
   }
   if (!search.query.empty()) {
     // Names keep the digits they were registered with: the query (ASCII
-    // digits by now) matches either style.
+    // digits by now) matches either style. A query that is a code finds
+    // that organization too (a link carries the code, a person the name).
     const std::string thai_digits = thai::AsciiDigitsToThai(search.query);
-    if (thai_digits == search.query) {
-      AddCondition(query, "LOWER(name) LIKE ? ESCAPE '!'",
-                   {ContainsPattern(search.query)});
-    } else {
-      AddCondition(
-          query,
-          "(LOWER(name) LIKE ? ESCAPE '!' OR "
-          "LOWER(name) LIKE ? ESCAPE '!')",
-          {ContainsPattern(search.query), ContainsPattern(thai_digits)});
-    }
+    AddCondition(query,
+                 "(LOWER(name) LIKE ? ESCAPE '!' OR "
+                 "LOWER(name) LIKE ? ESCAPE '!' OR LOWER(code) = ?)",
+                 {ContainsPattern(search.query), ContainsPattern(thai_digits),
+                  search.query});
   }
   AddOrganizationFilters(search.province, search.kind, query);
   PRONGSAI_ASSIGN_OR_RETURN(

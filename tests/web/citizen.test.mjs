@@ -13,6 +13,7 @@ import {
   openPage,
   readKey,
   screenshot,
+  takePageProblems,
 } from './support.mjs';
 
 const ORG = SEED.organizations[0];
@@ -196,6 +197,10 @@ test('a refused field is marked next to it and nothing typed is lost', async () 
   assert.equal(await latitude.locator('input').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.getByLabel('รายละเอียด').inputValue(), 'รายละเอียดที่พิมพ์ไว้ยาว ๆ');
   assert.equal(await page.locator('#tracking-code').count(), 0);
+  // Chromium logs the refused call; it is the only problem the page had.
+  const problems = takePageProblems(page);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0], /status of 400 .*\/complaints/);
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'citizen-field-error');
 });

@@ -786,6 +786,15 @@ TEST_P(SearchOrganizationsTest, WildcardsInTheQueryAreLiteral) {
   EXPECT_THAT(CodesFor("'"), IsEmpty());
 }
 
+TEST_P(SearchOrganizationsTest, ACodeFindsItsOrganization) {
+  RegisterDirectory();
+  // A web page's link carries the code: the exact code finds it, in either
+  // digit style; part of a code is not a code.
+  EXPECT_THAT(CodesFor("1000003"), ElementsAre("1000003"));
+  EXPECT_THAT(CodesFor("๑๐๐๐๐๐๓"), ElementsAre("1000003"));
+  EXPECT_THAT(CodesFor("100000"), IsEmpty());
+}
+
 TEST_P(SearchOrganizationsTest, ThaiAndArabicDigitsAreTheSame) {
   RegisterDirectory();
   // "เทศบาลตำบลหมู่ ๒" is registered with a Thai digit, the two "100" names
