@@ -43,11 +43,6 @@ std::optional<absl::Duration> ParseGrpcTimeout(absl::string_view text) {
 
 std::string NewRequestId() { return RandomBase32(16, kLowerBase32); }
 
-bool IsJson(absl::string_view content_type) {
-  return content_type.empty() ||
-         absl::StartsWithIgnoreCase(content_type, "application/json");
-}
-
 }  // namespace
 
 HttpResponse ErrorResponse(grpc::StatusCode code, absl::string_view message) {
@@ -62,14 +57,16 @@ GatewayHandler::GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
                                const Backends* backends,
                                std::string openapi_document,
                                Open311Handler open311,
-                               const WebFiles* web_files)
+                               const WebFiles* web_files,
+                               const WebSessions* sessions)
     : options_(options),
       routes_(routes),
       transcoder_(transcoder),
       backends_(backends),
       openapi_document_(std::move(openapi_document)),
       open311_(std::move(open311)),
-      web_files_(web_files) {}
+      web_files_(web_files),
+      sessions_(sessions) {}
 
 absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
     const HttpRequest& request) const {
@@ -97,6 +94,14 @@ absl::StatusOr<CallMetadata> GatewayHandler::MetadataOf(
 HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
   absl::string_view path = request.path;
   if (absl::StartsWith(path, "/v1/")) return Api(request);
+  if (absl::ConsumePrefix(&path, "/auth/") && sessions_ != nullptr) {
+    absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
+    if (!metadata.ok()) {
+      return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
+                           std::string(metadata.status().message()));
+    }
+    return sessions_->Handle(request, path, *std::move(metadata));
+  }
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/openapi.json" && get) {
     HttpResponse response;
@@ -111,7 +116,8 @@ HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
   const bool reserved =
       request.path == "/v1" || request.path == "/openapi.json" ||
       request.path == "/healthz" || request.path == "/open311" ||
-      absl::StartsWith(request.path, "/open311/");
+      absl::StartsWith(request.path, "/open311/") ||
+      request.path == "/auth" || absl::StartsWith(request.path, "/auth/");
   if (web_files_ != nullptr && !reserved) return web_files_->Serve(request);
   return ErrorResponse(grpc::StatusCode::NOT_FOUND,
                        "no such page; the API is under /v1/ (see "
@@ -123,11 +129,47 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
   // caller can quote the id whatever went wrong.
   absl::StatusOr<CallMetadata> metadata = MetadataOf(request);
   HttpResponse response =
-      metadata.ok() ? Call(request, *metadata)
+      metadata.ok() ? CallAs(request, *metadata)
                     : ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT,
                                     std::string(metadata.status().message()));
   response.headers.emplace_back(
       "x-request-id", metadata.ok() ? metadata->request_id : NewRequestId());
+  return response;
+}
+
+HttpResponse GatewayHandler::CallAs(const HttpRequest& request,
+                                    CallMetadata metadata) const {
+  // An Authorization header (a system's key or token) wins over cookies.
+  const SessionCookies cookies = sessions_ != nullptr && metadata.authorization.empty()
+                                     ? SessionCookiesOf(request)
+                                     : SessionCookies();
+  if (cookies.empty()) return Call(request, metadata);
+  if (!HasCsrfHeader(request)) {
+    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED,
+                         "x-prongsai-csrf: a request signed in by cookie must "
+                         "send the header \"X-Prongsai-Csrf: 1\"");
+  }
+  if (!cookies.access_token.empty()) {
+    metadata.authorization = absl::StrCat("Bearer ", cookies.access_token);
+    HttpResponse response = Call(request, metadata);
+    if (response.status != 401) return response;
+  }
+  // The access token expired (the service refused before doing anything):
+  // refresh it once and repeat the call.
+  std::optional<WebSessions::Refreshed> refreshed =
+      sessions_->Refresh(cookies.session_token, metadata);
+  if (!refreshed.has_value()) {
+    HttpResponse response = ErrorResponse(
+        grpc::StatusCode::UNAUTHENTICATED,
+        "the session has ended; sign in again");
+    for (auto& header : sessions_->ClearCookies()) {
+      response.headers.push_back(header);
+    }
+    return response;
+  }
+  metadata.authorization = absl::StrCat("Bearer ", refreshed->access_token);
+  HttpResponse response = Call(request, metadata);
+  response.headers.push_back(refreshed->set_cookie);
   return response;
 }
 

@@ -17,6 +17,7 @@
 #include "gateway/http_types.h"
 #include "gateway/transcode.h"
 #include "gateway/web_files.h"
+#include "gateway/web_session.h"
 
 namespace prongsai::gateway {
 
@@ -34,11 +35,13 @@ class GatewayHandler {
                                                     absl::string_view subpath)>;
 
   // Everything passed must outlive the handler. Without `web_files` the
-  // paths outside the API are 404.
+  // paths outside the API are 404; without `sessions` there is no /auth/
+  // and cookies are not read.
   GatewayHandler(HandlerOptions options, const ApiRoutes* routes,
                  const Transcoder* transcoder, const Backends* backends,
                  std::string openapi_document, Open311Handler open311,
-                 const WebFiles* web_files = nullptr);
+                 const WebFiles* web_files = nullptr,
+                 const WebSessions* sessions = nullptr);
 
   // Safe to call from many threads at once.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -51,6 +54,9 @@ class GatewayHandler {
 
  private:
   HttpResponse Api(const HttpRequest& request) const;
+  // Call with the caller's credentials: the Authorization header, or the
+  // web session's cookies (see web_session.h).
+  HttpResponse CallAs(const HttpRequest& request, CallMetadata metadata) const;
   HttpResponse Call(const HttpRequest& request,
                     const CallMetadata& metadata) const;
   HttpResponse Health(const HttpRequest& request) const;
@@ -62,6 +68,7 @@ class GatewayHandler {
   const std::string openapi_document_;
   const Open311Handler open311_;
   const WebFiles* web_files_;
+  const WebSessions* sessions_;
 };
 
 // The headers on every answer of the gateway, API and errors included: the

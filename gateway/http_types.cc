@@ -1,5 +1,6 @@
 #include "gateway/http_types.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 
 namespace prongsai::gateway {
@@ -56,6 +57,11 @@ std::vector<std::pair<std::string, std::string>> ParseFormEncoded(
                        DecodeFormComponent(name_value.second));
   }
   return pairs;
+}
+
+bool IsJson(absl::string_view content_type) {
+  return content_type.empty() ||
+         absl::StartsWithIgnoreCase(content_type, "application/json");
 }
 
 }  // namespace prongsai::gateway

@@ -43,6 +43,10 @@ struct HttpResponse {
 std::vector<std::pair<std::string, std::string>> ParseFormEncoded(
     absl::string_view text);
 
+// Whether a body of this Content-Type is JSON: "application/json" with any
+// parameters, or no Content-Type at all.
+bool IsJson(absl::string_view content_type);
+
 }  // namespace prongsai::gateway
 
 #endif  // PRONGSAI_GATEWAY_HTTP_TYPES_H_

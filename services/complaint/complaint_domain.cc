@@ -223,6 +223,18 @@ bool IsAllowedTransition(State from, State to) {
   }
 }
 
+std::vector<v1::Complaint::State> NextStates(v1::Complaint::State from) {
+  std::vector<v1::Complaint::State> next;
+  for (int value = v1::Complaint::State_MIN; value <= v1::Complaint::State_MAX;
+       ++value) {
+    const auto to = static_cast<v1::Complaint::State>(value);
+    if (v1::Complaint::State_IsValid(value) && IsAllowedTransition(from, to)) {
+      next.push_back(to);
+    }
+  }
+  return next;
+}
+
 CallerRoles::CallerRoles(std::initializer_list<common::v1::Role> roles) {
   for (common::v1::Role role : roles) Add(role);
 }

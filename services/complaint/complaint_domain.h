@@ -74,6 +74,10 @@ bool IsOverdue(v1::Complaint::State state, absl::Time due_time, absl::Time now);
 // RESOLVED to CLOSED by rating or back to IN_PROGRESS by reopening.)
 bool IsAllowedTransition(v1::Complaint::State from, v1::Complaint::State to);
 
+// Every state IsAllowedTransition admits from `from`, in enum order: what
+// staff are offered as the next step.
+std::vector<v1::Complaint::State> NextStates(v1::Complaint::State from);
+
 // The roles of a caller (its key's), as the rules below read them; the
 // service fills it from the authenticated principal.
 class CallerRoles {

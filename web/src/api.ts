@@ -99,6 +99,9 @@ export async function call<T>(
       method,
       headers: {
         Accept: "application/json",
+        // Proves to the gateway that the call comes from these pages, not
+        // from another site riding on the session cookie (CSRF).
+        "X-Prongsai-Csrf": "1",
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -130,6 +133,7 @@ export function postWithProgress<T>(
     request.open("POST", path);
     request.setRequestHeader("Content-Type", "application/json");
     request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("X-Prongsai-Csrf", "1");
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) progress(event.loaded / event.total);
     });

@@ -3,8 +3,13 @@
 import "./style.css";
 
 import { h } from "./dom";
+import { accessesPage } from "./pages/accesses";
+import { accountsPage } from "./pages/accounts";
+import { complaintPage, deskPage } from "./pages/desk";
 import { filePage } from "./pages/file";
 import { homePage } from "./pages/home";
+import { passwordPage, signInPage } from "./pages/signin";
+import { staffHome } from "./pages/staff";
 import { statisticsPage } from "./pages/statistics";
 import { trackPage } from "./pages/track";
 import { fallback, route, start } from "./router";
@@ -14,6 +19,13 @@ route("/complaints/new", filePage("GENERAL"));
 route("/corruption/new", filePage("CORRUPTION"));
 route("/track", trackPage);
 route("/statistics", statisticsPage);
+route("/signin", signInPage);
+route("/staff", staffHome);
+route("/staff/password", passwordPage);
+route("/staff/complaints", deskPage);
+route("/staff/complaint", complaintPage);
+route("/staff/identity-accesses", accessesPage);
+route("/staff/accounts", accountsPage);
 fallback((main) => {
   main.append(
     h("h1", null, "ไม่พบหน้านี้"),

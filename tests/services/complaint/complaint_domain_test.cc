@@ -4,6 +4,7 @@
 // cover. Tracking codes and statistics have their own files in this target.
 #include "services/complaint/complaint_domain.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -469,6 +470,22 @@ TEST(WorkflowTest, EveryPairOfStatesFollowsTheTable) {
     }
   }
   EXPECT_EQ(allowed, 19);
+}
+
+TEST(WorkflowTest, NextStatesAreTheTablesRow) {
+  for (int from = C::STATE_UNSPECIFIED; from <= C::WITHDRAWN; ++from) {
+    std::vector<C::State> expected;
+    for (const auto& [documented_from, to] : DocumentedMoves()) {
+      if (documented_from == from) expected.push_back(to);
+    }
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(NextStates(static_cast<C::State>(from)), expected)
+        << C::State_Name(from);
+  }
+  EXPECT_THAT(NextStates(C::RECEIVED),
+              ::testing::ElementsAre(C::ACKNOWLEDGED, C::REFERRED, C::REJECTED,
+                                     C::WITHDRAWN));
+  EXPECT_THAT(NextStates(C::CLOSED), ::testing::IsEmpty());
 }
 
 TEST(WorkflowTest, UnknownStatesMoveNowhere) {

@@ -1,0 +1,85 @@
+// The signed-in staff member, as the gateway's /auth endpoints report it.
+// The session's tokens live in HttpOnly cookies the page cannot read; what
+// the page knows is who is signed in and with which roles, to show only the
+// controls those roles may use. The services still decide every call.
+
+import { ApiError, call } from "./api";
+
+export interface Account {
+  name: string; // accounts/{login}
+  display_name: string;
+  roles?: string[];
+  organizations?: string[];
+  all_organizations?: boolean;
+  totp_enabled?: boolean;
+  password_must_change?: boolean;
+}
+
+interface SessionAnswer {
+  account: Account;
+  password_must_change?: boolean;
+  expire_time?: string;
+}
+
+let current: Account | null | undefined; // undefined: not asked yet
+
+export function login(account: Account): string {
+  return account.name.replace(/^accounts\//, "");
+}
+
+export function hasRole(account: Account | null, ...roles: string[]): boolean {
+  return !!account?.roles?.some((role) => roles.includes(role));
+}
+
+// The organizations the account works for; `all` when it covers every one.
+export function organizationsOf(account: Account): string[] | "all" {
+  return account.all_organizations ? "all" : (account.organizations ?? []);
+}
+
+// Who is signed in, or null. Asked once per page load.
+export async function currentAccount(): Promise<Account | null> {
+  if (current !== undefined) return current;
+  try {
+    const answer = await call<SessionAnswer>("GET", "/auth/session");
+    current = {
+      ...answer.account,
+      password_must_change: answer.password_must_change,
+    };
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "UNAUTHENTICATED") {
+      throw error;
+    }
+    current = null;
+  }
+  return current;
+}
+
+export async function signIn(
+  loginName: string,
+  password: string,
+  totpCode: string,
+): Promise<Account> {
+  const answer = await call<SessionAnswer>("POST", "/auth/signIn", {
+    login: loginName,
+    password,
+    totp_code: totpCode || undefined,
+  });
+  current = {
+    ...answer.account,
+    password_must_change: answer.password_must_change,
+  };
+  return current;
+}
+
+export async function signOut(): Promise<void> {
+  await call("POST", "/auth/signOut", {});
+  current = null;
+}
+
+export function forget(): void {
+  current = null;
+}
+
+export function changedPassword(): void {
+  if (current) current = { ...current, password_must_change: false };
+}
