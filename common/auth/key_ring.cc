@@ -68,6 +68,18 @@ std::string Principal::RolesString() const {
   return names.empty() ? "PUBLIC" : absl::StrJoin(names, ",");
 }
 
+std::vector<Role> Principal::roles() const {
+  std::vector<Role> roles;
+  for (int value = common::v1::Role_MIN; value <= common::v1::Role_MAX;
+       ++value) {
+    if (value != common::v1::PUBLIC && common::v1::Role_IsValid(value) &&
+        (role_bits_ & Bit(static_cast<Role>(value))) != 0) {
+      roles.push_back(static_cast<Role>(value));
+    }
+  }
+  return roles;
+}
+
 absl::StatusOr<std::vector<Role>> ParseRoles(absl::string_view text) {
   std::vector<Role> roles;
   for (absl::string_view name :

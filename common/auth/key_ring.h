@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -49,6 +50,21 @@ class Principal {
   bool CanAccessOrganization(absl::string_view code) const;
   // Roles as names, e.g. "OPERATOR,AUDITOR".
   std::string RolesString() const;
+  // The roles one by one, and the organization scope, as given.
+  std::vector<Role> roles() const;
+  const std::vector<std::string>& organizations() const {
+    return organizations_;
+  }
+  bool all_organizations() const { return all_organizations_; }
+
+  // For a person signed in with an access token (session_token.h): the
+  // session's id, and then name() is the account's login. Empty for API
+  // keys and the PUBLIC.
+  const std::string& session_id() const { return session_id_; }
+  bool is_session() const { return !session_id_.empty(); }
+  void set_session_id(std::string session_id) {
+    session_id_ = std::move(session_id);
+  }
 
  private:
   Principal() = default;
@@ -58,6 +74,7 @@ class Principal {
   std::vector<std::string> organizations_;
   bool all_organizations_ = false;
   bool authenticated_ = false;
+  std::string session_id_;
 };
 
 // An immutable set of API keys; safe to share between threads.

@@ -66,6 +66,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
     PRONGSAI_ASSIGN_OR_RETURN(*keys,
                               auth::KeyRing::LoadFile(opts.api_keys_path));
   }
+  auto sessions = std::make_shared<auth::SessionVerifier>();
+  if (!opts.session_verify_keys_path.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(*sessions, auth::SessionVerifier::LoadFile(
+                                             opts.session_verify_keys_path));
+  }
   PRONGSAI_ASSIGN_OR_RETURN(
       auth::AccessPolicy policy,
       auth::AccessPolicy::ForService(host->definition_.service_full_name));
@@ -82,9 +87,20 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   host->pool_ = std::make_unique<WorkerPool>(std::move(pool_options));
   PRONGSAI_ASSIGN_OR_RETURN(TrustedProxies proxies,
                             TrustedProxies::Parse(opts.trusted_proxies));
+  for (const AdditionalService& additional :
+       host->definition_.additional_services) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        auth::AccessPolicy additional_policy,
+        auth::AccessPolicy::ForService(additional.service_full_name));
+    host->additional_runtimes_.push_back(std::make_unique<ServiceRuntime>(
+        std::move(additional_policy), keys, sessions, host->pool_.get(),
+        opts.max_call_duration, opts.clock, opts.stream_limits, proxies));
+    host->additional_services_.push_back(
+        additional.make_service(*host->additional_runtimes_.back()));
+  }
   host->runtime_ = std::make_unique<ServiceRuntime>(
-      std::move(policy), std::move(keys), host->pool_.get(),
-      opts.max_call_duration, opts.clock, opts.stream_limits,
+      std::move(policy), std::move(keys), std::move(sessions),
+      host->pool_.get(), opts.max_call_duration, opts.clock, opts.stream_limits,
       std::move(proxies));
   host->service_ = host->definition_.make_service(*host->runtime_);
 
@@ -100,6 +116,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
           absl::ToInt64Milliseconds(opts.max_connection_idle), 1,
           std::numeric_limits<int>::max())));
   builder.RegisterService(host->service_.get());
+  for (const std::unique_ptr<grpc::Service>& service :
+       host->additional_services_) {
+    builder.RegisterService(service.get());
+  }
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(
@@ -141,7 +161,13 @@ bool ServiceHost::CheckHealthNow() {
       health_db_->SetDeadline(absl::InfiniteFuture());
       status = storage::Migrate(*health_db_, definition_.name,
                                 definition_.migrations);
-      if (status.ok()) runtime_->SetSchemaReady(true);
+      if (status.ok()) {
+        runtime_->SetSchemaReady(true);
+        for (const std::unique_ptr<ServiceRuntime>& runtime :
+             additional_runtimes_) {
+          runtime->SetSchemaReady(true);
+        }
+      }
     }
     if (status.ok() && runtime_->schema_ready() && definition_.housekeeping) {
       health_db_->SetDeadline(absl::Now() + options_.health_check_interval);
@@ -164,6 +190,9 @@ bool ServiceHost::CheckHealthNow() {
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(serving);
   health->SetServingStatus(definition_.service_full_name, serving);
+  for (const AdditionalService& additional : definition_.additional_services) {
+    health->SetServingStatus(additional.service_full_name, serving);
+  }
   return serving;
 }
 

@@ -36,6 +36,9 @@ struct ServerOptions {
   std::string redis_url;
   // API key file (see common/auth/key_ring.h); empty admits only PUBLIC.
   std::string api_keys_path;
+  // Public keys that verify people's access tokens (session_token.h);
+  // empty refuses every access token.
+  std::string session_verify_keys_path;
   // PEM files; TLS is on when both are given.
   std::string tls_cert_path;
   std::string tls_key_path;
@@ -59,6 +62,14 @@ struct ServerOptions {
   Clock clock = absl::Now;
 };
 
+// A further gRPC service served by the same host (the plan host serves the
+// AccountService too): the same worker pool, keys, clock and database, a
+// runtime of its own for its access policy and log lines.
+struct AdditionalService {
+  std::string service_full_name;
+  std::function<std::unique_ptr<grpc::Service>(ServiceRuntime&)> make_service;
+};
+
 // What distinguishes one service from another.
 struct ServiceDefinition {
   // Short name: "plan", "complaint" or "ita" (schema and log name).
@@ -68,6 +79,7 @@ struct ServiceDefinition {
   std::string service_full_name;
   std::vector<storage::Migration> migrations;
   std::function<std::unique_ptr<grpc::Service>(ServiceRuntime&)> make_service;
+  std::vector<AdditionalService> additional_services;
   // Optional: work that must happen on time whether or not calls arrive
   // (erasing data whose retention ended, say). Runs on the health thread
   // after each successful database probe, with the server's clock.
@@ -112,6 +124,9 @@ class ServiceHost {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<ServiceRuntime> runtime_;
   std::unique_ptr<grpc::Service> service_;
+  // Those of definition_.additional_services, in order.
+  std::vector<std::unique_ptr<ServiceRuntime>> additional_runtimes_;
+  std::vector<std::unique_ptr<grpc::Service>> additional_services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<storage::Connection> health_db_;  // health thread only
   int port_ = 0;

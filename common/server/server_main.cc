@@ -27,6 +27,9 @@ ABSL_FLAG(std::string, redis, "",
 ABSL_FLAG(std::string, api_keys, "",
           "API key file (hashed keys, roles, organizations); empty admits "
           "only methods open to the public");
+ABSL_FLAG(std::string, session_verify_keys_file, "",
+          "public keys (one `key-id base64url-key` per line) that verify "
+          "people's access tokens; empty refuses every access token");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key; enables TLS");
 ABSL_FLAG(int, workers, 16,
@@ -50,12 +53,19 @@ namespace {
 // Each flag takes its value from PRONGSAI_<FLAG> when the command line does
 // not set it: the environment is applied first, the command line overrides.
 void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
-  std::vector<std::string> names = {"listen",          "db",
-                                    "redis",           "api_keys",
-                                    "tls_cert",        "tls_key",
-                                    "workers",         "max_message_bytes",
-                                    "drain_deadline",  "health_interval",
-                                    "trusted_proxies", "max_connection_idle"};
+  std::vector<std::string> names = {"listen",
+                                    "db",
+                                    "redis",
+                                    "api_keys",
+                                    "tls_cert",
+                                    "tls_key",
+                                    "workers",
+                                    "max_message_bytes",
+                                    "drain_deadline",
+                                    "health_interval",
+                                    "trusted_proxies",
+                                    "max_connection_idle",
+                                    "session_verify_keys_file"};
   names.insert(names.end(), extra.begin(), extra.end());
   if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
       !status.ok()) {
@@ -98,6 +108,8 @@ int RunServiceMain(
   }
   options.redis_url = absl::GetFlag(FLAGS_redis);
   options.api_keys_path = absl::GetFlag(FLAGS_api_keys);
+  options.session_verify_keys_path =
+      absl::GetFlag(FLAGS_session_verify_keys_file);
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.workers = absl::GetFlag(FLAGS_workers);

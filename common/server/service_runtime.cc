@@ -226,14 +226,14 @@ absl::Status StreamCaller::CheckOrganization(absl::string_view code) const {
   return CheckScope(principal, public_method, code);
 }
 
-ServiceRuntime::ServiceRuntime(auth::AccessPolicy policy,
-                               std::shared_ptr<const auth::KeyRing> keys,
-                               WorkerPool* pool,
-                               absl::Duration max_call_duration, Clock clock,
-                               StreamLimits stream_limits,
-                               TrustedProxies trusted_proxies)
+ServiceRuntime::ServiceRuntime(
+    auth::AccessPolicy policy, std::shared_ptr<const auth::KeyRing> keys,
+    std::shared_ptr<const auth::SessionVerifier> sessions, WorkerPool* pool,
+    absl::Duration max_call_duration, Clock clock, StreamLimits stream_limits,
+    TrustedProxies trusted_proxies)
     : policy_(std::move(policy)),
       keys_(std::move(keys)),
+      sessions_(std::move(sessions)),
       pool_(pool),
       max_call_duration_(max_call_duration),
       trusted_proxies_(std::move(trusted_proxies)),
@@ -302,11 +302,22 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
   }
 }
 
+absl::StatusOr<auth::Principal> ServiceRuntime::Authenticate(
+    grpc::CallbackServerContext* context) const {
+  const std::optional<absl::string_view> authorization =
+      Metadata(context, "authorization");
+  absl::string_view bearer = authorization.value_or("");
+  if (absl::ConsumePrefix(&bearer, "Bearer ") && auth::IsAccessToken(bearer)) {
+    PRONGSAI_ASSIGN_OR_RETURN(auth::AccessClaims claims,
+                              sessions_->Verify(bearer, clock_()));
+    return claims.ToPrincipal();
+  }
+  return keys_->Authenticate(authorization);
+}
+
 absl::StatusOr<auth::Principal> ServiceRuntime::Admit(
     grpc::CallbackServerContext* context, absl::string_view method) const {
-  PRONGSAI_ASSIGN_OR_RETURN(
-      auth::Principal principal,
-      keys_->Authenticate(Metadata(context, "authorization")));
+  PRONGSAI_ASSIGN_OR_RETURN(auth::Principal principal, Authenticate(context));
   PRONGSAI_RETURN_IF_ERROR(policy_.Check(method, principal));
   if (!schema_ready()) {
     return absl::UnavailableError("the database is not reachable yet; retry");
@@ -316,8 +327,7 @@ absl::StatusOr<auth::Principal> ServiceRuntime::Admit(
 
 std::string ServiceRuntime::Admitted(
     grpc::CallbackServerContext* context) const {
-  absl::StatusOr<auth::Principal> principal =
-      keys_->Authenticate(Metadata(context, "authorization"));
+  absl::StatusOr<auth::Principal> principal = Authenticate(context);
   return principal.ok() ? principal->name() : "-";
 }
 

@@ -35,6 +35,7 @@
 #include "common/api/fields.h"
 #include "common/auth/access_policy.h"
 #include "common/auth/key_ring.h"
+#include "common/auth/session_token.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/server/client_address.h"
@@ -112,10 +113,13 @@ class ServiceRuntime {
  public:
   using Handler = absl::AnyInvocable<absl::Status(CallContext&) &&>;
 
+  // `sessions` verifies people's access tokens ("Bearer pat_...",
+  // session_token.h); `keys` the API keys.
   ServiceRuntime(auth::AccessPolicy policy,
-                 std::shared_ptr<const auth::KeyRing> keys, WorkerPool* pool,
-                 absl::Duration max_call_duration, Clock clock,
-                 StreamLimits stream_limits = {},
+                 std::shared_ptr<const auth::KeyRing> keys,
+                 std::shared_ptr<const auth::SessionVerifier> sessions,
+                 WorkerPool* pool, absl::Duration max_call_duration,
+                 Clock clock, StreamLimits stream_limits = {},
                  TrustedProxies trusted_proxies = {});
 
   // Runs `handler` for the call to `method` (its short name, a string with
@@ -210,6 +214,11 @@ class ServiceRuntime {
   // when they would be passed. For the stream reactor.
   absl::Status BookStreamBytes(const std::string& caller, int64_t bytes);
 
+  // The caller: a person's access token (`authorization: Bearer pat_...`,
+  // its principal named by the login, UNAUTHENTICATED once expired), an API
+  // key, or the PUBLIC without the header.
+  absl::StatusOr<auth::Principal> Authenticate(
+      grpc::CallbackServerContext* context) const;
   // Authenticates the caller and checks the method's roles and the schema.
   absl::StatusOr<auth::Principal> Admit(grpc::CallbackServerContext* context,
                                         absl::string_view method) const;
@@ -231,6 +240,7 @@ class ServiceRuntime {
  private:
   const auth::AccessPolicy policy_;
   const std::shared_ptr<const auth::KeyRing> keys_;
+  const std::shared_ptr<const auth::SessionVerifier> sessions_;
   WorkerPool* const pool_;
   const absl::Duration max_call_duration_;
   const TrustedProxies trusted_proxies_;

@@ -17,6 +17,8 @@
 #include "common/server/list_scope.h"
 #include "common/server/method_list.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "services/plan/account_service.h"
+#include "services/plan/account_store.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
 #include "services/plan/plan_figures.h"
@@ -809,6 +811,9 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   definition.name = "plan";
   definition.service_full_name = v1::PlanService::service_full_name();
   definition.migrations = Migrations();
+  definition.migrations.push_back(kAccountsMigration);
+  definition.additional_services.push_back(
+      AccountServiceDefinition({.signer = options.session_signer}));
   definition.make_service =
       [options = std::move(options)](server::ServiceRuntime& runtime) {
         return std::make_unique<PlanGrpcService>(runtime, options);

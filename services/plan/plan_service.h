@@ -6,8 +6,10 @@
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_SERVICE_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_SERVICE_H_
 
+#include <memory>
 #include <string>
 
+#include "common/auth/session_token.h"
 #include "common/server/server_host.h"
 
 namespace prongsai::plan {
@@ -20,9 +22,13 @@ struct PlanOptions {
   // The ITA service (host:port), asked for the actual ITA scores.
   std::string ita_address;
   std::string peer_api_key;
+  // Signs the access tokens of people's sessions (the AccountService the
+  // plan host serves too); null turns sign-in off.
+  std::shared_ptr<const auth::SessionSigner> session_signer;
 };
 
-// Everything the server host needs to run the plan service.
+// Everything the server host needs to run the plan service, with the
+// AccountService beside it.
 server::ServiceDefinition PlanServiceDefinition(PlanOptions options = {});
 
 }  // namespace prongsai::plan

@@ -420,6 +420,8 @@ FLAG_GROUPS = {
                lambda flag: f"PRONGSAI_{flag.upper()}", None),
     "complaint": (["prongsai-complaint"], "services/complaint/main.cc",
                   lambda flag: f"PRONGSAI_{flag.upper()}", None),
+    "plan": (["prongsai-plan"], "services/plan/main.cc",
+             lambda flag: f"PRONGSAI_{flag.upper()}", None),
     "peer": (["prongsai-plan", "prongsai-complaint", "prongsai-ita"],
              "common/client/peer_flags.cc",
              lambda flag: f"PRONGSAI_{flag.upper()}", None),
@@ -641,7 +643,8 @@ class ComposeTest(unittest.TestCase):
     def test_unmounted_and_undefined_secrets_are_reported(self):
         config = copy.deepcopy(self.config)
         config["services"]["complaint"]["secrets"] = [{"source": "api_keys"},
-                                                      {"source": "peer_api_key"}]
+                                                      {"source": "peer_api_key"},
+                                                      {"source": "session_verify_keys"}]
         config["services"]["ita"]["secrets"].append({"source": "nope"})
         self.assertEqual(problems(config, self.dockerfile, BIN_DIR), [
             "complaint: PRONGSAI_PROTECTION_KEYS='/run/secrets/protection_keys' is not a "

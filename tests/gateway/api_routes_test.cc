@@ -49,7 +49,7 @@ class ApiRoutesTest : public ::testing::Test {
 TEST_F(ApiRoutesTest, EveryMethodOfEveryServiceHasARoute) {
   std::set<std::string> methods_in_pool;
   for (absl::string_view service_name :
-       {"prongsai.plan.v1.PlanService",
+       {"prongsai.plan.v1.PlanService", "prongsai.plan.v1.AccountService",
         "prongsai.complaint.v1.ComplaintService",
         "prongsai.ita.v1.AssessmentService"}) {
     const google::protobuf::ServiceDescriptor* service =
@@ -119,6 +119,14 @@ TEST_F(ApiRoutesTest, RoutesReachTheirMethodsWithBindings) {
                      "/v1/organizations/1/actionPlans/p/annualPlans/2569"
                      ":roundSummary"),
             "prongsai.plan.v1.PlanService.GetRoundSummary");
+  EXPECT_EQ(MethodOf("POST", "/v1/sessions:signIn"),
+            "prongsai.plan.v1.AccountService.SignIn");
+  EXPECT_EQ(MethodOf("POST", "/v1/accounts/somchai:changePassword"),
+            "prongsai.plan.v1.AccountService.ChangePassword");
+  EXPECT_EQ(MethodOf("GET", "/v1/accounts/somchai/sessions"),
+            "prongsai.plan.v1.AccountService.ListSessions");
+  EXPECT_EQ(MethodOf("PATCH", "/v1/accounts/somchai"),
+            "prongsai.plan.v1.AccountService.UpdateAccount");
 }
 
 TEST_F(ApiRoutesTest, WrongMethodIsUnimplementedUnknownPathIsNotFound) {

@@ -51,11 +51,12 @@ void PeerProcess::Start(const Options& options,
                                    absl::StrCat("--db=", db_url),
                                    absl::StrCat("--api_keys=", keys_path)};
   args.insert(args.end(), options.args.begin(), options.args.end());
+  peer->log_path_ = absl::StrCat(dir, "/service.log");
   peer->process_ = std::make_unique<e2e::ChildProcess>(
       e2e::ChildProcess::Options{.binary = options.binary,
                                  .args = std::move(args),
                                  .env = {},
-                                 .log_path = absl::StrCat(dir, "/service.log"),
+                                 .log_path = peer->log_path_,
                                  .working_dir = dir});
   const absl::Status started = peer->process_->Start();
   ASSERT_TRUE(started.ok()) << started;

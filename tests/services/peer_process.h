@@ -52,6 +52,8 @@ class PeerProcess {
   // Never print it.
   const std::string& system_key() const { return system_key_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // Where the binary's stdout and stderr go (its log lines).
+  const std::string& log_path() const { return log_path_; }
   // A context with a 10 s deadline presenting the SYSTEM key.
   std::unique_ptr<grpc::ClientContext> SystemContext() const;
   // A context with a 10 s deadline and no key.
@@ -62,6 +64,7 @@ class PeerProcess {
 
   std::string address_;
   std::string system_key_;
+  std::string log_path_;
   std::unique_ptr<e2e::ChildProcess> process_;  // killed with this object
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -114,6 +114,7 @@ void TestService::Start(server::ServiceDefinition definition,
   server_options.drain_deadline = absl::Seconds(2);
   server_options.clock = options.clock;
   server_options.trusted_proxies = options.trusted_proxies;
+  server_options.session_verify_keys_path = options.session_verify_keys_path;
   {
     std::ofstream file(server_options.api_keys_path);
     file << "# test keys: sha256 name roles organizations\n";

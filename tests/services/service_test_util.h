@@ -95,6 +95,9 @@ struct TestServiceOptions {
   server::Clock clock = absl::Now;
   // ServerOptions::trusted_proxies.
   std::string trusted_proxies;
+  // ServerOptions::session_verify_keys_path: the public keys that verify
+  // people's access tokens; empty refuses them all.
+  std::string session_verify_keys_path;
 };
 
 // A running service and what its clients need.

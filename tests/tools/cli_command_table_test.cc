@@ -118,7 +118,7 @@ TEST(CliCommandTableTest, UsageShowsEveryGroup) {
     }
   }
   EXPECT_THAT(groups, ElementsAre("org", "plan", "complaint", "ita", "demo",
-                                  "health", "keys"));
+                                  "health", "keys", "accounts", "sessions"));
 }
 
 // An unknown or missing verb lists the group's verbs, each once, in the
@@ -127,8 +127,8 @@ TEST(CliCommandTableTest, UnknownVerbListsEachVerbOfItsGroupOnce) {
   const std::string usage = UsageText();
   const std::vector<Verb> verbs = UsageVerbs(usage);
   ASSERT_GT(verbs.size(), 40u) << "the usage lines were not parsed";
-  for (const std::string group :
-       {"org", "plan", "complaint", "ita", "demo", "keys"}) {
+  for (const std::string group : {"org", "plan", "complaint", "ita", "demo",
+                                  "keys", "accounts", "sessions"}) {
     std::vector<std::string> shown;
     for (const Verb& verb : verbs) {
       if (verb.group == group) shown.push_back(verb.verb);

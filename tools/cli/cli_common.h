@@ -108,6 +108,10 @@ struct CliOptions {
   std::string name;
   std::string roles;
   std::string orgs;
+  // accounts add, sessions keygen.
+  std::string organizations;
+  std::string signing_key_file;
+  std::string verify_keys_file;
 };
 
 // The words after `prongsai <group> <verb>`.

@@ -7,6 +7,8 @@
 //   prongsai ita create --org 6340101 --year 2565 --score 89.20
 //   prongsai health --server 127.0.0.1:50051
 //   prongsai keys add --file var/api_keys --name portal --roles SYSTEM
+//   prongsai accounts add somchai.j --display_name "สมชาย ใจดี" --roles
+//       OPERATOR --organizations 6340101
 //
 // Output is an aligned table (or key: value lines) by default, protobuf JSON
 // with --json. Exit code 0 on success, 1 when a call fails, 2 on bad usage.
@@ -27,6 +29,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tools/cli/account_commands.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/complaint_commands.h"
 #include "tools/cli/demo.h"
@@ -128,6 +131,13 @@ ABSL_FLAG(std::string, roles, "",
           "keys: SYSTEM, OPERATOR, EXECUTIVE, INTEGRITY_OFFICER, AUDITOR "
           "(comma list)");
 ABSL_FLAG(std::string, orgs, "*", "keys: organization codes or *");
+// accounts, sessions.
+ABSL_FLAG(std::string, organizations, "",
+          "accounts add: organization codes (comma list) or *");
+ABSL_FLAG(std::string, signing_key_file, "",
+          "sessions keygen: the signing key file to create (mode 0600)");
+ABSL_FLAG(std::string, verify_keys_file, "",
+          "sessions keygen: the verify keys file to append the public key to");
 
 namespace prongsai::cli {
 namespace {
@@ -206,6 +216,9 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.name = absl::GetFlag(FLAGS_name);
   options.roles = absl::GetFlag(FLAGS_roles);
   options.orgs = absl::GetFlag(FLAGS_orgs);
+  options.organizations = absl::GetFlag(FLAGS_organizations);
+  options.signing_key_file = absl::GetFlag(FLAGS_signing_key_file);
+  options.verify_keys_file = absl::GetFlag(FLAGS_verify_keys_file);
 }
 
 CliOptions OptionsFromFlags() {
@@ -339,6 +352,17 @@ constexpr Command kCommands[] = {
     {"keys", "add",
      "keys add --file FILE --name NAME --roles ROLE[,ROLE] [--orgs *|CODE,...]",
      KeysAdd},
+    {"accounts", "add",
+     "accounts add LOGIN --display_name NAME --roles ROLE[,ROLE]\n"
+     "                --organizations *|CODE,...   (prints the one-time "
+     "password once)",
+     AccountsAdd},
+    {"accounts", "list", "accounts list", AccountsList},
+    {"accounts", "reset-password", "| accounts reset-password LOGIN",
+     AccountsResetPassword},
+    {"sessions", "keygen",
+     "sessions keygen --signing_key_file FILE --verify_keys_file FILE",
+     SessionsKeygen},
 };
 
 // The usage text (also the program's --help message), from kCommands.

@@ -220,7 +220,8 @@ TEST_P(ComplaintPrivacyTest, IdentitiesNeverReachTheDatabaseLogsOrCache) {
                               {.backend = GetParam().backend,
                                .redis_url = redis_url.value_or(""),
                                .clock = clock.AsClock(),
-                               .trusted_proxies = ""},
+                               .trusted_proxies = "",
+                               .session_verify_keys_path = ""},
                               &service);
   ASSERT_NE(service, nullptr);
   auto stub = v1::ComplaintService::NewStub(service->channel());

@@ -2222,7 +2222,8 @@ TEST_P(ComplaintServiceTest, Issue17Item7_LimitsFollowTheRealClient) {
                               {.backend = GetParam(),
                                .redis_url = "",
                                .clock = clock_.AsClock(),
-                               .trusted_proxies = "127.0.0.0/8, ::1"},
+                               .trusted_proxies = "127.0.0.0/8, ::1",
+                               .session_verify_keys_path = ""},
                               &proxied);
   if (proxied == nullptr) GTEST_SKIP();
   auto stub = v1::ComplaintService::NewStub(proxied->channel());
