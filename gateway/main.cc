@@ -29,6 +29,7 @@
 #include "gateway/open311.h"
 #include "gateway/openapi.h"
 #include "gateway/transcode.h"
+#include "gateway/web_session.h"
 #include "gateway/web_files.h"
 #include "grpcpp/grpcpp.h"
 
@@ -58,6 +59,9 @@ ABSL_FLAG(absl::Duration, read_timeout, absl::Seconds(10),
 ABSL_FLAG(absl::Duration, keep_alive_timeout, absl::Seconds(5),
           "close an idle keep-alive connection after this long");
 ABSL_FLAG(int, threads, 16, "HTTP worker threads");
+ABSL_FLAG(bool, secure_cookies, false,
+          "mark the staff session cookies Secure: set when a proxy in front "
+          "serves the pages over HTTPS (with --tls_cert they always are)");
 ABSL_FLAG(std::string, open311_lookup_api_key_file, "",
           "file whose first line is the gateway's own key for Open311's "
           "public lookups (an AUDITOR key for all organizations); empty "
@@ -159,13 +163,19 @@ int Run() {
     if (!opened.ok()) return Fail("web_root", opened.status());
     web_files = *std::move(opened);
   }
+  // Staff sign in on the pages; over HTTPS (here or at a proxy in front)
+  // their cookies are Secure.
+  const WebSessions sessions(
+      backends,
+      {.secure_cookies = absl::GetFlag(FLAGS_secure_cookies) ||
+                         !absl::GetFlag(FLAGS_tls_cert).empty()});
   GatewayHandler handler(
       handler_options, &*routes, &transcoder, &backends,
       OpenApiDocument(*routes),
       [&open311](const HttpRequest& request, absl::string_view subpath) {
         return open311.Handle(request, subpath);
       },
-      web_files.has_value() ? &*web_files : nullptr);
+      web_files.has_value() ? &*web_files : nullptr, &sessions);
 
   ServerOptions options;
   const std::string listen = absl::GetFlag(FLAGS_listen);

@@ -56,10 +56,6 @@ HttpResponse StatusResponse(const grpc::Status& status) {
   return ErrorResponse(status.error_code(), status.error_message());
 }
 
-HttpResponse Unauthenticated(absl::string_view message) {
-  return ErrorResponse(grpc::StatusCode::UNAUTHENTICATED, message);
-}
-
 }  // namespace
 
 SessionCookies SessionCookiesOf(const HttpRequest& request) {
@@ -197,17 +193,19 @@ std::optional<WebSessions::Refreshed> WebSessions::Refresh(
 
 HttpResponse WebSessions::Current(const HttpRequest& request,
                                   CallMetadata metadata) const {
+  // Nobody signed in is an answer, not an error: `{}`.
+  HttpResponse nobody;
+  nobody.body = "{}";
   const SessionCookies cookies = SessionCookiesOf(request);
-  if (cookies.session_token.empty()) return Unauthenticated("not signed in");
+  if (cookies.session_token.empty()) return nobody;
   // Refreshing also says which account the session is of.
   v1::RefreshSessionRequest refresh;
   refresh.set_session_token(cookies.session_token);
   v1::Session session;
   if (!backends_.Call(MethodPath("RefreshSession"), refresh, &session, metadata)
            .ok()) {
-    HttpResponse response = Unauthenticated("the session has ended");
-    for (auto& header : ClearCookies()) response.headers.push_back(header);
-    return response;
+    for (auto& header : ClearCookies()) nobody.headers.push_back(header);
+    return nobody;
   }
   return AccountAnswer(session, std::move(metadata));
 }

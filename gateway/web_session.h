@@ -20,7 +20,7 @@
 // the gateway never grants.
 //
 //   POST /auth/signIn   {"login", "password", "totp_code"} -> {"account", ...}
-//   GET  /auth/session  the signed-in account, or 401
+//   GET  /auth/session  {"account", ...} of the signed-in person, or {}
 //   POST /auth/signOut  ends the session, clears the cookies
 #ifndef PRONGSAI_GATEWAY_WEB_SESSION_H_
 #define PRONGSAI_GATEWAY_WEB_SESSION_H_

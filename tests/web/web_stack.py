@@ -195,12 +195,20 @@ def main():
                  "complaint": ["--plan_address=" + address["plan"]],
                  "ita": ["--plan_address=" + address["plan"],
                          "--complaint_address=" + address["complaint"]]}
+        # Staff accounts: the plan service signs access tokens, every
+        # service verifies them.
+        subprocess.run([os.path.join(bin_dir, "prongsai"), "sessions", "keygen",
+                        f"--signing_key_file={scratch}/session-signing.key",
+                        f"--verify_keys_file={scratch}/session-verify.keys"],
+                       check=True, stdout=subprocess.DEVNULL)
+        peers["plan"].append(f"--session_signing_key_file={scratch}/session-signing.key")
         processes = []
         try:
             for name in ("plan", "complaint", "ita"):
                 args = [f"--listen={address[name]}",
                         f"--db={db if pg_admin else f'sqlite://{scratch}/{name}.db'}",
                         f"--api_keys={scratch}/api_keys",
+                        f"--session_verify_keys_file={scratch}/session-verify.keys",
                         f"--peer_api_key_file={scratch}/peer_key", *peers[name]]
                 if redis:
                     args.append(f"--redis={redis}")

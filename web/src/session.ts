@@ -3,7 +3,7 @@
 // the page knows is who is signed in and with which roles, to show only the
 // controls those roles may use. The services still decide every call.
 
-import { ApiError, call } from "./api";
+import { call } from "./api";
 
 export interface Account {
   name: string; // accounts/{login}
@@ -16,7 +16,7 @@ export interface Account {
 }
 
 interface SessionAnswer {
-  account: Account;
+  account?: Account; // absent when nobody is signed in
   password_must_change?: boolean;
   expire_time?: string;
 }
@@ -39,18 +39,10 @@ export function organizationsOf(account: Account): string[] | "all" {
 // Who is signed in, or null. Asked once per page load.
 export async function currentAccount(): Promise<Account | null> {
   if (current !== undefined) return current;
-  try {
-    const answer = await call<SessionAnswer>("GET", "/auth/session");
-    current = {
-      ...answer.account,
-      password_must_change: answer.password_must_change,
-    };
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.code !== "UNAUTHENTICATED") {
-      throw error;
-    }
-    current = null;
-  }
+  const answer = await call<SessionAnswer>("GET", "/auth/session");
+  current = answer.account
+    ? { ...answer.account, password_must_change: answer.password_must_change }
+    : null;
   return current;
 }
 
@@ -64,11 +56,12 @@ export async function signIn(
     password,
     totp_code: totpCode || undefined,
   });
-  current = {
-    ...answer.account,
+  const account: Account = {
+    ...(answer.account as Account),
     password_must_change: answer.password_must_change,
   };
-  return current;
+  current = account;
+  return account;
 }
 
 export async function signOut(): Promise<void> {

@@ -1,0 +1,269 @@
+// What staff do, in a real browser against the real gateway and services:
+// an administrator creates accounts; an officer signs in with the one-time
+// password, changes it, and works the queue to resolution; an integrity
+// officer opens a reporter's identity and an auditor sees that access; a
+// role that may not act sees no control and is refused by the service; an
+// ended session asks to sign in again without losing what was typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import {
+  SEED,
+  baseUrl,
+  expectNoSeriousAxeViolations,
+  openPage,
+  readKey,
+  screenshot,
+  takePageProblems,
+} from './support.mjs';
+
+const ORG = SEED.organizations[0];
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+async function api(method, path, body, key = readKey('SYSTEM')) {
+  const response = await fetch(baseUrl() + path, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await response.json();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${json.message ?? ''}`);
+  return json;
+}
+
+// An account made with the SYSTEM API key; returns its login and one-time
+// password.
+async function makeAccount(role, organizations = [ORG.code]) {
+  const login = `${role.toLowerCase().replace(/_/g, '-')}-${randomUUID().slice(0, 6)}`;
+  const created = await api('POST', `/v1/accounts?account_id=${login}`, {
+    display_name: `ทดสอบ ${role}`,
+    roles: [role],
+    organizations,
+    all_organizations: organizations.length === 0,
+  });
+  assert.ok(created.initial_password, 'a one-time password is returned once');
+  return { login, password: created.initial_password };
+}
+
+const NEW_PASSWORD = 'รหัสผ่านใหม่ที่ยาวพอ-2569';
+
+// Signs in on /signin (following a redirect from `path`), changing the
+// one-time password when asked; returns the page at `path`.
+async function signedIn(account, path = '/staff') {
+  const opened = await openPage(path);
+  const { page } = opened;
+  await page.waitForURL(/\/signin\?next=/);
+  await page.getByLabel('ชื่อผู้ใช้').fill(account.login);
+  await page.getByLabel('รหัสผ่าน', { exact: false }).first().fill(account.password);
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+  if (new URL(page.url()).pathname === '/staff/password') {
+    await page.getByLabel('รหัสผ่านปัจจุบัน').fill(account.password);
+    await page.getByLabel('รหัสผ่านใหม่ (จำเป็น)', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('รหัสผ่านใหม่อีกครั้ง').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'เปลี่ยนรหัสผ่าน' }).click();
+    account.password = NEW_PASSWORD;
+  }
+  await page.waitForURL((url) => url.pathname + url.search === path);
+  return opened;
+}
+
+async function fileComplaint(subject, extra = {}) {
+  const response = await fetch(`${baseUrl()}/v1/organizations/${ORG.code}/complaints`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ complaint: { kind: 'GENERAL', channel: 'WEBSITE', subject, description: 'รายละเอียด', ...extra } }),
+  });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+test('an administrator creates an officer, who signs in, changes the password and works the queue to resolution', async () => {
+  const admin = await makeAccount('SYSTEM', []);
+  const { page: adminPage } = await signedIn(admin, '/staff/accounts');
+  await expectNoSeriousAxeViolations(adminPage);
+  const login = `officer-${randomUUID().slice(0, 6)}`;
+  await adminPage.getByLabel('ชื่อผู้ใช้').fill(login);
+  await adminPage.getByLabel('ชื่อ-นามสกุล').fill('สมชาย ทำงานดี');
+  await adminPage.getByLabel(/OPERATOR/).check();
+  await adminPage.getByLabel('รหัสหน่วยงาน').fill(ORG.code);
+  await adminPage.getByRole('button', { name: 'สร้างบัญชี' }).click();
+  const oneTime = (await adminPage.locator('#one-time-password').innerText()).trim();
+  assert.ok(oneTime.length >= 12, 'the one-time password is shown');
+  await adminPage.getByRole('cell', { name: login, exact: true }).waitFor();
+  await screenshot(adminPage, 'staff-accounts');
+
+  // Two complaints: one due tomorrow (a one-day category) and one in 15
+  // days, filed in the other order: the queue puts the urgent one first.
+  await api('PUT', `/v1/organizations/${ORG.code}/categories/urgent`, { display_name: 'เร่งด่วน', sla_days: 1 });
+  const later = `ป้ายชำรุด ${randomUUID().slice(0, 6)}`;
+  const urgent = `${HOSTILE} น้ำท่วมถนน ${randomUUID().slice(0, 6)}`;
+  await fileComplaint(later);
+  await fileComplaint(urgent, { category: `organizations/${ORG.code}/categories/urgent` });
+
+  const officer = { login, password: oneTime };
+  const { page } = await signedIn(officer, '/staff');
+  await page.getByRole('link', { name: 'งานเรื่องร้องเรียน' }).click();
+  await page.locator('table.queue').waitFor();
+  const rows = await page.locator('table.queue tbody tr').allInnerTexts();
+  const urgentAt = rows.findIndex((row) => row.includes(urgent));
+  const laterAt = rows.findIndex((row) => row.includes(later));
+  assert.ok(urgentAt >= 0 && laterAt >= 0, 'both complaints are in the queue');
+  assert.ok(urgentAt < laterAt, 'due-soon first');
+  assert.match(rows[urgentAt], /ใกล้ครบกำหนด/);
+  assert.equal(await page.locator('main img').count(), 0, 'hostile subject is inert in the queue');
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'staff-queue');
+
+  await page.getByRole('link', { name: urgent }).click();
+  await page.getByRole('heading', { name: 'ดำเนินการ' }).waitFor();
+  assert.equal(await page.locator('h1').innerText(), urgent);
+  for (const [state, extra] of [['ตอบรับเรื่อง', null], ['เริ่มดำเนินการ', null],
+                                ['บันทึกผลการดำเนินการ', 'สูบน้ำออกและลอกท่อแล้ว']]) {
+    await page.getByLabel('ขั้นตอนถัดไป').selectOption({ label: state });
+    if (extra) await page.getByLabel('ผลการดำเนินการ (แจ้งผู้ร้อง)').fill(extra);
+    await page.getByLabel('บันทึกประกอบ').fill(`${state} โดยเจ้าหน้าที่`);
+    await page.getByRole('button', { name: 'บันทึกขั้นตอน' }).click();
+    await page.locator('.replies', { hasText: `${state} โดยเจ้าหน้าที่` }).waitFor();
+  }
+  assert.match(await page.locator('.summary').innerText(), /ดำเนินการแล้ว รอท่านยืนยันผล/);
+  await page.getByLabel('ผู้เห็นข้อความ').selectOption('PUBLIC');
+  await page.getByLabel('ข้อความ (จำเป็น)', { exact: true }).fill('ขอบคุณที่แจ้ง');
+  await page.getByRole('button', { name: 'บันทึกข้อความ' }).click();
+  await page.locator('.reply', { hasText: 'ขอบคุณที่แจ้ง' }).waitFor();
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'staff-complaint');
+
+  // The audit trail names the person, not a key.
+  const listed = await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`);
+  const resolved = listed.complaints.find((c) => c.subject === urgent);
+  assert.equal(resolved.state, 'RESOLVED');
+  assert.equal(resolved.audit.updater, login);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+test('an integrity officer opens a reporter identity with a reason; the auditor sees the access', async () => {
+  const subject = `เรียกรับสินบน ${randomUUID().slice(0, 6)}`;
+  await fileComplaint(subject, { kind: 'CORRUPTION', complainant: { name: 'ผู้แจ้ง ลับมาก', contact: '089-000-1111' } });
+  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?kind=CORRUPTION&page_size=1000`))
+    .complaints.find((c) => c.subject === subject);
+
+  const officer = await makeAccount('INTEGRITY_OFFICER');
+  const { page } = await signedIn(officer, `/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
+  await page.getByRole('heading', { name: 'ข้อมูลตัวตนที่ได้รับการคุ้มครอง' }).waitFor();
+  assert.ok(!(await page.locator('main').innerText()).includes('ผู้แจ้ง ลับมาก'), 'hidden until asked');
+  await page.getByLabel(/เหตุผลที่ต้องเปิดดู/).fill('สั้น');
+  await page.getByRole('button', { name: 'เปิดดูข้อมูลตัวตน' }).click();
+  await page.locator('.field[data-field="reason"] .field-error').waitFor({ state: 'visible' });
+  takePageProblems(page); // the refused call (400) Chromium logs
+  const reason = 'ต้องติดต่อผู้แจ้งเพื่อขอพยานหลักฐานเพิ่มเติม';
+  await page.getByLabel(/เหตุผลที่ต้องเปิดดู/).fill(reason);
+  await page.getByRole('button', { name: 'เปิดดูข้อมูลตัวตน' }).click();
+  await page.getByText('ผู้แจ้ง ลับมาก').waitFor();
+  assert.match(await page.locator('.identity-box').innerText(), /089-000-1111/);
+  await expectNoSeriousAxeViolations(page);
+
+  const auditor = await makeAccount('AUDITOR');
+  const { page: audit } = await signedIn(auditor, '/staff');
+  await audit.getByRole('link', { name: 'บันทึกการเปิดดูตัวตนผู้แจ้ง' }).click();
+  const row = audit.locator('table.queue tbody tr', { hasText: reason });
+  await row.waitFor();
+  assert.match(await row.innerText(), new RegExp(officer.login));
+  await expectNoSeriousAxeViolations(audit);
+  await screenshot(audit, 'staff-identity-accesses');
+
+  // The auditor may read the complaint but not act on it: no controls, and
+  // the service refuses a move sent anyway.
+  await audit.goto(`/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
+  await audit.locator('h1', { hasText: subject }).waitFor();
+  assert.equal(await audit.getByRole('button', { name: 'บันทึกขั้นตอน' }).count(), 0);
+  assert.equal(await audit.getByRole('button', { name: 'เปิดดูข้อมูลตัวตน' }).count(), 0);
+  const status = await audit.evaluate(async (name) => (await fetch(`/v1/${name}:transition`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Prongsai-Csrf': '1' },
+    body: JSON.stringify({ target_state: 'ACKNOWLEDGED', note: 'ลองดู' }),
+  })).status, complaint.name);
+  assert.equal(status, 403);
+  takePageProblems(audit);
+});
+
+test('an executive sees no complaint desk and is refused by the service', async () => {
+  const subject = `ถนนพัง ${randomUUID().slice(0, 6)}`;
+  await fileComplaint(subject);
+  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+    .complaints.find((c) => c.subject === subject);
+  const executive = await makeAccount('EXECUTIVE');
+  const { page } = await signedIn(executive, '/staff');
+  assert.equal(await page.getByRole('link', { name: 'งานเรื่องร้องเรียน' }).count(), 0);
+  await page.goto(`/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /ไม่มีสิทธิ์/);
+  takePageProblems(page);
+});
+
+test('a request signed in by cookie without the CSRF header is refused, and nothing changes', async () => {
+  const officer = await makeAccount('OPERATOR');
+  const { page } = await signedIn(officer, '/staff');
+  const subject = `ไฟดับ ${randomUUID().slice(0, 6)}`;
+  await fileComplaint(subject);
+  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+    .complaints.find((c) => c.subject === subject);
+  const status = await page.evaluate(async (name) => (await fetch(`/v1/${name}:transition`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ target_state: 'ACKNOWLEDGED', note: 'ข้ามการป้องกัน' }),
+  })).status, complaint.name);
+  assert.equal(status, 403);
+  assert.equal((await api('GET', `/v1/${complaint.name}`)).state, 'RECEIVED');
+  takePageProblems(page);
+});
+
+test('an ended session asks to sign in again and keeps what was typed', async () => {
+  const subject = `ท่อแตก ${randomUUID().slice(0, 6)}`;
+  await fileComplaint(subject);
+  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+    .complaints.find((c) => c.subject === subject);
+  const officer = await makeAccount('OPERATOR');
+  const { page, context } = await signedIn(officer, `/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
+  await page.getByRole('heading', { name: 'บันทึกหรือตอบกลับ' }).waitFor();
+
+  // An expired access token alone is renewed without asking.
+  const stale = { name: 'prongsai_access', value: 'pat_expired.token', url: baseUrl() };
+  await context.addCookies([stale]);
+  await page.getByLabel('ข้อความ (จำเป็น)', { exact: true }).fill('บันทึกแรก');
+  await page.getByRole('button', { name: 'บันทึกข้อความ' }).click();
+  await page.locator('.reply', { hasText: 'บันทึกแรก' }).waitFor();
+
+  // When the session itself has ended, the form stays and a dialog asks.
+  const sessions = await api('GET', `/v1/accounts/${officer.login}/sessions`);
+  for (const session of sessions.sessions ?? []) await api('POST', '/v1/sessions:end', { name: session.name });
+  await context.addCookies([stale]);
+  const typed = 'ข้อความยาวที่พิมพ์ไว้ก่อนหมดเวลา';
+  await page.getByLabel('ข้อความ (จำเป็น)', { exact: true }).fill(typed);
+  await page.getByRole('button', { name: 'บันทึกข้อความ' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('ชื่อผู้ใช้').fill(officer.login);
+  await dialog.getByLabel('รหัสผ่าน').fill(officer.password);
+  await screenshot(page, 'staff-session-ended');
+  await dialog.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.locator('.reply', { hasText: typed }).waitFor();
+  takePageProblems(page); // the refused call before signing in again
+  const replies = await api('GET', `/v1/${complaint.name}/replies`);
+  assert.equal(replies.replies.filter((r) => r.text === typed).length, 1, 'saved once, after signing in');
+});
+
+test('wrong passwords: one message for every cause', async () => {
+  const officer = await makeAccount('OPERATOR');
+  const { page } = await openPage('/signin');
+  for (const [login, password] of [[officer.login, 'ผิดแน่นอน-123456'], ['no-such-person', 'ผิดแน่นอน-123456']]) {
+    await page.getByLabel('ชื่อผู้ใช้').fill(login);
+    await page.getByLabel('รหัสผ่าน').fill(password);
+    await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+    await page.getByRole('alert').filter({ hasText: 'ไม่ถูกต้อง' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /ชื่อผู้ใช้ รหัสผ่าน หรือรหัสยืนยันตัวตนไม่ถูกต้อง/);
+  }
+  assert.equal(await page.getByLabel('ชื่อผู้ใช้').inputValue(), 'no-such-person', 'the form keeps what was typed');
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'staff-signin');
+  takePageProblems(page);
+});
