@@ -116,8 +116,8 @@ HttpResponse GatewayHandler::Handle(const HttpRequest& request) const {
   const bool reserved =
       request.path == "/v1" || request.path == "/openapi.json" ||
       request.path == "/healthz" || request.path == "/open311" ||
-      absl::StartsWith(request.path, "/open311/") ||
-      request.path == "/auth" || absl::StartsWith(request.path, "/auth/");
+      absl::StartsWith(request.path, "/open311/") || request.path == "/auth" ||
+      absl::StartsWith(request.path, "/auth/");
   if (web_files_ != nullptr && !reserved) return web_files_->Serve(request);
   return ErrorResponse(grpc::StatusCode::NOT_FOUND,
                        "no such page; the API is under /v1/ (see "
@@ -140,9 +140,10 @@ HttpResponse GatewayHandler::Api(const HttpRequest& request) const {
 HttpResponse GatewayHandler::CallAs(const HttpRequest& request,
                                     CallMetadata metadata) const {
   // An Authorization header (a system's key or token) wins over cookies.
-  const SessionCookies cookies = sessions_ != nullptr && metadata.authorization.empty()
-                                     ? SessionCookiesOf(request)
-                                     : SessionCookies();
+  const SessionCookies cookies =
+      sessions_ != nullptr && metadata.authorization.empty()
+          ? SessionCookiesOf(request)
+          : SessionCookies();
   if (cookies.empty()) return Call(request, metadata);
   if (!HasCsrfHeader(request)) {
     return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED,
@@ -159,9 +160,9 @@ HttpResponse GatewayHandler::CallAs(const HttpRequest& request,
   std::optional<WebSessions::Refreshed> refreshed =
       sessions_->Refresh(cookies.session_token, metadata);
   if (!refreshed.has_value()) {
-    HttpResponse response = ErrorResponse(
-        grpc::StatusCode::UNAUTHENTICATED,
-        "the session has ended; sign in again");
+    HttpResponse response =
+        ErrorResponse(grpc::StatusCode::UNAUTHENTICATED,
+                      "the session has ended; sign in again");
     for (auto& header : sessions_->ClearCookies()) {
       response.headers.push_back(header);
     }

@@ -29,8 +29,8 @@
 #include "gateway/open311.h"
 #include "gateway/openapi.h"
 #include "gateway/transcode.h"
-#include "gateway/web_session.h"
 #include "gateway/web_files.h"
+#include "gateway/web_session.h"
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -166,9 +166,8 @@ int Run() {
   // Staff sign in on the pages; over HTTPS (here or at a proxy in front)
   // their cookies are Secure.
   const WebSessions sessions(
-      backends,
-      {.secure_cookies = absl::GetFlag(FLAGS_secure_cookies) ||
-                         !absl::GetFlag(FLAGS_tls_cert).empty()});
+      backends, {.secure_cookies = absl::GetFlag(FLAGS_secure_cookies) ||
+                                   !absl::GetFlag(FLAGS_tls_cert).empty()});
   GatewayHandler handler(
       handler_options, &*routes, &transcoder, &backends,
       OpenApiDocument(*routes),

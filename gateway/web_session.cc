@@ -102,8 +102,8 @@ HttpResponse WebSessions::Handle(const HttpRequest& request,
   metadata.authorization.clear();
   const bool post = request.method == "POST";
   if ((subpath == "signIn" || subpath == "signOut") && !post) {
-    HttpResponse response = ErrorResponse(grpc::StatusCode::UNIMPLEMENTED,
-                                          "use POST");
+    HttpResponse response =
+        ErrorResponse(grpc::StatusCode::UNIMPLEMENTED, "use POST");
     response.status = 405;
     response.headers.emplace_back("Allow", "POST");
     return response;
@@ -139,8 +139,8 @@ HttpResponse WebSessions::SignIn(const HttpRequest& request,
                          "as application/json");
   }
   v1::Session session;
-  if (grpc::Status status = backends_.Call(MethodPath("SignIn"), sign_in,
-                                           &session, metadata);
+  if (grpc::Status status =
+          backends_.Call(MethodPath("SignIn"), sign_in, &session, metadata);
       !status.ok()) {
     return StatusResponse(status);
   }
@@ -167,8 +167,7 @@ HttpResponse WebSessions::AccountAnswer(const v1::Session& session,
   response.body = absl::StrCat(
       "{\"account\":", JsonOf(account), ",\"password_must_change\":",
       session.password_must_change() ? "true" : "false", ",\"expire_time\":\"",
-      google::protobuf::util::TimeUtil::ToString(session.expire_time()),
-      "\"}");
+      google::protobuf::util::TimeUtil::ToString(session.expire_time()), "\"}");
   response.headers.push_back(Cookie(kAccessCookie, session.access_token(),
                                     SecondsUntil(session.expire_time())));
   return response;
@@ -185,10 +184,9 @@ std::optional<WebSessions::Refreshed> WebSessions::Refresh(
            .ok()) {
     return std::nullopt;
   }
-  return Refreshed{
-      session.access_token(),
-      Cookie(kAccessCookie, session.access_token(),
-             SecondsUntil(session.expire_time()))};
+  return Refreshed{session.access_token(),
+                   Cookie(kAccessCookie, session.access_token(),
+                          SecondsUntil(session.expire_time()))};
 }
 
 HttpResponse WebSessions::Current(const HttpRequest& request,

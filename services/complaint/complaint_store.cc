@@ -122,7 +122,8 @@ StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
   }
   c.set_overdue(
       IsOverdue(c.state(), absl::FromUnixMicros(row.GetInt(12)), now));
-  for (v1::Complaint::State next : NextStates(c.state())) c.add_next_states(next);
+  for (v1::Complaint::State next : NextStates(c.state()))
+    c.add_next_states(next);
   return stored;
 }
 
