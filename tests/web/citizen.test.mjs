@@ -334,3 +334,47 @@ test('on a phone the filing form fits the screen', async () => {
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   await screenshot(page, 'citizen-file-phone');
 });
+
+test('photos: checked and shrunk on the device, stored by Prongsai, readable by staff', async () => {
+  const { page } = await openPage(`/complaints/new?org=${ORG.code}`);
+  // A 2400x1800 PNG drawn by the browser itself, and a text file posing as
+  // a PNG.
+  const png = Buffer.from(await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 2400;
+    canvas.height = 1800;
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#3c78d8';
+    context.fillRect(0, 0, 2400, 1800);
+    context.fillStyle = '#ffffff';
+    context.fillRect(600, 400, 1200, 900);
+    return canvas.toDataURL('image/png').split(',')[1];
+  }), 'base64');
+  await page.getByLabel('รูปภาพประกอบ (ถ้ามี)').setInputFiles([
+    { name: 'ถนน.png', mimeType: 'image/png', buffer: png },
+    { name: 'not-a-photo.png', mimeType: 'image/png', buffer: Buffer.from('hello, not a picture') },
+  ]);
+  await page.getByRole('img', { name: /รูปที่ 1/ }).waitFor();
+  assert.match(await page.locator('.field[data-field="complaint.attachments"] [role=status]').innerText(),
+    /not-a-photo\.png: เปิดรูปภาพนี้ไม่ได้/);
+  assert.equal(await page.getByRole('img', { name: /รูปที่/ }).count(), 1);
+  await expectNoSeriousAxeViolations(page);
+
+  const subject = `หลุมบนถนน มีรูป ${randomUUID().slice(0, 8)}`;
+  await page.getByLabel('เรื่อง (จำเป็น)', { exact: true }).fill(subject);
+  await page.getByLabel('รายละเอียด').fill('ดูรูปประกอบ');
+  await page.getByRole('button', { name: 'ส่งเรื่องร้องเรียน' }).click();
+  await shownTrackingCode(page);
+
+  const filed = await complaintWithSubject(subject);
+  assert.equal(filed.attachments.length, 1);
+  const [photo] = filed.attachments;
+  assert.equal(photo.media_type, 'image/jpeg', 'shrunk and re-encoded as JPEG');
+  assert.equal(photo.file_name, 'ถนน.jpg');
+  assert.ok(Number(photo.size_bytes) <= 1024 * 1024);
+  assert.equal(photo.content, undefined, 'listing carries no bytes');
+  const full = await api('OPERATOR', 'GET', `/v1/${photo.name}`);
+  const bytes = Buffer.from(full.content, 'base64');
+  assert.equal(bytes.length, Number(photo.size_bytes));
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
+});

@@ -41,6 +41,41 @@ interface StaffComplaint {
   satisfaction?: number;
   reopen_count?: number;
   next_states?: string[];
+  attachments?: Attachment[];
+}
+
+interface Attachment {
+  name?: string; // set when Prongsai holds the bytes
+  file_name?: string;
+  media_type?: string;
+  size_bytes?: string;
+  content?: string; // base64, from GetAttachment only
+}
+
+// The photos filed with a complaint, fetched on demand (they are read with
+// the complaint's own permissions) and shown from blob: URLs.
+function photoList(complaint: StaffComplaint): HTMLElement | null {
+  const stored = (complaint.attachments ?? []).filter((a) => a.name);
+  if (stored.length === 0) return null;
+  const list = h("ul", { class: "photos" });
+  for (const attachment of stored) {
+    const item = h("li", null, h("span", null, attachment.file_name ?? ""));
+    const show = h("button", { type: "button", class: "secondary" }, "ดูรูป");
+    show.addEventListener("click", async () => {
+      try {
+        const full = await asStaff(() => call<Attachment>("GET", `/v1/${attachment.name}`));
+        const bytes = Uint8Array.from(atob(full.content ?? ""), (c) => c.charCodeAt(0));
+        const url = URL.createObjectURL(new Blob([bytes], { type: full.media_type }));
+        show.replaceWith(h("img", { src: url, alt: `รูปประกอบ: ${attachment.file_name ?? ""}` }));
+      } catch (error) {
+        show.replaceWith(h("span", { role: "alert" }, describeError(error)));
+      }
+    });
+    item.append(show);
+    list.append(item);
+  }
+  return h("section", { "aria-labelledby": "photos-heading" },
+    h("h2", { id: "photos-heading" }, `รูปภาพประกอบ (${stored.length})`), list);
 }
 
 const OPEN = ["RECEIVED", "ACKNOWLEDGED", "ASSIGNED", "IN_PROGRESS"];
@@ -304,6 +339,7 @@ export const complaintPage = staffPage((main, params, account: Account) => {
         h("p", null, h("a", { href: `/staff/complaints?org=${name.split("/")[1]}` }, "← งานเรื่องร้องเรียน")),
         h("h1", null, complaint.subject ?? name),
         details(complaint),
+        photoList(complaint),
         h("h2", null, "ประวัติและข้อความ"),
         historyList(replies.replies ?? []),
         mayWork ? moveForm(complaint, load) : null,
