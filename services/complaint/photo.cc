@@ -5,11 +5,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
 #include "common/base/validation.h"
 
 namespace prongsai::complaint {
@@ -69,67 +71,96 @@ size_t EndOfScanData(absl::string_view jpeg, size_t at) {
   }
 }
 
-absl::StatusOr<std::string> StripJpeg(absl::string_view field_path,
-                                      absl::string_view jpeg) {
-  auto malformed = [field_path](absl::string_view why) {
-    return InvalidField(field_path, absl::StrCat("is not a whole JPEG: ", why));
-  };
-  std::string out;
-  out.reserve(jpeg.size());
-  absl::StrAppend(&out, jpeg.substr(0, 2));  // SOI
-  size_t at = 2;
-  bool frame = false;
-  bool scan = false;
-  while (true) {
-    // A marker: FF, any number of fill bytes FF, then its code.
-    if (at >= jpeg.size()) return malformed("it is cut short (no EOI)");
-    if (ByteAt(jpeg, at) != 0xFF) {
-      return malformed("a segment does not start with a marker");
-    }
-    size_t code_at = at + 1;
-    while (code_at < jpeg.size() && ByteAt(jpeg, code_at) == 0xFF) ++code_at;
-    if (code_at >= jpeg.size()) return malformed("it is cut short (no EOI)");
-    const uint8_t code = ByteAt(jpeg, code_at);
-    if (code == kEoi) {
-      if (!frame || !scan) return malformed("it ends before its image data");
-      out.append("\xFF\xD9", 2);
-      return out;  // whatever follows EOI is not part of the image
-    }
-    if (code == 0x00 || code == 0x01 || code == kSoi || IsRestart(code)) {
-      return malformed(absl::StrCat("unexpected marker FF ",
-                                    absl::Hex(code, absl::kZeroPad2)));
-    }
-    // Every other marker starts a segment with a 2-byte length that counts
-    // itself but not the marker.
-    const size_t length_at = code_at + 1;
-    if (jpeg.size() - length_at < 2) {
-      return malformed("it is cut short in a segment's length");
-    }
-    const size_t length =
-        (size_t{ByteAt(jpeg, length_at)} << 8) | ByteAt(jpeg, length_at + 1);
-    if (length < 2) return malformed("a segment's length is below 2");
-    if (jpeg.size() - length_at < length) {
-      return malformed("it is cut short inside a segment");
-    }
-    if (!IsIdentifyingJpegSegment(code)) {
-      out.push_back('\xFF');
-      out.push_back(static_cast<char>(code));
-      absl::StrAppend(&out, jpeg.substr(length_at, length));
-    }
-    at = length_at + length;
-    if (IsStartOfFrame(code)) frame = true;
-    if (code == kSos) {
-      if (!frame) return malformed("a scan comes before the frame header");
-      scan = true;
-      const size_t end = EndOfScanData(jpeg, at);
-      if (end == absl::string_view::npos) {
-        return malformed("it is cut short inside its image data");
+// Copies a JPEG segment by segment, leaving out the identifying ones.
+class JpegWalker {
+ public:
+  JpegWalker(absl::string_view field_path, absl::string_view jpeg)
+      : field_path_(field_path), jpeg_(jpeg) {
+    out_.reserve(jpeg.size());
+  }
+
+  absl::StatusOr<std::string> Run() && {
+    absl::StrAppend(&out_, jpeg_.substr(0, 2));  // SOI
+    at_ = 2;
+    while (true) {
+      PRONGSAI_ASSIGN_OR_RETURN(const uint8_t code, NextMarker());
+      if (code == kEoi) {
+        if (!frame_ || !scan_)
+          return Malformed("it ends before its image data");
+        out_.append("\xFF\xD9", 2);
+        return std::move(out_);  // whatever follows EOI is not the image
       }
-      absl::StrAppend(&out, jpeg.substr(at, end - at));
-      at = end;
+      PRONGSAI_RETURN_IF_ERROR(CopySegment(code));
+      if (IsStartOfFrame(code)) frame_ = true;
+      if (code == kSos) PRONGSAI_RETURN_IF_ERROR(CopyScanData());
     }
   }
-}
+
+ private:
+  absl::Status Malformed(absl::string_view why) const {
+    return InvalidField(field_path_,
+                        absl::StrCat("is not a whole JPEG: ", why));
+  }
+
+  // The code of the marker at at_ (FF, any fill bytes FF, the code); at_
+  // moves past it.
+  absl::StatusOr<uint8_t> NextMarker() {
+    if (at_ >= jpeg_.size()) return Malformed("it is cut short (no EOI)");
+    if (ByteAt(jpeg_, at_) != 0xFF) {
+      return Malformed("a segment does not start with a marker");
+    }
+    ++at_;
+    while (at_ < jpeg_.size() && ByteAt(jpeg_, at_) == 0xFF) ++at_;
+    if (at_ >= jpeg_.size()) return Malformed("it is cut short (no EOI)");
+    const uint8_t code = ByteAt(jpeg_, at_++);
+    if (code == 0x00 || code == 0x01 || code == kSoi || IsRestart(code)) {
+      return Malformed(absl::StrCat("unexpected marker FF ",
+                                    absl::Hex(code, absl::kZeroPad2)));
+    }
+    return code;
+  }
+
+  // The segment whose length is at at_ (2 bytes that count themselves, not
+  // the marker), copied unless it identifies; at_ moves past it.
+  absl::Status CopySegment(uint8_t code) {
+    if (jpeg_.size() - at_ < 2) {
+      return Malformed("it is cut short in a segment's length");
+    }
+    const size_t length =
+        (size_t{ByteAt(jpeg_, at_)} << 8) | ByteAt(jpeg_, at_ + 1);
+    if (length < 2) return Malformed("a segment's length is below 2");
+    if (jpeg_.size() - at_ < length) {
+      return Malformed("it is cut short inside a segment");
+    }
+    if (!IsIdentifyingJpegSegment(code)) {
+      out_.push_back('\xFF');
+      out_.push_back(static_cast<char>(code));
+      absl::StrAppend(&out_, jpeg_.substr(at_, length));
+    }
+    at_ += length;
+    return absl::OkStatus();
+  }
+
+  // The entropy-coded data after an SOS header, up to the next marker.
+  absl::Status CopyScanData() {
+    if (!frame_) return Malformed("a scan comes before the frame header");
+    scan_ = true;
+    const size_t end = EndOfScanData(jpeg_, at_);
+    if (end == absl::string_view::npos) {
+      return Malformed("it is cut short inside its image data");
+    }
+    absl::StrAppend(&out_, jpeg_.substr(at_, end - at_));
+    at_ = end;
+    return absl::OkStatus();
+  }
+
+  const absl::string_view field_path_;
+  const absl::string_view jpeg_;
+  std::string out_;
+  size_t at_ = 0;
+  bool frame_ = false;  // a start-of-frame segment was seen
+  bool scan_ = false;   // and a scan after it
+};
 
 // ------------------------------------------------------------------- PNG
 
@@ -161,6 +192,40 @@ bool IsIdentifyingPngChunk(absl::string_view type) {
          type == "tIME";
 }
 
+struct PngChunkAt {
+  absl::string_view type;
+  size_t size = 0;  // length, type, data and CRC
+};
+
+// The chunk at `at`, its length within the file, its type four letters and
+// its CRC right; `malformed` makes the error.
+template <typename Malformed>
+absl::StatusOr<PngChunkAt> ReadPngChunk(absl::string_view png, size_t at,
+                                        const Malformed& malformed) {
+  // length (4), type (4), data (length), CRC (4)
+  if (png.size() - at < 12) return malformed("it is cut short (no IEND)");
+  const uint32_t length = Uint32At(png, at);
+  if (length > 0x7FFFFFFFu) return malformed("a chunk is too long");
+  if (png.size() - at - 12 < length) {
+    return malformed("it is cut short inside a chunk");
+  }
+  PngChunkAt chunk{png.substr(at + 4, 4), 12 + size_t{length}};
+  for (char c : chunk.type) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) {
+      return malformed("a chunk type is not four letters");
+    }
+  }
+  if (Crc32(png.substr(at + 4, 4 + size_t{length})) !=
+      Uint32At(png, at + 8 + length)) {
+    return malformed(
+        absl::StrCat("the CRC of a ", chunk.type, " chunk is wrong"));
+  }
+  if (chunk.type == "IHDR" && length != 13) {
+    return malformed("IHDR is not 13 bytes long");
+  }
+  return chunk;
+}
+
 absl::StatusOr<std::string> StripPng(absl::string_view field_path,
                                      absl::string_view png) {
   auto malformed = [field_path](absl::string_view why) {
@@ -170,37 +235,19 @@ absl::StatusOr<std::string> StripPng(absl::string_view field_path,
   out.reserve(png.size());
   absl::StrAppend(&out, png.substr(0, kPngSignature.size()));
   size_t at = kPngSignature.size();
-  bool first = true;
   bool image_data = false;
   while (true) {
-    // length (4), type (4), data (length), CRC (4)
-    if (png.size() - at < 12) return malformed("it is cut short (no IEND)");
-    const uint32_t length = Uint32At(png, at);
-    if (length > 0x7FFFFFFFu) return malformed("a chunk is too long");
-    if (png.size() - at - 12 < length) {
-      return malformed("it is cut short inside a chunk");
-    }
-    const absl::string_view type = png.substr(at + 4, 4);
-    for (char c : type) {
-      if (!absl::ascii_isalpha(static_cast<unsigned char>(c))) {
-        return malformed("a chunk type is not four letters");
-      }
-    }
-    if (Crc32(png.substr(at + 4, 4 + size_t{length})) !=
-        Uint32At(png, at + 8 + length)) {
-      return malformed(absl::StrCat("the CRC of a ", type, " chunk is wrong"));
-    }
-    if (first != (type == "IHDR")) {
+    PRONGSAI_ASSIGN_OR_RETURN(const PngChunkAt chunk,
+                              ReadPngChunk(png, at, malformed));
+    if ((at == kPngSignature.size()) != (chunk.type == "IHDR")) {
       return malformed("IHDR must be the first chunk, and only that");
     }
-    if (first && length != 13) return malformed("IHDR is not 13 bytes long");
-    first = false;
-    if (type == "IDAT") image_data = true;
-    if (!IsIdentifyingPngChunk(type)) {
-      absl::StrAppend(&out, png.substr(at, 12 + size_t{length}));
+    if (chunk.type == "IDAT") image_data = true;
+    if (!IsIdentifyingPngChunk(chunk.type)) {
+      absl::StrAppend(&out, png.substr(at, chunk.size));
     }
-    at += 12 + size_t{length};
-    if (type == "IEND") {
+    at += chunk.size;
+    if (chunk.type == "IEND") {
       if (!image_data) return malformed("it has no image data (IDAT)");
       return out;  // whatever follows IEND is not part of the image
     }
@@ -240,7 +287,8 @@ absl::StatusOr<std::string> StripPhotoMetadata(absl::string_view field_path,
                                    : "is not a PNG: it does not start with the "
                                      "PNG signature");
   }
-  return jpeg ? StripJpeg(field_path, content) : StripPng(field_path, content);
+  if (jpeg) return JpegWalker(field_path, content).Run();
+  return StripPng(field_path, content);
 }
 
 std::string Sha256Hex(absl::string_view bytes) {

@@ -2960,7 +2960,9 @@ TEST_P(ComplaintServiceTest, BadPhotosAreRefusedBeforeAnythingIsStored) {
   };
   const std::vector<Case> cases = {
       {"a GIF", "complaint.attachments[1].content",
-       then(good(1), PhotoOf("GIF89a\x01\x00\x01\x00;", "image/gif", "a.gif"))},
+       then(good(1),
+            PhotoOf(absl::StrCat("GIF89a", testing::Bytes({1, 0, 1, 0}), ";"),
+                    "image/gif", "a.gif"))},
       {"a PDF declared a JPEG", "complaint.attachments[1].content",
        then(good(1), PhotoOf("%PDF-1.7\n%%EOF\n", "image/jpeg", "a.jpg"))},
       {"a PDF",

@@ -146,7 +146,8 @@ TEST(StripPhotoMetadataTest, DamagedFilesNeverCrashTheWalker) {
 TEST(StripPhotoMetadataTest, OtherTypesAndMismatchesAreRefused) {
   const std::string jpeg = JpegWithGps().sent;
   const std::string png = PngWithText().sent;
-  const std::string gif = "GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+  const std::string gif =
+      absl::StrCat("GIF89a", Bytes({1, 0, 1, 0, 0, 0, 0}), ";");
   const std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
   struct Case {
     const char* label;
