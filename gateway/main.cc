@@ -48,7 +48,7 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key; serves HTTPS");
 ABSL_FLAG(std::string, trusted_proxies, "",
           "comma-separated addresses or CIDR networks of proxies whose "
           "X-Forwarded-For names the client");
-ABSL_FLAG(int, max_body_bytes, 1 << 20, "the largest request body");
+ABSL_FLAG(int, max_body_bytes, 8 << 20, "the largest request body");
 ABSL_FLAG(int, max_header_bytes, 16 << 10, "the most header bytes");
 ABSL_FLAG(absl::Duration, default_timeout, absl::Seconds(10),
           "a call's deadline when the caller sends no grpc-timeout");

@@ -108,7 +108,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(opts.listen, credentials, &host->port_);
-  builder.SetMaxReceiveMessageSize(opts.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(std::max(
+      opts.max_message_bytes, host->definition_.max_receive_message_bytes));
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONNECTION_IDLE_MS,

@@ -85,6 +85,11 @@ struct ServiceDefinition {
   // after each successful database probe, with the server's clock.
   std::function<absl::Status(storage::Connection&, absl::Time now)>
       housekeeping;
+  // Optional: the largest request message this service must admit, when it
+  // is more than ServerOptions::max_message_bytes (e.g. photos uploaded
+  // with a complaint). Requests are then admitted up to this size; other
+  // services, and responses, keep max_message_bytes.
+  int max_receive_message_bytes = 0;
 };
 
 class ServiceHost {

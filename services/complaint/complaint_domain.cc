@@ -10,6 +10,7 @@
 #include "common/api/fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "services/complaint/photo.h"
 
 namespace prongsai::complaint {
 namespace {
@@ -87,8 +88,29 @@ absl::Status ValidatePlace(const v1::Place& place) {
   return absl::OkStatus();
 }
 
+// A photo whose bytes the service stores (see photo.h); its size, hash and
+// name are the service's to set, so what the caller sent there is ignored.
+absl::Status ValidatePhoto(absl::string_view path,
+                           const v1::Attachment& attachment) {
+  PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".file_name"),
+                                        attachment.file_name(), 255, true));
+  if (attachment.file_name().find_first_of("/\\") != std::string::npos) {
+    return InvalidField(absl::StrCat(path, ".file_name"),
+                        "must be a file name without a path ('/' or '\\')");
+  }
+  if (!attachment.storage_uri().empty()) {
+    return InvalidField(absl::StrCat(path, ".storage_uri"),
+                        "a photo sent as content is stored by the service; "
+                        "leave storage_uri empty");
+  }
+  return StripPhotoMetadata(absl::StrCat(path, ".content"),
+                            attachment.media_type(), attachment.content())
+      .status();
+}
+
 absl::Status ValidateAttachment(int index, const v1::Attachment& attachment) {
   const std::string path = absl::StrCat("complaint.attachments[", index, "]");
+  if (!attachment.content().empty()) return ValidatePhoto(path, attachment);
   PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".file_name"),
                                         attachment.file_name(), 255, true));
   PRONGSAI_RETURN_IF_ERROR(ValidateText(absl::StrCat(path, ".media_type"),
@@ -152,7 +174,13 @@ absl::Status ValidateNewComplaint(const v1::Complaint& complaint) {
     return InvalidField("complaint.attachments",
                         absl::StrCat("at most ", kMaxAttachments));
   }
+  int photos = 0;
   for (int i = 0; i < complaint.attachments_size(); ++i) {
+    if (!complaint.attachments(i).content().empty() && ++photos > kMaxPhotos) {
+      return InvalidField(
+          absl::StrCat("complaint.attachments[", i, "].content"),
+          absl::StrCat("at most ", kMaxPhotos, " photos per complaint"));
+    }
     PRONGSAI_RETURN_IF_ERROR(ValidateAttachment(i, complaint.attachments(i)));
   }
   PRONGSAI_RETURN_IF_ERROR(
@@ -524,6 +552,39 @@ absl::StatusOr<bool> CheckReplay(const v1::Complaint& stored,
          replay_window;
 }
 
+absl::StatusOr<AttachmentName> ParseAttachmentName(absl::string_view field_path,
+                                                   absl::string_view name) {
+  const size_t split = name.rfind('/');
+  const size_t collection = split == absl::string_view::npos
+                                ? absl::string_view::npos
+                                : name.rfind('/', split == 0 ? 0 : split - 1);
+  const absl::string_view id =
+      split == absl::string_view::npos ? "" : name.substr(split + 1);
+  bool well_formed =
+      collection != absl::string_view::npos &&
+      name.substr(collection + 1, split - collection - 1) == kAttachments &&
+      !id.empty() && id.size() <= 64;
+  for (char c : id) {
+    well_formed = well_formed && (absl::ascii_isalnum(c) || c == '-');
+  }
+  absl::StatusOr<ChildName> complaint =
+      well_formed
+          ? ParseChildName(field_path, name.substr(0, collection), kComplaints)
+          : absl::InvalidArgumentError("");
+  if (!complaint.ok()) {
+    return InvalidField(field_path,
+                        "must be organizations/{organization}/complaints/"
+                        "{complaint}/attachments/{attachment}");
+  }
+  return AttachmentName{std::move(complaint->organization),
+                        std::move(complaint->id), std::string(id)};
+}
+
+std::string FormatAttachmentName(absl::string_view complaint_name,
+                                 absl::string_view id) {
+  return absl::StrCat(complaint_name, "/", kAttachments, "/", id);
+}
+
 v1::TrackedComplaint TrackedView(const v1::Complaint& complaint,
                                  std::vector<v1::Reply> public_replies) {
   v1::TrackedComplaint tracked;
@@ -536,6 +597,9 @@ v1::TrackedComplaint TrackedView(const v1::Complaint& complaint,
   tracked.set_resolution(complaint.resolution());
   tracked.set_satisfaction(complaint.satisfaction());
   tracked.set_reopen_count(complaint.reopen_count());
+  tracked.set_photo_count(static_cast<int32_t>(absl::c_count_if(
+      complaint.attachments(),
+      [](const v1::Attachment& a) { return !a.name().empty(); })));
   *tracked.mutable_organization() = complaint.organization();
   for (v1::Reply& reply : public_replies) {
     if (reply.author() == v1::Reply::STAFF) reply.clear_actor();

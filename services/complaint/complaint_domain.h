@@ -45,7 +45,10 @@ inline constexpr int kMaxNewDueDays = 365;
 // fields are not looked at. Beyond lengths and UTF-8: kind and channel are
 // required, `category` (optional) is a well-formed category name, latitude
 // and longitude come together and in range, attachments are described
-// properly, and a GENERAL complaint carries neither `accused` nor `evidence`.
+// properly (a photo sent as `content` is a whole JPEG or PNG of its
+// media type, at most kMaxPhotoBytes, at most kMaxPhotos of them: see
+// photo.h), and a GENERAL complaint carries neither `accused` nor
+// `evidence`.
 // The organization of `category` is not compared with the parent here.
 absl::Status ValidateNewComplaint(const v1::Complaint& complaint);
 // Also rejects an incident more than a day in the future of `now`.
@@ -90,6 +93,19 @@ class CallerRoles {
  private:
   uint32_t bits_ = 0;
 };
+
+// `organizations/{organization}/complaints/{complaint}/attachments/{id}`.
+struct AttachmentName {
+  std::string organization;
+  std::string complaint_id;
+  std::string id;
+};
+inline constexpr absl::string_view kAttachments = "attachments";
+// INVALID_ARGUMENT `field_path` when `name` is not of that form.
+absl::StatusOr<AttachmentName> ParseAttachmentName(absl::string_view field_path,
+                                                   absl::string_view name);
+std::string FormatAttachmentName(absl::string_view complaint_name,
+                                 absl::string_view id);
 
 // Who works on corruption reports (INTEGRITY_OFFICER, SYSTEM), and who may
 // read them and their replies (those, and AUDITOR).
@@ -198,7 +214,8 @@ absl::StatusOr<bool> CheckReplay(const v1::Complaint& stored,
                                  absl::Duration replay_window);
 
 // What the complainant sees of `complaint` and its PUBLIC `replies`: what
-// was said, not which staff key said it (a staff reply's actor is cleared).
+// was said, not which staff key said it (a staff reply's actor is cleared),
+// and how many photos it holds, never the photos.
 v1::TrackedComplaint TrackedView(const v1::Complaint& complaint,
                                  std::vector<v1::Reply> public_replies);
 

@@ -125,6 +125,27 @@ DROP TABLE complaint_versions;
 ALTER TABLE complaint_versions_tokens RENAME TO complaint_versions;
 )sql";
 
+// The photos a complaint was filed with, whose bytes the service stores
+// (its `attachments` column still describes every attachment, these too).
+// The store holds text only: `content` is base64, or for a corruption
+// report's photo a sealed value (`sealed` = 1). Rows are written with
+// their complaint, in its transaction, and never changed.
+constexpr absl::string_view kMigration5 = R"sql(
+CREATE TABLE complaint_attachments (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  attachment_index BIGINT NOT NULL,
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sealed BIGINT NOT NULL,
+  content TEXT NOT NULL,
+  UNIQUE (complaint_id, attachment_index)
+);
+)sql";
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -132,7 +153,8 @@ std::vector<storage::Migration> Migrations() {
           {2, "intake details, protection, workflow, replies, categories",
            kMigration2},
           {3, "tracking codes kept only for the replay window", kMigration3},
-          {4, "data versions as tokens", kMigration4}};
+          {4, "data versions as tokens", kMigration4},
+          {5, "photos stored with their complaint", kMigration5}};
 }
 
 }  // namespace prongsai::complaint

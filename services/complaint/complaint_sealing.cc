@@ -1,9 +1,13 @@
 #include "services/complaint/complaint_sealing.h"
 
+#include <utility>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/photo.h"
 #include "services/complaint/tracking_code.h"
 
 namespace prongsai::complaint {
@@ -50,6 +54,33 @@ absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
       keys, complaint.complainant(), filing.name, IdentityPart::kComplainant);
   stored.accused_sealed = SealPerson(keys, complaint.accused(), filing.name,
                                      IdentityPart::kAccused);
+  const bool seal_photos = complaint.kind() == v1::Complaint::CORRUPTION;
+  for (int i = 0; i < complaint.attachments_size(); ++i) {
+    v1::Attachment& described = *filing.attachments.Add();
+    described = complaint.attachments(i);
+    described.clear_name();
+    if (described.content().empty()) continue;
+    StoredPhoto& photo = stored.photos.emplace_back();
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string bytes,
+        StripPhotoMetadata(
+            absl::StrCat("complaint.attachments[", i, "].content"),
+            described.media_type(), described.content()));
+    described.clear_content();
+    photo.id = NewResourceId();
+    photo.index = i;
+    photo.file_name = described.file_name();
+    photo.media_type = described.media_type();
+    photo.size_bytes = static_cast<int64_t>(bytes.size());
+    photo.sha256 = Sha256Hex(bytes);
+    const std::string name = FormatAttachmentName(filing.name, photo.id);
+    photo.sealed = seal_photos;
+    photo.content =
+        seal_photos ? keys.Seal(bytes, name) : absl::Base64Escape(bytes);
+    described.set_name(name);
+    described.set_size_bytes(photo.size_bytes);
+    described.set_sha256(photo.sha256);
+  }
   return filing;
 }
 
@@ -63,6 +94,22 @@ absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
     return absl::DataLossError("a protected identity cannot be decoded");
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> OpenPhoto(const ProtectionKeys& keys,
+                                      const StoredPhoto& photo,
+                                      absl::string_view name) {
+  std::string bytes;
+  if (photo.sealed) {
+    PRONGSAI_ASSIGN_OR_RETURN(bytes, keys.Open(photo.content, name));
+  } else if (!absl::Base64Unescape(photo.content, &bytes)) {
+    return absl::DataLossError("a stored photo cannot be decoded");
+  }
+  if (static_cast<int64_t>(bytes.size()) != photo.size_bytes ||
+      Sha256Hex(bytes) != photo.sha256) {
+    return absl::DataLossError("a stored photo does not match its hash");
+  }
+  return bytes;
 }
 
 }  // namespace prongsai::complaint

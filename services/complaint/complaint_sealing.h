@@ -2,7 +2,10 @@
 // its tracking code (handed to the filer once, stored only as a keyed hash
 // and, for replies to a retried filing, sealed), and the complainant's and
 // the accused's identities, each sealed against the complaint's name and
-// its part so that a sealed value cannot be moved to another row or role.
+// its part so that a sealed value cannot be moved to another row or role;
+// and the photos filed with it, without their identifying metadata
+// (photo.h), sealed against their own name when the complaint is a
+// corruption report (a photo may show who took it, or from where).
 // Pure: randomness and libsodium only.
 //
 //   PRONGSAI_ASSIGN_OR_RETURN(
@@ -13,7 +16,9 @@
 #ifndef PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SEALING_H_
 #define PRONGSAI_SERVICES_COMPLAINT_COMPLAINT_SEALING_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,6 +29,21 @@
 
 namespace prongsai::complaint {
 
+// A photo as the store keeps it.
+struct StoredPhoto {
+  std::string id;  // organizations/.../complaints/{c}/attachments/{id}
+  int index = 0;   // its place among the complaint's attachments
+  std::string file_name;
+  std::string media_type;
+  int64_t size_bytes = 0;  // of the bytes stored, before sealing
+  std::string sha256;      // of those bytes, lower-case hex
+  // The bytes as text (the store holds text only): sealed (ASCII, see
+  // ProtectionKeys::Seal) against the photo's name when `sealed`, base64
+  // otherwise.
+  bool sealed = false;
+  std::string content;
+};
+
 // What CreateComplaint writes besides the request's own fields.
 struct NewComplaint {
   std::string id;  // chosen before the write so it can seal against the name
@@ -32,6 +52,7 @@ struct NewComplaint {
   std::string tracking_sealed;
   std::string complainant_sealed;  // empty when no identity was given
   std::string accused_sealed;
+  std::vector<StoredPhoto> photos;
 };
 
 // A new filing, ready for the store.
@@ -41,6 +62,9 @@ struct SealedFiling {
   std::string name;
   // The code as the filer gets it ("XXXX-XXXX-XXXX-XXXX-C").
   std::string tracking_code;
+  // The complaint's attachments as the register describes them: photos with
+  // their name, size and hash of the stored bytes, never their content.
+  google::protobuf::RepeatedPtrField<v1::Attachment> attachments;
 };
 
 // Which identity of a complaint a sealed value holds.
@@ -48,8 +72,11 @@ enum class IdentityPart { kComplainant, kAccused };
 
 // A new id and tracking code for `complaint` of `organization` with an SLA
 // of `sla_days`: the code's hash keyed with the tracking key, the code
-// sealed against the name, and the complainant and accused sealed when any
-// of their fields is given.
+// sealed against the name, the complainant and accused sealed when any
+// of their fields is given, and each photo (an attachment with content, as
+// ValidateNewComplaint admits) stripped of its metadata, named, hashed and,
+// for a CORRUPTION report, sealed. INVALID_ARGUMENT as ValidateNewComplaint
+// for a photo it would refuse.
 absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
                                            const v1::Complaint& complaint,
                                            absl::string_view organization,
@@ -60,6 +87,13 @@ absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
 absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
                           absl::string_view name, IdentityPart part,
                           v1::Person* person);
+
+// The bytes of `photo`, the attachment `name`: opened when sealed, decoded
+// otherwise, and checked against its hash. DATA_LOSS when they do not open,
+// decode or match; FAILED_PRECONDITION when its key is not loaded.
+absl::StatusOr<std::string> OpenPhoto(const ProtectionKeys& keys,
+                                      const StoredPhoto& photo,
+                                      absl::string_view name);
 
 }  // namespace prongsai::complaint
 

@@ -21,6 +21,7 @@
 #include "services/complaint/complaint_sealing.h"
 #include "services/complaint/complaint_statistics.h"
 #include "services/complaint/complaint_store.h"
+#include "services/complaint/photo.h"
 #include "services/complaint/tracking_code.h"
 
 namespace prongsai::complaint {
@@ -31,11 +32,18 @@ using common::v1::SYSTEM;
 // 3: public entries hold the published figures, and general-only views.
 constexpr int kStatisticsCacheVersion = 3;
 constexpr int kTrackedRepliesLimit = 200;
+// The largest request message: a filing with kMaxPhotos photos of
+// kMaxPhotoBytes (4 MiB) and its text, with room to spare. Documented in
+// complaint.proto (CreateComplaint).
+constexpr int kMaxComplaintRequestBytes = 8 << 20;
+static_assert(kMaxComplaintRequestBytes >=
+              kMaxPhotos * kMaxPhotoBytes + (int64_t{1} << 20));
 
 // Every RPC of the service, each answered by the member Do<Method>.
 #define PRONGSAI_COMPLAINT_METHODS(UNARY, STREAM)                             \
   UNARY(CreateComplaint, CreateComplaintRequest, Complaint)                   \
   UNARY(GetComplaint, GetComplaintRequest, Complaint)                         \
+  UNARY(GetAttachment, GetAttachmentRequest, Attachment)                      \
   UNARY(ListComplaints, ListComplaintsRequest, ListComplaintsResponse)        \
   UNARY(TransitionComplaint, TransitionComplaintRequest, Complaint)           \
   UNARY(CreateReply, CreateReplyRequest, Reply)                               \
@@ -203,6 +211,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(
         SealedFiling filing,
         SealNewFiling(options_.keys, complaint, organization, sla_days));
+    // Photos are described in the register; their bytes go separately.
+    *complaint.mutable_attachments() = std::move(filing.attachments);
     PRONGSAI_ASSIGN_OR_RETURN(
         StoredComplaint stored,
         complaint::CreateComplaint(
@@ -236,6 +246,32 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByName(call, request.name(), "name"));
     response = std::move(stored.complaint);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetAttachment(server::CallContext& call,
+                               const v1::GetAttachmentRequest& request,
+                               v1::Attachment& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(AttachmentName name,
+                              ParseAttachmentName("name", request.name()));
+    // The complaint's rules decide: whoever may read it may see its photos.
+    PRONGSAI_RETURN_IF_ERROR(
+        LoadByName(
+            call,
+            FormatChildName(name.organization, kComplaints, name.complaint_id),
+            "name")
+            .status());
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StoredPhoto photo,
+        GetPhoto(*db, name.organization, name.complaint_id, name.id));
+    PRONGSAI_ASSIGN_OR_RETURN(*response.mutable_content(),
+                              OpenPhoto(options_.keys, photo, request.name()));
+    response.set_name(request.name());
+    response.set_file_name(photo.file_name);
+    response.set_media_type(photo.media_type);
+    response.set_size_bytes(photo.size_bytes);
+    response.set_sha256(photo.sha256);
     return absl::OkStatus();
   }
 
@@ -581,6 +617,8 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   definition.name = "complaint";
   definition.service_full_name = v1::ComplaintService::service_full_name();
   definition.migrations = Migrations();
+  // Four photos of 1 MiB (photo.h) and the rest of a complaint.
+  definition.max_receive_message_bytes = kMaxComplaintRequestBytes;
   // The sealed tracking codes exist only for replies to a retried filing;
   // past the replay window they are erased, filings or not.
   definition.housekeeping = [window = options.tracking_code_replay_window](

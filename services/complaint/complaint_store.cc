@@ -57,6 +57,10 @@ std::string EncodeAttachments(const v1::Complaint& complaint) {
   if (complaint.attachments().empty()) return "";
   v1::Complaint holder;
   *holder.mutable_attachments() = complaint.attachments();
+  // Photos' bytes live in complaint_attachments, never here.
+  for (v1::Attachment& attachment : *holder.mutable_attachments()) {
+    attachment.clear_content();
+  }
   return absl::Base64Escape(holder.SerializeAsString());
 }
 
@@ -125,6 +129,34 @@ StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
   for (v1::Complaint::State next : NextStates(c.state()))
     c.add_next_states(next);
   return stored;
+}
+
+constexpr absl::string_view kPhotoColumns =
+    "id, organization_code, complaint_id, attachment_index, file_name, "
+    "media_type, size_bytes, sha256, sealed, content";
+
+absl::Status InsertPhotos(storage::Connection& tx,
+                          absl::string_view organization,
+                          absl::string_view complaint_id,
+                          const std::vector<StoredPhoto>& photos) {
+  for (const StoredPhoto& photo : photos) {
+    const std::vector<Value> values = {photo.id,
+                                       std::string(organization),
+                                       std::string(complaint_id),
+                                       int64_t{photo.index},
+                                       photo.file_name,
+                                       photo.media_type,
+                                       photo.size_bytes,
+                                       photo.sha256,
+                                       int64_t{photo.sealed ? 1 : 0},
+                                       photo.content};
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute(api::InsertStatement("complaint_attachments", kPhotoColumns,
+                                        values.size()),
+                   values)
+            .status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<StoredComplaint> SelectOne(storage::Connection& db,
@@ -301,6 +333,8 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                        values.size()),
                    values)
             .status());
+    PRONGSAI_RETURN_IF_ERROR(
+        InsertPhotos(tx, organization, extra.id, extra.photos));
     return extra.id;
   };
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -316,6 +350,37 @@ absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
   return SelectOne(db, "organization_code = ? AND id = ?",
                    {std::string(organization), std::string(id)},
                    FormatChildName(organization, kComplaints, id), now);
+}
+
+absl::StatusOr<StoredPhoto> GetPhoto(storage::Connection& db,
+                                     absl::string_view organization,
+                                     absl::string_view complaint_id,
+                                     absl::string_view id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", kPhotoColumns,
+                              " FROM complaint_attachments WHERE "
+                              "organization_code = ? AND complaint_id = ? "
+                              "AND id = ?"),
+                 {std::string(organization), std::string(complaint_id),
+                  std::string(id)}));
+  if (result.rows.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no attachment ",
+        FormatAttachmentName(
+            FormatChildName(organization, kComplaints, complaint_id), id)));
+  }
+  const storage::Row& row = result.rows[0];
+  StoredPhoto photo;
+  photo.id = row.GetText(0);
+  photo.index = static_cast<int>(row.GetInt(3));
+  photo.file_name = row.GetText(4);
+  photo.media_type = row.GetText(5);
+  photo.size_bytes = row.GetInt(6);
+  photo.sha256 = row.GetText(7);
+  photo.sealed = row.GetInt(8) != 0;
+  photo.content = row.GetText(9);
+  return photo;
 }
 
 absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(

@@ -39,8 +39,11 @@ struct StoredComplaint {
   absl::Time sla_due_time;
 };
 
-// Registers a complaint as RECEIVED at `creator.now` (or returns the one an
-// earlier call with the same request id registered, unchanged).
+// Registers a complaint as RECEIVED at `creator.now`, with its photos
+// (`extra.photos`) in the same transaction (or returns the one an earlier
+// call with the same request id registered, unchanged: no photo is stored
+// twice). `complaint.attachments` must describe the photos without content
+// (SealedFiling::attachments); any content left there is not stored.
 absl::StatusOr<StoredComplaint> CreateComplaint(
     storage::Connection& db, absl::string_view organization,
     const v1::Complaint& complaint, const NewComplaint& extra,
@@ -57,6 +60,13 @@ absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
                                              absl::string_view organization,
                                              absl::string_view id,
                                              absl::Time now);
+
+// The photo `id` of the complaint `complaint_id` of `organization`;
+// NOT_FOUND when there is none.
+absl::StatusOr<StoredPhoto> GetPhoto(storage::Connection& db,
+                                     absl::string_view organization,
+                                     absl::string_view complaint_id,
+                                     absl::string_view id);
 
 // NOT_FOUND when no complaint has this tracking-code hash.
 absl::StatusOr<StoredComplaint> GetComplaintByTrackingHash(

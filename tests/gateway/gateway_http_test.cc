@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -45,6 +46,7 @@
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/complaint/protection.h"
 #include "tests/e2e/process.h"
+#include "tests/services/complaint/test_photos.h"
 #include "tests/support/net.h"
 #include "tests/support/run_binary.h"
 #include "tests/support/scratch_database.h"
@@ -661,6 +663,84 @@ TEST_P(GatewayHttpTest, ComplaintFiledAnonymouslyTrackedAndListedByStaff) {
   EXPECT_THAT(
       stack().Get(absl::StrCat(list, "?states=NOPE"), Caller::kOperator),
       HttpErrorIs(400, grpc::StatusCode::INVALID_ARGUMENT));
+}
+
+// A citizen's form sends photos base64-encoded in JSON: four of 1 MiB make
+// a body of about 5.6 MB, which the gateway's default --max_body_bytes
+// (8 MiB) and the complaint service's request limit admit. Staff read a
+// photo back by its name, stripped of its EXIF (GPS) segment.
+TEST_P(GatewayHttpTest, ComplaintWithPhotosFiledAndPhotoReadOverHttp) {
+  if (!StartStack()) return;
+  ASSERT_NO_FATAL_FAILURE(Register());
+  // Four photos of exactly 1 MiB: the test JPEG's segments (the first
+  // with its EXIF, GPS and comment), then entropy-coded data that fills
+  // it, then EOI.
+  const testing::TestPhoto small = testing::JpegWithGps();
+  auto filled = [](const std::string& jpeg) {
+    const std::string head = jpeg.substr(0, jpeg.size() - 3);  // to the scan
+    return absl::StrCat(
+        head, std::string((size_t{1} << 20) - head.size() - 2, '\x3F'),
+        "\xFF\xD9");
+  };
+  const std::string sent = filled(small.sent);
+  const std::string stripped =
+      absl::StrCat(small.stored.substr(0, small.stored.size() - 3),
+                   sent.substr(small.sent.size() - 3));
+  std::string large = filled(small.stored);
+  std::string photos = absl::StrCat(
+      R"({"file_name": "ไฟดับ.jpg", "media_type": "image/jpeg", "content": ")",
+      absl::Base64Escape(sent), R"("})");
+  for (int i = 0; i < 3; ++i) {
+    large[300] = static_cast<char>(0x10 + i);
+    absl::StrAppend(
+        &photos, R"(, {"file_name": "large.jpg", "media_type": "image/jpeg", )",
+        R"("content": ")", absl::Base64Escape(large), R"("})");
+  }
+  const std::string body = absl::StrCat(
+      R"({"request_id": "photos-1", "replay_secret": "replay-secret-photos-1",
+          "complaint": {"kind": "GENERAL", "channel": "WEBSITE",
+          "subject": "ไฟถนนดับ", "description": "ไฟถนนหน้าโรงเรียนดับ",
+          "attachments": [)",
+      photos, "]}}");
+  ASSERT_GT(body.size(), size_t{5500000});
+  const Reply filed = stack().Post(absl::StrCat("/v1/", kParent, "/complaints"),
+                                   Caller::kAnonymous, body);
+  ASSERT_THAT(filed, HttpIs(200));
+  const auto complaint = Parse<kv1::Complaint>(filed.body);
+  ASSERT_THAT(complaint.attachments(), SizeIs(4));
+  EXPECT_LT(filed.body.size(), size_t{10000});  // described, not sent back
+  const kv1::Attachment& described = complaint.attachments(0);
+  EXPECT_THAT(described.content(), IsEmpty());
+  ASSERT_EQ(sent.size(), size_t{1} << 20);
+  EXPECT_EQ(described.size_bytes(), static_cast<int64_t>(stripped.size()));
+  ASSERT_TRUE(absl::StartsWith(described.name(),
+                               absl::StrCat(complaint.name(), "/attachments/")))
+      << described.name();
+
+  const Reply read =
+      stack().Get(absl::StrCat("/v1/", described.name()), Caller::kOperator);
+  ASSERT_THAT(read, HttpIs(200));
+  const auto photo = Parse<kv1::Attachment>(read.body);
+  EXPECT_TRUE(photo.content() == stripped);
+  EXPECT_FALSE(absl::StrContains(photo.content(), "Exif"));
+  EXPECT_EQ(photo.sha256(), described.sha256());
+  EXPECT_EQ(photo.media_type(), "image/jpeg");
+  const Reply large_read = stack().Get(
+      absl::StrCat("/v1/", complaint.attachments(3).name()), Caller::kOperator);
+  ASSERT_THAT(large_read, HttpIs(200));
+  EXPECT_TRUE(Parse<kv1::Attachment>(large_read.body).content() == large);
+  EXPECT_THAT(stack().Get(absl::StrCat("/v1/", described.name()),
+                          Caller::kOtherOperator),
+              HttpErrorIs(403, grpc::StatusCode::PERMISSION_DENIED));
+
+  // The complaint describes its photos without their bytes.
+  const Reply got =
+      stack().Get(absl::StrCat("/v1/", complaint.name()), Caller::kOperator);
+  ASSERT_THAT(got, HttpIs(200));
+  const auto stored = Parse<kv1::Complaint>(got.body);
+  ASSERT_THAT(stored.attachments(), SizeIs(4));
+  EXPECT_THAT(stored.attachments(0).content(), IsEmpty());
+  EXPECT_EQ(stored.attachments(0).name(), described.name());
 }
 
 TEST_P(GatewayHttpTest, ItaAssessmentsScoresRawAnswersAnalysisFrameworks) {

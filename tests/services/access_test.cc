@@ -484,7 +484,8 @@ TEST_P(AccessTest, NameMethodsCheckTheOrganizationScope) {
     // Public methods (e.g. GetFramework) name nothing of an organization.
     if (Admits(*method, Caller::kAnonymous)) continue;
     // The first well-formed name of this method's collection: the
-    // organization itself, a resource of it, or one nested in a plan.
+    // organization itself, a resource of it, or one nested in a plan or a
+    // complaint.
     std::unique_ptr<google::protobuf::Message> request =
         NewMessage(method->input_type());
     std::vector<std::string> candidates = {std::string(testing::kParent)};
@@ -500,6 +501,8 @@ TEST_P(AccessTest, NameMethodsCheckTheOrganizationScope) {
                                           "/actionPlans/aaaaaaaaaaaaaaaa/",
                                           collection, "/", id));
       }
+      candidates.push_back(absl::StrCat(
+          testing::kParent, "/complaints/aaaaaaaaaaaaaaaa/attachments/", id));
     }
     bool well_formed = false;
     for (const std::string& candidate : candidates) {

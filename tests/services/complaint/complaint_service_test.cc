@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -39,6 +40,7 @@
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "tests/services/complaint/complaint_test_util.h"
+#include "tests/services/complaint/test_photos.h"
 #include "tests/services/peer_process.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/test_env.h"
@@ -808,7 +810,8 @@ TEST_P(ComplaintServiceTest, BadInputIsRefusedBeforeAnythingIsStored) {
     EXPECT_THAT(refused.name(), IsEmpty());
   }
 
-  // 10 MB never reaches a handler: gRPC's 4 MB message limit refuses it.
+  // 10 MB never reaches a handler: the service's 8 MiB request limit (room
+  // for four 1 MiB photos) refuses it.
   v1::CreateComplaintRequest huge;
   huge.set_parent(std::string(kParent));
   *huge.mutable_complaint() = Minimal(C::GENERAL);
@@ -2772,6 +2775,285 @@ TEST_P(ComplaintServiceTest, Issue17Item5_StatisticsLeaveCorruptionOut) {
   EXPECT_THAT(stub_->GetPublicComplaintStatistics(As(Caller::kAnonymous).get(),
                                                   request, &refused),
               IsInvalidField("general_only"));
+}
+
+// ---------------------------------------------------------------- photos
+
+std::string HexSha256(absl::string_view bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest,
+                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  std::string hex;
+  for (unsigned char b : digest) {
+    absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
+  }
+  return hex;
+}
+
+v1::Attachment PhotoOf(const std::string& content,
+                       absl::string_view media_type = "image/jpeg",
+                       absl::string_view file_name = "ไฟดับ.jpg") {
+  v1::Attachment photo;
+  photo.set_file_name(std::string(file_name));
+  photo.set_media_type(std::string(media_type));
+  photo.set_content(content);
+  return photo;
+}
+
+// A JPEG of exactly `size` bytes whose entropy-coded data fills it (no
+// metadata to strip, so it is stored at that size).
+std::string LargeJpeg(size_t size) {
+  const std::string small = testing::JpegWithGps().stored;
+  const std::string head = small.substr(0, small.size() - 3);  // up to SOS
+  return absl::StrCat(head, std::string(size - head.size() - 2, '\x3F'),
+                      "\xFF\xD9");
+}
+
+// Rows of the photo table, read past the service.
+int64_t StoredPhotoRows(absl::string_view db_url) {
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connect(db_url);
+  EXPECT_TRUE(db.ok()) << db.status();
+  if (!db.ok()) return -1;
+  absl::StatusOr<storage::Result> rows =
+      (*db)->Execute("SELECT COUNT(*) FROM complaint_attachments");
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  return rows.ok() ? rows->rows[0].GetInt(0) : -1;
+}
+
+TEST_P(ComplaintServiceTest, PhotosAreStrippedStoredAndServedToStaff) {
+  const testing::TestPhoto jpeg = testing::JpegWithGps();
+  const testing::TestPhoto png = testing::PngWithText();
+  C complaint = Minimal(C::GENERAL);
+  *complaint.add_attachments() = PhotoOf(jpeg.sent);
+  v1::Attachment* held = complaint.add_attachments();
+  held->set_file_name("แผนที่.pdf");
+  held->set_media_type("application/pdf");
+  held->set_size_bytes(2048);
+  held->set_sha256(std::string(64, 'c'));
+  held->set_storage_uri("s3://bucket/map.pdf");
+  *complaint.add_attachments() = PhotoOf(png.sent, "image/png", "ป้าย.png");
+  // A caller's size and hash of a photo are not the service's to trust.
+  complaint.mutable_attachments(0)->set_size_bytes(5);
+  complaint.mutable_attachments(0)->set_sha256(std::string(64, 'f'));
+  const C filed = File(Caller::kAnonymous, complaint);
+  ASSERT_THAT(filed.attachments(), SizeIs(3));
+  EXPECT_EQ(StoredPhotoRows(service().db_url()), 2);
+
+  const std::string stored_bytes[] = {jpeg.stored, "", png.stored};
+  for (int i : {0, 2}) {
+    SCOPED_TRACE(i);
+    const v1::Attachment& described = filed.attachments(i);
+    EXPECT_THAT(described.content(), IsEmpty());
+    EXPECT_THAT(described.name(),
+                MatchesRegex(absl::StrCat("^", filed.name(),
+                                          "/attachments/[a-z0-9]{16}$")));
+    EXPECT_EQ(described.size_bytes(),
+              static_cast<int64_t>(stored_bytes[i].size()));
+    EXPECT_EQ(described.sha256(), HexSha256(stored_bytes[i]));
+    // Staff of the organization get the stripped bytes.
+    for (Caller caller : {Caller::kOperator, Caller::kIntegrityOfficer,
+                          Caller::kAuditor, Caller::kSystem}) {
+      SCOPED_TRACE(testing::CallerName(caller));
+      v1::GetAttachmentRequest request;
+      request.set_name(described.name());
+      v1::Attachment read;
+      ASSERT_THAT(stub_->GetAttachment(As(caller).get(), request, &read),
+                  GrpcIsOk());
+      EXPECT_TRUE(read.content() == stored_bytes[i]);
+      EXPECT_THAT(read.content(), Not(HasSubstr("Exif")));
+      EXPECT_THAT(read.content(), Not(HasSubstr("Somchai")));
+      EXPECT_EQ(HexSha256(read.content()), described.sha256());
+      EXPECT_EQ(read.size_bytes(), described.size_bytes());
+      EXPECT_EQ(read.name(), described.name());
+      EXPECT_EQ(read.file_name(), complaint.attachments(i).file_name());
+      EXPECT_EQ(read.media_type(), complaint.attachments(i).media_type());
+    }
+  }
+  // The file held elsewhere is described as it was given, with no name.
+  EXPECT_THAT(filed.attachments(1), EqualsProto(*held));
+
+  // GetComplaint and ListComplaints describe them without bytes.
+  const C got = Get(filed.name());
+  ASSERT_THAT(got.attachments(), SizeIs(3));
+  std::vector<C> listed = ListAll();
+  ASSERT_THAT(listed, SizeIs(1));
+  for (const C& view : {got, listed[0]}) {
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_THAT(view.attachments(i), EqualsProto(filed.attachments(i)));
+      EXPECT_THAT(view.attachments(i).content(), IsEmpty());
+    }
+  }
+  // The complainant sees how many, never what.
+  v1::TrackedComplaint tracked;
+  ASSERT_THAT(Track(filed.tracking_code(), &tracked), GrpcIsOk());
+  EXPECT_EQ(tracked.photo_count(), 2);
+  EXPECT_THAT(tracked.SerializeAsString(), Not(HasSubstr(jpeg.stored)));
+
+  // Staff of another organization, the public and bad names get nothing.
+  v1::GetAttachmentRequest request;
+  request.set_name(filed.attachments(0).name());
+  v1::Attachment denied;
+  EXPECT_THAT(
+      stub_->GetAttachment(As(Caller::kOtherOperator).get(), request, &denied),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_FALSE(
+      stub_->GetAttachment(As(Caller::kAnonymous).get(), request, &denied)
+          .ok());
+  EXPECT_FALSE(
+      stub_->GetAttachment(As(Caller::kExecutive).get(), request, &denied)
+          .ok());
+  EXPECT_THAT(denied.content(), IsEmpty());
+  request.set_name(absl::StrCat(filed.name(), "/attachments/nosuchphoto0000"));
+  EXPECT_THAT(
+      stub_->GetAttachment(As(Caller::kOperator).get(), request, &denied),
+      GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  request.set_name(absl::StrCat(filed.name(), "/replies/x"));
+  EXPECT_THAT(
+      stub_->GetAttachment(As(Caller::kOperator).get(), request, &denied),
+      IsInvalidField("name"));
+  // Another complaint's name with this photo's id finds nothing.
+  const C other = FileGeneral();
+  request.set_name(absl::StrCat(
+      other.name(), filed.attachments(0).name().substr(filed.name().size())));
+  EXPECT_THAT(
+      stub_->GetAttachment(As(Caller::kOperator).get(), request, &denied),
+      GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+}
+
+TEST_P(ComplaintServiceTest, FourPhotosOfOneMebibyteFitInOneFiling) {
+  C complaint = Minimal(C::GENERAL);
+  for (int i = 0; i < 4; ++i) {
+    std::string photo = LargeJpeg(size_t{1} << 20);
+    photo[300 + i] = 0x11;  // four different photos
+    *complaint.add_attachments() = PhotoOf(photo);
+  }
+  ASSERT_GT(complaint.ByteSizeLong(), size_t{4} << 20);  // over gRPC's default
+  const C filed = File(Caller::kAnonymous, complaint);
+  ASSERT_THAT(filed.attachments(), SizeIs(4));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(filed.attachments(i).size_bytes(), int64_t{1} << 20);
+    v1::GetAttachmentRequest request;
+    request.set_name(filed.attachments(i).name());
+    v1::Attachment read;
+    ASSERT_THAT(
+        stub_->GetAttachment(As(Caller::kOperator).get(), request, &read),
+        GrpcIsOk());
+    EXPECT_TRUE(read.content() == complaint.attachments(i).content()) << i;
+  }
+}
+
+TEST_P(ComplaintServiceTest, BadPhotosAreRefusedBeforeAnythingIsStored) {
+  const std::string jpeg = testing::JpegWithGps().sent;
+  const std::string png = testing::PngWithText().sent;
+  struct Case {
+    std::string label;
+    std::string field_path;
+    std::vector<v1::Attachment> attachments;
+  };
+  auto good = [&](int count) {
+    return std::vector<v1::Attachment>(count, PhotoOf(jpeg));
+  };
+  auto then = [](std::vector<v1::Attachment> list, v1::Attachment last) {
+    list.push_back(std::move(last));
+    return list;
+  };
+  const std::vector<Case> cases = {
+      {"a GIF", "complaint.attachments[1].content",
+       then(good(1),
+            PhotoOf(absl::StrCat("GIF89a", testing::Bytes({1, 0, 1, 0}), ";"),
+                    "image/gif", "a.gif"))},
+      {"a PDF declared a JPEG", "complaint.attachments[1].content",
+       then(good(1), PhotoOf("%PDF-1.7\n%%EOF\n", "image/jpeg", "a.jpg"))},
+      {"a PDF",
+       "complaint.attachments[0].content",
+       {PhotoOf("%PDF-1.7\n%%EOF\n", "application/pdf", "a.pdf")}},
+      {"a PNG declared a JPEG", "complaint.attachments[1].content",
+       then(good(1), PhotoOf(png, "image/jpeg"))},
+      {"a JPEG cut short", "complaint.attachments[1].content",
+       then(good(1), PhotoOf(jpeg.substr(0, jpeg.size() - 2)))},
+      {"a JPEG of 1 MiB and one byte",
+       "complaint.attachments[0].content",
+       {PhotoOf(LargeJpeg((size_t{1} << 20) + 1))}},
+      {"a fifth photo", "complaint.attachments[4].content", good(5)},
+      {"a path for a name", "complaint.attachments[2].file_name",
+       then(good(2), PhotoOf(jpeg, "image/jpeg", "../photos/x.jpg"))},
+  };
+  for (const Case& test_case : cases) {
+    SCOPED_TRACE(test_case.label);
+    v1::CreateComplaintRequest request;
+    request.set_parent(std::string(kParent));
+    *request.mutable_complaint() = Minimal(C::GENERAL);
+    for (const v1::Attachment& attachment : test_case.attachments) {
+      *request.mutable_complaint()->add_attachments() = attachment;
+    }
+    request.set_request_id("bad-photo");
+    request.set_replay_secret(ReplaySecretOf("bad-photo"));
+    C refused;
+    EXPECT_THAT(Create(Caller::kAnonymous, request, &refused),
+                IsInvalidField(test_case.field_path));
+    EXPECT_THAT(refused.name(), IsEmpty());
+  }
+  EXPECT_THAT(ListAll(), IsEmpty());
+  EXPECT_EQ(StoredPhotoRows(service().db_url()), 0);
+}
+
+TEST_P(ComplaintServiceTest, ARetriedFilingStoresItsPhotosOnce) {
+  C complaint = Minimal(C::GENERAL);
+  *complaint.add_attachments() = PhotoOf(testing::JpegWithGps().sent);
+  *complaint.add_attachments() =
+      PhotoOf(testing::PngWithText().sent, "image/png", "b.png");
+  const C first = File(Caller::kAnonymous, complaint, kParent, "photo-retry");
+  const C again = File(Caller::kAnonymous, complaint, kParent, "photo-retry");
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_EQ(again.tracking_code(), first.tracking_code());
+  ASSERT_THAT(again.attachments(), SizeIs(2));
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(again.attachments(i).name(), first.attachments(i).name());
+  }
+  EXPECT_EQ(StoredPhotoRows(service().db_url()), 2);
+  EXPECT_THAT(ListAll(), SizeIs(1));
+}
+
+TEST_P(ComplaintServiceTest, CorruptionReportPhotosAreSealedAndProtected) {
+  const testing::TestPhoto jpeg = testing::JpegWithGps();
+  C report = Minimal(C::CORRUPTION);
+  *report.add_attachments() = PhotoOf(jpeg.sent);
+  const C filed = File(Caller::kAnonymous, report);
+  ASSERT_THAT(filed.attachments(), SizeIs(1));
+  v1::GetAttachmentRequest request;
+  request.set_name(filed.attachments(0).name());
+  // An operator may be the official it accuses: neither report nor photo.
+  C hidden;
+  EXPECT_THAT(GetAs(Caller::kOperator, filed.name(), &hidden),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  v1::Attachment denied;
+  EXPECT_THAT(
+      stub_->GetAttachment(As(Caller::kOperator).get(), request, &denied),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(denied.content(), IsEmpty());
+  for (Caller caller :
+       {Caller::kIntegrityOfficer, Caller::kAuditor, Caller::kSystem}) {
+    SCOPED_TRACE(testing::CallerName(caller));
+    v1::Attachment read;
+    ASSERT_THAT(stub_->GetAttachment(As(caller).get(), request, &read),
+                GrpcIsOk());
+    EXPECT_TRUE(read.content() == jpeg.stored);
+  }
+  // At rest it is sealed: neither the bytes nor their base64 are there.
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connect(service().db_url());
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::StatusOr<storage::Result> rows =
+      (*db)->Execute("SELECT sealed, content FROM complaint_attachments");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_THAT(rows->rows, SizeIs(1));
+  EXPECT_EQ(rows->rows[0].GetInt(0), 1);
+  const std::string& at_rest = rows->rows[0].GetText(1);
+  EXPECT_THAT(at_rest, ::testing::StartsWith("v1."));
+  EXPECT_THAT(at_rest, Not(HasSubstr(absl::Base64Escape(jpeg.stored))));
+  EXPECT_THAT(at_rest, Not(HasSubstr(absl::WebSafeBase64Escape(jpeg.stored))));
 }
 
 }  // namespace

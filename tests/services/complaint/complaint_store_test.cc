@@ -2,7 +2,8 @@
 // creates, keyset paging and filters, transitions stored with their
 // workflow reply in one transaction, the data-version token every write
 // replaces, tracking-code lookups, the erasure of sealed codes after the
-// replay window, and the upgrade of a database made before migration 4.
+// replay window, photos written with their complaint (once, and all or
+// nothing), and the upgrade of a database made before migration 4.
 #include "services/complaint/complaint_store.h"
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/storage/storage.h"
@@ -105,6 +107,106 @@ TEST_P(ComplaintStoreTest, ARequestIdCreatesOneComplaint) {
   Create("", kStart);
   Create("", kStart);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM complaints"), 4);
+}
+
+// A filing with two photos: a large one in base64, and a sealed one.
+struct PhotoFiling {
+  C complaint;
+  NewComplaint extra;
+};
+
+PhotoFiling WithPhotos() {
+  PhotoFiling filing;
+  C& complaint = filing.complaint;
+  complaint.set_kind(C::GENERAL);
+  complaint.set_channel(C::WEBSITE);
+  complaint.set_subject("ถนนชำรุด");
+  complaint.set_description("ถนนหมู่ ๓ เป็นหลุม");
+  complaint.mutable_organization()->set_code(std::string(kOrg));
+  NewComplaint& extra = filing.extra;
+  extra.id = NewResourceId();
+  extra.tracking_hash = absl::StrCat("hash-", extra.id);
+  std::string large;
+  for (int i = 0; i < (1 << 20); ++i) large.push_back(static_cast<char>(i * 7));
+  for (int i = 0; i < 2; ++i) {
+    StoredPhoto& photo = extra.photos.emplace_back();
+    photo.id = NewResourceId();
+    photo.index = i * 2;
+    photo.file_name = i == 0 ? "ภาพ.jpg" : "b.png";
+    photo.media_type = i == 0 ? "image/jpeg" : "image/png";
+    photo.size_bytes = i == 0 ? (1 << 20) : 3;
+    photo.sha256 = std::string(64, i == 0 ? 'a' : 'b');
+    photo.sealed = i == 1;
+    photo.content = i == 0 ? absl::Base64Escape(large) : "v1.k1.c2VhbGVk";
+    v1::Attachment* described = complaint.add_attachments();
+    described->set_file_name(photo.file_name);
+    described->set_name(absl::StrCat("organizations/", kOrg, "/complaints/",
+                                     extra.id, "/attachments/", photo.id));
+    // Bytes left in the description are never stored with it.
+    described->set_content("stray bytes");
+    if (i == 0) complaint.add_attachments()->set_storage_uri("s3://b/k");
+  }
+  return filing;
+}
+
+TEST_P(ComplaintStoreTest, PhotosAreStoredWithTheirComplaintOnce) {
+  Migrate();
+  const PhotoFiling filing = WithPhotos();
+  absl::StatusOr<StoredComplaint> stored =
+      CreateComplaint(*db_, kOrg, filing.complaint, filing.extra, "r-photos",
+                      {"public", kStart});
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_THAT(stored->complaint.attachments(), SizeIs(3));
+  for (const v1::Attachment& described : stored->complaint.attachments()) {
+    EXPECT_THAT(described.content(), IsEmpty());
+  }
+  const std::string id = filing.extra.id;
+  for (const StoredPhoto& photo : filing.extra.photos) {
+    absl::StatusOr<StoredPhoto> read = GetPhoto(*db_, kOrg, id, photo.id);
+    ASSERT_THAT(read, IsOk());
+    EXPECT_EQ(read->id, photo.id);
+    EXPECT_EQ(read->index, photo.index);
+    EXPECT_EQ(read->file_name, photo.file_name);
+    EXPECT_EQ(read->media_type, photo.media_type);
+    EXPECT_EQ(read->size_bytes, photo.size_bytes);
+    EXPECT_EQ(read->sha256, photo.sha256);
+    EXPECT_EQ(read->sealed, photo.sealed);
+    EXPECT_TRUE(read->content == photo.content) << photo.file_name;
+    // Only under its own complaint and organization.
+    EXPECT_THAT(GetPhoto(*db_, "9999999", id, photo.id),
+                StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(GetPhoto(*db_, kOrg, NewResourceId(), photo.id),
+                StatusIs(absl::StatusCode::kNotFound));
+  }
+  // A retry with the same request id (new ids offered) stores nothing.
+  PhotoFiling retry = WithPhotos();
+  absl::StatusOr<StoredComplaint> again =
+      CreateComplaint(*db_, kOrg, retry.complaint, retry.extra, "r-photos",
+                      {"public", kStart + absl::Minutes(1)});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->complaint.name(), stored->complaint.name());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaint_attachments"), 2);
+  EXPECT_THAT(GetPhoto(*db_, kOrg, retry.extra.id, retry.extra.photos[0].id),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(ComplaintStoreTest, APhotoThatCannotBeWrittenLeavesNoComplaint) {
+  Migrate();
+  PhotoFiling filing = WithPhotos();
+  // Two photos under one id: the second insert fails, and with it the
+  // complaint and the first photo.
+  filing.extra.photos[1].id = filing.extra.photos[0].id;
+  EXPECT_THAT(CreateComplaint(*db_, kOrg, filing.complaint, filing.extra,
+                              "r-broken", {"public", kStart}),
+              Not(IsOk()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaints"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaint_attachments"), 0);
+  // The same request id then files normally.
+  const PhotoFiling fixed = WithPhotos();
+  EXPECT_THAT(CreateComplaint(*db_, kOrg, fixed.complaint, fixed.extra,
+                              "r-broken", {"public", kStart}),
+              IsOk());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaint_attachments"), 2);
 }
 
 TEST_P(ComplaintStoreTest, PagesRunOldestFirstAndFiltersApply) {
