@@ -27,7 +27,7 @@ struct ServerOptions {
   std::string tls_key;
   // The largest request body (413 above it) and all headers together (431
   // above it; cpp-httplib also caps one header line at 8 KiB).
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 8 << 20;
   size_t max_header_bytes = 16 << 10;
   absl::Duration read_timeout = absl::Seconds(10);
   absl::Duration write_timeout = absl::Seconds(10);

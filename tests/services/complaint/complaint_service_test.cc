@@ -531,10 +531,14 @@ TEST_P(ComplaintServiceTest, EveryFieldOfAReportRoundTripsButTheIdentities) {
           C::descriptor()->FindFieldByName("audit"),
           C::descriptor()->FindFieldByName("tracking_code"),
           C::descriptor()->FindFieldByName("has_complainant_identity"),
-          C::descriptor()->FindFieldByName("has_accused_identity")}) {
+          C::descriptor()->FindFieldByName("has_accused_identity"),
+          C::descriptor()->FindFieldByName("next_states")}) {
       comparable.GetReflection()->ClearField(&comparable, field);
     }
     EXPECT_THAT(comparable, EqualsProto(expected));
+    EXPECT_THAT(got.next_states(),
+                ::testing::ElementsAre(C::ACKNOWLEDGED, C::REFERRED,
+                                       C::REJECTED, C::WITHDRAWN));
     EXPECT_TRUE(got.has_complainant_identity());
     EXPECT_TRUE(got.has_accused_identity());
   }
