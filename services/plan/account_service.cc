@@ -398,7 +398,8 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
   if (request.password().empty()) {
     return InvalidField("password", "is required");
   }
-  if (request.password().size() > kMaxPasswordLength * 4) {
+  // Four bytes per character at most.
+  if (request.password().size() > size_t{kMaxPasswordLength} * 4) {
     return WrongLogin();
   }
   const std::string& login = request.login();
