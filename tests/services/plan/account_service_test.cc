@@ -674,6 +674,29 @@ TEST_P(AccountServiceTest, ChangingThePasswordEndsTheOtherSessionsOnly) {
               GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
 }
 
+// A stolen access token guesses the password no faster than SignIn.
+TEST_P(AccountServiceTest, WrongCurrentPasswordsCountAsFailedSignIns) {
+  if (!Started()) return;
+  const plan::v1::Session session =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  plan::v1::Account changed;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j",
+                               absl::StrCat("guess number ", i),
+                               "another long passphrase", &changed),
+                GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  }
+  EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j", kNewPassword,
+                             "another long passphrase", &changed),
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(SignIn("somchai.j", kNewPassword).status,
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j", kNewPassword,
+                             "another long passphrase", &changed),
+              GrpcIsOk());
+}
+
 TEST_P(AccountServiceTest, SessionsEndByNameForTheirPersonAndSystem) {
   if (!Started()) return;
   const plan::v1::Session first =
