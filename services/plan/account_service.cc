@@ -131,7 +131,11 @@ using AccountRawService =
 class AccountGrpcService final : public AccountRawService {
  public:
   AccountGrpcService(server::ServiceRuntime& runtime, AccountOptions options)
-      : runtime_(runtime), options_(std::move(options)) {}
+      : runtime_(runtime), options_(std::move(options)) {
+    // Made now, so that the first unknown login does not take a hash longer
+    // than the others.
+    DummyPasswordHash();
+  }
 
   PRONGSAI_ACCOUNT_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
