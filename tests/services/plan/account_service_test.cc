@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/accounts.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/account_domain.h"
@@ -288,7 +289,7 @@ TEST_P(AccountServiceTest, AuditStampsNameTheSignedInPerson) {
   EXPECT_EQ(created.audit().creator(), "admin.somsri");
 }
 
-TEST_P(AccountServiceTest, TokenWorksOnAnotherServiceProcess) {
+TEST_P(AccountServiceTest, TokenWorksOnTheOtherServiceProcesses) {
   if (!Started()) return;
   std::unique_ptr<PeerProcess> complaint;
   PeerProcess::Start(
@@ -331,6 +332,32 @@ TEST_P(AccountServiceTest, TokenWorksOnAnotherServiceProcess) {
   EXPECT_THAT(refused, GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_EQ(refused.error_message(), "access token is not valid");
   EXPECT_THAT(GetOrganization(forged, kOrganization),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+
+  // The ITA service process as well.
+  std::unique_ptr<PeerProcess> ita_process;
+  PeerProcess::Start(
+      {.binary = PRONGSAI_ITA_BINARY,
+       .service = std::string(ita::v1::AssessmentService::service_full_name()),
+       .backend = GetParam(),
+       .args = {absl::StrCat("--session_verify_keys_file=", verify_path_)},
+       .extra_key_lines = {}},
+      &ita_process);
+  if (ita_process == nullptr) return;
+  auto assessments =
+      ita::v1::AssessmentService::NewStub(ita_process->channel());
+  auto list_assessments = [&](absl::string_view token,
+                              absl::string_view organization) {
+    ita::v1::ListAssessmentsRequest request;
+    request.set_parent(absl::StrCat("organizations/", organization));
+    ita::v1::ListAssessmentsResponse response;
+    return assessments->ListAssessments(As(token).get(), request, &response);
+  };
+  EXPECT_THAT(list_assessments(session.access_token(), kOrganization),
+              GrpcIsOk());
+  EXPECT_THAT(list_assessments(session.access_token(), kOtherOrganization),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(list_assessments(forged, kOrganization),
               GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
   plan::v1::ListAccountsRequest list;
   plan::v1::ListAccountsResponse listed;
