@@ -27,6 +27,8 @@ using storage::Connection;
 
 constexpr absl::string_view kWrongLogin = "login or password is wrong";
 constexpr absl::string_view kSessionTokenPrefix = "pst_";
+// UTF-8 takes at most four bytes a character: longer input is wrong unread.
+constexpr size_t kMaxPasswordBytes = size_t{kMaxPasswordLength} * 4;
 
 // The UNAUTHENTICATED answer to an unknown login, a wrong password and a
 // disabled account alike.
@@ -129,7 +131,11 @@ using AccountRawService =
 class AccountGrpcService final : public AccountRawService {
  public:
   AccountGrpcService(server::ServiceRuntime& runtime, AccountOptions options)
-      : runtime_(runtime), options_(std::move(options)) {}
+      : runtime_(runtime), options_(std::move(options)) {
+    // Made now, so that the first unknown login does not take a hash longer
+    // than the others.
+    DummyPasswordHash();
+  }
 
   PRONGSAI_ACCOUNT_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
@@ -193,6 +199,41 @@ class AccountGrpcService final : public AccountRawService {
       }
       return absl::OkStatus();
     });
+  }
+
+  // RESOURCE_EXHAUSTED while the login or the client is locked out.
+  static absl::Status CheckNotLocked(Connection& db, absl::Time now,
+                                     absl::string_view login_subject,
+                                     absl::string_view client_subject) {
+    for (absl::string_view subject : {login_subject, client_subject}) {
+      PRONGSAI_ASSIGN_OR_RETURN(FailureRecord record, GetFailures(db, subject));
+      if (absl::Duration remaining = LockoutRemaining(record, now);
+          remaining > absl::ZeroDuration()) {
+        return LockedOut(remaining);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // The signed-in person's password, proved again (ChangePassword,
+  // DisableTotp). A wrong one counts as a sign-in failure, so that a stolen
+  // access token guesses no faster than SignIn allows.
+  absl::Status CheckPassword(CallContext& call, Connection& db,
+                             absl::string_view login,
+                             const AccountRecord& record,
+                             absl::string_view password,
+                             absl::string_view field) {
+    const std::string login_subject = LoginSubject(login);
+    const std::string client_subject = ClientSubject(call.client_address);
+    PRONGSAI_RETURN_IF_ERROR(
+        CheckNotLocked(db, call.now, login_subject, client_subject));
+    if (password.size() > kMaxPasswordBytes ||
+        !VerifyPassword(record.password_hash, password)) {
+      PRONGSAI_RETURN_IF_ERROR(
+          RecordFailure(db, call.now, login_subject, client_subject));
+      return absl::UnauthenticatedError(absl::StrCat(field, ": is wrong"));
+    }
+    return absl::OkStatus();
   }
 
   server::ServiceRuntime& runtime_;
@@ -303,10 +344,9 @@ absl::Status AccountGrpcService::DoChangePassword(
   }
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
-  if (request.current_password().size() > kMaxPasswordLength ||
-      !VerifyPassword(record.password_hash, request.current_password())) {
-    return absl::UnauthenticatedError("current_password: is wrong");
-  }
+  PRONGSAI_RETURN_IF_ERROR(CheckPassword(call, *db, login, record,
+                                         request.current_password(),
+                                         "current_password"));
   PRONGSAI_ASSIGN_OR_RETURN(std::string hash,
                             HashPassword(request.new_password()));
   PRONGSAI_RETURN_IF_ERROR(
@@ -379,10 +419,9 @@ absl::Status AccountGrpcService::DoDisableTotp(
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
   // A person turning off their own second factor proves the first again;
   // SYSTEM (an administrator, for a lost phone) does not need it.
-  if (!IsSystem(call) &&
-      (request.password().size() > kMaxPasswordLength ||
-       !VerifyPassword(record.password_hash, request.password()))) {
-    return absl::UnauthenticatedError("password: is wrong");
+  if (!IsSystem(call)) {
+    PRONGSAI_RETURN_IF_ERROR(CheckPassword(call, *db, login, record,
+                                           request.password(), "password"));
   }
   PRONGSAI_RETURN_IF_ERROR(
       SetTotp(*db, login, "", "", record.totp_last_step, call.writer()));
@@ -398,9 +437,7 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
   if (request.password().empty()) {
     return InvalidField("password", "is required");
   }
-  if (request.password().size() > kMaxPasswordLength * 4) {
-    return WrongLogin();
-  }
+  if (request.password().size() > kMaxPasswordBytes) return WrongLogin();
   const std::string& login = request.login();
   const bool login_valid = ValidateLogin("login", login).ok();
   const std::string login_subject =
@@ -408,13 +445,8 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
   const std::string client_subject = ClientSubject(call.client_address);
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   // Locked: refused before the password is looked at.
-  for (const std::string& subject : {login_subject, client_subject}) {
-    PRONGSAI_ASSIGN_OR_RETURN(FailureRecord record, GetFailures(*db, subject));
-    if (absl::Duration remaining = LockoutRemaining(record, call.now);
-        remaining > absl::ZeroDuration()) {
-      return LockedOut(remaining);
-    }
-  }
+  PRONGSAI_RETURN_IF_ERROR(
+      CheckNotLocked(*db, call.now, login_subject, client_subject));
   absl::StatusOr<AccountRecord> found =
       login_valid ? GetAccountRecord(*db, login)
                   : absl::NotFoundError("no such account");

@@ -417,6 +417,23 @@ absl::StatusOr<api::Page<SessionRecord>> ListOpenSessions(
   return out;
 }
 
+absl::Status PruneAccountState(Connection& db, absl::Time now) {
+  const int64_t before = absl::ToUnixMicros(now - kEndedSessionRetention);
+  PRONGSAI_RETURN_IF_ERROR(
+      db.Execute("DELETE FROM account_sessions WHERE end_time_us < ? OR "
+                 "expire_time_us < ? OR last_refresh_time_us < ?",
+                 {before, before,
+                  absl::ToUnixMicros(now - kEndedSessionRetention -
+                                     kSessionIdleTimeout)})
+          .status());
+  return db
+      .Execute(
+          "DELETE FROM sign_in_failures WHERE last_failure_us < ? AND "
+          "locked_until_us < ?",
+          {absl::ToUnixMicros(now - absl::Hours(24)), absl::ToUnixMicros(now)})
+      .status();
+}
+
 absl::StatusOr<FailureRecord> GetFailures(Connection& db,
                                           absl::string_view subject) {
   PRONGSAI_ASSIGN_OR_RETURN(

@@ -123,6 +123,12 @@ absl::StatusOr<api::Page<SessionRecord>> ListOpenSessions(
     storage::Connection& db, absl::string_view login, absl::Time now,
     const PageRequest& page);
 
+// Deletes what no rule needs any more at `now`: sessions that ended (or
+// expired) over a week ago, and failure records whose lock is over and whose
+// last failure is a day old.
+inline constexpr absl::Duration kEndedSessionRetention = absl::Hours(24 * 7);
+absl::Status PruneAccountState(storage::Connection& db, absl::Time now);
+
 // --------------------------------------------------------------- failures
 
 // The record of `subject` ("login:somchai", "client:192.0.2.1"); an empty

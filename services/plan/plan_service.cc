@@ -1,5 +1,7 @@
 #include "services/plan/plan_service.h"
 
+#include <atomic>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -814,6 +816,22 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   definition.migrations.push_back(kAccountsMigration);
   definition.additional_services.push_back(
       AccountServiceDefinition({.signer = options.session_signer}));
+  // Ended sessions and old failure records, at most once an hour (the
+  // health thread calls this every probe).
+  definition.housekeeping = [last_us = std::make_shared<std::atomic<int64_t>>(
+                                 std::numeric_limits<int64_t>::min())](
+                                storage::Connection& db,
+                                absl::Time now) -> absl::Status {
+    const int64_t now_us = absl::ToUnixMicros(now);
+    const int64_t last = last_us->load();
+    if (last != std::numeric_limits<int64_t>::min() &&
+        now_us - last < absl::ToInt64Microseconds(absl::Hours(1))) {
+      return absl::OkStatus();
+    }
+    PRONGSAI_RETURN_IF_ERROR(PruneAccountState(db, now));
+    last_us->store(now_us);
+    return absl::OkStatus();
+  };
   definition.make_service =
       [options = std::move(options)](server::ServiceRuntime& runtime) {
         return std::make_unique<PlanGrpcService>(runtime, options);

@@ -33,6 +33,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth/key_ring.h"
+#include "common/auth/session_token.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -43,6 +44,7 @@
 #include "httplib.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
 #include "prongsai/ita/v1/ita.pb.h"
+#include "prongsai/plan/v1/accounts.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/complaint/protection.h"
 #include "tests/e2e/process.h"
@@ -233,6 +235,17 @@ class Stack {
                                  "operator-9999999", "OPERATOR", "9999999");
       ASSERT_TRUE(out.good()) << "cannot write " << keys_path;
     }
+    // People's sessions: plan signs, every service verifies.
+    const std::string signing_path = absl::StrCat(dir_, "/session-signing.key");
+    const std::string verify_path = absl::StrCat(dir_, "/session-verify.keys");
+    {
+      const std::string signing_text = auth::SessionSigner::GenerateFileText();
+      absl::StatusOr<auth::SessionSigner> signer =
+          auth::SessionSigner::Parse(signing_text);
+      ASSERT_THAT(signer.status(), IsOk());
+      std::ofstream(signing_path) << signing_text;
+      std::ofstream(verify_path) << signer->VerifyKeyLine() << "\n";
+    }
     for (Service service : kServices) {
       const int port = testing::FreeLoopbackPort();
       ASSERT_GT(port, 0);
@@ -251,7 +264,8 @@ class Stack {
           absl::StrCat("--api_keys=", keys_path),
           absl::StrCat("--peer_api_key=", keys_[Caller::kSystem]),
           // The gateway's address: its x-forwarded-for names the client.
-          "--trusted_proxies=127.0.0.1"};
+          "--trusted_proxies=127.0.0.1",
+          absl::StrCat("--session_verify_keys_file=", verify_path)};
       if (!redis_url.empty())
         args.push_back(absl::StrCat("--redis=", redis_url));
       if (service != Service::kPlan) {
@@ -264,6 +278,8 @@ class Stack {
       }
       if (service == Service::kPlan) {
         args.push_back(absl::StrCat("--ita_address=", Address(Service::kIta)));
+        args.push_back(
+            absl::StrCat("--session_signing_key_file=", signing_path));
       }
       std::vector<std::pair<std::string, std::string>> env;
       if (service == Service::kComplaint) {
@@ -553,6 +569,65 @@ TEST_P(GatewayHttpTest, OrganizationsCreateGetListPatch) {
                 .organization()
                 .district(),
             "ทรายมูล");
+}
+
+// The web application's way in: an account made over HTTP, its person
+// signing in, and the access token working on the plan and complaint
+// services' routes as an API key would.
+TEST_P(GatewayHttpTest, PeopleSignInAndTheirTokenWorksOnEveryService) {
+  if (!StartStack()) return;
+  ASSERT_NO_FATAL_FAILURE(Register());
+  const Reply created =
+      stack().Post("/v1/accounts?account_id=somchai.j", Caller::kSystem,
+                   R"({"display_name": "สมชาย ใจดี", "roles": ["OPERATOR"],
+          "organizations": ["6340101"]})");
+  ASSERT_THAT(created, HttpIs(200)) << created.body;
+  const pv1::Account account = Parse<pv1::Account>(created.body);
+  EXPECT_TRUE(account.password_must_change());
+  ASSERT_EQ(account.initial_password().size(), 16u);
+
+  const Reply wrong =
+      stack().Post("/v1/sessions:signIn", Caller::kAnonymous,
+                   R"({"login": "somchai.j", "password": "not it at all"})");
+  EXPECT_THAT(wrong, HttpIs(401));
+  EXPECT_THAT(wrong.body, HasSubstr("login or password is wrong"));
+
+  const Reply signed_in =
+      stack().Post("/v1/sessions:signIn", Caller::kAnonymous,
+                   absl::StrCat(R"({"login": "somchai.j", "password": ")",
+                                account.initial_password(), R"("})"));
+  ASSERT_THAT(signed_in, HttpIs(200)) << signed_in.body;
+  const pv1::Session session = Parse<pv1::Session>(signed_in.body);
+  EXPECT_TRUE(session.password_must_change());
+  // The client address is the HTTP caller's, named by the gateway.
+  EXPECT_EQ(session.client(), "127.0.0.1");
+  const httplib::Headers bearer = {
+      {"Authorization", absl::StrCat("Bearer ", session.access_token())}};
+  EXPECT_THAT(
+      stack().Get("/v1/organizations/6340101", Caller::kAnonymous, bearer),
+      HttpIs(200));
+  EXPECT_THAT(
+      stack().Get("/v1/organizations/9999999", Caller::kAnonymous, bearer),
+      HttpIs(403));
+  EXPECT_THAT(
+      stack().Send("PUT", "/v1/organizations/6340101/categories/roads",
+                   Caller::kAnonymous, R"({"display_name": "ถนน"})", bearer),
+      HttpIs(200));
+  const Reply refreshed = stack().Post(
+      "/v1/sessions:refresh", Caller::kAnonymous,
+      absl::StrCat(R"({"session_token": ")", session.session_token(), R"("})"));
+  ASSERT_THAT(refreshed, HttpIs(200));
+  EXPECT_FALSE(Parse<pv1::Session>(refreshed.body).access_token().empty());
+  // Neither the password nor the tokens reach a log.
+  for (absl::string_view name : {"plan", "complaint", "gateway"}) {
+    const std::string log = stack().Log(name);
+    EXPECT_THAT(log, ::testing::Not(HasSubstr(account.initial_password())))
+        << name;
+    EXPECT_THAT(log, ::testing::Not(HasSubstr(session.access_token()))) << name;
+    EXPECT_THAT(log, ::testing::Not(HasSubstr(session.session_token())))
+        << name;
+  }
+  EXPECT_THAT(stack().Log("complaint"), HasSubstr("principal=somchai.j"));
 }
 
 TEST_P(GatewayHttpTest, ActionPlanApproveAnnounceAnnualMeasureProgress) {

@@ -15,9 +15,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/session_token.h"
+#include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/accounts.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/account_domain.h"
@@ -89,10 +91,10 @@ class AccountServiceTest : public ServiceTest {
 
   bool Started() const { return service_ != nullptr; }
 
-  plan::v1::Account CreateAccount(absl::string_view login,
-                                  std::vector<common::v1::Role> roles,
-                                  std::vector<std::string> organizations = {
-                                      std::string(kOrganization)}) {
+  plan::v1::Account CreateAccount(
+      absl::string_view login, const std::vector<common::v1::Role>& roles,
+      const std::vector<std::string>& organizations = {
+          std::string(kOrganization)}) {
     plan::v1::CreateAccountRequest request;
     request.set_account_id(std::string(login));
     request.mutable_account()->set_display_name("สมชาย ใจดี");
@@ -141,12 +143,12 @@ class AccountServiceTest : public ServiceTest {
 
   // An account of `roles` whose person has changed the one-time password
   // to kNewPassword and signed in again.
-  plan::v1::Session ReadyAccount(absl::string_view login,
-                                 std::vector<common::v1::Role> roles,
-                                 std::vector<std::string> organizations = {
-                                     std::string(kOrganization)}) {
+  plan::v1::Session ReadyAccount(
+      absl::string_view login, const std::vector<common::v1::Role>& roles,
+      const std::vector<std::string>& organizations = {
+          std::string(kOrganization)}) {
     const plan::v1::Account created =
-        CreateAccount(login, std::move(roles), std::move(organizations));
+        CreateAccount(login, roles, organizations);
     SignedIn first = SignIn(login, created.initial_password());
     EXPECT_THAT(first.status, GrpcIsOk());
     plan::v1::Account changed;
@@ -287,7 +289,7 @@ TEST_P(AccountServiceTest, AuditStampsNameTheSignedInPerson) {
   EXPECT_EQ(created.audit().creator(), "admin.somsri");
 }
 
-TEST_P(AccountServiceTest, TokenWorksOnAnotherServiceProcess) {
+TEST_P(AccountServiceTest, TokenWorksOnTheOtherServiceProcesses) {
   if (!Started()) return;
   std::unique_ptr<PeerProcess> complaint;
   PeerProcess::Start(
@@ -330,6 +332,32 @@ TEST_P(AccountServiceTest, TokenWorksOnAnotherServiceProcess) {
   EXPECT_THAT(refused, GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_EQ(refused.error_message(), "access token is not valid");
   EXPECT_THAT(GetOrganization(forged, kOrganization),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+
+  // The ITA service process as well.
+  std::unique_ptr<PeerProcess> ita_process;
+  PeerProcess::Start(
+      {.binary = PRONGSAI_ITA_BINARY,
+       .service = std::string(ita::v1::AssessmentService::service_full_name()),
+       .backend = GetParam(),
+       .args = {absl::StrCat("--session_verify_keys_file=", verify_path_)},
+       .extra_key_lines = {}},
+      &ita_process);
+  if (ita_process == nullptr) return;
+  auto assessments =
+      ita::v1::AssessmentService::NewStub(ita_process->channel());
+  auto list_assessments = [&](absl::string_view token,
+                              absl::string_view organization) {
+    ita::v1::ListAssessmentsRequest request;
+    request.set_parent(absl::StrCat("organizations/", organization));
+    ita::v1::ListAssessmentsResponse response;
+    return assessments->ListAssessments(As(token).get(), request, &response);
+  };
+  EXPECT_THAT(list_assessments(session.access_token(), kOrganization),
+              GrpcIsOk());
+  EXPECT_THAT(list_assessments(session.access_token(), kOtherOrganization),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(list_assessments(forged, kOrganization),
               GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
   plan::v1::ListAccountsRequest list;
   plan::v1::ListAccountsResponse listed;
@@ -656,6 +684,148 @@ TEST_P(AccountServiceTest, CreateChecksItsInputAndRepeatsByRequestId) {
   ASSERT_EQ(listed.accounts_size(), 1);
   EXPECT_EQ(listed.accounts(0).name(), "accounts/somchai.j");
   EXPECT_EQ(listed.accounts(0).initial_password(), "");
+}
+
+TEST_P(AccountServiceTest, ChangingThePasswordEndsTheOtherSessionsOnly) {
+  if (!Started()) return;
+  const plan::v1::Session kept =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  SignedIn other = SignIn("somchai.j", kNewPassword);
+  ASSERT_THAT(other.status, GrpcIsOk());
+  plan::v1::Account changed;
+  ASSERT_THAT(ChangePassword(kept.access_token(), "somchai.j", kNewPassword,
+                             "another long passphrase", &changed),
+              GrpcIsOk());
+  EXPECT_THAT(Refresh(kept.session_token()), GrpcIsOk());
+  EXPECT_THAT(Refresh(other.session.session_token()),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+}
+
+// A stolen access token guesses the password no faster than SignIn.
+TEST_P(AccountServiceTest, WrongCurrentPasswordsCountAsFailedSignIns) {
+  if (!Started()) return;
+  const plan::v1::Session session =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  plan::v1::Account changed;
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j",
+                               absl::StrCat("guess number ", i),
+                               "another long passphrase", &changed),
+                GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  }
+  EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j", kNewPassword,
+                             "another long passphrase", &changed),
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(SignIn("somchai.j", kNewPassword).status,
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_THAT(ChangePassword(session.access_token(), "somchai.j", kNewPassword,
+                             "another long passphrase", &changed),
+              GrpcIsOk());
+}
+
+TEST_P(AccountServiceTest, SessionsEndByNameForTheirPersonAndSystem) {
+  if (!Started()) return;
+  const plan::v1::Session first =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  SignedIn second = SignIn("somchai.j", kNewPassword);
+  ASSERT_THAT(second.status, GrpcIsOk());
+  const plan::v1::Session somsri =
+      ReadyAccount("somsri.k", {common::v1::OPERATOR});
+  plan::v1::EndSessionRequest end;
+  plan::v1::EndSessionResponse ended;
+  end.set_name(second.session.name());
+  // Another person may not; an anonymous caller needs the token instead.
+  EXPECT_THAT(
+      accounts_->EndSession(As(somsri.access_token()).get(), end, &ended),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(accounts_->EndSession(service().Context(Caller::kAnonymous).get(),
+                                    end, &ended),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  ASSERT_THAT(
+      accounts_->EndSession(As(first.access_token()).get(), end, &ended),
+      GrpcIsOk());
+  EXPECT_THAT(Refresh(second.session.session_token()),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  end.set_name(first.name());
+  ASSERT_THAT(accounts_->EndSession(service().Context(Caller::kSystem).get(),
+                                    end, &ended),
+              GrpcIsOk());
+  EXPECT_THAT(Refresh(first.session_token()),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  end.set_name("accounts/somchai.j/sessions/nosuchsession");
+  EXPECT_THAT(accounts_->EndSession(service().Context(Caller::kSystem).get(),
+                                    end, &ended),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+}
+
+// A token carries the scope the account had when it was issued: a change
+// reaches the person at the next refresh, 10 minutes at the latest.
+TEST_P(AccountServiceTest, UpdatesReachTokensAtTheNextRefresh) {
+  if (!Started()) return;
+  const plan::v1::Session session =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  plan::v1::GetAccountRequest get;
+  get.set_name("accounts/somchai.j");
+  plan::v1::Account account;
+  ASSERT_THAT(accounts_->GetAccount(service().Context(Caller::kSystem).get(),
+                                    get, &account),
+              GrpcIsOk());
+  plan::v1::UpdateAccountRequest update;
+  update.mutable_account()->set_name("accounts/somchai.j");
+  update.mutable_account()->add_organizations(std::string(kOtherOrganization));
+  update.mutable_account()->set_etag(account.etag());
+  update.mutable_update_mask()->add_paths("organizations");
+  plan::v1::Account updated;
+  ASSERT_THAT(accounts_->UpdateAccount(service().Context(Caller::kSystem).get(),
+                                       update, &updated),
+              GrpcIsOk());
+  EXPECT_EQ(updated.audit().updater(), "system");
+  // The same etag again is stale.
+  EXPECT_THAT(accounts_->UpdateAccount(service().Context(Caller::kSystem).get(),
+                                       update, &updated),
+              GrpcStatusIs(grpc::StatusCode::ABORTED));
+  update.mutable_update_mask()->set_paths(0, "totp_enabled");
+  update.mutable_account()->clear_etag();
+  EXPECT_THAT(accounts_->UpdateAccount(service().Context(Caller::kSystem).get(),
+                                       update, &updated),
+              IsInvalidField("update_mask.paths[0]"));
+
+  EXPECT_THAT(GetOrganization(session.access_token(), kOrganization),
+              GrpcIsOk());
+  EXPECT_THAT(GetOrganization(session.access_token(), kOtherOrganization),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  plan::v1::Session refreshed;
+  ASSERT_THAT(Refresh(session.session_token(), &refreshed), GrpcIsOk());
+  EXPECT_THAT(GetOrganization(refreshed.access_token(), kOrganization),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(GetOrganization(refreshed.access_token(), kOtherOrganization),
+              GrpcIsOk());
+}
+
+TEST_P(AccountServiceTest, HousekeepingDropsOldSessionsAndFailures) {
+  if (!Started()) return;
+  const plan::v1::Session session =
+      ReadyAccount("somchai.j", {common::v1::OPERATOR});
+  EXPECT_THAT(SignIn("somchai.j", "not the password").status,
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connect(service().db_url());
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto count = [&](absl::string_view table) -> int64_t {
+    absl::StatusOr<storage::Result> result =
+        (*db)->Execute(absl::StrCat("SELECT COUNT(*) FROM ", table));
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? result->rows.at(0).GetInt(0) : -1;
+  };
+  ASSERT_EQ(count("account_sessions"), 2);
+  ASSERT_EQ(count("sign_in_failures"), 2);  // the login and the client
+  clock_.Advance(absl::Hours(24 * 8));
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(count("account_sessions"), 0);
+  EXPECT_EQ(count("sign_in_failures"), 0);
+  EXPECT_THAT(Refresh(session.session_token()),
+              GrpcStatusIs(grpc::StatusCode::UNAUTHENTICATED));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountServiceTest,
