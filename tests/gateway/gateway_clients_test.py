@@ -75,33 +75,12 @@ def main():
             parts = urllib.parse.urlsplit(pg_admin)
             db = urllib.parse.urlunsplit(parts._replace(path="/" + database))
         redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
-        ports = {name: interop_support.free_port() for name in ("plan", "complaint", "ita")}
-        address = {name: f"127.0.0.1:{port}" for name, port in ports.items()}
-        peers = {"plan": ["--complaint_address=" + address["complaint"],
-                          "--ita_address=" + address["ita"]],
-                 "complaint": ["--plan_address=" + address["plan"]],
-                 "ita": ["--plan_address=" + address["plan"],
-                         "--complaint_address=" + address["complaint"]]}
         processes = []
         try:
-            for name in ("plan", "complaint", "ita"):
-                args = [f"--listen={address[name]}",
-                        f"--db={db if pg_admin else f'sqlite://{scratch}/{name}.db'}",
-                        f"--api_keys={scratch}/api_keys",
-                        f"--peer_api_key_file={scratch}/peer_key", *peers[name]]
-                if redis:
-                    args.append(f"--redis={redis}")
-                env = ({"PRONGSAI_PROTECTION_KEYS_TEXT": interop_support.protection_keys_text()}
-                       if name == "complaint" else {})
-                processes.append(interop_support.ServiceProcess(
-                    os.path.join(bin_dir, "prongsai-" + name), args, env))
-            gateway = interop_support.ServiceProcess(
-                os.path.join(bin_dir, "prongsai-gateway"),
-                ["--listen=127.0.0.1:0", f"--open311_lookup_api_key_file={scratch}/lookup_key",
-                 *(f"--{n}_address={a}" for n, a in address.items())])
-            processes.append(gateway)
-            for process in processes:
-                process.wait_listening()
+            processes = interop_support.start_stack(
+                bin_dir, scratch, db if pg_admin else None, redis,
+                gateway_args=[f"--open311_lookup_api_key_file={scratch}/lookup_key"])
+            gateway = processes[-1]
             base = "http://" + gateway.address
             deadline = time.monotonic() + interop_support.STARTUP_TIMEOUT
             while True:

@@ -172,3 +172,45 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,
+                gateway_args=()):
+    """Starts prongsai-plan, -complaint and -ita on free loopback ports, each
+    on `db` (a PostgreSQL URL) or its own SQLite file in `scratch`, with the
+    keys of `scratch`/api_keys and `scratch`/peer_key (which the caller
+    writes), `redis` when given, and `service_args` ({name: [flag, ...]})
+    added; then prongsai-gateway in front of them with `gateway_args`.
+    Returns the processes, the gateway last, once all listen; the caller
+    kills them (also when this raises, from the list it passed in)."""
+    address = {name: f"127.0.0.1:{free_port()}" for name in ("plan", "complaint", "ita")}
+    peers = {"plan": ["--complaint_address=" + address["complaint"],
+                      "--ita_address=" + address["ita"]],
+             "complaint": ["--plan_address=" + address["plan"]],
+             "ita": ["--plan_address=" + address["plan"],
+                     "--complaint_address=" + address["complaint"]]}
+    processes = []
+    try:
+        for name in ("plan", "complaint", "ita"):
+            args = [f"--listen={address[name]}",
+                    f"--db={db or f'sqlite://{scratch}/{name}.db'}",
+                    f"--api_keys={scratch}/api_keys",
+                    f"--peer_api_key_file={scratch}/peer_key", *peers[name],
+                    *(service_args or {}).get(name, [])]
+            if redis:
+                args.append(f"--redis={redis}")
+            env = ({"PRONGSAI_PROTECTION_KEYS_TEXT": protection_keys_text()}
+                   if name == "complaint" else {})
+            processes.append(ServiceProcess(
+                os.path.join(bin_dir, "prongsai-" + name), args, env))
+        processes.append(ServiceProcess(
+            os.path.join(bin_dir, "prongsai-gateway"),
+            ["--listen=127.0.0.1:0", *gateway_args,
+             *(f"--{n}_address={a}" for n, a in address.items())]))
+        for process in processes:
+            process.wait_listening()
+    except BaseException:
+        for process in processes:
+            process.kill()
+        raise
+    return processes

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   SEED,
+  apiAs,
   baseUrl,
   expectNoSeriousAxeViolations,
   openPage,
-  readKey,
   screenshot,
   takePageProblems,
 } from './support.mjs';
@@ -20,22 +20,11 @@ import {
 const ORG = SEED.organizations[0];
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
-async function api(method, path, body, key = readKey('SYSTEM')) {
-  const response = await fetch(baseUrl() + path, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${json.message ?? ''}`);
-  return json;
-}
-
 // An account made with the SYSTEM API key; returns its login and one-time
 // password.
 async function makeAccount(role, organizations = [ORG.code]) {
   const login = `${role.toLowerCase().replace(/_/g, '-')}-${randomUUID().slice(0, 6)}`;
-  const created = await api('POST', `/v1/accounts?account_id=${login}`, {
+  const created = await apiAs('SYSTEM', 'POST', `/v1/accounts?account_id=${login}`, {
     display_name: `ทดสอบ ${role}`,
     roles: [role],
     organizations,
@@ -68,14 +57,12 @@ async function signedIn(account, path = '/staff') {
   return opened;
 }
 
-async function fileComplaint(subject, extra = {}) {
-  const response = await fetch(`${baseUrl()}/v1/organizations/${ORG.code}/complaints`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ complaint: { kind: 'GENERAL', channel: 'WEBSITE', subject, description: 'รายละเอียด', ...extra } }),
+// Filed by the organization's OPERATOR key on behalf of a caller: the
+// public filing limit per client is for citizens (citizen.test.mjs).
+function fileComplaint(subject, extra = {}) {
+  return apiAs('OPERATOR', 'POST', `/v1/organizations/${ORG.code}/complaints`, {
+    complaint: { kind: 'GENERAL', channel: 'PHONE', subject, description: 'รายละเอียด', ...extra },
   });
-  assert.equal(response.status, 200);
-  return response.json();
 }
 
 test('an administrator creates an officer, who signs in, changes the password and works the queue to resolution', async () => {
@@ -95,7 +82,7 @@ test('an administrator creates an officer, who signs in, changes the password an
 
   // Two complaints: one due tomorrow (a one-day category) and one in 15
   // days, filed in the other order: the queue puts the urgent one first.
-  await api('PUT', `/v1/organizations/${ORG.code}/categories/urgent`, { display_name: 'เร่งด่วน', sla_days: 1 });
+  await apiAs('SYSTEM', 'PUT', `/v1/organizations/${ORG.code}/categories/urgent`, { display_name: 'เร่งด่วน', sla_days: 1 });
   const later = `ป้ายชำรุด ${randomUUID().slice(0, 6)}`;
   const urgent = `${HOSTILE} น้ำท่วมถนน ${randomUUID().slice(0, 6)}`;
   await fileComplaint(later);
@@ -135,7 +122,7 @@ test('an administrator creates an officer, who signs in, changes the password an
   await screenshot(page, 'staff-complaint');
 
   // The audit trail names the person, not a key.
-  const listed = await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`);
+  const listed = await apiAs('SYSTEM', 'GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`);
   const resolved = listed.complaints.find((c) => c.subject === urgent);
   assert.equal(resolved.state, 'RESOLVED');
   assert.equal(resolved.audit.updater, login);
@@ -145,7 +132,7 @@ test('an administrator creates an officer, who signs in, changes the password an
 test('an integrity officer opens a reporter identity with a reason; the auditor sees the access', async () => {
   const subject = `เรียกรับสินบน ${randomUUID().slice(0, 6)}`;
   await fileComplaint(subject, { kind: 'CORRUPTION', complainant: { name: 'ผู้แจ้ง ลับมาก', contact: '089-000-1111' } });
-  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?kind=CORRUPTION&page_size=1000`))
+  const complaint = (await apiAs('SYSTEM', 'GET', `/v1/organizations/${ORG.code}/complaints?kind=CORRUPTION&page_size=1000`))
     .complaints.find((c) => c.subject === subject);
 
   const officer = await makeAccount('INTEGRITY_OFFICER');
@@ -190,7 +177,7 @@ test('an integrity officer opens a reporter identity with a reason; the auditor 
 test('an executive sees no complaint desk and is refused by the service', async () => {
   const subject = `ถนนพัง ${randomUUID().slice(0, 6)}`;
   await fileComplaint(subject);
-  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+  const complaint = (await apiAs('SYSTEM', 'GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
     .complaints.find((c) => c.subject === subject);
   const executive = await makeAccount('EXECUTIVE');
   const { page } = await signedIn(executive, '/staff');
@@ -206,7 +193,7 @@ test('a request signed in by cookie without the CSRF header is refused, and noth
   const { page } = await signedIn(officer, '/staff');
   const subject = `ไฟดับ ${randomUUID().slice(0, 6)}`;
   await fileComplaint(subject);
-  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+  const complaint = (await apiAs('SYSTEM', 'GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
     .complaints.find((c) => c.subject === subject);
   const status = await page.evaluate(async (name) => (await fetch(`/v1/${name}:transition`, {
     method: 'POST',
@@ -214,14 +201,14 @@ test('a request signed in by cookie without the CSRF header is refused, and noth
     body: JSON.stringify({ target_state: 'ACKNOWLEDGED', note: 'ข้ามการป้องกัน' }),
   })).status, complaint.name);
   assert.equal(status, 403);
-  assert.equal((await api('GET', `/v1/${complaint.name}`)).state, 'RECEIVED');
+  assert.equal((await apiAs('SYSTEM', 'GET', `/v1/${complaint.name}`)).state, 'RECEIVED');
   takePageProblems(page);
 });
 
 test('an ended session asks to sign in again and keeps what was typed', async () => {
   const subject = `ท่อแตก ${randomUUID().slice(0, 6)}`;
   await fileComplaint(subject);
-  const complaint = (await api('GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
+  const complaint = (await apiAs('SYSTEM', 'GET', `/v1/organizations/${ORG.code}/complaints?page_size=1000`))
     .complaints.find((c) => c.subject === subject);
   const officer = await makeAccount('OPERATOR');
   const { page, context } = await signedIn(officer, `/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
@@ -235,8 +222,8 @@ test('an ended session asks to sign in again and keeps what was typed', async ()
   await page.locator('.reply', { hasText: 'บันทึกแรก' }).waitFor();
 
   // When the session itself has ended, the form stays and a dialog asks.
-  const sessions = await api('GET', `/v1/accounts/${officer.login}/sessions`);
-  for (const session of sessions.sessions ?? []) await api('POST', '/v1/sessions:end', { name: session.name });
+  const sessions = await apiAs('SYSTEM', 'GET', `/v1/accounts/${officer.login}/sessions`);
+  for (const session of sessions.sessions ?? []) await apiAs('SYSTEM', 'POST', '/v1/sessions:end', { name: session.name });
   await context.addCookies([stale]);
   const typed = 'ข้อความยาวที่พิมพ์ไว้ก่อนหมดเวลา';
   await page.getByLabel('ข้อความ (จำเป็น)', { exact: true }).fill(typed);
@@ -248,7 +235,7 @@ test('an ended session asks to sign in again and keeps what was typed', async ()
   await dialog.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
   await page.locator('.reply', { hasText: typed }).waitFor();
   takePageProblems(page); // the refused call before signing in again
-  const replies = await api('GET', `/v1/${complaint.name}/replies`);
+  const replies = await apiAs('SYSTEM', 'GET', `/v1/${complaint.name}/replies`);
   assert.equal(replies.replies.filter((r) => r.text === typed).length, 1, 'saved once, after signing in');
 });
 

@@ -57,6 +57,22 @@ export function readKey(role) {
   return fs.readFileSync(files[role], 'utf8').trim();
 }
 
+/** Calls the HTTP API with `role`'s key (see readKey) and returns the JSON
+ * answer; fails the test, with the service's message, unless it is 2xx. */
+export async function apiAs(role, method, urlPath, body) {
+  const response = await fetch(baseUrl() + urlPath, {
+    method,
+    headers: {
+      Authorization: `Bearer ${readKey(role)}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await response.json();
+  assert.ok(response.ok, `${method} ${urlPath}: ${response.status} ${json.message ?? ''}`);
+  return json;
+}
+
 let browserPromise = null;
 
 /** The one browser of this test file, started on first use. */

@@ -202,9 +202,47 @@ function describeField(path: string): string {
   return path;
 }
 
+export interface Submission {
+  // Shown on the submit button while `send` runs, e.g. "กำลังส่ง…".
+  busyLabel: string;
+  // A refusal before anything is sent: the field path and the message.
+  check?: () => [string, string] | null;
+  send: () => Promise<void>;
+  // Instead of putting the error next to its field.
+  failed?: (error: unknown) => void;
+}
+
+// Handles the form's submit: clears the old errors, lets `check` refuse,
+// disables the form while `send` runs, and on failure shows the error next
+// to the field it names. What was typed stays either way. Returns the
+// form's error area.
+export function onSubmit(form: HTMLFormElement,
+                         submission: Submission): FormErrors {
+  const errors = new FormErrors(form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    errors.clear();
+    const refused = submission.check?.();
+    if (refused) {
+      errors.fieldError(...refused);
+      return;
+    }
+    const restore = busy(form, submission.busyLabel);
+    try {
+      await submission.send();
+    } catch (error) {
+      if (submission.failed) submission.failed(error);
+      else errors.apiError(error);
+    } finally {
+      restore();
+    }
+  });
+  return errors;
+}
+
 // Disables a form's controls while a call runs, showing `busy` on its
 // submit button; returns the function that restores them.
-export function busy(form: HTMLFormElement, label: string): () => void {
+function busy(form: HTMLFormElement, label: string): () => void {
   const button = form.querySelector<HTMLButtonElement>("button[type=submit]");
   const previous = button?.textContent ?? "";
   form.setAttribute("aria-busy", "true");

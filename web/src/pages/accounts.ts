@@ -4,7 +4,7 @@
 
 import { call, describeError } from "../api";
 import { h, replaceChildren } from "../dom";
-import { busy, FormErrors, textField, valueOf } from "../forms";
+import { onSubmit, textField, valueOf } from "../forms";
 import { Account, login } from "../session";
 import { asStaff } from "./signin";
 import { staffPage } from "./staff";
@@ -47,13 +47,10 @@ function createForm(shown: HTMLElement, reload: () => void): HTMLFormElement {
       ...roles.map((r) => r.row), h("p", { class: "field-error", hidden: true })),
     organizations.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "สร้างบัญชี")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    const codes = valueOf(organizations.input);
-    const restore = busy(form, "กำลังสร้าง…");
-    try {
+  onSubmit(form, {
+    busyLabel: "กำลังสร้าง…",
+    send: async () => {
+      const codes = valueOf(organizations.input);
       const created = await asStaff(() => call<ManagedAccount>("POST", "/v1/accounts", {
         display_name: valueOf(display.input),
         roles: roles.filter((r) => r.box.checked).map((r) => r.role),
@@ -62,12 +59,8 @@ function createForm(shown: HTMLElement, reload: () => void): HTMLFormElement {
       }, { query: { account_id: valueOf(id.input) } }));
       replaceChildren(shown, oneTimePassword(created));
       form.reset();
-      restore();
       reload();
-    } catch (error) {
-      restore();
-      errors.apiError(error);
-    }
+    },
   });
   return form;
 }

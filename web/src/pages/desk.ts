@@ -5,7 +5,7 @@
 
 import { call, describeError, Reply } from "../api";
 import { h, replaceChildren } from "../dom";
-import { busy, FormErrors, selectField, textField, valueOf } from "../forms";
+import { onSubmit, selectField, textField, valueOf } from "../forms";
 import {
   AUTHOR_NAMES,
   CHANNEL_NAMES,
@@ -220,27 +220,23 @@ function moveForm(complaint: StaffComplaint, reload: () => void): HTMLElement | 
     h("h2", { id: "move-heading" }, "ดำเนินการ"),
     target.row, ...extra.flatMap(([, rows]) => rows), note.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "บันทึกขั้นตอน")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    const state = target.input.value;
-    const restore = busy(form, "กำลังบันทึก…");
-    try {
+  onSubmit(form, {
+    busyLabel: "กำลังบันทึก…",
+    send: async () => {
+      const state = target.input.value;
+      const only = (when: string, value: string) =>
+        state === when ? value || undefined : undefined;
       await asStaff(() => call("POST", `/v1/${complaint.name}:transition`, {
         target_state: state,
         note: valueOf(note.input),
-        assignee: state === "ASSIGNED" ? valueOf(assignee.input) : undefined,
-        referred_to: state === "REFERRED" ? valueOf(referredTo.input) : undefined,
-        resolution: state === "RESOLVED" ? valueOf(resolution.input) : undefined,
-        rejection_reason: state === "REJECTED" ? reason.input.value : undefined,
-        duplicate_of: state === "REJECTED" ? valueOf(duplicateOf.input) || undefined : undefined,
+        assignee: only("ASSIGNED", valueOf(assignee.input)),
+        referred_to: only("REFERRED", valueOf(referredTo.input)),
+        resolution: only("RESOLVED", valueOf(resolution.input)),
+        rejection_reason: only("REJECTED", reason.input.value),
+        duplicate_of: only("REJECTED", valueOf(duplicateOf.input)),
       }));
       reload();
-    } catch (error) {
-      restore();
-      errors.apiError(error);
-    }
+    },
   });
   return form;
 }
@@ -261,28 +257,32 @@ function replyForm(complaint: StaffComplaint, reload: () => void): HTMLElement {
     h("h2", { id: "reply-heading" }, "บันทึกหรือตอบกลับ"),
     visibility.row, text.row, due.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "บันทึกข้อความ")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    const restore = busy(form, "กำลังบันทึก…");
-    const date = valueOf(due.input);
-    try {
+  onSubmit(form, {
+    busyLabel: "กำลังบันทึก…",
+    send: async () => {
+      const date = valueOf(due.input);
+      const shownToComplainant = visibility.input.value === "PUBLIC";
       await asStaff(() => call("POST", `/v1/${complaint.name}/replies`, {
         visibility: visibility.input.value,
         text: valueOf(text.input),
-        new_due_time: visibility.input.value === "PUBLIC" && date ? `${date}T23:59:59+07:00` : undefined,
+        new_due_time: shownToComplainant && date ? `${date}T23:59:59+07:00`
+                                                 : undefined,
       }));
       reload();
-    } catch (error) {
-      restore();
-      errors.apiError(error);
-    }
+    },
   });
   return form;
 }
 
 interface Person { name?: string; contact?: string; position?: string }
+
+function personView(title: string, who?: Person): HTMLElement | null {
+  if (!who || !(who.name || who.contact || who.position)) return null;
+  return h("div", null, h("h3", null, title), h("dl", { class: "summary" },
+    h("dt", null, "ชื่อ"), h("dd", null, who.name || "-"),
+    h("dt", null, "ติดต่อ"), h("dd", null, who.contact || "-"),
+    h("dt", null, "ตำแหน่ง"), h("dd", null, who.position || "-")));
+}
 
 function identityForm(complaint: StaffComplaint): HTMLElement | null {
   if (!complaint.has_complainant_identity && !complaint.has_accused_identity) return null;
@@ -296,27 +296,14 @@ function identityForm(complaint: StaffComplaint): HTMLElement | null {
     reason.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "เปิดดูข้อมูลตัวตน")),
     shown);
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    const restore = busy(form, "กำลังเปิด…");
-    try {
+  onSubmit(form, {
+    busyLabel: "กำลังเปิด…",
+    send: async () => {
       const identity = await asStaff(() => call<{ complainant?: Person; accused?: Person }>(
         "POST", `/v1/${complaint.name}:getProtectedIdentity`, { reason: valueOf(reason.input) }));
-      const person = (title: string, who?: Person) => who && (who.name || who.contact || who.position)
-        ? h("div", null, h("h3", null, title), h("dl", { class: "summary" },
-            h("dt", null, "ชื่อ"), h("dd", null, who.name || "-"),
-            h("dt", null, "ติดต่อ"), h("dd", null, who.contact || "-"),
-            h("dt", null, "ตำแหน่ง"), h("dd", null, who.position || "-")))
-        : null;
-      replaceChildren(shown, person("ผู้ร้อง / ผู้แจ้ง", identity.complainant),
-                      person("ผู้ถูกกล่าวหา", identity.accused));
-    } catch (error) {
-      errors.apiError(error);
-    } finally {
-      restore();
-    }
+      replaceChildren(shown, personView("ผู้ร้อง / ผู้แจ้ง", identity.complainant),
+                      personView("ผู้ถูกกล่าวหา", identity.accused));
+    },
   });
   return form;
 }

@@ -11,10 +11,9 @@ import {
 } from "../api";
 import { h, replaceChildren } from "../dom";
 import {
-  busy,
   Field,
-  FormErrors,
   numberOf,
+  onSubmit,
   selectField,
   textField,
   valueOf,
@@ -390,46 +389,41 @@ function complaintForm(
         corruption ? "ส่งเรื่องแจ้งเบาะแส" : "ส่งเรื่องร้องเรียน"),
       progress),
   );
-  const errors = new FormErrors(form);
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    if (!valueOf(fields.subject.input)) {
-      errors.fieldError("complaint.subject", "กรุณากรอกเรื่อง");
-      return;
-    }
-    if (!valueOf(fields.description.input)) {
-      errors.fieldError("complaint.description", "กรุณากรอกรายละเอียด");
-      return;
-    }
-    const built = complaintOf(kind, fields, named.checked);
-    if ("field" in built) {
-      errors.fieldError(built.field, built.reason);
-      return;
-    }
-    const attachments = photos.attachments();
-    const complaint = attachments.length
-      ? { ...built.complaint, attachments }
-      : built.complaint;
-    const restore = busy(form, "กำลังส่ง…");
-    progress.hidden = attachments.length === 0;
-    try {
-      const filed = await postWithProgress<FiledComplaint>(
-        `/v1/organizations/${encodeURIComponent(organization.code)}/complaints`,
-        { complaint, ...idempotency.keysFor(JSON.stringify(complaint)) },
-        (fraction) => { progress.value = fraction; },
-      );
-      replaceChildren(
-        main,
-        h("h1", null, corruption ? "แจ้งเบาะแสการทุจริต" : "ร้องเรียน/ร้องทุกข์"),
-        trackingCodePanel(filed, kind),
-      );
-    } catch (error) {
-      restore();
-      progress.hidden = true;
-      errors.apiError(error);
-    }
+  let complaint: Record<string, unknown> = {};
+  onSubmit(form, {
+    busyLabel: "กำลังส่ง…",
+    check: () => {
+      if (!valueOf(fields.subject.input)) {
+        return ["complaint.subject", "กรุณากรอกเรื่อง"];
+      }
+      if (!valueOf(fields.description.input)) {
+        return ["complaint.description", "กรุณากรอกรายละเอียด"];
+      }
+      const built = complaintOf(kind, fields, named.checked);
+      if ("field" in built) return [built.field, built.reason];
+      const attachments = photos.attachments();
+      complaint = attachments.length
+        ? { ...built.complaint, attachments }
+        : built.complaint;
+      return null;
+    },
+    send: async () => {
+      progress.hidden = !("attachments" in complaint);
+      try {
+        const filed = await postWithProgress<FiledComplaint>(
+          `/v1/organizations/${encodeURIComponent(organization.code)}/complaints`,
+          { complaint, ...idempotency.keysFor(JSON.stringify(complaint)) },
+          (fraction) => { progress.value = fraction; },
+        );
+        replaceChildren(
+          main,
+          h("h1", null, corruption ? "แจ้งเบาะแสการทุจริต" : "ร้องเรียน/ร้องทุกข์"),
+          trackingCodePanel(filed, kind),
+        );
+      } finally {
+        progress.hidden = true;
+      }
+    },
   });
   return form;
 }

@@ -3,7 +3,7 @@
 
 import { ApiError, call } from "../api";
 import { h, replaceChildren } from "../dom";
-import { busy, FormErrors, textField, valueOf } from "../forms";
+import { onSubmit, textField, valueOf } from "../forms";
 import { navigate } from "../router";
 import {
   Account,
@@ -28,23 +28,17 @@ export function signInForm(done: (account: Account) => void): HTMLFormElement {
   const form = h("form", { class: "signin", novalidate: true },
     user.row, password.row, totp.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "เข้าสู่ระบบ")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    if (!valueOf(user.input) || !password.input.value) {
-      errors.fieldError(valueOf(user.input) ? "password" : "login",
-                        "กรุณากรอกชื่อผู้ใช้และรหัสผ่าน");
-      return;
-    }
-    const restore = busy(form, "กำลังตรวจสอบ…");
-    try {
+  const errors = onSubmit(form, {
+    busyLabel: "กำลังตรวจสอบ…",
+    check: () => (valueOf(user.input) && password.input.value ? null
+      : [valueOf(user.input) ? "password" : "login", "กรุณากรอกชื่อผู้ใช้และรหัสผ่าน"]),
+    send: async () => {
       const account = await signIn(valueOf(user.input), password.input.value,
                                    valueOf(totp.input));
       password.input.value = "";
       done(account);
-    } catch (error) {
-      restore();
+    },
+    failed: (error) => {
       if (error instanceof ApiError && error.field === "totp_code" &&
           totp.row.hidden) {
         totp.row.hidden = false;
@@ -56,7 +50,7 @@ export function signInForm(done: (account: Account) => void): HTMLFormElement {
       } else {
         errors.apiError(error);
       }
-    }
+    },
   });
   return form;
 }
@@ -107,26 +101,18 @@ function passwordForm(account: Account, next: string): HTMLFormElement {
   for (const field of [current, fresh, again]) field.input.setAttribute("type", "password");
   const form = h("form", { novalidate: true }, current.row, fresh.row, again.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "เปลี่ยนรหัสผ่าน")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    if (fresh.input.value !== again.input.value) {
-      errors.fieldError("new_password_again", "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน");
-      return;
-    }
-    const restore = busy(form, "กำลังบันทึก…");
-    try {
+  onSubmit(form, {
+    busyLabel: "กำลังบันทึก…",
+    check: () => (fresh.input.value === again.input.value ? null
+      : ["new_password_again", "รหัสผ่านใหม่ทั้งสองช่องไม่ตรงกัน"]),
+    send: async () => {
       await asStaff(() => call("POST", `/v1/accounts/${login(account)}:changePassword`, {
         current_password: current.input.value,
         new_password: fresh.input.value,
       }));
       changedPassword();
       navigate(next);
-    } catch (error) {
-      restore();
-      errors.apiError(error);
-    }
+    },
   });
   return form;
 }

@@ -5,7 +5,7 @@
 
 import { ApiError, call, Reply, TrackedComplaint } from "../api";
 import { h, replaceChildren } from "../dom";
-import { busy, FormErrors, textField, valueOf } from "../forms";
+import { onSubmit, textField, valueOf } from "../forms";
 import {
   AUTHOR_NAMES,
   KIND_NAMES,
@@ -14,7 +14,7 @@ import {
   STATE_NAMES,
 } from "../labels";
 import { formatDate, formatDateTime } from "../thai";
-import { checkTrackingCode } from "../tracking";
+import { checkTrackingCode, TrackingCheck } from "../tracking";
 
 function replyItem(reply: Reply): HTMLElement {
   return h(
@@ -61,22 +61,12 @@ function addInformationForm(code: string,
     text.row,
     h("p", { class: "actions" },
       h("button", { type: "submit" }, "ส่งข้อมูลเพิ่มเติม")));
-  const errors = new FormErrors(form);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    if (!valueOf(text.input)) {
-      errors.fieldError("text", "กรุณากรอกข้อความ");
-      return;
-    }
-    const restore = busy(form, "กำลังส่ง…");
-    try {
-      show(await call<TrackedComplaint>("POST", "/v1/complaints:addInformation",
-        { tracking_code: code, text: valueOf(text.input) }));
-    } catch (error) {
-      restore();
-      errors.apiError(error);
-    }
+  onSubmit(form, {
+    busyLabel: "กำลังส่ง…",
+    check: () => (valueOf(text.input) ? null : ["text", "กรุณากรอกข้อความ"]),
+    send: async () => show(await call<TrackedComplaint>(
+      "POST", "/v1/complaints:addInformation",
+      { tracking_code: code, text: valueOf(text.input) })),
   });
   return form;
 }
@@ -97,23 +87,14 @@ function resolutionForms(code: string,
       h("p", { class: "field-error", hidden: true })),
     h("p", { class: "actions" },
       h("button", { type: "submit" }, "ส่งผลประเมินและปิดเรื่อง")));
-  const rateErrors = new FormErrors(rate);
-  rate.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    rateErrors.clear();
-    const chosen = choices.find((input) => input.checked);
-    if (!chosen) {
-      rateErrors.fieldError("satisfaction", "กรุณาเลือกระดับความพึงพอใจ");
-      return;
-    }
-    const restore = busy(rate, "กำลังส่ง…");
-    try {
-      show(await call<TrackedComplaint>("POST", "/v1/complaints:respondToResolution",
-        { tracking_code: code, satisfaction: Number(chosen.value) }));
-    } catch (error) {
-      restore();
-      rateErrors.apiError(error);
-    }
+  const chosen = () => choices.find((input) => input.checked);
+  onSubmit(rate, {
+    busyLabel: "กำลังส่ง…",
+    check: () => (chosen() ? null
+                           : ["satisfaction", "กรุณาเลือกระดับความพึงพอใจ"]),
+    send: async () => show(await call<TrackedComplaint>(
+      "POST", "/v1/complaints:respondToResolution",
+      { tracking_code: code, satisfaction: Number(chosen()?.value) })),
   });
 
   const reason = textField({ field: "reopen_reason",
@@ -124,22 +105,13 @@ function resolutionForms(code: string,
     reason.row,
     h("p", { class: "actions" },
       h("button", { type: "submit", class: "secondary" }, "ขอให้ดำเนินการใหม่")));
-  const reopenErrors = new FormErrors(reopen);
-  reopen.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    reopenErrors.clear();
-    if (!valueOf(reason.input)) {
-      reopenErrors.fieldError("reopen_reason", "กรุณาบอกเหตุผล");
-      return;
-    }
-    const restore = busy(reopen, "กำลังส่ง…");
-    try {
-      show(await call<TrackedComplaint>("POST", "/v1/complaints:respondToResolution",
-        { tracking_code: code, reopen_reason: valueOf(reason.input) }));
-    } catch (error) {
-      restore();
-      reopenErrors.apiError(error);
-    }
+  onSubmit(reopen, {
+    busyLabel: "กำลังส่ง…",
+    check: () => (valueOf(reason.input) ? null
+                                        : ["reopen_reason", "กรุณาบอกเหตุผล"]),
+    send: async () => show(await call<TrackedComplaint>(
+      "POST", "/v1/complaints:respondToResolution",
+      { tracking_code: code, reopen_reason: valueOf(reason.input) })),
   });
   return h("div", { class: "columns" }, rate, reopen);
 }
@@ -174,35 +146,32 @@ export function trackPage(main: HTMLElement): void {
   const form = h("form", { novalidate: true, class: "track" },
     code.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "ติดตามเรื่อง")));
-  const errors = new FormErrors(form);
   let current = "";
   const show = (tracked: TrackedComplaint) =>
     replaceChildren(result, caseView(current, tracked, show));
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errors.clear();
-    const checked = checkTrackingCode(code.input.value);
-    if (!checked.ok) {
-      errors.fieldError("tracking_code", checked.reason);
-      return;
-    }
-    const restore = busy(form, "กำลังค้นหา…");
-    try {
-      const tracked = await call<TrackedComplaint>("POST", "/v1/complaints:track",
-        { tracking_code: checked.canonical });
+  let checked: TrackingCheck = { ok: false, reason: "" };
+  const errors = onSubmit(form, {
+    busyLabel: "กำลังค้นหา…",
+    check: () => {
+      checked = checkTrackingCode(code.input.value);
+      return checked.ok ? null : ["tracking_code", checked.reason];
+    },
+    send: async () => {
+      if (!checked.ok) return;
+      const tracked = await call<TrackedComplaint>(
+        "POST", "/v1/complaints:track", { tracking_code: checked.canonical });
       current = checked.canonical;
       show(tracked);
-    } catch (error) {
+    },
+    failed: (error) => {
       replaceChildren(result);
       if (error instanceof ApiError && error.code === "NOT_FOUND") {
-        errors.fieldError("tracking_code", "ไม่พบเรื่องที่ใช้รหัสนี้ กรุณาตรวจสอบรหัสอีกครั้ง");
+        errors.fieldError("tracking_code",
+                          "ไม่พบเรื่องที่ใช้รหัสนี้ กรุณาตรวจสอบรหัสอีกครั้ง");
       } else {
         errors.apiError(error);
       }
-    } finally {
-      restore();
-    }
+    },
   });
 
   replaceChildren(main,
