@@ -6,7 +6,7 @@
 // ended session asks to sign in again without losing what was typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import {
   SEED,
   apiAs,
@@ -253,4 +253,42 @@ test('wrong passwords: one message for every cause', async () => {
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'staff-signin');
   takePageProblems(page);
+});
+
+// RFC 6238 with SHA-1, 30-second steps, 6 digits, from the secret in
+// base32: what an authenticator app computes.
+function totp(secret, when = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(when / 30000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+test('an officer turns on an authenticator app; the next sign-in asks for its code', async () => {
+  const officer = await makeAccount('OPERATOR');
+  const { page } = await signedIn(officer, '/staff/security');
+  await page.getByRole('button', { name: 'เริ่มใช้แอปยืนยันตัวตน' }).click();
+  const secret = (await page.locator('#totp-secret').innerText()).trim();
+  assert.match(secret, /^[A-Z2-7]{16,}$/);
+  await page.getByLabel(/รหัส 6 หลัก/).fill(totp(secret));
+  await page.getByRole('button', { name: 'ยืนยัน' }).click();
+  await page.getByText('เปิดใช้แล้ว').waitFor();
+  await expectNoSeriousAxeViolations(page);
+
+  const { page: again } = await openPage('/signin');
+  await again.getByLabel('ชื่อผู้ใช้').fill(officer.login);
+  await again.getByLabel('รหัสผ่าน').fill(officer.password);
+  await again.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  const code = again.getByLabel(/รหัสจากแอปยืนยันตัวตน/);
+  await code.waitFor();
+  takePageProblems(again); // the refused sign-in that asks for the code
+  // The code of the previous step was spent confirming; use the next one.
+  await code.fill(totp(secret, Date.now() + 30000));
+  await again.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await again.waitForURL(/\/staff$/);
 });

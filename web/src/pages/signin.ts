@@ -39,8 +39,10 @@ export function signInForm(done: (account: Account) => void): HTMLFormElement {
       done(account);
     },
     failed: (error) => {
-      if (error instanceof ApiError && error.field === "totp_code" &&
-          totp.row.hidden) {
+      // The password was right; the account also needs its app's code
+      // (FAILED_PRECONDITION "totp_code: ...").
+      if (error instanceof ApiError && error.code === "FAILED_PRECONDITION" &&
+          error.message.startsWith("totp_code") && totp.row.hidden) {
         totp.row.hidden = false;
         errors.fieldError("totp_code", "บัญชีนี้ต้องใช้รหัสจากแอปยืนยันตัวตน");
       } else if (error instanceof ApiError && error.code === "UNAUTHENTICATED") {

@@ -59,6 +59,8 @@ export const staffHome = staffPage((main, _params, account) => {
     links.push(["/staff/accounts", "บัญชีผู้ใช้", "สร้างบัญชีเจ้าหน้าที่ กำหนดบทบาท รีเซ็ตรหัสผ่าน"]);
   }
   links.push(["/staff/password", "เปลี่ยนรหัสผ่าน", ""]);
+  links.push(["/staff/security", "ความปลอดภัยของบัญชี",
+              "รหัสจากแอปยืนยันตัวตน (TOTP) เมื่อเข้าสู่ระบบ"]);
   replaceChildren(main,
     h("h1", null, "งานของเจ้าหน้าที่"),
     h("p", { class: "lead" }, `${account.display_name} (${login(account)})`),
