@@ -118,7 +118,7 @@ HttpResponse WebSessions::Handle(const HttpRequest& request,
     return response;
   }
   if (subpath == "signIn") return SignIn(request, std::move(metadata));
-  if (subpath == "signOut") return SignOut(request, std::move(metadata));
+  if (subpath == "signOut") return SignOut(request, metadata);
   if (subpath == "session" && request.method == "GET") {
     return Current(request, std::move(metadata));
   }
@@ -209,7 +209,7 @@ HttpResponse WebSessions::Current(const HttpRequest& request,
 }
 
 HttpResponse WebSessions::SignOut(const HttpRequest& request,
-                                  CallMetadata metadata) const {
+                                  const CallMetadata& metadata) const {
   const SessionCookies cookies = SessionCookiesOf(request);
   if (!cookies.session_token.empty()) {
     v1::EndSessionRequest end;

@@ -77,7 +77,8 @@ class WebSessions {
  private:
   HttpResponse SignIn(const HttpRequest& request, CallMetadata metadata) const;
   HttpResponse Current(const HttpRequest& request, CallMetadata metadata) const;
-  HttpResponse SignOut(const HttpRequest& request, CallMetadata metadata) const;
+  HttpResponse SignOut(const HttpRequest& request,
+                       const CallMetadata& metadata) const;
   // The account `session` is of, as the pages receive it, with the access
   // cookie of the session's (new) access token.
   HttpResponse AccountAnswer(const plan::v1::Session& session,
