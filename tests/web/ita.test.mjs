@@ -258,3 +258,17 @@ test('an organization name with markup renders as text on the list, the analysis
   await expectInert(page);
   await expectNoSeriousAxeViolations(page);
 });
+
+test('an account of every organization names one first; Thai digits are read', async () => {
+  const admin = await makeAccount('SYSTEM', []);
+  const { page } = await signedIn(admin, '/staff/ita');
+  await page.getByLabel('รหัสหน่วยงาน').fill('ไม่ใช่รหัส!');
+  await page.getByRole('button', { name: 'ดูผลการประเมิน' }).click();
+  await page.getByRole('alert').filter({ hasText: 'รหัสหน่วยงานต้องเป็น' }).waitFor();
+  await page.getByLabel('รหัสหน่วยงาน').fill('๖๓๔๐๑๐๑');
+  await page.getByRole('button', { name: 'ดูผลการประเมิน' }).click();
+  await page.waitForURL((url) => url.search === `?org=${ORG.code}`);
+  await page.locator('table.ita-assessments').waitFor();
+  assert.equal(await page.locator('table.ita-assessments tbody tr').count(), YEARS.length);
+  await expectNoSeriousAxeViolations(page);
+});

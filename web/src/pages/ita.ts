@@ -7,10 +7,11 @@
 
 import { call, describeError } from "../api";
 import { h, replaceChildren } from "../dom";
-import { textField, valueOf } from "../forms";
+import { onSubmit, textField, valueOf } from "../forms";
 import { isOrganizationCode } from "../organizations";
 import { navigate } from "../router";
 import { hasRole } from "../session";
+import { arabicDigits } from "../thai";
 import { formatScore } from "./ita-charts";
 import { measuresSection, peersSection, trendSection } from "./ita-sections";
 import { asStaff } from "./signin";
@@ -98,13 +99,15 @@ export function analysisHref(name: string): string {
 }
 
 function chooseOrganization(main: HTMLElement): void {
-  const code = textField({ field: "org", label: "รหัสหน่วยงาน", required: true, maxLength: 32 });
+  const code = textField({ field: "org", label: "รหัสหน่วยงาน", required: true, maxLength: 32,
+                           hint: "เช่น 6340101" });
   const form = h("form", { novalidate: true }, code.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "ดูผลการประเมิน")));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const value = valueOf(code.input);
-    if (isOrganizationCode(value)) navigate(`/staff/ita?org=${encodeURIComponent(value)}`);
+  onSubmit(form, {
+    busyLabel: "กำลังเปิด…",
+    check: () => (isOrganizationCode(arabicDigits(valueOf(code.input))) ? null
+      : ["org", "รหัสหน่วยงานต้องเป็นตัวเลขหรือตัวอักษรอังกฤษ ไม่เกิน 32 ตัว"]),
+    send: async () => navigate(`/staff/ita?org=${encodeURIComponent(arabicDigits(valueOf(code.input)))}`),
   });
   main.append(h("p", null, "บัญชีนี้ดูได้หลายหน่วยงาน กรุณาระบุรหัสหน่วยงาน"), form);
 }
