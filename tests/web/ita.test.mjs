@@ -230,6 +230,12 @@ test('an operator adopts the recommended measures and the plan has them', async 
   assert.ok(fromAnalysis.every((m) => m.be_year === 2569));
   const shown = (await tableRows(page, 'table.ita-adopted')).map((r) => r[0]);
   assert.deepEqual(shown.sort(), fromAnalysis.map((m) => m.title).sort(), 'the page shows what got adopted');
+  // The weaknesses' coverage is asked again: weakness 4 now has the measures
+  // adopted for it.
+  const forFour = fromAnalysis.filter((m) => m.ita_indicators.includes('4')).map((m) => m.title);
+  assert.ok(forFour.length > 0);
+  const coverageOfFour = page.locator('table.ita-coverage tbody tr', { hasText: 'ตัวชี้วัดที่ 4 ' }).locator('td').first();
+  for (const title of forFour) await coverageOfFour.getByText(title, { exact: true }).waitFor();
 
   // Adopting again creates nothing twice.
   await adopt.click();

@@ -147,22 +147,23 @@ function measureTable(caption: string, measures: IntegrityMeasure[], className: 
       m.owner ?? "-", m.period_text ?? "-", m.follow_up ?? "-"]), className);
 }
 
-function adoptControl(assessment: string, count: number): HTMLElement {
+function adoptControl(assessment: string, count: number, adopted: () => void): HTMLElement {
   const result = h("div", { "aria-live": "polite" });
   const button = h("button", { type: "button" }, `รับมาตรการที่แนะนำทั้ง ${count} รายการเข้าแผนปีถัดไป`);
   button.addEventListener("click", async () => {
     button.disabled = true;
     replaceChildren(result, h("p", { role: "status" }, "กำลังบันทึกเข้าแผน…"));
     try {
-      const adopted = await asStaff(() => call<{ measures?: IntegrityMeasure[]; missing?: string[] }>(
+      const answer = await asStaff(() => call<{ measures?: IntegrityMeasure[]; missing?: string[] }>(
         "POST", `/v1/${assessment}:adoptRecommendedMeasures`, {}));
-      const measures = adopted.measures ?? [];
+      const measures = answer.measures ?? [];
       replaceChildren(result,
         h("p", { role: "status" }, `มาตรการในแผนจากการวิเคราะห์นี้ ${measures.length} รายการ`),
         measureTable("มาตรการที่รับเข้าแผนแล้ว", measures, "ita-adopted"),
-        (adopted.missing ?? []).length === 0 ? null : h("div", { class: "warning" },
+        (answer.missing ?? []).length === 0 ? null : h("div", { class: "warning" },
           h("p", null, "บางมาตรการยังรับเข้าแผนไม่ได้ กดปุ่มอีกครั้งเพื่อลองใหม่:"),
-          h("ul", null, ...(adopted.missing ?? []).map((m) => h("li", null, m)))));
+          h("ul", null, ...(answer.missing ?? []).map((m) => h("li", null, m)))));
+      adopted();
     } catch (error) {
       replaceChildren(result, failed(error));
     } finally {
@@ -172,7 +173,9 @@ function adoptControl(assessment: string, count: number): HTMLElement {
   return h("div", { class: "no-print" }, h("p", { class: "actions" }, button), result);
 }
 
-export function measuresSection(assessment: string, mayAdopt: boolean): HTMLElement {
+// `adopted` runs after each adoption (the page then shows the weaknesses'
+// coverage anew); without it the control is not shown.
+export function measuresSection(assessment: string, adopted?: () => void): HTMLElement {
   const body = h("div", { "aria-live": "polite" }, loading());
   asStaff(() => call<{ measures?: RecommendedMeasure[] }>(
     "GET", `/v1/${assessment}:recommendMeasures`)).then((recommended) => {
@@ -184,7 +187,7 @@ export function measuresSection(assessment: string, mayAdopt: boolean): HTMLElem
     replaceChildren(body,
       measureTable("มาตรการส่งเสริมคุณธรรมและความโปร่งใสที่แนะนำสำหรับปีงบประมาณถัดไป",
         list.map((r) => r.measure ?? {}), "ita-recommended", (i) => list[i].answers ?? "-"),
-      mayAdopt ? adoptControl(assessment, list.length)
+      adopted ? adoptControl(assessment, list.length, adopted)
         : h("p", { class: "muted" }, "การรับมาตรการเข้าแผนทำได้โดยเจ้าหน้าที่ผู้ปฏิบัติงาน (OPERATOR)"));
   }, (error) => replaceChildren(body, failed(error)));
   return part("ita-measures", "มาตรการที่แนะนำ", body);

@@ -290,7 +290,7 @@ export const itaAnalysisPage = staffPage((main, params, account) => {
       h("a", { href: `/staff/ita/report?name=${encodeURIComponent(name)}` }, "รายงานการวิเคราะห์สำหรับพิมพ์")));
   const body = h("div", { "aria-live": "polite" }, h("p", { role: "status" }, "กำลังโหลด…"));
   main.append(body);
-  Promise.all([
+  const load = () => Promise.all([
     asStaff(() => call<AgencyAnalysis>("GET", `/v1/${name}:analyze`)),
     // Titles for the coverage's measure names; the names stand without them.
     asStaff(() => call<{ integrity_measures?: IntegrityMeasure[] }>(
@@ -299,9 +299,17 @@ export const itaAnalysisPage = staffPage((main, params, account) => {
   ]).then(([analysis, measures]) => {
     const titles = new Map((measures.integrity_measures ?? [])
       .map((m) => [m.name ?? "", m.title ?? ""] as [string, string]));
+    return { analysis, titles };
+  });
+  // After an adoption the plan has new measures: the coverage is asked again.
+  const refreshCoverage = () => void load().then(({ analysis, titles }) => {
+    body.querySelector("section[aria-labelledby=ita-coverage]")
+      ?.replaceWith(coveragePart(analysis.coverage ?? [], titles));
+  }, () => {});
+  load().then(({ analysis, titles }) => {
     replaceChildren(body, ...analysisView(analysis, titles),
       peersSection(name),
       trendSection(organization),
-      measuresSection(name, hasRole(account, "OPERATOR", "SYSTEM")));
+      measuresSection(name, hasRole(account, "OPERATOR", "SYSTEM") ? refreshCoverage : undefined));
   }, (error) => replaceChildren(body, h("p", { role: "alert" }, describeError(error))));
 });
