@@ -8,6 +8,8 @@ import { accountsPage } from "./pages/accounts";
 import { complaintPage, deskPage } from "./pages/desk";
 import { filePage } from "./pages/file";
 import { homePage } from "./pages/home";
+import { itaAnalysisPage, itaListPage } from "./pages/ita";
+import { itaReportPage } from "./pages/ita-report";
 import { securityPage } from "./pages/security";
 import { passwordPage, signInPage } from "./pages/signin";
 import { staffHome } from "./pages/staff";
@@ -28,6 +30,9 @@ route("/staff/complaints", deskPage);
 route("/staff/complaint", complaintPage);
 route("/staff/identity-accesses", accessesPage);
 route("/staff/accounts", accountsPage);
+route("/staff/ita", itaListPage);
+route("/staff/ita/analysis", itaAnalysisPage);
+route("/staff/ita/report", itaReportPage);
 fallback((main) => {
   main.append(
     h("h1", null, "ไม่พบหน้านี้"),

@@ -51,6 +51,10 @@ export const staffHome = staffPage((main, _params, account) => {
     links.push(["/staff/complaints", "งานเรื่องร้องเรียน",
                 "เรื่องที่ต้องดำเนินการ เรื่องเกินกำหนดและใกล้ครบกำหนดก่อน"]);
   }
+  if (hasRole(account, "EXECUTIVE", "OPERATOR", "SYSTEM", "AUDITOR")) {
+    links.push(["/staff/ita", "ผลการประเมิน ITA",
+                "คะแนนและระดับรายปี จุดแข็ง จุดอ่อน เทียบกับหน่วยงานอื่น และมาตรการที่แนะนำ"]);
+  }
   if (hasRole(account, "AUDITOR")) {
     links.push(["/staff/identity-accesses", "บันทึกการเปิดดูตัวตนผู้แจ้ง",
                 "ใครเปิดดูข้อมูลผู้แจ้งเบาะแสการทุจริต เมื่อใด และด้วยเหตุผลใด"]);
