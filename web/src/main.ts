@@ -5,9 +5,13 @@ import "./style.css";
 import { h } from "./dom";
 import { accessesPage } from "./pages/accesses";
 import { accountsPage } from "./pages/accounts";
+import { annualPage } from "./pages/annual";
 import { complaintPage, deskPage } from "./pages/desk";
 import { filePage } from "./pages/file";
 import { homePage } from "./pages/home";
+import { planPage } from "./pages/plan";
+import { plansPage } from "./pages/plans";
+import { progressPage } from "./pages/progress";
 import { passwordPage, signInPage } from "./pages/signin";
 import { staffHome } from "./pages/staff";
 import { statisticsPage } from "./pages/statistics";
@@ -26,6 +30,10 @@ route("/staff/complaints", deskPage);
 route("/staff/complaint", complaintPage);
 route("/staff/identity-accesses", accessesPage);
 route("/staff/accounts", accountsPage);
+route("/staff/plans", plansPage);
+route("/staff/plan", planPage);
+route("/staff/annual", annualPage);
+route("/staff/progress", progressPage);
 fallback((main) => {
   main.append(
     h("h1", null, "ไม่พบหน้านี้"),
