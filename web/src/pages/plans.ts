@@ -83,7 +83,8 @@ function documentView(text: string, findings: Finding[]): HTMLElement {
   }
   const shown = (line: number) => lines.length <= FULL_DOCUMENT_LINES ||
     [-2, -1, 0, 1, 2].some((d) => byLine.has(line + d));
-  const list = h("ol", { class: "document", "aria-label": "เอกสารพร้อมเลขบรรทัด" });
+  const list = h("ol", { class: "document", "aria-label": "เอกสารพร้อมเลขบรรทัด",
+                                 tabindex: 0 });
   let skipped = false;
   lines.forEach((lineText, index) => {
     const line = index + 1;
