@@ -44,7 +44,7 @@ function summaryView(summary: RoundSummary, titles: Map<string, string>): HTMLEl
       h("thead", null, h("tr", null, ...["มิติ", "รายการ", "เสร็จ", "ร้อยละ", "อนุมัติ (บาท)", "ใช้จ่าย (บาท)"]
         .map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", null, ...(summary.dimensions ?? []).map((d) => h("tr", null,
-        h("th", { scope: "row" }, `มิติที่ ${thaiDigits(d.dimension ?? 0)}`),
+        h("th", { scope: "row" }, d.dimension ? `มิติที่ ${thaiDigits(d.dimension)}` : "มาตรการ (ไม่ระบุมิติ)"),
         h("td", null, thaiDigits(d.items ?? 0)), h("td", null, thaiDigits(d.done ?? 0)),
         h("td", null, percent(d.percent_done)),
         h("td", null, formatBaht(d.approved ?? {}, true)), h("td", null, formatBaht(d.spent ?? {}, true)))))),
