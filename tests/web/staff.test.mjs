@@ -12,50 +12,15 @@ import {
   apiAs,
   baseUrl,
   expectNoSeriousAxeViolations,
+  makeAccount,
   openPage,
   screenshot,
+  signedIn,
   takePageProblems,
 } from './support.mjs';
 
 const ORG = SEED.organizations[0];
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
-
-// An account made with the SYSTEM API key; returns its login and one-time
-// password.
-async function makeAccount(role, organizations = [ORG.code]) {
-  const login = `${role.toLowerCase().replace(/_/g, '-')}-${randomUUID().slice(0, 6)}`;
-  const created = await apiAs('SYSTEM', 'POST', `/v1/accounts?account_id=${login}`, {
-    display_name: `ทดสอบ ${role}`,
-    roles: [role],
-    organizations,
-    all_organizations: organizations.length === 0,
-  });
-  assert.ok(created.initial_password, 'a one-time password is returned once');
-  return { login, password: created.initial_password };
-}
-
-const NEW_PASSWORD = 'รหัสผ่านใหม่ที่ยาวพอ-2569';
-
-// Signs in on /signin (following a redirect from `path`), changing the
-// one-time password when asked; returns the page at `path`.
-async function signedIn(account, path = '/staff') {
-  const opened = await openPage(path);
-  const { page } = opened;
-  await page.waitForURL(/\/signin\?next=/);
-  await page.getByLabel('ชื่อผู้ใช้').fill(account.login);
-  await page.getByLabel('รหัสผ่าน', { exact: false }).first().fill(account.password);
-  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
-  await page.waitForURL((url) => url.pathname !== '/signin');
-  if (new URL(page.url()).pathname === '/staff/password') {
-    await page.getByLabel('รหัสผ่านปัจจุบัน').fill(account.password);
-    await page.getByLabel('รหัสผ่านใหม่ (จำเป็น)', { exact: true }).fill(NEW_PASSWORD);
-    await page.getByLabel('รหัสผ่านใหม่อีกครั้ง').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'เปลี่ยนรหัสผ่าน' }).click();
-    account.password = NEW_PASSWORD;
-  }
-  await page.waitForURL((url) => url.pathname + url.search === path);
-  return opened;
-}
 
 // Filed by the organization's OPERATOR key on behalf of a caller: the
 // public filing limit per client is for citizens (citizen.test.mjs).

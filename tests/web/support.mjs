@@ -24,6 +24,7 @@
 import { afterEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -257,4 +258,60 @@ export async function expectNoSeriousAxeViolations(page, options = {}) {
   if (serious.length > 0) {
     assert.fail(`axe found ${serious.length} serious or critical violation(s) on ${page.url()}:\n${listing}`);
   }
+}
+
+/** An account made with the SYSTEM API key for `role`, working for
+ * `organizations` (the seed's staff organization unless given; an empty list
+ * means every organization). Returns `{ login, password }`, the password
+ * being the one-time one the service returns once. */
+export async function makeAccount(role, organizations = [SEED.staff_organization]) {
+  const login = `${role.toLowerCase().replace(/_/g, '-')}-${randomUUID().slice(0, 6)}`;
+  const created = await apiAs('SYSTEM', 'POST', `/v1/accounts?account_id=${login}`, {
+    display_name: `ทดสอบ ${role}`,
+    roles: [role],
+    organizations,
+    all_organizations: organizations.length === 0,
+  });
+  assert.ok(created.initial_password, 'a one-time password is returned once');
+  return { login, password: created.initial_password };
+}
+
+/** The password signedIn sets when the one-time one must change. */
+export const NEW_PASSWORD = 'รหัสผ่านใหม่ที่ยาวพอ-2569';
+
+/** Opens `path`, follows the redirect to /signin, signs in as `account`
+ * (changing the one-time password when asked, and updating
+ * `account.password`) and waits until the page is back at `path`. Returns
+ * what openPage returns. */
+export async function signedIn(account, path = '/staff') {
+  const opened = await openPage(path);
+  const { page } = opened;
+  await page.waitForURL(/\/signin\?next=/);
+  await page.getByLabel('ชื่อผู้ใช้').fill(account.login);
+  await page.getByLabel('รหัสผ่าน', { exact: false }).first().fill(account.password);
+  await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+  if (new URL(page.url()).pathname === '/staff/password') {
+    await page.getByLabel('รหัสผ่านปัจจุบัน').fill(account.password);
+    await page.getByLabel('รหัสผ่านใหม่ (จำเป็น)', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('รหัสผ่านใหม่อีกครั้ง').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'เปลี่ยนรหัสผ่าน' }).click();
+    account.password = NEW_PASSWORD;
+  }
+  await page.waitForURL((url) => url.pathname + url.search === path);
+  return opened;
+}
+
+/** Calls the API with `role`'s key and returns `{ status, json }` whatever
+ * the status: for asserting on refusals. */
+export async function apiStatusAs(role, method, urlPath, body) {
+  const response = await fetch(baseUrl() + urlPath, {
+    method,
+    headers: {
+      Authorization: `Bearer ${readKey(role)}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
 }

@@ -5,12 +5,16 @@ import "./style.css";
 import { h } from "./dom";
 import { accessesPage } from "./pages/accesses";
 import { accountsPage } from "./pages/accounts";
+import { annualPage } from "./pages/annual";
 import { complaintPage, deskPage } from "./pages/desk";
 import { filePage } from "./pages/file";
 import { homePage } from "./pages/home";
 import { itaAnalysisPage, itaListPage } from "./pages/ita";
 import { itaReportPage } from "./pages/ita-report";
 import { securityPage } from "./pages/security";
+import { planPage } from "./pages/plan";
+import { plansPage } from "./pages/plans";
+import { progressPage } from "./pages/progress";
 import { passwordPage, signInPage } from "./pages/signin";
 import { staffHome } from "./pages/staff";
 import { statisticsPage } from "./pages/statistics";
@@ -33,6 +37,10 @@ route("/staff/accounts", accountsPage);
 route("/staff/ita", itaListPage);
 route("/staff/ita/analysis", itaAnalysisPage);
 route("/staff/ita/report", itaReportPage);
+route("/staff/plans", plansPage);
+route("/staff/plan", planPage);
+route("/staff/annual", annualPage);
+route("/staff/progress", progressPage);
 fallback((main) => {
   main.append(
     h("h1", null, "ไม่พบหน้านี้"),

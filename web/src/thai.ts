@@ -75,3 +75,44 @@ export function formatFigure(value: number | string | undefined): string {
   if (value === undefined || value === null) return "-";
   return numberFormat.format(Number(value));
 }
+
+// Money as the API carries it: integer satang (an int64, so a JSON string;
+// a zero amount may arrive as an empty object).
+export interface Money {
+  satang?: string | number;
+}
+
+// "12,500.50" for 1250050 satang, with Thai digits when `thai`; "-" when the
+// amount is absent (unknown is not zero).
+export function formatBaht(money: Money | undefined, thai = false): string {
+  if (!money) return "-";
+  const satang = BigInt(money.satang ?? 0);
+  const negative = satang < 0n;
+  const whole = (negative ? -satang : satang) / 100n;
+  const cents = (negative ? -satang : satang) % 100n;
+  const text = `${negative ? "-" : ""}${whole.toLocaleString("en-US")}.${
+    String(cents).padStart(2, "0")}`;
+  return thai ? thaiDigits(text) : text;
+}
+
+// The satang of a typed amount in baht ("12,500.50", "๑๒,๕๐๐", "3000"), or
+// null when it is not one (more than two decimals, letters, a sign).
+export function parseBaht(text: string): string | null {
+  const plain = arabicDigits(text).replace(/[,\s]/g, "");
+  const match = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(plain);
+  if (!match) return null;
+  return String(BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0")));
+}
+
+// "พ.ศ. ๒๕๖๖ - ๒๕๗๐" for a span of B.E. fiscal years.
+export function formatYearSpan(
+  span: { first_be_year?: number; last_be_year?: number } | undefined,
+  thai = true,
+): string {
+  if (!span?.first_be_year) return "-";
+  const digits = (year: number | undefined) =>
+    thai ? thaiDigits(year ?? "") : String(year ?? "");
+  return span.last_be_year && span.last_be_year !== span.first_be_year
+    ? `พ.ศ. ${digits(span.first_be_year)} - ${digits(span.last_be_year)}`
+    : `พ.ศ. ${digits(span.first_be_year)}`;
+}

@@ -55,6 +55,10 @@ export const staffHome = staffPage((main, _params, account) => {
     links.push(["/staff/ita", "ผลการประเมิน ITA",
                 "คะแนนและระดับรายปี จุดแข็ง จุดอ่อน เทียบกับหน่วยงานอื่น และมาตรการที่แนะนำ"]);
   }
+  if (hasRole(account, "OPERATOR", "EXECUTIVE", "SYSTEM")) {
+    links.push(["/staff/plans", "แผนปฏิบัติการป้องกันการทุจริต",
+                "แผนห้าปี แผนประจำปี การอนุมัติและประกาศใช้ และการรายงานผลรอบ ๖ และ ๑๒ เดือน"]);
+  }
   if (hasRole(account, "AUDITOR")) {
     links.push(["/staff/identity-accesses", "บันทึกการเปิดดูตัวตนผู้แจ้ง",
                 "ใครเปิดดูข้อมูลผู้แจ้งเบาะแสการทุจริต เมื่อใด และด้วยเหตุผลใด"]);
