@@ -60,6 +60,15 @@ absl::Status CheckSelf(const CallContext& call, absl::string_view login,
   return Denied(call, login);
 }
 
+// The login of `name` (`accounts/{login}`, field "name") once CheckSelf
+// admits the caller for it.
+absl::StatusOr<std::string> SelfLogin(const CallContext& call,
+                                      absl::string_view name, bool system_may) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string login, ParseAccountName("name", name));
+  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, system_may));
+  return login;
+}
+
 // Every organization of `account` is registered.
 absl::Status CheckOrganizationsRegistered(Connection& db,
                                           const v1::Account& account,
@@ -274,9 +283,8 @@ absl::Status AccountGrpcService::DoCreateAccount(
 absl::Status AccountGrpcService::DoGetAccount(
     CallContext& call, const v1::GetAccountRequest& request,
     v1::Account& response) {
-  PRONGSAI_ASSIGN_OR_RETURN(std::string login,
-                            ParseAccountName("name", request.name()));
-  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, /*system_may=*/true));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string login, SelfLogin(call, request.name(), /*system_may=*/true));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
   response = std::move(record.account);
@@ -334,9 +342,8 @@ absl::Status AccountGrpcService::DoResetPassword(
 absl::Status AccountGrpcService::DoChangePassword(
     CallContext& call, const v1::ChangePasswordRequest& request,
     v1::Account& response) {
-  PRONGSAI_ASSIGN_OR_RETURN(std::string login,
-                            ParseAccountName("name", request.name()));
-  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, /*system_may=*/false));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string login, SelfLogin(call, request.name(), /*system_may=*/false));
   PRONGSAI_RETURN_IF_ERROR(
       ValidatePassword("new_password", login, request.new_password()));
   if (request.new_password() == request.current_password()) {
@@ -363,9 +370,8 @@ absl::Status AccountGrpcService::DoChangePassword(
 absl::Status AccountGrpcService::DoEnrollTotp(
     CallContext& call, const v1::EnrollTotpRequest& request,
     v1::TotpEnrollment& response) {
-  PRONGSAI_ASSIGN_OR_RETURN(std::string login,
-                            ParseAccountName("name", request.name()));
-  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, /*system_may=*/false));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string login, SelfLogin(call, request.name(), /*system_may=*/false));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
   if (!record.totp_secret.empty()) {
@@ -383,9 +389,8 @@ absl::Status AccountGrpcService::DoEnrollTotp(
 absl::Status AccountGrpcService::DoConfirmTotp(
     CallContext& call, const v1::ConfirmTotpRequest& request,
     v1::Account& response) {
-  PRONGSAI_ASSIGN_OR_RETURN(std::string login,
-                            ParseAccountName("name", request.name()));
-  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, /*system_may=*/false));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string login, SelfLogin(call, request.name(), /*system_may=*/false));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
   if (record.totp_pending_secret.empty()) {
@@ -412,9 +417,8 @@ absl::Status AccountGrpcService::DoConfirmTotp(
 absl::Status AccountGrpcService::DoDisableTotp(
     CallContext& call, const v1::DisableTotpRequest& request,
     v1::Account& response) {
-  PRONGSAI_ASSIGN_OR_RETURN(std::string login,
-                            ParseAccountName("name", request.name()));
-  PRONGSAI_RETURN_IF_ERROR(CheckSelf(call, login, /*system_may=*/true));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::string login, SelfLogin(call, request.name(), /*system_may=*/true));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(AccountRecord record, GetAccountRecord(*db, login));
   // A person turning off their own second factor proves the first again;
