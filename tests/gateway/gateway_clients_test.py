@@ -20,8 +20,6 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,49 +65,32 @@ def main():
         for name, key in (("peer_key", peer), ("lookup_key", lookup),
                           ("operator_key", operator)):
             interop_support.write_private(os.path.join(scratch, name), key + "\n")
-        pg_admin = os.environ.get("PRONGSAI_TEST_PG_URL")
-        database = None
-        if pg_admin:
-            database = "openapi_" + secrets.token_hex(6)
-            interop_support.psql(pg_admin, f"CREATE DATABASE {database}")
-            parts = urllib.parse.urlsplit(pg_admin)
-            db = urllib.parse.urlunsplit(parts._replace(path="/" + database))
-        redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
-        processes = []
-        try:
-            processes = interop_support.start_stack(
-                bin_dir, scratch, db if pg_admin else None, redis,
-                gateway_args=[f"--open311_lookup_api_key_file={scratch}/lookup_key"])
-            gateway = processes[-1]
-            base = "http://" + gateway.address
-            deadline = time.monotonic() + interop_support.STARTUP_TIMEOUT
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=5):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        sys.exit("the services never became healthy")
-                    time.sleep(0.1)
-            client_env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
-            if client == "openapi":
-                client_env["PRONGSAI_TEST_API_KEY"] = system
-                runs = [[os.path.join(HERE, "openapi_client.py"), base]]
-            else:
-                make_jurisdiction(base, system)
-                endpoint = ["--base-url", base + "/open311/v2", "--jurisdiction", ORG]
-                runs = [[os.path.join(HERE, "open311_client.py"), *endpoint],
-                        [os.path.join(HERE, "open311_client.py"), *endpoint,
-                         "--api-key-file", f"{scratch}/operator_key"]]
-            for run in runs:
-                result = subprocess.run([sys.executable, *run], env=client_env, timeout=300)
-                if result.returncode != 0:
-                    sys.exit(result.returncode)
-        finally:
-            for process in processes:
-                process.kill()
-            if database:
-                interop_support.psql(pg_admin, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        with interop_support.scratch_database("openapi") as db:
+            redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
+            processes = []
+            try:
+                processes = interop_support.start_stack(
+                    bin_dir, scratch, db, redis,
+                    gateway_args=[f"--open311_lookup_api_key_file={scratch}/lookup_key"])
+                gateway = processes[-1]
+                base = "http://" + gateway.address
+                client_env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
+                if client == "openapi":
+                    client_env["PRONGSAI_TEST_API_KEY"] = system
+                    runs = [[os.path.join(HERE, "openapi_client.py"), base]]
+                else:
+                    make_jurisdiction(base, system)
+                    endpoint = ["--base-url", base + "/open311/v2", "--jurisdiction", ORG]
+                    runs = [[os.path.join(HERE, "open311_client.py"), *endpoint],
+                            [os.path.join(HERE, "open311_client.py"), *endpoint,
+                             "--api-key-file", f"{scratch}/operator_key"]]
+                for run in runs:
+                    result = subprocess.run([sys.executable, *run], env=client_env, timeout=300)
+                    if result.returncode != 0:
+                        sys.exit(result.returncode)
+            finally:
+                for process in processes:
+                    process.kill()
 
 
 if __name__ == "__main__":

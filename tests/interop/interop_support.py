@@ -15,6 +15,7 @@ from their own directory:
 """
 
 import base64
+import contextlib
 import hashlib
 import os
 import re
@@ -25,6 +26,9 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.parse
+import urllib.request
 
 import grpc
 
@@ -181,8 +185,9 @@ def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,
     keys of `scratch`/api_keys and `scratch`/peer_key (which the caller
     writes), `redis` when given, and `service_args` ({name: [flag, ...]})
     added; then prongsai-gateway in front of them with `gateway_args`.
-    Returns the processes, the gateway last, once all listen; the caller
-    kills them (also when this raises, from the list it passed in)."""
+    Returns the processes, the gateway last, once all listen and the
+    gateway's /healthz says every service is SERVING; the caller kills them.
+    When this raises, it has killed what it started."""
     address = {name: f"127.0.0.1:{free_port()}" for name in ("plan", "complaint", "ita")}
     peers = {"plan": ["--complaint_address=" + address["complaint"],
                       "--ita_address=" + address["ita"]],
@@ -209,8 +214,36 @@ def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,
              *(f"--{n}_address={a}" for n, a in address.items())]))
         for process in processes:
             process.wait_listening()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(
+                        f"http://{processes[-1].address}/healthz", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the services never became healthy")
+                time.sleep(0.1)
     except BaseException:
         for process in processes:
             process.kill()
         raise
     return processes
+
+
+@contextlib.contextmanager
+def scratch_database(prefix):
+    """A fresh PostgreSQL database named `prefix`_<random> on the server of
+    PRONGSAI_TEST_PG_URL, as a URL, dropped afterwards; None without that
+    variable (the services then use SQLite files)."""
+    admin = os.environ.get("PRONGSAI_TEST_PG_URL")
+    if not admin:
+        yield None
+        return
+    database = f"{prefix}_{secrets.token_hex(6)}"
+    psql(admin, f"CREATE DATABASE {database}")
+    try:
+        parts = urllib.parse.urlsplit(admin)
+        yield urllib.parse.urlunsplit(parts._replace(path="/" + database))
+    finally:
+        psql(admin, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

@@ -30,9 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
-import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -125,18 +123,6 @@ def seed(base, system_key, facts):
                  system_key)
 
 
-def wait_healthy(base):
-    deadline = time.monotonic() + interop_support.STARTUP_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("the services never became healthy")
-            time.sleep(0.1)
-
-
 def main():
     # SIGTERM (e.g. from ctest or `timeout`) unwinds like an exception, so the
     # services are stopped and the scratch database dropped.
@@ -180,60 +166,51 @@ def main():
         interop_support.write_private(os.path.join(scratch, "keys.json"),
                                       json.dumps(key_files, indent=2) + "\n")
 
-        pg_admin = os.environ.get("PRONGSAI_TEST_PG_URL")
-        database = None
-        if pg_admin:
-            database = "web_" + secrets.token_hex(6)
-            interop_support.psql(pg_admin, f"CREATE DATABASE {database}")
-            parts = urllib.parse.urlsplit(pg_admin)
-            db = urllib.parse.urlunsplit(parts._replace(path="/" + database))
-        redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
-        # Staff accounts: the plan service signs access tokens, every
-        # service verifies them.
-        subprocess.run([os.path.join(bin_dir, "prongsai"), "sessions", "keygen",
-                        f"--signing_key_file={scratch}/session-signing.key",
-                        f"--verify_keys_file={scratch}/session-verify.keys"],
-                       check=True, stdout=subprocess.DEVNULL)
-        verify = f"--session_verify_keys_file={scratch}/session-verify.keys"
-        processes = []
-        try:
-            processes = interop_support.start_stack(
-                bin_dir, scratch, db if pg_admin else None, redis,
-                service_args={
-                    "plan": [verify,
-                             f"--session_signing_key_file={scratch}/session-signing.key"],
-                    "complaint": [verify], "ita": [verify]},
-                gateway_args=[f"--web_root={web_dir}",
-                              f"--open311_lookup_api_key_file={scratch}/lookup_key"])
-            gateway = processes[-1]
-            base = "http://" + gateway.address
-            wait_healthy(base)
-            seed(base, secret["SYSTEM"], facts)
+        with interop_support.scratch_database("web") as db:
+            redis = os.environ.get("PRONGSAI_TEST_REDIS_URL")
+            # Staff accounts: the plan service signs access tokens, every
+            # service verifies them.
+            subprocess.run([os.path.join(bin_dir, "prongsai"), "sessions", "keygen",
+                            f"--signing_key_file={scratch}/session-signing.key",
+                            f"--verify_keys_file={scratch}/session-verify.keys"],
+                           check=True, stdout=subprocess.DEVNULL)
+            verify = f"--session_verify_keys_file={scratch}/session-verify.keys"
+            processes = []
+            try:
+                processes = interop_support.start_stack(
+                    bin_dir, scratch, db, redis,
+                    service_args={
+                        "plan": [verify,
+                                 f"--session_signing_key_file={scratch}/session-signing.key"],
+                        "complaint": [verify], "ita": [verify]},
+                    gateway_args=[f"--web_root={web_dir}",
+                                  f"--open311_lookup_api_key_file={scratch}/lookup_key"])
+                gateway = processes[-1]
+                base = "http://" + gateway.address
+                seed(base, secret["SYSTEM"], facts)
 
-            test_env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
-            test_env.update({"PRONGSAI_WEB_URL": base,
-                             "PRONGSAI_WEB_KEYS": os.path.join(scratch, "keys.json"),
-                             "PRONGSAI_WEB_ARTIFACTS": artifacts})
-            print(f"web_stack: {len(tests)} test file(s) against {base}, "
-                  f"screenshots in {artifacts}", file=sys.stderr, flush=True)
-            # One file at a time: the files share the stack's data, and one
-            # Chromium at a time fits the machine.
-            result = subprocess.run(
-                [node, "--test", "--test-concurrency=1",
-                 f"--test-timeout={TEST_TIMEOUT_MS}", *tests],
-                cwd=HERE, env=test_env, stdin=subprocess.DEVNULL, timeout=1200)
-            if result.returncode != 0:
+                test_env = {k: v for k, v in os.environ.items() if not k.startswith("PRONGSAI_")}
+                test_env.update({"PRONGSAI_WEB_URL": base,
+                                 "PRONGSAI_WEB_KEYS": os.path.join(scratch, "keys.json"),
+                                 "PRONGSAI_WEB_ARTIFACTS": artifacts})
+                print(f"web_stack: {len(tests)} test file(s) against {base}, "
+                      f"screenshots in {artifacts}", file=sys.stderr, flush=True)
+                # One file at a time: the files share the stack's data, and one
+                # Chromium at a time fits the machine.
+                result = subprocess.run(
+                    [node, "--test", "--test-concurrency=1",
+                     f"--test-timeout={TEST_TIMEOUT_MS}", *tests],
+                    cwd=HERE, env=test_env, stdin=subprocess.DEVNULL, timeout=1200)
+                if result.returncode != 0:
+                    for process in processes:
+                        if process.process.poll() is not None:
+                            print(f"{process.name} ended early (exit code "
+                                  f"{process.process.returncode}); its log:\n{process.log()}",
+                                  file=sys.stderr)
+                    sys.exit(result.returncode)
+            finally:
                 for process in processes:
-                    if process.process.poll() is not None:
-                        print(f"{process.name} ended early (exit code "
-                              f"{process.process.returncode}); its log:\n{process.log()}",
-                              file=sys.stderr)
-                sys.exit(result.returncode)
-        finally:
-            for process in processes:
-                process.kill()
-            if database:
-                interop_support.psql(pg_admin, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+                    process.kill()
 
 
 if __name__ == "__main__":
