@@ -50,6 +50,12 @@ std::string WithPort(absl::string_view listen, int port) {
   return absl::StrCat(listen.substr(0, colon), ":", port);
 }
 
+// A duration as the int milliseconds of a gRPC channel argument.
+int ClampedMilliseconds(absl::Duration duration) {
+  return static_cast<int>(std::clamp<int64_t>(
+      absl::ToInt64Milliseconds(duration), 1, std::numeric_limits<int>::max()));
+}
+
 }  // namespace
 
 ServiceHost::ServiceHost(ServerOptions options, ServiceDefinition definition)
@@ -111,11 +117,15 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   builder.SetMaxReceiveMessageSize(std::max(
       opts.max_message_bytes, host->definition_.max_receive_message_bytes));
   builder.SetMaxSendMessageSize(opts.max_message_bytes);
-  builder.AddChannelArgument(
-      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-      static_cast<int>(std::clamp<int64_t>(
-          absl::ToInt64Milliseconds(opts.max_connection_idle), 1,
-          std::numeric_limits<int>::max())));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ClampedMilliseconds(opts.max_connection_idle));
+  if (opts.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               ClampedMilliseconds(opts.max_connection_age));
+    builder.AddChannelArgument(
+        GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+        ClampedMilliseconds(opts.max_connection_age_grace));
+  }
   builder.RegisterService(host->service_.get());
   for (const std::unique_ptr<grpc::Service>& service :
        host->additional_services_) {

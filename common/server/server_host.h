@@ -48,6 +48,12 @@ struct ServerOptions {
   // Connections that carry no call for this long are closed, so idle
   // clients cannot hold sockets and their memory without limit.
   absl::Duration max_connection_idle = absl::Minutes(5);
+  // Connections older than this get a GOAWAY (after a random +-10% so that
+  // clients do not all reconnect at once) and are closed once the calls on
+  // them finish or `max_connection_age_grace` passes, so that clients
+  // resolve again and new replicas get traffic. Zero or less: never.
+  absl::Duration max_connection_age = absl::Minutes(5);
+  absl::Duration max_connection_age_grace = absl::Seconds(30);
   int workers = 16;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run on after a shutdown signal.

@@ -44,6 +44,13 @@ ABSL_FLAG(std::string, trusted_proxies, "",
           "x-forwarded-for header names the client for rate limits");
 ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
           "close connections that carried no call for this long");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
+          "send GOAWAY on connections older than this (+-10%), so that "
+          "clients resolve the name again and new replicas get calls; 0 "
+          "keeps connections open");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
+          "how long calls may finish on a connection told to go away by "
+          "--max_connection_age");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
 
@@ -65,6 +72,8 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "health_interval",
                                     "trusted_proxies",
                                     "max_connection_idle",
+                                    "max_connection_age",
+                                    "max_connection_age_grace",
                                     "session_verify_keys_file"};
   names.insert(names.end(), extra.begin(), extra.end());
   if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
@@ -118,6 +127,9 @@ int RunServiceMain(
   options.health_check_interval = absl::GetFlag(FLAGS_health_interval);
   options.trusted_proxies = absl::GetFlag(FLAGS_trusted_proxies);
   options.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.max_connection_age_grace =
+      absl::GetFlag(FLAGS_max_connection_age_grace);
   if (options.workers < 1 || options.max_message_bytes < 1024) {
     log::Error("bad_flags", {{"reason",
                               "--workers must be >= 1 and "

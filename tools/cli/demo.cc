@@ -14,6 +14,7 @@
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "tools/cli/demo_sample_plan.h"
 
 namespace prongsai::cli {
 namespace {
@@ -23,10 +24,12 @@ namespace iv1 = ::prongsai::ita::v1;
 namespace kv1 = ::prongsai::complaint::v1;
 namespace pv1 = ::prongsai::plan::v1;
 
-// The sample organization is built from the seeds: the seed-002 plan
-// (อบต.อีสานเขต), ITA results in the style of seed 000 for 2565-2568 with a
-// few generated peers of the same province, the recommended measures adopted
-// into the plan with progress reported, and complaints.
+// The sample organization: its plan from seed 002 (อบต.อีสานเขต) when the
+// seed documents are at hand (--seeds), else from the project's own sample
+// document in the same template (demo_sample_plan.h), ITA results in the style
+// of seed 000 for 2565-2568 with a few generated peers of the same province,
+// the recommended measures adopted into the plan with progress reported, and
+// complaints.
 constexpr absl::string_view kDemoOrganization = "6340101";
 constexpr absl::string_view kDemoName = "องค์การบริหารส่วนตำบลอีสานเขต";
 constexpr absl::string_view kDemoDistrict = "เมืองยโสธร";
@@ -153,10 +156,28 @@ cv1::OrganizationRef DemoOrganizationRef(absl::string_view code,
   return ref;
 }
 
-// 1. The organization and its plan (seed 002). Fails only when the seed
-// cannot be read.
-absl::Status AddOrganizationAndPlan(DemoRun& run,
-                                    pv1::ImportActionPlanResponse& imported) {
+// The plan document the demo imports: seed 002 when `seeds` holds it (a
+// checkout next to the seed documents), else the project's sample, so that
+// a clone with nothing beside it still gets a full demo.
+struct DemoPlanDocument {
+  std::string text;
+  std::string source;
+  std::string request_id;
+};
+
+DemoPlanDocument ChooseDemoPlan(const std::string& seeds) {
+  const std::string seed = absl::StrCat(seeds, "/002_da2eef7f943bd544.txt");
+  if (std::ifstream in(seed, std::ios::binary); !seeds.empty() && in) {
+    return {std::string(std::istreambuf_iterator<char>(in), {}),
+            absl::StrCat("seed 002 (", seed, ")"), "demo-seed-002"};
+  }
+  return {std::string(kDemoSamplePlan), "the sample document",
+          "demo-sample-plan"};
+}
+
+// 1. The organization and its plan.
+void AddOrganizationAndPlan(DemoRun& run,
+                            pv1::ImportActionPlanResponse& imported) {
   pv1::CreateOrganizationRequest request;
   *request.mutable_organization()->mutable_organization() =
       DemoOrganizationRef(kDemoOrganization, kDemoName, kDemoDistrict);
@@ -166,20 +187,16 @@ absl::Status AddOrganizationAndPlan(DemoRun& run,
        run.Do([&](grpc::ClientContext& context) {
          return run.plan->CreateOrganization(&context, request, &organization);
        })});
-  const std::string seed =
-      absl::StrCat(run.options.seeds, "/002_da2eef7f943bd544.txt");
-  std::ifstream in(seed, std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot read " + seed);
+  DemoPlanDocument document = ChooseDemoPlan(run.options.seeds);
   pv1::ImportActionPlanRequest import;
   import.set_parent(run.parent);
-  import.set_text(std::string(std::istreambuf_iterator<char>(in), {}));
-  import.set_request_id("demo-seed-002");
-  run.steps.push_back({"plan 2566-2570 imported from seed 002",
-                       run.Do([&](grpc::ClientContext& context) {
-                         return run.plan->ImportActionPlan(&context, import,
-                                                           &imported);
-                       })});
-  return absl::OkStatus();
+  import.set_text(std::move(document.text));
+  import.set_request_id(document.request_id);
+  run.steps.push_back(
+      {absl::StrCat("plan 2566-2570 imported from ", document.source),
+       run.Do([&](grpc::ClientContext& context) {
+         return run.plan->ImportActionPlan(&context, import, &imported);
+       })});
 }
 
 grpc::Status PublishScores(const DemoRun& run, absl::string_view code,
@@ -299,9 +316,7 @@ void FileComplaints(DemoRun& run) {
 int DemoLoad(const CliOptions& options, const Args& /*args*/) {
   DemoRun run(options);
   pv1::ImportActionPlanResponse imported;
-  if (absl::Status read = AddOrganizationAndPlan(run, imported); !read.ok()) {
-    return Fail(read);
-  }
+  AddOrganizationAndPlan(run, imported);
   PublishItaResults(run);
   AdoptMeasuresAndReportProgress(run);
   FileComplaints(run);
