@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/log.h"
+#include "common/metrics/metrics.h"
 #include "httplib.h"
 
 namespace prongsai::gateway {
@@ -58,6 +59,17 @@ grpc::StatusCode CodeOfHttpError(int status) {
     default:
       return grpc::StatusCode::INVALID_ARGUMENT;
   }
+}
+
+// The handler label of prongsai_http_requests_total: which door the path
+// went through, never the path itself (it holds resource ids).
+absl::string_view HandlerOf(absl::string_view path) {
+  if (absl::StartsWith(path, "/v1/")) return "api";
+  if (absl::StartsWith(path, "/open311/")) return "open311";
+  if (absl::StartsWith(path, "/auth/")) return "auth";
+  if (path == "/openapi.json") return "openapi";
+  if (path == "/healthz") return "health";
+  return "web";
 }
 
 }  // namespace
@@ -184,13 +196,15 @@ void GatewayServer::Answer(const httplib::Request& in,
   for (const auto& [name, value] : response.headers) {
     if (name == "x-request-id") request_id = value;
   }
+  const absl::Duration latency = absl::Now() - start;
+  metrics::Http().Observe(HandlerOf(in.path), response.status, latency);
   // The path only: a query may carry an Open311 api_key.
   log::Info("http",
             {{"method", in.method},
              {"path", in.path},
              {"status", absl::StrCat(response.status)},
-             {"latency_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
-                                                        absl::Now() - start))},
+             {"latency_ms",
+              absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
              {"request_id", request_id}});
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/metrics/metrics.h"
 
 namespace prongsai::client {
 
@@ -63,6 +64,8 @@ grpc::Status Peer::Call(
     status = attempt(context);
     if (status.ok()) break;
   }
+  metrics::Events().PeerCall(
+      options_.name, static_cast<absl::StatusCode>(status.error_code()));
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     call.failed_.emplace(this, status);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/flag_environment.h"
 #include "common/base/log.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/grpc_log.h"
 
 ABSL_FLAG(std::string, listen, "",
@@ -44,6 +45,9 @@ ABSL_FLAG(std::string, trusted_proxies, "",
           "x-forwarded-for header names the client for rate limits");
 ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
           "close connections that carried no call for this long");
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port serving Prometheus metrics at /metrics (e.g. "
+          "127.0.0.1:9464); empty serves none");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
 
@@ -65,7 +69,8 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "health_interval",
                                     "trusted_proxies",
                                     "max_connection_idle",
-                                    "session_verify_keys_file"};
+                                    "session_verify_keys_file",
+                                    "metrics_address"};
   names.insert(names.end(), extra.begin(), extra.end());
   if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
       !status.ok()) {
@@ -126,6 +131,21 @@ int RunServiceMain(
   }
 
   const std::string& name = main_options.name;
+  std::unique_ptr<metrics::Endpoint> metrics_endpoint;
+  if (const std::string address = absl::GetFlag(FLAGS_metrics_address);
+      !address.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::Endpoint>> endpoint =
+        metrics::Endpoint::Start(address);
+    if (!endpoint.ok()) {
+      log::Error("start_failed",
+                 {{"service", name},
+                  {"error", std::string(endpoint.status().message())}});
+      return 1;
+    }
+    metrics_endpoint = *std::move(endpoint);
+    log::Info("metrics_listening",
+              {{"port", absl::StrCat(metrics_endpoint->port())}});
+  }
   absl::StatusOr<ServiceDefinition> definition = make_definition();
   if (!definition.ok()) {
     log::Error("start_failed",

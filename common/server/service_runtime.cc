@@ -15,6 +15,7 @@
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
 #include "common/base/validation.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/alarm.h"
@@ -241,17 +242,21 @@ ServiceRuntime::ServiceRuntime(
       stream_limits_(stream_limits) {}
 
 void ServiceRuntime::Run(grpc::CallbackServerContext* context,
-                         absl::string_view method, Handler handler,
+                         absl::string_view method, absl::string_view type,
+                         Handler handler,
                          std::function<void(const grpc::Status&)> done) {
   const absl::Time start = absl::Now();
   std::string request_id = RequestId(context);
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
+  metrics::Rpc().Started(policy_.service_full_name(), method, type);
 
-  // Finishes the call and writes its one log line. Runs exactly once, on
-  // whichever thread ends the call.
-  auto finish = [done = std::move(done), method, start, request_id,
+  // Finishes the call, writes its one log line and counts it. Runs exactly
+  // once, on whichever thread ends the call.
+  auto finish = [done = std::move(done), method, type, start, request_id,
                  service = policy_.service_full_name()](
                     const absl::Status& status, absl::string_view principal) {
+    metrics::Rpc().Handled(service, method, type, status.code(),
+                           absl::Now() - start);
     log::Info("rpc", {{"method", absl::StrCat("/", service, "/", method)},
                       {"code", absl::StatusCodeToString(status.code())},
                       {"latency_ms",
@@ -335,7 +340,7 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
     grpc::CallbackServerContext* context, absl::string_view method,
     Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  Run(context, method, std::move(handler),
+  Run(context, method, "unary", std::move(handler),
       [reactor](const grpc::Status& status) { reactor->Finish(status); });
   return reactor;
 }
@@ -592,7 +597,7 @@ class ClientStreamReactor final
   // set `ending_`, with what it read under mu_.
   void Dispatch(absl::Status refusal, int64_t messages) {
     runtime_.Run(
-        context_, method_,
+        context_, method_, "client_stream",
         [this, refusal = std::move(refusal),
          messages](CallContext& call) -> absl::Status {
           if (!refusal.ok()) return refusal;
