@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/log.h"
+#include "common/base/trace.h"
 #include "common/metrics/metrics.h"
 #include "httplib.h"
 
@@ -176,6 +177,15 @@ void GatewayServer::Answer(const httplib::Request& in,
   request.body = in.body;
   request.client_address = server::ClientOf(PeerText(in), ForwardedFor(in),
                                             options_.trusted_proxies);
+  // This request's span of the caller's trace, or of a new one; the calls
+  // into the services carry it (backends.cc).
+  const auto incoming = request.headers.find("traceparent");
+  const TraceContext trace = (incoming == request.headers.end()
+                                  ? std::nullopt
+                                  : TraceContext::FromHeader(incoming->second))
+                                 .value_or(TraceContext::New())
+                                 .Child();
+  ScopedTrace current_trace(trace);
   HttpResponse response;
   if (header_bytes > options_.max_header_bytes) {
     response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -198,14 +208,17 @@ void GatewayServer::Answer(const httplib::Request& in,
   }
   const absl::Duration latency = absl::Now() - start;
   metrics::Http().Observe(HandlerOf(in.path), response.status, latency);
-  // The path only: a query may carry an Open311 api_key.
-  log::Info("http",
-            {{"method", in.method},
-             {"path", in.path},
-             {"status", absl::StrCat(response.status)},
-             {"latency_ms",
-              absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
-             {"request_id", request_id}});
+  if (response.status >= 400 || log::SampleOk()) {
+    // The path only: a query may carry an Open311 api_key.
+    log::Info("http",
+              {{"method", in.method},
+               {"path", in.path},
+               {"status", absl::StrCat(response.status)},
+               {"latency_ms",
+                absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
+               {"request_id", request_id},
+               {"trace_id", trace.trace_id()}});
+  }
 }
 
 void GatewayServer::Serve() { server_->listen_after_bind(); }

@@ -35,6 +35,12 @@
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
+ABSL_FLAG(std::string, log_format, "text",
+          "log lines as `text` (time level event key=value) or `json` (one "
+          "JSON object per line)");
+ABSL_FLAG(int, log_ok_every, 1,
+          "log one in N successful calls (errors are always logged); 1 logs "
+          "every call");
 ABSL_FLAG(std::string, metrics_address, "",
           "host:port serving Prometheus metrics at /metrics (e.g. "
           "127.0.0.1:9468); empty serves none");
@@ -268,7 +274,9 @@ int main(int argc, char** argv) {
                                           "open311_endpoint_url",
                                           "open311_contact",
                                           "web_root",
-                                          "metrics_address"};
+                                          "metrics_address",
+                                          "log_format",
+                                          "log_ok_every"};
   if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
       !status.ok()) {
     prongsai::log::Error("bad_environment",
@@ -280,6 +288,13 @@ int main(int argc, char** argv) {
   // takes a mutex or two per request, and the detector's bookkeeping
   // showed in its profile.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  if (absl::Status logging = prongsai::log::Configure(
+          absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_ok_every));
+      !logging.ok()) {
+    prongsai::log::Error("bad_flags",
+                         {{"reason", std::string(logging.message())}});
+    return 2;
+  }
   prongsai::rpc::RouteGrpcLogsHere();
   return prongsai::gateway::Run();
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/base/trace.h"
 #include "common/metrics/metrics.h"
 
 namespace prongsai::client {
@@ -60,6 +61,10 @@ grpc::Status Peer::Call(
     if (!options_.api_key.empty()) {
       context.AddMetadata("authorization",
                           absl::StrCat("Bearer ", options_.api_key));
+    }
+    // The incoming call's trace (service_runtime.cc), on to the peer.
+    if (const TraceContext* trace = CurrentTrace(); trace != nullptr) {
+      context.AddMetadata("traceparent", trace->Child().Header());
     }
     status = attempt(context);
     if (status.ok()) break;

@@ -45,6 +45,12 @@ ABSL_FLAG(std::string, trusted_proxies, "",
           "x-forwarded-for header names the client for rate limits");
 ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
           "close connections that carried no call for this long");
+ABSL_FLAG(std::string, log_format, "text",
+          "log lines as `text` (time level event key=value) or `json` (one "
+          "JSON object per line)");
+ABSL_FLAG(int, log_ok_every, 1,
+          "log one in N successful calls (errors are always logged); 1 logs "
+          "every call");
 ABSL_FLAG(std::string, metrics_address, "",
           "host:port serving Prometheus metrics at /metrics (e.g. "
           "127.0.0.1:9464); empty serves none");
@@ -70,7 +76,9 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "trusted_proxies",
                                     "max_connection_idle",
                                     "session_verify_keys_file",
-                                    "metrics_address"};
+                                    "metrics_address",
+                                    "log_format",
+                                    "log_ok_every"};
   names.insert(names.end(), extra.begin(), extra.end());
   if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
       !status.ok()) {
@@ -89,6 +97,12 @@ int RunServiceMain(
       " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
   ApplyEnvironmentFallbacks(main_options.extra_env_flags);
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status logging = log::Configure(absl::GetFlag(FLAGS_log_format),
+                                            absl::GetFlag(FLAGS_log_ok_every));
+      !logging.ok()) {
+    log::Error("bad_flags", {{"reason", std::string(logging.message())}});
+    return 2;
+  }
   rpc::RouteGrpcLogsHere();
 
   // Block the shutdown signals in every thread (threads inherit the mask) so

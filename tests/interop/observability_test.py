@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Every binary's /metrics as Prometheus scrapes it, after real traffic.
+"""Every binary's /metrics as Prometheus scrapes it, after real traffic, and
+one W3C trace followed through the gateway and the services' logs.
 
 The three services and the gateway run as processes (interop_support.
 start_stack), each with --metrics_address on its own free loopback port, on
@@ -8,9 +9,12 @@ PRONGSAI_TEST_REDIS_URL when set. The test sends known traffic through the
 gateway (creates, refusals, a public filing burst past its rate limit, a
 cached read twice) and checks that each counter moved by exactly what was
 sent, that the histograms counted the same calls, and that no label or value
-carries what a citizen wrote, a tracking code or a key.
+carries what a citizen wrote, a tracking code or a key. Then it files one
+complaint with a `traceparent` header and finds that trace id in the log
+lines of the gateway, the complaint service and the plan service (which the
+complaint service asks for the organization).
 
-    metrics_test.py BIN_DIR [unittest options]
+    observability_test.py BIN_DIR [unittest options]
 """
 
 import json
@@ -82,16 +86,19 @@ class MetricsTest(unittest.TestCase):
             gateway_args=[f"--metrics_address=127.0.0.1:{cls.metrics_port['gateway']}"])
         for process in processes:
             cls.addClassCleanup(process.kill)
+        cls.processes = dict(zip(("plan", "complaint", "ita", "gateway"), processes))
         cls.gateway = f"http://{processes[-1].address}"
         cls.redis = bool(os.environ.get("PRONGSAI_TEST_REDIS_URL"))
 
-    def http(self, method, path, body=None, key=None):
+    def http(self, method, path, body=None, key=None, headers=None):
         request = urllib.request.Request(
             self.gateway + path, method=method,
             data=None if body is None else json.dumps(body).encode())
         request.add_header("Content-Type", "application/json")
         if key:
             request.add_header("Authorization", "Bearer " + key)
+        for name, header in (headers or {}).items():
+            request.add_header(name, header)
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:
                 return answer.status, json.loads(answer.read() or b"{}")
@@ -198,6 +205,27 @@ class MetricsTest(unittest.TestCase):
             for secret in [description, "สมชาย", self.system_key, *tracking_codes]:
                 self.assertFalse(secret in text, f"{name} metrics leak {secret[:6]}...")
             self.assertFalse("zz-metrics-missing" in text, f"{name} metrics name a requested id")
+
+    def test_one_trace_is_logged_by_the_gateway_and_each_service_it_reaches(self):
+        trace_id = secrets.token_hex(16)
+        status, body = self.http(
+            "POST", f"/v1/organizations/zztrace{trace_id[:8]}/complaints",
+            {"complaint": {"kind": "GENERAL", "channel": "WEBSITE",
+                           "subject": "ไฟดับ", "description": "ไฟถนนดับทั้งซอย"},
+             "request_id": "trace-1"}, key=self.system_key,
+            headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"})
+        # An organization the complaint service has not seen: it asks the
+        # plan service's registry (known ones are remembered), which does
+        # not know it either.
+        self.assertEqual(status, 404, body)
+        for name in ("gateway", "complaint", "plan"):
+            lines = [line for line in self.processes[name].lines
+                     if f"trace_id={trace_id}" in line]
+            self.assertTrue(lines, f"{name} logged no line of trace {trace_id}")
+        # A malformed header starts a new trace instead of being trusted.
+        self.http("GET", "/v1/organizations/zz-metrics-missing", key=self.system_key,
+                  headers={"traceparent": "00-XYZ-bad-01"})
+        self.assertFalse(any("XYZ" in line for line in self.processes["gateway"].lines))
 
     def test_every_sample_has_only_bounded_labels(self):
         allowed = {"grpc_service", "grpc_method", "grpc_type", "grpc_code", "backend",
