@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/base/trace.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/impl/client_unary_call.h"
 #include "grpcpp/impl/rpc_method.h"
@@ -24,6 +25,10 @@ void Prepare(const CallMetadata& metadata, grpc::ClientContext* context) {
   }
   if (!metadata.client_address.empty()) {
     context->AddMetadata("x-forwarded-for", metadata.client_address);
+  }
+  // The HTTP request's trace (gateway_server.cc), carried on to the service.
+  if (const TraceContext* trace = CurrentTrace(); trace != nullptr) {
+    context->AddMetadata("traceparent", trace->Child().Header());
   }
 }
 

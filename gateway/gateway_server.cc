@@ -9,6 +9,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/log.h"
+#include "common/base/trace.h"
+#include "common/metrics/metrics.h"
 #include "httplib.h"
 
 namespace prongsai::gateway {
@@ -58,6 +60,17 @@ grpc::StatusCode CodeOfHttpError(int status) {
     default:
       return grpc::StatusCode::INVALID_ARGUMENT;
   }
+}
+
+// The handler label of prongsai_http_requests_total: which door the path
+// went through, never the path itself (it holds resource ids).
+absl::string_view HandlerOf(absl::string_view path) {
+  if (absl::StartsWith(path, "/v1/")) return "api";
+  if (absl::StartsWith(path, "/open311/")) return "open311";
+  if (absl::StartsWith(path, "/auth/")) return "auth";
+  if (path == "/openapi.json") return "openapi";
+  if (path == "/healthz") return "health";
+  return "web";
 }
 
 }  // namespace
@@ -164,6 +177,15 @@ void GatewayServer::Answer(const httplib::Request& in,
   request.body = in.body;
   request.client_address = server::ClientOf(PeerText(in), ForwardedFor(in),
                                             options_.trusted_proxies);
+  // This request's span of the caller's trace, or of a new one; the calls
+  // into the services carry it (backends.cc).
+  const auto incoming = request.headers.find("traceparent");
+  const TraceContext trace = (incoming == request.headers.end()
+                                  ? std::nullopt
+                                  : TraceContext::FromHeader(incoming->second))
+                                 .value_or(TraceContext::New())
+                                 .Child();
+  ScopedTrace current_trace(trace);
   HttpResponse response;
   if (header_bytes > options_.max_header_bytes) {
     response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -184,14 +206,19 @@ void GatewayServer::Answer(const httplib::Request& in,
   for (const auto& [name, value] : response.headers) {
     if (name == "x-request-id") request_id = value;
   }
-  // The path only: a query may carry an Open311 api_key.
-  log::Info("http",
-            {{"method", in.method},
-             {"path", in.path},
-             {"status", absl::StrCat(response.status)},
-             {"latency_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
-                                                        absl::Now() - start))},
-             {"request_id", request_id}});
+  const absl::Duration latency = absl::Now() - start;
+  metrics::Http().Observe(HandlerOf(in.path), response.status, latency);
+  if (response.status >= 400 || log::SampleOk()) {
+    // The path only: a query may carry an Open311 api_key.
+    log::Info("http",
+              {{"method", in.method},
+               {"path", in.path},
+               {"status", absl::StrCat(response.status)},
+               {"latency_ms",
+                absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency))},
+               {"request_id", request_id},
+               {"trace_id", trace.trace_id()}});
+  }
 }
 
 void GatewayServer::Serve() { server_->listen_after_bind(); }

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "common/base/flag_environment.h"
 #include "common/base/log.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/grpc_log.h"
 #include "common/server/client_address.h"
 #include "gateway/api_routes.h"
@@ -34,6 +35,15 @@
 #include "grpcpp/grpcpp.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080", "host:port to serve HTTP on");
+ABSL_FLAG(std::string, log_format, "text",
+          "log lines as `text` (time level event key=value) or `json` (one "
+          "JSON object per line)");
+ABSL_FLAG(int, log_ok_every, 1,
+          "log one in N successful calls (errors are always logged); 1 logs "
+          "every call");
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port serving Prometheus metrics at /metrics (e.g. "
+          "127.0.0.1:9468); empty serves none");
 ABSL_FLAG(std::string, plan_address, "127.0.0.1:50051",
           "the plan service, host:port");
 ABSL_FLAG(std::string, complaint_address, "127.0.0.1:50052",
@@ -200,6 +210,16 @@ int Run() {
   if (!proxies.ok()) return Fail("trusted_proxies", proxies.status());
   options.trusted_proxies = *std::move(proxies);
 
+  std::unique_ptr<metrics::Endpoint> metrics_endpoint;
+  if (const std::string address = absl::GetFlag(FLAGS_metrics_address);
+      !address.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::Endpoint>> endpoint =
+        metrics::Endpoint::Start(address);
+    if (!endpoint.ok()) return Fail("metrics_address", endpoint.status());
+    metrics_endpoint = *std::move(endpoint);
+    log::Info("metrics_listening",
+              {{"port", absl::StrCat(metrics_endpoint->port())}});
+  }
   GatewayServer server(options, &handler);
   if (absl::Status bound = server.Bind(); !bound.ok()) {
     return Fail("listen", bound);
@@ -253,7 +273,10 @@ int main(int argc, char** argv) {
                                           "open311_lookup_api_key_file",
                                           "open311_endpoint_url",
                                           "open311_contact",
-                                          "web_root"};
+                                          "web_root",
+                                          "metrics_address",
+                                          "log_format",
+                                          "log_ok_every"};
   if (absl::Status status = prongsai::ApplyFlagEnvironment("PRONGSAI_", flags);
       !status.ok()) {
     prongsai::log::Error("bad_environment",
@@ -265,6 +288,13 @@ int main(int argc, char** argv) {
   // takes a mutex or two per request, and the detector's bookkeeping
   // showed in its profile.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  if (absl::Status logging = prongsai::log::Configure(
+          absl::GetFlag(FLAGS_log_format), absl::GetFlag(FLAGS_log_ok_every));
+      !logging.ok()) {
+    prongsai::log::Error("bad_flags",
+                         {{"reason", std::string(logging.message())}});
+    return 2;
+  }
   prongsai::rpc::RouteGrpcLogsHere();
   return prongsai::gateway::Run();
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace prongsai::log {
@@ -44,6 +45,25 @@ inline void Error(absl::string_view event,
 
 // Lines below `level` are dropped. Default: kInfo.
 void SetMinLevel(Level level);
+
+// kText is the `time level event key=value` line above; kJson writes each
+// event as one JSON object per line, {"time":..., "level":..., "event":...,
+// "key":"value", ...}, every value a string (for log shippers that parse
+// JSON). Default: kText.
+enum class Format { kText, kJson };
+void SetFormat(Format format);
+
+// Sampling of the lines of successful calls: with `every` = N, SampleOk()
+// is true for one call in N (1, the default, logs every call). Under load a
+// line per call costs a real share of the throughput; errors are never
+// sampled, callers log them whatever SampleOk says.
+void SetOkSampling(int every);
+bool SampleOk();
+
+// What the binaries' --log_format and --log_ok_every flags set: `format`
+// "text" or "json", `ok_every` >= 1. INVALID_ARGUMENT naming the flag
+// otherwise, with nothing changed.
+absl::Status Configure(absl::string_view format, int ok_every);
 
 }  // namespace prongsai::log
 

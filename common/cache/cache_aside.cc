@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/log.h"
+#include "common/metrics/metrics.h"
 
 namespace prongsai::cache {
 namespace {
@@ -118,17 +119,23 @@ absl::StatusOr<std::string> GetOrLoad(
     absl::FunctionRef<absl::StatusOr<std::string>()> load) {
   if (client == nullptr) return load();
 
+  const std::string cache = metrics::CacheNameOf(key);
   absl::StatusOr<std::optional<std::string>> cached = client->Get(key);
   if (!cached.ok()) {
+    metrics::Cache().Count(cache, "error");
     WarnCacheError("get", key, cached.status());
     // No Set: it would only fail the same way, and maybe as slowly.
     return load();
   }
   if (cached->has_value()) {
     std::optional<Entry> entry = Decode(**cached);
-    if (entry.has_value() && Servable(*entry)) return std::string(entry->value);
+    if (entry.has_value() && Servable(*entry)) {
+      metrics::Cache().Count(cache, "hit");
+      return std::string(entry->value);
+    }
     // Unreadable, or possibly stale: reload and overwrite below.
   }
+  metrics::Cache().Count(cache, "miss");
 
   const int64_t load_started = MonotonicNanos();
   absl::StatusOr<std::string> value = load();

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "common/base/log.h"
 #include "common/cache/redis.h"
+#include "common/metrics/metrics.h"
 
 namespace prongsai::cache {
 
@@ -24,7 +25,7 @@ bool CircuitBreaker::AllowRequest() {
       if (now < retry_at_) return false;
       // Let one probe through; should it never report back, let another
       // through after open_duration.
-      state_ = State::kHalfOpen;
+      SetState(State::kHalfOpen);
       retry_at_ = now + options_.open_duration;
       return true;
     }
@@ -37,7 +38,7 @@ void CircuitBreaker::RecordSuccess() {
   if (state_ != State::kClosed) {
     log::Info("redis_circuit_closed", {});
   }
-  state_ = State::kClosed;
+  SetState(State::kClosed);
   consecutive_failures_ = 0;
 }
 
@@ -58,8 +59,14 @@ void CircuitBreaker::RecordFailure() {
   }
 }
 
+void CircuitBreaker::SetState(State state) {
+  if (state == state_) return;
+  state_ = state;
+  metrics::Events().BreakerState("redis", static_cast<int>(state));
+}
+
 void CircuitBreaker::Open(absl::Time now) {
-  state_ = State::kOpen;
+  SetState(State::kOpen);
   retry_at_ = now + options_.open_duration;
   log::Warning("redis_circuit_open",
                {{"failures", absl::StrCat(consecutive_failures_)},

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
 
 namespace prongsai::cache {
 namespace {
@@ -77,6 +78,13 @@ std::string RateLimiter::RedisKey(absl::string_view client) const {
 
 bool RateLimiter::Allow(RedisClient* redis, absl::string_view client,
                         absl::Time now) {
+  const bool allowed = Decide(redis, client, now);
+  if (!allowed) metrics::Events().RateLimitRefusal(options_.name);
+  return allowed;
+}
+
+bool RateLimiter::Decide(RedisClient* redis, absl::string_view client,
+                         absl::Time now) {
   if (redis != nullptr) {
     // An idle bucket is full again after refill_time_: then it may go.
     const int64_t ttl_seconds =

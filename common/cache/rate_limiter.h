@@ -44,6 +44,8 @@ class RateLimiter {
     // Key of the hash (up to 64 bytes; longer keys are hashed down). Empty:
     // unkeyed, which hides the client only from a casual look.
     std::string client_hash_key;
+    // The limit's name in prongsai_rate_limit_refusals_total{limit}.
+    std::string name = "unnamed";
   };
 
   explicit RateLimiter(Options options);
@@ -67,6 +69,8 @@ class RateLimiter {
   };
 
   std::string RedisKey(absl::string_view client) const;
+  // Allow's answer, before it is counted.
+  bool Decide(RedisClient* redis, absl::string_view client, absl::Time now);
   bool AllowLocally(absl::string_view client, absl::Time now);
   // Makes room for a new local bucket.
   void EvictLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -72,7 +72,7 @@ class CircuitBreaker {
     int failure_threshold = 3;
     absl::Duration open_duration = absl::Seconds(2);
   };
-  enum class State { kClosed, kOpen, kHalfOpen };
+  enum class State { kClosed = 0, kOpen = 1, kHalfOpen = 2 };
   using Clock = std::function<absl::Time()>;
 
   // `clock` is injectable for tests.
@@ -95,6 +95,9 @@ class CircuitBreaker {
 
  private:
   void Open(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Also sets prongsai_circuit_breaker_state{breaker="redis"} (the enum's
+  // order: 0 closed, 1 open, 2 half-open).
+  void SetState(State state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Options options_;
   const Clock clock_;

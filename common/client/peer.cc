@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/base/trace.h"
+#include "common/metrics/metrics.h"
 
 namespace prongsai::client {
 
@@ -60,9 +62,15 @@ grpc::Status Peer::Call(
       context.AddMetadata("authorization",
                           absl::StrCat("Bearer ", options_.api_key));
     }
+    // The incoming call's trace (service_runtime.cc), on to the peer.
+    if (const TraceContext* trace = CurrentTrace(); trace != nullptr) {
+      context.AddMetadata("traceparent", trace->Child().Header());
+    }
     status = attempt(context);
     if (status.ok()) break;
   }
+  metrics::Events().PeerCall(
+      options_.name, static_cast<absl::StatusCode>(status.error_code()));
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     call.failed_.emplace(this, status);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/flag_environment.h"
 #include "common/base/log.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/grpc_log.h"
 
 ABSL_FLAG(std::string, listen, "",
@@ -51,6 +52,15 @@ ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
 ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
           "how long calls may finish on a connection told to go away by "
           "--max_connection_age");
+ABSL_FLAG(std::string, log_format, "text",
+          "log lines as `text` (time level event key=value) or `json` (one "
+          "JSON object per line)");
+ABSL_FLAG(int, log_ok_every, 1,
+          "log one in N successful calls (errors are always logged); 1 logs "
+          "every call");
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port serving Prometheus metrics at /metrics (e.g. "
+          "127.0.0.1:9464); empty serves none");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
 
@@ -74,7 +84,10 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "max_connection_idle",
                                     "max_connection_age",
                                     "max_connection_age_grace",
-                                    "session_verify_keys_file"};
+                                    "session_verify_keys_file",
+                                    "metrics_address",
+                                    "log_format",
+                                    "log_ok_every"};
   names.insert(names.end(), extra.begin(), extra.end());
   if (absl::Status status = ApplyFlagEnvironment("PRONGSAI_", names);
       !status.ok()) {
@@ -93,6 +106,12 @@ int RunServiceMain(
       " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
   ApplyEnvironmentFallbacks(main_options.extra_env_flags);
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status logging = log::Configure(absl::GetFlag(FLAGS_log_format),
+                                            absl::GetFlag(FLAGS_log_ok_every));
+      !logging.ok()) {
+    log::Error("bad_flags", {{"reason", std::string(logging.message())}});
+    return 2;
+  }
   rpc::RouteGrpcLogsHere();
 
   // Block the shutdown signals in every thread (threads inherit the mask) so
@@ -138,6 +157,21 @@ int RunServiceMain(
   }
 
   const std::string& name = main_options.name;
+  std::unique_ptr<metrics::Endpoint> metrics_endpoint;
+  if (const std::string address = absl::GetFlag(FLAGS_metrics_address);
+      !address.empty()) {
+    absl::StatusOr<std::unique_ptr<metrics::Endpoint>> endpoint =
+        metrics::Endpoint::Start(address);
+    if (!endpoint.ok()) {
+      log::Error("start_failed",
+                 {{"service", name},
+                  {"error", std::string(endpoint.status().message())}});
+      return 1;
+    }
+    metrics_endpoint = *std::move(endpoint);
+    log::Info("metrics_listening",
+              {{"port", absl::StrCat(metrics_endpoint->port())}});
+  }
   absl::StatusOr<ServiceDefinition> definition = make_definition();
   if (!definition.ok()) {
     log::Error("start_failed",

@@ -14,7 +14,9 @@
 #include "absl/strings/strip.h"
 #include "common/base/log.h"
 #include "common/base/resource_name.h"
+#include "common/base/trace.h"
 #include "common/base/validation.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/alarm.h"
@@ -241,24 +243,37 @@ ServiceRuntime::ServiceRuntime(
       stream_limits_(stream_limits) {}
 
 void ServiceRuntime::Run(grpc::CallbackServerContext* context,
-                         absl::string_view method, Handler handler,
+                         absl::string_view method, absl::string_view type,
+                         Handler handler,
                          std::function<void(const grpc::Status&)> done) {
   const absl::Time start = absl::Now();
   std::string request_id = RequestId(context);
   context->AddInitialMetadata(std::string(kRequestIdHeader), request_id);
+  metrics::Rpc().Started(policy_.service_full_name(), method, type);
+  // This call's span of the caller's trace, or of a new one.
+  TraceContext trace =
+      TraceContext::FromHeader(Metadata(context, "traceparent").value_or(""))
+          .value_or(TraceContext::New())
+          .Child();
 
-  // Finishes the call and writes its one log line. Runs exactly once, on
-  // whichever thread ends the call.
-  auto finish = [done = std::move(done), method, start, request_id,
+  // Finishes the call, writes its one log line and counts it. Runs exactly
+  // once, on whichever thread ends the call.
+  auto finish = [done = std::move(done), method, type, start, request_id,
+                 trace_id = trace.trace_id(),
                  service = policy_.service_full_name()](
                     const absl::Status& status, absl::string_view principal) {
-    log::Info("rpc", {{"method", absl::StrCat("/", service, "/", method)},
-                      {"code", absl::StatusCodeToString(status.code())},
-                      {"latency_ms",
-                       absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
-                                                   absl::Now() - start))},
-                      {"request_id", request_id},
-                      {"principal", std::string(principal)}});
+    metrics::Rpc().Handled(service, method, type, status.code(),
+                           absl::Now() - start);
+    if (!status.ok() || log::SampleOk()) {
+      log::Info("rpc", {{"method", absl::StrCat("/", service, "/", method)},
+                        {"code", absl::StatusCodeToString(status.code())},
+                        {"latency_ms",
+                         absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(
+                                                     absl::Now() - start))},
+                        {"request_id", request_id},
+                        {"trace_id", trace_id},
+                        {"principal", std::string(principal)}});
+    }
     done(ToGrpcStatus(status));
   };
 
@@ -279,7 +294,8 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
   // unrun, and the refusal still names the caller.
   const std::string principal_name = principal->name();
   auto task = [context, finish, handler = std::move(handler),
-               principal = *std::move(principal), deadline, now, public_method,
+               trace = std::move(trace), principal = *std::move(principal),
+               deadline, now, public_method,
                client = ClientOf(context->peer(), ForwardedFor(context),
                                  trusted_proxies_)](Worker& worker) mutable {
     absl::Status status;
@@ -290,6 +306,7 @@ void ServiceRuntime::Run(grpc::CallbackServerContext* context,
           "the deadline passed while the call waited for a worker");
     } else {
       worker.SetDeadline(deadline);
+      ScopedTrace current_trace(trace);
       CallContext call{worker, principal, deadline, now, public_method, client};
       status = std::move(handler)(call);
     }
@@ -335,7 +352,7 @@ grpc::ServerUnaryReactor* ServiceRuntime::Unary(
     grpc::CallbackServerContext* context, absl::string_view method,
     Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  Run(context, method, std::move(handler),
+  Run(context, method, "unary", std::move(handler),
       [reactor](const grpc::Status& status) { reactor->Finish(status); });
   return reactor;
 }
@@ -592,7 +609,7 @@ class ClientStreamReactor final
   // set `ending_`, with what it read under mu_.
   void Dispatch(absl::Status refusal, int64_t messages) {
     runtime_.Run(
-        context_, method_,
+        context_, method_, "client_stream",
         [this, refusal = std::move(refusal),
          messages](CallContext& call) -> absl::Status {
           if (!refusal.ok()) return refusal;

@@ -223,9 +223,11 @@ class ServiceRuntime {
   absl::StatusOr<auth::Principal> Admit(grpc::CallbackServerContext* context,
                                         absl::string_view method) const;
   // Runs `handler` on a worker once admitted, and ends the call through
-  // `done` with one log line, whatever happens.
+  // `done` with one log line and its metrics (`type` is the grpc_type
+  // label: "unary" or "client_stream"), whatever happens.
   void Run(grpc::CallbackServerContext* context, absl::string_view method,
-           Handler handler, std::function<void(const grpc::Status&)> done);
+           absl::string_view type, Handler handler,
+           std::function<void(const grpc::Status&)> done);
 
   // Whether the database is reachable and its schema migrated; until then
   // calls fail with UNAVAILABLE.

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "common/metrics/metrics.h"
+#include "common/storage/instrumented.h"
+
 namespace prongsai::server {
 
 Worker::Worker(std::string db_url,
@@ -18,7 +21,7 @@ absl::StatusOr<storage::Connection*> Worker::Db() {
     absl::StatusOr<std::unique_ptr<storage::Connection>> connection =
         storage::Connect(db_url_);
     if (!connection.ok()) return connection.status();
-    db_ = *std::move(connection);
+    db_ = storage::Instrumented(*std::move(connection));
   }
   db_->SetDeadline(deadline_);
   return db_.get();
@@ -48,9 +51,11 @@ WorkerPool::~WorkerPool() { Shutdown(); }
 bool WorkerPool::Submit(Task task) {
   absl::MutexLock lock(&mu_);
   if (stopping_ || static_cast<int>(queue_.size()) >= options_.max_queue) {
+    metrics::Pool().refused.Increment();
     return false;
   }
-  queue_.push_back(std::move(task));
+  queue_.push_back({std::move(task), absl::Now()});
+  metrics::Pool().queued.Increment();
   return true;
 }
 
@@ -71,7 +76,7 @@ int WorkerPool::queued() const {
 
 void WorkerPool::Run(Worker& worker) {
   while (true) {
-    Task task;
+    Queued next;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -80,10 +85,16 @@ void WorkerPool::Run(Worker& worker) {
           },
           this));
       if (queue_.empty()) return;  // Stopping and drained.
-      task = std::move(queue_.front());
+      next = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::move(task)(worker);
+    metrics::PoolMetrics& pool = metrics::Pool();
+    pool.queued.Decrement();
+    pool.wait_seconds.Observe(
+        absl::ToDoubleSeconds(absl::Now() - next.queued_at));
+    pool.busy.Increment();
+    std::move(next.task)(worker);
+    pool.busy.Decrement();
     worker.SetDeadline(absl::InfiniteFuture());
   }
 }

@@ -85,7 +85,12 @@ class WorkerPool {
   const Options options_;
   std::shared_ptr<cache::CircuitBreaker> breaker_;
   mutable absl::Mutex mu_;
-  std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
+  // A task and when it was queued (for the wait-time metric).
+  struct Queued {
+    Task task;
+    absl::Time queued_at;
+  };
+  std::deque<Queued> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };

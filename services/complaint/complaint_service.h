@@ -26,6 +26,7 @@ inline cache::RateLimiter::Options PublicLimit(double tokens_per_second,
   options.tokens_per_second = tokens_per_second;
   options.burst = burst;
   options.key_prefix = absl::StrCat("prongsai:complaint:", name, ":");
+  options.name = std::string(name);
   return options;
 }
 

@@ -262,7 +262,18 @@ def problems(config, dockerfile_text, bin_dir):
 
         # Peers: exactly the expected address variables, each naming a
         # defined service and the port it listens on.
-        addresses = {k for k in env if re.fullmatch(r"PRONGSAI_[A-Z]+_ADDRESS", k)}
+        addresses = {k for k in env if re.fullmatch(r"PRONGSAI_[A-Z]+_ADDRESS", k)
+                     and k != "PRONGSAI_METRICS_ADDRESS"}
+        # Metrics: served, and only inside the compose network (Prometheus
+        # scrapes them there); never on a published port.
+        if "PRONGSAI_METRICS_ADDRESS" not in env:
+            found.append(f"{name}: PRONGSAI_METRICS_ADDRESS is not set")
+        else:
+            metrics_port = port_of(env["PRONGSAI_METRICS_ADDRESS"])[1]
+            published = {str(p.get("target")) if isinstance(p, dict) else str(p).rsplit(":", 1)[-1]
+                         for p in service.get("ports") or []}
+            if str(metrics_port) in published:
+                found.append(f"{name}: its metrics port {metrics_port} is published")
         for variable in sorted(addresses ^ set(PEERS[name])):
             found.append(f"{name}: {variable} is " +
                          ("set but not expected" if variable in addresses else "not set"))

@@ -41,7 +41,10 @@ std::string EventOf(std::initializer_list<Field> fields) {
 
 class LogTest : public ::testing::Test {
  protected:
-  void TearDown() override { SetMinLevel(Level::kInfo); }
+  void TearDown() override {
+    SetMinLevel(Level::kInfo);
+    ASSERT_TRUE(Configure("text", 1).ok());
+  }
 };
 
 TEST_F(LogTest, OneLineOfTimeLevelEventAndFields) {
@@ -118,6 +121,38 @@ TEST_F(LogTest, ConcurrentEventsStayOneWholeLineEach) {
     EXPECT_THAT(line, EndsWith(payload));
     EXPECT_THAT(line, StartsWith("20"));
   }
+}
+
+TEST_F(LogTest, JsonLinesAreOneObjectWithEveryValueAString) {
+  ASSERT_TRUE(Configure("json", 1).ok());
+  const std::vector<std::string> lines = LinesOf([] {
+    Info("rpc", {{"method", "GetActionPlan"},
+                 {"note", "a \"quote\", a \\ and\na line\tend"},
+                 {"thai", "อบต.อีสานเขต"}});
+  });
+  ASSERT_THAT(lines, SizeIs(1));
+  EXPECT_THAT(
+      lines[0],
+      MatchesRegex("\\{\"time\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\","
+                   "\"level\":\"INFO\",\"event\":\"rpc\",.*\\}"));
+  EXPECT_THAT(lines[0], EndsWith(",\"method\":\"GetActionPlan\",\"note\":\"a "
+                                 "\\\"quote\\\", a \\\\ and\\u000aa "
+                                 "line\\u0009end\",\"thai\":\"อบต.อีสานเขต\"}"));
+}
+
+TEST_F(LogTest, ConfigureRefusesAnUnknownFormatOrSamplingAndChangesNothing) {
+  EXPECT_EQ(Configure("yaml", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Configure("json", 0).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(EventOf({{"k", "v"}}), "event k=v");  // still text
+}
+
+TEST_F(LogTest, OkSamplingKeepsOneCallInN) {
+  ASSERT_TRUE(Configure("text", 4).ok());
+  int sampled = 0;
+  for (int i = 0; i < 400; ++i) sampled += SampleOk() ? 1 : 0;
+  EXPECT_EQ(sampled, 100);
+  ASSERT_TRUE(Configure("text", 1).ok());
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(SampleOk());
 }
 
 }  // namespace
