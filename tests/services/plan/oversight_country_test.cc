@@ -193,6 +193,8 @@ class OversightCountryTest : public testing::ServiceTest {
     testing::TestServiceOptions options;
     options.backend = GetParam();
     options.clock = clock_.AsClock();
+    // Each service with the cache, as deployed (none when no Redis).
+    options.redis_url = testing::RedisUrl().value_or("");
     TestService::Start(testing::ComplaintDefinitionForTest(), options,
                        &complaint_);
     if (complaint_ == nullptr) return;

@@ -76,6 +76,8 @@ class OversightTest : public testing::ServiceTest {
     testing::TestServiceOptions options;
     options.backend = GetParam();
     options.clock = clock_.AsClock();
+    // Each service with the cache, as deployed (none when no Redis).
+    options.redis_url = testing::RedisUrl().value_or("");
     TestService::Start(testing::ComplaintDefinitionForTest(), options,
                        &complaint_);
     if (complaint_ == nullptr) return;
