@@ -625,6 +625,66 @@ TEST_P(OversightTest, ExportsTheGroupAsCsvWithItsTotals) {
   EXPECT_THAT(lines[4], HasSubstr(",4,4,4,"));
 }
 
+TEST_P(OversightTest, ThePeersBatchesAreForSystemAndAuditorOnly) {
+  if (IsSkipped() || !Started()) return;
+  MakeScenario();
+  complaint::v1::BatchGetComplaintHandlingRequest handling;
+  handling.mutable_fiscal_year()->set_be_year(kYear);
+  for (const char* code : {kB, kA, kA, kC}) handling.add_organizations(code);
+  complaint::v1::BatchGetComplaintHandlingResponse handled;
+  EXPECT_THAT(
+      complaints_->BatchGetComplaintHandling(
+          complaint_->Context(Caller::kOperator).get(), handling, &handled),
+      GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  ASSERT_THAT(
+      complaints_->BatchGetComplaintHandling(
+          complaint_->Context(Caller::kAuditor).get(), handling, &handled),
+      GrpcIsOk());
+  // Each code once, by code; C received nothing and is there with zeros.
+  ASSERT_EQ(handled.handlings_size(), 3);
+  EXPECT_EQ(handled.handlings(0).organization(), kA);
+  EXPECT_EQ(handled.handlings(0).received(), 3);
+  EXPECT_EQ(handled.handlings(2).organization(), kC);
+  EXPECT_EQ(handled.handlings(2).received(), 0);
+  handling.set_general_only(true);
+  ASSERT_THAT(
+      complaints_->BatchGetComplaintHandling(
+          complaint_->Context(Caller::kSystem).get(), handling, &handled),
+      GrpcIsOk());
+  EXPECT_EQ(handled.handlings(0).received(), 2);
+  EXPECT_TRUE(handled.handlings(0).general_only());
+  for (int i = 0; i < 1001; ++i) handling.add_organizations(absl::StrCat(i));
+  EXPECT_THAT(
+      complaints_->BatchGetComplaintHandling(
+          complaint_->Context(Caller::kSystem).get(), handling, &handled),
+      IsInvalidField("organizations"));
+
+  ita::v1::BatchGetAssessmentResultsRequest results;
+  results.mutable_fiscal_year()->set_be_year(kPrevious);
+  results.add_organizations(kA);
+  results.add_organizations(kB);
+  ita::v1::BatchGetAssessmentResultsResponse got;
+  EXPECT_THAT(assessments_->BatchGetAssessmentResults(
+                  ita_->Context(Caller::kExecutive).get(), results, &got),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  ASSERT_THAT(assessments_->BatchGetAssessmentResults(
+                  ita_->Context(Caller::kSystem).get(), results, &got),
+              GrpcIsOk());
+  ASSERT_EQ(got.results_size(), 1);  // B has no 2568 assessment
+  EXPECT_EQ(got.results(0).assessment(),
+            "organizations/6340101/assessments/2568");
+  EXPECT_DOUBLE_EQ(got.results(0).score(), 89.60);
+  // Indicators 9 (lowest) and 4 (under 85), and items under them only.
+  EXPECT_THAT(got.results(0).weaknesses(), ::testing::IsSupersetOf({"9", "4"}));
+  EXPECT_THAT(got.results(0).weaknesses(),
+              ::testing::Not(::testing::Contains("1")));
+  EXPECT_GT(got.results(0).weaknesses_size(), 2);
+  results.set_organizations(0, "not a code!");
+  EXPECT_THAT(assessments_->BatchGetAssessmentResults(
+                  ita_->Context(Caller::kSystem).get(), results, &got),
+              IsInvalidField("organizations[0]"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, OversightTest,
                          ::testing::Values(Backend::kSqlite,
                                            Backend::kPostgres),
