@@ -323,7 +323,7 @@ function headerCell(column: Column, view: View): HTMLElement {
 
 function standingsTable(view: View, standings: OrganizationStanding[], caption: string): HTMLElement {
   if (standings.length === 0) return h("p", { class: "empty" }, "ไม่มีหน่วยงานที่ตรงกับเงื่อนไขนี้");
-  return h("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "ตารางสถานะรายหน่วยงาน (เลื่อนซ้ายขวาได้)" },
+  return h("div", { class: "table-scroll standings-scroll", tabindex: 0, role: "region", "aria-label": "ตารางสถานะรายหน่วยงาน (เลื่อนซ้ายขวาได้)" },
     h("table", { class: "queue standings" },
       h("caption", null, caption),
       h("thead", null, h("tr", null, ...COLUMNS.map((column) => headerCell(column, view)))),
