@@ -154,11 +154,11 @@ test('an auditor sees every organization of the province with its marks and the 
   assert.match(a[0].text, new RegExp(`ประกาศ ${thaiDate(made.A.announced)}`));
   assert.match(a[2].text, new RegExp(thaiDate(made.A.reports.HALF_YEAR)));
   assert.match(a[3].text, new RegExp(thaiDate(made.A.reports.FULL_YEAR)));
-  assert.match(a[0].text, /มี/);
+  assert.ok(a[0].text.startsWith('✓ มี'), a[0].text);
   // B: approved, not announced: the plan requirement is not met.
   const b = await marks(page, 'B');
   assert.deepEqual(b.map((m) => m.met), [false, true, true, false]);
-  assert.match(b[0].text, /ไม่มี/);
+  assert.ok(b[0].text.startsWith('✗ ไม่มี'), b[0].text);
   assert.match(b[0].text, /อนุมัติแล้ว ยังไม่ประกาศใช้/);
   assert.deepEqual((await marks(page, 'C')).map((m) => m.met), [false, false, false, false]);
   assert.deepEqual((await marks(page, 'D')).map((m) => m.met), [true, false, false, false]);
@@ -189,6 +189,7 @@ test('an auditor sees every organization of the province with its marks and the 
   assert.equal(await total(page, 'ita_passed'), '2');
   assert.match(await totalDetail(page, 'ita_passed'), /^66.7% /);
   assert.equal(await page.locator('.missing').count(), 0, 'every service answered');
+  assert.equal(await page.locator('.general-only').count(), 0, 'an auditor counts corruption reports too');
   assert.equal(await page.locator('th[aria-sort="ascending"] button[data-sort="code"]').count(), 1);
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'oversight-province');
@@ -290,6 +291,7 @@ test('an operator sees only its own organizations; the totals are theirs', async
   assert.equal(await total(page, 'plan_announced'), '1');
   assert.match(await totalDetail(page, 'plan_announced'), /^50% ของ 2 หน่วยงาน/);
   assert.equal(await cellOf(page, 'A', 'อันดับ'), '1', 'ranked within its own organizations');
+  assert.equal(await page.locator('.general-only').count(), 1, 'an operator reads general complaints only, and is told so');
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'oversight-operator');
 });

@@ -511,6 +511,10 @@ function showStandings(box: HTMLElement, view: View): void {
           h("h2", { id: "standings-heading" }, "รายหน่วยงาน"),
           downloadControls(view),
           standingsTable(view, standings, caption),
+          standings.some((s) => s.complaints?.general_only)
+            ? h("p", { class: "muted general-only" },
+                "ตัวเลขเรื่องร้องเรียนนับเฉพาะเรื่องร้องเรียนทั่วไป ไม่รวมเรื่องทุจริตและประพฤติมิชอบ ตามสิทธิ์ของบัญชีนี้")
+            : null,
           total > 0 ? pager(index + 1, size, standings.length, total,
             index > 0 ? () => load(index - 1) : null,
             answer.next_page_token ? () => load(index + 1) : null) : null);
