@@ -486,7 +486,9 @@ function showStandings(box: HTMLElement, view: View): void {
   const tokens = [""];
   // What a screen reader hears after a load: not the whole table.
   const status = h("p", { role: "status", class: "visually-hidden" });
-  const load = (index: number) => {
+  // `paged`: a pager button asked, and went with the old page; the new
+  // page's table takes the focus instead.
+  const load = (index: number, paged = false) => {
     box.setAttribute("aria-busy", "true");
     replaceChildren(status, "กำลังโหลด…");
     asStaff(() => call<StandingsPage>("GET", "/v1/organizationStandings", undefined, {
@@ -516,8 +518,9 @@ function showStandings(box: HTMLElement, view: View): void {
                 "ตัวเลขเรื่องร้องเรียนนับเฉพาะเรื่องร้องเรียนทั่วไป ไม่รวมเรื่องทุจริตและประพฤติมิชอบ ตามสิทธิ์ของบัญชีนี้")
             : null,
           total > 0 ? pager(index + 1, size, standings.length, total,
-            index > 0 ? () => load(index - 1) : null,
-            answer.next_page_token ? () => load(index + 1) : null) : null);
+            index > 0 ? () => load(index - 1, true) : null,
+            answer.next_page_token ? () => load(index + 1, true) : null) : null);
+        if (paged) box.querySelector<HTMLElement>(".standings-scroll")?.focus();
         box.removeAttribute("aria-busy");
       },
       (error) => {
