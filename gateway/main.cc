@@ -126,11 +126,13 @@ int Run() {
     }
     return channels;
   };
-  // The plan binary serves the AccountService too, on the same channels.
+  // The plan binary serves the AccountService and the OversightService too,
+  // on the same channels.
   std::vector<std::shared_ptr<grpc::Channel>> plan_channels =
       connect(absl::GetFlag(FLAGS_plan_address));
   Backends backends({{"prongsai.plan.v1.PlanService", plan_channels},
                      {"prongsai.plan.v1.AccountService", plan_channels},
+                     {"prongsai.plan.v1.OversightService", plan_channels},
                      {"prongsai.complaint.v1.ComplaintService",
                       connect(absl::GetFlag(FLAGS_complaint_address))},
                      {"prongsai.ita.v1.AssessmentService",

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
+#include "common/base/organization_codes.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
@@ -60,7 +61,9 @@ static_assert(kMaxComplaintRequestBytes >=
   UNARY(GetComplaintStatistics, GetComplaintStatisticsRequest,                \
         ComplaintStatistics)                                                  \
   UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,          \
-        ComplaintStatistics)
+        ComplaintStatistics)                                                  \
+  UNARY(BatchGetComplaintHandling, BatchGetComplaintHandlingRequest,          \
+        BatchGetComplaintHandlingResponse)
 
 using GrpcService = v1::ComplaintService;
 using ComplaintRawService =
@@ -486,6 +489,56 @@ class ComplaintGrpcService final : public ComplaintRawService {
       v1::ComplaintStatistics& response) {
     PRONGSAI_ASSIGN_OR_RETURN(
         response, Statistics(call, request, /*public_method=*/true));
+    return absl::OkStatus();
+  }
+
+  // One query over every organization of the batch; each one's figures by
+  // the same ComputeStatistics GetComplaintStatistics answers with.
+  absl::Status DoBatchGetComplaintHandling(
+      server::CallContext& call,
+      const v1::BatchGetComplaintHandlingRequest& request,
+      v1::BatchGetComplaintHandlingResponse& response) {
+    v1::GetComplaintStatisticsRequest year;
+    *year.mutable_fiscal_year() = request.fiscal_year();
+    PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(year));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::vector<std::string> codes,
+        ParseOrganizationCodes("organizations",
+                               {request.organizations().begin(),
+                                request.organizations().end()}));
+    for (const std::string& code : codes) {
+      PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
+    }
+    const bool general_only = request.general_only() ||
+                              !MayReadCorruptionReports(RolesOf(call));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        auto rows_of, LoadStatisticsRowsOf(*db, codes, period.start,
+                                           period.end));
+    for (const std::string& code : codes) {
+      std::vector<StatisticsRow>& rows = rows_of[code];
+      if (general_only) {
+        std::erase_if(rows, [](const StatisticsRow& row) {
+          return row.kind != v1::Complaint::GENERAL;
+        });
+      }
+      const v1::ComplaintStatistics statistics =
+          ComputeStatistics(rows, period, call.now);
+      v1::OrganizationComplaintHandling& handling =
+          *response.add_handlings();
+      handling.set_organization(code);
+      handling.set_received(statistics.received());
+      handling.set_open(statistics.in_progress());
+      handling.set_overdue(statistics.overdue());
+      if (statistics.has_percent_resolved_within_sla()) {
+        handling.set_percent_resolved_within_sla(
+            statistics.percent_resolved_within_sla());
+      }
+      if (statistics.has_percent_satisfied()) {
+        handling.set_percent_satisfied(statistics.percent_satisfied());
+      }
+      handling.set_general_only(general_only);
+    }
     return absl::OkStatus();
   }
 

@@ -699,40 +699,87 @@ absl::StatusOr<std::vector<v1::Category>> ListCategories(
   return categories;
 }
 
+namespace {
+
+// The columns StatisticsRowFrom reads, from complaints c LEFT JOIN
+// complaint_categories k.
+constexpr absl::string_view kStatisticsColumns =
+    "c.kind, c.channel, COALESCE(k.display_name, c.category_id), c.state, "
+    "c.receive_time_us, c.sla_due_time_us, c.due_time_us, "
+    "c.acknowledge_time_us, c.resolve_time_us, c.satisfaction, "
+    "c.reopen_count";
+constexpr absl::string_view kStatisticsFrom =
+    " FROM complaints c LEFT JOIN complaint_categories k ON "
+    "k.organization_code = c.organization_code AND k.id = c.category_id";
+
+// Reads kStatisticsColumns starting at column `first`.
+StatisticsRow StatisticsRowFrom(const storage::Row& row, int first) {
+  StatisticsRow out;
+  out.kind = static_cast<v1::Complaint::Kind>(row.GetInt(first));
+  out.channel = static_cast<v1::Complaint::Channel>(row.GetInt(first + 1));
+  out.category = row.GetText(first + 2);
+  out.state = static_cast<v1::Complaint::State>(row.GetInt(first + 3));
+  out.receive_time = absl::FromUnixMicros(row.GetInt(first + 4));
+  out.sla_due_time = absl::FromUnixMicros(row.GetInt(first + 5));
+  out.due_time = absl::FromUnixMicros(row.GetInt(first + 6));
+  if (std::optional<int64_t> acknowledged = row.GetOptionalInt(first + 7)) {
+    out.acknowledge_time = absl::FromUnixMicros(*acknowledged);
+  }
+  if (std::optional<int64_t> resolved = row.GetOptionalInt(first + 8)) {
+    out.resolve_time = absl::FromUnixMicros(*resolved);
+  }
+  out.satisfaction = static_cast<int>(row.GetInt(first + 9));
+  out.reopen_count = static_cast<int>(row.GetInt(first + 10));
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<StatisticsRow>> LoadStatisticsRows(
     storage::Connection& db, absl::string_view organization, absl::Time start,
     absl::Time end) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      db.Execute(
-          "SELECT c.kind, c.channel, COALESCE(k.display_name, c.category_id), "
-          "c.state, c.receive_time_us, c.sla_due_time_us, c.due_time_us, "
-          "c.acknowledge_time_us, c.resolve_time_us, c.satisfaction, "
-          "c.reopen_count FROM complaints c LEFT JOIN complaint_categories k "
-          "ON k.organization_code = c.organization_code AND k.id = "
-          "c.category_id WHERE c.organization_code = ? AND c.receive_time_us "
-          ">= ? AND c.receive_time_us < ?",
-          {std::string(organization), absl::ToUnixMicros(start),
-           absl::ToUnixMicros(end)}));
+      db.Execute(absl::StrCat("SELECT ", kStatisticsColumns, kStatisticsFrom,
+                              " WHERE c.organization_code = ? AND "
+                              "c.receive_time_us >= ? AND c.receive_time_us "
+                              "< ?"),
+                 {std::string(organization), absl::ToUnixMicros(start),
+                  absl::ToUnixMicros(end)}));
   std::vector<StatisticsRow> rows;
   rows.reserve(result.rows.size());
   for (const storage::Row& row : result.rows) {
-    StatisticsRow& out = rows.emplace_back();
-    out.kind = static_cast<v1::Complaint::Kind>(row.GetInt(0));
-    out.channel = static_cast<v1::Complaint::Channel>(row.GetInt(1));
-    out.category = row.GetText(2);
-    out.state = static_cast<v1::Complaint::State>(row.GetInt(3));
-    out.receive_time = absl::FromUnixMicros(row.GetInt(4));
-    out.sla_due_time = absl::FromUnixMicros(row.GetInt(5));
-    out.due_time = absl::FromUnixMicros(row.GetInt(6));
-    if (std::optional<int64_t> acknowledged = row.GetOptionalInt(7)) {
-      out.acknowledge_time = absl::FromUnixMicros(*acknowledged);
-    }
-    if (std::optional<int64_t> resolved = row.GetOptionalInt(8)) {
-      out.resolve_time = absl::FromUnixMicros(*resolved);
-    }
-    out.satisfaction = static_cast<int>(row.GetInt(9));
-    out.reopen_count = static_cast<int>(row.GetInt(10));
+    rows.push_back(StatisticsRowFrom(row, 0));
+  }
+  return rows;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, std::vector<StatisticsRow>>>
+LoadStatisticsRowsOf(storage::Connection& db,
+                     absl::Span<const std::string> organizations,
+                     absl::Time start, absl::Time end) {
+  absl::flat_hash_map<std::string, std::vector<StatisticsRow>> rows;
+  if (organizations.empty()) return rows;
+  std::vector<storage::Value> params;
+  params.reserve(organizations.size() + 2);
+  params.emplace_back(absl::ToUnixMicros(start));
+  params.emplace_back(absl::ToUnixMicros(end));
+  for (const std::string& code : organizations) params.emplace_back(code);
+  std::string placeholders;
+  for (size_t i = 0; i < organizations.size(); ++i) {
+    absl::StrAppend(&placeholders, i == 0 ? "?" : ", ?");
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT c.organization_code, ",
+                              kStatisticsColumns, kStatisticsFrom,
+                              " WHERE c.receive_time_us >= ? AND "
+                              "c.receive_time_us < ? AND c.organization_code "
+                              "IN (",
+                              placeholders, ")"),
+                 params));
+  for (const storage::Row& row : result.rows) {
+    rows[row.GetText(0)].push_back(StatisticsRowFrom(row, 1));
   }
   return rows;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/fields.h"
+#include "common/base/organization_codes.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
@@ -254,7 +256,9 @@ using GrpcService = v1::AssessmentService;
         AdoptRecommendedMeasuresResponse)                                 \
   UNARY(GetPeerAnalytics, GetPeerAnalyticsRequest, PeerAnalytics)         \
   UNARY(GetTrend, GetTrendRequest, Trend)                                 \
-  UNARY(RenderReport, RenderReportRequest, RenderedReport)
+  UNARY(RenderReport, RenderReportRequest, RenderedReport)                 \
+  UNARY(BatchGetAssessmentResults, BatchGetAssessmentResultsRequest,      \
+        BatchGetAssessmentResultsResponse)
 
 using ItaRawService =
     server::RawCallbackService<GrpcService::Service PRONGSAI_ITA_METHODS(
@@ -438,6 +442,99 @@ class ItaGrpcService final : public ItaRawService {
         response, SaveScores(*db, organization, name.be_year, framework, update,
                              call.writer()));
     return absl::OkStatus();
+  }
+
+  // ------------------------------------------------------- batch results
+
+  // One query for the batch's assessments; each one's score, grade and
+  // weaknesses as Analyze (AnalyzeAssessment) decides them. Cached under
+  // the year's data version, which every write of the year replaces.
+  absl::Status DoBatchGetAssessmentResults(
+      CallContext& call, const v1::BatchGetAssessmentResultsRequest& request,
+      v1::BatchGetAssessmentResultsResponse& response) {
+    const int be_year = request.fiscal_year().be_year();
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateFiscalYear("fiscal_year.be_year", be_year));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::vector<std::string> codes,
+        ParseOrganizationCodes("organizations",
+                               {request.organizations().begin(),
+                                request.organizations().end()}));
+    for (const std::string& code : codes) {
+      PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(std::string version, YearVersion(*db, be_year));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response,
+        Cached<v1::BatchGetAssessmentResultsResponse>(
+            call,
+            absl::StrCat("assessment-results/", be_year, "/",
+                         CodesDigest(codes)),
+            version,
+            [&]() -> absl::StatusOr<v1::BatchGetAssessmentResultsResponse> {
+              return ComputeResults(*db, codes, be_year);
+            }));
+    return absl::OkStatus();
+  }
+
+  // FNV-1a of the codes, as hex: stable across processes (a cache key).
+  static std::string CodesDigest(const std::vector<std::string>& codes) {
+    uint64_t hash = 14695981039346656037ull;
+    for (const std::string& code : codes) {
+      for (unsigned char c : code + "\n") {
+        hash ^= c;
+        hash *= 1099511628211ull;
+      }
+    }
+    return absl::StrCat(codes.size(), "-", absl::Hex(hash, absl::kZeroPad16));
+  }
+
+  absl::StatusOr<v1::BatchGetAssessmentResultsResponse> ComputeResults(
+      Connection& db, const std::vector<std::string>& codes, int be_year) {
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Assessment> assessments,
+                              AssessmentsOf(db, codes, be_year));
+    // The assessments of a year share a few framework versions.
+    absl::flat_hash_map<int, v1::Framework> frameworks;
+    v1::BatchGetAssessmentResultsResponse out;
+    for (const v1::Assessment& assessment : assessments) {
+      v1::AssessmentResult& result = *out.add_results();
+      result.set_organization(assessment.organization().code());
+      result.set_assessment(assessment.name());
+      if (!EffectiveScores(assessment).has_overall()) continue;
+      auto found = frameworks.find(assessment.framework_version());
+      if (found == frameworks.end()) {
+        PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
+                                  PinnedFramework(db, *defaults_, assessment));
+        found = frameworks
+                    .emplace(assessment.framework_version(),
+                             std::move(framework))
+                    .first;
+      }
+      SetResult(found->second, assessment, result);
+    }
+    return out;
+  }
+
+  static void SetResult(const v1::Framework& framework,
+                        const v1::Assessment& assessment,
+                        v1::AssessmentResult& result) {
+    const v1::AgencyAnalysis analysis =
+        Analyze(framework, assessment, nullptr, kDefaultStrengthThreshold,
+                kDefaultItemsPerTool);
+    if (assessment.has_effective_overall_score()) {
+      result.set_score(assessment.effective_overall_score());
+    }
+    result.set_grade(analysis.grade());
+    result.set_passed(analysis.passed());
+    for (const v1::IndicatorResult& weakness : analysis.weaknesses()) {
+      result.add_weaknesses(absl::StrCat(weakness.number()));
+      for (const v1::Item& item : framework.items()) {
+        if (item.indicator() == weakness.number()) {
+          result.add_weaknesses(item.code());
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------- analytics

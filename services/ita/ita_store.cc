@@ -489,6 +489,34 @@ absl::StatusOr<v1::Assessment> GetAssessment(Connection& db,
   return AssessmentFromRow(result.rows[0]);
 }
 
+absl::StatusOr<std::vector<v1::Assessment>> AssessmentsOf(
+    Connection& db, absl::Span<const std::string> organizations, int be_year) {
+  std::vector<v1::Assessment> out;
+  if (organizations.empty()) return out;
+  std::vector<storage::Value> params;
+  params.reserve(organizations.size() + 1);
+  params.emplace_back(int64_t{be_year});
+  std::string placeholders;
+  for (const std::string& code : organizations) {
+    absl::StrAppend(&placeholders, params.size() == 1 ? "?" : ", ?");
+    params.emplace_back(code);
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT ", SelectColumns(),
+                              " FROM assessments WHERE fiscal_year = ? AND "
+                              "organization_code IN (",
+                              placeholders, ") ORDER BY organization_code"),
+                 params));
+  out.reserve(result.rows.size());
+  for (const storage::Row& row : result.rows) {
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Assessment assessment,
+                              AssessmentFromRow(row));
+    out.push_back(std::move(assessment));
+  }
+  return out;
+}
+
 absl::StatusOr<api::Page<v1::Assessment>> ListAssessments(
     Connection& db, absl::string_view organization, const PageRequest& page) {
   PRONGSAI_ASSIGN_OR_RETURN(api::RowPage rows,

@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
 #include "common/base/resource_name.h"
@@ -74,6 +75,11 @@ absl::StatusOr<v1::Assessment> GetAssessment(storage::Connection& db,
 absl::StatusOr<api::Page<v1::Assessment>> ListAssessments(
     storage::Connection& db, absl::string_view organization,
     const PageRequest& page);
+// The assessments of `be_year` of `organizations` (those that have one),
+// by organization code: one query.
+absl::StatusOr<std::vector<v1::Assessment>> AssessmentsOf(
+    storage::Connection& db, absl::Span<const std::string> organizations,
+    int be_year);
 // The organization's latest assessment before `be_year`, if any.
 absl::StatusOr<std::optional<v1::Assessment>> PreviousAssessment(
     storage::Connection& db, absl::string_view organization, int be_year);

@@ -372,6 +372,22 @@ void FillCorruptionCases(const absl::flat_hash_map<int, int>& cases,
   }
 }
 
+bool MeasureIsLate(const v1::IntegrityMeasure& measure, int be_year,
+                   absl::Span<const v1::ProgressReport* const> reports,
+                   thai::FiscalQuarter current) {
+  const int last_quarter = LastScheduledQuarter(measure.quarters());
+  const bool ended =
+      current.be_year > be_year ||
+      (current.be_year == be_year && last_quarter < current.quarter);
+  if (!ended) return false;
+  const v1::ProgressReport* latest = nullptr;
+  for (const v1::ProgressReport* report : reports) {
+    if (latest == nullptr || RoundBefore(*latest, *report)) latest = report;
+  }
+  return latest == nullptr || (latest->status() != v1::ProgressReport::DONE &&
+                               latest->status() != v1::ProgressReport::CANCELLED);
+}
+
 std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan) {
   std::vector<v1::TargetEvaluation> out;
   for (const v1::YearTarget& target : plan.targets()) {

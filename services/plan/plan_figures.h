@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "common/thai/thai.h"
 #include "prongsai/plan/v1/plan.pb.h"
 
 namespace prongsai::plan {
@@ -70,6 +71,18 @@ v1::RoundSummary SummarizeRound(const v1::AnnualPlan& annual,
                                 absl::Span<const v1::IntegrityMeasure> measures,
                                 absl::Span<const v1::ProgressReport> reports,
                                 v1::Round round);
+
+// Whether an integrity measure of `be_year` is late at `current`: its last
+// scheduled quarter (4 when it names none) has ended, and its latest report
+// of the year (by round, then time, as SummarizeRound picks it; `reports`
+// are that measure's reports of the year) is neither DONE nor CANCELLED. A
+// measure without reports whose quarter has ended is late. The rule the ITA
+// analysis applies to the measures answering a weakness
+// (services/ita/ita_peers.cc) and RoundSummary.overdue apply at a round's
+// end.
+bool MeasureIsLate(const v1::IntegrityMeasure& measure, int be_year,
+                   absl::Span<const v1::ProgressReport* const> reports,
+                   thai::FiscalQuarter current);
 
 // Each target against its actuals (those the plan records; fill the others
 // first with FillItaScores and FillCorruptionCases), by year.

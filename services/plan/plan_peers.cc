@@ -1,6 +1,7 @@
 #include "services/plan/plan_peers.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/base/organization_codes.h"
 #include "common/base/status_macros.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
@@ -45,6 +46,63 @@ absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
     }
   }
   return scores;
+}
+
+absl::StatusOr<
+    absl::flat_hash_map<std::string, complaint::v1::OrganizationComplaintHandling>>
+BatchComplaintHandling(const client::Peer& complaints, client::PeerCall& peers,
+                       absl::Span<const std::string> organizations, int be_year,
+                       bool general_only) {
+  absl::flat_hash_map<std::string, complaint::v1::OrganizationComplaintHandling>
+      out;
+  for (size_t first = 0; first < organizations.size();
+       first += kMaxBatchOrganizations) {
+    complaint::v1::BatchGetComplaintHandlingRequest request;
+    request.mutable_fiscal_year()->set_be_year(be_year);
+    request.set_general_only(general_only);
+    for (const std::string& code :
+         organizations.subspan(first, kMaxBatchOrganizations)) {
+      request.add_organizations(code);
+    }
+    complaint::v1::BatchGetComplaintHandlingResponse response;
+    PRONGSAI_RETURN_IF_ERROR(complaints.Unary<complaint::v1::ComplaintService>(
+        peers, client::Peer::kSafeToRetry, "complaint figures",
+        &complaint::v1::ComplaintService::Stub::BatchGetComplaintHandling,
+        request, response));
+    for (complaint::v1::OrganizationComplaintHandling& handling :
+         *response.mutable_handlings()) {
+      std::string code = handling.organization();
+      out[std::move(code)] = std::move(handling);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, ita::v1::AssessmentResult>>
+BatchAssessmentResults(const client::Peer& ita, client::PeerCall& peers,
+                       absl::Span<const std::string> organizations,
+                       int be_year) {
+  absl::flat_hash_map<std::string, ita::v1::AssessmentResult> out;
+  for (size_t first = 0; first < organizations.size();
+       first += kMaxBatchOrganizations) {
+    ita::v1::BatchGetAssessmentResultsRequest request;
+    request.mutable_fiscal_year()->set_be_year(be_year);
+    for (const std::string& code :
+         organizations.subspan(first, kMaxBatchOrganizations)) {
+      request.add_organizations(code);
+    }
+    ita::v1::BatchGetAssessmentResultsResponse response;
+    PRONGSAI_RETURN_IF_ERROR(ita.Unary<ita::v1::AssessmentService>(
+        peers, client::Peer::kSafeToRetry,
+        absl::StrCat("ITA results of ", be_year),
+        &ita::v1::AssessmentService::Stub::BatchGetAssessmentResults, request,
+        response));
+    for (ita::v1::AssessmentResult& result : *response.mutable_results()) {
+      std::string code = result.organization();
+      out[std::move(code)] = std::move(result);
+    }
+  }
+  return out;
 }
 
 }  // namespace prongsai::plan

@@ -12,10 +12,15 @@
 #ifndef PRONGSAI_SERVICES_PLAN_PLAN_PEERS_H_
 #define PRONGSAI_SERVICES_PLAN_PLAN_PEERS_H_
 
+#include <string>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/client/peer.h"
+#include "prongsai/complaint/v1/complaint.pb.h"
+#include "prongsai/ita/v1/ita.pb.h"
 
 namespace prongsai::plan {
 
@@ -32,6 +37,21 @@ absl::StatusOr<int> CorruptionCases(const client::Peer& complaints,
 absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
     const client::Peer& ita, client::PeerCall& peers,
     absl::string_view organization);
+
+// The oversight standings' batches (oversight_service.cc): the peers' figures
+// of many organizations, asked in calls of at most kMaxBatchOrganizations
+// codes each (never one call per organization), by code. A peer that fails
+// one batch is not asked for the others (PeerCall): the whole part is then
+// missing, never half of it.
+absl::StatusOr<
+    absl::flat_hash_map<std::string, complaint::v1::OrganizationComplaintHandling>>
+BatchComplaintHandling(const client::Peer& complaints, client::PeerCall& peers,
+                       absl::Span<const std::string> organizations,
+                       int be_year, bool general_only);
+absl::StatusOr<absl::flat_hash_map<std::string, ita::v1::AssessmentResult>>
+BatchAssessmentResults(const client::Peer& ita, client::PeerCall& peers,
+                       absl::Span<const std::string> organizations,
+                       int be_year);
 
 }  // namespace prongsai::plan
 

@@ -21,6 +21,7 @@
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/plan/account_service.h"
 #include "services/plan/account_store.h"
+#include "services/plan/oversight_service.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
 #include "services/plan/plan_figures.h"
@@ -816,6 +817,11 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   definition.migrations.push_back(kAccountsMigration);
   definition.additional_services.push_back(
       AccountServiceDefinition({.signer = options.session_signer}));
+  definition.additional_services.push_back(OversightServiceDefinition(
+      {.complaint_address = options.complaint_address,
+       .complaint_api_key = options.peer_api_key,
+       .ita_address = options.ita_address,
+       .ita_api_key = options.peer_api_key}));
   // Ended sessions and old failure records, at most once an hour (the
   // health thread calls this every probe).
   definition.housekeeping = [last_us = std::make_shared<std::atomic<int64_t>>(

@@ -50,6 +50,7 @@ TEST_F(ApiRoutesTest, EveryMethodOfEveryServiceHasARoute) {
   std::set<std::string> methods_in_pool;
   for (absl::string_view service_name :
        {"prongsai.plan.v1.PlanService", "prongsai.plan.v1.AccountService",
+        "prongsai.plan.v1.OversightService",
         "prongsai.complaint.v1.ComplaintService",
         "prongsai.ita.v1.AssessmentService"}) {
     const google::protobuf::ServiceDescriptor* service =

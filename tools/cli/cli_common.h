@@ -103,6 +103,9 @@ struct CliOptions {
   std::string outcome;
   std::string spent;
   bool uncontrolled = false;
+  // oversight standings.
+  std::string order_by;
+  std::string csv;
   // keys add.
   std::string file;
   std::string name;

@@ -37,6 +37,7 @@
 #include "tools/cli/ita_commands.h"
 #include "tools/cli/keys.h"
 #include "tools/cli/org_commands.h"
+#include "tools/cli/oversight_commands.h"
 #include "tools/cli/plan_commands.h"
 
 ABSL_FLAG(std::string, server, "",
@@ -109,6 +110,10 @@ ABSL_FLAG(std::string, complaint_server, "",
 ABSL_FLAG(std::string, ita_server, "", "demo: ita (default 127.0.0.1:50053)");
 ABSL_FLAG(std::string, group, "national",
           "ita peers: national | province | kind");
+ABSL_FLAG(std::string, order_by, "",
+          "oversight: e.g. \"ita_score desc, code\" (default code)");
+ABSL_FLAG(std::string, csv, "",
+          "oversight: write the whole group as CSV to this file");
 ABSL_FLAG(std::string, org_kind, "", "org: sao | municipality | pao | special");
 ABSL_FLAG(bool, validate_only, false, "plan import: check, store nothing");
 ABSL_FLAG(std::string, round, "",
@@ -202,6 +207,8 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.ita_server = absl::GetFlag(FLAGS_ita_server);
   options.group = absl::GetFlag(FLAGS_group);
   options.org_kind = absl::GetFlag(FLAGS_org_kind);
+  options.order_by = absl::GetFlag(FLAGS_order_by);
+  options.csv = absl::GetFlag(FLAGS_csv);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
   options.round = absl::GetFlag(FLAGS_round);
   options.format = absl::GetFlag(FLAGS_format);
@@ -344,6 +351,11 @@ constexpr Command kCommands[] = {
      "ita load-framework FILE.textproto       (SYSTEM; a new version of its "
      "year)",
      ItaLoadFramework},
+    {"oversight", "standings",
+     "oversight standings --year 2568 [--province P [--district D]]\n"
+     "              [--org_kind sao] [--order_by \"ita_score desc\"] "
+     "[--csv FILE]",
+     OversightStandings},
     {"demo", "load",
      "demo load [--seeds ../shared/seeds]   a sample organization, all 3 "
      "services",
