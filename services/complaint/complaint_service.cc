@@ -503,18 +503,18 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(year));
     PRONGSAI_ASSIGN_OR_RETURN(
         std::vector<std::string> codes,
-        ParseOrganizationCodes("organizations",
-                               {request.organizations().begin(),
-                                request.organizations().end()}));
+        ParseOrganizationCodes(
+            "organizations",
+            {request.organizations().begin(), request.organizations().end()}));
     for (const std::string& code : codes) {
       PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
     }
-    const bool general_only = request.general_only() ||
-                              !MayReadCorruptionReports(RolesOf(call));
+    const bool general_only =
+        request.general_only() || !MayReadCorruptionReports(RolesOf(call));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
-        auto rows_of, LoadStatisticsRowsOf(*db, codes, period.start,
-                                           period.end));
+        auto rows_of,
+        LoadStatisticsRowsOf(*db, codes, period.start, period.end));
     for (const std::string& code : codes) {
       std::vector<StatisticsRow>& rows = rows_of[code];
       if (general_only) {
@@ -524,8 +524,7 @@ class ComplaintGrpcService final : public ComplaintRawService {
       }
       const v1::ComplaintStatistics statistics =
           ComputeStatistics(rows, period, call.now);
-      v1::OrganizationComplaintHandling& handling =
-          *response.add_handlings();
+      v1::OrganizationComplaintHandling& handling = *response.add_handlings();
       handling.set_organization(code);
       handling.set_received(statistics.received());
       handling.set_open(statistics.in_progress());

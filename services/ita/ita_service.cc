@@ -256,7 +256,7 @@ using GrpcService = v1::AssessmentService;
         AdoptRecommendedMeasuresResponse)                                 \
   UNARY(GetPeerAnalytics, GetPeerAnalyticsRequest, PeerAnalytics)         \
   UNARY(GetTrend, GetTrendRequest, Trend)                                 \
-  UNARY(RenderReport, RenderReportRequest, RenderedReport)                 \
+  UNARY(RenderReport, RenderReportRequest, RenderedReport)                \
   UNARY(BatchGetAssessmentResults, BatchGetAssessmentResultsRequest,      \
         BatchGetAssessmentResultsResponse)
 
@@ -457,9 +457,9 @@ class ItaGrpcService final : public ItaRawService {
         api::ValidateFiscalYear("fiscal_year.be_year", be_year));
     PRONGSAI_ASSIGN_OR_RETURN(
         std::vector<std::string> codes,
-        ParseOrganizationCodes("organizations",
-                               {request.organizations().begin(),
-                                request.organizations().end()}));
+        ParseOrganizationCodes(
+            "organizations",
+            {request.organizations().begin(), request.organizations().end()}));
     for (const std::string& code : codes) {
       PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(code));
     }
@@ -506,10 +506,10 @@ class ItaGrpcService final : public ItaRawService {
       if (found == frameworks.end()) {
         PRONGSAI_ASSIGN_OR_RETURN(v1::Framework framework,
                                   PinnedFramework(db, *defaults_, assessment));
-        found = frameworks
-                    .emplace(assessment.framework_version(),
-                             std::move(framework))
-                    .first;
+        found =
+            frameworks
+                .emplace(assessment.framework_version(), std::move(framework))
+                .first;
       }
       SetResult(found->second, assessment, result);
     }

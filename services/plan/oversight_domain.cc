@@ -116,8 +116,7 @@ std::optional<double> FigureOf(const OrganizationStanding& standing,
 
 bool IsText(StandingField field) {
   return field == StandingField::kCode || field == StandingField::kName ||
-         field == StandingField::kProvince ||
-         field == StandingField::kDistrict;
+         field == StandingField::kProvince || field == StandingField::kDistrict;
 }
 
 // <0, 0, >0 as `a` comes before, with, after `b` by one term.
@@ -179,22 +178,22 @@ std::vector<render::Cell> PlanCells(const v1::PlanStanding& plan) {
 
 std::vector<render::Cell> ItaCells(const OrganizationStanding& standing) {
   const v1::ItaStanding& ita = standing.ita();
-  return {render::Made(ita.has_score() ? absl::StrFormat("%.2f", ita.score())
-                                       : ""),
-          render::User(ita.grade()),
-          render::Made(ita.rank() > 0 ? absl::StrCat(ita.rank()) : "")};
+  return {
+      render::Made(ita.has_score() ? absl::StrFormat("%.2f", ita.score()) : ""),
+      render::User(ita.grade()),
+      render::Made(ita.rank() > 0 ? absl::StrCat(ita.rank()) : "")};
 }
 
 std::vector<render::Cell> ComplaintCells(const OrganizationStanding& standing) {
   if (!standing.has_complaints()) return {};
   const v1::ComplaintStanding& c = standing.complaints();
-  return {render::Made(absl::StrCat(c.received())),
-          render::Made(absl::StrCat(c.open())),
-          render::Made(absl::StrCat(c.overdue())),
-          render::Made(Percent(c.has_percent_resolved_within_sla(),
-                               c.percent_resolved_within_sla())),
-          render::Made(
-              Percent(c.has_percent_satisfied(), c.percent_satisfied()))};
+  return {
+      render::Made(absl::StrCat(c.received())),
+      render::Made(absl::StrCat(c.open())),
+      render::Made(absl::StrCat(c.overdue())),
+      render::Made(Percent(c.has_percent_resolved_within_sla(),
+                           c.percent_resolved_within_sla())),
+      render::Made(Percent(c.has_percent_satisfied(), c.percent_satisfied()))};
 }
 
 void Append(std::vector<render::Cell>& row, std::vector<render::Cell> cells,
@@ -205,15 +204,15 @@ void Append(std::vector<render::Cell>& row, std::vector<render::Cell> cells,
 
 std::vector<render::Cell> StandingRow(const OrganizationStanding& standing) {
   const common::v1::OrganizationRef& o = standing.organization();
-  std::vector<render::Cell> row = {render::User(o.code()),
-                                   render::User(o.name()),
-                                   render::User(o.province()),
-                                   render::User(o.district())};
-  Append(row, standing.has_plan() ? PlanCells(standing.plan())
-                                  : std::vector<render::Cell>{},
+  std::vector<render::Cell> row = {
+      render::User(o.code()), render::User(o.name()),
+      render::User(o.province()), render::User(o.district())};
+  Append(row,
+         standing.has_plan() ? PlanCells(standing.plan())
+                             : std::vector<render::Cell>{},
          9);
-  Append(row, standing.has_ita() ? ItaCells(standing)
-                                 : std::vector<render::Cell>{},
+  Append(row,
+         standing.has_ita() ? ItaCells(standing) : std::vector<render::Cell>{},
          3);
   Append(row, ComplaintCells(standing), 5);
   return row;
@@ -269,8 +268,7 @@ void AddPlanTotals(const v1::PlanStanding& plan, v1::StandingTotals& t) {
   t.set_late_measures(t.late_measures() + plan.late_measures());
 }
 
-void AddComplaintTotals(const v1::ComplaintStanding& c,
-                        v1::StandingTotals& t) {
+void AddComplaintTotals(const v1::ComplaintStanding& c, v1::StandingTotals& t) {
   t.set_complaints_received(t.complaints_received() + c.received());
   t.set_complaints_open(t.complaints_open() + c.open());
   t.set_complaints_overdue(t.complaints_overdue() + c.overdue());
@@ -293,12 +291,12 @@ v1::PlanStanding FinishPlanStanding(const PlanFacts& facts,
   int answering = 0;
   int late = 0;
   for (const MeasureFacts& measure : facts.measures) {
-    const bool answers = std::any_of(
-        measure.ita_indicators.begin(), measure.ita_indicators.end(),
-        [&](const std::string& ref) {
-          return std::find(weaknesses.begin(), weaknesses.end(), ref) !=
-                 weaknesses.end();
-        });
+    const bool answers =
+        std::any_of(measure.ita_indicators.begin(),
+                    measure.ita_indicators.end(), [&](const std::string& ref) {
+                      return std::find(weaknesses.begin(), weaknesses.end(),
+                                       ref) != weaknesses.end();
+                    });
     answering += static_cast<int>(answers);
     late += static_cast<int>(measure.late);
   }
@@ -392,14 +390,27 @@ render::Document StandingsDocument(
   render::Document document;
   document.title = absl::StrCat("สถานะหน่วยงาน ปีงบประมาณ พ.ศ. ", be_year);
   std::vector<render::Column> columns;
-  for (const char* heading :
-       {"รหัสหน่วยงาน", "ชื่อหน่วยงาน", "จังหวัด", "อำเภอ",
-        "แผนปฏิบัติการ", "วันที่ประกาศ", "แผนประจำปี",
-        "รายงานรอบ 6 เดือน", "รายงานรอบ 12 เดือน",
-        "ผ่านเกณฑ์ LPA (ข้อ)", "มาตรการ", "มาตรการตอบจุดอ่อน",
-        "มาตรการล่าช้า", "คะแนน ITA", "ระดับ ITA", "อันดับ ITA",
-        "เรื่องร้องเรียน", "ค้างดำเนินการ", "เกินกำหนด",
-        "ร้อยละแล้วเสร็จตามกำหนด", "ร้อยละความพึงพอใจ"}) {
+  for (const char* heading : {"รหัสหน่วยงาน",
+                              "ชื่อหน่วยงาน",
+                              "จังหวัด",
+                              "อำเภอ",
+                              "แผนปฏิบัติการ",
+                              "วันที่ประกาศ",
+                              "แผนประจำปี",
+                              "รายงานรอบ 6 เดือน",
+                              "รายงานรอบ 12 เดือน",
+                              "ผ่านเกณฑ์ LPA (ข้อ)",
+                              "มาตรการ",
+                              "มาตรการตอบจุดอ่อน",
+                              "มาตรการล่าช้า",
+                              "คะแนน ITA",
+                              "ระดับ ITA",
+                              "อันดับ ITA",
+                              "เรื่องร้องเรียน",
+                              "ค้างดำเนินการ",
+                              "เกินกำหนด",
+                              "ร้อยละแล้วเสร็จตามกำหนด",
+                              "ร้อยละความพึงพอใจ"}) {
     columns.push_back({.heading = heading});
   }
   std::vector<std::vector<render::Cell>> rows;

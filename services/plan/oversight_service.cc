@@ -152,9 +152,9 @@ const M* Find(const absl::flat_hash_map<std::string, M>& map,
 }
 
 using GrpcService = v1::OversightService;
-#define PRONGSAI_OVERSIGHT_METHODS(UNARY, STREAM)                   \
-  UNARY(ListOrganizationStandings, ListOrganizationStandingsRequest, \
-        ListOrganizationStandingsResponse)                          \
+#define PRONGSAI_OVERSIGHT_METHODS(UNARY, STREAM)                        \
+  UNARY(ListOrganizationStandings, ListOrganizationStandingsRequest,     \
+        ListOrganizationStandingsResponse)                               \
   UNARY(ExportOrganizationStandings, ExportOrganizationStandingsRequest, \
         ExportedDocument)
 
@@ -201,8 +201,8 @@ class OversightGrpcService final : public OversightRawService {
     }
     PRONGSAI_ASSIGN_OR_RETURN(Standings all, Build(call, query));
     response.set_total_size(static_cast<int32_t>(all.standings.size()));
-    const size_t end =
-        std::min(all.standings.size(), offset + static_cast<size_t>(page.limit));
+    const size_t end = std::min(all.standings.size(),
+                                offset + static_cast<size_t>(page.limit));
     for (size_t i = std::min(offset, end); i < end; ++i) {
       *response.add_standings() = std::move(all.standings[i]);
     }
@@ -224,8 +224,8 @@ class OversightGrpcService final : public OversightRawService {
                               ParseQuery(call, request.query()));
     PRONGSAI_ASSIGN_OR_RETURN(Standings all, Build(call, query));
     response.set_content_type("text/csv; charset=utf-8");
-    response.set_content(render::RenderCsv(StandingsDocument(
-        query.group.be_year, all.standings, all.totals)));
+    response.set_content(render::RenderCsv(
+        StandingsDocument(query.group.be_year, all.standings, all.totals)));
     return absl::OkStatus();
   }
 
@@ -237,8 +237,9 @@ class OversightGrpcService final : public OversightRawService {
     absl::flat_hash_map<std::string, ita::v1::AssessmentResult> previous;
   };
 
-  ItaParts AskIta(client::PeerCall& peers, const std::vector<std::string>& codes,
-                  int be_year, std::vector<std::string>& missing) const {
+  ItaParts AskIta(client::PeerCall& peers,
+                  const std::vector<std::string>& codes, int be_year,
+                  std::vector<std::string>& missing) const {
     ItaParts parts;
     auto year = BatchAssessmentResults(ita_, peers, codes, be_year);
     if (!year.ok()) {
@@ -250,9 +251,9 @@ class OversightGrpcService final : public OversightRawService {
     parts.year = *std::move(year);
     auto previous = BatchAssessmentResults(ita_, peers, codes, be_year - 1);
     if (!previous.ok()) {
-      missing.push_back(absl::StrCat(
-          "ita: ", previous.status().message(),
-          "; measures_answering_weaknesses counts none"));
+      missing.push_back(
+          absl::StrCat("ita: ", previous.status().message(),
+                       "; measures_answering_weaknesses counts none"));
     } else {
       parts.previous = *std::move(previous);
     }
@@ -328,9 +329,9 @@ class OversightGrpcService final : public OversightRawService {
     auto complaints = BatchComplaintHandling(
         complaints_, peers, codes, query.group.be_year, query.general_only);
     if (!complaints.ok()) {
-      out.missing.push_back(absl::StrCat("complaints: ",
-                                         complaints.status().message(),
-                                         "; complaint figures are absent"));
+      out.missing.push_back(
+          absl::StrCat("complaints: ", complaints.status().message(),
+                       "; complaint figures are absent"));
     }
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::ListOrganizationStandingsResponse plan_part,
@@ -343,9 +344,8 @@ class OversightGrpcService final : public OversightRawService {
       if (i < static_cast<size_t>(plan_part.standings_size()) &&
           plan_part.standings(static_cast<int>(i)).organization().code() ==
               code) {
-        *standing.mutable_plan() =
-            std::move(*plan_part.mutable_standings(static_cast<int>(i))
-                           ->mutable_plan());
+        *standing.mutable_plan() = std::move(
+            *plan_part.mutable_standings(static_cast<int>(i))->mutable_plan());
       }
       if (ita.year.has_value()) {
         *standing.mutable_ita() = ItaOf(Find(*ita.year, code));

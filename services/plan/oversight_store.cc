@@ -62,10 +62,10 @@ absl::StatusOr<storage::Result> OverGroup(Connection& db,
                                           std::vector<Value> params) {
   GroupSql sql = GroupWhere(group);
   for (Value& value : sql.params) params.push_back(std::move(value));
-  return db.Execute(absl::StrCat(select,
-                                 "SELECT o.code FROM organizations o WHERE ",
-                                 sql.where, ")"),
-                    params);
+  return db.Execute(
+      absl::StrCat(select, "SELECT o.code FROM organizations o WHERE ",
+                   sql.where, ")"),
+      params);
 }
 
 // The furthest along (announced, approved, draft) of the plans covering
@@ -82,8 +82,7 @@ absl::Status AddPlans(Connection& db, const StandingGroup& group,
   absl::flat_hash_map<std::string, std::pair<int64_t, std::string>> best;
   for (const storage::Row& row : result.rows) {
     const std::string& code = row.GetText(0);
-    auto [it, inserted] =
-        best.try_emplace(code, row.GetInt(2), row.GetText(1));
+    auto [it, inserted] = best.try_emplace(code, row.GetInt(2), row.GetText(1));
     if (!inserted && (row.GetInt(2) < it->second.first ||
                       (row.GetInt(2) == it->second.first &&
                        row.GetText(1) >= it->second.second))) {
@@ -122,9 +121,9 @@ absl::Status AddAnnualPlans(
     const std::string name = FormatPlanChildName(code, row.GetText(1),
                                                  "annualPlans", row.GetText(2));
     const std::string plan_name = FormatActionPlanName(code, row.GetText(1));
-    const bool current_is_chosen = !plan.annual_plan().empty() &&
-                                   absl::StartsWith(plan.annual_plan(),
-                                                    plan.action_plan() + "/");
+    const bool current_is_chosen =
+        !plan.annual_plan().empty() &&
+        absl::StartsWith(plan.annual_plan(), plan.action_plan() + "/");
     const bool this_is_chosen = plan_name == plan.action_plan();
     if (plan.annual_plan().empty() || (this_is_chosen && !current_is_chosen) ||
         (this_is_chosen == current_is_chosen && name < plan.annual_plan())) {
@@ -143,7 +142,8 @@ void KeepEarliest(const google::protobuf::Timestamp& time,
 }
 
 // The year's reports, by subject; the first 6- and 12-month report times.
-absl::StatusOr<absl::flat_hash_map<std::string, std::vector<v1::ProgressReport>>>
+absl::StatusOr<
+    absl::flat_hash_map<std::string, std::vector<v1::ProgressReport>>>
 AddReports(Connection& db, const StandingGroup& group,
            absl::flat_hash_map<std::string, PlanFacts>& facts) {
   PRONGSAI_ASSIGN_OR_RETURN(
@@ -190,8 +190,8 @@ absl::Status AddMeasures(
     v1::IntegrityMeasure measure;
     PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(row.GetText(2), measure));
     std::vector<const v1::ProgressReport*> of_measure;
-    auto found = reports.find(FormatChildName(code, "integrityMeasures",
-                                              row.GetText(1)));
+    auto found = reports.find(
+        FormatChildName(code, "integrityMeasures", row.GetText(1)));
     if (found != reports.end()) {
       for (const v1::ProgressReport& report : found->second) {
         of_measure.push_back(&report);
@@ -212,12 +212,12 @@ absl::StatusOr<std::vector<GroupMember>> LoadGroup(Connection& db,
   const GroupSql sql = GroupWhere(group);
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
-      db.Execute(absl::StrCat(
-                     "SELECT o.code, o.name, o.kind, o.province, o.district, "
-                     "COALESCE(v.token, '0') FROM organizations o LEFT JOIN "
-                     "plan_versions v ON v.organization_code = o.code WHERE ",
-                     sql.where, " ORDER BY o.code"),
-                 sql.params));
+      db.Execute(
+          absl::StrCat("SELECT o.code, o.name, o.kind, o.province, o.district, "
+                       "COALESCE(v.token, '0') FROM organizations o LEFT JOIN "
+                       "plan_versions v ON v.organization_code = o.code WHERE ",
+                       sql.where, " ORDER BY o.code"),
+          sql.params));
   std::vector<GroupMember> members;
   members.reserve(result.rows.size());
   for (const storage::Row& row : result.rows) {

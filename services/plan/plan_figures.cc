@@ -384,8 +384,9 @@ bool MeasureIsLate(const v1::IntegrityMeasure& measure, int be_year,
   for (const v1::ProgressReport* report : reports) {
     if (latest == nullptr || RoundBefore(*latest, *report)) latest = report;
   }
-  return latest == nullptr || (latest->status() != v1::ProgressReport::DONE &&
-                               latest->status() != v1::ProgressReport::CANCELLED);
+  return latest == nullptr ||
+         (latest->status() != v1::ProgressReport::DONE &&
+          latest->status() != v1::ProgressReport::CANCELLED);
 }
 
 std::vector<v1::TargetEvaluation> EvaluateTargets(const v1::ActionPlan& plan) {

@@ -48,8 +48,8 @@ absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
   return scores;
 }
 
-absl::StatusOr<
-    absl::flat_hash_map<std::string, complaint::v1::OrganizationComplaintHandling>>
+absl::StatusOr<absl::flat_hash_map<
+    std::string, complaint::v1::OrganizationComplaintHandling>>
 BatchComplaintHandling(const client::Peer& complaints, client::PeerCall& peers,
                        absl::Span<const std::string> organizations, int be_year,
                        bool general_only) {

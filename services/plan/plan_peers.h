@@ -43,11 +43,11 @@ absl::StatusOr<absl::flat_hash_map<int, double>> ItaScores(
 // codes each (never one call per organization), by code. A peer that fails
 // one batch is not asked for the others (PeerCall): the whole part is then
 // missing, never half of it.
-absl::StatusOr<
-    absl::flat_hash_map<std::string, complaint::v1::OrganizationComplaintHandling>>
+absl::StatusOr<absl::flat_hash_map<
+    std::string, complaint::v1::OrganizationComplaintHandling>>
 BatchComplaintHandling(const client::Peer& complaints, client::PeerCall& peers,
-                       absl::Span<const std::string> organizations,
-                       int be_year, bool general_only);
+                       absl::Span<const std::string> organizations, int be_year,
+                       bool general_only);
 absl::StatusOr<absl::flat_hash_map<std::string, ita::v1::AssessmentResult>>
 BatchAssessmentResults(const client::Peer& ita, client::PeerCall& peers,
                        absl::Span<const std::string> organizations,

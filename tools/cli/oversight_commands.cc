@@ -52,8 +52,7 @@ void PrintStandings(const pv1::ListOrganizationStandingsResponse& response) {
   for (const pv1::OrganizationStanding& s : response.standings()) {
     table.AddRow(
         {s.organization().code(), s.organization().name(),
-         s.organization().district(),
-         s.has_plan() ? StateOf(s.plan()) : "-",
+         s.organization().district(), s.has_plan() ? StateOf(s.plan()) : "-",
          CountOrDash(s.has_plan(), s.plan().lpa_requirements_met()),
          s.has_plan() ? absl::StrCat(s.plan().measures(), " (",
                                      s.plan().measures_answering_weaknesses(),
@@ -74,9 +73,9 @@ void PrintStandings(const pv1::ListOrganizationStandingsResponse& response) {
             << " 12-month reports, " << t.all_lpa_requirements()
             << " meet all four LPA requirements; " << t.measures()
             << " measures (" << t.late_measures() << " late); ITA mean "
-            << FigureOrDash(t.has_mean_ita_score(), t.mean_ita_score())
-            << " (" << t.ita_passed() << " of " << t.ita_scored()
-            << " pass); " << t.complaints_received() << " complaints ("
+            << FigureOrDash(t.has_mean_ita_score(), t.mean_ita_score()) << " ("
+            << t.ita_passed() << " of " << t.ita_scored() << " pass); "
+            << t.complaints_received() << " complaints ("
             << t.complaints_overdue() << " overdue)\n";
   for (const std::string& missing : response.missing()) {
     std::cout << "missing: " << missing << "\n";
@@ -92,15 +91,15 @@ int OversightStandings(const CliOptions& options, const Args& /*args*/) {
     pv1::ExportOrganizationStandingsRequest request;
     *request.mutable_query() = QueryOf(options);
     pv1::ExportedDocument document;
-    const grpc::Status status = client.Call(
-        &pv1::OversightService::Stub::ExportOrganizationStandings, request,
-        &document);
+    const grpc::Status status =
+        client.Call(&pv1::OversightService::Stub::ExportOrganizationStandings,
+                    request, &document);
     if (!status.ok()) return Fail(status);
     std::ofstream out(options.csv, std::ios::binary);
     out << document.content();
     if (!out.good()) {
-      return Fail(absl::UnavailableError(
-          absl::StrCat("cannot write ", options.csv)));
+      return Fail(
+          absl::UnavailableError(absl::StrCat("cannot write ", options.csv)));
     }
     std::cout << options.csv << "\n";
     return 0;

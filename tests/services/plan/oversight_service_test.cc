@@ -2,6 +2,8 @@
 // services all real (in-process hosts on the test's backend, one clock):
 // the data is made through the three public APIs and every figure of a
 // standing and of the group's totals is checked against what was made.
+#include "services/plan/oversight_service.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +22,6 @@
 #include "prongsai/plan/v1/oversight.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
 #include "services/ita/ita_service.h"
-#include "services/plan/oversight_service.h"
 #include "services/plan/plan_service.h"
 #include "tests/services/complaint/complaint_test_util.h"
 #include "tests/services/service_test_util.h"
@@ -104,7 +105,8 @@ class OversightTest : public testing::ServiceTest {
     if (service_ == nullptr) return;
     plan_ = v1::PlanService::NewStub(service().channel());
     oversight_ = v1::OversightService::NewStub(service().channel());
-    complaints_ = complaint::v1::ComplaintService::NewStub(complaint_->channel());
+    complaints_ =
+        complaint::v1::ComplaintService::NewStub(complaint_->channel());
     assessments_ = ita::v1::AssessmentService::NewStub(ita_->channel());
   }
 
@@ -180,7 +182,8 @@ class OversightTest : public testing::ServiceTest {
   }
 
   v1::ProgressReport Report(absl::string_view code, absl::string_view subject,
-                            v1::Round round, v1::ProgressReport::Status status) {
+                            v1::Round round,
+                            v1::ProgressReport::Status status) {
     clock_.Advance(absl::Minutes(1));
     v1::CreateProgressReportRequest request;
     request.set_parent(absl::StrCat("organizations/", code));
@@ -203,8 +206,8 @@ class OversightTest : public testing::ServiceTest {
     ita::v1::GetFrameworkRequest get;
     get.set_name("frameworks/2568");
     ita::v1::Framework framework;
-    ASSERT_THAT(assessments_->GetFramework(
-                    ita_->Context(Caller::kSystem).get(), get, &framework),
+    ASSERT_THAT(assessments_->GetFramework(ita_->Context(Caller::kSystem).get(),
+                                           get, &framework),
                 GrpcIsOk());
     framework.set_be_year(kYear);
     framework.clear_name();
@@ -221,8 +224,8 @@ class OversightTest : public testing::ServiceTest {
   void Ingest(const common::v1::OrganizationRef& org, int be_year,
               double overall, const std::vector<double>& scores) {
     ita::v1::IngestPublishedScoresRequest request;
-    request.set_name(absl::StrCat("organizations/", org.code(),
-                                  "/assessments/", be_year));
+    request.set_name(
+        absl::StrCat("organizations/", org.code(), "/assessments/", be_year));
     *request.mutable_organization() = org;
     ita::v1::ScoreSet& published = *request.mutable_published();
     published.mutable_overall()->set_score(overall);
@@ -280,9 +283,8 @@ class OversightTest : public testing::ServiceTest {
     CreatePlan(kD, v1::ActionPlan::DRAFT);
 
     LoadFramework2569();
-    const std::vector<double> weak_9_and_4 = {99.50, 90.40, 87.70, 83.80,
-                                              96.00, 93.50, 89.10, 87.40,
-                                              72.60, 100.0};
+    const std::vector<double> weak_9_and_4 = {
+        99.50, 90.40, 87.70, 83.80, 96.00, 93.50, 89.10, 87.40, 72.60, 100.0};
     Ingest(a_, kPrevious, 89.60, weak_9_and_4);
     Ingest(a_, kYear, 89.60, weak_9_and_4);
     Ingest(b_, kYear, 92.00, weak_9_and_4);
@@ -466,7 +468,8 @@ TEST_P(OversightTest, AnOperatorSeesItsOwnOrganizationsAndNoCorruption) {
   for (Caller caller : {Caller::kOperator, Caller::kExecutive}) {
     const v1::ListOrganizationStandingsResponse response =
         MustList(caller, Query());
-    EXPECT_THAT(Codes(response), ElementsAre(kA)) << testing::CallerName(caller);
+    EXPECT_THAT(Codes(response), ElementsAre(kA))
+        << testing::CallerName(caller);
     EXPECT_EQ(response.totals().organizations(), 1);
     // The group is its own: A is first there.
     EXPECT_EQ(Of(response, kA).ita().rank(), 1);
@@ -535,8 +538,8 @@ TEST_P(OversightTest, PagesAreBoundToTheirQuery) {
   EXPECT_THAT(List(Caller::kSystem, Query("", "code"), &out, 3,
                    first.next_page_token()),
               IsInvalidField("page_token"));
-  EXPECT_THAT(List(Caller::kSystem, Query(kYasothon, "ita_score desc"), &out,
-                   3, first.next_page_token()),
+  EXPECT_THAT(List(Caller::kSystem, Query(kYasothon, "ita_score desc"), &out, 3,
+                   first.next_page_token()),
               IsInvalidField("page_token"));
   EXPECT_THAT(List(Caller::kOperator, Query("", "ita_score desc"), &out, 3,
                    first.next_page_token()),
@@ -553,8 +556,7 @@ TEST_P(OversightTest, AWriteInAnyServiceShowsInTheNextCall) {
   EXPECT_EQ(Of(before, kC).plan().measures(), 0);
   // The same call again: the same answer (from the cache when there is
   // one).
-  EXPECT_EQ(MustList(Caller::kSystem, Query(kYasothon)).totals().measures(),
-            3);
+  EXPECT_EQ(MustList(Caller::kSystem, Query(kYasothon)).totals().measures(), 3);
   CreateMeasure(kC, "มาตรการใหม่", 4, "9");
   File(kC, complaint::v1::Complaint::GENERAL);
   Ingest(c_, kYear, 95.00, {100, 100, 100, 100, 100, 100, 100, 100, 90, 100});
@@ -603,9 +605,10 @@ TEST_P(OversightTest, ExportsTheGroupAsCsvWithItsTotals) {
   v1::ExportOrganizationStandingsRequest request;
   *request.mutable_query() = Query(kYasothon, "ita_score desc");
   v1::ExportedDocument document;
-  ASSERT_THAT(oversight_->ExportOrganizationStandings(
-                  service().Context(Caller::kAuditor).get(), request, &document),
-              GrpcIsOk());
+  ASSERT_THAT(
+      oversight_->ExportOrganizationStandings(
+          service().Context(Caller::kAuditor).get(), request, &document),
+      GrpcIsOk());
   EXPECT_EQ(document.content_type(), "text/csv; charset=utf-8");
   ASSERT_TRUE(absl::StartsWith(document.content(), "\xEF\xBB\xBF"));
   std::vector<std::string> lines =
