@@ -4,7 +4,8 @@
 // over /v1), an auditor sees every organization with the marks and totals
 // those facts imply, sorts by a column, walks the pages and downloads the
 // CSV; an operator sees only its organizations; a visitor who is not signed
-// in is sent to sign in; a role without oversight is told so.
+// in is sent to sign in; a role without oversight is told so; an answer
+// with a part missing (altered on its way to the page) is shown as such.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -309,4 +310,34 @@ test('a visitor who is not signed in is sent to sign in; an integrity officer is
   await officerPage.goto('/staff/oversight');
   await officerPage.getByRole('alert').filter({ hasText: 'ท่านไม่มีสิทธิ์ดูหน้านี้' }).waitFor();
   assert.equal(await officerPage.locator('table.standings').count(), 0);
+});
+
+test('when a service does not answer, the page names the missing part and shows its figures as unknown', async () => {
+  // The stack cannot stop one service under a running test, so the real
+  // answer is altered on its way to the page the way the API says such an
+  // answer looks: the part unset in every standing, its totals zero, and a
+  // sentence in `missing`.
+  const auditor = await makeAccount('AUDITOR', []);
+  const { page } = await signedIn(auditor, '/staff');
+  const sentence = 'ita: the ITA service did not answer; ITA figures are absent';
+  await page.route('**/v1/organizationStandings?*', async (route) => {
+    const answer = await (await route.fetch()).json();
+    for (const standing of answer.standings ?? []) delete standing.ita;
+    delete answer.totals.mean_ita_score;
+    answer.totals.ita_scored = 0;
+    answer.totals.ita_passed = 0;
+    answer.missing = [sentence];
+    await route.fulfill({ json: answer });
+  });
+  await page.goto(href({ year: YEAR, province: PROVINCE }));
+  await rows(page).first().waitFor();
+  assert.match(await page.locator('.missing').innerText(), new RegExp(sentence));
+  assert.equal(await page.locator('[data-total="mean_ita_score"]').count(), 0, 'no ITA mean shown as if it were known');
+  // A dash to the eye, "unknown" to a screen reader: never a zero.
+  assert.match(await cellOf(page, 'A', 'คะแนน ITA'), /^-\s*ไม่ทราบ$/);
+  assert.match(await cellOf(page, 'A', 'อันดับ'), /^-\s*ไม่ทราบ$/);
+  // The other parts are still there.
+  assert.deepEqual((await marks(page, 'A')).map((m) => m.met), [true, true, true, true]);
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'oversight-missing');
 });
