@@ -11,6 +11,7 @@ import { filePage } from "./pages/file";
 import { homePage } from "./pages/home";
 import { itaAnalysisPage, itaListPage } from "./pages/ita";
 import { itaReportPage } from "./pages/ita-report";
+import { oversightPage } from "./pages/oversight";
 import { securityPage } from "./pages/security";
 import { planPage } from "./pages/plan";
 import { plansPage } from "./pages/plans";
@@ -41,6 +42,7 @@ route("/staff/plans", plansPage);
 route("/staff/plan", planPage);
 route("/staff/annual", annualPage);
 route("/staff/progress", progressPage);
+route("/staff/oversight", oversightPage);
 fallback((main) => {
   main.append(
     h("h1", null, "ไม่พบหน้านี้"),

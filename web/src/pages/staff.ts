@@ -59,6 +59,10 @@ export const staffHome = staffPage((main, _params, account) => {
     links.push(["/staff/plans", "แผนปฏิบัติการป้องกันการทุจริต",
                 "แผนห้าปี แผนประจำปี การอนุมัติและประกาศใช้ และการรายงานผลรอบ ๖ และ ๑๒ เดือน"]);
   }
+  if (hasRole(account, "SYSTEM", "AUDITOR", "OPERATOR", "EXECUTIVE")) {
+    links.push(["/staff/oversight", "กำกับติดตามหน่วยงาน",
+                "สถานะของหน่วยงานรายจังหวัด อำเภอ หรือทั้งประเทศ: แผนตามเกณฑ์ LPA ผล ITA และเรื่องร้องเรียน"]);
+  }
   if (hasRole(account, "AUDITOR")) {
     links.push(["/staff/identity-accesses", "บันทึกการเปิดดูตัวตนผู้แจ้ง",
                 "ใครเปิดดูข้อมูลผู้แจ้งเบาะแสการทุจริต เมื่อใด และด้วยเหตุผลใด"]);
