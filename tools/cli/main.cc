@@ -344,6 +344,10 @@ constexpr Command kCommands[] = {
      "ita load-framework FILE.textproto       (SYSTEM; a new version of its "
      "year)",
      ItaLoadFramework},
+    {"ita", "import-results",
+     "ita import-results --year 2567 FILE.csv [--validate_only]  (NACC "
+     "results)",
+     ItaImportResults},
     {"demo", "load",
      "demo load [--seeds ../shared/seeds]   a sample organization, all 3 "
      "services",
