@@ -29,6 +29,7 @@
 #include "services/ita/ita_analysis.h"
 #include "services/ita/ita_domain.h"
 #include "services/ita/ita_framework.h"
+#include "services/ita/ita_import.h"
 #include "services/ita/ita_peer_stats.h"
 #include "services/ita/ita_peers.h"
 #include "services/ita/ita_recommend.h"
@@ -258,7 +259,9 @@ using GrpcService = v1::AssessmentService;
   UNARY(GetTrend, GetTrendRequest, Trend)                                 \
   UNARY(RenderReport, RenderReportRequest, RenderedReport)                \
   UNARY(BatchGetAssessmentResults, BatchGetAssessmentResultsRequest,      \
-        BatchGetAssessmentResultsResponse)
+        BatchGetAssessmentResultsResponse)                                \
+  UNARY(ImportPublishedResults, ImportPublishedResultsRequest,            \
+        ImportPublishedResultsResponse)
 
 using ItaRawService =
     server::RawCallbackService<GrpcService::Service PRONGSAI_ITA_METHODS(
@@ -401,17 +404,33 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
         FrameworkFor(*db, *defaults_, "name", name.be_year));
-    v1::ScoreSet published = request.published();
-    PRONGSAI_RETURN_IF_ERROR(
-        ValidatePublished("published", framework, published));
     common::v1::OrganizationRef organization = request.organization();
     organization.set_code(name.organization);
-    ScoreUpdate update;
-    update.findings = CheckPublished(framework, published);
-    update.published = std::move(published);
     PRONGSAI_ASSIGN_OR_RETURN(
-        response, SaveScores(*db, organization, name.be_year, framework, update,
-                             call.writer()));
+        PublishedIngest done,
+        IngestPublished(*db, framework, organization, name.be_year,
+                        request.published(), "published", call.writer(),
+                        IngestMode::kWrite));
+    response = std::move(done.assessment);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoImportPublishedResults(
+      CallContext& call, const v1::ImportPublishedResultsRequest& request,
+      v1::ImportPublishedResultsResponse& response) {
+    PRONGSAI_RETURN_IF_ERROR(
+        api::ValidateFiscalYear("be_year", request.be_year()));
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework framework,
+        FrameworkFor(*db, *defaults_, "be_year", request.be_year()));
+    PRONGSAI_ASSIGN_OR_RETURN(response,
+                              ita::ImportPublishedResults(
+                                  *db, framework, request,
+                                  [&call](absl::string_view code) {
+                                    return call.CheckOrganization(code);
+                                  },
+                                  call.writer()));
     return absl::OkStatus();
   }
 

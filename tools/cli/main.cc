@@ -356,6 +356,10 @@ constexpr Command kCommands[] = {
      "              [--org_kind sao] [--order_by \"ita_score desc\"] "
      "[--csv FILE]",
      OversightStandings},
+    {"ita", "import-results",
+     "ita import-results --year 2567 FILE.csv [--validate_only]  (NACC "
+     "results)",
+     ItaImportResults},
     {"demo", "load",
      "demo load [--seeds ../shared/seeds]   a sample organization, all 3 "
      "services",
