@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
@@ -17,6 +18,7 @@
 #include "common/server/method_list.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_export.h"
 #include "services/complaint/complaint_peers.h"
 #include "services/complaint/complaint_sealing.h"
 #include "services/complaint/complaint_statistics.h"
@@ -60,7 +62,8 @@ static_assert(kMaxComplaintRequestBytes >=
   UNARY(GetComplaintStatistics, GetComplaintStatisticsRequest,                \
         ComplaintStatistics)                                                  \
   UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,          \
-        ComplaintStatistics)
+        ComplaintStatistics)                                                  \
+  UNARY(ExportComplaints, ExportComplaintsRequest, ExportedDocument)
 
 using GrpcService = v1::ComplaintService;
 using ComplaintRawService =
@@ -360,20 +363,109 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByName(call, request.name(), "name"));
-    PRONGSAI_ASSIGN_OR_RETURN(
-        ChildName name, ParseChildName("name", request.name(), kComplaints));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, RevealIdentity(call, *db, stored, request.reason()));
+    return absl::OkStatus();
+  }
+
+  // Opens the identities of `stored` for the caller, an integrity officer,
+  // after recording the read with `reason` (validated): every identity the
+  // service shows goes through here.
+  absl::StatusOr<v1::ProtectedIdentity> RevealIdentity(
+      server::CallContext& call, storage::Connection& db,
+      const StoredComplaint& stored, absl::string_view reason) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("name", stored.complaint.name(), kComplaints));
     // Logged before anything is revealed: no read goes unrecorded.
-    PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
-        *db, name.organization, name.id, call.principal.name(),
-        request.reason(), call.now));
-    response.set_complaint(stored.complaint.name());
+    PRONGSAI_RETURN_IF_ERROR(
+        RecordIdentityAccess(db, name.organization, name.id,
+                             call.principal.name(), reason, call.now));
+    v1::ProtectedIdentity identity;
+    identity.set_complaint(stored.complaint.name());
     PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
         options_.keys, stored.complainant_sealed, stored.complaint.name(),
-        IdentityPart::kComplainant, response.mutable_complainant()));
-    return OpenIdentity(options_.keys, stored.accused_sealed,
-                        stored.complaint.name(), IdentityPart::kAccused,
-                        response.mutable_accused());
+        IdentityPart::kComplainant, identity.mutable_complainant()));
+    PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
+        options_.keys, stored.accused_sealed, stored.complaint.name(),
+        IdentityPart::kAccused, identity.mutable_accused()));
+    return identity;
+  }
+
+  absl::Status DoExportComplaints(server::CallContext& call,
+                                  const v1::ExportComplaintsRequest& request,
+                                  v1::ExportedDocument& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    v1::GetComplaintStatisticsRequest period_request;
+    *period_request.mutable_fiscal_year() = request.fiscal_year();
+    period_request.set_quarter(request.quarter());
+    period_request.set_month(request.month());
+    PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(period_request));
+    const CallerRoles roles = RolesOf(call);
+    const bool reveal = roles.Has(common::v1::INTEGRITY_OFFICER);
+    if (reveal) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::vector<StoredComplaint> stored,
+        ComplaintsReceivedIn(call, *db, organization, period,
+                             MayReadCorruptionReports(roles)));
+    std::vector<RegisterRow> rows;
+    rows.reserve(stored.size());
+    for (StoredComplaint& one : stored) {
+      RegisterRow& row = rows.emplace_back();
+      if (reveal && one.complaint.kind() == v1::Complaint::CORRUPTION) {
+        PRONGSAI_ASSIGN_OR_RETURN(
+            row.identity, RevealIdentity(call, *db, one, request.reason()));
+      }
+      row.sla_due_time = one.sla_due_time;
+      row.complaint = std::move(one.complaint);
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Category> categories,
+                              complaint::ListCategories(*db, organization));
+    absl::flat_hash_map<std::string, std::string> category_names;
+    for (const v1::Category& category : categories) {
+      category_names[category.name()] = category.display_name();
+    }
+    response.set_content_type(std::string(kCsvContentType));
+    response.set_content(RegisterCsv(rows, category_names));
+    return absl::OkStatus();
+  }
+
+  // The complaints of `organization` received in `period`, oldest first,
+  // corruption reports only when `include_corruption`.
+  static absl::StatusOr<std::vector<StoredComplaint>> ComplaintsReceivedIn(
+      server::CallContext& call, storage::Connection& db,
+      absl::string_view organization, const Period& period,
+      bool include_corruption) {
+    ComplaintFilter filter;
+    filter.include_corruption = include_corruption;
+    PageRequest page;
+    page.limit = kMaxPageSize;
+    std::vector<StoredComplaint> found;
+    do {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          api::Page<v1::Complaint> listed,
+          complaint::ListComplaints(db, organization, filter, page, call.now));
+      for (const v1::Complaint& listed_one : listed.items) {
+        const absl::Time received =
+            api::FromProtoTime(listed_one.receive_time());
+        if (received < period.start || received >= period.end) continue;
+        PRONGSAI_ASSIGN_OR_RETURN(
+            ChildName name,
+            ParseChildName("name", listed_one.name(), kComplaints));
+        PRONGSAI_ASSIGN_OR_RETURN(
+            found.emplace_back(),
+            complaint::GetComplaint(db, organization, name.id, call.now));
+      }
+      page.cursor = std::move(listed.next_cursor);
+    } while (!page.cursor.empty());
+    return found;
   }
 
   absl::Status DoListIdentityAccesses(
