@@ -47,8 +47,9 @@ std::vector<render::Cell> OutcomeCells(const RegisterRow& row) {
     const absl::Time resolved = api::FromProtoTime(complaint.resolve_time());
     const absl::Time received = api::FromProtoTime(complaint.receive_time());
     cells.push_back(render::Made(ThaiDate(resolved)));
-    cells.push_back(render::Made(absl::StrCat(
-        absl::IDivDuration(resolved - received, absl::Hours(24), nullptr))));
+    absl::Duration part_of_day;
+    cells.push_back(render::Made(absl::StrCat(absl::IDivDuration(
+        resolved - received, absl::Hours(24), &part_of_day))));
     cells.push_back(render::Made(resolved <= row.sla_due_time ? "ใช่" : "ไม่ใช่"));
   } else {
     cells.insert(cells.end(),
