@@ -95,7 +95,7 @@ ABSL_FLAG(std::string, month, "", "complaint export: month 1-12");
 ABSL_FLAG(std::string, template_id, "",
           "complaint reply: the reply template's id, e.g. acknowledge");
 ABSL_FLAG(std::string, values, "",
-          "complaint reply: template values, e.g. 'meeting_date=5 ต.ค.|x=y'");
+          "complaint reply: template values, name=value joined by '|'");
 ABSL_FLAG(std::string, parameters, "",
           "complaint template-add: placeholders the sender fills, a,b");
 ABSL_FLAG(std::string, states, "",
@@ -323,7 +323,7 @@ constexpr Command kCommands[] = {
     {"complaint", "reply",
      "complaint reply NAME --text TEXT [--public_reply [--new_due "
      "YYYY-MM-DD]]\n"
-     "                   | reply NAME --template_id ID [--values 'k=v|k2=v2']",
+     "                   [--template_id ID [--values k=v]] (no --text)",
      ComplaintReply},
     {"complaint", "replies", "complaint replies NAME", ComplaintReplies},
     {"complaint", "identity", "| complaint identity NAME --reason WHY",
@@ -342,7 +342,7 @@ constexpr Command kCommands[] = {
      "complaint category ID --org CODE --display_name NAME [--sla_days N]",
      ComplaintCategory},
     {"complaint", "export",
-     "complaint export --org CODE --year 2569 [--quarter N | --month N]\n"
+     "complaint export --org CODE --year 2569 [--quarter N] [--month N]\n"
      "                   --file register.csv [--reason WHY (officers)]",
      ComplaintExport},
     {"complaint", "template-add",
