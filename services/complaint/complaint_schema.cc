@@ -146,6 +146,26 @@ CREATE TABLE complaint_attachments (
 );
 )sql";
 
+// Reply templates (reply_templates.h). `parameters` joins the parameter
+// names with ','; `states` is empty (any state) or the state numbers
+// between commas (",4,5,"), so that a state is found with LIKE '%,4,%' on
+// both databases; `category_id` is empty for any category.
+constexpr absl::string_view kMigration6 = R"sql(
+CREATE TABLE complaint_reply_templates (
+  organization_code TEXT NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  parameters TEXT NOT NULL,
+  category_id TEXT NOT NULL,
+  states TEXT NOT NULL,
+  visibility BIGINT NOT NULL,
+  create_time_us BIGINT NOT NULL,
+  update_time_us BIGINT NOT NULL,
+  PRIMARY KEY (organization_code, id)
+);
+)sql";
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -154,7 +174,8 @@ std::vector<storage::Migration> Migrations() {
            kMigration2},
           {3, "tracking codes kept only for the replay window", kMigration3},
           {4, "data versions as tokens", kMigration4},
-          {5, "photos stored with their complaint", kMigration5}};
+          {5, "photos stored with their complaint", kMigration5},
+          {6, "reply templates", kMigration6}};
 }
 
 }  // namespace prongsai::complaint

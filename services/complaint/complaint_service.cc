@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
@@ -18,11 +19,14 @@
 #include "common/server/method_list.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
+#include "services/complaint/complaint_export.h"
 #include "services/complaint/complaint_peers.h"
 #include "services/complaint/complaint_sealing.h"
 #include "services/complaint/complaint_statistics.h"
 #include "services/complaint/complaint_store.h"
 #include "services/complaint/photo.h"
+#include "services/complaint/reply_template_store.h"
+#include "services/complaint/reply_templates.h"
 #include "services/complaint/tracking_code.h"
 
 namespace prongsai::complaint {
@@ -63,7 +67,13 @@ static_assert(kMaxComplaintRequestBytes >=
   UNARY(GetPublicComplaintStatistics, GetComplaintStatisticsRequest,          \
         ComplaintStatistics)                                                  \
   UNARY(BatchGetComplaintHandling, BatchGetComplaintHandlingRequest,          \
-        BatchGetComplaintHandlingResponse)
+        BatchGetComplaintHandlingResponse)                                    \
+  UNARY(ExportComplaints, ExportComplaintsRequest, ExportedDocument)          \
+  UNARY(UpsertReplyTemplate, UpsertReplyTemplateRequest, ReplyTemplate)       \
+  UNARY(ListReplyTemplates, ListReplyTemplatesRequest,                        \
+        ListReplyTemplatesResponse)                                           \
+  UNARY(DeleteReplyTemplate, DeleteReplyTemplateRequest,                      \
+        DeleteReplyTemplateResponse)
 
 using GrpcService = v1::ComplaintService;
 using ComplaintRawService =
@@ -322,17 +332,139 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByName(call, request.parent(), "parent"));
     PRONGSAI_RETURN_IF_ERROR(CheckMayHandle(RolesOf(call), stored.complaint));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Reply reply, ReplyFromTemplate(*db, stored.complaint, request));
     PRONGSAI_RETURN_IF_ERROR(ValidateReply(
-        request.reply(), api::FromProtoTime(stored.complaint.due_time()),
-        call.now));
+        reply, api::FromProtoTime(stored.complaint.due_time()), call.now));
     PRONGSAI_ASSIGN_OR_RETURN(
         ChildName name,
         ParseChildName("parent", request.parent(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(response,
+                              AddReply(*db, name.organization, name.id, reply,
+                                       v1::Reply::STAFF, call.writer()));
+    return absl::OkStatus();
+  }
+
+  // The reply to store: the request's, or, with `reply.reply_template`, the
+  // template's text with its placeholders filled from `complaint` and the
+  // given values.
+  static absl::StatusOr<v1::Reply> ReplyFromTemplate(
+      storage::Connection& db, const v1::Complaint& complaint,
+      const v1::CreateReplyRequest& request) {
+    v1::Reply reply = request.reply();
+    if (reply.reply_template().empty()) {
+      if (!reply.template_values().empty()) {
+        return InvalidField("reply.template_values",
+                            "given without reply.reply_template");
+      }
+      return reply;
+    }
+    if (!reply.text().empty()) {
+      return InvalidField("reply.text",
+                          "must be empty: the template gives the text");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("reply.reply_template", reply.reply_template(),
+                       kReplyTemplates));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName complaint_name,
+        ParseChildName("parent", complaint.name(), kComplaints));
+    absl::StatusOr<v1::ReplyTemplate> found =
+        GetReplyTemplate(db, complaint_name.organization, name.id);
+    if (absl::IsNotFound(found.status()) ||
+        name.organization != complaint_name.organization) {
+      return InvalidField("reply.reply_template",
+                          "is not a reply template of this organization");
+    }
+    PRONGSAI_RETURN_IF_ERROR(found.status());
+    std::string category;
+    if (!complaint.category().empty()) {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          ChildName category_name,
+          ParseChildName("category", complaint.category(), "categories"));
+      absl::StatusOr<v1::Category> stored_category =
+          GetCategory(db, category_name.organization, category_name.id);
+      category = stored_category.ok() ? stored_category->display_name()
+                                      : category_name.id;
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        *reply.mutable_text(),
+        FillReplyTemplate(*found, KnownPlaceholders(complaint, category),
+                          reply.template_values()));
+    if (reply.visibility() == v1::Reply::VISIBILITY_UNSPECIFIED) {
+      reply.set_visibility(found->visibility());
+    }
+    reply.clear_reply_template();
+    reply.clear_template_values();
+    return reply;
+  }
+
+  absl::Status DoUpsertReplyTemplate(
+      server::CallContext& call, const v1::UpsertReplyTemplateRequest& request,
+      v1::ReplyTemplate& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(ChildName name,
+                              ValidateReplyTemplate(request.reply_template()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_RETURN_IF_ERROR(
+        CategorySlaDays(*db, name.organization,
+                        request.reply_template().category(),
+                        "reply_template.category")
+            .status());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response,
+        complaint::UpsertReplyTemplate(*db, name.organization, name.id,
+                                       request.reply_template(), call.now));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListReplyTemplates(
+      server::CallContext& call, const v1::ListReplyTemplatesRequest& request,
+      v1::ListReplyTemplatesResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    std::string category_id;
+    if (!request.category().empty()) {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          ChildName category,
+          ParseChildName("category", request.category(), "categories"));
+      if (category.organization != organization) {
+        return InvalidField("category", "belongs to another organization");
+      }
+      category_id = category.id;
+    }
+    if (!v1::Complaint::State_IsValid(request.state())) {
+      return InvalidField("state", "is not a state");
+    }
+    // The token is bound to the filters too, so it resumes only this list.
+    const std::string scope =
+        absl::StrCat(request.parent(), "|", category_id, "|", request.state());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        PageRequest page,
+        ParsePageRequest(request.page_size(), request.page_token(), scope));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
-        response, AddReply(*db, name.organization, name.id, request.reply(),
-                           v1::Reply::STAFF, call.writer()));
+        api::Page<v1::ReplyTemplate> templates,
+        complaint::ListReplyTemplates(*db, organization, category_id,
+                                      request.state(), page));
+    server::FinishPage(templates.items, templates.next_cursor, scope,
+                       response.mutable_reply_templates(), response);
     return absl::OkStatus();
+  }
+
+  absl::Status DoDeleteReplyTemplate(
+      server::CallContext& call, const v1::DeleteReplyTemplateRequest& request,
+      v1::DeleteReplyTemplateResponse& /*response*/) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("name", request.name(), kReplyTemplates));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(name.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    return complaint::DeleteReplyTemplate(*db, name.organization, name.id);
   }
 
   absl::Status DoListReplies(server::CallContext& call,
@@ -363,20 +495,109 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByName(call, request.name(), "name"));
-    PRONGSAI_ASSIGN_OR_RETURN(
-        ChildName name, ParseChildName("name", request.name(), kComplaints));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, RevealIdentity(call, *db, stored, request.reason()));
+    return absl::OkStatus();
+  }
+
+  // Opens the identities of `stored` for the caller, an integrity officer,
+  // after recording the read with `reason` (validated): every identity the
+  // service shows goes through here.
+  absl::StatusOr<v1::ProtectedIdentity> RevealIdentity(
+      server::CallContext& call, storage::Connection& db,
+      const StoredComplaint& stored, absl::string_view reason) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name,
+        ParseChildName("name", stored.complaint.name(), kComplaints));
     // Logged before anything is revealed: no read goes unrecorded.
-    PRONGSAI_RETURN_IF_ERROR(RecordIdentityAccess(
-        *db, name.organization, name.id, call.principal.name(),
-        request.reason(), call.now));
-    response.set_complaint(stored.complaint.name());
+    PRONGSAI_RETURN_IF_ERROR(
+        RecordIdentityAccess(db, name.organization, name.id,
+                             call.principal.name(), reason, call.now));
+    v1::ProtectedIdentity identity;
+    identity.set_complaint(stored.complaint.name());
     PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
         options_.keys, stored.complainant_sealed, stored.complaint.name(),
-        IdentityPart::kComplainant, response.mutable_complainant()));
-    return OpenIdentity(options_.keys, stored.accused_sealed,
-                        stored.complaint.name(), IdentityPart::kAccused,
-                        response.mutable_accused());
+        IdentityPart::kComplainant, identity.mutable_complainant()));
+    PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
+        options_.keys, stored.accused_sealed, stored.complaint.name(),
+        IdentityPart::kAccused, identity.mutable_accused()));
+    return identity;
+  }
+
+  absl::Status DoExportComplaints(server::CallContext& call,
+                                  const v1::ExportComplaintsRequest& request,
+                                  v1::ExportedDocument& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    v1::GetComplaintStatisticsRequest period_request;
+    *period_request.mutable_fiscal_year() = request.fiscal_year();
+    period_request.set_quarter(request.quarter());
+    period_request.set_month(request.month());
+    PRONGSAI_ASSIGN_OR_RETURN(Period period, StatisticsPeriod(period_request));
+    const CallerRoles roles = RolesOf(call);
+    const bool reveal = roles.Has(common::v1::INTEGRITY_OFFICER);
+    if (reveal) {
+      PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::vector<StoredComplaint> stored,
+        ComplaintsReceivedIn(call, *db, organization, period,
+                             MayReadCorruptionReports(roles)));
+    std::vector<RegisterRow> rows;
+    rows.reserve(stored.size());
+    for (StoredComplaint& one : stored) {
+      RegisterRow& row = rows.emplace_back();
+      if (reveal && one.complaint.kind() == v1::Complaint::CORRUPTION) {
+        PRONGSAI_ASSIGN_OR_RETURN(
+            row.identity, RevealIdentity(call, *db, one, request.reason()));
+      }
+      row.sla_due_time = one.sla_due_time;
+      row.complaint = std::move(one.complaint);
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(std::vector<v1::Category> categories,
+                              complaint::ListCategories(*db, organization));
+    absl::flat_hash_map<std::string, std::string> category_names;
+    for (const v1::Category& category : categories) {
+      category_names[category.name()] = category.display_name();
+    }
+    response.set_content_type(std::string(kCsvContentType));
+    response.set_content(RegisterCsv(rows, category_names));
+    return absl::OkStatus();
+  }
+
+  // The complaints of `organization` received in `period`, oldest first,
+  // corruption reports only when `include_corruption`.
+  static absl::StatusOr<std::vector<StoredComplaint>> ComplaintsReceivedIn(
+      server::CallContext& call, storage::Connection& db,
+      absl::string_view organization, const Period& period,
+      bool include_corruption) {
+    ComplaintFilter filter;
+    filter.include_corruption = include_corruption;
+    PageRequest page;
+    page.limit = kMaxPageSize;
+    std::vector<StoredComplaint> found;
+    do {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          api::Page<v1::Complaint> listed,
+          complaint::ListComplaints(db, organization, filter, page, call.now));
+      for (const v1::Complaint& listed_one : listed.items) {
+        const absl::Time received =
+            api::FromProtoTime(listed_one.receive_time());
+        if (received < period.start || received >= period.end) continue;
+        PRONGSAI_ASSIGN_OR_RETURN(
+            ChildName name,
+            ParseChildName("name", listed_one.name(), kComplaints));
+        PRONGSAI_ASSIGN_OR_RETURN(
+            found.emplace_back(),
+            complaint::GetComplaint(db, organization, name.id, call.now));
+      }
+      page.cursor = std::move(listed.next_cursor);
+    } while (!page.cursor.empty());
+    return found;
   }
 
   absl::Status DoListIdentityAccesses(

@@ -491,7 +491,8 @@ TEST_P(AccessTest, NameMethodsCheckTheOrganizationScope) {
     std::vector<std::string> candidates = {std::string(testing::kParent)};
     for (absl::string_view id : {"aaaaaaaaaaaaaaaa", "2568"}) {
       for (absl::string_view collection :
-           {"complaints", "actionPlans", "assessments", "integrityMeasures"}) {
+           {"complaints", "actionPlans", "assessments", "integrityMeasures",
+            "replyTemplates"}) {
         candidates.push_back(
             absl::StrCat(testing::kParent, "/", collection, "/", id));
       }

@@ -78,6 +78,11 @@ struct CliOptions {
   bool overdue = false;
   int due_within_days = 0;
   std::string quarter;
+  std::string month;
+  std::string reply_template;
+  std::string values;
+  std::string parameters;
+  std::string states;
   bool public_view = false;
   std::string display_name;
   int sla_days = 0;

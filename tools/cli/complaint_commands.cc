@@ -1,12 +1,18 @@
 #include "tools/cli/complaint_commands.h"
 
 #include <cstdint>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "common/thai/thai.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
@@ -152,6 +158,45 @@ void PrintStatistics(const kv1::ComplaintStatistics& s) {
   if (!s.notice().empty()) std::cout << s.notice() << "\n";
 }
 
+// "organizations/6340101" of a complaint's name.
+std::string OrganizationOf(absl::string_view complaint) {
+  std::vector<absl::string_view> parts = absl::StrSplit(complaint, '/');
+  if (parts.size() < 2) UsageError("NAME must be organizations/CODE/...");
+  return absl::StrCat(parts[0], "/", parts[1]);
+}
+
+std::vector<Complaint::State> States(const std::string& text) {
+  std::vector<Complaint::State> states;
+  for (absl::string_view state : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    states.push_back(
+        ParseEnum(std::string(state), "states", &Complaint::State_Parse));
+  }
+  return states;
+}
+
+std::string TemplateName(const CliOptions& options, absl::string_view id) {
+  return absl::StrCat("organizations/", Require(options.org, "org"),
+                      "/replyTemplates/", id);
+}
+
+void PrintTemplates(const kv1::ListReplyTemplatesResponse& response) {
+  Table table({"NAME", "CATEGORY", "STATES", "VISIBILITY", "TEXT"});
+  for (const kv1::ReplyTemplate& reply_template : response.reply_templates()) {
+    std::vector<std::string> states;
+    for (int state : reply_template.states()) {
+      states.push_back(Complaint::State_Name(state));
+    }
+    table.AddRow({reply_template.name(),
+                  reply_template.category().empty() ? "(any)"
+                                                    : reply_template.category(),
+                  states.empty() ? "(any)" : absl::StrJoin(states, ","),
+                  kv1::Reply::Visibility_Name(reply_template.visibility()),
+                  reply_template.text()});
+  }
+  std::cout << table.Render();
+  PrintNextPage(response.next_page_token());
+}
+
 }  // namespace
 
 // ----------------------------------------------------------------- verbs
@@ -222,9 +267,23 @@ int ComplaintReply(const CliOptions& options, const Args& args) {
   kv1::CreateReplyRequest request;
   request.set_parent(Argument(args, "complaint reply NAME --text TEXT"));
   kv1::Reply* reply = request.mutable_reply();
-  reply->set_text(Require(options.text, "text"));
-  reply->set_visibility(options.public_reply ? kv1::Reply::PUBLIC
-                                             : kv1::Reply::INTERNAL);
+  if (options.reply_template.empty()) {
+    reply->set_text(Require(options.text, "text"));
+    reply->set_visibility(options.public_reply ? kv1::Reply::PUBLIC
+                                               : kv1::Reply::INTERNAL);
+  } else {
+    // The service fills the template; its visibility unless told.
+    reply->set_reply_template(absl::StrCat(OrganizationOf(request.parent()),
+                                           "/replyTemplates/",
+                                           options.reply_template));
+    if (options.public_reply) reply->set_visibility(kv1::Reply::PUBLIC);
+    for (absl::string_view pair :
+         absl::StrSplit(options.values, '|', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> value =
+          absl::StrSplit(pair, absl::MaxSplits('=', 1));
+      (*reply->mutable_template_values())[value.first] = value.second;
+    }
+  }
   if (!options.new_due.empty()) {
     absl::CivilDay day;
     if (!absl::ParseCivilTime(thai::ThaiDigitsToAscii(options.new_due), &day)) {
@@ -349,6 +408,104 @@ int ComplaintCategory(const CliOptions& options, const Args& args) {
         PrintFields({{"name", upserted.name()},
                      {"display name", upserted.display_name()},
                      {"sla days", absl::StrCat(upserted.sla_days())}});
+      });
+}
+
+// Writes the register to --file: it holds personal data for officers, so it
+// is never printed to the terminal.
+int ComplaintExport(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ExportComplaintsRequest request;
+  request.set_parent(OrganizationParent(options));
+  absl::StatusOr<int> year =
+      thai::ParseFiscalYear(Require(options.year, "year"), "--year");
+  if (!year.ok()) return Fail(year.status());
+  request.mutable_fiscal_year()->set_be_year(*year);
+  for (const auto& [text, flag, setter] :
+       {std::tuple{options.quarter, "--quarter",
+                   &kv1::ExportComplaintsRequest::set_quarter},
+        std::tuple{options.month, "--month",
+                   &kv1::ExportComplaintsRequest::set_month}}) {
+    if (text.empty()) continue;
+    absl::StatusOr<int64_t> value = thai::ParseInteger(text, flag);
+    if (!value.ok()) return Fail(value.status());
+    (request.*setter)(static_cast<int32_t>(*value));
+  }
+  request.set_reason(options.reason);
+  const std::string file = Require(options.file, "file");
+  kv1::ExportedDocument document;
+  grpc::Status status =
+      client.Call(&Stub::ExportComplaints, request, &document);
+  if (!status.ok()) return Fail(status);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << document.content();
+  out.close();
+  if (!out) {
+    std::cerr << "cannot write " << file << "\n";
+    return 1;
+  }
+  std::cout << "wrote " << file << " (" << document.content().size()
+            << " bytes, " << document.content_type() << ")\n";
+  return 0;
+}
+
+int ComplaintTemplateAdd(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  const std::string id = Argument(
+      args, "complaint template-add ID --org CODE --display_name N --text T");
+  kv1::UpsertReplyTemplateRequest request;
+  kv1::ReplyTemplate* reply_template = request.mutable_reply_template();
+  reply_template->set_name(TemplateName(options, id));
+  reply_template->set_display_name(
+      Require(options.display_name, "display_name"));
+  reply_template->set_text(Require(options.text, "text"));
+  for (absl::string_view parameter :
+       absl::StrSplit(options.parameters, ',', absl::SkipEmpty())) {
+    reply_template->add_parameters(std::string(parameter));
+  }
+  if (!options.category.empty()) {
+    reply_template->set_category(absl::StrCat(
+        OrganizationParent(options), "/categories/", options.category));
+  }
+  for (Complaint::State state : States(options.states)) {
+    reply_template->add_states(state);
+  }
+  reply_template->set_visibility(options.public_reply ? kv1::Reply::PUBLIC
+                                                      : kv1::Reply::INTERNAL);
+  return client.CallAndPrint(
+      &Stub::UpsertReplyTemplate, request,
+      [](const kv1::ReplyTemplate& upserted) {
+        PrintFields({{"name", upserted.name()},
+                     {"display name", upserted.display_name()},
+                     {"text", upserted.text()}});
+      });
+}
+
+int ComplaintTemplates(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListReplyTemplatesRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  if (!options.category.empty()) {
+    request.set_category(
+        absl::StrCat(request.parent(), "/categories/", options.category));
+  }
+  std::vector<Complaint::State> states = States(options.states);
+  if (states.size() > 1) UsageError("--states: one state to list by");
+  if (!states.empty()) request.set_state(states.front());
+  return client.CallAndPrint(&Stub::ListReplyTemplates, request,
+                             PrintTemplates);
+}
+
+int ComplaintTemplateDelete(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::DeleteReplyTemplateRequest request;
+  request.set_name(TemplateName(
+      options, Argument(args, "complaint template-delete ID --org CODE")));
+  return client.CallAndPrint(
+      &Stub::DeleteReplyTemplate, request, [&request](const auto& /*deleted*/) {
+        std::cout << "deleted " << request.name() << "\n";
       });
 }
 

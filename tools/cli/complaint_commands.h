@@ -26,6 +26,10 @@ int ComplaintReopen(const CliOptions& options, const Args& args);
 int ComplaintStats(const CliOptions& options, const Args& args);
 int ComplaintCategories(const CliOptions& options, const Args& args);
 int ComplaintCategory(const CliOptions& options, const Args& args);
+int ComplaintExport(const CliOptions& options, const Args& args);
+int ComplaintTemplateAdd(const CliOptions& options, const Args& args);
+int ComplaintTemplates(const CliOptions& options, const Args& args);
+int ComplaintTemplateDelete(const CliOptions& options, const Args& args);
 
 }  // namespace prongsai::cli
 

@@ -92,6 +92,15 @@ ABSL_FLAG(int, rating, 0, "satisfaction 1-5 for a resolved complaint");
 ABSL_FLAG(bool, overdue, false, "complaint list: only overdue cases");
 ABSL_FLAG(int, due_within_days, 0, "complaint list: open cases due soon");
 ABSL_FLAG(std::string, quarter, "", "statistics: quarter 1-4");
+ABSL_FLAG(std::string, month, "", "complaint export: month 1-12");
+ABSL_FLAG(std::string, template_id, "",
+          "complaint reply: the reply template's id, e.g. acknowledge");
+ABSL_FLAG(std::string, values, "",
+          "complaint reply: template values, name=value joined by '|'");
+ABSL_FLAG(std::string, parameters, "",
+          "complaint template-add: placeholders the sender fills, a,b");
+ABSL_FLAG(std::string, states, "",
+          "complaint template-add/templates: states, e.g. received,assigned");
 ABSL_FLAG(bool, public_view, false, "statistics: the public variant");
 ABSL_FLAG(std::string, display_name, "", "category: Thai display name");
 ABSL_FLAG(int, sla_days, 0, "category: days to handle (0 = 15)");
@@ -192,6 +201,11 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.overdue = absl::GetFlag(FLAGS_overdue);
   options.due_within_days = absl::GetFlag(FLAGS_due_within_days);
   options.quarter = absl::GetFlag(FLAGS_quarter);
+  options.month = absl::GetFlag(FLAGS_month);
+  options.reply_template = absl::GetFlag(FLAGS_template_id);
+  options.values = absl::GetFlag(FLAGS_values);
+  options.parameters = absl::GetFlag(FLAGS_parameters);
+  options.states = absl::GetFlag(FLAGS_states);
   options.public_view = absl::GetFlag(FLAGS_public_view);
   options.display_name = absl::GetFlag(FLAGS_display_name);
   options.sla_days = absl::GetFlag(FLAGS_sla_days);
@@ -315,7 +329,8 @@ constexpr Command kCommands[] = {
      ComplaintTransition},
     {"complaint", "reply",
      "complaint reply NAME --text TEXT [--public_reply [--new_due "
-     "YYYY-MM-DD]]",
+     "YYYY-MM-DD]]\n"
+     "                   [--template_id ID [--values k=v]] (no --text)",
      ComplaintReply},
     {"complaint", "replies", "complaint replies NAME", ComplaintReplies},
     {"complaint", "identity", "| complaint identity NAME --reason WHY",
@@ -333,6 +348,20 @@ constexpr Command kCommands[] = {
     {"complaint", "category",
      "complaint category ID --org CODE --display_name NAME [--sla_days N]",
      ComplaintCategory},
+    {"complaint", "export",
+     "complaint export --org CODE --year 2569 [--quarter N] [--month N]\n"
+     "                   --file register.csv [--reason WHY (officers)]",
+     ComplaintExport},
+    {"complaint", "template-add",
+     "complaint template-add ID --org CODE --display_name N --text T\n"
+     "                   [--parameters a,b] [--category ID] [--states S,S]\n"
+     "                   [--public_reply]",
+     ComplaintTemplateAdd},
+    {"complaint", "templates",
+     "complaint templates --org CODE [--category ID] [--states STATE]",
+     ComplaintTemplates},
+    {"complaint", "template-delete", "complaint template-delete ID --org CODE",
+     ComplaintTemplateDelete},
     {"ita", "create", "ita create --org CODE --year 2565 [--score 89.20]",
      ItaCreate},
     {"ita", "get", "ita get organizations/CODE/assessments/2565", ItaGet},

@@ -1,0 +1,139 @@
+// The CLI's register and template verbs as a process against a complaint
+// service on loopback (SQLite): template-add, templates, reply with a
+// template (placeholders filled), export to a file (BOM, one record per
+// complaint, no tracking code), template-delete.
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/auth/key_ring.h"
+#include "common/server/server_host.h"
+#include "common/thai/thai.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "services/complaint/complaint_service.h"
+#include "tests/services/complaint/complaint_test_util.h"
+#include "tests/support/run_binary.h"
+#include "tests/support/test_env.h"
+
+namespace prongsai {
+namespace {
+
+using ::prongsai::testing::IsOk;
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace kv1 = ::prongsai::complaint::v1;
+
+class ComplaintCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeScratchDir();
+    const std::string keys_path = dir_ + "/api_keys";
+    std::ofstream(keys_path)
+        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*");
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.db_url = absl::StrCat("sqlite://", dir_, "/complaint.db");
+    options.api_keys_path = keys_path;
+    options.workers = 2;
+    absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
+        server::ServiceHost::Start(options,
+                                   testing::ComplaintDefinitionForTest());
+    ASSERT_THAT(host, IsOk());
+    host_ = *std::move(host);
+  }
+
+  testing::BinaryRun Cli(std::vector<std::string> args) {
+    args.push_back("--server");
+    args.push_back(host_->address());
+    return testing::RunBinary(PRONGSAI_CLI_BINARY, args,
+                              {"PRONGSAI_API_KEY=" + key_}, "PRONGSAI_");
+  }
+
+  // Files a general complaint through the API; returns its name and code.
+  kv1::Complaint File() {
+    auto stub = kv1::ComplaintService::NewStub(grpc::CreateChannel(
+        host_->address(), grpc::InsecureChannelCredentials()));
+    kv1::CreateComplaintRequest request;
+    request.set_parent("organizations/6340101");
+    request.mutable_complaint()->set_kind(kv1::Complaint::GENERAL);
+    request.mutable_complaint()->set_channel(kv1::Complaint::PHONE);
+    request.mutable_complaint()->set_subject("ไฟถนนดับ, ซอย \"๓\"");
+    request.mutable_complaint()->set_description("มืดมาก");
+    grpc::ClientContext context;
+    kv1::Complaint created;
+    EXPECT_TRUE(stub->CreateComplaint(&context, request, &created).ok());
+    return created;
+  }
+
+  std::string dir_;
+  const std::string key_ = auth::GenerateKey();
+  std::unique_ptr<server::ServiceHost> host_;
+};
+
+TEST_F(ComplaintCliTest, TemplatesRepliesAndTheRegisterFile) {
+  testing::BinaryRun run =
+      Cli({"complaint", "template-add", "visit", "--org", "6340101",
+           "--display_name", "นัดตรวจ", "--parameters", "meeting_date",
+           "--states", "received,in_progress", "--public_reply", "--text",
+           "{organization} จะตรวจเรื่อง \"{subject}\" วันที่ {meeting_date}"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  run = Cli({"complaint", "template-add", "bad", "--org", "6340101",
+             "--display_name", "ผิด", "--text", "วันที่ {meeting_date}"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.stderr_text, HasSubstr("reply_template.text"));
+
+  run = Cli(
+      {"complaint", "templates", "--org", "6340101", "--states", "received"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr("organizations/6340101/replyTemplates/visit"));
+  EXPECT_THAT(run.stdout_text, Not(HasSubstr("replyTemplates/bad")));
+  run =
+      Cli({"complaint", "templates", "--org", "6340101", "--states", "closed"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, Not(HasSubstr("replyTemplates/visit")));
+
+  const kv1::Complaint complaint = File();
+  run = Cli({"complaint", "reply", complaint.name(), "--template_id", "visit",
+             "--values", "meeting_date=5 ต.ค. 2568"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr("6340101 จะตรวจเรื่อง \"ไฟถนนดับ, ซอย \"๓\"\" วันที่ "
+                        "5 ต.ค. 2568"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("PUBLIC"));
+
+  const std::string file = dir_ + "/register.csv";
+  // The service runs on the real clock: this fiscal year, in Thai digits.
+  const std::string year =
+      thai::AsciiDigitsToThai(absl::StrCat(thai::FiscalYearOf(
+          absl::ToCivilDay(absl::Now(), thai::BangkokTimeZone()))));
+  run = Cli({"complaint", "export", "--org", "6340101", "--year", year,
+             "--file", file});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  std::ifstream in(file, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_TRUE(absl::StartsWith(content, "\xEF\xBB\xBF"));
+  // The header and one record; the subject quoted with its quotes doubled.
+  EXPECT_EQ(std::vector<std::string>(absl::StrSplit(content, "\r\n")).size(),
+            3u);
+  EXPECT_THAT(content, HasSubstr("\"ไฟถนนดับ, ซอย \"\"๓\"\"\""));
+  EXPECT_FALSE(absl::StrContains(content, complaint.tracking_code()));
+  EXPECT_FALSE(absl::StrContains(run.stdout_text, "ไฟถนนดับ"));
+
+  run = Cli({"complaint", "template-delete", "visit", "--org", "6340101"});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  run = Cli({"complaint", "templates", "--org", "6340101"});
+  EXPECT_THAT(run.stdout_text, Not(HasSubstr("replyTemplates/visit")));
+}
+
+}  // namespace
+}  // namespace prongsai
