@@ -62,6 +62,14 @@ bool MentionsResults(const std::vector<std::string>& cells) {
   return false;
 }
 
+// "ประเด็นที่ ๑ ..." alone on a line groups the rows after it (seed 004);
+// it is not a row.
+bool IssueHeading(const std::vector<std::string>& cells) {
+  const int filled = static_cast<int>(std::count_if(
+      cells.begin(), cells.end(), [](const auto& c) { return !c.empty(); }));
+  return filled == 1 && absl::StartsWith(cells.front(), "ประเด็นที่");
+}
+
 void AddFinding(ImportedProgress& out, Severity severity,
                 absl::string_view code, std::string location,
                 std::string message) {
@@ -113,10 +121,10 @@ class ProgressReader {
       return;
     }
     const std::vector<std::string> cells = ReadableCells(line);
-    const bool titled = absl::StrContains(
-        columns_ ? CellAt(cells, columns_->title) : "", "มาตรการ");
+    // A header, or the second line of one ("ผลผลิต | ผลลัพธ์" under
+    // "ผลการดำเนินการ"); a row's own cells never start one.
     if (MentionsResults(cells) &&
-        (!columns_ || titled || CellAt(cells, columns_->title).empty())) {
+        (!columns_ || (!pending_ && CellAt(cells, columns_->title).empty()))) {
       Header(cells);
       return;
     }
@@ -149,6 +157,7 @@ class ProgressReader {
       return;
     }
     Flush();
+    if (IssueHeading(cells)) return;
     pending_.emplace();
     pending_->line_no = line_no;
     AppendCells(cells);
