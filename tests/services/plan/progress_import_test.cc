@@ -110,6 +110,20 @@ TEST(ProgressImportTest, NoRoundNoTable) {
   EXPECT_THAT(got.reports, IsEmpty());
 }
 
+TEST(ProgressImportTest, IssueHeadingIsNotARowAndDigitsMatch) {
+  const ImportedProgress got = ParseProgressReport(
+      "มาตรการ\tผลการดำเนินการ (Output)\tผลลัพธ์ (Outcome)\n"
+      "ประเด็นที่ ๑ ความโปร่งใส\t\t\n"
+      "มาตรการที่ ๓\tประกาศแล้ว\tเข้าถึงได้\n",
+      2568, v1::HALF_YEAR,
+      {{"organizations/o/integrityMeasures/m3", "มาตรการที่ 3"}});
+  EXPECT_THAT(Codes(got), IsEmpty());
+  ASSERT_EQ(got.reports.size(), 1);
+  EXPECT_EQ(got.reports[0].subject(), "organizations/o/integrityMeasures/m3");
+  EXPECT_EQ(got.reports[0].output(), "ประกาศแล้ว");
+  EXPECT_EQ(got.reports[0].outcome(), "เข้าถึงได้");
+}
+
 TEST(ProgressImportTest, RoundOfDocument) {
   EXPECT_EQ(RoundOfDocument("พ.ศ. ๒๕๖๔ (รอบ ๖ เดือนแรก)"), v1::HALF_YEAR);
   EXPECT_EQ(RoundOfDocument("รอบ 12 เดือน"), v1::FULL_YEAR);
