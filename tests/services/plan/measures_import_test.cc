@@ -106,6 +106,18 @@ TEST(MeasuresImportTest, NoTableIsAnError) {
   EXPECT_TRUE(got.HasErrors());
 }
 
+TEST(MeasuresImportTest, LongTitleAndExtraCellsAreErrors) {
+  std::string long_title = "มาตรการ";
+  for (int i = 0; i < 500; ++i) long_title += "ก";  // 507 code points
+  const ImportedMeasures got = ParseIntegrityMeasures(
+      absl::StrCat("มาตรการ\tขั้นตอน\tผู้รับผิดชอบ\n", long_title,
+                   "\t1. ทำ\tกองช่าง\n", "มาตรการ ข\t1. ทำ\tกองช่าง\tเกิน\n"),
+      2567);
+  EXPECT_THAT(got.measures, IsEmpty());
+  EXPECT_THAT(Codes(got),
+              ElementsAre("TITLE_TOO_LONG@line 2", "UNREADABLE_ROW@line 3"));
+}
+
 TEST(MeasuresImportTest, MarkupInCellsIsRemoved) {
   const ImportedMeasures got = ParseIntegrityMeasures(
       "มาตรการ\tขั้นตอน\tผู้รับผิดชอบ\n"
