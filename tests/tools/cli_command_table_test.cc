@@ -117,8 +117,9 @@ TEST(CliCommandTableTest, UsageShowsEveryGroup) {
       groups.push_back(verb.group);
     }
   }
-  EXPECT_THAT(groups, ElementsAre("org", "plan", "complaint", "ita", "demo",
-                                  "health", "keys", "accounts", "sessions"));
+  EXPECT_THAT(groups,
+              ElementsAre("org", "plan", "complaint", "ita", "oversight",
+                          "demo", "health", "keys", "accounts", "sessions"));
 }
 
 // An unknown or missing verb lists the group's verbs, each once, in the

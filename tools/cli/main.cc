@@ -380,15 +380,15 @@ constexpr Command kCommands[] = {
      "ita load-framework FILE.textproto       (SYSTEM; a new version of its "
      "year)",
      ItaLoadFramework},
+    {"ita", "import-results",
+     "ita import-results --year 2567 FILE.csv [--validate_only]  (NACC "
+     "results)",
+     ItaImportResults},
     {"oversight", "standings",
      "oversight standings --year 2568 [--province P [--district D]]\n"
      "              [--org_kind sao] [--order_by \"ita_score desc\"] "
      "[--csv FILE]",
      OversightStandings},
-    {"ita", "import-results",
-     "ita import-results --year 2567 FILE.csv [--validate_only]  (NACC "
-     "results)",
-     ItaImportResults},
     {"demo", "load",
      "demo load [--seeds ../shared/seeds]   a sample organization, all 3 "
      "services",
