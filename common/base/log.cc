@@ -15,7 +15,7 @@ namespace {
 
 std::atomic<Level> min_level{Level::kInfo};
 std::atomic<Format> format{Format::kText};
-std::atomic<int> ok_every{1};
+std::atomic<int> ok_sampling{1};
 std::atomic<uint64_t> ok_calls{0};
 
 absl::string_view LevelName(Level level) {
@@ -123,7 +123,7 @@ void SetMinLevel(Level level) { min_level.store(level); }
 
 void SetFormat(Format new_format) { format.store(new_format); }
 
-void SetOkSampling(int every) { ok_every.store(every < 1 ? 1 : every); }
+void SetOkSampling(int every) { ok_sampling.store(every < 1 ? 1 : every); }
 
 absl::Status Configure(absl::string_view new_format, int ok_every) {
   if (new_format != "text" && new_format != "json") {
@@ -139,7 +139,7 @@ absl::Status Configure(absl::string_view new_format, int ok_every) {
 }
 
 bool SampleOk() {
-  const int every = ok_every.load(std::memory_order_relaxed);
+  const int every = ok_sampling.load(std::memory_order_relaxed);
   return every == 1 ||
          ok_calls.fetch_add(1, std::memory_order_relaxed) % every == 0;
 }

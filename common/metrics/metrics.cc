@@ -43,9 +43,9 @@ bool IsCollectionWord(absl::string_view word) {
 prometheus::Registry& Registry() { return *SharedRegistry(); }
 
 std::shared_ptr<prometheus::Registry> SharedRegistry() {
-  static auto* const registry = new std::shared_ptr<prometheus::Registry>(
+  static auto* const kRegistry = new std::shared_ptr<prometheus::Registry>(
       std::make_shared<prometheus::Registry>());
-  return *registry;
+  return *kRegistry;
 }
 
 RpcMetrics::RpcMetrics()
@@ -84,12 +84,12 @@ void RpcMetrics::Handled(absl::string_view service, absl::string_view method,
 }
 
 RpcMetrics& Rpc() {
-  static auto* const metrics = new RpcMetrics();
-  return *metrics;
+  static auto* const kMetrics = new RpcMetrics();
+  return *kMetrics;
 }
 
 PoolMetrics& Pool() {
-  static auto* const metrics = new PoolMetrics{
+  static auto* const kMetrics = new PoolMetrics{
       .queued =
           Register(prometheus::BuildGauge(), "prongsai_worker_pool_queued",
                    "Tasks waiting for a worker.")
@@ -106,7 +106,7 @@ PoolMetrics& Pool() {
                           "Tasks refused because the queue was full.")
                      .Add({}),
   };
-  return *metrics;
+  return *kMetrics;
 }
 
 DbMetrics::DbMetrics()
@@ -126,8 +126,8 @@ void DbMetrics::Observe(absl::string_view backend, absl::string_view operation,
 }
 
 DbMetrics& Db() {
-  static auto* const metrics = new DbMetrics();
-  return *metrics;
+  static auto* const kMetrics = new DbMetrics();
+  return *kMetrics;
 }
 
 CacheMetrics::CacheMetrics()
@@ -143,8 +143,8 @@ void CacheMetrics::Count(absl::string_view cache, absl::string_view result) {
 }
 
 CacheMetrics& Cache() {
-  static auto* const metrics = new CacheMetrics();
-  return *metrics;
+  static auto* const kMetrics = new CacheMetrics();
+  return *kMetrics;
 }
 
 std::string CacheNameOf(absl::string_view key) {
@@ -212,8 +212,8 @@ void EventMetrics::RateLimitRefusal(absl::string_view limit) {
 }
 
 EventMetrics& Events() {
-  static auto* const metrics = new EventMetrics();
-  return *metrics;
+  static auto* const kMetrics = new EventMetrics();
+  return *kMetrics;
 }
 
 HttpMetrics::HttpMetrics()
@@ -234,8 +234,8 @@ void HttpMetrics::Observe(absl::string_view handler, int status,
 }
 
 HttpMetrics& Http() {
-  static auto* const metrics = new HttpMetrics();
-  return *metrics;
+  static auto* const kMetrics = new HttpMetrics();
+  return *kMetrics;
 }
 
 absl::StatusOr<std::unique_ptr<Endpoint>> Endpoint::Start(

@@ -1,12 +1,20 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/run and scripts/test; source it. It sets $root (the
-# repository) and otherwise only defines functions.
+# repository) and ccache's path settings, and otherwise only defines
+# functions.
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 #   port=$(free_port)
 #   start_redis "$port" "$dir" || die "redis-server did not start"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# ccache hashes the paths under the checkout relative to it, and not the
+# working directory, so that a clone anywhere else (CI's is not the one that
+# warmed the cache) hits the same entries. Settings made with `ccache -o` live
+# beside the machine, not the cache, and are not relied on.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() {

@@ -1,10 +1,13 @@
 """Runs clang-tidy over the project's own .cc files; scripts/check tidy.
 
-  tidy_pass.py ROOT BUILD_DIR JOBS KNOWN_COMPLEX_LIST [PATH_REGEX]
+  tidy_pass.py ROOT BUILD_DIR CACHE_DIR JOBS KNOWN_COMPLEX_LIST [PATH_REGEX]
+      [-- COMPILER_FLAG...]
 
 Takes each file's command from BUILD_DIR/compile_commands.json (configured
-with clang++) and runs clang-tidy-14 on it, JOBS at a time, each file's
-output kept apart (never interleaved). Prints every finding but the
+with clang++) and runs clang-tidy-14 on it with the COMPILER_FLAGs added
+(clang's own warnings are findings too: .clang-tidy enables
+clang-diagnostic-*), JOBS at a time, each file's output kept apart (never
+interleaved). Prints every finding but the
 cognitive-complexity warnings once (a header's finding comes from every file
 that includes it), then compares the functions over the complexity threshold
 with KNOWN_COMPLEX_LIST:
@@ -20,10 +23,12 @@ ValidateProject"; a lambda is "path (lambda)". gtest bodies (TestBody) are
 left out: a test reads as its list of expectations, and the check is for the
 code they test and the tests' own helpers, which stay in.
 
-Results are cached in BUILD_DIR/tidy-cache, keyed by the preprocessed file
-(so every header it includes), its command, clang-tidy's version and every
-.clang-tidy: a file is analysed again exactly when something it sees
-changed, and a cached result is the one a fresh run would give.
+Results are cached in CACHE_DIR, keyed by the preprocessed file (so every
+header it includes), its command, the added flags, clang-tidy's version and
+every .clang-tidy: a file is analysed again exactly when something it sees
+changed, and a cached result is the one a fresh run would give. ROOT is
+written as a placeholder in the key and the stored output, so a clone
+elsewhere (CI's) finds what this one stored.
 """
 
 import concurrent.futures
@@ -40,6 +45,7 @@ COMPLEXITY = "readability-function-cognitive-complexity"
 DIAGNOSTIC = re.compile(
     r"^(?P<path>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): "
     r"(?P<severity>warning|error): (?P<message>.*?)(?: \[(?P<check>[^\]]+)\])?$")
+ROOT_MARK = "@PRONGSAI_ROOT@"
 COMPLEX = re.compile(r"^(?:function '(?P<name>[^']*)'|lambda) has cognitive "
                      r"complexity")
 SOURCE_DIRS = ("common/", "gateway/", "services/", "tests/", "tools/")
@@ -85,22 +91,24 @@ def static_key(root):
     return digest.hexdigest()
 
 
-def analyse(root, build_dir, cache_dir, key, command):
+def analyse(root, build_dir, cache_dir, key, flags, command):
     """clang-tidy's output for one file (from the cache when it is there)."""
     path, args, directory = command
-    preprocessed = subprocess.run(args + ["-E"], cwd=directory,
+    preprocessed = subprocess.run(args + flags + ["-E"], cwd=directory,
                                   capture_output=True)
     if preprocessed.returncode != 0:
         return path, None, preprocessed.stderr.decode(errors="replace")
     digest = hashlib.sha256(key.encode())
-    digest.update(shlex.join(args).encode())
-    digest.update(preprocessed.stdout)
+    digest.update(shlex.join(args + flags).replace(root, ROOT_MARK).encode())
+    digest.update(preprocessed.stdout.replace(root.encode(),
+                                              ROOT_MARK.encode()))
     cached = os.path.join(cache_dir, digest.hexdigest())
     if os.path.exists(cached):
         with open(cached, encoding="utf-8") as f:
-            return path, f.read(), ""
+            return path, f.read().replace(ROOT_MARK, root), ""
     done = subprocess.run(
-        [TIDY, "-p", build_dir, "--quiet", os.path.join(root, path)],
+        [TIDY, "-p", build_dir, "--quiet"] +
+        [f"--extra-arg={flag}" for flag in flags] + [os.path.join(root, path)],
         capture_output=True)
     output = done.stdout.decode(errors="replace")
     # 0: clean; 1: findings (WarningsAsErrors). Anything else, or a signal,
@@ -108,7 +116,7 @@ def analyse(root, build_dir, cache_dir, key, command):
     if done.returncode not in (0, 1):
         return path, None, done.stderr.decode(errors="replace") + output
     with open(cached + ".tmp", "w", encoding="utf-8") as f:
-        f.write(output)
+        f.write(output.replace(root, ROOT_MARK))
     os.replace(cached + ".tmp", cached)
     return path, output, ""
 
@@ -139,14 +147,17 @@ def known_functions(path):
 
 
 def main(argv):
-    root, build_dir, jobs, known_path = (argv[1], argv[2], int(argv[3]),
-                                         argv[4])
-    selected = re.compile(argv[5] if len(argv) > 5 else "")
+    flags = []
+    if "--" in argv:
+        flags = argv[argv.index("--") + 1:]
+        argv = argv[:argv.index("--")]
+    root, build_dir, cache_dir, jobs, known_path = (argv[1], argv[2], argv[3],
+                                                    int(argv[4]), argv[5])
+    selected = re.compile(argv[6] if len(argv) > 6 else "")
     commands, missing = commands_of(root, build_dir, selected)
     if missing:
         print("not in compile_commands.json: " + " ".join(missing))
         return 1
-    cache_dir = os.path.join(build_dir, "tidy-cache")
     os.makedirs(cache_dir, exist_ok=True)
     key = static_key(root)
 
@@ -155,7 +166,8 @@ def main(argv):
     failed = []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         results = pool.map(
-            lambda command: analyse(root, build_dir, cache_dir, key, command),
+            lambda command: analyse(root, build_dir, cache_dir, key, flags,
+                                    command),
             commands)
         for path, output, error in results:
             if output is None:

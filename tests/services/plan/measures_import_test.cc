@@ -29,8 +29,7 @@ std::string ReadFile(const std::string& path) {
 }
 
 std::string Testdata(absl::string_view name) {
-  const std::string text =
-      ReadFile(absl::StrCat(PRONGSAI_PLAN_TESTDATA, "/", name));
+  std::string text = ReadFile(absl::StrCat(PRONGSAI_PLAN_TESTDATA, "/", name));
   EXPECT_FALSE(text.empty()) << name;
   return text;
 }

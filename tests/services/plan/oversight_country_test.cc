@@ -71,12 +71,69 @@ struct OrgPlan {
   int corruption_reports = 0;
 };
 
-v1::ProgressReport::Status RandomStatus(std::mt19937& rng) {
-  static constexpr v1::ProgressReport::Status kStatuses[] = {
-      v1::ProgressReport::STATUS_UNSPECIFIED, v1::ProgressReport::NOT_STARTED,
-      v1::ProgressReport::IN_PROGRESS, v1::ProgressReport::DONE,
-      v1::ProgressReport::CANCELLED};
-  return kStatuses[std::uniform_int_distribution<int>(0, 4)(rng)];
+// The test's random choices, from one seeded generator so that every run
+// makes the same country.
+class Dice {
+ public:
+  bool Chance(double p) {
+    return std::uniform_real_distribution<double>(0, 1)(rng_) < p;
+  }
+  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  v1::ProgressReport::Status Status() {
+    static constexpr v1::ProgressReport::Status kStatuses[] = {
+        v1::ProgressReport::STATUS_UNSPECIFIED, v1::ProgressReport::NOT_STARTED,
+        v1::ProgressReport::IN_PROGRESS, v1::ProgressReport::DONE,
+        v1::ProgressReport::CANCELLED};
+    return kStatuses[Pick(5)];
+  }
+
+ private:
+  std::mt19937 rng_{20261202};
+};
+
+std::vector<MeasurePlan> RandomMeasures(Dice& dice) {
+  std::vector<MeasurePlan> measures(1 + dice.Pick(2));
+  for (MeasurePlan& measure : measures) {
+    measure.quarter = 1 + dice.Pick(4);
+    measure.indicator = 1 + dice.Pick(10);
+    measure.half = dice.Chance(0.5) ? dice.Status()
+                                    : v1::ProgressReport::STATUS_UNSPECIFIED;
+    measure.full = dice.Chance(0.3) ? dice.Status()
+                                    : v1::ProgressReport::STATUS_UNSPECIFIED;
+  }
+  return measures;
+}
+
+OrgPlan RandomOrganization(int i, bool layout_for_measuring, Dice& dice) {
+  OrgPlan org;
+  org.ref.set_code(absl::StrCat(6300000 + i));
+  org.ref.set_name(absl::StrCat("อบต.ทดสอบ ", i));
+  org.ref.set_province(kProvinces[dice.Pick(3)]);
+  org.ref.set_district(kDistricts[dice.Pick(3)]);
+  if (layout_for_measuring) {
+    org.ref.set_province(i < 150 ? std::string(kProvinces[0])
+                                 : absl::StrCat("จังหวัดที่ ", i % 51));
+  }
+  org.ref.set_kind(dice.Chance(0.7)
+                       ? common::v1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION
+                       : common::v1::MUNICIPALITY);
+  if (dice.Chance(0.3)) {
+    org.plan_state = static_cast<v1::ActionPlan::State>(1 + dice.Pick(3));
+    org.annual = dice.Chance(0.6);
+  }
+  if (dice.Chance(0.2)) org.measures = RandomMeasures(dice);
+  if (dice.Chance(0.2)) {
+    std::vector<double> scores;
+    for (int k = 0; k < 10; ++k) scores.push_back(70 + dice.Pick(31));
+    org.previous_indicators = scores;
+  }
+  // Halves make ties, which share a rank.
+  if (dice.Chance(0.3)) org.score = 70 + dice.Pick(60) * 0.5;
+  if (dice.Chance(0.08)) {
+    org.general_complaints = dice.Pick(3);
+    org.corruption_reports = dice.Pick(2);
+  }
+  return org;
 }
 
 // `count` organizations; with `layout_for_measuring`, the first 150 are
@@ -84,55 +141,11 @@ v1::ProgressReport::Status RandomStatus(std::mt19937& rng) {
 // 7,850 are over 76).
 std::vector<OrgPlan> Generate(int count = kOrganizations,
                               bool layout_for_measuring = false) {
-  std::mt19937 rng(20261202);
-  auto chance = [&](double p) {
-    return std::uniform_real_distribution<double>(0, 1)(rng) < p;
-  };
-  auto pick = [&](int n) {
-    return std::uniform_int_distribution<int>(0, n - 1)(rng);
-  };
-  std::vector<OrgPlan> orgs(count);
+  Dice dice;
+  std::vector<OrgPlan> orgs;
+  orgs.reserve(count);
   for (int i = 0; i < count; ++i) {
-    OrgPlan& org = orgs[i];
-    org.ref.set_code(absl::StrCat(6300000 + i));
-    org.ref.set_name(absl::StrCat("อบต.ทดสอบ ", i));
-    org.ref.set_province(kProvinces[pick(3)]);
-    org.ref.set_district(kDistricts[pick(3)]);
-    if (layout_for_measuring) {
-      org.ref.set_province(i < 150 ? std::string(kProvinces[0])
-                                   : absl::StrCat("จังหวัดที่ ", i % 51));
-    }
-    org.ref.set_kind(chance(0.7)
-                         ? common::v1::SUBDISTRICT_ADMINISTRATIVE_ORGANIZATION
-                         : common::v1::MUNICIPALITY);
-    if (chance(0.3)) {
-      org.plan_state = static_cast<v1::ActionPlan::State>(1 + pick(3));
-      org.annual = chance(0.6);
-    }
-    if (chance(0.2)) {
-      const int measures = 1 + pick(2);
-      for (int m = 0; m < measures; ++m) {
-        MeasurePlan measure;
-        measure.quarter = 1 + pick(4);
-        measure.indicator = 1 + pick(10);
-        measure.half = chance(0.5) ? RandomStatus(rng)
-                                   : v1::ProgressReport::STATUS_UNSPECIFIED;
-        measure.full = chance(0.3) ? RandomStatus(rng)
-                                   : v1::ProgressReport::STATUS_UNSPECIFIED;
-        org.measures.push_back(measure);
-      }
-    }
-    if (chance(0.2)) {
-      std::vector<double> scores;
-      for (int k = 0; k < 10; ++k) scores.push_back(70 + pick(31));
-      org.previous_indicators = scores;
-    }
-    // Halves make ties, which share a rank.
-    if (chance(0.3)) org.score = 70 + pick(60) * 0.5;
-    if (chance(0.08)) {
-      org.general_complaints = pick(3);
-      org.corruption_reports = pick(2);
-    }
+    orgs.push_back(RandomOrganization(i, layout_for_measuring, dice));
   }
   return orgs;
 }
@@ -375,7 +388,7 @@ class OversightCountryTest : public testing::ServiceTest {
     }
     for (std::thread& thread : threads) thread.join();
     const absl::Time q3 = absl::FromCivil(
-        absl::CivilSecond(thai::QuarterFirstDay(kYear, 3)) + 12 * 3600,
+        absl::CivilSecond(thai::QuarterFirstDay(kYear, 3)) + 12L * 3600,
         thai::BangkokTimeZone());
     clock_.Advance(q3 - clock_.Now());
   }

@@ -298,7 +298,7 @@ class OversightTest : public testing::ServiceTest {
     File(kB, complaint::v1::Complaint::GENERAL);
 
     const absl::Time q3 = absl::FromCivil(
-        absl::CivilSecond(thai::QuarterFirstDay(kYear, 3)) + 12 * 3600,
+        absl::CivilSecond(thai::QuarterFirstDay(kYear, 3)) + 12L * 3600,
         thai::BangkokTimeZone());
     clock_.Advance(q3 - clock_.Now());
   }
