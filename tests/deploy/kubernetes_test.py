@@ -324,7 +324,9 @@ def peer_problems(docs, name, env):
     found = []
     deployments = prongsai_deployments(docs)
     services = of_kind(docs, "Service")
-    addresses = {k for k in env if re.fullmatch(r"PRONGSAI_[A-Z]+_ADDRESS", k)}
+    # PRONGSAI_METRICS_ADDRESS is where this pod serves /metrics, not a peer.
+    addresses = {k for k in env if re.fullmatch(r"PRONGSAI_[A-Z]+_ADDRESS", k)
+                 and k != "PRONGSAI_METRICS_ADDRESS"}
     for variable in sorted(addresses ^ set(PEERS[name])):
         found.append(f"{name}: {variable} is " +
                      ("set but not expected" if variable in addresses else "not set"))
