@@ -25,7 +25,9 @@
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_export.h"
 #include "services/plan/plan_figures.h"
+#include "services/plan/plan_import/measures_import.h"
 #include "services/plan/plan_import/plan_import.h"
+#include "services/plan/plan_import/progress_import.h"
 #include "services/plan/plan_peers.h"
 #include "services/plan/plan_store.h"
 
@@ -39,6 +41,15 @@ constexpr absl::Duration kCacheTtl = absl::Minutes(10);
 // Plan documents are a few hundred KB; 3 MB leaves room for long ones while
 // keeping the parse bounded.
 constexpr size_t kMaxImportBytes = 3 << 20;
+
+// The text of a document to import: required, at most kMaxImportBytes.
+absl::Status ValidateImportText(absl::string_view text) {
+  if (text.empty()) return InvalidField("text", "is required");
+  if (text.size() > kMaxImportBytes) {
+    return InvalidField("text", "is larger than 3 MB");
+  }
+  return absl::OkStatus();
+}
 
 // `name` of an action plan the caller may act on.
 absl::StatusOr<ChildName> PlanOf(const CallContext& call,
@@ -164,9 +175,13 @@ using GrpcService = v1::PlanService;
         ListIntegrityMeasuresResponse)                                       \
   UNARY(UpdateIntegrityMeasure, UpdateIntegrityMeasureRequest,               \
         IntegrityMeasure)                                                    \
+  UNARY(ImportIntegrityMeasures, ImportIntegrityMeasuresRequest,             \
+        ImportIntegrityMeasuresResponse)                                     \
   UNARY(CreateProgressReport, CreateProgressReportRequest, ProgressReport)   \
   UNARY(ListProgressReports, ListProgressReportsRequest,                     \
         ListProgressReportsResponse)                                         \
+  UNARY(ImportProgressReports, ImportProgressReportsRequest,                 \
+        ImportProgressReportsResponse)                                       \
   UNARY(GetRoundSummary, GetRoundSummaryRequest, RoundSummary)               \
   UNARY(ExportRoundReport, ExportRoundReportRequest, ExportedDocument)       \
   UNARY(CreateRisk, CreateRiskRequest, Risk)                                 \
@@ -392,10 +407,7 @@ absl::Status PlanGrpcService::DoImportActionPlan(
                             ParentOf(call, request.parent()));
   PRONGSAI_RETURN_IF_ERROR(
       ValidateRequestId("request_id", request.request_id()));
-  if (request.text().empty()) return InvalidField("text", "is required");
-  if (request.text().size() > kMaxImportBytes) {
-    return InvalidField("text", "is larger than 3 MB");
-  }
+  PRONGSAI_RETURN_IF_ERROR(ValidateImportText(request.text()));
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(common::v1::OrganizationRef registered,
                             RegisteredOrganization(*db, organization));
@@ -671,6 +683,28 @@ absl::Status PlanGrpcService::DoUpdateIntegrityMeasure(
   return absl::OkStatus();
 }
 
+absl::Status PlanGrpcService::DoImportIntegrityMeasures(
+    CallContext& call, const v1::ImportIntegrityMeasuresRequest& request,
+    v1::ImportIntegrityMeasuresResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear("be_year", request.be_year()));
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateImportText(request.text()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_RETURN_IF_ERROR(RegisteredOrganization(*db, organization).status());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      plan::ImportIntegrityMeasures(*db, organization,
+                                    plan_import::ParseIntegrityMeasures(
+                                        request.text(), request.be_year()),
+                                    request.request_id(),
+                                    !request.validate_only(), call.writer()));
+  return absl::OkStatus();
+}
+
 absl::Status PlanGrpcService::DoCreateProgressReport(
     CallContext& call, const v1::CreateProgressReportRequest& request,
     v1::ProgressReport& response) {
@@ -714,6 +748,35 @@ absl::Status PlanGrpcService::DoListProgressReports(
           {request.be_year(), request.round(), request.subject()}, page));
   server::FinishPage(found.items, found.next_cursor, scope,
                      response.mutable_progress_reports(), response);
+  return absl::OkStatus();
+}
+
+absl::Status PlanGrpcService::DoImportProgressReports(
+    CallContext& call, const v1::ImportProgressReportsRequest& request,
+    v1::ImportProgressReportsResponse& response) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                            ParentOf(call, request.parent()));
+  PRONGSAI_RETURN_IF_ERROR(
+      api::ValidateFiscalYear("be_year", request.be_year()));
+  if (request.round() != v1::ROUND_UNSPECIFIED &&
+      request.round() != v1::HALF_YEAR && request.round() != v1::FULL_YEAR) {
+    return InvalidField("round", "must be HALF_YEAR or FULL_YEAR");
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
+  PRONGSAI_RETURN_IF_ERROR(ValidateImportText(request.text()));
+  PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+  PRONGSAI_RETURN_IF_ERROR(RegisteredOrganization(*db, organization).status());
+  PRONGSAI_ASSIGN_OR_RETURN(
+      std::vector<plan_import::MeasureRef> measures,
+      MeasureRefsOfYear(*db, organization, request.be_year()));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      response,
+      plan::ImportProgressReports(
+          *db, organization,
+          plan_import::ParseProgressReport(request.text(), request.be_year(),
+                                           request.round(), measures),
+          request.request_id(), !request.validate_only(), call.writer()));
   return absl::OkStatus();
 }
 

@@ -26,9 +26,15 @@ namespace {
 using internal::AnnualPlanKeys;
 using internal::InsertPlan;
 using internal::kAnnualPlans;
+using internal::kMeasures;
 using internal::kProjects;
+using internal::kReports;
 using internal::kRisks;
+using internal::MeasureFromDoc;
+using internal::MeasureKeys;
 using internal::ProjectKeys;
+using internal::ReportFromDoc;
+using internal::ReportKeys;
 using internal::RiskKeys;
 using storage::Connection;
 using storage::Value;
@@ -108,15 +114,6 @@ template <typename M>
 absl::StatusOr<M> Replayed(absl::StatusOr<M> found) {
   if (absl::IsNotFound(found.status())) return RequestIdReused();
   return found;
-}
-
-// Reports list by year, then round, then when they were recorded:
-// ((year - 2500) * 10 + last quarter of the round) * 10^13 + milliseconds.
-int64_t ReportSortKey(const v1::ProgressReport& report, absl::Time now) {
-  return ((int64_t{report.be_year()} - 2500) * 10 +
-          LastQuarterOf(report.round())) *
-             10'000'000'000'000 +
-         absl::ToUnixMillis(now);
 }
 
 // ------------------------------------------------------------ organizations
@@ -354,27 +351,7 @@ absl::StatusOr<std::vector<std::string>> ProjectNames(
 
 // ------------------------------------------------------- integrity measures
 
-constexpr absl::string_view kMeasures = "integrityMeasures";
-
-absl::StatusOr<v1::IntegrityMeasure> MeasureFromDoc(
-    absl::string_view organization, const Document& doc) {
-  return Decode<v1::IntegrityMeasure>(
-      doc, FormatChildName(organization, kMeasures, doc.id));
-}
-
 // -------------------------------------------------------- progress reports
-
-constexpr absl::string_view kReports = "progressReports";
-
-absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
-                                                 const Document& doc) {
-  v1::ProgressReport report;
-  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(doc.body, report));
-  report.set_name(FormatChildName(organization, kReports, doc.id));
-  report.set_reporter(doc.audit.creator());
-  *report.mutable_report_time() = doc.audit.create_time();
-  return report;
-}
 
 // ------------------------------------------------------------------ risks
 
@@ -438,6 +415,38 @@ DocumentKeys RiskKeys(const v1::Risk& risk) { return {risk.sequence(), 0, ""}; }
 
 DocumentKeys AnnualPlanKeys(const v1::AnnualPlan& annual) {
   return {annual.be_year(), annual.be_year(), ""};
+}
+
+DocumentKeys MeasureKeys(const v1::IntegrityMeasure& measure,
+                         absl::Time create_time) {
+  return {absl::ToUnixMicros(create_time), measure.be_year(), ""};
+}
+
+// Reports list by year, then round, then when they were recorded:
+// ((year - 2500) * 10 + last quarter of the round) * 10^13 + milliseconds.
+DocumentKeys ReportKeys(const v1::ProgressReport& report,
+                        absl::Time report_time) {
+  return {((int64_t{report.be_year()} - 2500) * 10 +
+           LastQuarterOf(report.round())) *
+                  10'000'000'000'000 +
+              absl::ToUnixMillis(report_time),
+          report.be_year(), report.subject()};
+}
+
+absl::StatusOr<v1::IntegrityMeasure> MeasureFromDoc(
+    absl::string_view organization, const Document& doc) {
+  return Decode<v1::IntegrityMeasure>(
+      doc, FormatChildName(organization, kMeasures, doc.id));
+}
+
+absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
+                                                 const Document& doc) {
+  v1::ProgressReport report;
+  PRONGSAI_RETURN_IF_ERROR(api::FromStoredJson(doc.body, report));
+  report.set_name(FormatChildName(organization, kReports, doc.id));
+  report.set_reporter(doc.audit.creator());
+  *report.mutable_report_time() = doc.audit.create_time();
+  return report;
 }
 
 }  // namespace internal
@@ -922,16 +931,15 @@ absl::StatusOr<v1::IntegrityMeasure> CreateIntegrityMeasure(
             measure.mutable_quarters()->end());
   PRONGSAI_ASSIGN_OR_RETURN(
       std::string id,
-      api::CreateOnce(
-          db, "integrity_measures", organization, request_id,
-          [&](Connection& tx) -> absl::StatusOr<std::string> {
-            std::string id = NewResourceId();
-            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
-                tx, "integrity_measures", organization, "", id,
-                {absl::ToUnixMicros(writer.now), measure.be_year(), ""},
-                Body(measure), request_id, writer));
-            return id;
-          }));
+      api::CreateOnce(db, "integrity_measures", organization, request_id,
+                      [&](Connection& tx) -> absl::StatusOr<std::string> {
+                        std::string id = NewResourceId();
+                        PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                            tx, "integrity_measures", organization, "", id,
+                            MeasureKeys(measure, writer.now), Body(measure),
+                            request_id, writer));
+                        return id;
+                      }));
   return GetIntegrityMeasure(db, organization, id);
 }
 
@@ -983,12 +991,11 @@ absl::StatusOr<v1::IntegrityMeasure> UpdateIntegrityMeasure(
             ValidateIntegrityMeasure("integrity_measure", measure));
         std::sort(measure.mutable_quarters()->begin(),
                   measure.mutable_quarters()->end());
-        PRONGSAI_RETURN_IF_ERROR(
-            UpdateDocument(tx, "integrity_measures", organization, doc,
-                           {measure.audit().create_time().seconds() * 1000000 +
-                                measure.audit().create_time().nanos() / 1000,
-                            measure.be_year(), ""},
-                           Body(measure), writer));
+        PRONGSAI_RETURN_IF_ERROR(UpdateDocument(
+            tx, "integrity_measures", organization, doc,
+            MeasureKeys(measure,
+                        api::FromProtoTime(measure.audit().create_time())),
+            Body(measure), writer));
         return GetIntegrityMeasure(tx, organization, id);
       });
 }
@@ -1024,11 +1031,9 @@ absl::StatusOr<v1::ProgressReport> CreateProgressReport(
             }
             PRONGSAI_RETURN_IF_ERROR(exists);
             std::string id = NewResourceId();
-            PRONGSAI_RETURN_IF_ERROR(
-                InsertDocument(tx, "progress_reports", organization, "", id,
-                               {ReportSortKey(report, writer.now),
-                                report.be_year(), report.subject()},
-                               report, request_id, writer));
+            PRONGSAI_RETURN_IF_ERROR(InsertDocument(
+                tx, "progress_reports", organization, "", id,
+                ReportKeys(report, writer.now), report, request_id, writer));
             return id;
           }));
   PRONGSAI_ASSIGN_OR_RETURN(

@@ -31,7 +31,9 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "prongsai/plan/v1/plan.pb.h"
 #include "services/plan/plan_domain.h"
+#include "services/plan/plan_import/measures_import.h"
 #include "services/plan/plan_import/plan_import.h"
+#include "services/plan/plan_import/progress_import.h"
 
 namespace prongsai::plan {
 
@@ -103,6 +105,33 @@ absl::StatusOr<v1::ImportActionPlanResponse> ImportActionPlan(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
     ImportedPlan imported, absl::string_view request_id, bool commit,
     const api::AuditWriter& writer);
+
+// --------------------------------------------------------- paperwork imports
+// (paperwork_import_store.cc)
+
+// Stores the measures ParseIntegrityMeasures read as `organization`'s, in one
+// transaction, after the checks CreateIntegrityMeasure makes (a failure is
+// an ERROR finding). With an ERROR finding, or `commit` false, nothing is
+// stored and the response lists the measures read. A measure whose
+// MeasureTitleKey is already one of the year's is skipped with a
+// MEASURE_EXISTS warning. A repeated request id answers with the measures
+// the first call stored.
+absl::StatusOr<v1::ImportIntegrityMeasuresResponse> ImportIntegrityMeasures(
+    storage::Connection& db, absl::string_view organization,
+    plan_import::ImportedMeasures imported, absl::string_view request_id,
+    bool commit, const api::AuditWriter& writer);
+
+// The organization's measures of `be_year`, for matching a report's rows.
+absl::StatusOr<std::vector<plan_import::MeasureRef>> MeasureRefsOfYear(
+    storage::Connection& db, absl::string_view organization, int be_year);
+
+// Stores the reports ParseProgressReport matched, in one transaction, as
+// ImportIntegrityMeasures stores measures (a later report supersedes an
+// earlier one, so none is skipped).
+absl::StatusOr<v1::ImportProgressReportsResponse> ImportProgressReports(
+    storage::Connection& db, absl::string_view organization,
+    plan_import::ImportedProgress imported, absl::string_view request_id,
+    bool commit, const api::AuditWriter& writer);
 
 // ---------------------------------------------------------------- projects
 

@@ -124,7 +124,7 @@ ABSL_FLAG(std::string, order_by, "",
 ABSL_FLAG(std::string, csv, "",
           "oversight: write the whole group as CSV to this file");
 ABSL_FLAG(std::string, org_kind, "", "org: sao | municipality | pao | special");
-ABSL_FLAG(bool, validate_only, false, "plan import: check, store nothing");
+ABSL_FLAG(bool, validate_only, false, "imports: check, store nothing");
 ABSL_FLAG(std::string, round, "",
           "progress round: q1 | half (6 months) | q3 | full (12 months)");
 ABSL_FLAG(std::string, format, "markdown", "export: markdown | csv");
@@ -299,11 +299,19 @@ constexpr Command kCommands[] = {
      PlanMeasure},
     {"plan", "measures", "plan measures --org CODE [--year 2569]",
      PlanMeasures},
+    {"plan", "measures-import",
+     "plan measures-import FILE --org CODE --year 2569 [--validate_only]\n"
+     "                [--request_id ID]",
+     PlanMeasuresImport},
     {"plan", "progress",
      "plan progress SUBJECT --org CODE --year 2569 --round half --status "
      "done\n"
      "                [--output T] [--outcome T] [--spent 5,000.00]",
      PlanProgress},
+    {"plan", "progress-import",
+     "plan progress-import FILE --org CODE --year 2569 [--round half|full]\n"
+     "                [--validate_only] [--request_id ID]",
+     PlanProgressImport},
     {"plan", "summary",
      "plan summary PLAN/annualPlans/2569 --round half|full|q1|q3", PlanSummary},
     {"plan", "report",

@@ -280,14 +280,23 @@ int PlanCreate(const CliOptions& options, const Args& /*args*/) {
   return client.CallAndPrint(&Stub::CreateActionPlan, request, PrintPlan);
 }
 
+// The whole of the FILE argument; NOT_FOUND when it cannot be read.
+absl::StatusOr<std::string> ReadFileArgument(const Args& args,
+                                             absl::string_view usage) {
+  const std::string path = Argument(args, usage);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 int PlanImport(const CliOptions& options, const Args& args) {
   PlanClient client(options, kPlanPort);
-  std::ifstream in(Argument(args, "plan import FILE --org CODE"),
-                   std::ios::binary);
-  if (!in) return Fail(absl::NotFoundError("cannot read " + args[0]));
+  absl::StatusOr<std::string> text =
+      ReadFileArgument(args, "plan import FILE --org CODE");
+  if (!text.ok()) return Fail(text.status());
   pv1::ImportActionPlanRequest request;
   request.set_parent(OrganizationParent(options));
-  request.set_text(std::string(std::istreambuf_iterator<char>(in), {}));
+  request.set_text(*std::move(text));
   request.set_request_id(options.request_id);
   request.set_validate_only(options.validate_only);
   return client.CallAndPrint(&Stub::ImportActionPlan, request, PrintImported);
@@ -407,6 +416,65 @@ int PlanMeasures(const CliOptions& options, const Args& /*args*/) {
   request.set_page_token(options.page_token);
   return client.CallAndPrint(&Stub::ListIntegrityMeasures, request,
                              PrintMeasures);
+}
+
+int PlanMeasuresImport(const CliOptions& options, const Args& args) {
+  PlanClient client(options, kPlanPort);
+  absl::StatusOr<std::string> text = ReadFileArgument(
+      args, "plan measures-import FILE --org CODE --year 2569");
+  if (!text.ok()) return Fail(text.status());
+  pv1::ImportIntegrityMeasuresRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_be_year(RequireYear(options));
+  request.set_text(*std::move(text));
+  request.set_request_id(options.request_id);
+  request.set_validate_only(options.validate_only);
+  return client.CallAndPrint(
+      &Stub::ImportIntegrityMeasures, request,
+      [](const pv1::ImportIntegrityMeasuresResponse& imported) {
+        std::cout << (imported.stored() ? "stored " : "not stored: ")
+                  << imported.integrity_measures_size() << " measure(s)\n";
+        Table table({"NAME", "QUARTERS", "ITA", "TITLE"});
+        for (const pv1::IntegrityMeasure& measure :
+             imported.integrity_measures()) {
+          table.AddRow({measure.name(), absl::StrJoin(measure.quarters(), ","),
+                        absl::StrJoin(measure.ita_indicators(), ","),
+                        measure.title()});
+        }
+        std::cout << table.Render() << "findings: " << imported.findings_size()
+                  << "\n";
+        PrintFindings(imported.findings());
+      });
+}
+
+int PlanProgressImport(const CliOptions& options, const Args& args) {
+  PlanClient client(options, kPlanPort);
+  absl::StatusOr<std::string> text = ReadFileArgument(
+      args, "plan progress-import FILE --org CODE --year 2569");
+  if (!text.ok()) return Fail(text.status());
+  pv1::ImportProgressReportsRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_be_year(RequireYear(options));
+  if (!options.round.empty()) request.set_round(Round(options));
+  request.set_text(*std::move(text));
+  request.set_request_id(options.request_id);
+  request.set_validate_only(options.validate_only);
+  return client.CallAndPrint(
+      &Stub::ImportProgressReports, request,
+      [](const pv1::ImportProgressReportsResponse& imported) {
+        std::cout << (imported.stored() ? "stored " : "not stored: ")
+                  << imported.progress_reports_size() << " report(s) of "
+                  << pv1::Round_Name(imported.round()) << "\n";
+        Table table({"SUBJECT", "STATUS", "OUTPUT"});
+        for (const pv1::ProgressReport& report : imported.progress_reports()) {
+          table.AddRow({report.subject(),
+                        pv1::ProgressReport::Status_Name(report.status()),
+                        report.output()});
+        }
+        std::cout << table.Render() << "findings: " << imported.findings_size()
+                  << "\n";
+        PrintFindings(imported.findings());
+      });
 }
 
 int PlanProgress(const CliOptions& options, const Args& args) {

@@ -27,7 +27,9 @@ int PlanReconcile(const CliOptions& options, const Args& args);
 int PlanExport(const CliOptions& options, const Args& args);
 int PlanMeasure(const CliOptions& options, const Args& args);
 int PlanMeasures(const CliOptions& options, const Args& args);
+int PlanMeasuresImport(const CliOptions& options, const Args& args);
 int PlanProgress(const CliOptions& options, const Args& args);
+int PlanProgressImport(const CliOptions& options, const Args& args);
 int PlanSummary(const CliOptions& options, const Args& args);
 int PlanReport(const CliOptions& options, const Args& args);
 

@@ -255,6 +255,23 @@ ImportedProgress ParseProgressReport(absl::string_view text, int be_year,
   out.round = (round == v1::HALF_YEAR || round == v1::FULL_YEAR)
                   ? round
                   : RoundOfDocument(clean);
+  if (out.round == round) {
+    // The caller's round wins, but a document that says otherwise is worth
+    // a look: the officer may have picked the wrong round.
+    int line_no = 0;
+    for (absl::string_view line : absl::StrSplit(clean, '\n')) {
+      ++line_no;
+      const v1::Round written = RoundOfDocument(line);
+      if (written == v1::ROUND_UNSPECIFIED) continue;
+      if (written != round) {
+        AddFinding(
+            out, v1::Finding::WARNING, "ROUND_DIFFERS", LineLoc(line_no),
+            absl::StrCat("the document says ", Quote(CollapseWhitespace(line)),
+                         "; stored as the round given"));
+      }
+      break;
+    }
+  }
   if (out.round == v1::ROUND_UNSPECIFIED) {
     AddFinding(out, v1::Finding::ERROR, "ROUND_UNKNOWN", LineLoc(1),
                "the document names no round (รอบ ๖ เดือน or รอบ ๑๒ เดือน) "

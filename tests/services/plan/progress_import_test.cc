@@ -20,8 +20,11 @@
 namespace prongsai::plan::plan_import {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -100,6 +103,11 @@ TEST(ProgressImportTest, RoundGivenOverridesTheDocument) {
   EXPECT_EQ(got.round, v1::HALF_YEAR);
   ASSERT_EQ(got.reports.size(), 3);
   EXPECT_EQ(got.reports[0].status(), v1::ProgressReport::IN_PROGRESS);
+  // The fixture says "(รอบ ๑๒ เดือน)" on its second line.
+  EXPECT_THAT(Codes(got), Contains("ROUND_DIFFERS@line 2"));
+  // The round the document names, given again, is no difference.
+  EXPECT_THAT(Codes(Fixture(v1::FULL_YEAR)),
+              Not(Contains(StartsWith("ROUND_DIFFERS"))));
 }
 
 TEST(ProgressImportTest, NoRoundNoTable) {
