@@ -4,7 +4,9 @@
 // (rows and totals as the API computes them, an edited budget saved, a stale
 // edit refused, reconciliation, the export as a download); reports progress
 // for a measure and sees it in the round summary; an executive approves and
-// announces; an operator has no approve button and is refused anyway.
+// announces; an operator has no approve button and is refused anyway; a
+// planner imports a measures table and a 6-month report, a damaged row or an
+// unknown measure storing nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -255,4 +257,78 @@ test('an executive approves and announces a plan; an operator cannot', async () 
   assert.equal(await page.getByRole('button', { name: /อนุมัติแผน|ประกาศใช้แผน/ }).count(), 0);
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'plans-plan-announced');
+});
+
+test('a planner imports the year\'s measures table and a 6-month report from their documents', async () => {
+  const imported = await importPlan('municipality_2571.txt');
+  // A year of its own, so that no other test's measures are in it.
+  const annual = await apiAs('OPERATOR', 'POST', `/v1/${imported.action_plan.name}/annualPlans`, {
+    be_year: 2574, request_id: `test-${randomUUID()}`,
+  });
+  const measuresOf = async () => (await apiAs('OPERATOR', 'GET',
+    `/v1/organizations/${ORG}/integrityMeasures?be_year=2574&page_size=100`)).integrity_measures ?? [];
+  const planner = await makeAccount('OPERATOR');
+  const { page } = await signedIn(planner, `/staff/progress?name=${encodeURIComponent(annual.name)}&round=HALF_YEAR`);
+  const measuresForm = page.locator('form[data-import="measures"]');
+  const measuresResult = page.locator('form[data-import="measures"] + div .import-result');
+  await measuresForm.getByRole('heading', { name: 'นำเข้ามาตรการจากตาราง' }).waitFor();
+
+  // The fixture has a damaged row on line 10: nothing is stored, the
+  // finding is under that line.
+  await page.locator('#measures-file').setInputFiles(fixture('measures_2568.txt'));
+  await measuresForm.getByRole('status').filter({ hasText: 'อ่านไฟล์ measures_2568.txt แล้ว' }).waitFor();
+  await measuresForm.getByRole('button', { name: 'นำเข้ามาตรการ' }).click();
+  await measuresResult.locator('.not-stored').waitFor();
+  assert.match(await measuresResult.locator('ol.document li[data-line="10"] ul.findings').innerText(), /UNREADABLE_ROW/);
+  assert.match(await measuresResult.locator('ol.document li[data-line="12"] ul.findings').innerText(), /DUPLICATE_MEASURE/);
+  assert.deepEqual(await measuresOf(), [], 'a document with an error stores nothing');
+
+  // Without the damaged row: the four measures, in the table's order.
+  const lines = fs.readFileSync(fixture('measures_2568.txt'), 'utf8').split('\n');
+  await measuresForm.getByLabel(/ข้อความของเอกสาร/).fill(lines.filter((_, i) => i !== 9).join('\n'));
+  await measuresForm.getByRole('button', { name: 'นำเข้ามาตรการ' }).click();
+  await measuresResult.locator('.stored').waitFor();
+  assert.match(await measuresResult.locator('.stored').innerText(), /บันทึกมาตรการแล้ว ๔ มาตรการ/);
+  const titles = ['มาตรการเผยแพร่ข้อมูล ต่อสาธารณะ', 'มาตรการตรวจสอบการใช้ดุลพินิจ',
+                  'มาตรการป้องกันการรับสินบน', 'มาตรการจัดการเรื่องร้องเรียน'];
+  assert.deepEqual((await measuresOf()).map((m) => m.title), titles);
+  await page.locator('ul.measures li', { hasText: titles[3] }).waitFor();
+  assert.equal(await page.locator('ul.measures li').count(), 4);
+
+  // The 6-month report, its round read from the document; the hostile text
+  // stays text.
+  const output = `ข้อมูลครบ ${HOSTILE}`;
+  const report = [
+    'รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส',
+    'ประจำปีงบประมาณ พ.ศ. ๒๕๗๔ (รอบ ๖ เดือน)',
+    '',
+    'มาตรการ\tรายละเอียดการดำเนินงาน\tระยะเวลาการดำเนินงาน\tผลการดำเนินการ\t',
+    '\t\t\tผลผลิต\tผลลัพธ์',
+    `มาตรการเผยแพร่ข้อมูลต่อสาธารณะ\tเผยแพร่ ๑๒ รายการ\tต.ค. - มี.ค.\t${output}\tประชาชนเข้าถึงข้อมูล`,
+    'มาตรการที่ไม่มีในระบบ\tทำแล้ว\tไตรมาส 1\tมีผล\tดี',
+  ].join('\n');
+  const reportsForm = page.locator('form[data-import="reports"]');
+  const reportsResult = page.locator('form[data-import="reports"] + div .import-result');
+  await reportsForm.getByLabel(/ข้อความของเอกสาร/).fill(report);
+  await reportsForm.getByRole('button', { name: 'นำเข้ารายงาน' }).click();
+  await reportsResult.locator('.not-stored').waitFor();
+  assert.match(await reportsResult.locator('ol.document li[data-line="7"] ul.findings').innerText(), /UNKNOWN_MEASURE/);
+
+  await reportsForm.getByLabel(/ข้อความของเอกสาร/).fill(report.split('\n').slice(0, 6).join('\n'));
+  await reportsForm.getByRole('button', { name: 'นำเข้ารายงาน' }).click();
+  await reportsResult.locator('.stored').waitFor();
+  assert.match(await reportsResult.locator('.stored').innerText(), /รอบ ๖ เดือน.*แล้ว ๑ รายการ/);
+  await page.locator('table.reports td.text', { hasText: 'ข้อมูลครบ' }).waitFor();
+  const stored = (await apiAs('OPERATOR', 'GET',
+    `/v1/organizations/${ORG}/progressReports?be_year=2574&round=HALF_YEAR`)).progress_reports;
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].subject, (await measuresOf())[0].name);
+  assert.equal(stored[0].status, 'IN_PROGRESS');
+  assert.match(stored[0].output, /^ข้อมูลครบ /);
+  // Whatever the document's cell held is shown as text.
+  assert.equal(await page.locator('table.reports td.text').first().innerText(), stored[0].output);
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'plans-progress-imports');
 });

@@ -1,9 +1,12 @@
 // `/staff/progress?name=.../annualPlans/2569&round=HALF_YEAR`: reporting
 // the progress of the year's projects and integrity measures in the 6- and
 // 12-month rounds, the reports so far, and the round's summary (% done per
-// dimension, spent against approved, overdue and unreported items).
+// dimension, spent against approved, overdue and unreported items). An
+// OPERATOR can also import the year's measures table and a round's report
+// from their documents (document_import.ts).
 
 import { call } from "../api";
+import { documentImportForm, notStored } from "../document_import";
 import { h, replaceChildren } from "../dom";
 import { onSubmit, selectField, textField, valueOf } from "../forms";
 import { nameOf } from "../labels";
@@ -11,6 +14,7 @@ import {
   AnnualPlan,
   ANNUAL_NAME,
   errorText,
+  Finding,
   IntegrityMeasure,
   listAll,
   newRequestId,
@@ -111,6 +115,72 @@ function reportForm(organization: string, year: number, round: string,
   return form;
 }
 
+interface MeasuresImportAnswer {
+  integrity_measures?: IntegrityMeasure[];
+  findings?: Finding[];
+  stored?: boolean;
+}
+
+interface ReportsImportAnswer {
+  round?: string;
+  progress_reports?: ProgressReport[];
+  findings?: Finding[];
+  stored?: boolean;
+}
+
+function measuresImportForm(parent: string, year: number, saved: () => void): HTMLElement {
+  return documentImportForm<MeasuresImportAnswer>({
+    id: "measures",
+    heading: "นำเข้ามาตรการจากตาราง",
+    fileLabel: "ไฟล์ตารางมาตรการส่งเสริมคุณธรรมและความโปร่งใส (.txt)",
+    hint: `ข้อความล้วน (UTF-8) ของตารางมาตรการ ปีงบประมาณ พ.ศ. ${thaiDigits(year)} ` +
+      "(มาตรการ แนวทาง ขั้นตอน ผู้รับผิดชอบ ระยะเวลา การติดตามผล ตัวชี้วัด ITA) " +
+      "มาตรการที่มีอยู่แล้วจะไม่เพิ่มซ้ำ",
+    submitLabel: "นำเข้ามาตรการ",
+    send: (text, validateOnly, requestId) => asStaff(() => call<MeasuresImportAnswer>(
+      "POST", `${parent}/integrityMeasures:import`,
+      { be_year: year, text, validate_only: validateOnly, request_id: requestId })),
+    outcome: (answer, validateOnly) => {
+      const count = `${thaiDigits(answer.integrity_measures?.length ?? 0)} มาตรการ`;
+      return answer.stored ? h("p", { class: "notice stored" }, `บันทึกมาตรการแล้ว ${count}`)
+        : notStored(validateOnly, count);
+    },
+    stored: (answer) => !!answer.stored,
+    onStored: saved,
+  });
+}
+
+function reportsImportForm(parent: string, name: string, year: number, round: string,
+                           saved: () => void): HTMLElement {
+  const roundField = selectField({ field: "round", label: "รอบของรายงาน" }, [
+    { value: "", label: "ตามที่เอกสารระบุ (รอบ ๖ เดือน หรือ รอบ ๑๒ เดือน)" },
+    ...Object.entries(ROUND_NAMES).map(([value, label]) => ({ value, label })),
+  ]);
+  return documentImportForm<ReportsImportAnswer>({
+    id: "reports",
+    heading: "นำเข้ารายงานผลการดำเนินการตามมาตรการ",
+    fileLabel: "ไฟล์รายงานผลการดำเนินการ (.txt)",
+    hint: "ข้อความล้วน (UTF-8) ของรายงาน แต่ละแถวจับคู่กับมาตรการของปีนี้ตามชื่อมาตรการ",
+    submitLabel: "นำเข้ารายงาน",
+    extra: [roundField.row],
+    send: (text, validateOnly, requestId) => asStaff(() => call<ReportsImportAnswer>(
+      "POST", `${parent}/progressReports:import`,
+      { be_year: year, round: roundField.input.value || undefined, text,
+        validate_only: validateOnly, request_id: requestId })),
+    outcome: (answer, validateOnly) => {
+      const count = `${thaiDigits(answer.progress_reports?.length ?? 0)} รายการ`;
+      if (!answer.stored) return notStored(validateOnly, count);
+      const stored = answer.round ?? round;
+      return h("p", { class: "notice stored" },
+        `บันทึกรายงาน${nameOf(ROUND_NAMES, stored)}แล้ว ${count}`,
+        stored === round ? null : h("a", { href: `/staff/progress?name=${encodeURIComponent(name)}&round=${stored}` },
+          " ดูรายงานรอบนั้น"));
+    },
+    stored: (answer) => !!answer.stored,
+    onStored: saved,
+  });
+}
+
 export const progressPage = staffPage((main, params, account) => {
   const name = params.get("name") ?? "";
   if (!ANNUAL_NAME.test(name)) {
@@ -121,8 +191,12 @@ export const progressPage = staffPage((main, params, account) => {
   const year = Number(name.split("/").pop());
   const organization = organizationOf(name);
   const parent = `/v1/organizations/${encodeURIComponent(organization)}`;
+  // The lists reload after a write; the import forms (and what they found)
+  // stay below them.
+  const content = h("div", null);
+  main.append(content);
   const load = () => {
-    replaceChildren(main, h("p", { role: "status" }, "กำลังโหลด…"));
+    replaceChildren(content, h("p", { role: "status" }, "กำลังโหลด…"));
     Promise.all([
       asStaff(() => call<AnnualPlan>("GET", `/v1/${name}`)),
       asStaff(() => listAll<IntegrityMeasure>(`${parent}/integrityMeasures`, "integrity_measures", { be_year: year })),
@@ -140,7 +214,7 @@ export const progressPage = staffPage((main, params, account) => {
         titles.set(measure.name, measure.title ?? measure.name);
         subjects.push({ value: measure.name, label: `มาตรการ: ${measure.title ?? measure.name}` });
       }
-      replaceChildren(main,
+      replaceChildren(content,
         h("p", null, h("a", { href: `/staff/annual?name=${encodeURIComponent(name)}` }, "← แผนประจำปี")),
         h("h1", null, `รายงานผลการดำเนินงาน ประจำปีงบประมาณ พ.ศ. ${thaiDigits(year)}`),
         h("nav", { class: "tabs", "aria-label": "รอบการรายงาน" }, ...Object.entries(ROUND_NAMES).map(([key, label]) =>
@@ -154,7 +228,11 @@ export const progressPage = staffPage((main, params, account) => {
         reportTable(reports, titles),
         hasRole(account, "OPERATOR", "SYSTEM") && subjects.length > 0
           ? reportForm(organization, year, round, subjects, load) : null);
-    }, (error) => replaceChildren(main, h("p", { role: "alert" }, errorText(error))));
+    }, (error) => replaceChildren(content, h("p", { role: "alert" }, errorText(error))));
   };
   load();
+  if (hasRole(account, "OPERATOR", "SYSTEM")) {
+    main.append(h("section", { class: "imports", "aria-label": "นำเข้าจากเอกสาร" },
+      measuresImportForm(parent, year, load), reportsImportForm(parent, name, year, round, load)));
+  }
 });
