@@ -3,7 +3,8 @@
 // password, changes it, and works the queue to resolution; an integrity
 // officer opens a reporter's identity and an auditor sees that access; a
 // role that may not act sees no control and is refused by the service; an
-// ended session asks to sign in again without losing what was typed.
+// ended session asks to sign in again without losing what was typed; an
+// officer replies from a template, the service filling its placeholders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
@@ -256,4 +257,42 @@ test('an officer turns on an authenticator app; the next sign-in asks for its co
   await code.fill(totp(secret, Date.now() + 30000));
   await again.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
   await again.waitForURL(/\/staff$/);
+});
+
+test('an officer replies from a template: the service fills its placeholders, the officer its values', async () => {
+  const id = `ack-${randomUUID().slice(0, 6)}`;
+  const template = `organizations/${ORG.code}/replyTemplates/${id}`;
+  await apiAs('SYSTEM', 'PUT', `/v1/${template}`, {
+    display_name: `ตอบรับเรื่อง ${id}`,
+    text: 'ได้รับเรื่อง "{subject}" แล้ว ผู้รับผิดชอบ {officer} {{ด่วน}}',
+    parameters: ['officer'],
+    visibility: 'PUBLIC',
+  });
+  const subject = `ไฟฟ้าดับ ${HOSTILE} ${randomUUID().slice(0, 6)}`;
+  const filed = await fileComplaint(subject);
+  const officer = await makeAccount('OPERATOR', [ORG.code]);
+  const { page } = await signedIn(officer, `/staff/complaint?name=${encodeURIComponent(filed.name)}`);
+  await page.getByRole('heading', { name: 'บันทึกหรือตอบกลับ' }).waitFor();
+  await page.getByLabel('แม่แบบข้อความ').selectOption({ label: `ตอบรับเรื่อง ${id}` });
+  assert.match(await page.locator('.template-text').innerText(), /ผู้รับผิดชอบ \{officer\}/);
+  assert.equal(await page.getByLabel('ข้อความ (จำเป็น)', { exact: true }).isVisible(), false);
+  assert.equal(await page.getByLabel('ผู้เห็นข้อความ').inputValue(), 'PUBLIC');
+
+  // A value left empty is refused before anything is sent.
+  await page.getByRole('button', { name: 'บันทึกข้อความ' }).click();
+  await page.locator('.form-error', { hasText: 'กรุณากรอกค่าของ {officer}' }).waitFor();
+  const before = (await apiAs('SYSTEM', 'GET', `/v1/${filed.name}/replies`)).replies ?? [];
+
+  await page.getByLabel('ค่าของ {officer} (จำเป็น)').fill('นางสาวใจดี');
+  await page.getByRole('button', { name: 'บันทึกข้อความ' }).click();
+  await page.locator('.reply', { hasText: 'ผู้รับผิดชอบ นางสาวใจดี' }).waitFor();
+  const replies = (await apiAs('SYSTEM', 'GET', `/v1/${filed.name}/replies`)).replies;
+  assert.equal(replies.length, before.length + 1);
+  const sent = replies.at(-1);
+  assert.equal(sent.text, `ได้รับเรื่อง "${subject}" แล้ว ผู้รับผิดชอบ นางสาวใจดี {ด่วน}`);
+  assert.equal(sent.visibility, 'PUBLIC');
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await expectNoSeriousAxeViolations(page);
+  await screenshot(page, 'staff-reply-template');
 });

@@ -5,7 +5,7 @@
 
 import { call, describeError, Reply } from "../api";
 import { h, replaceChildren } from "../dom";
-import { onSubmit, selectField, textField, valueOf } from "../forms";
+import { Field, onSubmit, selectField, textField, valueOf } from "../forms";
 import {
   AUTHOR_NAMES,
   CHANNEL_NAMES,
@@ -241,7 +241,18 @@ function moveForm(complaint: StaffComplaint, reload: () => void): HTMLElement | 
   return form;
 }
 
-function replyForm(complaint: StaffComplaint, reload: () => void): HTMLElement {
+// A reply staff send often (ListReplyTemplates); the service fills its
+// placeholders, the sender only the template's own `parameters`.
+interface ReplyTemplate {
+  name: string;
+  display_name?: string;
+  text?: string;
+  parameters?: string[];
+  visibility?: string;
+}
+
+function replyForm(complaint: StaffComplaint, templates: ReplyTemplate[],
+                   reload: () => void): HTMLElement {
   const visibility = selectField({ field: "reply.visibility", label: "ผู้เห็นข้อความ" }, [
     { value: "INTERNAL", label: "ภายในหน่วยงาน" },
     { value: "PUBLIC", label: "แจ้งผู้ร้อง (เห็นในหน้าติดตามเรื่อง)" },
@@ -253,18 +264,51 @@ function replyForm(complaint: StaffComplaint, reload: () => void): HTMLElement {
   const toggle = () => { due.row.hidden = visibility.input.value !== "PUBLIC"; };
   visibility.input.addEventListener("change", toggle);
   toggle();
+  // With a template chosen its text (placeholders and all) is shown instead
+  // of the text box, with a box per value the sender gives.
+  const template = selectField({ field: "reply.reply_template", label: "แม่แบบข้อความ" }, [
+    { value: "", label: "เขียนข้อความเอง" },
+    ...templates.map((t) => ({ value: t.name, label: t.display_name ?? t.name })),
+  ]);
+  const preview = h("p", { class: "template-text" });
+  const valueRows = h("div", { class: "template-values" });
+  let values: [string, Field][] = [];
+  const chosen = () => templates.find((t) => t.name === template.input.value);
+  template.input.addEventListener("change", () => {
+    const picked = chosen();
+    text.row.hidden = !!picked;
+    preview.hidden = !picked;
+    replaceChildren(preview, picked ? `ข้อความจากแม่แบบ: ${picked.text ?? ""}` : "");
+    values = (picked?.parameters ?? []).map((parameter) => [parameter, textField({
+      field: "reply.template_values", label: `ค่าของ {${parameter}}`, required: true, maxLength: 500 })]);
+    replaceChildren(valueRows, ...values.map(([, field]) => field.row));
+    if (picked) {
+      visibility.input.value = picked.visibility === "INTERNAL" ? "INTERNAL" : "PUBLIC";
+      toggle();
+    }
+  });
+  preview.hidden = true;
   const form = h("form", { novalidate: true, "aria-labelledby": "reply-heading" },
     h("h2", { id: "reply-heading" }, "บันทึกหรือตอบกลับ"),
+    templates.length > 0 ? template.row : null, preview, valueRows,
     visibility.row, text.row, due.row,
     h("p", { class: "actions" }, h("button", { type: "submit" }, "บันทึกข้อความ")));
   onSubmit(form, {
     busyLabel: "กำลังบันทึก…",
+    check: () => {
+      const missing = chosen() ? values.find(([, field]) => valueOf(field.input) === "") : undefined;
+      return missing ? ["reply.template_values", `กรุณากรอกค่าของ {${missing[0]}}`] : null;
+    },
     send: async () => {
       const date = valueOf(due.input);
       const shownToComplainant = visibility.input.value === "PUBLIC";
+      const picked = chosen();
       await asStaff(() => call("POST", `/v1/${complaint.name}/replies`, {
         visibility: visibility.input.value,
-        text: valueOf(text.input),
+        ...(picked
+          ? { reply_template: picked.name,
+              template_values: Object.fromEntries(values.map(([p, field]) => [p, valueOf(field.input)])) }
+          : { text: valueOf(text.input) }),
         new_due_time: shownToComplainant && date ? `${date}T23:59:59+07:00`
                                                  : undefined,
       }));
@@ -272,6 +316,20 @@ function replyForm(complaint: StaffComplaint, reload: () => void): HTMLElement {
     },
   });
   return form;
+}
+
+// The templates that fit the complaint's category and state; none when the
+// list cannot be read (the reply form then offers free text only).
+async function templatesFor(complaint: StaffComplaint): Promise<ReplyTemplate[]> {
+  const organization = complaint.name.split("/")[1];
+  try {
+    const answer = await asStaff(() => call<{ reply_templates?: ReplyTemplate[] }>(
+      "GET", `/v1/organizations/${organization}/replyTemplates`, undefined,
+      { query: { category: complaint.category, state: complaint.state, page_size: 1000 } }));
+    return answer.reply_templates ?? [];
+  } catch {
+    return [];
+  }
 }
 
 interface Person { name?: string; contact?: string; position?: string }
@@ -320,8 +378,9 @@ export const complaintPage = staffPage((main, params, account: Account) => {
       asStaff(() => call<StaffComplaint>("GET", `/v1/${name}`)),
       asStaff(() => call<{ replies?: Reply[] }>("GET", `/v1/${name}/replies`, undefined,
                                                 { query: { page_size: 1000 } })),
-    ]).then(([complaint, replies]) => {
+    ]).then(async ([complaint, replies]) => {
       const mayWork = hasRole(account, "OPERATOR", "INTEGRITY_OFFICER", "SYSTEM");
+      const templates = mayWork ? await templatesFor(complaint) : [];
       replaceChildren(main,
         h("p", null, h("a", { href: `/staff/complaints?org=${name.split("/")[1]}` }, "← งานเรื่องร้องเรียน")),
         h("h1", null, complaint.subject ?? name),
@@ -330,7 +389,7 @@ export const complaintPage = staffPage((main, params, account: Account) => {
         h("h2", null, "ประวัติและข้อความ"),
         historyList(replies.replies ?? []),
         mayWork ? moveForm(complaint, load) : null,
-        mayWork ? replyForm(complaint, load) : null,
+        mayWork ? replyForm(complaint, templates, load) : null,
         hasRole(account, "INTEGRITY_OFFICER") ? identityForm(complaint) : null);
     }, (error) => replaceChildren(main, h("p", { role: "alert" }, describeError(error))));
   };
