@@ -155,6 +155,7 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
 ServiceHost::~ServiceHost() { Shutdown(); }
 
 bool ServiceHost::CheckHealthNow() {
+  absl::MutexLock lock(&health_mu_);
   absl::Status status;
   if (health_db_ == nullptr) {
     absl::StatusOr<std::unique_ptr<storage::Connection>> connection =

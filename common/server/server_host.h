@@ -16,7 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/server/service_runtime.h"
@@ -88,7 +90,8 @@ struct ServiceDefinition {
   std::vector<AdditionalService> additional_services;
   // Optional: work that must happen on time whether or not calls arrive
   // (erasing data whose retention ended, say). Runs on the health thread
-  // after each successful database probe, with the server's clock.
+  // after each successful database probe, with the server's clock, never
+  // two at once.
   std::function<absl::Status(storage::Connection&, absl::Time now)>
       housekeeping;
   // Optional: the largest request message this service must admit, when it
@@ -139,7 +142,11 @@ class ServiceHost {
   std::vector<std::unique_ptr<ServiceRuntime>> additional_runtimes_;
   std::vector<std::unique_ptr<grpc::Service>> additional_services_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<storage::Connection> health_db_;  // health thread only
+  // CheckHealthNow runs on the health thread and wherever it is called
+  // (tests); one at a time, so the connection and the housekeeping's own
+  // state see one caller.
+  absl::Mutex health_mu_;
+  std::unique_ptr<storage::Connection> health_db_ ABSL_GUARDED_BY(health_mu_);
   int port_ = 0;
   std::string address_;
   absl::Notification stop_health_;

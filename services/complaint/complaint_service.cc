@@ -15,8 +15,10 @@
 #include "common/base/validation.h"
 #include "common/cache/cache_aside.h"
 #include "common/cache/event_stream.h"
+#include "common/metrics/metrics.h"
 #include "common/server/list_scope.h"
 #include "common/server/method_list.h"
+#include "prometheus/gauge.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_export.h"
@@ -883,6 +885,22 @@ class ComplaintGrpcService final : public ComplaintRawService {
   cache::EventPublisher events_;
 };
 
+constexpr absl::Duration kOverdueCountInterval = absl::Minutes(1);
+
+// prongsai_complaints_overdue: one number for the whole register, never
+// per organization or case (see common/metrics/metrics.h on labels).
+prometheus::Gauge& OverdueGauge() {
+  static prometheus::Gauge& gauge =
+      prometheus::BuildGauge()
+          .Name("prongsai_complaints_overdue")
+          .Help(
+              "Open complaints past their due time, all organizations "
+              "together; recounted every minute")
+          .Register(metrics::Registry())
+          .Add({});
+  return gauge;
+}
+
 }  // namespace
 
 server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
@@ -894,9 +912,20 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   definition.max_receive_message_bytes = kMaxComplaintRequestBytes;
   // The sealed tracking codes exist only for replies to a retried filing;
   // past the replay window they are erased, filings or not.
-  definition.housekeeping = [window = options.tracking_code_replay_window](
-                                storage::Connection& db, absl::Time now) {
-    return EraseSealedTrackingCodes(db, now - window).status();
+  OverdueGauge();  // exported (0) before the first count
+  // And the overdue gauge is recounted once a minute (a count over every
+  // organization's open cases; the health thread probes every 2 s).
+  definition.housekeeping =
+      [window = options.tracking_code_replay_window,
+       next_count = std::make_shared<absl::Time>(absl::InfinitePast())](
+          storage::Connection& db, absl::Time now) -> absl::Status {
+    PRONGSAI_RETURN_IF_ERROR(
+        EraseSealedTrackingCodes(db, now - window).status());
+    if (now < *next_count) return absl::OkStatus();
+    PRONGSAI_ASSIGN_OR_RETURN(int64_t overdue, CountOverdueComplaints(db, now));
+    OverdueGauge().Set(static_cast<double>(overdue));
+    *next_count = now + kOverdueCountInterval;
+    return absl::OkStatus();
   };
   definition.make_service =
       [options = std::move(options)](server::ServiceRuntime& runtime) {

@@ -14,6 +14,17 @@
 namespace prongsai::complaint {
 namespace {
 
+// The states IsOpen names, as SQL: only these can be overdue.
+constexpr absl::string_view kOpenStatesSql = "state IN (?, ?, ?, ?)";
+
+void AddOpenStates(std::vector<storage::Value>& params) {
+  for (v1::Complaint::State state :
+       {v1::Complaint::RECEIVED, v1::Complaint::ACKNOWLEDGED,
+        v1::Complaint::ASSIGNED, v1::Complaint::IN_PROGRESS}) {
+    params.emplace_back(int64_t{state});
+  }
+}
+
 using storage::Value;
 
 // Every write to an organization's register replaces its version, which
@@ -249,6 +260,19 @@ absl::StatusOr<v1::Reply> InsertReply(
 
 }  // namespace
 
+absl::StatusOr<int64_t> CountOverdueComplaints(storage::Connection& db,
+                                               absl::Time now) {
+  std::vector<storage::Value> params;
+  AddOpenStates(params);
+  params.emplace_back(absl::ToUnixMicros(now));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute(absl::StrCat("SELECT COUNT(*) FROM complaints WHERE ",
+                              kOpenStatesSql, " AND due_time_us < ?"),
+                 params));
+  return result.rows[0].GetInt(0);
+}
+
 absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
                                                  absl::Time created_before) {
   const int64_t before = absl::ToUnixMicros(created_before);
@@ -415,12 +439,8 @@ absl::StatusOr<api::Page<v1::Complaint>> ListComplaints(
   }
   if (filter.overdue_only || filter.due_within_days > 0) {
     // Open states only: resolved and ended cases are never overdue.
-    add("state IN (?, ?, ?, ?)");
-    for (v1::Complaint::State state :
-         {v1::Complaint::RECEIVED, v1::Complaint::ACKNOWLEDGED,
-          v1::Complaint::ASSIGNED, v1::Complaint::IN_PROGRESS}) {
-      where.params.emplace_back(int64_t{state});
-    }
+    add(kOpenStatesSql);
+    AddOpenStates(where.params);
   }
   if (filter.overdue_only) {
     add("due_time_us < ?");

@@ -57,6 +57,11 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
 absl::StatusOr<int64_t> EraseSealedTrackingCodes(storage::Connection& db,
                                                  absl::Time created_before);
 
+// How many open complaints of every organization are past their due time
+// at `now` (IsOverdue), for the prongsai_complaints_overdue gauge.
+absl::StatusOr<int64_t> CountOverdueComplaints(storage::Connection& db,
+                                               absl::Time now);
+
 // NOT_FOUND when the organization has no such complaint.
 absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,
                                              absl::string_view organization,

@@ -28,6 +28,8 @@ import unittest
 import urllib.error
 import urllib.request
 
+import yaml
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop_support  # noqa: E402
 
@@ -234,6 +236,44 @@ class MetricsTest(unittest.TestCase):
         for name in self.metrics_port:
             for (_, labels) in parse_metrics(self.scrape(name)):
                 self.assertLessEqual({label for label, _ in labels}, allowed, name)
+
+    def test_alerts_and_dashboard_name_only_metrics_the_services_define(self):
+        exported = set()
+        for name in self.metrics_port:
+            exported |= {sample for (sample, _) in parse_metrics(self.scrape(name))}
+        # A family whose labelled series have not happened yet (no refusal, no
+        # database error) is not in a scrape; the names the code registers
+        # stand in for those.
+        top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        for folder in ("common", "services", "gateway"):
+            for directory, _, files in os.walk(os.path.join(top, folder)):
+                for file in files:
+                    if file.endswith((".cc", ".h")):
+                        with open(os.path.join(directory, file), encoding="utf-8") as f:
+                            exported |= set(re.findall(r'"((?:prongsai|grpc)_[a-z_]+)"', f.read()))
+        self.assertIn("prongsai_complaints_overdue", exported)
+        monitoring = os.path.join(top, "deploy", "monitoring")
+        with open(os.path.join(monitoring, "alerts.yml")) as f:
+            expressions = [rule["expr"] for group in yaml.safe_load(f)["groups"]
+                           for rule in group["rules"]]
+        with open(os.path.join(monitoring, "grafana-dashboard.json")) as f:
+            expressions += [target["expr"] for panel in json.load(f)["panels"]
+                            for target in panel.get("targets", [])]
+        self.assertGreater(len(expressions), 10)
+        promql = {"sum", "by", "rate", "max", "histogram_quantile", "le", "and",
+                  "or", "offset", "up", "without", "increase", "min", "avg"}
+        used = set()
+        for expression in expressions:
+            # Words outside label matchers and strings.
+            bare = re.sub(r'\{[^}]*\}|"[^"]*"|\[[^\]]*\]', " ", expression)
+            used |= {word for word in re.findall(r"[a-zA-Z_][a-zA-Z0-9_]*", bare)
+                     if "_" in word and word not in promql}
+        self.assertIn("prongsai_complaints_overdue", used)
+        unknown = sorted(word for word in used if word not in exported and
+                         re.sub(r"_(bucket|sum|count)$", "", word) not in exported and
+                         word not in ("grpc_service", "grpc_method", "grpc_code",
+                                      "instance", "backend", "peer", "handler"))
+        self.assertEqual(unknown, [], "named in deploy/monitoring, defined nowhere")
 
 
 if __name__ == "__main__":

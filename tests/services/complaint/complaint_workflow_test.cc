@@ -16,9 +16,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/fields.h"
+#include "common/metrics/metrics.h"
 #include "common/storage/storage.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "prometheus/metric_family.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "services/complaint/complaint_service.h"
 #include "tests/services/complaint/complaint_test_util.h"
@@ -344,6 +346,45 @@ TEST_P(ComplaintWorkflowTest, FifteenDayRuleAndExplanations) {
   EXPECT_EQ(api::FromProtoTime(explained.due_time()),
             clock_.Now() + absl::Hours(7 * 24));
   EXPECT_THAT(List(overdue), ElementsAre(soon.name()));
+}
+
+// prongsai_complaints_overdue as the process's registry exports it.
+double OverdueGaugeValue() {
+  for (const prometheus::MetricFamily& family : metrics::Registry().Collect()) {
+    if (family.name == "prongsai_complaints_overdue") {
+      EXPECT_EQ(family.metric.size(), 1);
+      EXPECT_THAT(family.metric.front().label, IsEmpty());
+      return family.metric.front().gauge.value;
+    }
+  }
+  ADD_FAILURE() << "no prongsai_complaints_overdue";
+  return -1;
+}
+
+// The gauge the overdue alert watches (deploy/monitoring/alerts.yml): the
+// health thread's housekeeping recounts it at most once a minute.
+TEST_P(ComplaintWorkflowTest, OverdueGaugeCountsOpenCasesPastTheirDueTime) {
+  C late = File(Caller::kAnonymous, C::GENERAL);
+  C also_late = File(Caller::kAnonymous, C::GENERAL);
+  C ended = File(Caller::kAnonymous, C::GENERAL);
+  ASSERT_THAT(Move(Caller::kOperator, ended.name(), C::REFERRED), GrpcIsOk());
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(OverdueGaugeValue(), 0);
+
+  clock_.Advance(absl::Hours(15 * 24) + absl::Seconds(1));
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(OverdueGaugeValue(), 2);  // not the referred one
+
+  ASSERT_THAT(Move(Caller::kOperator, also_late.name(), C::REJECTED),
+              GrpcIsOk());
+  // Within the minute the figure stands; after it, it is recounted.
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(OverdueGaugeValue(), 2);
+  clock_.Advance(absl::Seconds(31));
+  ASSERT_TRUE(service().host().CheckHealthNow());
+  EXPECT_EQ(OverdueGaugeValue(), 1);
+  EXPECT_TRUE(Get(late.name()).overdue());
 }
 
 TEST_P(ComplaintWorkflowTest, TrackingShowsOnlyWhatTheComplainantMaySee) {
