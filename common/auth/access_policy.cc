@@ -1,5 +1,6 @@
 #include "common/auth/access_policy.h"
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 
@@ -18,10 +19,12 @@ absl::StatusOr<AccessPolicy> AccessPolicy::ForService(
   policy.service_full_name_ = std::string(service_full_name);
   for (int i = 0; i < service->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* method = service->method(i);
+    const common::v1::AccessPolicy& access =
+        method->options().GetExtension(common::v1::access);
     std::vector<Role>& roles = policy.roles_by_method_[method->name()];
-    for (int role :
-         method->options().GetExtension(common::v1::access).roles()) {
-      roles.push_back(static_cast<Role>(role));
+    for (int role : access.roles()) roles.push_back(static_cast<Role>(role));
+    if (access.before_password_change()) {
+      policy.before_password_change_.insert(method->name());
     }
   }
   return policy;
@@ -31,7 +34,18 @@ absl::Status AccessPolicy::Check(absl::string_view method,
                                  const Principal& principal) const {
   auto it = roles_by_method_.find(method);
   if (it != roles_by_method_.end()) {
-    for (Role role : it->second) {
+    const std::vector<Role>& roles = it->second;
+    const bool restricted = principal.password_must_change() &&
+                            !before_password_change_.contains(method) &&
+                            !absl::c_linear_search(roles, common::v1::PUBLIC);
+    if (restricted) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "password_must_change: ", principal.name(),
+          " signed in with a one-time password; change it (ChangePassword) "
+          "and refresh the session before calling ",
+          method));
+    }
+    for (Role role : roles) {
       if (principal.HasRole(role)) return absl::OkStatus();
     }
   }

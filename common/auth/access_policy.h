@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -31,7 +32,10 @@ class AccessPolicy {
 
   // OK when `principal` holds a role that `method` (its short name, e.g.
   // "CreateActionPlan") admits. Otherwise UNAUTHENTICATED for a caller
-  // without a key, PERMISSION_DENIED for a caller whose key lacks the role.
+  // without a key, PERMISSION_DENIED for a caller whose key lacks the role,
+  // and PERMISSION_DENIED "password_must_change: ..." for a person who has
+  // not changed a one-time password, unless the method is PUBLIC or
+  // declares `before_password_change`.
   absl::Status Check(absl::string_view method,
                      const Principal& principal) const;
 
@@ -46,6 +50,7 @@ class AccessPolicy {
  private:
   std::string service_full_name_;
   absl::flat_hash_map<std::string, std::vector<Role>> roles_by_method_;
+  absl::flat_hash_set<std::string> before_password_change_;
 };
 
 // OK when `principal` may act for organization `code`. PERMISSION_DENIED

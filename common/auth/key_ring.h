@@ -65,6 +65,12 @@ class Principal {
   void set_session_id(std::string session_id) {
     session_id_ = std::move(session_id);
   }
+  // A person who signed in with a one-time password and has not changed it
+  // yet; never an API key.
+  bool password_must_change() const { return password_must_change_; }
+  void set_password_must_change(bool must_change) {
+    password_must_change_ = must_change;
+  }
 
  private:
   Principal() = default;
@@ -75,6 +81,7 @@ class Principal {
   bool all_organizations_ = false;
   bool authenticated_ = false;
   std::string session_id_;
+  bool password_must_change_ = false;
 };
 
 // An immutable set of API keys; safe to share between threads.

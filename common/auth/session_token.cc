@@ -18,8 +18,12 @@
 namespace prongsai::auth {
 namespace {
 
-constexpr absl::string_view kVersion = "1";
-constexpr int kPayloadFields = 8;
+constexpr absl::string_view kVersion = "2";
+constexpr int kPayloadFields = 9;
+// Tokens issued before the password flag; they live 10 minutes, so only
+// across an upgrade.
+constexpr absl::string_view kVersion1 = "1";
+constexpr int kVersion1PayloadFields = 8;
 // Longer tokens are refused before any decoding: a person's payload is a
 // few hundred bytes even with many organizations.
 constexpr size_t kMaxTokenBytes = 8192;
@@ -96,6 +100,7 @@ absl::Status Invalid() {
 Principal AccessClaims::ToPrincipal() const {
   Principal principal(login, roles, organizations, all_organizations);
   principal.set_session_id(session_id);
+  principal.set_password_must_change(password_must_change);
   return principal;
 }
 
@@ -143,7 +148,8 @@ std::string SessionSigner::Issue(const AccessClaims& claims) const {
        claims.all_organizations ? std::string("*")
                                 : absl::StrJoin(claims.organizations, ","),
        absl::StrCat(absl::ToUnixSeconds(claims.issue_time)),
-       absl::StrCat(absl::ToUnixSeconds(claims.expire_time))},
+       absl::StrCat(absl::ToUnixSeconds(claims.expire_time)),
+       std::string(claims.password_must_change ? "1" : "0")},
       "|");
   unsigned char signature[crypto_sign_BYTES];
   crypto_sign_detached(
@@ -207,7 +213,10 @@ absl::StatusOr<AccessClaims> SessionVerifier::Verify(absl::string_view token,
     return Invalid();
   }
   std::vector<absl::string_view> fields = absl::StrSplit(payload, '|');
-  if (fields.size() != kPayloadFields || fields[0] != kVersion) {
+  const bool version1 =
+      fields.size() == kVersion1PayloadFields && fields[0] == kVersion1;
+  if (!version1 && (fields.size() != kPayloadFields || fields[0] != kVersion ||
+                    (fields[8] != "0" && fields[8] != "1"))) {
     return Invalid();
   }
   auto key = public_keys_.find(fields[1]);
@@ -250,6 +259,7 @@ absl::StatusOr<AccessClaims> SessionVerifier::Verify(absl::string_view token,
   }
   claims.issue_time = absl::FromUnixSeconds(issued);
   claims.expire_time = absl::FromUnixSeconds(expires);
+  claims.password_must_change = !version1 && fields[8] == "1";
   if (now >= claims.expire_time) {
     return absl::UnauthenticatedError(
         "access token expired; refresh the session");

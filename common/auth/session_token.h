@@ -5,12 +5,15 @@
 // Format: `pat_<payload>.<signature>`, both base64url without padding. The
 // payload is text, fields separated by '|':
 //
-//   1|<key id>|<session id>|<login>|<roles>|<organizations>|<iat>|<exp>
+//   2|<key id>|<session id>|<login>|<roles>|<organizations>|<iat>|<exp>|<m>
 //
-// version 1; the signing key's id; the session's id; the account's login;
+// version 2; the signing key's id; the session's id; the account's login;
 // the roles as names joined by ','; the organization codes joined by ',' or
-// `*` for all; issued-at and expiry in Unix seconds. The signature is
-// Ed25519 (libsodium crypto_sign_detached) over the payload's bytes.
+// `*` for all; issued-at and expiry in Unix seconds; `1` when the account's
+// one-time password is not changed yet, else `0`. Version 1 tokens (the
+// same without the last field, issued before it existed) are still
+// accepted, as tokens of a changed password. The signature is Ed25519
+// (libsodium crypto_sign_detached) over the payload's bytes.
 //
 // Key files, so keys can rotate: the signing key file (plan only, mode 0600)
 // holds one line `<key id> <base64url 64-byte secret key>`; the verify keys
@@ -51,6 +54,9 @@ struct AccessClaims {
   bool all_organizations = false;
   absl::Time issue_time;
   absl::Time expire_time;
+  // The person signed in with a one-time password and has not changed it:
+  // the services admit only the methods that allow it (AccessPolicy).
+  bool password_must_change = false;
 
   // The principal the claims stand for, named by the login.
   Principal ToPrincipal() const;

@@ -51,10 +51,13 @@ absl::Status Denied(const CallContext& call, absl::string_view login) {
       "principal ", call.principal.name(), " may not act on account ", login));
 }
 
-// OK for the account's own person, and for SYSTEM when `system_may`.
+// OK for the account's own person, and for SYSTEM when `system_may` (but
+// not a SYSTEM person still on a one-time password: the methods open to
+// them are for their own account only).
 absl::Status CheckSelf(const CallContext& call, absl::string_view login,
                        bool system_may) {
-  if (IsSelf(call, login) || (system_may && IsSystem(call))) {
+  if (IsSelf(call, login) || (system_may && IsSystem(call) &&
+                              !call.principal.password_must_change())) {
     return absl::OkStatus();
   }
   return Denied(call, login);
@@ -173,6 +176,7 @@ class AccountGrpcService final : public AccountRawService {
     claims.organizations.assign(record.account.organizations().begin(),
                                 record.account.organizations().end());
     claims.all_organizations = record.account.all_organizations();
+    claims.password_must_change = record.account.password_must_change();
     claims.issue_time = call.now;
     claims.expire_time = call.now + auth::kAccessTokenLifetime;
     session.set_access_token(options_.signer->Issue(claims));

@@ -601,8 +601,28 @@ TEST_P(GatewayHttpTest, PeopleSignInAndTheirTokenWorksOnEveryService) {
   EXPECT_TRUE(session.password_must_change());
   // The client address is the HTTP caller's, named by the gateway.
   EXPECT_EQ(session.client(), "127.0.0.1");
-  const httplib::Headers bearer = {
+  // The one-time password's token opens only the password change.
+  const httplib::Headers first_bearer = {
       {"Authorization", absl::StrCat("Bearer ", session.access_token())}};
+  const Reply restricted = stack().Get("/v1/organizations/6340101",
+                                       Caller::kAnonymous, first_bearer);
+  EXPECT_THAT(restricted, HttpIs(403));
+  EXPECT_THAT(restricted.body, HasSubstr("password_must_change"));
+  ASSERT_THAT(
+      stack().Send(
+          "POST", "/v1/accounts/somchai.j:changePassword", Caller::kAnonymous,
+          absl::StrCat(R"({"current_password": ")", account.initial_password(),
+                       R"(", "new_password": ")", "ขอบคุณที่ไว้วางใจ2569", R"("})"),
+          first_bearer),
+      HttpIs(200));
+  const Reply after_change = stack().Post(
+      "/v1/sessions:refresh", Caller::kAnonymous,
+      absl::StrCat(R"({"session_token": ")", session.session_token(), R"("})"));
+  ASSERT_THAT(after_change, HttpIs(200)) << after_change.body;
+  const pv1::Session changed = Parse<pv1::Session>(after_change.body);
+  EXPECT_FALSE(changed.password_must_change());
+  const httplib::Headers bearer = {
+      {"Authorization", absl::StrCat("Bearer ", changed.access_token())}};
   EXPECT_THAT(
       stack().Get("/v1/organizations/6340101", Caller::kAnonymous, bearer),
       HttpIs(200));
@@ -624,6 +644,8 @@ TEST_P(GatewayHttpTest, PeopleSignInAndTheirTokenWorksOnEveryService) {
     EXPECT_THAT(log, ::testing::Not(HasSubstr(account.initial_password())))
         << name;
     EXPECT_THAT(log, ::testing::Not(HasSubstr(session.access_token()))) << name;
+    EXPECT_THAT(log, ::testing::Not(HasSubstr(changed.access_token()))) << name;
+    EXPECT_THAT(log, ::testing::Not(HasSubstr("ขอบคุณที่ไว้วางใจ2569"))) << name;
     EXPECT_THAT(log, ::testing::Not(HasSubstr(session.session_token())))
         << name;
   }

@@ -73,6 +73,10 @@ export function forget(): void {
   current = null;
 }
 
-export function changedPassword(): void {
-  if (current) current = { ...current, password_must_change: false };
+// After ChangePassword: the session's access token still carries the
+// one-time password's restriction (the services refuse all but
+// ChangePassword with it), so ask the gateway for a fresh one.
+export async function changedPassword(): Promise<void> {
+  current = undefined;
+  await currentAccount();
 }

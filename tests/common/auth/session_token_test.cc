@@ -1,5 +1,7 @@
 #include "common/auth/session_token.h"
 
+#include <sodium.h>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -69,6 +71,83 @@ TEST(SessionTokenTest, AllOrganizationsRoundTrip) {
       keys.verifier.Verify(keys.signer.Issue(all), kNow);
   ASSERT_TRUE(claims.ok());
   EXPECT_TRUE(claims->ToPrincipal().CanAccessOrganization("9999999"));
+}
+
+TEST(SessionTokenTest, OneTimePasswordFlagRoundTrips) {
+  Keys keys = NewKeys();
+  AccessClaims restricted = Claims();
+  restricted.password_must_change = true;
+  absl::StatusOr<AccessClaims> claims =
+      keys.verifier.Verify(keys.signer.Issue(restricted), kNow);
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_TRUE(claims->password_must_change);
+  EXPECT_TRUE(claims->ToPrincipal().password_must_change());
+  claims = keys.verifier.Verify(keys.signer.Issue(Claims()), kNow);
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_FALSE(claims->ToPrincipal().password_must_change());
+}
+
+// A token signed over `payload` with the key of a signing key file's text,
+// as an older or a misbehaving signer would make it.
+std::string SignedToken(absl::string_view key_file_text,
+                        absl::string_view payload) {
+  std::vector<std::string> lines = absl::StrSplit(key_file_text, '\n');
+  std::vector<std::string> parts = absl::StrSplit(lines[1], ' ');
+  unsigned char secret[crypto_sign_SECRETKEYBYTES];
+  size_t length = 0;
+  EXPECT_EQ(sodium_base642bin(secret, sizeof(secret), parts[1].data(),
+                              parts[1].size(), nullptr, &length, nullptr,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+            0);
+  unsigned char signature[crypto_sign_BYTES];
+  crypto_sign_detached(signature, nullptr,
+                       reinterpret_cast<const unsigned char*>(payload.data()),
+                       payload.size(), secret);
+  auto base64 = [](const unsigned char* bytes, size_t size) {
+    std::string text(sodium_base64_encoded_len(
+                         size, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     '\0');
+    sodium_bin2base64(text.data(), text.size(), bytes, size,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    text.pop_back();
+    return text;
+  };
+  return absl::StrCat(
+      "pat_",
+      base64(reinterpret_cast<const unsigned char*>(payload.data()),
+             payload.size()),
+      ".", base64(signature, sizeof(signature)));
+}
+
+TEST(SessionTokenTest, VersionOneTokensStillVerifyWithoutTheFlag) {
+  const std::string key_file = SessionSigner::GenerateFileText();
+  absl::StatusOr<SessionSigner> signer = SessionSigner::Parse(key_file);
+  ASSERT_TRUE(signer.ok()) << signer.status();
+  absl::StatusOr<SessionVerifier> verifier =
+      SessionVerifier::Parse(signer->VerifyKeyLine());
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  const std::string fields =
+      absl::StrCat(signer->key_id(), "|abcdefghijklmnop|somchai.j|OPERATOR|",
+                   "6340101|", absl::ToUnixSeconds(kNow), "|",
+                   absl::ToUnixSeconds(kNow + kAccessTokenLifetime));
+  absl::StatusOr<AccessClaims> claims =
+      verifier->Verify(SignedToken(key_file, absl::StrCat("1|", fields)), kNow);
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(claims->login, "somchai.j");
+  EXPECT_FALSE(claims->password_must_change);
+  // Version 2 must carry the flag, as 0 or 1; version 1 must not.
+  for (const std::string& payload :
+       {absl::StrCat("2|", fields), absl::StrCat("2|", fields, "|yes"),
+        absl::StrCat("1|", fields, "|1"), absl::StrCat("3|", fields, "|0")}) {
+    EXPECT_THAT(verifier->Verify(SignedToken(key_file, payload), kNow).status(),
+                StatusIs(absl::StatusCode::kUnauthenticated))
+        << payload;
+  }
+  EXPECT_TRUE(
+      verifier
+          ->Verify(SignedToken(key_file, absl::StrCat("2|", fields, "|1")),
+                   kNow)
+          .ok());
 }
 
 TEST(SessionTokenTest, ExpiredTokenSaysToRefresh) {

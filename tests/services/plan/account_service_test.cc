@@ -217,9 +217,17 @@ TEST_P(AccountServiceTest, OneTimePasswordThenOwnPasswordThenTokenWorks) {
   EXPECT_EQ(first.session.expire_time().seconds(),
             absl::ToUnixSeconds(clock_.Now() + absl::Hours(12)));
 
+  // Until the one-time password is changed, its token opens nothing else,
+  // in whatever service.
+  const std::string& token = first.session.access_token();
+  const grpc::Status restricted = GetOrganization(token, kOrganization);
+  EXPECT_THAT(restricted, GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_TRUE(
+      absl::StartsWith(restricted.error_message(), "password_must_change: "))
+      << restricted.error_message();
+
   // The password policy, then the change.
   plan::v1::Account changed;
-  const std::string& token = first.session.access_token();
   EXPECT_THAT(ChangePassword(token, "somchai.j", created.initial_password(),
                              "too short", &changed),
               IsInvalidField("new_password"));
@@ -235,6 +243,14 @@ TEST_P(AccountServiceTest, OneTimePasswordThenOwnPasswordThenTokenWorks) {
   EXPECT_FALSE(changed.password_must_change());
   // The audit stamp names the person, not a key.
   EXPECT_EQ(changed.audit().updater(), "somchai.j");
+  // The token in hand still carries the restriction; a refreshed one not.
+  EXPECT_THAT(GetOrganization(token, kOrganization),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  plan::v1::Session refreshed;
+  ASSERT_THAT(Refresh(first.session.session_token(), &refreshed), GrpcIsOk());
+  EXPECT_FALSE(refreshed.password_must_change());
+  EXPECT_THAT(GetOrganization(refreshed.access_token(), kOrganization),
+              GrpcIsOk());
 
   // The one-time password is void; the new one works.
   EXPECT_THAT(SignIn("somchai.j", created.initial_password()).status,
@@ -268,6 +284,39 @@ TEST_P(AccountServiceTest, OneTimePasswordThenOwnPasswordThenTokenWorks) {
     EXPECT_THAT(log, Not(HasSubstr(secret)));
   }
   EXPECT_THAT(log, HasSubstr("principal=somchai.j"));
+}
+
+TEST_P(AccountServiceTest, SystemPersonOnAOneTimePasswordReadsOnlyOwnAccount) {
+  if (!Started()) return;
+  CreateAccount("somchai.j", {common::v1::OPERATOR});
+  const plan::v1::Account admin =
+      CreateAccount("admin.new", {common::v1::SYSTEM}, {});
+  SignedIn first = SignIn("admin.new", admin.initial_password());
+  ASSERT_THAT(first.status, GrpcIsOk());
+  const std::string& token = first.session.access_token();
+  plan::v1::GetAccountRequest get;
+  plan::v1::Account read;
+  get.set_name("accounts/admin.new");
+  EXPECT_THAT(accounts_->GetAccount(As(token).get(), get, &read), GrpcIsOk());
+  EXPECT_TRUE(read.password_must_change());
+  // SYSTEM's reach waits for the new password.
+  get.set_name("accounts/somchai.j");
+  EXPECT_THAT(accounts_->GetAccount(As(token).get(), get, &read),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  plan::v1::ListAccountsRequest list;
+  plan::v1::ListAccountsResponse listed;
+  EXPECT_THAT(accounts_->ListAccounts(As(token).get(), list, &listed),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  plan::v1::Account changed;
+  ASSERT_THAT(ChangePassword(token, "admin.new", admin.initial_password(),
+                             kNewPassword, &changed),
+              GrpcIsOk());
+  plan::v1::Session refreshed;
+  ASSERT_THAT(Refresh(first.session.session_token(), &refreshed), GrpcIsOk());
+  EXPECT_THAT(
+      accounts_->GetAccount(As(refreshed.access_token()).get(), get, &read),
+      GrpcIsOk());
+  EXPECT_EQ(read.name(), "accounts/somchai.j");
 }
 
 TEST_P(AccountServiceTest, AuditStampsNameTheSignedInPerson) {

@@ -112,7 +112,7 @@ function passwordForm(account: Account, next: string): HTMLFormElement {
         current_password: current.input.value,
         new_password: fresh.input.value,
       }));
-      changedPassword();
+      await changedPassword();
       navigate(next);
     },
   });
