@@ -85,7 +85,10 @@ test('a planner imports a plan document and sees each finding under its line', a
   }
   // A finding naming a sheet sits under the line that opens it.
   const sheet3 = page.locator('ol.document li', { hasText: /^บรรทัด \d+ลำดับที่ ๓/ });
-  assert.match(await sheet3.locator('ul.findings').innerText(), /SHEET_WITHOUT_BUDGET/);
+  const sheet3Findings = await sheet3.locator('ul.findings').innerText();
+  assert.match(sheet3Findings, /SHEET_WITHOUT_BUDGET/);
+  // Said in Thai, the service's English detail after it.
+  assert.match(sheet3Findings, /แบบโครงการไม่มีหัวข้องบประมาณ/);
   const shownCount = await page.locator('.import-result li.finding').count();
   assert.equal(shownCount, plan.import_findings.length, 'every finding is shown once');
   // The list of plans shows the new one with its state.
@@ -145,6 +148,7 @@ test('the annual plan table matches the API; an edit is saved, a stale one refus
   const findings = page.locator('ul.reconcile li.finding');
   await findings.first().waitFor();
   assert.equal(await findings.count(), reconciled.findings.length);
+  assert.match(await page.locator('ul.reconcile').innerText(), /งบประมาณในแผนประจำปีต่างจากแผน 5 ปี/);
   assert.match(await page.locator('ul.reconcile').innerText(), /BUDGET_DIFFERS/);
 
   // The export is the API's document, saved as a file.

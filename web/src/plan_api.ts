@@ -4,6 +4,7 @@
 
 import { ApiError, call, describeError } from "./api";
 import { h } from "./dom";
+import { FINDING_TEXT } from "./finding_text";
 import { Money } from "./thai";
 
 export interface Mission {
@@ -195,11 +196,13 @@ export function errorText(error: unknown): string {
 
 export function findingItem(finding: Finding, place?: string): HTMLElement {
   const severity = finding.severity ?? "INFO";
+  const thai = FINDING_TEXT[finding.code ?? ""];
   return h("li", { class: `finding ${severity.toLowerCase()}` },
     h("strong", null, SEVERITY_NAMES[severity] ?? severity), " ",
     h("code", null, finding.code ?? ""), " ",
     (place ?? finding.location) ? h("span", { class: "muted" }, `(${place ?? finding.location}) `) : null,
-    h("span", null, finding.message ?? ""));
+    thai ? h("span", { class: "finding-text" }, thai, " ") : null,
+    h("span", { class: thai ? "finding-detail" : undefined, lang: "en" }, finding.message ?? ""));
 }
 
 // Every page of a list (the plan pages need whole lists: a plan's projects,
