@@ -300,6 +300,18 @@ test('public statistics: figures, months and a chart, with hidden figures shown 
     else assert.match(received, /^\d+$/, `row ${i} (ended)`);
   }
   assert.equal(await page.locator('.chart canvas').count(), 1, 'the monthly chart is drawn');
+  // The chart follows its box when the window narrows, and stays inside it.
+  const chartWidth = () => page.locator('.chart .uplot').evaluate((e) => e.getBoundingClientRect().width);
+  const wide = await chartWidth();
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 420, height: viewport.height });
+  await page.waitForFunction((before) => {
+    const chart = document.querySelector('.chart .uplot');
+    return chart && chart.getBoundingClientRect().width < before - 100;
+  }, wide);
+  const holderWidth = await page.locator('.chart').evaluate((e) => e.clientWidth);
+  assert.ok(await chartWidth() <= Math.max(300, holderWidth) + 1, 'the chart fits its box');
+  await page.setViewportSize(viewport);
   const year = await page.getByLabel('ปีงบประมาณ').inputValue();
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'citizen-statistics');

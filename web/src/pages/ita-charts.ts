@@ -7,6 +7,7 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
+import { fitChart } from "../charts";
 import { h } from "../dom";
 
 export interface HistogramBin {
@@ -64,13 +65,6 @@ function verticalLine(u: uPlot, x: number, colour: string, dashed: boolean): voi
   ctx.restore();
 }
 
-function drawWhenLaidOut(holder: HTMLElement, draw: (width: number) => void): void {
-  requestAnimationFrame(() => {
-    holder.replaceChildren();
-    draw(Math.max(300, holder.clientWidth || 640));
-  });
-}
-
 // How many peers fall in each score band, bars; a red line at `own`.
 export function histogramChart(bins: HistogramBin[], own: number): HTMLElement {
   const holder = h("div", {
@@ -83,7 +77,7 @@ export function histogramChart(bins: HistogramBin[], own: number): HTMLElement {
   const data: uPlot.AlignedData = [bins.map((_, i) => i), bins.map((b) => b.count ?? 0)];
   // Bin i covers [10 i, 10 i + 10) and is drawn centred on i.
   const ownX = own / 10 - 0.5;
-  drawWhenLaidOut(holder, (width) => {
+  fitChart(holder, (width) =>
     new uPlot({
       width,
       height: 260,
@@ -104,8 +98,7 @@ export function histogramChart(bins: HistogramBin[], own: number): HTMLElement {
           paths: uPlot.paths.bars!({ size: [0.8, 80], gap: 2 }), points: { show: false } },
       ],
       hooks: { draw: [(u) => verticalLine(u, ownX, MARK, false)] },
-    }, data, holder);
-  });
+    }, data, holder));
   return holder;
 }
 
@@ -123,7 +116,7 @@ export function trendChart(points: TrendPoint[]): HTMLElement {
   const data: uPlot.AlignedData = [years, points.map((p) => p.overall ?? null)];
   const scores = points.flatMap((p) => (p.overall === undefined ? [] : [p.overall]));
   const low = Math.max(0, Math.floor((Math.min(...scores, 100) - 5) / 5) * 5);
-  drawWhenLaidOut(holder, (width) => {
+  fitChart(holder, (width) =>
     new uPlot({
       width,
       height: 260,
@@ -142,7 +135,6 @@ export function trendChart(points: TrendPoint[]): HTMLElement {
         { label: "คะแนน ITA", stroke: BRAND, width: 3, points: { show: true, size: 9, fill: BRAND } },
       ],
       hooks: { draw: [(u) => { for (const year of breaks) verticalLine(u, year - 0.5, MARK, true); }] },
-    }, data, holder);
-  });
+    }, data, holder));
   return holder;
 }

@@ -7,6 +7,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
 import { call, ComplaintStatistics, describeError } from "../api";
+import { fitChart } from "../charts";
 import { h, replaceChildren } from "../dom";
 import { findOrganization, isOrganizationCode } from "../organizations";
 import { navigate } from "../router";
@@ -49,9 +50,7 @@ function monthlyChart(months: ComplaintStatistics[]): HTMLElement {
     months.map((m) => optional(m.completed)),
   ];
   const bars = uPlot.paths.bars!({ size: [0.35, 40], gap: 2 });
-  const draw = () => {
-    holder.replaceChildren();
-    const width = Math.max(300, holder.clientWidth || 640);
+  fitChart(holder, (width) =>
     new uPlot({
       width,
       height: 260,
@@ -67,9 +66,7 @@ function monthlyChart(months: ComplaintStatistics[]): HTMLElement {
         { label: "รับเรื่อง", stroke: "#0b5394", fill: "#0b5394", paths: bars, points: { show: false } },
         { label: "ดำเนินการแล้วเสร็จ", stroke: "#38761d", fill: "#38761d", paths: bars, points: { show: false } },
       ],
-    }, data, holder);
-  };
-  requestAnimationFrame(draw);
+    }, data, holder));
   return holder;
 }
 
