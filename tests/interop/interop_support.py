@@ -110,6 +110,17 @@ class ServiceProcess:
                     self._listening.set()
         self._listening.set()  # EOF: the process is gone
 
+    def lines_containing(self, text, timeout=5):
+        """The stderr lines that contain `text`, waiting up to `timeout`
+        seconds for the first: a line is read by another thread and may be
+        written after the answer it describes (an access log line is)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [line for line in self.lines if text in line]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
     def log(self):
         """The last 30 lines of its stderr, for failure messages."""
         return "\n".join(self.lines[-30:])

@@ -221,13 +221,15 @@ class MetricsTest(unittest.TestCase):
         # not know it either.
         self.assertEqual(status, 404, body)
         for name in ("gateway", "complaint", "plan"):
-            lines = [line for line in self.processes[name].lines
-                     if f"trace_id={trace_id}" in line]
+            lines = self.processes[name].lines_containing(f"trace_id={trace_id}")
             self.assertTrue(lines, f"{name} logged no line of trace {trace_id}")
         # A malformed header starts a new trace instead of being trusted.
-        self.http("GET", "/v1/organizations/zz-metrics-missing", key=self.system_key,
+        self.http("GET", "/v1/organizations/zz-trace-malformed", key=self.system_key,
                   headers={"traceparent": "00-XYZ-bad-01"})
-        self.assertFalse(any("XYZ" in line for line in self.processes["gateway"].lines))
+        lines = self.processes["gateway"].lines_containing("zz-trace-malformed")
+        self.assertTrue(lines, "the gateway logged no line of the 404")
+        self.assertFalse(any("XYZ" in line for line in lines), lines)
+        self.assertRegex(lines[0], r"trace_id=[0-9a-f]{32}\b")
 
     def test_every_sample_has_only_bounded_labels(self):
         allowed = {"grpc_service", "grpc_method", "grpc_type", "grpc_code", "backend",
