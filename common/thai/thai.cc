@@ -1,5 +1,6 @@
 #include "common/thai/thai.h"
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -361,6 +362,15 @@ std::string PadToWidth(absl::string_view utf8, int width) {
   const int current = DisplayWidth(utf8);
   if (current < width) out.append(width - current, ' ');
   return out;
+}
+
+std::string ShortThaiDate(absl::Time t) {
+  static constexpr std::array<absl::string_view, 12> kMonths = {
+      "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+      "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",  "พ.ย.", "ธ.ค."};
+  const absl::CivilDay day = absl::ToCivilDay(t, BangkokTimeZone());
+  return absl::StrCat(day.day(), " ", kMonths[day.month() - 1], " ",
+                      BeFromCe(static_cast<int>(day.year())));
 }
 
 }  // namespace prongsai::thai

@@ -107,6 +107,10 @@ absl::CivilDay FiscalYearLastDay(int be_year);
 // year's quarter 1, 0 the previous year's quarter 4).
 absl::CivilDay QuarterFirstDay(int be_year, int quarter);
 
+// "5 ม.ค. 2569": the day of `t` in Bangkok with the abbreviated Thai month
+// and the B.E. year, as documents write dates.
+std::string ShortThaiDate(absl::Time t);
+
 // --- Parsing numbers from documents and requests ---------------------------
 //
 // Every parser below accepts Thai and ASCII digits and fails with

@@ -1,6 +1,5 @@
 #include "services/complaint/complaint_export.h"
 
-#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,17 +14,13 @@
 namespace prongsai::complaint {
 namespace {
 
-constexpr std::array<absl::string_view, 12> kMonthAbbreviations = {
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.",  "พ.ย.", "ธ.ค."};
-
 bool IsCompleted(v1::Complaint::State state) {
   return state == v1::Complaint::RESOLVED || state == v1::Complaint::CLOSED;
 }
 
 std::string DateOrDash(const google::protobuf::Timestamp& time) {
   if (time.seconds() == 0 && time.nanos() == 0) return "-";
-  return ThaiDate(api::FromProtoTime(time));
+  return thai::ShortThaiDate(api::FromProtoTime(time));
 }
 
 // Description, village and subdistrict, as given, in one line.
@@ -46,7 +41,7 @@ std::vector<render::Cell> OutcomeCells(const RegisterRow& row) {
   if (IsCompleted(complaint.state()) && complaint.has_resolve_time()) {
     const absl::Time resolved = api::FromProtoTime(complaint.resolve_time());
     const absl::Time received = api::FromProtoTime(complaint.receive_time());
-    cells.push_back(render::Made(ThaiDate(resolved)));
+    cells.push_back(render::Made(thai::ShortThaiDate(resolved)));
     absl::Duration part_of_day;
     cells.push_back(render::Made(absl::StrCat(absl::IDivDuration(
         resolved - received, absl::Hours(24), &part_of_day))));
@@ -100,12 +95,6 @@ std::vector<render::Cell> Record(
 }
 
 }  // namespace
-
-std::string ThaiDate(absl::Time time) {
-  const absl::CivilDay day = absl::ToCivilDay(time, thai::BangkokTimeZone());
-  return absl::StrCat(day.day(), " ", kMonthAbbreviations[day.month() - 1], " ",
-                      thai::BeFromCe(static_cast<int>(day.year())));
-}
 
 std::string KindLabel(v1::Complaint::Kind kind) {
   switch (kind) {

@@ -20,8 +20,6 @@ namespace prongsai::complaint {
 
 inline constexpr absl::string_view kCsvContentType = "text/csv; charset=utf-8";
 
-// "2 ต.ค. 2568": the day in Asia/Bangkok, abbreviated Thai month, B.E. year.
-std::string ThaiDate(absl::Time time);
 std::string KindLabel(v1::Complaint::Kind kind);
 std::string ChannelLabel(v1::Complaint::Channel channel);
 std::string StateLabel(v1::Complaint::State state);

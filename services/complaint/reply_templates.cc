@@ -10,6 +10,7 @@
 #include "common/api/fields.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/thai/thai.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_export.h"
 
@@ -183,8 +184,10 @@ absl::flat_hash_map<std::string, std::string> KnownPlaceholders(
                        ? std::string("-")
                        : std::string(category_display_name)},
       {"subject", complaint.subject()},
-      {"received_date", ThaiDate(api::FromProtoTime(complaint.receive_time()))},
-      {"due_date", ThaiDate(api::FromProtoTime(complaint.due_time()))},
+      {"received_date",
+       thai::ShortThaiDate(api::FromProtoTime(complaint.receive_time()))},
+      {"due_date",
+       thai::ShortThaiDate(api::FromProtoTime(complaint.due_time()))},
       {"state", StateLabel(complaint.state())},
   };
 }

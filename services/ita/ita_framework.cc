@@ -140,6 +140,53 @@ absl::Status ValidateIndicators(absl::string_view base,
   return absl::OkStatus();
 }
 
+// Each earlier code names one item, and not an item of this version that
+// keeps it (a score would have two places to go).
+absl::Status ValidateRenames(absl::string_view base,
+                             const v1::Framework& framework,
+                             const absl::flat_hash_set<std::string>& codes) {
+  absl::flat_hash_set<std::string> earlier;
+  for (int i = 0; i < framework.items_size(); ++i) {
+    const v1::Item& item = framework.items(i);
+    const std::string path = IndexedPath(FieldPath(base, "items"), i);
+    if (item.new_in_version() && !item.renamed_from().empty()) {
+      return InvalidField(FieldPath(path, "new_in_version"),
+                          "an item renamed from another code is not new");
+    }
+    for (int j = 0; j < item.renamed_from_size(); ++j) {
+      const std::string& code = item.renamed_from(j);
+      const std::string field = IndexedPath(FieldPath(path, "renamed_from"), j);
+      if (!IsItemCode(code)) {
+        return InvalidField(field,
+                            "must be one lower-case letter followed by "
+                            "digits, e.g. \"o4\"");
+      }
+      if (!earlier.insert(code).second) {
+        return InvalidField(field,
+                            absl::StrCat(code, " is renamed to two items"));
+      }
+      if (code == item.code()) {
+        return InvalidField(field, "is the item's own code");
+      }
+      // Another item of this version with that code must say it is new,
+      // or it would keep the score that moved here.
+      if ((codes.contains(code) &&
+           std::none_of(framework.items().begin(), framework.items().end(),
+                        [&](const v1::Item& other) {
+                          return other.code() == code &&
+                                 (other.new_in_version() ||
+                                  !other.renamed_from().empty());
+                        }))) {
+        return InvalidField(
+            field, absl::StrCat("item ", code,
+                                " of this version keeps its code: mark it "
+                                "new_in_version or give it renamed_from"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateItems(absl::string_view base,
                            const v1::Framework& framework) {
   absl::flat_hash_map<std::string, v1::Tool::Kind> tool_kinds;
@@ -195,8 +242,18 @@ absl::Status ValidateItems(absl::string_view base,
           absl::StrCat("must be YES_NO: tool ", indicator->second->tool(),
                        " is a CHECKLIST"));
     }
+    if (item.evidence_source() != v1::EVIDENCE_SOURCE_UNSPECIFIED &&
+        tool_kinds[indicator->second->tool()] != v1::Tool::CHECKLIST) {
+      return InvalidField(FieldPath(path, "evidence_source"),
+                          "only an item of a CHECKLIST tool (the OIT) is "
+                          "evidenced by a record");
+    }
+    if (!v1::EvidenceSource_IsValid(item.evidence_source())) {
+      return InvalidField(FieldPath(path, "evidence_source"),
+                          "is not a known source");
+    }
   }
-  return absl::OkStatus();
+  return ValidateRenames(base, framework, codes);
 }
 
 // Every indicator has an item and every tool an indicator: an empty one
@@ -553,6 +610,78 @@ std::optional<std::string> MethodDifference(const v1::Framework& before,
   AddBandDifference(before, after, differences);
   if (differences.empty()) return std::nullopt;
   return absl::StrJoin(differences, "; ");
+}
+
+MigratedScores MigrateScores(const v1::Framework& from, const v1::Framework& to,
+                             const v1::ScoreSet& scores) {
+  // A rename or new meaning `from` already has (the same item with the
+  // same marks, as when both descend from one corrected file) is not
+  // applied again: that item keeps its code.
+  absl::flat_hash_map<std::string, const v1::Item*> earlier_items;
+  for (const v1::Item& item : from.items()) earlier_items[item.code()] = &item;
+  auto already_applied = [&](const v1::Item& item) {
+    auto found = earlier_items.find(item.code());
+    if (found == earlier_items.end()) return false;
+    const v1::Item& earlier = *found->second;
+    return earlier.new_in_version() == item.new_in_version() &&
+           std::equal(earlier.renamed_from().begin(),
+                      earlier.renamed_from().end(), item.renamed_from().begin(),
+                      item.renamed_from().end());
+  };
+  absl::flat_hash_map<std::string, std::string> successor;
+  for (const v1::Item& item : to.items()) {
+    if ((!item.new_in_version() && item.renamed_from().empty()) ||
+        already_applied(item)) {
+      successor.try_emplace(item.code(), item.code());
+    }
+  }
+  // A rename wins over a same-code item (validation keeps them apart).
+  for (const v1::Item& item : to.items()) {
+    if (already_applied(item)) continue;
+    for (const std::string& earlier : item.renamed_from()) {
+      successor[earlier] = item.code();
+    }
+  }
+  absl::flat_hash_set<std::string> indicators;
+  for (const v1::Indicator& indicator : to.indicators()) {
+    indicators.insert(absl::StrCat(indicator.number()));
+  }
+  absl::flat_hash_set<std::string> tools;
+  for (const v1::Tool& tool : to.tools()) tools.insert(tool.code());
+
+  MigratedScores out;
+  out.scores = scores;
+  auto keep = [&](google::protobuf::RepeatedPtrField<v1::Score>& list,
+                  const absl::flat_hash_set<std::string>& known) {
+    google::protobuf::RepeatedPtrField<v1::Score> kept;
+    for (v1::Score& score : list) {
+      if (known.contains(score.code())) {
+        *kept.Add() = std::move(score);
+      } else {
+        out.dropped.push_back(score.code());
+      }
+    }
+    list.Swap(&kept);
+  };
+  keep(*out.scores.mutable_tools(), tools);
+  keep(*out.scores.mutable_indicators(), indicators);
+  google::protobuf::RepeatedPtrField<v1::Score> items;
+  for (v1::Score& score : *out.scores.mutable_items()) {
+    auto found = successor.find(score.code());
+    if (found == successor.end()) {
+      out.dropped.push_back(score.code());
+      continue;
+    }
+    if (found->second != score.code()) {
+      v1::CodeMove& move = out.moved.emplace_back();
+      move.set_from(score.code());
+      move.set_to(found->second);
+      score.set_code(found->second);
+    }
+    *items.Add() = std::move(score);
+  }
+  out.scores.mutable_items()->Swap(&items);
+  return out;
 }
 
 }  // namespace prongsai::ita

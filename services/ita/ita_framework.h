@@ -29,7 +29,10 @@ namespace prongsai::ita {
 // of an existing indicator and sub-indicator, with a scale that suits the
 // tool (CHECKLIST tools take YES_NO only); no tool or indicator left empty;
 // grade bands labelled, strictly descending, the last starting at 0 (so that
-// they cover 0-100 without gaps or overlaps); min_respondents >= 0.
+// they cover 0-100 without gaps or overlaps); min_respondents >= 0;
+// renamed_from codes naming one item each and never one this version keeps
+// (an item of that code must be new_in_version or renamed itself), not with
+// new_in_version; evidence_source on CHECKLIST items only.
 // Output-only fields are ignored. Field paths are relative to `field_path`,
 // e.g. "framework.tools[2].weight".
 absl::Status ValidateFramework(absl::string_view field_path,
@@ -70,6 +73,23 @@ const v1::GradeBand* BandOrNull(const v1::Framework& framework, double score);
 // nothing does.
 std::optional<std::string> MethodDifference(const v1::Framework& before,
                                             const v1::Framework& after);
+
+// A score set checked with `from`, an earlier version of `to`'s year, moved
+// to `to` (MigrateAssessment): each item score goes to the item of `to`
+// that lists its code in renamed_from, else to the item of the same code
+// unless that item is new_in_version or was renamed from another code, else
+// it is dropped. Marks `from` already has on the same item (both versions
+// descend from one corrected file) are not applied again. Indicator and
+// tool scores `to` has no indicator or tool for are dropped too. Overall and
+// grade stay.
+struct MigratedScores {
+  v1::ScoreSet scores;
+  std::vector<v1::CodeMove> moved;
+  // Item codes, indicator numbers and tool codes, in the set's order.
+  std::vector<std::string> dropped;
+};
+MigratedScores MigrateScores(const v1::Framework& from, const v1::Framework& to,
+                             const v1::ScoreSet& scores);
 
 }  // namespace prongsai::ita
 

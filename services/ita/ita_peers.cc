@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/rpc/grpc_status.h"
 #include "common/thai/thai.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
 #include "prongsai/plan/v1/plan.grpc.pb.h"
+#include "services/ita/ita_oit_evidence.h"
 
 namespace prongsai::ita {
 namespace {
@@ -36,10 +38,11 @@ std::string Parent(absl::string_view organization) {
   return absl::StrCat("organizations/", organization);
 }
 
-// Returns false when the plan service did not answer (so it is not asked
-// again in the same call).
-bool AddPlanTarget(const Peer& plan, absl::string_view organization,
-                   client::PeerCall& peers, v1::AgencyAnalysis& analysis) {
+// Returns the organization's action plans, or nullopt when the plan
+// service did not answer (so it is not asked again in the same call).
+std::optional<std::vector<plan::v1::ActionPlan>> AddPlanTarget(
+    const Peer& plan, absl::string_view organization, client::PeerCall& peers,
+    v1::AgencyAnalysis& analysis) {
   plan::v1::ListActionPlansRequest request;
   request.set_parent(Parent(organization));
   request.set_page_size(1000);
@@ -49,9 +52,11 @@ bool AddPlanTarget(const Peer& plan, absl::string_view organization,
       &plan::v1::PlanService::Stub::ListActionPlans, request, response);
   if (!status.ok()) {
     analysis.add_missing(std::string(status.message()));
-    return false;
+    return std::nullopt;
   }
-  for (const plan::v1::ActionPlan& action_plan : response.action_plans()) {
+  std::vector<plan::v1::ActionPlan> plans(response.action_plans().begin(),
+                                          response.action_plans().end());
+  for (const plan::v1::ActionPlan& action_plan : plans) {
     const auto& span = action_plan.fiscal_years();
     if (analysis.be_year() < span.first_be_year() ||
         analysis.be_year() > span.last_be_year()) {
@@ -63,14 +68,14 @@ bool AddPlanTarget(const Peer& plan, absl::string_view organization,
         analysis.set_plan_target(target.ita_score_target());
         analysis.set_gap_to_target(target.ita_score_target() -
                                    analysis.overall());
-        return true;
+        return plans;
       }
     }
   }
   analysis.add_missing(absl::StrCat("plan target unknown: no action plan of ",
                                     organization, " sets an ITA target for ",
                                     analysis.be_year()));
-  return true;
+  return plans;
 }
 
 // The complaint service's rule (MayReadCorruptionReports) for the caller
@@ -146,8 +151,8 @@ void AddComplaintHandling(const Peer& complaint, absl::string_view organization,
 // (an organization-year rarely has more than one), into `items`.
 template <typename Request, typename Response, typename Item>
 absl::Status ListEveryPage(
-    const Peer& plan, client::PeerCall& peers, absl::string_view organization,
-    int be_year,
+    const Peer& plan, client::PeerCall& peers, absl::string_view what,
+    absl::string_view organization, int be_year,
     grpc::Status (plan::v1::PlanService::Stub::*method)(grpc::ClientContext*,
                                                         const Request&,
                                                         Response*),
@@ -162,8 +167,7 @@ absl::Status ListEveryPage(
     request.set_page_token(token);
     Response page;
     PRONGSAI_RETURN_IF_ERROR(plan.Unary<plan::v1::PlanService>(
-        peers, Peer::kSafeToRetry, "integrity measures", method, request,
-        page));
+        peers, Peer::kSafeToRetry, what, method, request, page));
     for (Item& item : *(page.*items_of)()) items.push_back(std::move(item));
     token = page.next_page_token();
   } while (!token.empty());
@@ -219,13 +223,13 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
   year.be_year = analysis.be_year() + 1;
   std::vector<plan::v1::ProgressReport> reports;
   absl::Status status = ListEveryPage(
-      plan, peers, organization, year.be_year,
+      plan, peers, "integrity measures", organization, year.be_year,
       &plan::v1::PlanService::Stub::ListIntegrityMeasures,
       &plan::v1::ListIntegrityMeasuresResponse::mutable_integrity_measures,
       year.measures);
   if (status.ok()) {
     status = ListEveryPage(
-        plan, peers, organization, year.be_year,
+        plan, peers, "integrity measures", organization, year.be_year,
         &plan::v1::PlanService::Stub::ListProgressReports,
         &plan::v1::ListProgressReportsResponse::mutable_progress_reports,
         reports);
@@ -254,6 +258,97 @@ void AddCoverage(const Peer& plan, absl::string_view organization,
   }
 }
 
+// Every page of `lister` into `out`; nullopt (and a `missing` sentence)
+// when the peer did not answer.
+template <typename Item>
+std::optional<std::vector<Item>> Listed(
+    v1::AgencyAnalysis& analysis,
+    absl::FunctionRef<absl::Status(std::vector<Item>&)> lister) {
+  std::vector<Item> out;
+  if (absl::Status status = lister(out); !status.ok()) {
+    analysis.add_missing(std::string(status.message()));
+    return std::nullopt;
+  }
+  return out;
+}
+
+bool NamesEvidence(const v1::Framework& framework) {
+  return std::any_of(framework.items().begin(), framework.items().end(),
+                     [](const v1::Item& item) {
+                       return item.evidence_source() !=
+                              v1::EVIDENCE_SOURCE_UNSPECIFIED;
+                     });
+}
+
+// The records the OIT items ask for. The plan service is asked only when it
+// answered for the plan target (`plans` set).
+OrganizationRecords GatherRecords(
+    const Peers& peers, absl::string_view organization, int be_year,
+    std::optional<std::vector<plan::v1::ActionPlan>> plans,
+    client::PeerCall& call, v1::AgencyAnalysis& analysis) {
+  OrganizationRecords records;
+  records.complaint_statistics = analysis.has_complaint_handling();
+  complaint::v1::ListCategoriesRequest categories_request;
+  categories_request.set_parent(Parent(organization));
+  complaint::v1::ListCategoriesResponse categories;
+  if (absl::Status status =
+          peers.complaint.Unary<complaint::v1::ComplaintService>(
+              call, Peer::kSafeToRetry, "complaint categories",
+              &complaint::v1::ComplaintService::Stub::ListCategories,
+              categories_request, categories);
+      status.ok()) {
+    records.complaint_categories = categories.categories_size();
+  } else {
+    analysis.add_missing(std::string(status.message()));
+  }
+  if (!plans.has_value()) return records;
+  records.action_plans = std::move(plans);
+  auto reports_of = [&](int year) {
+    return Listed<plan::v1::ProgressReport>(
+        analysis, [&](std::vector<plan::v1::ProgressReport>& out) {
+          return ListEveryPage(
+              peers.plan, call, "progress reports", organization, year,
+              &plan::v1::PlanService::Stub::ListProgressReports,
+              &plan::v1::ListProgressReportsResponse::mutable_progress_reports,
+              out);
+        });
+  };
+  records.reports = reports_of(be_year);
+  records.previous_reports = reports_of(be_year - 1);
+  records.measures = Listed<plan::v1::IntegrityMeasure>(
+      analysis, [&](std::vector<plan::v1::IntegrityMeasure>& out) {
+        return ListEveryPage(
+            peers.plan, call, "integrity measures", organization, be_year,
+            &plan::v1::PlanService::Stub::ListIntegrityMeasures,
+            &plan::v1::ListIntegrityMeasuresResponse::
+                mutable_integrity_measures,
+            out);
+      });
+  const plan::v1::ActionPlan* covering =
+      PlanCovering(*records.action_plans, be_year);
+  records.risks = Listed<plan::v1::Risk>(
+      analysis, [&](std::vector<plan::v1::Risk>& out) -> absl::Status {
+        if (covering == nullptr) return absl::OkStatus();
+        std::string token;
+        do {
+          plan::v1::ListRisksRequest request;
+          request.set_parent(covering->name());
+          request.set_page_size(1000);
+          request.set_page_token(token);
+          plan::v1::ListRisksResponse page;
+          PRONGSAI_RETURN_IF_ERROR(peers.plan.Unary<plan::v1::PlanService>(
+              call, Peer::kSafeToRetry, "corruption risks",
+              &plan::v1::PlanService::Stub::ListRisks, request, page));
+          for (plan::v1::Risk& risk : *page.mutable_risks()) {
+            out.push_back(std::move(risk));
+          }
+          token = page.next_page_token();
+        } while (!token.empty());
+        return absl::OkStatus();
+      });
+  return records;
+}
+
 }  // namespace
 
 void AddPeerFigures(const Peers& peers, absl::string_view organization,
@@ -263,16 +358,25 @@ void AddPeerFigures(const Peers& peers, absl::string_view organization,
   // One per incoming call: each peer's share of the deadline, and a peer
   // that did not answer is not asked again.
   client::PeerCall call(deadline);
-  const bool plan_answered =
+  std::optional<std::vector<plan::v1::ActionPlan>> plans =
       AddPlanTarget(peers.plan, organization, call, analysis);
   AddComplaintHandling(peers.complaint, organization, framework, caller, call,
                        analysis);
-  if (plan_answered) {
+  if (plans.has_value()) {
     AddCoverage(peers.plan, organization, framework, now, call, analysis);
   } else if (!analysis.weaknesses().empty()) {
     // A plan service that did not answer is not asked twice in one call.
     analysis.add_missing(
         "integrity measures unknown: the plan service did not answer");
+  }
+  if (NamesEvidence(framework)) {
+    const OrganizationRecords records =
+        GatherRecords(peers, organization, analysis.be_year(), std::move(plans),
+                      call, analysis);
+    if (std::optional<v1::OitEvidenceSummary> evidence = EvidenceOitItems(
+            framework, organization, analysis.be_year(), records)) {
+      *analysis.mutable_oit_evidence() = *std::move(evidence);
+    }
   }
 }
 

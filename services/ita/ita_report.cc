@@ -9,14 +9,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/api/fields.h"
 #include "common/render/document.h"
 #include "common/render/html.h"
 #include "common/render/markdown.h"
+#include "common/thai/thai.h"
 #include "services/ita/ita_analysis.h"
 #include "services/ita/ita_domain.h"
 
@@ -157,6 +160,12 @@ void AddBasis(const ReportContext& report, Document& doc) {
     doc.Paragraph(
         absl::StrCat("คะแนนตามที่สำนักงาน ป.ป.ช. ประกาศ (ข้อมูลจากระบบ ITAS ปี พ.ศ. ",
                      report.be_year, ")"));
+  }
+  if (!report.analysis.newer_framework().empty()) {
+    doc.Paragraph(absl::StrCat(
+        "หมายเหตุ: ตรวจกับกรอบการประเมินฉบับที่ ", assessment.framework_version(),
+        " ซึ่งมีฉบับที่แก้ไขแล้ว (", report.analysis.newer_framework(),
+        ") ผู้ดูแลย้ายผลไปตรวจกับฉบับใหม่ได้ (MigrateAssessment)"));
   }
 }
 
@@ -326,6 +335,49 @@ void AddItemsToImprove(const ReportContext& report, Document& doc) {
   }
 }
 
+std::string EvidenceState(v1::OitEvidence::State state) {
+  switch (state) {
+    case v1::OitEvidence::PRESENT:
+      return "มีหลักฐาน";
+    case v1::OitEvidence::LATE:
+      return "มีหลังปิดการตรวจ";
+    case v1::OitEvidence::NOT_PUBLISHED:
+      return "มีแต่ยังไม่เผยแพร่";
+    case v1::OitEvidence::UNKNOWN:
+      return "ไม่ทราบ (ระบบไม่ตอบ)";
+    default:
+      return "ยังไม่มี";
+  }
+}
+
+// 6. The OIT items Prongsai's own records evidence: what an officer can
+// publish from here, what is still missing, and what that costs.
+void AddOitEvidence(const ReportContext& report, Document& doc) {
+  if (!report.analysis.has_oit_evidence()) return;
+  const v1::OitEvidenceSummary& evidence = report.analysis.oit_evidence();
+  doc.Heading(1, "6. หลักฐานการเปิดเผยข้อมูล (OIT) จากข้อมูลในระบบ Prongsai");
+  doc.Paragraph(absl::StrCat(
+      "การตรวจ OIT ปี พ.ศ. ", report.be_year, " ปิดวันที่ ",
+      thai::ShortThaiDate(api::FromProtoTime(evidence.check_closes()) -
+                          absl::Seconds(1)),
+      " ข้อที่ยังไม่มีหรือมีไม่ทันจะไม่ได้คะแนน หากยังขาดอยู่ คะแนน OIT จะได้ไม่เกิน ",
+      Score2(evidence.oit_score_ceiling()), " คะแนน"));
+  Rows rows;
+  for (const v1::OitEvidence& item : evidence.items()) {
+    rows.push_back({absl::AsciiStrToUpper(item.item()), item.text(),
+                    EvidenceState(item.state()), item.detail()});
+  }
+  doc.Table({"ข้อ", "ข้อมูลที่ต้องเปิดเผย", "สถานะ", "รายละเอียด"}, std::move(rows));
+  if (!evidence.not_held().empty()) {
+    std::vector<std::string> codes;
+    for (const std::string& code : evidence.not_held()) {
+      codes.push_back(absl::AsciiStrToUpper(code));
+    }
+    doc.Paragraph(absl::StrCat("ข้ออื่น (", absl::StrJoin(codes, ", "),
+                               ") หน่วยงานต้องเผยแพร่เองนอกระบบ Prongsai"));
+  }
+}
+
 // 5. The measures, tabled as the officers' template does.
 void AddMeasures(const std::vector<v1::RecommendedMeasure>& measures,
                  Document& doc) {
@@ -364,6 +416,7 @@ Document BuildReport(const v1::Assessment& assessment,
   AddStrengthsAndWeaknesses(report, !indicators.empty(), doc);
   AddItemsToImprove(report, doc);
   AddMeasures(measures, doc);
+  AddOitEvidence(report, doc);
   if (!analysis.missing().empty()) {
     doc.Heading(1, "หมายเหตุ: ข้อมูลที่รายงานนี้ไม่ครอบคลุม");
     doc.List(std::vector<std::string>(analysis.missing().begin(),

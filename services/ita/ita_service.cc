@@ -249,6 +249,8 @@ using GrpcService = v1::AssessmentService;
   UNARY(GetAssessment, GetAssessmentRequest, Assessment)                  \
   UNARY(ListAssessments, ListAssessmentsRequest, ListAssessmentsResponse) \
   UNARY(IngestPublishedScores, IngestPublishedScoresRequest, Assessment)  \
+  UNARY(MigrateAssessment, MigrateAssessmentRequest,                      \
+        MigrateAssessmentResponse)                                        \
   STREAM(IngestRawAnswers, IngestRawAnswersRequest, Assessment)           \
   UNARY(AnalyzeAssessment, AnalyzeAssessmentRequest, AgencyAnalysis)      \
   UNARY(RecommendMeasures, RecommendMeasuresRequest,                      \
@@ -412,6 +414,71 @@ class ItaGrpcService final : public ItaRawService {
                         request.published(), "published", call.writer(),
                         IngestMode::kWrite));
     response = std::move(done.assessment);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoMigrateAssessment(CallContext& call,
+                                   const v1::MigrateAssessmentRequest& request,
+                                   v1::MigrateAssessmentResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        AssessmentName name, ParseAssessmentName(call, "name", request.name()));
+    if (request.framework_version() < 0) {
+      return InvalidField("framework_version",
+                          "must be a version number, or 0 for the current");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Assessment assessment,
+        ita::GetAssessment(*db, name.organization, name.be_year));
+    if (assessment.has_computed()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          request.name(),
+          " was computed from raw answers, which are not kept: ingest them "
+          "again to compute it with another framework version"));
+    }
+    if (!assessment.has_published()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(request.name(), " has no published summary to move"));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework to, request.framework_version() == 0
+                              ? CurrentFramework(*db, *defaults_, name.be_year)
+                              : FrameworkVersion(*db, *defaults_, name.be_year,
+                                                 request.framework_version()));
+    if (to.version() <= assessment.framework_version()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          request.name(), " is checked with version ",
+          assessment.framework_version(), "; ", to.name(), " is not newer"));
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(v1::Framework from,
+                              PinnedFramework(*db, *defaults_, assessment));
+    MigratedScores migrated = MigrateScores(from, to, assessment.published());
+    // What is left is in the new version by construction; the check also
+    // normalizes it as an ingest would.
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidatePublished("published", to, migrated.scores));
+    ScoreUpdate update;
+    update.findings = CheckPublished(to, migrated.scores);
+    update.published = std::move(migrated.scores);
+    update.expected_framework_version = assessment.framework_version();
+    response.set_from_version(assessment.framework_version());
+    for (v1::CodeMove& move : migrated.moved) {
+      *response.add_moved() = std::move(move);
+    }
+    for (std::string& code : migrated.dropped) {
+      response.add_dropped(std::move(code));
+    }
+    if (request.validate_only()) {
+      ApplyScoreUpdate(update, assessment);
+      assessment.set_framework_version(to.version());
+      SetEffectiveOverallScore(assessment);
+      *response.mutable_assessment() = std::move(assessment);
+      return absl::OkStatus();
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        *response.mutable_assessment(),
+        SaveScores(*db, assessment.organization(), name.be_year, to, update,
+                   call.writer()));
     return absl::OkStatus();
   }
 
@@ -643,6 +710,12 @@ class ItaGrpcService final : public ItaRawService {
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Framework framework,
         PinnedFramework(*db, *defaults_, analyzed.assessment));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        v1::Framework current,
+        CurrentFramework(*db, *defaults_, analyzed.analysis.be_year()));
+    if (current.version() > framework.version()) {
+      analyzed.analysis.set_newer_framework(current.name());
+    }
     AddPeerFigures(peers_, analyzed.name.organization, framework, call.now,
                    call.deadline, call.principal, analyzed.analysis);
     return analyzed;

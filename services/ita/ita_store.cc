@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/api/data_version.h"
 #include "common/api/fields.h"
@@ -78,6 +79,48 @@ CREATE TABLE ita_organization_versions (
 );
 )sql";
 
+// Which shipped revision a stored version is (0: loaded by an operator).
+// The defaults pinned before this column existed are revision 1.
+constexpr absl::string_view kMigration4 = R"sql(
+ALTER TABLE ita_frameworks ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+UPDATE ita_frameworks SET revision = 1 WHERE loaded_by = 'default';
+)sql";
+
+// Stores every shipped framework whose revision its year does not have yet
+// as the year's next version, so an assessment pinned to an earlier one
+// keeps it, and replaces every data version (cached figures name the
+// frameworks they used). Idempotent. Each new shipped revision appends a
+// migration running it again (Migrations()).
+std::string ShippedFrameworksSql() {
+  absl::StatusOr<std::vector<v1::Framework>> shipped = DefaultFrameworks();
+  // The service does not start with invalid defaults (ItaServiceDefinition).
+  if (!shipped.ok()) return "";
+  std::string sql;
+  for (v1::Framework& framework : *shipped) {
+    const int year = framework.be_year();
+    const int revision = framework.revision();
+    framework.clear_name();
+    framework.clear_version();
+    framework.clear_load_time();
+    framework.clear_loaded_by();
+    absl::StrAppend(
+        &sql,
+        "INSERT INTO ita_frameworks (be_year, version, body, load_time_us, "
+        "loaded_by, revision) SELECT ",
+        year, ", (SELECT COALESCE(MAX(version), 0) + 1 FROM ita_frameworks ",
+        "WHERE be_year = ", year, "), '",
+        absl::StrReplaceAll(api::ToStoredJson(framework), {{"'", "''"}}),
+        "', 0, 'default', ", revision,
+        " WHERE NOT EXISTS (SELECT 1 FROM ita_frameworks WHERE be_year = ",
+        year, " AND revision >= ", revision, ");\n");
+  }
+  absl::StrAppend(&sql,
+                  "UPDATE ita_versions SET token = token || '.f';\n"
+                  "UPDATE ita_organization_versions SET token = token || "
+                  "'.f';\n");
+  return sql;
+}
+
 // Replaces the data version of `be_year` and the global one (year 0), in
 // the writer's transaction: analytics of one year key on the first,
 // analytics across years on the second.
@@ -143,14 +186,14 @@ absl::Status InsertFramework(Connection& tx, const v1::Framework& framework,
       .Execute(
           absl::StrCat(
               "INSERT INTO ita_frameworks (", kFrameworkColumns,
-              ") VALUES (?, ?, ?, ?, ?)",
+              ", revision) VALUES (?, ?, ?, ?, ?, ?)",
               if_absent ? " ON CONFLICT (be_year, version) DO NOTHING" : ""),
           {int64_t{framework.be_year()}, int64_t{framework.version()},
            api::ToStoredJson(body),
            absl::ToUnixMicros(framework.has_load_time()
                                   ? api::FromProtoTime(framework.load_time())
                                   : absl::UnixEpoch()),
-           framework.loaded_by()})
+           framework.loaded_by(), int64_t{framework.revision()}})
       .status();
 }
 
@@ -256,21 +299,6 @@ absl::StatusOr<v1::Assessment> LockOrInsertAssessment(
   return current;
 }
 
-void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
-  if (update.published.has_value()) {
-    *assessment.mutable_published() = *update.published;
-    assessment.clear_findings();
-    for (const v1::ConsistencyFinding& finding : update.findings) {
-      *assessment.add_findings() = finding;
-    }
-  }
-  if (update.computed.has_value()) {
-    *assessment.mutable_computed() = *update.computed;
-    assessment.set_iit_respondents(update.iit_respondents);
-    assessment.set_eit_respondents(update.eit_respondents);
-  }
-}
-
 // Writes the updated figures: `details`, the peer columns of the effective
 // figures, the published overall, and the organization's descriptive
 // fields where the row has none yet.
@@ -318,10 +346,30 @@ absl::Status WriteScores(Connection& tx,
 
 }  // namespace
 
+void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
+  if (update.published.has_value()) {
+    *assessment.mutable_published() = *update.published;
+    assessment.clear_findings();
+    for (const v1::ConsistencyFinding& finding : update.findings) {
+      *assessment.add_findings() = finding;
+    }
+  }
+  if (update.computed.has_value()) {
+    *assessment.mutable_computed() = *update.computed;
+    assessment.set_iit_respondents(update.iit_respondents);
+    assessment.set_eit_respondents(update.eit_respondents);
+  }
+}
+
 std::vector<storage::Migration> Migrations() {
+  static const std::string* const shipped =
+      new std::string(ShippedFrameworksSql());
   return {{1, "assessments", kMigration1},
           {2, "frameworks, scores, analytics columns", kMigration2},
-          {3, "organization data versions", kMigration3}};
+          {3, "organization data versions", kMigration3},
+          {4, "framework revisions", kMigration4},
+          // A new shipped revision appends the same step again.
+          {5, "shipped frameworks, revision 2", *shipped}};
 }
 
 // ------------------------------------------------------------- frameworks
@@ -415,6 +463,7 @@ absl::StatusOr<v1::Framework> StoreFramework(
         }
         version = static_cast<int>(latest + 1);
         framework.set_version(version);
+        framework.clear_revision();  // not a shipped file
         *framework.mutable_load_time() = api::ToProtoTime(writer.now);
         framework.set_loaded_by(writer.principal);
         // A plain insert: a version loaded at the same time by another call
@@ -554,6 +603,12 @@ absl::StatusOr<v1::Assessment> SaveScores(
     PRONGSAI_ASSIGN_OR_RETURN(
         v1::Assessment assessment,
         LockOrInsertAssessment(tx, organization, be_year, writer));
+    if (update.expected_framework_version.has_value() &&
+        assessment.framework_version() != *update.expected_framework_version) {
+      return absl::AbortedError(absl::StrCat("the assessment of ", be_year,
+                                             " of ", code,
+                                             " changed meanwhile; try again"));
+    }
     ApplyScoreUpdate(update, assessment);
     PRONGSAI_RETURN_IF_ERROR(InsertFramework(tx, framework, true));
     PRONGSAI_RETURN_IF_ERROR(

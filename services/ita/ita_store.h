@@ -93,7 +93,12 @@ struct ScoreUpdate {
   std::optional<v1::ScoreSet> computed;
   int iit_respondents = 0;
   int eit_respondents = 0;
+  // When set, ABORTED unless the stored assessment is still checked with
+  // this framework version (a move to a newer version raced another write).
+  std::optional<int> expected_framework_version;
 };
+// `update` applied to `assessment` in memory, as SaveScores applies it.
+void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment);
 absl::StatusOr<v1::Assessment> SaveScores(
     storage::Connection& db, const common::v1::OrganizationRef& organization,
     int be_year, const v1::Framework& framework, const ScoreUpdate& update,

@@ -165,6 +165,17 @@ TEST(BangkokTimeZoneTest, IsUtcPlusSevenAllYear) {
   }
 }
 
+TEST(ShortThaiDateTest, TheBangkokDayWithTheThaiMonthAndTheBuddhistYear) {
+  // 17:30 UTC on 31 December is already 1 January in Bangkok.
+  EXPECT_EQ(
+      ShortThaiDate(absl::FromCivil(absl::CivilSecond(2025, 12, 31, 17, 30, 0),
+                                    absl::UTCTimeZone())),
+      "1 ม.ค. 2569");
+  EXPECT_EQ(ShortThaiDate(absl::FromCivil(
+                absl::CivilSecond(2026, 6, 30, 12, 0, 0), absl::UTCTimeZone())),
+            "30 มิ.ย. 2569");
+}
+
 TEST(FiscalQuarterTest, FiscalYearStartsFirstOctober) {
   EXPECT_EQ(FiscalQuarterOf(absl::CivilDay(2025, 9, 30)),
             (FiscalQuarter{2568, 4}));

@@ -12,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "common/api/json_body.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/ita/ita_framework.h"
@@ -291,6 +293,76 @@ TEST_P(ItaStoreTest, EveryAssessmentReadCarriesItsEffectiveScore) {
   ASSERT_THAT(previous, IsOk());
   ASSERT_TRUE(previous->has_value());
   EXPECT_THAT((*previous)->effective_overall_score(), 91.25);
+}
+
+// A fresh store holds every shipped framework as version 1 of its year,
+// with the shipped revision.
+TEST_P(ItaStoreTest, AFreshStoreHoldsTheShippedRevisionAsVersion1) {
+  if (db_ == nullptr) return;
+  for (const auto& [year, shipped] : defaults_) {
+    absl::StatusOr<v1::Framework> current =
+        CurrentFramework(*db_, defaults_, year);
+    ASSERT_THAT(current, IsOk());
+    EXPECT_EQ(current->version(), 1) << year;
+    EXPECT_EQ(current->revision(), shipped.revision()) << year;
+    EXPECT_EQ(current->items_size(), shipped.items_size()) << year;
+    EXPECT_EQ(current->loaded_by(), "default");
+  }
+}
+
+// A store made before the correction, where an assessment pinned the first
+// release's file as version 1: the corrected file becomes version 2 and
+// the current one; version 1 and the assessment's pin stay; running the
+// migrations again adds nothing.
+TEST_P(ItaStoreTest, ACorrectedShippedFileBecomesTheYearsNextVersion) {
+  if (db_ == nullptr) return;
+  std::string url;
+  testing::NewScratchDatabase(GetParam(), "ita_upgrade", &url);
+  if (url.empty()) return;
+  absl::StatusOr<std::unique_ptr<storage::Connection>> connected =
+      storage::Connect(url);
+  ASSERT_THAT(connected, IsOk());
+  storage::Connection& db = **connected;
+  std::vector<storage::Migration> migrations = Migrations();
+  ASSERT_GE(migrations.size(), 5u);
+  // The schema as the first release left it, with its 2566 default pinned:
+  // the shipped file as it was then (revision 1, one item fewer).
+  ASSERT_THAT(storage::Migrate(db, "ita",
+                               absl::MakeConstSpan(migrations).subspan(0, 3)),
+              IsOk());
+  v1::Framework first_release = defaults_.at(kYear);
+  first_release.clear_revision();
+  first_release.mutable_items()->RemoveLast();
+  ASSERT_THAT(db.Execute("INSERT INTO ita_frameworks (be_year, version, body, "
+                         "load_time_us, loaded_by) VALUES (?, 1, ?, 0, "
+                         "'default')",
+                         {int64_t{kYear}, api::ToStoredJson(first_release)})
+                  .status(),
+              IsOk());
+
+  ASSERT_THAT(storage::Migrate(db, "ita", migrations), IsOk());
+  ASSERT_THAT(storage::Migrate(db, "ita", migrations), IsOk());
+  absl::StatusOr<v1::Framework> current =
+      CurrentFramework(db, defaults_, kYear);
+  ASSERT_THAT(current, IsOk());
+  EXPECT_EQ(current->version(), 2);
+  EXPECT_EQ(current->revision(), defaults_.at(kYear).revision());
+  EXPECT_EQ(current->items_size(), defaults_.at(kYear).items_size());
+  absl::StatusOr<v1::Framework> kept =
+      FrameworkVersion(db, defaults_, kYear, 1);
+  ASSERT_THAT(kept, IsOk());
+  EXPECT_EQ(kept->items_size(), first_release.items_size());
+  EXPECT_EQ(kept->revision(), 0);
+  // Another year had nothing pinned: its corrected file is version 1.
+  absl::StatusOr<v1::Framework> other =
+      CurrentFramework(db, defaults_, kYear + 1);
+  ASSERT_THAT(other, IsOk());
+  EXPECT_EQ(other->version(), 1);
+  absl::StatusOr<storage::Result> versions =
+      db.Execute("SELECT COUNT(*) FROM ita_frameworks WHERE be_year = ?",
+                 {int64_t{kYear}});
+  ASSERT_THAT(versions, IsOk());
+  EXPECT_EQ(versions->rows[0].GetInt(0), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ItaStoreTest,
