@@ -1,4 +1,4 @@
-// ITA frameworks: the shipped defaults (2562-2568), every validation rule
+// ITA frameworks: the shipped defaults (2562-2569), every validation rule
 // with the exact field path it names, the text format, grade bands at their
 // edges, and method breaks between years.
 #include "services/ita/ita_framework.h"
@@ -17,6 +17,7 @@
 namespace prongsai::ita {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -87,12 +88,16 @@ TEST(ItaFrameworkTest, SmallFrameworkIsValid) {
 
 TEST(ItaFrameworkTest, DefaultsCoverEveryYearAndValidate) {
   const std::vector<v1::Framework> frameworks = Defaults();
-  ASSERT_EQ(frameworks.size(), 7u);
-  for (int i = 0; i < 7; ++i) {
+  // One file a year, 2562-2569 (services/ita/frameworks/25xx.textproto).
+  ASSERT_EQ(frameworks.size(), 8u);
+  for (int i = 0; i < 8; ++i) {
     const v1::Framework& framework = frameworks[i];
     SCOPED_TRACE(framework.be_year());
     EXPECT_EQ(framework.be_year(), 2562 + i);
     EXPECT_TRUE(ValidateFramework("framework", framework).ok());
+    // Every shipped file is revision 2 (corrected from the public evidence
+    // of 2026-12; 2569 first shipped as revision 2).
+    EXPECT_EQ(framework.revision(), 2);
     ASSERT_EQ(framework.tools_size(), 3);
     EXPECT_EQ(framework.tools(0).code(), "IIT");
     EXPECT_EQ(framework.tools(0).weight(), 30);
@@ -113,10 +118,20 @@ TEST(ItaFrameworkTest, DefaultsCoverEveryYearAndValidate) {
     for (const v1::Item& item : framework.items()) {
       EXPECT_FALSE(item.text().empty()) << item.code();
     }
+    // IIT: i1-i30, six per indicator 1-5, up to 2565 (the FY2564 IIT form,
+    // 25xx.textproto "IIT, FOUR_LEVEL, i1-i30"); i1-i15, three per
+    // indicator, from 2566. EIT: e1-e15 every year.
+    const int iit = framework.be_year() <= 2565 ? 30 : 15;
+    for (int k = 1; k <= iit; ++k) {
+      const v1::Item* item = FindItem(framework, absl::StrCat("i", k));
+      ASSERT_NE(item, nullptr) << k;
+      EXPECT_EQ(item->indicator(), 1 + (k - 1) / (iit / 5)) << k;
+    }
+    EXPECT_EQ(FindItem(framework, absl::StrCat("i", iit + 1)), nullptr);
     for (int k = 1; k <= 15; ++k) {
-      EXPECT_NE(FindItem(framework, absl::StrCat("i", k)), nullptr) << k;
       EXPECT_NE(FindItem(framework, absl::StrCat("e", k)), nullptr) << k;
     }
+    EXPECT_EQ(FindItem(framework, "e16"), nullptr);
   }
 }
 
@@ -170,24 +185,68 @@ TEST(ItaFrameworkTest, DefaultOitItems) {
   }
   EXPECT_EQ(FindItem(fy2565, "o44"), nullptr);
 
+  // The OIT lists changed from 2566 (2566.textproto - 2569.textproto):
+  // 2566 o1-o43 (o1-o30 -> 9, o31-o43 -> 10), 2567 o1-o33 (o1-o24 -> 9,
+  // o25-o33 -> 10), 2568 and 2569 o1-o26 without sub-indicators.
+  const struct {
+    int be_year, items, last_of_9;
+  } lists[] = {{2566, 43, 30}, {2567, 33, 24}, {2568, 26, 20}, {2569, 26, 19}};
+  for (const auto& list : lists) {
+    SCOPED_TRACE(list.be_year);
+    const v1::Framework& framework = Year(frameworks, list.be_year);
+    int oit = 0;
+    for (const v1::Item& item : framework.items()) oit += item.code()[0] == 'o';
+    EXPECT_EQ(oit, list.items);
+    for (int k = 1; k <= list.items; ++k) {
+      const v1::Item* item = FindItem(framework, absl::StrCat("o", k));
+      ASSERT_NE(item, nullptr) << k;
+      EXPECT_EQ(item->indicator(), k <= list.last_of_9 ? 9 : 10) << k;
+      EXPECT_EQ(item->scale(), v1::YES_NO);
+    }
+    EXPECT_EQ(FindItem(framework, absl::StrCat("o", list.items + 1)), nullptr);
+  }
+
+  // 2568 (an agency's 2568 list, S12) ends with the prevention plan and its
+  // report; 2569 with using the ITA results and the integrity-measures
+  // report (revision 1 had put these two in 2568).
   const v1::Framework& fy2568 = Year(frameworks, 2568);
-  int oit = 0;
-  for (const v1::Item& item : fy2568.items()) oit += item.code()[0] == 'o';
-  EXPECT_EQ(oit, 26);
   ASSERT_NE(FindItem(fy2568, "o25"), nullptr);
-  EXPECT_THAT(FindItem(fy2568, "o25")->text(), HasSubstr("ITA"));
+  EXPECT_THAT(FindItem(fy2568, "o25")->text(),
+              HasSubstr("แผนปฏิบัติการป้องกันการทุจริต"));
   ASSERT_NE(FindItem(fy2568, "o26"), nullptr);
-  EXPECT_THAT(FindItem(fy2568, "o26")->text(), HasSubstr("มาตรการ"));
-  EXPECT_EQ(FindItem(fy2568, "o27"), nullptr);
+  EXPECT_THAT(FindItem(fy2568, "o26")->text(),
+              HasSubstr("แผนปฏิบัติการป้องกันการทุจริต"));
+  EXPECT_THAT(FindItem(fy2568, "o26")->text(), HasSubstr("รายงานผล"));
+  EXPECT_TRUE(FindItem(fy2568, "o25")->sub_indicator().empty());
+  const v1::Framework& fy2569 = Year(frameworks, 2569);
+  ASSERT_NE(FindItem(fy2569, "o25"), nullptr);
+  EXPECT_THAT(FindItem(fy2569, "o25")->text(), HasSubstr("ITA"));
+  ASSERT_NE(FindItem(fy2569, "o26"), nullptr);
+  EXPECT_THAT(FindItem(fy2569, "o26")->text(),
+              HasSubstr("ส่งเสริมคุณธรรมและความโปร่งใส"));
 }
 
 TEST(ItaFrameworkTest, DefaultSurveyItemsFollowTheSeeds) {
   const std::vector<v1::Framework> frameworks = Defaults();
-  // Seed 000 (FY2565) quotes the use-of-state-property questions.
-  const v1::Item* i10 = FindItem(Year(frameworks, 2565), "i10");
-  ASSERT_NE(i10, nullptr);
-  EXPECT_EQ(i10->indicator(), 4);
-  EXPECT_THAT(i10->text(), HasSubstr("ทรัพย์สินของราชการ"));
+  // Seed 000 (FY2565) quotes the use-of-state-property questions: i19-i21
+  // of indicator 4 in the FY2564 IIT form the 2565 file follows (revision 1
+  // had them at i10-i12, now their renamed_from).
+  const v1::Framework& fy2565 = Year(frameworks, 2565);
+  for (int k = 19; k <= 21; ++k) {
+    const v1::Item* item = FindItem(fy2565, absl::StrCat("i", k));
+    ASSERT_NE(item, nullptr) << k;
+    EXPECT_EQ(item->indicator(), 4) << k;
+    EXPECT_THAT(item->text(), HasSubstr("ทรัพย์สินของราชการ")) << k;
+    EXPECT_THAT(item->renamed_from(), ElementsAre(absl::StrCat("i", k - 9)))
+        << k;
+  }
+  // Seed 000 §4.1's first question, word for word.
+  EXPECT_THAT(FindItem(fy2565, "i19")->text(),
+              HasSubstr("มีการเอาทรัพย์สินของราชการ ไปเป็นของส่วนตัว"));
+  // i10 of 2565 is now a budget question (indicator 2).
+  ASSERT_NE(FindItem(fy2565, "i10"), nullptr);
+  EXPECT_EQ(FindItem(fy2565, "i10")->indicator(), 2);
+  EXPECT_TRUE(FindItem(fy2565, "i10")->new_in_version());
   // Seed 001 (FY2567): i10-i12 state property, i4-i6 budget, e4-e9 are
   // publicity channels (communication).
   const v1::Framework& fy2567 = Year(frameworks, 2567);
@@ -200,9 +259,10 @@ TEST(ItaFrameworkTest, DefaultSurveyItemsFollowTheSeeds) {
 
 TEST(ItaFrameworkTest, EmbeddedFilesAreNamedByYear) {
   const auto files = EmbeddedFrameworkFiles();
-  ASSERT_EQ(files.size(), 7u);
+  // services/ita/frameworks/2562.textproto - 2569.textproto.
+  ASSERT_EQ(files.size(), 8u);
   EXPECT_EQ(files.front().first, "2562.textproto");
-  EXPECT_EQ(files.back().first, "2568.textproto");
+  EXPECT_EQ(files.back().first, "2569.textproto");
   // Comments survive embedding (the text is the file, byte for byte).
   EXPECT_THAT(files.back().second, HasSubstr("# ITA framework"));
 }

@@ -119,14 +119,16 @@ v1::ScoreSet Summary(double overall, absl::string_view grade,
 // Seed 000 (Phon Sung SAO, FY2565): 89.20, grade A; indicator 10 = 100 the
 // highest, 1 = 99.77 next, 9 the lowest; strengths (> 90) 1, 5, 6, 10. The
 // other figures are chosen so that the summary adds up by the shipped 2565
-// framework (IIT i1-i15 three per indicator, EIT e1-e15 five per indicator,
+// framework (IIT i1-i30 six per indicator, EIT e1-e15 five per indicator,
 // OIT o1-o33 of indicator 9 and o34-o43 of indicator 10, weights 30/30/40):
 //   IIT = (99.77 + 88.50 + 89.20 + 88.90 + 95.10) / 5 = 461.47 / 5 = 92.294
 //   EIT = (92.30 + 89.00 + 88.90) / 3                 = 270.20 / 3 = 90.067
 //   OIT = (33 × 82.06 + 10 × 100) / 43                = 3707.98 / 43 = 86.232
 //   overall = 0.3 × 92.29 + 0.3 × 90.07 + 0.4 × 86.23 = 89.200
-// so no finding is due. A few items make the items to improve:
-// IIT i10 78.50, i11 84.00, i12 90.10; EIT e11 80.10, e12 84.50; OIT o2 0.
+// so no finding is due. A few items make the items to improve: IIT i19
+// 78.50, i20 84.00, i21 90.10 (seed 000 §4.1's use-of-state-property
+// questions, i19-i21 of indicator 4 in 2565.textproto); EIT e11 80.10, e12
+// 84.50; OIT o2 0.
 v1::ScoreSet Seed000Published() {
   v1::ScoreSet published = Summary(89.20, "A",
                                    {{1, 99.77},
@@ -144,9 +146,9 @@ v1::ScoreSet Seed000Published() {
   AddScore(published.mutable_tools(), "OIT", 86.23);
   for (const auto& [code, score] :
        std::vector<std::pair<std::string, double>>{{"i1", 100},
-                                                   {"i10", 78.50},
-                                                   {"i11", 84.00},
-                                                   {"i12", 90.10},
+                                                   {"i19", 78.50},
+                                                   {"i20", 84.00},
+                                                   {"i21", 90.10},
                                                    {"e11", 80.10},
                                                    {"e12", 84.50},
                                                    {"o1", 100},
@@ -459,7 +461,9 @@ TEST_P(ItaServiceTest, ShippedFrameworksArePublic) {
     EXPECT_EQ(framework.name(),
               absl::StrCat("frameworks/", framework.be_year(), "/versions/1"));
   }
-  EXPECT_THAT(years, ElementsAre(2562, 2563, 2564, 2565, 2566, 2567, 2568));
+  // services/ita/frameworks/2562.textproto - 2569.textproto.
+  EXPECT_THAT(years,
+              ElementsAre(2562, 2563, 2564, 2565, 2566, 2567, 2568, 2569));
 
   const v1::Framework current = MustGetFramework("frameworks/2565");
   EXPECT_EQ(current.name(), "frameworks/2565/versions/1");
@@ -473,8 +477,9 @@ TEST_P(ItaServiceTest, ShippedFrameworksArePublic) {
   EXPECT_EQ(current.tools(2).kind(), v1::Tool::CHECKLIST);
   EXPECT_EQ(current.tools(2).weight(), 40);
   EXPECT_THAT(current.indicators(), SizeIs(10));
-  // i1-i15, e1-e15, o1-o43.
-  EXPECT_THAT(current.items(), SizeIs(73));
+  // i1-i30, e1-e15, o1-o43 (2565.textproto, revision 2).
+  EXPECT_THAT(current.items(), SizeIs(88));
+  EXPECT_EQ(current.revision(), 2);
   ASSERT_THAT(current.grade_bands(), SizeIs(7));
   EXPECT_EQ(current.grade_bands(0).label(), "AA");
   EXPECT_EQ(current.grade_bands(0).min_score(), 95);
@@ -514,16 +519,18 @@ TEST_P(ItaServiceTest, Version1ReadsTheSameOnceAnAssessmentUsesIt) {
   const v1::Framework shipped = MustGetFramework("frameworks/2565");
   EXPECT_EQ(shipped.loaded_by(), "default");
   MustIngest(NameOf(kOrganization, 2565), PhonSung(), Seed000Published());
-  // BUG: services/ita/ita_store.cc PinFramework stores the shipped default
-  // with load_time_us = 0 and FrameworkFromRow always sets load_time, so
-  // after the first ingest of a year frameworks/{year} and .../versions/1
-  // gain load_time 1970-01-01T00:00:00Z (before: unset). Expected: the
-  // same framework as before the ingest.
+  // The shipped defaults are stored with load_time_us = 0 (at schema
+  // creation since migrations 4 and 5, services/ita/ita_store.cc), which
+  // FrameworkFromRow reads as no load_time: frameworks/{year} and
+  // .../versions/1 must not gain load_time 1970-01-01T00:00:00Z once an
+  // assessment uses them (an earlier defect). Expected: the same framework
+  // as before the ingest.
   std::vector<v1::Framework> reads = {
       MustGetFramework("frameworks/2565"),
       MustGetFramework("frameworks/2565/versions/1")};
   std::vector<v1::Framework> listed = ListFrameworks(Caller::kAnonymous);
-  ASSERT_THAT(listed, SizeIs(7));
+  ASSERT_THAT(listed, SizeIs(8));  // 2562-2569
+  ASSERT_EQ(listed[3].be_year(), 2565);
   reads.push_back(listed[3]);
   v1::Framework without_time = shipped;
   without_time.clear_load_time();
@@ -577,7 +584,7 @@ TEST_P(ItaServiceTest, LoadFrameworkMakesANewCurrentVersion) {
   EXPECT_EQ(first.indicators(8).name(), "การเปิดเผยข้อมูล");
   EXPECT_EQ(first.provenance().source(), original.provenance().source());
   std::vector<v1::Framework> listed = ListFrameworks(Caller::kAnonymous);
-  ASSERT_THAT(listed, SizeIs(7));
+  ASSERT_THAT(listed, SizeIs(8));  // 2562-2569
   EXPECT_EQ(listed[3].be_year(), 2565);
   EXPECT_EQ(listed[3].version(), 2);
 
@@ -615,23 +622,27 @@ TEST_P(ItaServiceTest, LoadFrameworkMakesANewCurrentVersion) {
             2);
 }
 
+// 2570 is a year no framework ships for (the last shipped is 2569).
 TEST_P(ItaServiceTest, LoadFrameworkForANewYear) {
   if (IsSkipped() || !Started()) return;
-  const std::string name = NameOf(kOrganization, 2569);
+  const std::string name = NameOf(kOrganization, 2570);
   const v1::ScoreSet published = Summary(93.10, "ผ่าน", {{9, 90.00}});
   v1::Assessment refused;
   EXPECT_THAT(Ingest(Caller::kSystem, name, PhonSung(), published, &refused),
               IsInvalidField("name"));
   ExpectNotFound(name);
+  v1::Framework none;
+  EXPECT_THAT(GetFramework(Caller::kAnonymous, "frameworks/2570", &none),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
 
-  v1::Framework next = MustGetFramework("frameworks/2568");
-  next.set_be_year(2569);
-  next.set_title("ITA 2569");
+  v1::Framework next = MustGetFramework("frameworks/2569");
+  next.set_be_year(2570);
+  next.set_title("ITA 2570");
   v1::Framework loaded;
   ASSERT_THAT(LoadFramework(Caller::kSystem, next, &loaded), GrpcIsOk());
-  EXPECT_EQ(loaded.name(), "frameworks/2569/versions/1");
+  EXPECT_EQ(loaded.name(), "frameworks/2570/versions/1");
   EXPECT_EQ(loaded.version(), 1);
-  EXPECT_THAT(ListFrameworks(Caller::kAnonymous), SizeIs(8));
+  EXPECT_THAT(ListFrameworks(Caller::kAnonymous), SizeIs(9));  // 2562-2570
 
   v1::Assessment stored = MustIngest(name, PhonSung(), published);
   EXPECT_EQ(stored.framework_version(), 1);
@@ -707,8 +718,8 @@ TEST_P(ItaServiceTest, Seed000SummaryIsStoredAndAnalyzed) {
                                  absl::StrFormat("%.2f", item.score())));
     EXPECT_EQ(item.text(), texts[item.code()]) << item.code();
   }
-  EXPECT_THAT(items, ElementsAre("IIT i10 4 78.50", "IIT i11 4 84.00",
-                                 "IIT i12 4 90.10", "EIT e11 8 80.10",
+  EXPECT_THAT(items, ElementsAre("IIT i19 4 78.50", "IIT i20 4 84.00",
+                                 "IIT i21 4 90.10", "EIT e11 8 80.10",
                                  "EIT e12 8 84.50", "OIT o2 9 0.00"));
   EXPECT_THAT(analysis.changes(), IsEmpty());
   EXPECT_EQ(analysis.previous_be_year(), 0);
@@ -728,7 +739,7 @@ TEST_P(ItaServiceTest, Seed000SummaryIsStoredAndAnalyzed) {
               GrpcIsOk());
   EXPECT_THAT(Numbers(lower.strengths()), ElementsAre(10, 1, 5, 6, 3));
   ASSERT_THAT(lower.items_to_improve(), SizeIs(3));
-  EXPECT_EQ(lower.items_to_improve(0).code(), "i10");
+  EXPECT_EQ(lower.items_to_improve(0).code(), "i19");
   EXPECT_EQ(lower.items_to_improve(1).code(), "e11");
   EXPECT_EQ(lower.items_to_improve(2).code(), "o2");
   request.set_strength_threshold(100.5);
@@ -828,7 +839,9 @@ TEST_P(ItaServiceTest, BadSummaryIsRefusedAndNothingStored) {
   const std::string name = NameOf(kOrganization, 2565);
   const v1::Assessment stored =
       MustIngest(name, PhonSung(), Seed000Published());
-  const std::string fresh = NameOf(kOrganization, 2566);
+  // A year whose framework has seed 000's items (i19-i21 are not 2566
+  // items): 2564, the IIT form 2565 follows.
+  const std::string fresh = NameOf(kOrganization, 2564);
 
   struct Case {
     std::string field;
@@ -921,7 +934,8 @@ TEST_P(ItaServiceTest, BadSummaryIsRefusedAndNothingStored) {
 
 // Three messages for FY2566 (2566 framework: i1-i3 → 1, i4-i6 → 2, i13-i15
 // → 5; e1-e3 → 6 (3 items), e4-e9 → 7 (6 items), e10-e15 → 8 (6 items);
-// o1-o33 → 9, o34-o43 → 10; weights 30/30/40; answers 0/33/67/100).
+// o1-o30 → 9 (30 items), o31-o43 → 10 (13 items); weights 30/30/40;
+// answers 0/33/67/100).
 //   message 0: IIT R1 {i1: 3, i2: 2, i4: 1}, IIT R2 {i1: 1, i4: 3}
 //   message 1: EIT R3 {e1: 3, e4: 0}, EIT R4 {e1: 2, e10: 3};
 //              OIT o1 published, o2 not
@@ -989,8 +1003,8 @@ TEST_P(ItaServiceTest, RawAnswersAreScoredByTheFramework) {
   // Indicators: the mean of their items.
   //   1 = (66.5 + 67) / 2 = 66.75 (R1, R2); 2 = 66.5; 5 = 0 (R5)
   //   6 = 83.5; 7 = 0; 8 = 100
-  //   9 = (100 + 0) / 2 = 50 over 2 checks, 10 = 100 over 1: both with
-  //   unchecked items, so low confidence.
+  //   9 = (100 + 0) / 2 = 50 over 2 checks, 10 = 100 over 1 (o34): both
+  //   with unchecked items, so low confidence.
   //   SE of 1 from the respondents' own means: R1 (100 + 67) / 2 = 83.5,
   //   R2 33 → |83.5 − 33| / 2 = 25.25.
   EXPECT_THAT(Codes(computed.indicators()),
@@ -1016,7 +1030,7 @@ TEST_P(ItaServiceTest, RawAnswersAreScoredByTheFramework) {
   //         3 respondents
   //   EIT = (3 × 83.5 + 6 × 0 + 6 × 100) / 15 = 850.5 / 15 = 56.7,
   //         2 respondents (a mean of items would be 61.17)
-  //   OIT = (33 × 50 + 10 × 100) / 43 = 2650 / 43 = 61.6279, 3 checks
+  //   OIT = (30 × 50 + 13 × 100) / 43 = 2800 / 43 = 65.1163, 3 checks
   //   Per-respondent tool scores for the SEs:
   //   IIT R1 (83.5 + 33) / 2 = 58.25, R2 (33 + 100) / 2 = 66.5, R5 0
   //   EIT R3 (3 × 100 + 6 × 0) / 9 = 33.33, R4 (3 × 67 + 6 × 100) / 9 = 89
@@ -1024,7 +1038,7 @@ TEST_P(ItaServiceTest, RawAnswersAreScoredByTheFramework) {
   std::map<std::string, v1::Score> tools = ByCode(computed.tools());
   const double iit = 133.25 / 3;
   const double eit = 56.7;
-  const double oit = 2650.0 / 43;
+  const double oit = 2800.0 / 43;
   EXPECT_NEAR(tools["IIT"].score(), iit, kTolerance);
   EXPECT_EQ(tools["IIT"].respondents(), 3);
   EXPECT_TRUE(tools["IIT"].low_confidence());
@@ -1044,10 +1058,10 @@ TEST_P(ItaServiceTest, RawAnswersAreScoredByTheFramework) {
   EXPECT_NEAR(tools["IIT"].standard_error(), iit_se, 1e-6);
   EXPECT_NEAR(tools["EIT"].standard_error(), eit_se, 1e-6);
 
-  // Overall = 0.3 × 44.4167 + 0.3 × 56.7 + 0.4 × 61.6279 = 54.9862, every
+  // Overall = 0.3 × 44.4167 + 0.3 × 56.7 + 0.4 × 65.1163 = 56.3815, every
   // tool present: respondents 3 + 2; under 30 of them, low confidence.
   const double overall = 0.3 * iit + 0.3 * eit + 0.4 * oit;
-  EXPECT_NEAR(overall, 54.98616, 1e-5);
+  EXPECT_NEAR(overall, 56.38151, 1e-5);
   EXPECT_NEAR(computed.overall().score(), overall, kTolerance);
   EXPECT_EQ(computed.overall().code(), "overall");
   EXPECT_EQ(computed.overall().respondents(), 5);
@@ -1103,8 +1117,9 @@ TEST_P(ItaServiceTest, ComputedFiguresSitBesideThePublishedOnes) {
   EXPECT_EQ(both.published_overall_score(), 91.50);
   const v1::AgencyAnalysis analysis = MustAnalyze(name);
   EXPECT_EQ(analysis.basis(), "computed");
+  // As in RawAnswersAreScoredByTheFramework.
   EXPECT_NEAR(analysis.overall(),
-              0.3 * 133.25 / 3 + 0.3 * 56.7 + 0.4 * 2650.0 / 43, kTolerance);
+              0.3 * 133.25 / 3 + 0.3 * 56.7 + 0.4 * 2800.0 / 43, kTolerance);
   // A later published summary keeps the computed figures.
   const v1::Assessment republished =
       MustIngest(name, PhonSung(), Summary(92.00, "ผ่าน", {{9, 89.00}}));
@@ -1166,7 +1181,10 @@ TEST_P(ItaServiceTest, EveryAssessmentCarriesItsEffectiveScore) {
 
 TEST_P(ItaServiceTest, BadRawStreamStoresNothing) {
   if (IsSkipped() || !Started()) return;
-  const std::string fresh = NameOf(kOrganization, 2567);
+  // RawMessages' codes must be valid in the fresh assessment's year too,
+  // but for the one change of each case: 2564 has them all (the 2567 OIT
+  // list has no o34 since revision 2).
+  const std::string fresh = NameOf(kOrganization, 2564);
 
   struct Case {
     std::string field;
@@ -1287,7 +1305,8 @@ TEST_P(ItaServiceTest, LaterOitCheckReplacesAnEarlierOne) {
   for (int i = 1; i <= 43; ++i) {
     (*messages[0].mutable_oit_checks())[absl::StrCat("o", i)] = false;
   }
-  // Same case: o1-o43 first absent, then o1-o10 present.
+  // Same case: o1-o43 first absent, then o1-o10 present (2566: o1-o30 of
+  // indicator 9, o31-o43 of 10).
   for (int i = 1; i <= 10; ++i) {
     (*messages[1].mutable_oit_checks())[absl::StrCat("o", i)] = true;
   }
@@ -1295,11 +1314,11 @@ TEST_P(ItaServiceTest, LaterOitCheckReplacesAnEarlierOne) {
   ASSERT_THAT(IngestRaw(Caller::kSystem, messages, &stored), GrpcIsOk());
   std::map<std::string, v1::Score> indicators =
       ByCode(stored.computed().indicators());
-  // 9: 10 of 33 published; 10: none of 10; every item checked.
-  EXPECT_NEAR(indicators["9"].score(), 1000.0 / 33, kTolerance);
+  // 9: 10 of 30 published; 10: none of 13; every item checked.
+  EXPECT_NEAR(indicators["9"].score(), 1000.0 / 30, kTolerance);
   EXPECT_FALSE(indicators["9"].low_confidence());
   EXPECT_NEAR(indicators["10"].score(), 0, kTolerance);
-  // OIT = (33 × 30.30 + 10 × 0) / 43 = 1000 / 43.
+  // OIT = (30 × 33.33 + 13 × 0) / 43 = 1000 / 43.
   EXPECT_NEAR(stored.computed().tools(0).score(), 1000.0 / 43, kTolerance);
   EXPECT_EQ(stored.computed().tools(0).respondents(), 43);
 
@@ -1732,16 +1751,24 @@ TEST_P(ItaTrendTest, OrganizationTrendMarksThe2566MethodBreak) {
   EXPECT_EQ(analysis.changes(1).indicator(), 9);
   EXPECT_NEAR(analysis.changes(1).change(), 12.06, kTolerance);
 
-  // 2567 measures as 2566 does: no break.
+  // A break marks the year whose framework changed, not every year after
+  // it: 2565 stays unmarked between 2564 and the 2566 break. 2567 changed
+  // again (2567.textproto: a 33-item OIT list instead of 2566's 43), so it
+  // is a break too, for its items.
   MustIngest(NameOf(kOrganization, 2567), PhonSung(),
              Summary(92.00, "ผ่าน", {}));
   request.clear_first_be_year();
   request.clear_last_be_year();
   const v1::Trend four = MustTrend(request);
   ASSERT_THAT(four.points(), SizeIs(4));
-  EXPECT_EQ(four.points(3).be_year(), 2567);
-  EXPECT_FALSE(four.points(3).method_break());
+  EXPECT_FALSE(four.points(0).method_break());
+  EXPECT_FALSE(four.points(1).method_break());
   EXPECT_TRUE(four.points(2).method_break());
+  EXPECT_EQ(four.points(3).be_year(), 2567);
+  EXPECT_TRUE(four.points(3).method_break());
+  EXPECT_THAT(four.points(3).method_note(), HasSubstr("items removed: o34"));
+  // The same bands as 2566.
+  EXPECT_THAT(four.points(3).method_note(), Not(HasSubstr("grade bands")));
 
   // Another organization's trend is not the operator's to read.
   request.set_parent("organizations/6340102");
@@ -1908,8 +1935,9 @@ TEST_P(ItaServiceTest, CachedAnalyticsFollowEveryWrite) {
   EXPECT_EQ(first.overall(), 89.20);
   EXPECT_THAT(MustAnalyze(name), EqualsProto(first));  // from Redis
 
-  // The analysis (without what the plan and complaint services say, asked
-  // for on every call) is in Redis.
+  // The analysis (without what the plan and complaint services say, the
+  // OIT evidence Prongsai's records give and whether a newer framework
+  // version exists, all worked out on every call) is in Redis.
   absl::StatusOr<cache::RedisOptions> options =
       cache::ParseRedisUrl(*redis_url);
   ASSERT_TRUE(options.ok()) << options.status();
@@ -1922,6 +1950,8 @@ TEST_P(ItaServiceTest, CachedAnalyticsFollowEveryWrite) {
   core.clear_missing();
   core.clear_complaint_handling();
   core.clear_coverage();
+  core.clear_oit_evidence();
+  core.clear_newer_framework();
   const std::string core_bytes = core.SerializeAsString();
   bool found = false;
   for (const cache::Reply& key : keys->elements) {
@@ -2682,7 +2712,8 @@ TEST_P(ItaServiceTest, Issue17Item5_ComplaintHandlingHidesCorruptionFigures) {
   options.peer_api_key = complaints->system_key();
   Restart(std::move(options), "");
   if (IsSkipped() || !Started()) return;
-  // No framework ships after 2568: the 2568 one, loaded for the year.
+  // The year running now may have no shipped framework: the 2568 one,
+  // loaded for the year.
   v1::Framework framework = MustGetFramework("frameworks/2568");
   framework.set_be_year(be_year);
   v1::Framework loaded;
