@@ -83,7 +83,7 @@ struct ItaYear {
   std::vector<double> indicators;  // 1..10
 };
 
-// 2568 is the latest framework shipped.
+// 2568: the latest year with published results.
 const std::vector<ItaYear>& DemoYears() {
   static const auto* years = new std::vector<ItaYear>{
       {2565,
