@@ -612,8 +612,12 @@ std::optional<std::string> MethodDifference(const v1::Framework& before,
   return absl::StrJoin(differences, "; ");
 }
 
-MigratedScores MigrateScores(const v1::Framework& from, const v1::Framework& to,
-                             const v1::ScoreSet& scores) {
+namespace {
+
+// Where each item code of `from` goes in `to` (MigrateScores); codes
+// without an entry are dropped.
+absl::flat_hash_map<std::string, std::string> SuccessorCodes(
+    const v1::Framework& from, const v1::Framework& to) {
   // A rename or new meaning `from` already has (the same item with the
   // same marks, as when both descend from one corrected file) is not
   // applied again: that item keeps its code.
@@ -642,6 +646,15 @@ MigratedScores MigrateScores(const v1::Framework& from, const v1::Framework& to,
       successor[earlier] = item.code();
     }
   }
+  return successor;
+}
+
+}  // namespace
+
+MigratedScores MigrateScores(const v1::Framework& from, const v1::Framework& to,
+                             const v1::ScoreSet& scores) {
+  const absl::flat_hash_map<std::string, std::string> successor =
+      SuccessorCodes(from, to);
   absl::flat_hash_set<std::string> indicators;
   for (const v1::Indicator& indicator : to.indicators()) {
     indicators.insert(absl::StrCat(indicator.number()));

@@ -362,14 +362,14 @@ void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
 }
 
 std::vector<storage::Migration> Migrations() {
-  static const std::string* const shipped =
+  static const std::string* const kShipped =
       new std::string(ShippedFrameworksSql());
   return {{1, "assessments", kMigration1},
           {2, "frameworks, scores, analytics columns", kMigration2},
           {3, "organization data versions", kMigration3},
           {4, "framework revisions", kMigration4},
           // A new shipped revision appends the same step again.
-          {5, "shipped frameworks, revision 2", *shipped}};
+          {5, "shipped frameworks, revision 2", *kShipped}};
 }
 
 // ------------------------------------------------------------- frameworks

@@ -150,6 +150,46 @@ class DemoWithoutSharedTest(unittest.TestCase):
         again = self.stack.get(f"organizations/{ORGANIZATION}/complaints")
         self.assertEqual(len(again.get("complaints", [])), 4)
 
+    def test_the_analysis_evidences_exactly_the_oit_items_the_demo_data_supports(self):
+        self.assert_every_step_ok(self.stack.demo_load(checkout_without_shared(self.scratch)))
+        org = f"organizations/{ORGANIZATION}"
+        analysis = self.stack.get(f"{org}/assessments/2568:analyze")
+        evidence = analysis["oit_evidence"]
+        states = {item["item"]: item["state"] for item in evidence["items"]}
+        sources = {item["item"]: item["source"] for item in evidence["items"]}
+
+        # What the demo's records are, read through the same gateway.
+        (plan,) = self.stack.plans()
+        published = "PRESENT" if plan.get("state") == "ANNOUNCED" else "NOT_PUBLISHED"
+        risks = self.stack.get(f"{plan['name']}/risks", page_size=1000).get("risks", [])
+        categories = self.stack.get(f"{org}/categories").get("categories", [])
+        annual = [r for r in self.stack.get(f"{org}/progressReports", be_year=2567,
+                                            round="FULL_YEAR", page_size=1000)
+                  .get("progress_reports", []) if "/actionPlans/" in r["subject"]]
+        expected = {
+            "ANTI_CORRUPTION_PLAN": published,
+            "ANTI_CORRUPTION_PLAN_REPORT": "PRESENT" if annual else "MISSING",
+            "COMPLAINT_CHANNELS": "PRESENT" if categories else "MISSING",
+            "COMPLAINT_STATISTICS": "PRESENT",
+            "CORRUPTION_RISK_ASSESSMENT": published if risks else "MISSING",
+            "CORRUPTION_RISK_CONTROL": published if risks else "MISSING",
+        }
+        self.assertEqual({code: expected[source] for code, source in sources.items()}, states)
+        # The 2568 framework's six items, the plan's draft among them.
+        self.assertEqual(sorted(sources.values()), sorted(expected))
+        self.assertTrue(risks, "the sample plan has a risk table")
+        plan_item = next(i for i in evidence["items"] if i["source"] == "ANTI_CORRUPTION_PLAN")
+        self.assertEqual(plan_item["resources"], [plan["name"]])
+
+        # The ceiling: every OIT item of 2568 scores 100 but those not present.
+        framework = self.stack.get("frameworks/2568")
+        oit = {i["number"] for i in framework["indicators"] if i["tool"] == "OIT"}
+        items = [i for i in framework["items"] if i["indicator"] in oit]
+        absent = sum(1 for state in states.values() if state != "PRESENT")
+        self.assertAlmostEqual(evidence["oit_score_ceiling"],
+                               100 * (len(items) - absent) / len(items), places=6)
+        self.assertEqual(len(evidence["not_held"]) + len(states), len(items))
+
     def test_demo_uses_seed_002_when_the_seeds_are_there(self):
         checkout = checkout_without_shared(self.scratch)
         seeds = os.path.join(self.scratch, "tree", "shared", "seeds")

@@ -130,6 +130,17 @@ test('an executive reads the results, the analysis the API gives, peers, trend a
   const coverage = await tableRows(page, 'table.ita-coverage');
   const nine = coverage.find((r) => r[0].startsWith('ตัวชี้วัดที่ 9 '));
   assert.ok(nine && nine[1].includes(HOSTILE_MEASURE), `weakness 9 lists the measure: ${JSON.stringify(coverage)}`);
+  // OIT evidence: the API's items in order, each state in Thai, and the
+  // ceiling; the plan made above is a draft, so it is held but unpublished.
+  const evidence = analysis.oit_evidence;
+  assert.ok(evidence && evidence.items.length > 0, 'the 2568 framework marks the items Prongsai evidences');
+  const evidenceRows = await tableRows(page, 'table.ita-oit-evidence');
+  assert.deepEqual(evidenceRows.map((r) => r[0]), evidence.items.map((i) => i.item.toUpperCase()));
+  const planItem = evidence.items.find((i) => i.source === 'ANTI_CORRUPTION_PLAN');
+  assert.equal(planItem.state, 'NOT_PUBLISHED');
+  assert.equal(evidenceRows.find((r) => r[0] === planItem.item.toUpperCase())[2], 'มีแต่ยังไม่เผยแพร่');
+  assert.equal(await page.locator('.oit-ceiling').innerText(), score(evidence.oit_score_ceiling));
+  assert.ok(evidence.oit_score_ceiling < 100, 'a missing record lowers the ceiling');
 
   // Peers: the histogram is drawn and its table holds the API's counts.
   const peers = await apiAs('EXECUTIVE', 'GET', `/v1/${ASSESSMENT}:peerAnalytics?group=SAME_PROVINCE`);

@@ -73,7 +73,25 @@ interface AgencyAnalysis {
   indicators?: IndicatorResult[];
   complaint_handling?: ComplaintHandling;
   coverage?: WeaknessCoverage[];
+  newer_framework?: string;
+  oit_evidence?: OitEvidenceSummary;
 }
+
+interface OitEvidenceSummary {
+  items?: { item?: string; text?: string; state?: string; detail?: string }[];
+  not_held?: string[];
+  oit_score_ceiling?: number;
+  check_closes?: string;
+}
+
+// OitEvidence.State, as an officer says it.
+const EVIDENCE_STATES: Record<string, string> = {
+  PRESENT: "มีหลักฐาน",
+  LATE: "มีหลังปิดการตรวจ",
+  NOT_PUBLISHED: "มีแต่ยังไม่เผยแพร่",
+  MISSING: "ยังไม่มี",
+  UNKNOWN: "ไม่ทราบ (ระบบไม่ตอบ)",
+};
 
 export interface IntegrityMeasure {
   name?: string;
@@ -227,6 +245,24 @@ function coveragePart(coverage: WeaknessCoverage[], titles: Map<string, string>)
           "figures ita-coverage"));
 }
 
+// The OIT items Prongsai's own records evidence, and what the missing ones
+// cost: the same table as section 6 of the Thai report.
+function oitEvidencePart(evidence: OitEvidenceSummary | undefined): HTMLElement | null {
+  if (evidence === undefined) return null;
+  const notHeld = (evidence.not_held ?? []).map((code) => code.toUpperCase());
+  return section("ita-oit-evidence", "หลักฐานการเปิดเผยข้อมูล (OIT) จากข้อมูลในระบบ",
+    h("p", null, "หากข้อที่ยังไม่มียังขาดอยู่ คะแนน OIT จะได้ไม่เกิน ",
+      h("strong", { class: "oit-ceiling" }, formatScore(evidence.oit_score_ceiling ?? 0)), " คะแนน"),
+    scoreTable("ข้อ OIT ที่ระบบมีข้อมูล", ["ข้อ", "ข้อมูลที่ต้องเปิดเผย", "สถานะ", "รายละเอียด"],
+      (evidence.items ?? []).map((item) => [(item.item ?? "").toUpperCase(), item.text ?? "",
+        h("span", { class: `evidence evidence-${(item.state ?? "").toLowerCase()}` },
+          EVIDENCE_STATES[item.state ?? ""] ?? item.state ?? "-"),
+        item.detail ?? ""]),
+      "figures ita-oit-evidence"),
+    notHeld.length === 0 ? null
+      : h("p", { class: "muted" }, `ข้ออื่น (${notHeld.join(", ")}) หน่วยงานต้องเผยแพร่เองนอกระบบ`));
+}
+
 function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>): HTMLElement[] {
   const items = analysis.items_to_improve ?? [];
   const changes = analysis.changes ?? [];
@@ -236,6 +272,10 @@ function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>): HT
       figure("ระดับผลการประเมิน", analysis.grade || "-"),
       figure("ผลการประเมิน", analysis.passed ? "ผ่านเกณฑ์" : "ไม่ผ่านเกณฑ์")),
     h("p", { class: "muted" }, `ข้อมูลที่ใช้: ${BASIS_NAMES[analysis.basis ?? ""] ?? analysis.basis ?? "-"}`),
+    analysis.newer_framework
+      ? h("p", { class: "notice", role: "note" },
+          `ผลนี้ตรวจกับกรอบการประเมินฉบับเดิม มีฉบับที่แก้ไขแล้ว (${analysis.newer_framework})`)
+      : null,
     section("ita-indicators", "คะแนนรายตัวชี้วัด",
       scoreTable("คะแนนรายตัวชี้วัด", ["ตัวชี้วัด", "เครื่องมือ", "คะแนน"],
         (analysis.indicators ?? []).map((i) => [`ตัวชี้วัดที่ ${i.number} ${i.name ?? ""}`,
@@ -267,6 +307,7 @@ function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>): HT
           ], "figures ita-target")),
     complaintPart(analysis.complaint_handling),
     coveragePart(analysis.coverage ?? [], titles),
+    oitEvidencePart(analysis.oit_evidence),
     (analysis.missing ?? []).length === 0 ? null
       : section("ita-missing", "ข้อมูลที่การวิเคราะห์นี้ไม่ครอบคลุม",
           h("ul", null, ...(analysis.missing ?? []).map((m) => h("li", null, m)))),
