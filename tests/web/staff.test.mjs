@@ -151,6 +151,9 @@ test('an executive sees no complaint desk and is refused by the service', async 
   await page.goto(`/staff/complaint?name=${encodeURIComponent(complaint.name)}`);
   await page.getByRole('alert').waitFor();
   assert.match(await page.getByRole('alert').innerText(), /ไม่มีสิทธิ์/);
+  // The page asks for the complaint and its replies at once: both refusals
+  // must have arrived before the expected problems are taken.
+  await page.waitForLoadState('networkidle');
   takePageProblems(page);
 });
 
