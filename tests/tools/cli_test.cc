@@ -1,7 +1,7 @@
 // The `prongsai` command-line client run as a process against real
 // complaint and ITA services on loopback: an API key is sent without the
-// whitespace around it and never printed, and absent statistics and peer
-// figures read "-", not "0".
+// whitespace around it and never printed, absent statistics and peer
+// figures read "-", not "0", and `ita migrate` previews, then moves.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -90,6 +90,29 @@ class CliTest : public ::testing::Test {
             "--org",     "6340101", "--year",   "2569"};
   }
 
+  // An ITA service on its own SQLite file, where the key is SYSTEM's.
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> StartIta() const {
+    const std::string dir = testing::MakeScratchDir();
+    const std::string keys_path = dir + "/api_keys";
+    std::ofstream(keys_path)
+        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*");
+    server::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.db_url = absl::StrCat("sqlite://", dir, "/ita.db");
+    options.api_keys_path = keys_path;
+    options.workers = 2;
+    absl::StatusOr<server::ServiceDefinition> definition =
+        ita::ItaServiceDefinition();
+    if (!definition.ok()) return definition.status();
+    return server::ServiceHost::Start(options, *std::move(definition));
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("authorization", "Bearer " + key_);
+    return context;
+  }
+
   const std::string key_ = auth::GenerateKey();
   std::unique_ptr<server::ServiceHost> host_;
 };
@@ -154,20 +177,7 @@ TEST_F(CliTest, Issue17Item18_AbsentStatisticsReadAsDash) {
 // mean 0.00 and pass rate 0.0% for a group too small to show figures about
 // the others (all absent in the API). They read "-", and it says why.
 TEST_F(CliTest, Issue17Item16_SmallPeerGroupReadsAsDashes) {
-  const std::string dir = testing::MakeScratchDir();
-  const std::string keys_path = dir + "/api_keys";
-  std::ofstream(keys_path) << auth::FormatKeyLine(auth::HashKey(key_),
-                                                  "cli-test", "SYSTEM", "*");
-  server::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.db_url = absl::StrCat("sqlite://", dir, "/ita.db");
-  options.api_keys_path = keys_path;
-  options.workers = 2;
-  absl::StatusOr<server::ServiceDefinition> definition =
-      ita::ItaServiceDefinition();
-  ASSERT_THAT(definition, IsOk());
-  absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
-      server::ServiceHost::Start(options, *std::move(definition));
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> host = StartIta();
   ASSERT_THAT(host, IsOk());
   auto stub = ita::v1::AssessmentService::NewStub(grpc::CreateChannel(
       (*host)->address(), grpc::InsecureChannelCredentials()));
@@ -180,10 +190,9 @@ TEST_F(CliTest, Issue17Item16_SmallPeerGroupReadsAsDashes) {
     request.mutable_organization()->set_province("สกลนคร");
     request.mutable_published()->mutable_overall()->set_score(overall);
     request.mutable_published()->set_grade(overall >= 85 ? "ผ่าน" : "ต้องปรับปรุง");
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + key_);
     ita::v1::Assessment assessment;
-    return stub->IngestPublishedScores(&context, request, &assessment).ok();
+    return stub->IngestPublishedScores(Context().get(), request, &assessment)
+        .ok();
   };
   ASSERT_TRUE(ingest("6340101", 90));
   ASSERT_TRUE(ingest("6340102", 80));
@@ -210,6 +219,85 @@ TEST_F(CliTest, Issue17Item16_SmallPeerGroupReadsAsDashes) {
               HasSubstr("rank 1 of 5 (NATIONAL), percentile 100.0, mean "
                         "76.00, median 70.00, pass rate 20.0%\n"));
   EXPECT_THAT(run.stdout_text, ::testing::Not(HasSubstr("too small")));
+}
+
+// Issue 18: `ita migrate` previews and then makes the move of a summary to
+// the corrected version of its year: renamed item scores carried over, the
+// rest dropped; a second move is refused.
+TEST_F(CliTest, Issue18_MigratePreviewsThenMovesToTheNewerVersion) {
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> host = StartIta();
+  ASSERT_THAT(host, IsOk());
+  auto stub = ita::v1::AssessmentService::NewStub(grpc::CreateChannel(
+      (*host)->address(), grpc::InsecureChannelCredentials()));
+  const std::string name = "organizations/6340101/assessments/2568";
+  ita::v1::IngestPublishedScoresRequest ingest;
+  ingest.set_name(name);
+  ingest.mutable_organization()->set_name("องค์การบริหารส่วนตำบลทดสอบ");
+  ingest.mutable_published()->mutable_overall()->set_score(90);
+  ingest.mutable_published()->set_grade("ผ่าน");
+  for (const char* code : {"o1", "o10"}) {
+    ita::v1::Score& item = *ingest.mutable_published()->add_items();
+    item.set_code(code);
+    item.set_score(100);
+  }
+  ita::v1::Assessment assessment;
+  ASSERT_TRUE(
+      stub->IngestPublishedScores(Context().get(), ingest, &assessment).ok());
+  ASSERT_EQ(assessment.framework_version(), 1);
+  // Version 2: o1 becomes o30, o10 keeps its code with a new meaning.
+  ita::v1::GetFrameworkRequest get;
+  get.set_name("frameworks/2568");
+  ita::v1::LoadFrameworkRequest load;
+  ASSERT_TRUE(
+      stub->GetFramework(Context().get(), get, load.mutable_framework()).ok());
+  for (ita::v1::Item& item : *load.mutable_framework()->mutable_items()) {
+    if (item.code() == "o1") {
+      item.set_code("o30");
+      item.add_renamed_from("o1");
+      item.clear_new_in_version();
+    } else if (item.code() == "o10") {
+      item.set_new_in_version(true);
+    }
+  }
+  ita::v1::Framework loaded;
+  ASSERT_TRUE(stub->LoadFramework(Context().get(), load, &loaded).ok());
+  ASSERT_EQ(loaded.version(), 2);
+  const std::vector<std::string> args = {"ita", "migrate", name, "--server",
+                                         (*host)->address()};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> all = args;
+    all.insert(all.end(), more.begin(), more.end());
+    return all;
+  };
+  auto stored_version = [&] {
+    ita::v1::GetAssessmentRequest request;
+    request.set_name(name);
+    ita::v1::Assessment stored;
+    EXPECT_TRUE(stub->GetAssessment(Context().get(), request, &stored).ok());
+    return stored.framework_version();
+  };
+
+  CliRun run = RunCli(with({"--validate_only"}), {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr(name + ": framework version 1 -> 2 (validate only: "
+                               "nothing stored)\n"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("  moved    o1 -> o30\n"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("  dropped  o10\n"));
+  EXPECT_EQ(stored_version(), 1);
+
+  run = RunCli(args, {"PRONGSAI_API_KEY=" + key_});
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text,
+              HasSubstr(name + ": framework version 1 -> 2\n"));
+  EXPECT_EQ(stored_version(), 2);
+
+  // Already on the newest version: refused, nothing printed on stdout.
+  run =
+      RunCli(with({"--framework_version", "2"}), {"PRONGSAI_API_KEY=" + key_});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.stderr_text, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_EQ(run.stdout_text, "");
 }
 
 }  // namespace

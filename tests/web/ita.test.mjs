@@ -3,8 +3,9 @@
 // ITA service gives (the same weaknesses, peer counts and yearly scores as
 // the API), and the printable report, without a control to adopt measures;
 // an operator adopts the recommended measures into the plan, and the plan
-// service has them; markup in an organization's name or a measure's title
-// stays text.
+// service has them; an operator previews and then makes the move of an
+// assessment to a corrected framework of its year; markup in an
+// organization's name or a measure's title stays text.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -224,6 +225,56 @@ test('an operator adopts the recommended measures and the plan has them', async 
   assert.equal(again.integrity_measures.filter((m) => m.source === ASSESSMENT).length, fromAnalysis.length);
   await expectNoSeriousAxeViolations(page);
   await screenshot(page, 'ita-analysis-adopted');
+});
+
+test('an operator previews, then moves an assessment to the corrected framework of its year', async () => {
+  const code = '6340191';
+  const name = `organizations/${code}/assessments/2565`;
+  await apiAs('SYSTEM', 'POST', '/v1/organizations', { organization: ref(code, 'องค์การบริหารส่วนตำบลย้ายกรอบ') });
+  await apiAs('SYSTEM', 'POST', `/v1/${name}:ingestPublishedScores`, {
+    organization: ref(code, 'องค์การบริหารส่วนตำบลย้ายกรอบ'),
+    published: {
+      overall: { code: 'overall', score: 88.5 },
+      grade: 'ผ่าน',
+      items: ['i1', 'i2', 'i3'].map((item) => ({ code: item, score: 90 })),
+    },
+  });
+  // Version 2 of 2565: i1 becomes i31, i2 keeps its code with a new meaning.
+  const framework = await apiAs('SYSTEM', 'GET', '/v1/frameworks/2565');
+  for (const item of framework.items) {
+    if (item.code === 'i1') Object.assign(item, { code: 'i31', renamed_from: ['i1'], new_in_version: false });
+    if (item.code === 'i2') Object.assign(item, { renamed_from: [], new_in_version: true });
+  }
+  const loaded = await apiAs('SYSTEM', 'POST', '/v1/frameworks', framework);
+  assert.equal(loaded.version, framework.version + 1);
+  const version = async () => (await apiAs('SYSTEM', 'GET', `/v1/${name}`)).framework_version;
+  assert.equal(await version(), framework.version);
+  const path = `/staff/ita/analysis?name=${encodeURIComponent(name)}`;
+  const notice = (page) => page.getByRole('note').filter({ hasText: 'มีฉบับที่แก้ไขแล้ว' });
+  const previewButton = (page) => page.getByRole('button', { name: 'ตรวจดูการย้ายไปกรอบฉบับที่แก้ไขแล้ว' });
+
+  // An executive reads the notice, without the control.
+  const { page: executivePage } = await signedIn(await makeAccount('EXECUTIVE', [code]), path);
+  await notice(executivePage).waitFor();
+  await executivePage.locator('section[aria-labelledby=ita-measures]').waitFor();
+  assert.equal(await previewButton(executivePage).count(), 0, 'an executive cannot move it');
+
+  const { page } = await signedIn(await makeAccount('OPERATOR', [code]), path);
+  await notice(page).waitFor();
+  await previewButton(page).click();
+  await page.locator('table.ita-migrate-moved').waitFor();
+  assert.deepEqual(await tableRows(page, 'table.ita-migrate-moved'), [['i1', 'i31']]);
+  assert.deepEqual(await page.locator('ul.ita-migrate-dropped li').allInnerTexts(), ['i2']);
+  assert.equal(await version(), framework.version, 'the preview stores nothing');
+  await expectNoSeriousAxeViolations(page);
+
+  await page.getByRole('button', { name: `ย้ายผลไปกรอบฉบับที่ ${loaded.version}` }).click();
+  await page.getByRole('status').filter({ hasText: `ย้ายผลไปกรอบการประเมินฉบับที่ ${loaded.version} แล้ว` }).waitFor();
+  assert.equal(await notice(page).count(), 0, 'the analysis no longer names a newer version');
+  const moved = await apiAs('SYSTEM', 'GET', `/v1/${name}`);
+  assert.equal(moved.framework_version, loaded.version);
+  assert.deepEqual(moved.published.items.map((item) => item.code).sort(), ['i3', 'i31']);
+  await screenshot(page, 'ita-analysis-migrated');
 });
 
 test('an organization name with markup renders as text on the list, the analysis and the report', async () => {

@@ -99,6 +99,7 @@ struct CliOptions {
   std::string group;
   std::string org_kind;
   bool validate_only = false;
+  int framework_version = 0;
   std::string round;
   std::string format;
   bool thai_digits = false;

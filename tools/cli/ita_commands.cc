@@ -213,6 +213,23 @@ void PrintFrameworks(const iv1::ListFrameworksResponse& response) {
 
 // ----------------------------------------------------------------- verbs
 
+// What a move to a newer framework version did, or would do.
+void PrintMigrated(const iv1::MigrateAssessmentResponse& response,
+                   bool validate_only) {
+  const iv1::Assessment& assessment = response.assessment();
+  std::cout << assessment.name() << ": framework version "
+            << response.from_version() << " -> "
+            << assessment.framework_version()
+            << (validate_only ? " (validate only: nothing stored)" : "")
+            << "\n";
+  for (const iv1::CodeMove& move : response.moved()) {
+    std::cout << "  moved    " << move.from() << " -> " << move.to() << "\n";
+  }
+  for (const std::string& code : response.dropped()) {
+    std::cout << "  dropped  " << code << "\n";
+  }
+}
+
 int ItaCreate(const CliOptions& options, const Args& /*args*/) {
   ItaClient client(options, kItaPort);
   iv1::CreateAssessmentRequest request;
@@ -339,6 +356,19 @@ int ItaLoadFramework(const CliOptions& options, const Args& args) {
   if (!status.ok()) return Fail(status);
   std::cout << response.name() << "\n";
   return 0;
+}
+
+int ItaMigrate(const CliOptions& options, const Args& args) {
+  ItaClient client(options, kItaPort);
+  iv1::MigrateAssessmentRequest request;
+  request.set_name(Argument(args, "ita migrate NAME"));
+  request.set_framework_version(options.framework_version);
+  request.set_validate_only(options.validate_only);
+  return client.CallAndPrint(
+      &Stub::MigrateAssessment, request,
+      [&](const iv1::MigrateAssessmentResponse& response) {
+        PrintMigrated(response, options.validate_only);
+      });
 }
 
 }  // namespace prongsai::cli

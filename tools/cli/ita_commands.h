@@ -23,6 +23,7 @@ int ItaPeers(const CliOptions& options, const Args& args);
 int ItaReport(const CliOptions& options, const Args& args);
 int ItaFrameworks(const CliOptions& options, const Args& args);
 int ItaLoadFramework(const CliOptions& options, const Args& args);
+int ItaMigrate(const CliOptions& options, const Args& args);
 // ita_import_command.cc
 int ItaImportResults(const CliOptions& options, const Args& args);
 

@@ -124,7 +124,10 @@ ABSL_FLAG(std::string, order_by, "",
 ABSL_FLAG(std::string, csv, "",
           "oversight: write the whole group as CSV to this file");
 ABSL_FLAG(std::string, org_kind, "", "org: sao | municipality | pao | special");
-ABSL_FLAG(bool, validate_only, false, "imports: check, store nothing");
+ABSL_FLAG(bool, validate_only, false,
+          "imports, ita migrate: check, store nothing");
+ABSL_FLAG(int, framework_version, 0,
+          "ita migrate: the version to move to (0 = the year's current)");
 ABSL_FLAG(std::string, round, "",
           "progress round: q1 | half (6 months) | q3 | full (12 months)");
 ABSL_FLAG(std::string, format, "markdown", "export: markdown | csv");
@@ -224,6 +227,7 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.order_by = absl::GetFlag(FLAGS_order_by);
   options.csv = absl::GetFlag(FLAGS_csv);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
+  options.framework_version = absl::GetFlag(FLAGS_framework_version);
   options.round = absl::GetFlag(FLAGS_round);
   options.format = absl::GetFlag(FLAGS_format);
   options.thai_digits = absl::GetFlag(FLAGS_thai_digits);
@@ -388,6 +392,11 @@ constexpr Command kCommands[] = {
      "ita load-framework FILE.textproto       (SYSTEM; a new version of its "
      "year)",
      ItaLoadFramework},
+    {"ita", "migrate",
+     "ita migrate NAME [--framework_version 2] [--validate_only]  (SYSTEM; "
+     "to a newer\n"
+     "              version of its year's framework)",
+     ItaMigrate},
     {"ita", "import-results",
      "ita import-results --year 2567 FILE.csv [--validate_only]  (NACC "
      "results)",

@@ -1,6 +1,7 @@
 // Parts of the ITA analysis page that ask their own RPC: the peers
-// (GetPeerAnalytics), the trend (GetTrend) and the recommended measures
-// (RecommendMeasures, AdoptRecommendedMeasures).
+// (GetPeerAnalytics), the trend (GetTrend), the recommended measures
+// (RecommendMeasures, AdoptRecommendedMeasures) and the move to a newer
+// framework version (MigrateAssessment).
 
 import { call, describeError } from "../api";
 import { h, replaceChildren, uniqueId } from "../dom";
@@ -191,4 +192,62 @@ export function measuresSection(assessment: string, adopted?: () => void): HTMLE
         : h("p", { class: "muted" }, "การรับมาตรการเข้าแผนทำได้โดยเจ้าหน้าที่ผู้ปฏิบัติงาน (OPERATOR)"));
   }, (error) => replaceChildren(body, failed(error)));
   return part("ita-measures", "มาตรการที่แนะนำ", body);
+}
+
+interface MigrateAnswer {
+  assessment?: { framework_version?: number };
+  from_version?: number;
+  moved?: { from?: string; to?: string }[];
+  dropped?: string[];
+}
+
+function migrationPreview(answer: MigrateAnswer): Node[] {
+  const moved = answer.moved ?? [];
+  const dropped = answer.dropped ?? [];
+  return [
+    h("p", { role: "status" },
+      `ย้ายจากกรอบฉบับที่ ${answer.from_version ?? "-"} ไปฉบับที่ ${answer.assessment?.framework_version ?? "-"}: ` +
+      `คะแนนรายข้อที่ย้ายตามรหัสใหม่ ${moved.length} ข้อ ที่ไม่ย้าย ${dropped.length} ข้อ`),
+    moved.length === 0 ? h("p", { class: "muted" }, "ไม่มีคะแนนรายข้อที่เปลี่ยนรหัส")
+      : rowsTable("คะแนนรายข้อที่ย้ายตามรหัสใหม่", ["รหัสเดิม", "รหัสใหม่"],
+          moved.map((m) => [m.from ?? "", m.to ?? ""]), "ita-migrate-moved"),
+    dropped.length === 0 ? h("p", { class: "muted" }, "ไม่มีคะแนนรายข้อที่ต้องตัดออก")
+      : h("div", null,
+          h("p", null, "คะแนนรายข้อที่ไม่ย้าย เพราะข้อนั้นถูกตัดออกหรือความหมายเปลี่ยนในฉบับใหม่:"),
+          h("ul", { class: "ita-migrate-dropped" }, ...dropped.map((code) => h("li", null, code)))),
+  ];
+}
+
+// The move of an assessment to the newer framework of its year (OPERATOR,
+// SYSTEM): first a preview of what moves and what is dropped
+// (validate_only), then the move to exactly the version previewed; `moved`
+// runs after it (the page then reads the analysis again).
+export function migrateControl(assessment: string, moved: (version: number) => void): HTMLElement {
+  const result = h("div", { "aria-live": "polite" });
+  const preview = h("button", { type: "button" }, "ตรวจดูการย้ายไปกรอบฉบับที่แก้ไขแล้ว");
+  const migrate = (body: object) => asStaff(() => call<MigrateAnswer>("POST", `/v1/${assessment}:migrate`, body));
+  preview.addEventListener("click", async () => {
+    preview.disabled = true;
+    replaceChildren(result, loading());
+    try {
+      const answer = await migrate({ validate_only: true });
+      const version = answer.assessment?.framework_version ?? 0;
+      const confirm = h("button", { type: "button" }, `ย้ายผลไปกรอบฉบับที่ ${version}`);
+      confirm.addEventListener("click", async () => {
+        confirm.disabled = true;
+        try {
+          await migrate({ framework_version: version });
+          moved(version);
+        } catch (error) {
+          replaceChildren(result, failed(error));
+        }
+      });
+      replaceChildren(result, ...migrationPreview(answer), h("p", { class: "actions" }, confirm));
+    } catch (error) {
+      replaceChildren(result, failed(error));
+    } finally {
+      preview.disabled = false;
+    }
+  });
+  return h("div", { class: "no-print ita-migrate" }, h("p", { class: "actions" }, preview), result);
 }

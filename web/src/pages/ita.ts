@@ -3,7 +3,8 @@
 // name=organizations/X/assessments/YEAR` shows the analysis the ITA service
 // gives (AnalyzeAssessment) part by part, the peers and the trend as charts
 // with tables, and the recommended measures with, for those who may, the
-// control that adopts them into the next year's plan.
+// control that adopts them into the next year's plan, and the one that moves
+// the assessment to a corrected framework of its year.
 
 import { call, describeError } from "../api";
 import { h, replaceChildren } from "../dom";
@@ -13,7 +14,7 @@ import { navigate } from "../router";
 import { hasRole } from "../session";
 import { arabicDigits } from "../thai";
 import { formatScore } from "./ita-charts";
-import { measuresSection, peersSection, trendSection } from "./ita-sections";
+import { measuresSection, migrateControl, peersSection, trendSection } from "./ita-sections";
 import { asStaff } from "./signin";
 import { organizationFor, staffPage } from "./staff";
 
@@ -263,7 +264,10 @@ function oitEvidencePart(evidence: OitEvidenceSummary | undefined): HTMLElement 
       : h("p", { class: "muted" }, `ข้ออื่น (${notHeld.join(", ")}) หน่วยงานต้องเผยแพร่เองนอกระบบ`));
 }
 
-function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>): HTMLElement[] {
+// `migrated`, given to those who may move the assessment, runs after a move
+// to the newer framework; without it the notice has no control.
+function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>,
+                      migrated?: (version: number) => void): HTMLElement[] {
   const items = analysis.items_to_improve ?? [];
   const changes = analysis.changes ?? [];
   return [
@@ -273,8 +277,9 @@ function analysisView(analysis: AgencyAnalysis, titles: Map<string, string>): HT
       figure("ผลการประเมิน", analysis.passed ? "ผ่านเกณฑ์" : "ไม่ผ่านเกณฑ์")),
     h("p", { class: "muted" }, `ข้อมูลที่ใช้: ${BASIS_NAMES[analysis.basis ?? ""] ?? analysis.basis ?? "-"}`),
     analysis.newer_framework
-      ? h("p", { class: "notice", role: "note" },
-          `ผลนี้ตรวจกับกรอบการประเมินฉบับเดิม มีฉบับที่แก้ไขแล้ว (${analysis.newer_framework})`)
+      ? h("div", { class: "notice", role: "note" },
+          h("p", null, `ผลนี้ตรวจกับกรอบการประเมินฉบับเดิม มีฉบับที่แก้ไขแล้ว (${analysis.newer_framework})`),
+          migrated ? migrateControl(analysis.assessment, migrated) : null)
       : null,
     section("ita-indicators", "คะแนนรายตัวชี้วัด",
       scoreTable("คะแนนรายตัวชี้วัด", ["ตัวชี้วัด", "เครื่องมือ", "คะแนน"],
@@ -347,10 +352,14 @@ export const itaAnalysisPage = staffPage((main, params, account) => {
     body.querySelector("section[aria-labelledby=ita-coverage]")
       ?.replaceWith(coveragePart(analysis.coverage ?? [], titles));
   }, () => {});
-  load().then(({ analysis, titles }) => {
-    replaceChildren(body, ...analysisView(analysis, titles),
+  const mayWrite = hasRole(account, "OPERATOR", "SYSTEM");
+  const show = (done?: string) => void load().then(({ analysis, titles }) => {
+    replaceChildren(body, done ? h("p", { role: "status" }, done) : null,
+      ...analysisView(analysis, titles,
+        mayWrite ? (version) => show(`ย้ายผลไปกรอบการประเมินฉบับที่ ${version} แล้ว`) : undefined),
       peersSection(name),
       trendSection(organization),
-      measuresSection(name, hasRole(account, "OPERATOR", "SYSTEM") ? refreshCoverage : undefined));
+      measuresSection(name, mayWrite ? refreshCoverage : undefined));
   }, (error) => replaceChildren(body, h("p", { role: "alert" }, describeError(error))));
+  show();
 });
