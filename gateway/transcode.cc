@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/base/status_macros.h"
+#include "common/base/validation.h"
 #include "gateway/json_syntax.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -182,11 +183,18 @@ absl::StatusOr<std::string> Transcoder::JsonToBinary(
   return binary;
 }
 
-std::string Transcoder::PathBytes(const RouteMatch& match) const {
+absl::StatusOr<std::string> Transcoder::PathBytes(
+    const RouteMatch& match) const {
   if (match.bindings.empty()) return "";
   std::unique_ptr<Message> request(
       factory_.GetPrototype(match.route->method->input_type())->New());
   for (const auto& [path, value] : match.bindings) {
+    // A %-escape can spell any byte; a string field holds UTF-8 only, and
+    // the service would not even parse the request.
+    if (!Utf8Length(value).has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": the path's text is not UTF-8"));
+    }
     SetPathField(request.get(), path, value, &factory_);
   }
   return request->SerializeAsString();
@@ -238,14 +246,14 @@ absl::StatusOr<std::string> Transcoder::Request(
     request += part;
   }
   // The path has the last word: a body cannot aim the call elsewhere.
-  request += PathBytes(match);
-  return request;
+  PRONGSAI_ASSIGN_OR_RETURN(std::string path, PathBytes(match));
+  return request + path;
 }
 
 absl::StatusOr<std::vector<std::string>> Transcoder::StreamRequests(
     const RouteMatch& match, absl::string_view body) const {
   std::vector<std::string> requests;
-  const std::string path = PathBytes(match);
+  PRONGSAI_ASSIGN_OR_RETURN(const std::string path, PathBytes(match));
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(body, '\n')) {
     ++line_number;

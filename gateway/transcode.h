@@ -54,8 +54,9 @@ class Transcoder {
   absl::StatusOr<std::string> JsonToBinary(
       absl::string_view where, absl::string_view json,
       const google::protobuf::Descriptor* type) const;
-  // The path variables' fields as wire bytes.
-  std::string PathBytes(const RouteMatch& match) const;
+  // The path variables' fields as wire bytes; INVALID_ARGUMENT naming the
+  // field when its text (after %-decoding) is not UTF-8.
+  absl::StatusOr<std::string> PathBytes(const RouteMatch& match) const;
 
   // GetPrototype is thread-safe; the messages it makes share its data, so
   // they never outlive the transcoder.

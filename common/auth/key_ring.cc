@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -80,6 +81,10 @@ std::vector<Role> Principal::roles() const {
   return roles;
 }
 
+// Longer than any role name (the longest, INTEGRITY_OFFICER, has 17) and
+// shorter than any key or key hash.
+constexpr size_t kMaxRoleNameLength = 19;
+
 absl::StatusOr<std::vector<Role>> ParseRoles(absl::string_view text) {
   std::vector<Role> roles;
   for (absl::string_view name :
@@ -88,8 +93,15 @@ absl::StatusOr<std::vector<Role>> ParseRoles(absl::string_view text) {
     Role role;
     if (!common::v1::Role_Parse(std::string(name), &role) ||
         role == common::v1::ROLE_UNSPECIFIED) {
+      // Only what looks like a role name is repeated: a key pasted into the
+      // roles column must not reach a log.
+      const bool role_like = name.size() <= kMaxRoleNameLength &&
+                             std::all_of(name.begin(), name.end(), [](char c) {
+                               return absl::ascii_isupper(c) || c == '_';
+                             });
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown role \"", name, "\""));
+          role_like ? absl::StrCat("unknown role \"", name, "\"")
+                    : "unknown role (roles are names such as AUDITOR)");
     }
     if (role == common::v1::PUBLIC) {
       return absl::InvalidArgumentError(

@@ -385,6 +385,10 @@ void CheckTools(const v1::Framework& framework,
 }
 
 // GRADE_MISMATCH when the published grade is not the band of the overall.
+// The bands are taken to depend on the overall alone: the public evidence
+// shows no other rule, though seed 001 labels 99.78 "ต้องปรับปรุง" (a floor
+// per tool or indicator would explain it, and is not documented), so the
+// finding names the rule it assumed.
 void CheckGrade(const v1::Framework& framework, const v1::ScoreSet& published,
                 std::vector<v1::ConsistencyFinding>& findings) {
   if (!published.has_overall() || published.grade().empty()) return;
@@ -402,12 +406,12 @@ void CheckGrade(const v1::Framework& framework, const v1::ScoreSet& published,
     finding.set_kind(v1::ConsistencyFinding::GRADE_MISMATCH);
     finding.set_code("overall");
     finding.set_published(overall);
-    finding.set_message(
-        absl::StrCat("published grade \"", grade, "\"",
-                     known ? "" : " (not a grade of this framework)",
-                     " is not the band of overall ", Format2(overall), ": \"",
-                     band.label(), "\" by the ", framework.be_year(),
-                     " framework (min ", band.min_score(), ")"));
+    finding.set_message(absl::StrCat(
+        "published grade \"", grade, "\"",
+        known ? "" : " (not a grade of this framework)",
+        " is not the band of overall ", Format2(overall), ": \"", band.label(),
+        "\" by the ", framework.be_year(), " framework (min ", band.min_score(),
+        "; assumed: the band depends on the overall alone)"));
   }
 }
 

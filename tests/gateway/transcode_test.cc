@@ -163,6 +163,18 @@ TEST_F(TranscodeTest, BodyFieldRuleFillsThatFieldAndTheQueryTheRest) {
               HasSubstr("organization comes from the body"));
 }
 
+// Found by gateway_request_fuzzer: a path whose text is not UTF-8 (a %B1
+// escape, or the raw byte) became a request the service cannot parse. It
+// is refused, naming the field.
+TEST_F(TranscodeTest, PathTextThatIsNotUtf8IsRefusedNamingTheField) {
+  absl::StatusOr<pv1::UpdateOrganizationRequest> update =
+      Transcode<pv1::UpdateOrganizationRequest>(
+          "PATCH", "/v1/organizations/634010\xb1", {}, R"({"etag": "e1"})");
+  EXPECT_EQ(update.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(update.status().message(),
+              HasSubstr("organization.name: the path's text is not UTF-8"));
+}
+
 TEST_F(TranscodeTest, StarBodyIsTheWholeRequestAndTakesNoQuery) {
   absl::StatusOr<kv1::CreateComplaintRequest> create =
       Transcode<kv1::CreateComplaintRequest>(

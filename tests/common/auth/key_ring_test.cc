@@ -76,6 +76,26 @@ TEST(KeyRingTest, RejectsMalformedFiles) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+// Found by key_files_fuzzer: a roles column that held key material was
+// repeated in the error, which the service logs at start-up. A role name
+// still is, so that a typo can be seen.
+TEST(KeyRingTest, UnknownRolesAreNamedOnlyWhenTheyLookLikeRoles) {
+  const std::string hash = HashKey("k");
+  const std::string key = GenerateKey();
+  const absl::StatusOr<KeyRing> pasted =
+      KeyRing::Parse(absl::StrCat(hash, " desk ", key, " *"));
+  ASSERT_THAT(pasted, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(pasted.status().message().find(key.substr(0, 12)),
+            absl::string_view::npos);
+  EXPECT_NE(pasted.status().message().find("unknown role (roles are names"),
+            absl::string_view::npos);
+  const absl::StatusOr<KeyRing> typo =
+      KeyRing::Parse(absl::StrCat(hash, " desk AUDITORS *"));
+  EXPECT_NE(typo.status().message().find("unknown role \"AUDITORS\""),
+            absl::string_view::npos)
+      << typo.status();
+}
+
 TEST(KeyRingTest, GeneratedKeysAreLongDistinctAndHashStable) {
   std::set<std::string> keys;
   for (int i = 0; i < 200; ++i) keys.insert(GenerateKey());

@@ -470,6 +470,10 @@ TEST(ItaScoringTest, Seed001GradeContradictsScore) {
   EXPECT_DOUBLE_EQ(grades[0].published(), 99.78);
   EXPECT_THAT(grades[0].message(), HasSubstr("ต้องปรับปรุง"));
   EXPECT_THAT(grades[0].message(), HasSubstr("ผ่านดีเยี่ยม"));
+  // The evidence does not settle the label rule: the finding says which one
+  // it assumed (issue 18).
+  EXPECT_THAT(grades[0].message(),
+              HasSubstr("assumed: the band depends on the overall alone"));
   // No tools published: nothing to add up.
   EXPECT_TRUE(Of(findings, v1::ConsistencyFinding::OVERALL_MISMATCH).empty());
   EXPECT_EQ(Of(findings, v1::ConsistencyFinding::MISSING_INDICATOR).size(),
