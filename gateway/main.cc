@@ -6,7 +6,6 @@
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -22,6 +21,7 @@
 #include "common/base/log.h"
 #include "common/metrics/metrics.h"
 #include "common/rpc/grpc_log.h"
+#include "common/rpc/tls.h"
 #include "common/server/client_address.h"
 #include "gateway/api_routes.h"
 #include "gateway/backends.h"
@@ -53,6 +53,11 @@ ABSL_FLAG(std::string, ita_address, "127.0.0.1:50053",
 ABSL_FLAG(std::string, backend_ca, "",
           "PEM roots to verify the services' TLS certificates; empty talks "
           "to them without TLS");
+ABSL_FLAG(std::string, backend_tls_cert, "",
+          "PEM client certificate the gateway presents to the services "
+          "(mutual TLS; with --backend_tls_key)");
+ABSL_FLAG(std::string, backend_tls_key, "",
+          "PEM private key of --backend_tls_cert");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; serves HTTPS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key; serves HTTPS");
 ABSL_FLAG(std::string, trusted_proxies, "",
@@ -89,22 +94,11 @@ ABSL_FLAG(int, backend_connections, 4,
 namespace prongsai::gateway {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> BackendCredentials() {
-  const std::string ca_path = absl::GetFlag(FLAGS_backend_ca);
-  if (ca_path.empty()) return grpc::InsecureChannelCredentials();
-  absl::StatusOr<std::string> roots = ReadFile(ca_path);
-  if (!roots.ok()) return roots.status();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = *std::move(roots);
-  return grpc::SslCredentials(ssl);
+  return rpc::ChannelTlsCredentials(
+      {.cert_path = absl::GetFlag(FLAGS_backend_tls_cert),
+       .key_path = absl::GetFlag(FLAGS_backend_tls_key),
+       .ca_path = absl::GetFlag(FLAGS_backend_ca)});
 }
 
 int Fail(absl::string_view what, const absl::Status& status) {
@@ -261,6 +255,8 @@ int main(int argc, char** argv) {
                                           "complaint_address",
                                           "ita_address",
                                           "backend_ca",
+                                          "backend_tls_cert",
+                                          "backend_tls_key",
                                           "tls_cert",
                                           "tls_key",
                                           "trusted_proxies",

@@ -18,7 +18,10 @@ Peer::Peer(PeerOptions options) : options_(std::move(options)) {
     grpc::ChannelArguments arguments;
     arguments.SetLoadBalancingPolicyName("round_robin");
     channel_ = grpc::CreateCustomChannel(
-        options_.address, grpc::InsecureChannelCredentials(), arguments);
+        options_.address,
+        options_.credentials != nullptr ? options_.credentials
+                                        : grpc::InsecureChannelCredentials(),
+        arguments);
   }
 }
 

@@ -42,6 +42,9 @@ struct PeerOptions {
   std::string address;
   // A SYSTEM key of the peer, sent as "authorization: Bearer <key>".
   std::string api_key;
+  // TLS (mutual, with a client certificate) or plaintext when null
+  // (common/rpc/tls.h makes them from PEM files).
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   // The longest one attempt may take.
   absl::Duration timeout = absl::Seconds(2);
   absl::Duration backoff = absl::Milliseconds(100);
@@ -50,12 +53,14 @@ struct PeerOptions {
   absl::Duration answer_margin = absl::Milliseconds(200);
 
   // The options of a peer with the default timeout and back-off.
-  static PeerOptions Of(std::string name, std::string address,
-                        std::string api_key) {
+  static PeerOptions Of(
+      std::string name, std::string address, std::string api_key,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr) {
     PeerOptions options;
     options.name = std::move(name);
     options.address = std::move(address);
     options.api_key = std::move(api_key);
+    options.credentials = std::move(credentials);
     return options;
   }
 };

@@ -3,9 +3,7 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,36 +11,12 @@
 #include "common/base/log.h"
 #include "common/base/status_macros.h"
 #include "common/cache/redis.h"
+#include "common/rpc/tls.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
 namespace prongsai::server {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const ServerOptions& options) {
-  if (options.tls_cert_path.empty() && options.tls_key_path.empty()) {
-    return grpc::InsecureServerCredentials();
-  }
-  if (options.tls_cert_path.empty() || options.tls_key_path.empty()) {
-    return absl::InvalidArgumentError(
-        "TLS needs both --tls_cert and --tls_key");
-  }
-  grpc::SslServerCredentialsOptions ssl;
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  PRONGSAI_ASSIGN_OR_RETURN(pair.private_key, ReadFile(options.tls_key_path));
-  PRONGSAI_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(options.tls_cert_path));
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
-  return grpc::SslServerCredentials(ssl);
-}
 
 // "127.0.0.1:0" with port 43567 -> "127.0.0.1:43567".
 std::string WithPort(absl::string_view listen, int port) {
@@ -81,7 +55,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
       auth::AccessPolicy policy,
       auth::AccessPolicy::ForService(host->definition_.service_full_name));
   PRONGSAI_ASSIGN_OR_RETURN(
-      std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(opts));
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      rpc::ServerTlsCredentials({.cert_path = opts.tls_cert_path,
+                                 .key_path = opts.tls_key_path,
+                                 .ca_path = opts.tls_client_ca_path}));
 
   WorkerPool::Options pool_options;
   pool_options.workers = opts.workers;
@@ -147,7 +124,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   log::Info("listening", {{"service", host->definition_.service_full_name},
                           {"address", host->address_},
                           {"db", storage::RedactUrl(opts.db_url)},
-                          {"tls", opts.tls_cert_path.empty() ? "off" : "on"},
+                          {"tls", opts.tls_cert_path.empty()        ? "off"
+                                  : opts.tls_client_ca_path.empty() ? "on"
+                                                                    : "mutual"},
                           {"workers", absl::StrCat(opts.workers)}});
   return host;
 }

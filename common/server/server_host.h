@@ -44,6 +44,9 @@ struct ServerOptions {
   // PEM files; TLS is on when both are given.
   std::string tls_cert_path;
   std::string tls_key_path;
+  // PEM CA bundle: with it (and TLS on), every client must present a
+  // certificate this CA signed (mutual TLS, as between the services).
+  std::string tls_client_ca_path;
   // Proxies whose x-forwarded-for names the client for rate limits
   // (comma-separated addresses or CIDR networks; see client_address.h).
   std::string trusted_proxies;

@@ -33,6 +33,9 @@ ABSL_FLAG(std::string, session_verify_keys_file, "",
           "people's access tokens; empty refuses every access token");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key; enables TLS");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; with TLS on, every client must present a "
+          "certificate it signed (mutual TLS between the services)");
 ABSL_FLAG(int, workers, 16,
           "worker threads for blocking I/O (one database and one Redis "
           "connection each)");
@@ -76,6 +79,7 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "api_keys",
                                     "tls_cert",
                                     "tls_key",
+                                    "tls_client_ca",
                                     "workers",
                                     "max_message_bytes",
                                     "drain_deadline",
@@ -140,6 +144,7 @@ int RunServiceMain(
       absl::GetFlag(FLAGS_session_verify_keys_file);
   options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   options.workers = absl::GetFlag(FLAGS_workers);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);

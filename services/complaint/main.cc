@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
             prongsai::client::ReadPeerFlags();
         if (!peers.ok()) return peers.status();
         options.plan = prongsai::client::PeerOptions::Of(
-            "plan service", peers->plan_address, peers->api_key);
+            "plan service", peers->plan_address, peers->api_key,
+            peers->credentials);
         absl::StatusOr<prongsai::complaint::ProtectionKeys> keys =
             prongsai::complaint::LoadProtectionKeys(
                 std::getenv("PRONGSAI_PROTECTION_KEYS_TEXT"),

@@ -280,10 +280,11 @@ class ItaGrpcService final : public ItaRawService {
       : runtime_(runtime),
         defaults_(std::move(defaults)),
         peers_{client::Peer(client::PeerOptions::Of(
-                   "plan service", options.plan_address, options.peer_api_key)),
-               client::Peer(client::PeerOptions::Of("complaint service",
-                                                    options.complaint_address,
-                                                    options.peer_api_key))} {}
+                   "plan service", options.plan_address, options.peer_api_key,
+                   options.peer_credentials)),
+               client::Peer(client::PeerOptions::Of(
+                   "complaint service", options.complaint_address,
+                   options.peer_api_key, options.peer_credentials))} {}
 
   PRONGSAI_ITA_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/server/server_host.h"
+#include "grpcpp/security/credentials.h"
 
 namespace prongsai::ita {
 
@@ -21,6 +22,8 @@ struct ItaOptions {
   std::string complaint_address;
   // A SYSTEM key the peers accept.
   std::string peer_api_key;
+  // How calls to the peers are secured (common/rpc/tls.h); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
 };
 
 // Everything the server host needs to run the ITA service. Fails when a

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
         return prongsai::ita::ItaServiceDefinition(
             {.plan_address = peers->plan_address,
              .complaint_address = peers->complaint_address,
-             .peer_api_key = peers->api_key});
+             .peer_api_key = peers->api_key,
+             .peer_credentials = peers->credentials});
       });
 }

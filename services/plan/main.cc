@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
             {.complaint_address = peers->complaint_address,
              .ita_address = peers->ita_address,
              .peer_api_key = peers->api_key,
+             .peer_credentials = peers->credentials,
              .session_signer = std::move(signer)});
       });
 }

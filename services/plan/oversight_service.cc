@@ -168,17 +168,20 @@ class OversightGrpcService final : public OversightRawService {
                        const OversightOptions& options)
       : runtime_(runtime),
         complaints_(PeerOptions("complaint service", options.complaint_address,
-                                options.complaint_api_key)),
+                                options.complaint_api_key,
+                                options.peer_credentials)),
         ita_(PeerOptions("ITA service", options.ita_address,
-                         options.ita_api_key)) {}
+                         options.ita_api_key, options.peer_credentials)) {}
 
   PRONGSAI_OVERSIGHT_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
  private:
-  static client::PeerOptions PeerOptions(std::string name, std::string address,
-                                         std::string key) {
-    client::PeerOptions options = client::PeerOptions::Of(
-        std::move(name), std::move(address), std::move(key));
+  static client::PeerOptions PeerOptions(
+      std::string name, std::string address, std::string key,
+      std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    client::PeerOptions options =
+        client::PeerOptions::Of(std::move(name), std::move(address),
+                                std::move(key), std::move(credentials));
     options.timeout = kBatchTimeout;
     return options;
   }

@@ -11,9 +11,11 @@
 #ifndef PRONGSAI_SERVICES_PLAN_OVERSIGHT_SERVICE_H_
 #define PRONGSAI_SERVICES_PLAN_OVERSIGHT_SERVICE_H_
 
+#include <memory>
 #include <string>
 
 #include "common/server/server_host.h"
+#include "grpcpp/security/credentials.h"
 
 namespace prongsai::plan {
 
@@ -25,6 +27,8 @@ struct OversightOptions {
   std::string complaint_api_key;
   std::string ita_address;
   std::string ita_api_key;
+  // How calls to the peers are secured (common/rpc/tls.h); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
 };
 
 server::AdditionalService OversightServiceDefinition(OversightOptions options);

@@ -206,11 +206,12 @@ class PlanGrpcService final : public PlanRawService {
  public:
   PlanGrpcService(server::ServiceRuntime& runtime, const PlanOptions& options)
       : runtime_(runtime),
-        complaints_(client::PeerOptions::Of("complaint service",
-                                            options.complaint_address,
-                                            options.peer_api_key)),
+        complaints_(client::PeerOptions::Of(
+            "complaint service", options.complaint_address,
+            options.peer_api_key, options.peer_credentials)),
         ita_(client::PeerOptions::Of("ITA service", options.ita_address,
-                                     options.peer_api_key)) {}
+                                     options.peer_api_key,
+                                     options.peer_credentials)) {}
 
   PRONGSAI_PLAN_METHODS(PRONGSAI_UNARY_OVERRIDE, PRONGSAI_STREAM_OVERRIDE)
 
@@ -884,7 +885,8 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
       {.complaint_address = options.complaint_address,
        .complaint_api_key = options.peer_api_key,
        .ita_address = options.ita_address,
-       .ita_api_key = options.peer_api_key}));
+       .ita_api_key = options.peer_api_key,
+       .peer_credentials = options.peer_credentials}));
   // Ended sessions and old failure records, at most once an hour (the
   // health thread calls this every probe).
   definition.housekeeping = [last_us = std::make_shared<std::atomic<int64_t>>(

@@ -11,6 +11,7 @@
 
 #include "common/auth/session_token.h"
 #include "common/server/server_host.h"
+#include "grpcpp/security/credentials.h"
 
 namespace prongsai::plan {
 
@@ -22,6 +23,8 @@ struct PlanOptions {
   // The ITA service (host:port), asked for the actual ITA scores.
   std::string ita_address;
   std::string peer_api_key;
+  // How calls to the peers are secured (common/rpc/tls.h); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
   // Signs the access tokens of people's sessions (the AccountService the
   // plan host serves too); null turns sign-in off.
   std::shared_ptr<const auth::SessionSigner> session_signer;

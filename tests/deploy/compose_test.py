@@ -17,6 +17,10 @@ configuration it resolves every Prongsai service must
 The example secrets must be accepted by the binaries that mount them (each
 service is started with them, on SQLite, and stopped with SIGTERM), and the
 flag tables in docs/operations.md must be what the binaries' --helpfull says.
+With deploy/compose.mtls.yml over it (certificates from deploy/tls/make-certs)
+the same holds, every connection is mutual TLS, and a service started that
+way answers the probe as compose runs it and refuses one without a
+certificate.
 The negative cases feed the same checks a broken copy of the configuration, so
 a check that could never fail would show here.
 
@@ -336,15 +340,19 @@ def trusted_gateway_problems(services):
 EXAMPLE_PROTECTION_KEYS = "./deploy/secrets/protection_keys.example"
 
 
-def compose_config(path=None, protection_keys=EXAMPLE_PROTECTION_KEYS):
-    """`docker-compose config` of the file as committed, parsed."""
+def compose_config(path=None, protection_keys=EXAMPLE_PROTECTION_KEYS,
+                   overrides=(), variables=None):
+    """`docker-compose config` of the file as committed (with `overrides`
+    after it, and `variables` set), parsed."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PRONGSAI_", "COMPOSE_"))}
     if protection_keys is not None:
         env["PRONGSAI_PROTECTION_KEYS_FILE"] = protection_keys
+    env.update(variables or {})
+    files = [path or os.path.join(SOURCE_DIR, "docker-compose.yml")]
+    files += [os.path.join(SOURCE_DIR, o) for o in overrides]
     result = subprocess.run(
-        ["docker-compose", "-f", path or os.path.join(SOURCE_DIR, "docker-compose.yml"),
-         "config"],
+        ["docker-compose"] + [a for f in files for a in ("-f", f)] + ["config"],
         cwd=SOURCE_DIR, env=env, capture_output=True, text=True, timeout=60)
     return result, (yaml.safe_load(result.stdout) if result.returncode == 0 else None)
 
@@ -716,6 +724,125 @@ class ComposeTest(unittest.TestCase):
             code, log = start_and_stop(SERVICES["complaint"], env)
         self.assertNotEqual(code, 0)
         self.assertIn("start_failed", log)
+
+
+MTLS_OVERRIDE = "deploy/compose.mtls.yml"
+# What each component must set under the override: its own certificate and
+# the CA, as a server and as a caller of its peers.
+MTLS_VARIABLES = {
+    **{name: {"PRONGSAI_TLS_CERT", "PRONGSAI_TLS_KEY", "PRONGSAI_TLS_CLIENT_CA",
+              "PRONGSAI_PEER_TLS_CA", "PRONGSAI_PEER_TLS_CERT", "PRONGSAI_PEER_TLS_KEY"}
+       for name in SERVICES},
+    GATEWAY: {"PRONGSAI_BACKEND_CA", "PRONGSAI_BACKEND_TLS_CERT", "PRONGSAI_BACKEND_TLS_KEY"},
+}
+
+
+def mtls_problems(config):
+    """Where the mutual-TLS configuration leaves a connection without it."""
+    found = []
+    for name, variables in MTLS_VARIABLES.items():
+        service = config["services"][name]
+        env = environment(service)
+        mounted = mounted_secrets(service)
+        for variable in sorted(variables):
+            value = env.get(variable, "")
+            if not value.startswith("/run/secrets/") or value[len("/run/secrets/"):] not in mounted:
+                found.append(f"{name}: {variable} is not a mounted secret")
+        if name in SERVICES:
+            test = service["healthcheck"]["test"]
+            for flag in ("--tls_ca", "--tls_cert", "--tls_key"):
+                if flag not in test:
+                    found.append(f"{name}: the health check has no {flag}")
+    return found
+
+
+class ComposeMutualTlsTest(unittest.TestCase):
+    """docker-compose.yml with deploy/compose.mtls.yml and certificates from
+    deploy/tls/make-certs: consistent as the plain file is, every connection
+    mutual TLS, and a service started with that configuration serves its
+    health check to the probe as compose runs it, and refuses the probe
+    without a client certificate."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.scratch = tempfile.TemporaryDirectory()
+        cls.certs = os.path.join(cls.scratch.name, "tls")
+        cls.made = subprocess.run(
+            ["bash", os.path.join(SOURCE_DIR, "deploy/tls/make-certs"), cls.certs, "2"],
+            capture_output=True, text=True, timeout=120)
+        cls.result, cls.config = compose_config(
+            overrides=(MTLS_OVERRIDE,), variables={"PRONGSAI_TLS_DIR": cls.certs})
+        with open(os.path.join(SOURCE_DIR, DOCKERFILE), encoding="utf-8") as f:
+            cls.dockerfile = f.read()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scratch.cleanup()
+
+    def setUp(self):
+        self.assertEqual(self.made.returncode, 0, self.made.stderr)
+        self.assertEqual(self.result.returncode, 0,
+                         f"docker-compose config failed:\n{self.result.stderr}")
+
+    def test_consistent_and_every_connection_mutual_tls(self):
+        self.assertEqual(problems(self.config, self.dockerfile, BIN_DIR), [])
+        self.assertEqual(env_flag_problems(self.config), [])
+        self.assertEqual(mtls_problems(self.config), [])
+
+    def test_a_missing_certificate_is_reported(self):
+        config = copy.deepcopy(self.config)
+        del config["services"]["ita"]["environment"]["PRONGSAI_PEER_TLS_CERT"]
+        config["services"]["plan"]["healthcheck"]["test"] = [
+            "CMD", "prongsai-probe", "--address", "127.0.0.1:50051"]
+        self.assertEqual(mtls_problems(config), [
+            "plan: the health check has no --tls_ca",
+            "plan: the health check has no --tls_cert",
+            "plan: the health check has no --tls_key",
+            "ita: PRONGSAI_PEER_TLS_CERT is not a mounted secret"])
+
+    def test_the_service_answers_its_health_check_and_refuses_a_client_without_a_certificate(self):
+        secrets = self.config["secrets"]
+
+        def local(argument):
+            if argument.startswith("/run/secrets/"):
+                return os.path.join(SOURCE_DIR, secrets[argument[len("/run/secrets/"):]]["file"])
+            return argument
+
+        with tempfile.TemporaryDirectory() as scratch:
+            env = service_env_with_local_files(self.config, "plan", scratch)
+            port = free_port()
+            env["PRONGSAI_LISTEN"] = f"127.0.0.1:{port}"
+            process = subprocess.Popen(
+                [os.path.join(BIN_DIR, SERVICES["plan"])],
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+                cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                test = [local(a) for a in self.config["services"]["plan"]["healthcheck"]["test"][1:]]
+                test[0] = os.path.join(BIN_DIR, test[0])
+                test[test.index("--address") + 1] = f"127.0.0.1:{port}"
+                deadline = time.monotonic() + 60
+                while True:
+                    probe = subprocess.run(test, capture_output=True, text=True, timeout=30)
+                    if probe.returncode == 0 or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.2)
+                self.assertEqual(probe.returncode, 0, probe.stderr)
+                # The same probe without its certificate is refused.
+                cut = test.index("--tls_cert")
+                without = test[:cut] + test[cut + 4:]
+                refused = subprocess.run(without, capture_output=True, text=True, timeout=30)
+                self.assertEqual(refused.returncode, 1)
+                self.assertIn("UNAVAILABLE", refused.stderr)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 if __name__ == "__main__":

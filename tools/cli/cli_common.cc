@@ -63,10 +63,10 @@ std::shared_ptr<grpc::Channel> Connect(const CliOptions& options,
                                        int default_port) {
   std::string target = EnvOr("PRONGSAI_SERVER", options.server);
   if (target.empty()) target = absl::StrCat("127.0.0.1:", default_port);
-  auto credentials = options.tls
-                         ? grpc::SslCredentials(grpc::SslCredentialsOptions())
-                         : grpc::InsecureChannelCredentials();
-  return grpc::CreateChannel(target, credentials);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      rpc::ChannelTlsCredentials(options.tls_files, options.tls);
+  if (!credentials.ok()) UsageError(credentials.status().message());
+  return grpc::CreateChannel(target, *std::move(credentials));
 }
 
 void Prepare(const CliOptions& options, grpc::ClientContext& context) {

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/rpc/tls.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -44,6 +45,7 @@ struct CliOptions {
   bool json = false;
   absl::Duration timeout = absl::Seconds(10);
   bool tls = false;
+  rpc::TlsFiles tls_files;
   // Resource fields.
   std::string org;
   std::string org_name;

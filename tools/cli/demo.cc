@@ -40,12 +40,13 @@ struct DemoStep {
   grpc::Status status;
 };
 
-// The demo's own server flags; always without TLS.
-std::shared_ptr<grpc::Channel> DemoChannel(const std::string& server,
+// The demo's own server flags, with the CLI's TLS flags.
+std::shared_ptr<grpc::Channel> DemoChannel(const CliOptions& options,
+                                           const std::string& server,
                                            int port) {
-  std::string target = server;
-  if (target.empty()) target = absl::StrCat("127.0.0.1:", port);
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  CliOptions one = options;
+  one.server = server.empty() ? absl::StrCat("127.0.0.1:", port) : server;
+  return Connect(one, port);
 }
 
 // The three services and the steps done so far.
@@ -53,11 +54,11 @@ struct DemoRun {
   explicit DemoRun(const CliOptions& cli_options)
       : options(cli_options),
         plan(pv1::PlanService::NewStub(
-            DemoChannel(cli_options.plan_server, kPlanPort))),
+            DemoChannel(cli_options, cli_options.plan_server, kPlanPort))),
         ita(iv1::AssessmentService::NewStub(
-            DemoChannel(cli_options.ita_server, kItaPort))),
-        complaints(kv1::ComplaintService::NewStub(
-            DemoChannel(cli_options.complaint_server, kComplaintPort))) {}
+            DemoChannel(cli_options, cli_options.ita_server, kItaPort))),
+        complaints(kv1::ComplaintService::NewStub(DemoChannel(
+            cli_options, cli_options.complaint_server, kComplaintPort))) {}
 
   // Calls with a fresh context (deadline, key) each time.
   template <typename Call>

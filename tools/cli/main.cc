@@ -47,6 +47,12 @@ ABSL_FLAG(std::string, api_key, "", "API key (env PRONGSAI_API_KEY)");
 ABSL_FLAG(bool, json, false, "print protobuf JSON instead of tables");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "deadline of each call");
 ABSL_FLAG(bool, tls, false, "connect with TLS (system roots)");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM roots to trust instead of the system's (turns TLS on)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate, for services that require one (mutual "
+          "TLS; with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 // Resource fields.
 ABSL_FLAG(std::string, org, "", "organization code, e.g. 6340101");
 ABSL_FLAG(std::string, org_name, "", "organization's Thai name");
@@ -165,6 +171,9 @@ void ConnectionOptionsFromFlags(CliOptions& options) {
   options.json = absl::GetFlag(FLAGS_json);
   options.timeout = absl::GetFlag(FLAGS_timeout);
   options.tls = absl::GetFlag(FLAGS_tls);
+  options.tls_files = {.cert_path = absl::GetFlag(FLAGS_tls_cert),
+                       .key_path = absl::GetFlag(FLAGS_tls_key),
+                       .ca_path = absl::GetFlag(FLAGS_tls_ca)};
 }
 
 void ResourceOptionsFromFlags(CliOptions& options) {

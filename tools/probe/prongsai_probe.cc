@@ -9,6 +9,8 @@
 //       --service prongsai.complaint.v1.ComplaintService
 //   prongsai-probe --address 127.0.0.1:50053 --timeout 2s --tls
 //       --tls_ca /run/secrets/ca.pem --tls_server_name ita.example.go.th
+//   prongsai-probe --address 127.0.0.1:50053 --tls_ca ca.pem
+//       --tls_cert ita.pem --tls_key ita.key --tls_server_name ita
 //
 // Every flag also reads PRONGSAI_PROBE_<FLAG> from the environment (the
 // command line wins), e.g. PRONGSAI_PROBE_ADDRESS=127.0.0.1:50052.
@@ -28,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/base/flag_environment.h"
+#include "common/rpc/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/support/log.h"
 #include "grpcpp/grpcpp.h"
@@ -42,7 +45,12 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(2),
           "deadline of the call, connection included");
 ABSL_FLAG(bool, tls, false, "connect with TLS");
 ABSL_FLAG(std::string, tls_ca, "",
-          "with --tls: PEM file of the roots to trust (default: the system's)");
+          "PEM file of the roots to trust (turns TLS on; default with --tls: "
+          "the system's)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate, for a service that requires one (mutual "
+          "TLS; with --tls_key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_server_name, "",
           "with --tls: the name the certificate must carry, when it is not "
           "the host of --address (e.g. probing 127.0.0.1)");
@@ -54,15 +62,16 @@ namespace {
 
 constexpr char kUsage[] =
     "prongsai-probe [--address 127.0.0.1:50051] [--service NAME] "
-    "[--timeout 2s] [--tls [--tls_ca PEM] [--tls_server_name NAME]] "
+    "[--timeout 2s] [--tls [--tls_ca PEM] [--tls_server_name NAME]\n"
+    "    [--tls_cert PEM --tls_key PEM]] "
     "[--http_path /healthz]\n\n"
     "Calls grpc.health.v1.Health/Check (or, with --http_path, GETs that "
     "path); exits 0 when SERVING (HTTP 200), else 1 with one line on "
     "stderr. Every flag also reads PRONGSAI_PROBE_<FLAG>.";
 
-constexpr const char* kFlagNames[] = {"address",  "service", "timeout",
-                                      "tls",      "tls_ca",  "tls_server_name",
-                                      "http_path"};
+constexpr const char* kFlagNames[] = {
+    "address",  "service", "timeout",         "tls",      "tls_ca",
+    "tls_cert", "tls_key", "tls_server_name", "http_path"};
 
 [[noreturn]] void Unhealthy(const std::string& reason) {
   std::cerr << "prongsai-probe: " << reason << "\n";
@@ -85,16 +94,14 @@ void ApplyEnvironmentFallbacks() {
 }
 
 std::shared_ptr<grpc::ChannelCredentials> Credentials() {
-  if (!absl::GetFlag(FLAGS_tls)) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
-    std::ifstream in(ca);
-    if (!in) Unhealthy(absl::StrCat("cannot read ", ca));
-    ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in),
-                              std::istreambuf_iterator<char>());
-    if (ssl.pem_root_certs.empty()) Unhealthy(absl::StrCat("empty ", ca));
-  }
-  return grpc::SslCredentials(ssl);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      prongsai::rpc::ChannelTlsCredentials(
+          {.cert_path = absl::GetFlag(FLAGS_tls_cert),
+           .key_path = absl::GetFlag(FLAGS_tls_key),
+           .ca_path = absl::GetFlag(FLAGS_tls_ca)},
+          absl::GetFlag(FLAGS_tls));
+  if (!credentials.ok()) Unhealthy(std::string(credentials.status().message()));
+  return *std::move(credentials);
 }
 
 // GET `path` at `address` over plain HTTP (or HTTPS with --tls); returns

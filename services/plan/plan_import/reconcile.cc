@@ -201,6 +201,9 @@ std::optional<ItemYearValues> AttributeNarrowGroup(const TableGroup& group,
                                                    size_t year_count) {
   const size_t item_count = group.items.size();
   const auto row_has = [&](const ValueRow& row, size_t per_year) {
+    // A row cut short (a page break, a damaged line) has fewer years than
+    // the table's heading.
+    if (row.per_year.size() < year_count) return false;
     for (size_t year = 0; year < year_count; ++year) {
       if (row.per_year[year].size() != per_year) return false;
     }

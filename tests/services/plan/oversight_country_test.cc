@@ -224,7 +224,8 @@ class OversightCountryTest : public testing::ServiceTest {
             {.complaint_address = complaint_->host().address(),
              .complaint_api_key = complaint_->Key(Caller::kSystem),
              .ita_address = ita_->host().address(),
-             .ita_api_key = ita_->Key(Caller::kSystem)});
+             .ita_api_key = ita_->Key(Caller::kSystem),
+             .peer_credentials = nullptr});
       }
     }
     StartService(std::move(definition), testing::RedisUrl().value_or(""));
