@@ -16,7 +16,9 @@ In what each overlay builds, every Prongsai Deployment must
     and no service links (a Service named prongsai-x would put PRONGSAI_X_*
     variables into the environment the flags are read from);
   - have startup, readiness and liveness probes: gRPC (grpc.health.v1) on the
-    port it listens on for the services, HTTP /healthz for the gateway;
+    port it listens on for the services (or, under mutual TLS as in the
+    production overlay, prongsai-probe presenting the service's certificate),
+    HTTP /healthz for the gateway;
   - request CPU and memory and limit memory;
   - set only PRONGSAI_* variables that are flags of its binary, which the
     binary really reads (its --helpfull shows them as current values), and
@@ -59,6 +61,7 @@ KUBERNETES = "deploy/kubernetes"
 OVERLAYS = ("dev", "production")
 DOCKERFILE = "deploy/Dockerfile"
 
+PROBE = compose_test.PROBE
 SERVICE_BINARIES = {"plan": "prongsai-plan", "complaint": "prongsai-complaint",
                     "ita": "prongsai-ita"}
 GATEWAY = "gateway"
@@ -257,6 +260,18 @@ def named_port(container, port):
     return None
 
 
+def exec_probe_problems(name, kind, command, container, port):
+    found = []
+    arguments = dict(zip(command[1::2], command[2::2]))
+    if arguments.get("--address") != f"127.0.0.1:{port}":
+        found.append(f"{name}: {kind} probes {arguments.get('--address')}, "
+                     f"it listens on {port}")
+    env = {e["name"]: e.get("value") for e in container.get("env") or []}
+    if env.get("PRONGSAI_TLS_CLIENT_CA") and not {"--tls_cert", "--tls_key"} <= set(arguments):
+        found.append(f"{name}: {kind} presents no certificate to a service that requires one")
+    return found
+
+
 def probe_problems(name, container, port):
     found = []
     for kind in ("startupProbe", "readinessProbe", "livenessProbe"):
@@ -264,7 +279,12 @@ def probe_problems(name, container, port):
         if probe is None:
             found.append(f"{name}: no {kind}")
         elif name in SERVICE_BINARIES:
-            if "grpc" not in probe:
+            command = (probe.get("exec") or {}).get("command") or []
+            if command[:1] == [PROBE]:
+                # prongsai-probe in the container: the probe of mutual TLS,
+                # which must present a certificate when the service asks.
+                found += exec_probe_problems(name, kind, command, container, port)
+            elif "grpc" not in probe:
                 found.append(f"{name}: {kind} is not a gRPC health check")
             elif probe["grpc"].get("port") != port:
                 found.append(f"{name}: {kind} probes port {probe['grpc'].get('port')}, "
@@ -668,6 +688,17 @@ class KubernetesTest(unittest.TestCase):
             "gateway: startupProbe is not GET /healthz on port 8080",
             "ita: readinessProbe probes port 50051, it listens on 50053",
             "ita: livenessProbe is not a gRPC health check"])
+
+    def test_mutual_tls_probe_without_certificate_or_on_a_wrong_port_is_reported(self):
+        docs, deployments = self.broken("production")
+        container = pod_spec(deployments["plan"])["containers"][0]
+        command = container["readinessProbe"]["exec"]["command"]
+        cut = command.index("--tls_cert")
+        container["readinessProbe"]["exec"]["command"] = command[:cut] + command[cut + 4:]
+        container["livenessProbe"]["exec"]["command"][2] = "127.0.0.1:50053"
+        self.assertEqual(self.problems(docs), [
+            "plan: readinessProbe presents no certificate to a service that requires one",
+            "plan: livenessProbe probes 127.0.0.1:50053, it listens on 50051"])
 
     def test_root_writable_and_unbounded_containers_are_reported(self):
         docs, deployments = self.broken()
