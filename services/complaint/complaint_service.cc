@@ -193,6 +193,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
             WithClientHashKey(options_.public_filing_limit, options_.keys)),
         tracking_limiter_(
             WithClientHashKey(options_.public_tracking_limit, options_.keys)),
+        tracking_global_limiter_(WithClientHashKey(
+            options_.public_tracking_global_limit, options_.keys)),
         staff_filing_limiter_(
             WithClientHashKey(options_.staff_filing_limit, options_.keys)),
         registry_(options_.plan),
@@ -802,6 +804,12 @@ class ComplaintGrpcService final : public ComplaintRawService {
       return absl::ResourceExhaustedError(
           "too many tracking requests from this client; try again later");
     }
+    if (!call.principal.HasRole(SYSTEM) &&
+        !tracking_global_limiter_.Allow(call.worker.Redis(), "all clients",
+                                        call.now)) {
+      return absl::ResourceExhaustedError(
+          "too many tracking requests right now; try again later");
+    }
     PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
                               NormalizeTrackingCode(code));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
@@ -880,6 +888,7 @@ class ComplaintGrpcService final : public ComplaintRawService {
   const ComplaintOptions options_;
   cache::RateLimiter filing_limiter_;
   cache::RateLimiter tracking_limiter_;
+  cache::RateLimiter tracking_global_limiter_;
   cache::RateLimiter staff_filing_limiter_;
   OrganizationRegistry registry_;
   cache::EventPublisher events_;

@@ -50,6 +50,13 @@ struct ComplaintOptions {
   // Tracking lookups, per client or key as for filing.
   cache::RateLimiter::Options public_tracking_limit =
       PublicLimit(1, 30, "tracking");
+  // Tracking lookups of every such caller together (one bucket, shared by
+  // the replicas through Redis; each replica's own while Redis is down), so
+  // that guessing from many addresses at once is capped too. A citizen
+  // looks a code up a few times; a second of the whole country's normal
+  // load is far below the burst.
+  cache::RateLimiter::Options public_tracking_global_limit =
+      PublicLimit(50, 500, "tracking-all");
   // Cells of the public statistics below this count are hidden.
   int public_statistics_threshold = 5;
   // How long cached statistics may be served; writes change the key sooner.

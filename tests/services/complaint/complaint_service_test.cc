@@ -979,6 +979,32 @@ TEST_P(ComplaintServiceTest, PublicTrackingIsRateLimited) {
               GrpcIsOk());
 }
 
+// Issue 15: guessing from many clients at once meets one limit of all of
+// them together; a trusted system is not limited.
+TEST_P(ComplaintServiceTest, PublicTrackingHasALimitOfAllClientsTogether) {
+  ComplaintOptions options = testing::ComplaintOptionsForTest();
+  options.public_tracking_global_limit = PublicLimit(
+      0.001, 3,
+      absl::StrCat("tracking-all-", getpid(), "-",
+                   GetParam() == Backend::kSqlite ? "sqlite" : "pg"));
+  Restart(std::move(options));
+  C filed = FileGeneral();
+  v1::TrackedComplaint tracked;
+  // Two callers with buckets of their own (the public's address, an
+  // operator's key) share the three lookups.
+  EXPECT_THAT(Track(filed.tracking_code(), &tracked), GrpcIsOk());
+  EXPECT_THAT(Track(filed.tracking_code(), &tracked, Caller::kOperator),
+              GrpcIsOk());
+  EXPECT_THAT(Track(FormatCode("0000000000000000"), &tracked),
+              GrpcStatusIs(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Track(filed.tracking_code(), &tracked, Caller::kOperator),
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(Track(filed.tracking_code(), &tracked),
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(Track(filed.tracking_code(), &tracked, Caller::kSystem),
+              GrpcIsOk());
+}
+
 // ---------------------------------------------------------------- workflow
 
 TEST_P(ComplaintServiceTest, HappyPathRecordsEveryStep) {

@@ -14,6 +14,8 @@ complaint::ComplaintOptions ComplaintOptionsForTest() {
       complaint::PublicLimit(1000, 100000, absl::StrCat("filing-", getpid()));
   options.public_tracking_limit =
       complaint::PublicLimit(1000, 100000, absl::StrCat("tracking-", getpid()));
+  options.public_tracking_global_limit = complaint::PublicLimit(
+      1000, 100000, absl::StrCat("tracking-all-", getpid()));
   options.staff_filing_limit = complaint::PublicLimit(
       1000, 100000, absl::StrCat("staff-filing-", getpid()));
   return options;
