@@ -68,20 +68,25 @@ std::string FigureValue(const std::string& table, absl::string_view figure) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
+        StartHost("AUDITOR", testing::ComplaintDefinitionForTest());
+    ASSERT_THAT(host, IsOk());
+    host_ = *std::move(host);
+  }
+
+  // `definition` on its own SQLite file, where the key has `role`.
+  absl::StatusOr<std::unique_ptr<server::ServiceHost>> StartHost(
+      absl::string_view role, server::ServiceDefinition definition) const {
     const std::string dir = testing::MakeScratchDir();
     const std::string keys_path = dir + "/api_keys";
     std::ofstream(keys_path)
-        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "AUDITOR", "*");
+        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", role, "*");
     server::ServerOptions options;
     options.listen = "127.0.0.1:0";
-    options.db_url = absl::StrCat("sqlite://", dir, "/complaint.db");
+    options.db_url = absl::StrCat("sqlite://", dir, "/service.db");
     options.api_keys_path = keys_path;
     options.workers = 2;
-    absl::StatusOr<std::unique_ptr<server::ServiceHost>> host =
-        server::ServiceHost::Start(options,
-                                   testing::ComplaintDefinitionForTest());
-    ASSERT_THAT(host, IsOk());
-    host_ = *std::move(host);
+    return server::ServiceHost::Start(options, std::move(definition));
   }
 
   // Full statistics of FY2569 (nothing filed), as the key's holder.
@@ -90,21 +95,12 @@ class CliTest : public ::testing::Test {
             "--org",     "6340101", "--year",   "2569"};
   }
 
-  // An ITA service on its own SQLite file, where the key is SYSTEM's.
+  // An ITA service, where the key is SYSTEM's.
   absl::StatusOr<std::unique_ptr<server::ServiceHost>> StartIta() const {
-    const std::string dir = testing::MakeScratchDir();
-    const std::string keys_path = dir + "/api_keys";
-    std::ofstream(keys_path)
-        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*");
-    server::ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.db_url = absl::StrCat("sqlite://", dir, "/ita.db");
-    options.api_keys_path = keys_path;
-    options.workers = 2;
     absl::StatusOr<server::ServiceDefinition> definition =
         ita::ItaServiceDefinition();
     if (!definition.ok()) return definition.status();
-    return server::ServiceHost::Start(options, *std::move(definition));
+    return StartHost("SYSTEM", *std::move(definition));
   }
 
   std::unique_ptr<grpc::ClientContext> Context() const {
