@@ -1,19 +1,17 @@
 #include "common/rpc/tls.h"
 
-#include <fstream>
-#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/private_file.h"
 #include "common/base/status_macros.h"
 
 namespace prongsai::rpc {
 namespace {
 
+// A PEM file's text; an empty one is as good as none.
 absl::StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::string text(std::istreambuf_iterator<char>(in), {});
+  PRONGSAI_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path, "TLS file"));
   if (text.empty()) return absl::NotFoundError(absl::StrCat(path, " is empty"));
   return text;
 }

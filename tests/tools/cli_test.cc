@@ -27,6 +27,7 @@
 #include "services/complaint/complaint_service.h"
 #include "services/ita/ita_service.h"
 #include "tests/services/complaint/complaint_test_util.h"
+#include "tests/services/ita/corrected_framework.h"
 #include "tests/services/service_test_util.h"
 #include "tests/support/run_binary.h"
 #include "tests/support/test_env.h"
@@ -246,15 +247,7 @@ TEST_F(CliTest, Issue18_MigratePreviewsThenMovesToTheNewerVersion) {
   ita::v1::LoadFrameworkRequest load;
   ASSERT_TRUE(
       stub->GetFramework(Context().get(), get, load.mutable_framework()).ok());
-  for (ita::v1::Item& item : *load.mutable_framework()->mutable_items()) {
-    if (item.code() == "o1") {
-      item.set_code("o30");
-      item.add_renamed_from("o1");
-      item.clear_new_in_version();
-    } else if (item.code() == "o10") {
-      item.set_new_in_version(true);
-    }
-  }
+  testing::CorrectO1AndO10(*load.mutable_framework());
   ita::v1::Framework loaded;
   ASSERT_TRUE(stub->LoadFramework(Context().get(), load, &loaded).ok());
   ASSERT_EQ(loaded.version(), 2);

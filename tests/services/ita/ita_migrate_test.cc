@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "prongsai/ita/v1/ita.grpc.pb.h"
 #include "services/ita/ita_service.h"
+#include "tests/services/ita/corrected_framework.h"
 #include "tests/services/service_test_util.h"
 
 namespace prongsai::ita {
@@ -70,15 +71,7 @@ class ItaMigrateTest : public testing::ServiceTest {
     EXPECT_THAT(stub_->GetFramework(service().Context(Caller::kSystem).get(),
                                     get, &framework),
                 GrpcIsOk());
-    for (v1::Item& item : *framework.mutable_items()) {
-      if (item.code() == "o1") {
-        item.set_code("o30");
-        item.add_renamed_from("o1");
-        item.clear_new_in_version();
-      } else if (item.code() == "o10") {
-        item.set_new_in_version(true);
-      }
-    }
+    ::prongsai::testing::CorrectO1AndO10(framework);
     v1::LoadFrameworkRequest load;
     *load.mutable_framework() = framework;
     v1::Framework loaded;
