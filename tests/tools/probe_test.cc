@@ -221,8 +221,9 @@ TEST_F(ProbeTest, ProbesATlsServiceWithItsRootsAndName) {
   // Roots that cannot be read.
   run = RunProbe({"--address", address, "--tls", "--tls_ca", dir + "/none"});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_EQ(run.stderr_text,
-            absl::StrCat("prongsai-probe: cannot read ", dir, "/none\n"));
+  EXPECT_EQ(
+      run.stderr_text,
+      absl::StrCat("prongsai-probe: cannot read TLS file ", dir, "/none\n"));
 }
 
 TEST_F(ProbeTest, BadUsageExitsOneNeverTwo) {
