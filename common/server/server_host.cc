@@ -91,6 +91,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(opts.listen, credentials, &host->port_);
+  // gRPC binds with SO_REUSEPORT by default: a second process on the same
+  // port (a stale replica, a misconfigured one) would silently take half of
+  // its connections. It must fail to start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(std::max(
       opts.max_message_bytes, host->definition_.max_receive_message_bytes));
   builder.SetMaxSendMessageSize(opts.max_message_bytes);

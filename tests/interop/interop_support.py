@@ -190,7 +190,25 @@ def free_port():
 
 
 def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,
-                gateway_args=()):
+                gateway_args=(), attempts=3):
+    """start_stack_once, again on new ports when a service could not listen
+    on the ones chosen (another test took a port between free_port and the
+    bind: the services refuse to share a port)."""
+    for attempt in range(attempts):
+        try:
+            return start_stack_once(bin_dir, scratch, db, redis, service_args,
+                                    gateway_args)
+        except PortTaken:
+            if attempt == attempts - 1:
+                raise
+
+
+class PortTaken(AssertionError):
+    """A service of the stack did not listen: its port was taken."""
+
+
+def start_stack_once(bin_dir, scratch, db=None, redis=None, service_args=None,
+                     gateway_args=()):
     """Starts prongsai-plan, -complaint and -ita on free loopback ports, each
     on `db` (a PostgreSQL URL) or its own SQLite file in `scratch`, with the
     keys of `scratch`/api_keys and `scratch`/peer_key (which the caller
@@ -224,7 +242,12 @@ def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,
             ["--listen=127.0.0.1:0", *gateway_args,
              *(f"--{n}_address={a}" for n, a in address.items())]))
         for process in processes:
-            process.wait_listening()
+            try:
+                process.wait_listening()
+            except AssertionError as failed:
+                if any("ddress already in use" in line for line in process.lines):
+                    raise PortTaken(str(failed)) from failed
+                raise
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             try:
