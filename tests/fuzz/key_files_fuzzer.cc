@@ -36,9 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       prongsai::auth::KeyRing::Parse(text);
   if (ring.ok()) {
     FUZZ_CHECK(ring->Authenticate(std::nullopt).ok(), "no header is PUBLIC");
-    FUZZ_CHECK(absl::IsUnauthenticated(
-                   ring->Authenticate("Bearer not-a-key").status()),
-               "an unknown key is UNAUTHENTICATED");
+    // No key is admitted unless its hash is in the file (the fuzzer can
+    // learn a key's hash from the lookup and write it there).
+    if (!absl::StrContains(text, prongsai::auth::HashKey("not-a-key"))) {
+      FUZZ_CHECK(absl::IsUnauthenticated(
+                     ring->Authenticate("Bearer not-a-key").status()),
+                 "an unknown key is UNAUTHENTICATED");
+    }
   } else {
     FUZZ_CHECK(absl::IsInvalidArgument(ring.status()),
                "errors are INVALID_ARGUMENT");
