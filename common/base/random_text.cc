@@ -12,6 +12,7 @@ std::string RandomBase32(int symbols, absl::string_view alphabet) {
   if (alphabet.size() != 32 || symbols < 0) std::abort();  // A caller's bug.
   if (sodium_init() < 0) std::abort();  // No safe randomness: refuse to run.
   std::vector<unsigned char> bytes((static_cast<size_t>(symbols) * 5 + 7) / 8);
+  if (bytes.empty()) return "";  // randombytes_buf takes no null buffer.
   randombytes_buf(bytes.data(), bytes.size());
   std::string text;
   text.reserve(symbols);

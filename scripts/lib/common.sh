@@ -52,6 +52,18 @@ build_tree() {
   cmake --build "$dir" -j "${PRONGSAI_JOBS:-$(nproc)}"
 }
 
+# The sanitized tree that scripts/test's sanitizer leg and scripts/fuzz
+# share: clang-14, Debug at -O1, AddressSanitizer and
+# UndefinedBehaviorSanitizer on everything, libFuzzer's coverage, the tests
+# and the fuzz targets, no web pages. configure_sanitized_tree only
+# configures; build what is needed with cmake --build "$sanitized_tree".
+sanitized_tree=build/sanitize
+configure_sanitized_tree() {
+  cmake -S "$root" -B "$root/$sanitized_tree" -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_COMPILER=clang++-14 -DPRONGSAI_FUZZ=ON -DPRONGSAI_WERROR=ON \
+    -DPRONGSAI_BUILD_TESTS=ON -DPRONGSAI_BUILD_WEB=OFF >/dev/null
+}
+
 # start_redis PORT DIR: a redis-server child on 127.0.0.1:PORT without
 # persistence, working in DIR (log in DIR/redis.log), in its own session so a
 # terminal's Ctrl-C reaches only the script that owns it. Sets REDIS_PID and

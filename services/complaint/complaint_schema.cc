@@ -166,6 +166,25 @@ CREATE TABLE complaint_reply_templates (
 );
 )sql";
 
+// The identity-access log becomes a hash chain per organization
+// (access_chain.h): each entry gets its place (`sequence`, numbered here for
+// the reads already recorded, in the order they were listed) and its hash,
+// which ChainEntriesRecordedBeforeTheChain computes for those older reads
+// (SQL has no portable SHA-256). An entry without a sequence was not
+// written by the service.
+constexpr absl::string_view kMigration7 = R"sql(
+ALTER TABLE identity_accesses ADD COLUMN sequence BIGINT;
+ALTER TABLE identity_accesses ADD COLUMN entry_hash TEXT NOT NULL DEFAULT '';
+UPDATE identity_accesses SET sequence = (
+  SELECT COUNT(*) FROM identity_accesses AS earlier
+  WHERE earlier.organization_code = identity_accesses.organization_code
+    AND (earlier.read_time_us < identity_accesses.read_time_us
+         OR (earlier.read_time_us = identity_accesses.read_time_us
+             AND earlier.id <= identity_accesses.id)));
+CREATE UNIQUE INDEX identity_accesses_chain
+  ON identity_accesses (organization_code, sequence);
+)sql";
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -175,7 +194,8 @@ std::vector<storage::Migration> Migrations() {
           {3, "tracking codes kept only for the replay window", kMigration3},
           {4, "data versions as tokens", kMigration4},
           {5, "photos stored with their complaint", kMigration5},
-          {6, "reply templates", kMigration6}};
+          {6, "reply templates", kMigration6},
+          {7, "identity-access log as a hash chain", kMigration7}};
 }
 
 }  // namespace prongsai::complaint

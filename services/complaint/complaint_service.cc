@@ -20,6 +20,7 @@
 #include "common/server/method_list.h"
 #include "prometheus/gauge.h"
 #include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "services/complaint/access_chain.h"
 #include "services/complaint/complaint_domain.h"
 #include "services/complaint/complaint_export.h"
 #include "services/complaint/complaint_peers.h"
@@ -58,6 +59,8 @@ static_assert(kMaxComplaintRequestBytes >=
   UNARY(GetProtectedIdentity, GetProtectedIdentityRequest, ProtectedIdentity) \
   UNARY(ListIdentityAccesses, ListIdentityAccessesRequest,                    \
         ListIdentityAccessesResponse)                                         \
+  UNARY(VerifyIdentityAccessLog, VerifyIdentityAccessLogRequest,              \
+        IdentityAccessLogVerification)                                        \
   UNARY(UpsertCategory, UpsertCategoryRequest, Category)                      \
   UNARY(ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
   UNARY(TrackComplaint, TrackComplaintRequest, TrackedComplaint)              \
@@ -617,6 +620,22 @@ class ComplaintGrpcService final : public ComplaintRawService {
     return absl::OkStatus();
   }
 
+  absl::Status DoVerifyIdentityAccessLog(
+      server::CallContext& call,
+      const v1::VerifyIdentityAccessLogRequest& request,
+      v1::IdentityAccessLogVerification& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseOrganizationParent("parent", request.parent()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    PRONGSAI_RETURN_IF_ERROR(ValidateKnownHead(request.known_head()));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, complaint::VerifyIdentityAccessLog(*db, organization,
+                                                     request.known_head()));
+    return absl::OkStatus();
+  }
+
   absl::Status DoUpsertCategory(server::CallContext& call,
                                 const v1::UpsertCategoryRequest& request,
                                 v1::Category& response) {
@@ -924,10 +943,17 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   OverdueGauge();  // exported (0) before the first count
   // And the overdue gauge is recounted once a minute (a count over every
   // organization's open cases; the health thread probes every 2 s).
+  // Once, at the first run: identity reads recorded before the log was
+  // chained get their hashes.
   definition.housekeeping =
       [window = options.tracking_code_replay_window,
-       next_count = std::make_shared<absl::Time>(absl::InfinitePast())](
+       next_count = std::make_shared<absl::Time>(absl::InfinitePast()),
+       chained = std::make_shared<bool>(false)](
           storage::Connection& db, absl::Time now) -> absl::Status {
+    if (!*chained) {
+      PRONGSAI_RETURN_IF_ERROR(ChainEntriesRecordedBeforeTheChain(db));
+      *chained = true;
+    }
     PRONGSAI_RETURN_IF_ERROR(
         EraseSealedTrackingCodes(db, now - window).status());
     if (now < *next_count) return absl::OkStatus();

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/data_version.h"
@@ -10,6 +11,7 @@
 #include "common/api/resource_table.h"
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
+#include "services/complaint/access_chain.h"
 
 namespace prongsai::complaint {
 namespace {
@@ -616,20 +618,138 @@ absl::StatusOr<StoredComplaint> ApplyResolutionResponse(
   return GetComplaint(db, organization, id, now);
 }
 
+namespace {
+
+constexpr absl::string_view kAccessEntryColumns =
+    "sequence, id, complaint_id, reader, reason, read_time_us, entry_hash";
+// Entries read a page at a time when a whole log is walked.
+constexpr int64_t kAccessEntriesPerRead = 1000;
+// Tries of a read's append before the sequence race is given up.
+constexpr int kAccessAppendAttempts = 8;
+
+AccessEntry AccessEntryFromRow(absl::string_view organization,
+                               const storage::Row& row) {
+  AccessEntry entry;
+  entry.sequence = row.IsNull(0) ? 0 : row.GetInt(0);
+  entry.organization = std::string(organization);
+  entry.id = row.GetText(1);
+  entry.complaint_id = row.GetText(2);
+  entry.reader = row.GetText(3);
+  entry.reason = row.GetText(4);
+  entry.read_time_us = row.GetInt(5);
+  entry.entry_hash = row.GetText(6);
+  return entry;
+}
+
+// Calls `visit` with the organization's numbered entries in sequence order.
+absl::Status ForEachChainedEntry(
+    storage::Connection& db, absl::string_view organization,
+    absl::FunctionRef<absl::Status(const AccessEntry&)> visit) {
+  int64_t after = 0;
+  while (true) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        storage::Result result,
+        db.Execute(absl::StrCat("SELECT ", kAccessEntryColumns,
+                                " FROM identity_accesses WHERE "
+                                "organization_code = ? AND sequence > ? "
+                                "ORDER BY sequence LIMIT ?"),
+                   {std::string(organization), after, kAccessEntriesPerRead}));
+    for (const storage::Row& row : result.rows) {
+      const AccessEntry entry = AccessEntryFromRow(organization, row);
+      PRONGSAI_RETURN_IF_ERROR(visit(entry));
+      after = entry.sequence;
+    }
+    if (static_cast<int64_t>(result.rows.size()) < kAccessEntriesPerRead) {
+      return absl::OkStatus();
+    }
+  }
+}
+
+// Hashes `organization`'s entries numbered by schema version 7 but not yet
+// hashed, when it has no hashed entry: each is chained onto the one before.
+absl::Status ChainOrganizationEntriesBeforeTheChain(
+    storage::Connection& db, absl::string_view organization) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result hashed,
+      db.Execute("SELECT 1 FROM identity_accesses WHERE organization_code = ? "
+                 "AND entry_hash <> '' LIMIT 1",
+                 {std::string(organization)}));
+  if (!hashed.rows.empty()) return absl::OkStatus();
+  std::vector<AccessEntry> entries;
+  PRONGSAI_RETURN_IF_ERROR(
+      ForEachChainedEntry(db, organization, [&](const AccessEntry& entry) {
+        entries.push_back(entry);
+        return absl::OkStatus();
+      }));
+  std::string previous_hash;
+  for (AccessEntry& entry : entries) {
+    entry.entry_hash = AccessEntryHash(previous_hash, entry);
+    PRONGSAI_RETURN_IF_ERROR(
+        db.Execute("UPDATE identity_accesses SET entry_hash = ? WHERE id = ?",
+                   {entry.entry_hash, entry.id})
+            .status());
+    previous_hash = entry.entry_hash;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AppendIdentityAccess(storage::Connection& tx, AccessEntry entry) {
+  auto last_entry = [&]() {
+    return tx.Execute(
+        "SELECT sequence, entry_hash FROM identity_accesses WHERE "
+        "organization_code = ? AND sequence IS NOT NULL "
+        "ORDER BY sequence DESC LIMIT 1",
+        {entry.organization});
+  };
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result last, last_entry());
+  if (!last.rows.empty() && last.rows[0].GetText(1).empty()) {
+    PRONGSAI_RETURN_IF_ERROR(
+        ChainOrganizationEntriesBeforeTheChain(tx, entry.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(last, last_entry());
+  }
+  std::string previous_hash;
+  entry.sequence = 1;
+  if (!last.rows.empty()) {
+    entry.sequence = last.rows[0].GetInt(0) + 1;
+    previous_hash = last.rows[0].GetText(1);
+  }
+  entry.entry_hash = AccessEntryHash(previous_hash, entry);
+  return tx
+      .Execute(
+          api::InsertStatement("identity_accesses",
+                               "id, organization_code, complaint_id, "
+                               "reader, reason, read_time_us, sequence, "
+                               "entry_hash",
+                               8),
+          {entry.id, entry.organization, entry.complaint_id, entry.reader,
+           entry.reason, entry.read_time_us, entry.sequence, entry.entry_hash})
+      .status();
+}
+
+}  // namespace
+
 absl::Status RecordIdentityAccess(storage::Connection& db,
                                   absl::string_view organization,
                                   absl::string_view complaint_id,
                                   absl::string_view reader,
                                   absl::string_view reason, absl::Time now) {
-  return db
-      .Execute(
-          "INSERT INTO identity_accesses (id, organization_code, "
-          "complaint_id, reader, reason, read_time_us) VALUES (?, ?, ?, ?, ?, "
-          "?)",
-          {NewResourceId(), std::string(organization),
-           std::string(complaint_id), std::string(reader), std::string(reason),
-           absl::ToUnixMicros(now)})
-      .status();
+  AccessEntry entry;
+  entry.organization = std::string(organization);
+  entry.id = NewResourceId();
+  entry.complaint_id = std::string(complaint_id);
+  entry.reader = std::string(reader);
+  entry.reason = std::string(reason);
+  entry.read_time_us = absl::ToUnixMicros(now);
+  absl::Status status;
+  for (int attempt = 0; attempt < kAccessAppendAttempts; ++attempt) {
+    // ALREADY_EXISTS: another read took this sequence first (the unique
+    // (organization_code, sequence) index); ABORTED: the lock was busy.
+    status = storage::InTransaction(db, [&](storage::Connection& tx) {
+      return AppendIdentityAccess(tx, entry);
+    });
+    if (!absl::IsAlreadyExists(status) && !absl::IsAborted(status)) break;
+  }
+  return status;
 }
 
 absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
@@ -638,7 +758,8 @@ absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
   PRONGSAI_ASSIGN_OR_RETURN(
       api::RowPage rows,
       api::ListPage(db, "identity_accesses",
-                    "complaint_id, reader, reason, read_time_us",
+                    "complaint_id, reader, reason, read_time_us, sequence, "
+                    "entry_hash",
                     "read_time_us", organization, page));
   api::Page<v1::IdentityAccess> out;
   out.items.reserve(rows.rows.size());
@@ -649,10 +770,49 @@ absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
     access.set_reader(row.GetText(1));
     access.set_reason(row.GetText(2));
     *access.mutable_read_time() = Micros(row.GetInt(3));
+    if (!row.IsNull(4)) access.set_sequence(row.GetInt(4));
+    access.set_entry_hash(row.GetText(5));
     out.items.push_back(std::move(access));
   }
   out.next_cursor = std::move(rows.next_cursor);
   return out;
+}
+
+absl::StatusOr<v1::IdentityAccessLogVerification> VerifyIdentityAccessLog(
+    storage::Connection& db, absl::string_view organization,
+    const v1::IdentityAccessLogHead& known_head) {
+  AccessChainCheck check(known_head);
+  // Entries without a sequence cannot have come from RecordIdentityAccess.
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result unchained,
+      db.Execute(absl::StrCat("SELECT ", kAccessEntryColumns,
+                              " FROM identity_accesses WHERE "
+                              "organization_code = ? AND sequence IS NULL "
+                              "ORDER BY id LIMIT ?"),
+                 {std::string(organization), kAccessEntriesPerRead}));
+  for (const storage::Row& row : unchained.rows) {
+    check.AddUnchained(AccessEntryFromRow(organization, row));
+  }
+  PRONGSAI_RETURN_IF_ERROR(
+      ForEachChainedEntry(db, organization, [&](const AccessEntry& entry) {
+        check.Add(entry);
+        return absl::OkStatus();
+      }));
+  return check.Finish();
+}
+
+absl::Status ChainEntriesRecordedBeforeTheChain(storage::Connection& db) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result organizations,
+      db.Execute("SELECT DISTINCT organization_code FROM identity_accesses "
+                 "WHERE entry_hash = '' AND sequence IS NOT NULL"));
+  for (const storage::Row& row : organizations.rows) {
+    PRONGSAI_RETURN_IF_ERROR(
+        storage::InTransaction(db, [&](storage::Connection& tx) {
+          return ChainOrganizationEntriesBeforeTheChain(tx, row.GetText(0));
+        }));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,

@@ -116,7 +116,10 @@ absl::StatusOr<StoredComplaint> ApplyResolutionResponse(
     const v1::RespondToResolutionRequest& request, int sla_days,
     absl::Time now);
 
-// Appends to the identity-access log. Never updated or deleted.
+// Appends to the identity-access log, chained to the organization's last
+// entry (access_chain.h), in a transaction of its own; retried when a
+// concurrent read (another replica too) took the same sequence. Never
+// updated or deleted.
 absl::Status RecordIdentityAccess(storage::Connection& db,
                                   absl::string_view organization,
                                   absl::string_view complaint_id,
@@ -127,6 +130,18 @@ absl::Status RecordIdentityAccess(storage::Connection& db,
 absl::StatusOr<api::Page<v1::IdentityAccess>> ListIdentityAccesses(
     storage::Connection& db, absl::string_view organization,
     const PageRequest& page);
+
+// Checks the organization's whole log against its hash chain and
+// `known_head` (validated by the caller). Reads only.
+absl::StatusOr<v1::IdentityAccessLogVerification> VerifyIdentityAccessLog(
+    storage::Connection& db, absl::string_view organization,
+    const v1::IdentityAccessLogHead& known_head);
+
+// Hashes the entries recorded before the log was chained (schema version
+// 7 numbered them) for every organization that has no hashed entry yet.
+// Run once at start; RecordIdentityAccess does the same for its
+// organization, so no read is chained onto an unhashed entry.
+absl::Status ChainEntriesRecordedBeforeTheChain(storage::Connection& db);
 
 absl::StatusOr<v1::Category> UpsertCategory(storage::Connection& db,
                                             absl::string_view organization,

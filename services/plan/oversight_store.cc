@@ -133,8 +133,11 @@ absl::Status AddAnnualPlans(
   return absl::OkStatus();
 }
 
-void KeepEarliest(const google::protobuf::Timestamp& time,
-                  google::protobuf::Timestamp* slot, bool has) {
+// `slot` becomes `time` unless it is set and earlier. `has` is read by the
+// caller before `slot` is made: mutable_<field>() sets the field, and a
+// call's arguments are evaluated in no fixed order (clang found it).
+void KeepEarliest(const google::protobuf::Timestamp& time, bool has,
+                  google::protobuf::Timestamp* slot) {
   if (!has || time.seconds() < slot->seconds() ||
       (time.seconds() == slot->seconds() && time.nanos() < slot->nanos())) {
     *slot = time;
@@ -161,11 +164,13 @@ AddReports(Connection& db, const StandingGroup& group,
         api::ToProtoTime(absl::FromUnixMicros(row.GetInt(3)));
     v1::PlanStanding& plan = facts[row.GetText(0)].standing;
     if (report.round() == v1::HALF_YEAR) {
-      KeepEarliest(report.report_time(), plan.mutable_half_year_report_time(),
-                   plan.has_half_year_report_time());
+      const bool has = plan.has_half_year_report_time();
+      KeepEarliest(report.report_time(), has,
+                   plan.mutable_half_year_report_time());
     } else if (report.round() == v1::FULL_YEAR) {
-      KeepEarliest(report.report_time(), plan.mutable_full_year_report_time(),
-                   plan.has_full_year_report_time());
+      const bool has = plan.has_full_year_report_time();
+      KeepEarliest(report.report_time(), has,
+                   plan.mutable_full_year_report_time());
     }
     by_subject[row.GetText(1)].push_back(std::move(report));
   }

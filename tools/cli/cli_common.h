@@ -102,6 +102,7 @@ struct CliOptions {
   std::string org_kind;
   bool validate_only = false;
   int framework_version = 0;
+  std::string known_head;
   std::string round;
   std::string format;
   bool thai_digits = false;

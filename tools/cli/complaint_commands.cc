@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -321,6 +322,36 @@ int ComplaintIdentity(const CliOptions& options, const Args& args) {
                      {"accused", identity.accused().name()},
                      {"position", identity.accused().position()}});
       });
+}
+
+int ComplaintVerifyAccesses(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::VerifyIdentityAccessLogRequest request;
+  request.set_parent(OrganizationParent(options));
+  if (!options.known_head.empty()) {
+    std::pair<std::string, std::string> parts =
+        absl::StrSplit(options.known_head, absl::MaxSplits(':', 1));
+    int64_t sequence;
+    if (!absl::SimpleAtoi(parts.first, &sequence)) {
+      UsageError("--known_head is SEQUENCE:HASH, as verify-accesses prints it");
+    }
+    request.mutable_known_head()->set_sequence(sequence);
+    request.mutable_known_head()->set_entry_hash(parts.second);
+  }
+  kv1::IdentityAccessLogVerification verdict;
+  grpc::Status status =
+      client.Call(&Stub::VerifyIdentityAccessLog, request, &verdict);
+  if (!status.ok()) return Fail(status);
+  Fields fields = {{"intact", verdict.intact() ? "yes" : "no"},
+                   {"entries", absl::StrCat(verdict.entry_count())},
+                   {"head", absl::StrCat(verdict.head().sequence(), ":",
+                                         verdict.head().entry_hash())}};
+  if (!verdict.intact()) {
+    fields.push_back({"broken at", absl::StrCat(verdict.broken_at_sequence())});
+    fields.push_back({"problem", verdict.problem()});
+  }
+  PrintFields(fields);
+  return verdict.intact() ? 0 : 1;
 }
 
 int ComplaintTrack(const CliOptions& options, const Args& args) {

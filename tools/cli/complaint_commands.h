@@ -19,6 +19,9 @@ int ComplaintTransition(const CliOptions& options, const Args& args);
 int ComplaintReply(const CliOptions& options, const Args& args);
 int ComplaintReplies(const CliOptions& options, const Args& args);
 int ComplaintIdentity(const CliOptions& options, const Args& args);
+// Prints the verdict and the head to keep; exits 1 when the log is not
+// intact, as when the call fails.
+int ComplaintVerifyAccesses(const CliOptions& options, const Args& args);
 int ComplaintTrack(const CliOptions& options, const Args& args);
 int ComplaintAddInfo(const CliOptions& options, const Args& args);
 int ComplaintRate(const CliOptions& options, const Args& args);

@@ -134,6 +134,8 @@ ABSL_FLAG(bool, validate_only, false,
           "imports, ita migrate: check, store nothing");
 ABSL_FLAG(int, framework_version, 0,
           "ita migrate: the version to move to (0 = the year's current)");
+ABSL_FLAG(std::string, known_head, "",
+          "complaint verify-accesses: SEQUENCE:HASH an earlier run printed");
 ABSL_FLAG(std::string, round, "",
           "progress round: q1 | half (6 months) | q3 | full (12 months)");
 ABSL_FLAG(std::string, format, "markdown", "export: markdown | csv");
@@ -237,6 +239,7 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.csv = absl::GetFlag(FLAGS_csv);
   options.validate_only = absl::GetFlag(FLAGS_validate_only);
   options.framework_version = absl::GetFlag(FLAGS_framework_version);
+  options.known_head = absl::GetFlag(FLAGS_known_head);
   options.round = absl::GetFlag(FLAGS_round);
   options.format = absl::GetFlag(FLAGS_format);
   options.thai_digits = absl::GetFlag(FLAGS_thai_digits);
@@ -356,6 +359,10 @@ constexpr Command kCommands[] = {
     {"complaint", "replies", "complaint replies NAME", ComplaintReplies},
     {"complaint", "identity", "| complaint identity NAME --reason WHY",
      ComplaintIdentity},
+    {"complaint", "verify-accesses",
+     "complaint verify-accesses --org CODE [--known_head SEQUENCE:HASH]  "
+     "(AUDITOR)",
+     ComplaintVerifyAccesses},
     {"complaint", "track", "complaint track CODE", ComplaintTrack},
     {"complaint", "add-info", "| add-info CODE --text T", ComplaintAddInfo},
     {"complaint", "rate", "| rate CODE --rating 1-5", ComplaintRate},

@@ -1,7 +1,8 @@
 // The CLI's register and template verbs as a process against a complaint
 // service on loopback (SQLite): template-add, templates, reply with a
 // template (placeholders filled), export to a file (BOM, one record per
-// complaint, no tracking code), template-delete.
+// complaint, no tracking code), template-delete; and verify-accesses, the
+// auditor's check of the identity-access log.
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "common/auth/key_ring.h"
 #include "common/server/server_host.h"
+#include "common/storage/storage.h"
 #include "common/thai/thai.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -37,7 +39,9 @@ class ComplaintCliTest : public ::testing::Test {
     dir_ = testing::MakeScratchDir();
     const std::string keys_path = dir_ + "/api_keys";
     std::ofstream(keys_path)
-        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*");
+        << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*")
+        << auth::FormatKeyLine(auth::HashKey(auditor_key_), "cli-auditor",
+                               "AUDITOR,INTEGRITY_OFFICER", "*");
     server::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.db_url = absl::StrCat("sqlite://", dir_, "/complaint.db");
@@ -51,10 +55,14 @@ class ComplaintCliTest : public ::testing::Test {
   }
 
   testing::BinaryRun Cli(std::vector<std::string> args) {
+    return CliWithKey(std::move(args), key_);
+  }
+  testing::BinaryRun CliWithKey(std::vector<std::string> args,
+                                const std::string& key) {
     args.push_back("--server");
     args.push_back(host_->address());
     return testing::RunBinary(PRONGSAI_CLI_BINARY, args,
-                              {"PRONGSAI_API_KEY=" + key_}, "PRONGSAI_");
+                              {"PRONGSAI_API_KEY=" + key}, "PRONGSAI_");
   }
 
   // Files a general complaint through the API; returns its name and code.
@@ -75,6 +83,7 @@ class ComplaintCliTest : public ::testing::Test {
 
   std::string dir_;
   const std::string key_ = auth::GenerateKey();
+  const std::string auditor_key_ = auth::GenerateKey();
   std::unique_ptr<server::ServiceHost> host_;
 };
 
@@ -133,6 +142,58 @@ TEST_F(ComplaintCliTest, TemplatesRepliesAndTheRegisterFile) {
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   run = Cli({"complaint", "templates", "--org", "6340101"});
   EXPECT_THAT(run.stdout_text, Not(HasSubstr("replyTemplates/visit")));
+}
+
+// An auditor keeps the printed head; the next run with it passes while the
+// log only grows, and exits 1 naming the break once the log lost its head.
+TEST_F(ComplaintCliTest, VerifyAccessesPrintsTheHeadAndFindsACut) {
+  const kv1::Complaint complaint = File();
+  auto stub = kv1::ComplaintService::NewStub(grpc::CreateChannel(
+      host_->address(), grpc::InsecureChannelCredentials()));
+  auto reveal = [&] {
+    kv1::GetProtectedIdentityRequest request;
+    request.set_name(complaint.name());
+    request.set_reason("ตรวจสอบตามคำสั่งที่ ๒/๒๕๖๙");
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + auditor_key_);
+    kv1::ProtectedIdentity identity;
+    EXPECT_TRUE(stub->GetProtectedIdentity(&context, request, &identity).ok());
+  };
+  reveal();
+  reveal();
+  testing::BinaryRun run = CliWithKey(
+      {"complaint", "verify-accesses", "--org", "6340101"}, auditor_key_);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, HasSubstr("intact"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("yes"));
+  const size_t at = run.stdout_text.find("2:");
+  ASSERT_NE(at, std::string::npos) << run.stdout_text;
+  const std::string head = run.stdout_text.substr(at, 2 + 64);
+
+  reveal();
+  run = CliWithKey({"complaint", "verify-accesses", "--org", "6340101",
+                    "--known_head", head},
+                   auditor_key_);
+  EXPECT_EQ(run.exit_code, 0) << run.stdout_text;
+
+  // The operator, with the database, cuts the last two reads.
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connect(absl::StrCat("sqlite://", dir_, "/complaint.db"));
+  ASSERT_THAT(db, IsOk());
+  ASSERT_THAT(
+      (*db)->Execute("DELETE FROM identity_accesses WHERE sequence >= 2"),
+      IsOk());
+  run = CliWithKey({"complaint", "verify-accesses", "--org", "6340101",
+                    "--known_head", head},
+                   auditor_key_);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.stdout_text, HasSubstr("the log was cut"));
+
+  run = CliWithKey({"complaint", "verify-accesses", "--org", "6340101",
+                    "--known_head", "two:abc"},
+                   auditor_key_);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.stderr_text, HasSubstr("--known_head is SEQUENCE:HASH"));
 }
 
 }  // namespace
