@@ -148,6 +148,11 @@ absl::Status StatementError(const PGresult* result) {
       sqlstate == "57P02" || sqlstate == "57P03" || sqlstate == "53300") {
     return absl::UnavailableError(message);
   }
+  // Disk full (53100), out of memory (53200): the database refuses writes
+  // until an operator frees space; reads go on.
+  if (sqlstate == "53100" || sqlstate == "53200") {
+    return absl::ResourceExhaustedError(message);
+  }
   return absl::InternalError(message);
 }
 

@@ -168,6 +168,8 @@ class SqliteConnection final : public Connection {
       case SQLITE_CANTOPEN:
       case SQLITE_IOERR:
         return absl::UnavailableError(message);
+      case SQLITE_FULL:  // the disk: writes fail until space is freed
+        return absl::ResourceExhaustedError(message);
       default:
         return absl::InternalError(message);
     }

@@ -21,7 +21,8 @@
 // Error codes: unique or primary-key violation -> ALREADY_EXISTS; any other
 // constraint violation -> FAILED_PRECONDITION; database unreachable or
 // connection lost -> UNAVAILABLE; lock wait timed out, serialization failure
-// or deadlock -> ABORTED (retry the transaction); deadline passed ->
+// or deadlock -> ABORTED (retry the transaction); disk (or, PostgreSQL,
+// memory) full -> RESOURCE_EXHAUSTED; deadline passed ->
 // DEADLINE_EXCEEDED; a malformed call (placeholder count, several statements
 // in Execute, text that is not UTF-8) -> INVALID_ARGUMENT; anything else ->
 // INTERNAL. Messages never contain parameter values, row data or a URL's

@@ -21,8 +21,6 @@
 
 namespace prongsai::complaint {
 
-namespace v1 = ::prongsai::complaint::v1;
-
 // One entry of an organization's log, as stored.
 struct AccessEntry {
   int64_t sequence = 0;  // 1, 2, ... within the organization

@@ -122,6 +122,22 @@ test('an integrity officer opens a reporter identity with a reason; the auditor 
   const row = audit.locator('table.queue tbody tr', { hasText: reason });
   await row.waitFor();
   assert.match(await row.innerText(), new RegExp(officer.login));
+  // The log verifies; its head, kept, still verifies after one more read.
+  await audit.getByRole('button', { name: 'ตรวจความครบถ้วนของบันทึก' }).click();
+  await audit.locator('.verdict.ok').waitFor();
+  const head = await audit.locator('code.log-head').innerText();
+  assert.match(head, /^\d+:[0-9a-f]{64}$/);
+  const stored = await apiAs('AUDITOR', 'GET', `/v1/organizations/${ORG.code}/identityAccesses?page_size=1000`);
+  assert.equal(head, `${stored.accesses.length}:${stored.accesses.at(-1).entry_hash}`);
+  await apiAs('INTEGRITY_OFFICER', 'POST', `/v1/${complaint.name}:getProtectedIdentity`,
+    { reason: 'อ่านซ้ำเพื่อทำสำเนาให้คณะกรรมการ' });
+  await audit.getByLabel(/หัวบันทึกที่เก็บไว้/).fill(head);
+  await audit.getByRole('button', { name: 'ตรวจความครบถ้วนของบันทึก' }).click();
+  await audit.locator('.verdict.ok', { hasText: String(Number(head.split(':')[0]) + 1).replace(/\d/g, (d) => '๐๑๒๓๔๕๖๗๘๙'[d]) }).waitFor();
+  // A head that is not in the log (made up here) is reported, not accepted.
+  await audit.getByLabel(/หัวบันทึกที่เก็บไว้/).fill(`${head.split(':')[0]}:${'0'.repeat(64)}`);
+  await audit.getByRole('button', { name: 'ตรวจความครบถ้วนของบันทึก' }).click();
+  assert.match(await audit.locator('.verdict.broken').innerText(), /no longer the known head/);
   await expectNoSeriousAxeViolations(audit);
   await screenshot(audit, 'staff-identity-accesses');
 
