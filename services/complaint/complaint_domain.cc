@@ -44,11 +44,6 @@ absl::StatusOr<ChildName> ParseCategoryName(absl::string_view field_path,
   return parsed;
 }
 
-bool IsFinal(State state) {
-  return state == v1::Complaint::CLOSED || state == v1::Complaint::REFERRED ||
-         state == v1::Complaint::REJECTED || state == v1::Complaint::WITHDRAWN;
-}
-
 absl::Status ValidatePerson(absl::string_view path, const v1::Person& person) {
   PRONGSAI_RETURN_IF_ERROR(
       ValidateText(absl::StrCat(path, ".name"), person.name(), 200, false));
@@ -137,6 +132,11 @@ absl::Status ValidateAttachment(int index, const v1::Attachment& attachment) {
 }
 
 }  // namespace
+
+bool HasEnded(State state) {
+  return state == v1::Complaint::CLOSED || state == v1::Complaint::REFERRED ||
+         state == v1::Complaint::REJECTED || state == v1::Complaint::WITHDRAWN;
+}
 
 absl::Status ValidateNewComplaint(const v1::Complaint& complaint) {
   if (complaint.kind() == v1::Complaint::KIND_UNSPECIFIED ||
@@ -470,7 +470,7 @@ absl::StatusOr<State> ValidateResolutionResponse(
 absl::Status ValidateComplainantInformation(State current,
                                             absl::string_view text) {
   PRONGSAI_RETURN_IF_ERROR(ValidateText("text", text, 5000, true));
-  if (IsFinal(current)) {
+  if (HasEnded(current)) {
     return absl::FailedPreconditionError(
         "the case is closed; file a new complaint instead");
   }

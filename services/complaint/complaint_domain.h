@@ -63,6 +63,9 @@ int SlaDaysOrDefault(int sla_days);
 
 // Still being handled: received, acknowledged, assigned or in progress.
 bool IsOpen(v1::Complaint::State state);
+// Ended for good: closed, referred, rejected or withdrawn (the retention
+// policy counts from then).
+bool HasEnded(v1::Complaint::State state);
 // Open and strictly past its due date: on the due instant itself a case is
 // still in time. (An explanation moves the due date.)
 bool IsOverdue(v1::Complaint::State state, absl::Time due_time, absl::Time now);

@@ -185,6 +185,41 @@ CREATE UNIQUE INDEX identity_accesses_chain
   ON identity_accesses (organization_code, sequence);
 )sql";
 
+// Retention under the PDPA (retention.h): when each case ended, when its
+// identities were erased, each organization's policy and the erasure log.
+// Cases that ended before this version take their last update as their end:
+// no earlier than the true end, so none is erased sooner than its policy
+// says.
+constexpr absl::string_view kMigration8 = R"sql(
+ALTER TABLE complaints ADD COLUMN end_time_us BIGINT;
+ALTER TABLE complaints ADD COLUMN identities_erase_time_us BIGINT;
+UPDATE complaints SET end_time_us = update_time_us WHERE state IN (6, 7, 8, 9);
+CREATE INDEX complaints_awaiting_erasure ON complaints (end_time_us)
+  WHERE end_time_us IS NOT NULL AND identities_erase_time_us IS NULL;
+CREATE TABLE retention_policies (
+  organization_code TEXT NOT NULL PRIMARY KEY,
+  general_retention_days BIGINT NOT NULL,
+  corruption_retention_days BIGINT NOT NULL,
+  warning_days BIGINT NOT NULL,
+  create_time_us BIGINT NOT NULL,
+  creator TEXT NOT NULL,
+  update_time_us BIGINT NOT NULL,
+  updater TEXT NOT NULL
+);
+CREATE TABLE identity_erasures (
+  id TEXT NOT NULL PRIMARY KEY,
+  organization_code TEXT NOT NULL,
+  complaint_id TEXT NOT NULL,
+  reason BIGINT NOT NULL,
+  erased_fields TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  erase_time_us BIGINT NOT NULL,
+  request_reference TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX identity_erasures_by_organization
+  ON identity_erasures (organization_code, erase_time_us, id);
+)sql";
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -195,7 +230,8 @@ std::vector<storage::Migration> Migrations() {
           {4, "data versions as tokens", kMigration4},
           {5, "photos stored with their complaint", kMigration5},
           {6, "reply templates", kMigration6},
-          {7, "identity-access log as a hash chain", kMigration7}};
+          {7, "identity-access log as a hash chain", kMigration7},
+          {8, "retention of identities under the PDPA", kMigration8}};
 }
 
 }  // namespace prongsai::complaint

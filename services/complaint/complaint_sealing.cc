@@ -96,6 +96,20 @@ absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> SealWithoutContact(const ProtectionKeys& keys,
+                                               absl::string_view sealed,
+                                               absl::string_view name) {
+  v1::Person person;
+  PRONGSAI_RETURN_IF_ERROR(
+      OpenIdentity(keys, sealed, name, IdentityPart::kComplainant, &person));
+  if (person.contact().empty()) {
+    return absl::FailedPreconditionError(
+        "the complaint holds no contact details of the complainant");
+  }
+  person.clear_contact();
+  return SealPerson(keys, person, name, IdentityPart::kComplainant);
+}
+
 absl::StatusOr<std::string> OpenPhoto(const ProtectionKeys& keys,
                                       const StoredPhoto& photo,
                                       absl::string_view name) {

@@ -88,6 +88,14 @@ absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
                           absl::string_view name, IdentityPart part,
                           v1::Person* person);
 
+// The complainant's identity `sealed` (of the complaint `name`) sealed
+// again without its contact details; "" when nothing else was given.
+// FAILED_PRECONDITION when it holds no contact details; as OpenIdentity
+// when it does not open.
+absl::StatusOr<std::string> SealWithoutContact(const ProtectionKeys& keys,
+                                               absl::string_view sealed,
+                                               absl::string_view name);
+
 // The bytes of `photo`, the attachment `name`: opened when sealed, decoded
 // otherwise, and checked against its hash. DATA_LOSS when they do not open,
 // decode or match; FAILED_PRECONDITION when its key is not loaded.

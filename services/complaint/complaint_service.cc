@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
 #include "common/base/organization_codes.h"
@@ -30,6 +31,8 @@
 #include "services/complaint/photo.h"
 #include "services/complaint/reply_template_store.h"
 #include "services/complaint/reply_templates.h"
+#include "services/complaint/retention.h"
+#include "services/complaint/retention_store.h"
 #include "services/complaint/tracking_code.h"
 
 namespace prongsai::complaint {
@@ -61,6 +64,14 @@ static_assert(kMaxComplaintRequestBytes >=
         ListIdentityAccessesResponse)                                         \
   UNARY(VerifyIdentityAccessLog, VerifyIdentityAccessLogRequest,              \
         IdentityAccessLogVerification)                                        \
+  UNARY(GetRetentionPolicy, GetRetentionPolicyRequest, RetentionPolicy)       \
+  UNARY(UpdateRetentionPolicy, UpdateRetentionPolicyRequest, RetentionPolicy) \
+  UNARY(ListPendingErasures, ListPendingErasuresRequest,                      \
+        ListPendingErasuresResponse)                                          \
+  UNARY(ListIdentityErasures, ListIdentityErasuresRequest,                    \
+        ListIdentityErasuresResponse)                                         \
+  UNARY(EraseComplainantContact, EraseComplainantContactRequest,              \
+        IdentityErasure)                                                      \
   UNARY(UpsertCategory, UpsertCategoryRequest, Category)                      \
   UNARY(ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
   UNARY(TrackComplaint, TrackComplaintRequest, TrackedComplaint)              \
@@ -502,6 +513,15 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_RETURN_IF_ERROR(ValidateIdentityAccessReason(request.reason()));
     PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
                               LoadByName(call, request.name(), "name"));
+    if (stored.complaint.has_identities_erase_time()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the identities of this complaint were erased on ",
+          absl::FormatTime(
+              "%Y-%m-%d",
+              api::FromProtoTime(stored.complaint.identities_erase_time()),
+              absl::UTCTimeZone()),
+          " under the organization's retention policy"));
+    }
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
         response, RevealIdentity(call, *db, stored, request.reason()));
@@ -633,6 +653,103 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(
         response, complaint::VerifyIdentityAccessLog(*db, organization,
                                                      request.known_head()));
+    return absl::OkStatus();
+  }
+
+  absl::Status DoGetRetentionPolicy(
+      server::CallContext& call, const v1::GetRetentionPolicyRequest& request,
+      v1::RetentionPolicy& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(std::string organization,
+                              ParseRetentionPolicyName("name", request.name()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(StoredRetentionPolicy stored,
+                              complaint::GetRetentionPolicy(*db, organization));
+    response = std::move(stored.policy);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoUpdateRetentionPolicy(
+      server::CallContext& call,
+      const v1::UpdateRetentionPolicyRequest& request,
+      v1::RetentionPolicy& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string organization,
+        ParseRetentionPolicyName("retention_policy.name",
+                                 request.retention_policy().name()));
+    PRONGSAI_RETURN_IF_ERROR(call.CheckOrganization(organization));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateRetentionPolicy(request.retention_policy()));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StoredRetentionPolicy stored,
+        PutRetentionPolicy(*db, organization, request.retention_policy(),
+                           call.writer()));
+    response = std::move(stored.policy);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListPendingErasures(
+      server::CallContext& call, const v1::ListPendingErasuresRequest& request,
+      v1::ListPendingErasuresResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                              server::StartList(call, request));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        StoredRetentionPolicy policy,
+        complaint::GetRetentionPolicy(*scope.db, scope.organization));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        api::Page<v1::PendingErasure> pending,
+        complaint::ListPendingErasures(*scope.db, scope.organization, policy,
+                                       scope.page, call.now));
+    server::FinishList(pending.items, pending.next_cursor, request,
+                       response.mutable_erasures(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoListIdentityErasures(
+      server::CallContext& call, const v1::ListIdentityErasuresRequest& request,
+      v1::ListIdentityErasuresResponse& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(server::ListScope scope,
+                              server::StartList(call, request));
+    PRONGSAI_ASSIGN_OR_RETURN(api::Page<v1::IdentityErasure> erasures,
+                              complaint::ListIdentityErasures(
+                                  *scope.db, scope.organization, scope.page));
+    server::FinishList(erasures.items, erasures.next_cursor, request,
+                       response.mutable_erasures(), response);
+    return absl::OkStatus();
+  }
+
+  absl::Status DoEraseComplainantContact(
+      server::CallContext& call,
+      const v1::EraseComplainantContactRequest& request,
+      v1::IdentityErasure& response) {
+    PRONGSAI_ASSIGN_OR_RETURN(StoredComplaint stored,
+                              LoadByName(call, request.name(), "name"));
+    PRONGSAI_RETURN_IF_ERROR(
+        ValidateRequestReference(request.request_reference()));
+    const v1::Complaint& complaint = stored.complaint;
+    if (!HasEnded(complaint.state())) {
+      return absl::FailedPreconditionError(
+          "the complaint has not ended: its contact details are still needed "
+          "to handle it");
+    }
+    if (complaint.kind() != v1::Complaint::GENERAL) {
+      return absl::FailedPreconditionError(
+          "a corruption report's identities are kept for the reporter's "
+          "protection until the retention policy erases them");
+    }
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string resealed,
+        SealWithoutContact(options_.keys, stored.complainant_sealed,
+                           complaint.name()));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        ChildName name, ParseChildName("name", complaint.name(), kComplaints));
+    PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response,
+        complaint::EraseComplainantContact(
+            *db, name.organization, name.id, stored.complainant_sealed,
+            resealed, request.request_reference(), call.writer()));
     return absl::OkStatus();
   }
 
@@ -941,8 +1058,9 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   // The sealed tracking codes exist only for replies to a retried filing;
   // past the replay window they are erased, filings or not.
   OverdueGauge();  // exported (0) before the first count
-  // And the overdue gauge is recounted once a minute (a count over every
-  // organization's open cases; the health thread probes every 2 s).
+  // And, once a minute, identities past their retention are erased and the
+  // overdue gauge is recounted (a count over every organization's open
+  // cases; the health thread probes every 2 s).
   // Once, at the first run: identity reads recorded before the log was
   // chained get their hashes.
   definition.housekeeping =
@@ -957,6 +1075,7 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
     PRONGSAI_RETURN_IF_ERROR(
         EraseSealedTrackingCodes(db, now - window).status());
     if (now < *next_count) return absl::OkStatus();
+    PRONGSAI_RETURN_IF_ERROR(EraseExpiredIdentities(db, now).status());
     PRONGSAI_ASSIGN_OR_RETURN(int64_t overdue, CountOverdueComplaints(db, now));
     OverdueGauge().Set(static_cast<double>(overdue));
     *next_count = now + kOverdueCountInterval;

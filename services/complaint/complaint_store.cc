@@ -51,7 +51,8 @@ const std::string& Columns() {
       "longitude, incident_time_us, requested_action, evidence, attachments, "
       "complainant_sealed, accused_sealed, tracking_sealed, sla_due_time_us, "
       "assignee, referred_to, rejection_reason, duplicate_of, resolution, "
-      "satisfaction, reopen_count, acknowledge_time_us, resolve_time_us"));
+      "satisfaction, reopen_count, acknowledge_time_us, resolve_time_us, "
+      "end_time_us, identities_erase_time_us"));
   return *columns;
 }
 
@@ -136,6 +137,12 @@ StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
   }
   if (std::optional<int64_t> resolved = row.GetOptionalInt(39)) {
     *c.mutable_resolve_time() = Micros(*resolved);
+  }
+  if (std::optional<int64_t> ended = row.GetOptionalInt(40)) {
+    *c.mutable_end_time() = Micros(*ended);
+  }
+  if (std::optional<int64_t> erased = row.GetOptionalInt(41)) {
+    *c.mutable_identities_erase_time() = Micros(*erased);
   }
   c.set_overdue(
       IsOverdue(c.state(), absl::FromUnixMicros(row.GetInt(12)), now));
@@ -349,6 +356,8 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    int64_t{0},
                    Value(),
                    Value(),
+                   Value(),  // end_time_us: not ended
+                   Value(),  // identities_erase_time_us
                    extra.tracking_hash});
     api::AppendRequestId(request_id, values);
     PRONGSAI_RETURN_IF_ERROR(ReplaceVersion(tx, organization));
@@ -505,6 +514,10 @@ absl::StatusOr<StoredComplaint> ApplyTransition(
     default:
       break;
   }
+  if (HasEnded(request.target_state())) {
+    absl::StrAppend(&assignments, ", end_time_us = ?");
+    params.emplace_back(now_us);
+  }
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
         PRONGSAI_RETURN_IF_ERROR(
@@ -597,9 +610,10 @@ absl::StatusOr<StoredComplaint> ApplyResolutionResponse(
         if (request.has_satisfaction()) {
           return UpdateIfState(
               tx, organization, id, from,
-              "state = ?, satisfaction = ?, update_time_us = ?, updater = ?",
+              "state = ?, satisfaction = ?, update_time_us = ?, updater = ?, "
+              "end_time_us = ?",
               {int64_t{v1::Complaint::CLOSED}, int64_t{request.satisfaction()},
-               now_us, std::string("complainant")});
+               now_us, std::string("complainant"), now_us});
         }
         PRONGSAI_RETURN_IF_ERROR(UpdateIfState(
             tx, organization, id, from,

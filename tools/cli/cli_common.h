@@ -88,6 +88,10 @@ struct CliOptions {
   bool public_view = false;
   std::string display_name;
   int sla_days = 0;
+  int general_days = 0;
+  int corruption_days = 0;
+  int warning_days = 0;
+  std::string reference;
   int page_size = 0;
   std::string page_token;
   std::string service;

@@ -354,6 +354,99 @@ int ComplaintVerifyAccesses(const CliOptions& options, const Args& /*args*/) {
   return verdict.intact() ? 0 : 1;
 }
 
+int ComplaintRetention(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::GetRetentionPolicyRequest get;
+  get.set_name(absl::StrCat(OrganizationParent(options), "/retentionPolicy"));
+  kv1::RetentionPolicy policy;
+  grpc::Status status = client.Call(&Stub::GetRetentionPolicy, get, &policy);
+  if (!status.ok()) return Fail(status);
+  // Only the periods given change; the RPC replaces every field.
+  if (options.general_days != 0 || options.corruption_days != 0 ||
+      options.warning_days != 0) {
+    kv1::UpdateRetentionPolicyRequest update;
+    kv1::RetentionPolicy& wanted = *update.mutable_retention_policy();
+    wanted = policy;
+    wanted.clear_audit();
+    if (options.general_days != 0) {
+      wanted.set_general_retention_days(options.general_days);
+    }
+    if (options.corruption_days != 0) {
+      wanted.set_corruption_retention_days(options.corruption_days);
+    }
+    if (options.warning_days != 0)
+      wanted.set_warning_days(options.warning_days);
+    ComplaintClient updater(options, kComplaintPort);  // a call per client
+    status = updater.Call(&Stub::UpdateRetentionPolicy, update, &policy);
+    if (!status.ok()) return Fail(status);
+  }
+  PrintOne(
+      options, policy,
+      {{"name", policy.name()},
+       {"general days", absl::StrCat(policy.general_retention_days())},
+       {"corruption days", absl::StrCat(policy.corruption_retention_days())},
+       {"warning days", absl::StrCat(policy.warning_days())},
+       {"updater", policy.audit().updater()}});
+  return 0;
+}
+
+int ComplaintPendingErasures(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListPendingErasuresRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  return client.CallAndPrint(
+      &Stub::ListPendingErasures, request,
+      [](const kv1::ListPendingErasuresResponse& response) {
+        Table table({"ERASED AT", "ENDED", "KIND", "COMPLAINT"});
+        for (const kv1::PendingErasure& pending : response.erasures()) {
+          table.AddRow({Time(pending.erase_time()), Time(pending.end_time()),
+                        kv1::Complaint::Kind_Name(pending.kind()),
+                        pending.complaint()});
+        }
+        std::cout << table.Render();
+        PrintNextPage(response.next_page_token());
+      });
+}
+
+int ComplaintErasures(const CliOptions& options, const Args& /*args*/) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::ListIdentityErasuresRequest request;
+  request.set_parent(OrganizationParent(options));
+  request.set_page_size(options.page_size);
+  request.set_page_token(options.page_token);
+  return client.CallAndPrint(
+      &Stub::ListIdentityErasures, request,
+      [](const kv1::ListIdentityErasuresResponse& response) {
+        Table table({"ERASED", "REASON", "FIELDS", "BY", "COMPLAINT"});
+        for (const kv1::IdentityErasure& erasure : response.erasures()) {
+          table.AddRow({Time(erasure.erase_time()),
+                        kv1::IdentityErasure::Reason_Name(erasure.reason()),
+                        absl::StrJoin(erasure.erased_fields(), ","),
+                        erasure.actor(), erasure.complaint()});
+        }
+        std::cout << table.Render();
+        PrintNextPage(response.next_page_token());
+      });
+}
+
+int ComplaintEraseContact(const CliOptions& options, const Args& args) {
+  ComplaintClient client(options, kComplaintPort);
+  kv1::EraseComplainantContactRequest request;
+  request.set_name(
+      Argument(args, "complaint erase-contact NAME --reference R"));
+  request.set_request_reference(Require(options.reference, "reference"));
+  return client.CallAndPrint(
+      &Stub::EraseComplainantContact, request,
+      [](const kv1::IdentityErasure& erasure) {
+        PrintFields({{"name", erasure.name()},
+                     {"complaint", erasure.complaint()},
+                     {"erased", absl::StrJoin(erasure.erased_fields(), ",")},
+                     {"at", Time(erasure.erase_time())}});
+      });
+}
+
 int ComplaintTrack(const CliOptions& options, const Args& args) {
   ComplaintClient client(options, kComplaintPort);
   kv1::TrackComplaintRequest request;

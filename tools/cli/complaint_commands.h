@@ -22,6 +22,12 @@ int ComplaintIdentity(const CliOptions& options, const Args& args);
 // Prints the verdict and the head to keep; exits 1 when the log is not
 // intact, as when the call fails.
 int ComplaintVerifyAccesses(const CliOptions& options, const Args& args);
+// Prints the retention policy; with --general_days, --corruption_days or
+// --warning_days, changes those periods first (EXECUTIVE).
+int ComplaintRetention(const CliOptions& options, const Args& args);
+int ComplaintPendingErasures(const CliOptions& options, const Args& args);
+int ComplaintErasures(const CliOptions& options, const Args& args);
+int ComplaintEraseContact(const CliOptions& options, const Args& args);
 int ComplaintTrack(const CliOptions& options, const Args& args);
 int ComplaintAddInfo(const CliOptions& options, const Args& args);
 int ComplaintRate(const CliOptions& options, const Args& args);

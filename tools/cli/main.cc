@@ -110,6 +110,13 @@ ABSL_FLAG(std::string, states, "",
 ABSL_FLAG(bool, public_view, false, "statistics: the public variant");
 ABSL_FLAG(std::string, display_name, "", "category: Thai display name");
 ABSL_FLAG(int, sla_days, 0, "category: days to handle (0 = 15)");
+ABSL_FLAG(int, general_days, 0,
+          "retention: days a general complaint's identities are kept");
+ABSL_FLAG(int, corruption_days, 0,
+          "retention: days a corruption report's identities are kept");
+ABSL_FLAG(int, warning_days, 0, "retention: days an erasure is shown first");
+ABSL_FLAG(std::string, reference, "",
+          "erase-contact: the data subject's request, e.g. its letter number");
 ABSL_FLAG(int, page_size, 0, "list page size (0 = server default)");
 ABSL_FLAG(std::string, page_token, "", "list page token");
 ABSL_FLAG(std::string, service, "", "health: service name to check");
@@ -223,6 +230,10 @@ void VerbOptionsFromFlags(CliOptions& options) {
   options.public_view = absl::GetFlag(FLAGS_public_view);
   options.display_name = absl::GetFlag(FLAGS_display_name);
   options.sla_days = absl::GetFlag(FLAGS_sla_days);
+  options.general_days = absl::GetFlag(FLAGS_general_days);
+  options.corruption_days = absl::GetFlag(FLAGS_corruption_days);
+  options.warning_days = absl::GetFlag(FLAGS_warning_days);
+  options.reference = absl::GetFlag(FLAGS_reference);
   options.page_size = absl::GetFlag(FLAGS_page_size);
   options.page_token = absl::GetFlag(FLAGS_page_token);
   options.service = absl::GetFlag(FLAGS_service);
@@ -363,6 +374,16 @@ constexpr Command kCommands[] = {
      "complaint verify-accesses --org CODE [--known_head SEQUENCE:HASH]  "
      "(AUDITOR)",
      ComplaintVerifyAccesses},
+    {"complaint", "retention",
+     "complaint retention --org CODE [--general_days N] [--corruption_days N]"
+     "\n                   [--warning_days N]",
+     ComplaintRetention},
+    {"complaint", "pending-erasures", "complaint pending-erasures --org CODE",
+     ComplaintPendingErasures},
+    {"complaint", "erasures", "complaint erasures --org CODE",
+     ComplaintErasures},
+    {"complaint", "erase-contact",
+     "complaint erase-contact NAME --reference REF", ComplaintEraseContact},
     {"complaint", "track", "complaint track CODE", ComplaintTrack},
     {"complaint", "add-info", "| add-info CODE --text T", ComplaintAddInfo},
     {"complaint", "rate", "| rate CODE --rating 1-5", ComplaintRate},

@@ -41,7 +41,9 @@ class ComplaintCliTest : public ::testing::Test {
     std::ofstream(keys_path)
         << auth::FormatKeyLine(auth::HashKey(key_), "cli-test", "SYSTEM", "*")
         << auth::FormatKeyLine(auth::HashKey(auditor_key_), "cli-auditor",
-                               "AUDITOR,INTEGRITY_OFFICER", "*");
+                               "AUDITOR,INTEGRITY_OFFICER", "*")
+        << auth::FormatKeyLine(auth::HashKey(executive_key_), "cli-executive",
+                               "EXECUTIVE", "6340101");
     server::ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.db_url = absl::StrCat("sqlite://", dir_, "/complaint.db");
@@ -84,6 +86,7 @@ class ComplaintCliTest : public ::testing::Test {
   std::string dir_;
   const std::string key_ = auth::GenerateKey();
   const std::string auditor_key_ = auth::GenerateKey();
+  const std::string executive_key_ = auth::GenerateKey();
   std::unique_ptr<server::ServiceHost> host_;
 };
 
@@ -194,6 +197,47 @@ TEST_F(ComplaintCliTest, VerifyAccessesPrintsTheHeadAndFindsACut) {
                    auditor_key_);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.stderr_text, HasSubstr("--known_head is SEQUENCE:HASH"));
+}
+
+TEST_F(ComplaintCliTest, RetentionVerbsSetThePolicyAndListErasures) {
+  testing::BinaryRun run = CliWithKey(
+      {"complaint", "retention", "--org", "6340101", "--general_days", "45"},
+      executive_key_);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, HasSubstr("45"));
+  EXPECT_THAT(run.stdout_text, HasSubstr("1825"));  // kept as it was
+  EXPECT_THAT(run.stdout_text, HasSubstr("cli-executive"));
+
+  run = CliWithKey(
+      {"complaint", "retention", "--org", "6340101", "--warning_days", "400"},
+      executive_key_);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.stderr_text, HasSubstr("retention_policy.warning_days"));
+  run =
+      CliWithKey({"complaint", "retention", "--org", "6340101"}, auditor_key_);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, HasSubstr("45"));
+  EXPECT_THAT(run.stdout_text, Not(HasSubstr("400")));
+
+  run = CliWithKey({"complaint", "pending-erasures", "--org", "6340101"},
+                   auditor_key_);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, HasSubstr("ERASED AT"));
+
+  const kv1::Complaint complaint = File();
+  run = CliWithKey({"complaint", "erase-contact", complaint.name()},
+                   auditor_key_);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.stderr_text, HasSubstr("--reference"));
+  run = CliWithKey({"complaint", "erase-contact", complaint.name(),
+                    "--reference", "คำร้องที่ ๑/๒๕๖๙"},
+                   auditor_key_);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.stderr_text, HasSubstr("has not ended"));
+  run = CliWithKey({"complaint", "erasures", "--org", "6340101"}, auditor_key_);
+  ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
+  EXPECT_THAT(run.stdout_text, HasSubstr("REASON"));
+  EXPECT_THAT(run.stdout_text, Not(HasSubstr("DATA_SUBJECT_REQUEST")));
 }
 
 }  // namespace

@@ -67,6 +67,10 @@ export const staffHome = staffPage((main, _params, account) => {
     links.push(["/staff/identity-accesses", "บันทึกการเปิดดูตัวตนผู้แจ้ง",
                 "ใครเปิดดูข้อมูลผู้แจ้งเบาะแสการทุจริต เมื่อใด และด้วยเหตุผลใด"]);
   }
+  if (hasRole(account, "EXECUTIVE", "INTEGRITY_OFFICER", "AUDITOR")) {
+    links.push(["/staff/retention", "การเก็บรักษาข้อมูลตัวตน (PDPA)",
+                "ระยะเวลาเก็บชื่อผู้ร้องและผู้ถูกร้องหลังเรื่องสิ้นสุด เรื่องที่จะถูกลบ และบันทึกการลบ"]);
+  }
   if (hasRole(account, "SYSTEM")) {
     links.push(["/staff/accounts", "บัญชีผู้ใช้", "สร้างบัญชีเจ้าหน้าที่ กำหนดบทบาท รีเซ็ตรหัสผ่าน"]);
   }

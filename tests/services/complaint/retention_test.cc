@@ -1,0 +1,372 @@
+// Retention of identities under the PDPA, through the service on both
+// databases: an organization's policy and its validation, the erasures the
+// integrity officer is shown before they happen, the erasure itself (the
+// sealed values gone from the database, the identity no longer readable,
+// the log naming what went, statistics unchanged), a shortened policy that
+// still waits for its warning period, and a data subject's request to erase
+// the contact details of an ended general complaint.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/fields.h"
+#include "common/storage/storage.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "prongsai/complaint/v1/complaint.grpc.pb.h"
+#include "tests/services/complaint/complaint_test_util.h"
+#include "tests/services/service_test_util.h"
+
+namespace prongsai::complaint {
+namespace {
+
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::Caller;
+using ::prongsai::testing::GrpcIsOk;
+using ::prongsai::testing::GrpcStatusIs;
+using ::prongsai::testing::IsInvalidField;
+using ::prongsai::testing::kParent;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using C = v1::Complaint;
+
+constexpr absl::string_view kPolicy = "organizations/6340101/retentionPolicy";
+constexpr absl::string_view kReason = "ตรวจสอบข้อเท็จจริงตามคำสั่งที่ ๑/๒๕๖๙";
+
+class RetentionTest : public testing::ServiceTest {
+ protected:
+  void SetUp() override {
+    StartService(testing::ComplaintDefinitionForTest());
+    if (IsSkipped()) return;
+    ASSERT_NE(service_, nullptr);
+    stub_ = v1::ComplaintService::NewStub(service().channel());
+  }
+
+  std::string File(C::Kind kind) {
+    v1::CreateComplaintRequest request;
+    request.set_parent(std::string(kParent));
+    C* complaint = request.mutable_complaint();
+    complaint->set_kind(kind);
+    complaint->set_channel(C::WEBSITE);
+    complaint->set_subject("ถนนชำรุดหน้าโรงเรียน");
+    complaint->set_description("หลุมลึกประมาณ ๓๐ เซนติเมตร");
+    complaint->mutable_complainant()->set_name("สมหญิง ใจดี");
+    complaint->mutable_complainant()->set_contact("081-234-5678");
+    if (kind == C::CORRUPTION) {
+      complaint->mutable_accused()->set_name("นายช่าง ผู้ถูกร้อง");
+    }
+    C created;
+    EXPECT_THAT(
+        stub_->CreateComplaint(service().Context(Caller::kOperator).get(),
+                               request, &created),
+        GrpcIsOk());
+    return created.name();
+  }
+
+  // Withdraws `name` (the caller that may move its kind).
+  void End(const std::string& name, C::Kind kind) {
+    v1::TransitionComplaintRequest request;
+    request.set_name(name);
+    request.set_target_state(C::WITHDRAWN);
+    request.set_note("ผู้ร้องขอถอนเรื่อง");
+    C moved;
+    ASSERT_THAT(
+        stub_->TransitionComplaint(
+            service()
+                .Context(kind == C::CORRUPTION ? Caller::kIntegrityOfficer
+                                               : Caller::kOperator)
+                .get(),
+            request, &moved),
+        GrpcIsOk());
+    EXPECT_TRUE(moved.has_end_time());
+  }
+
+  C Get(const std::string& name) {
+    v1::GetComplaintRequest request;
+    request.set_name(name);
+    C complaint;
+    EXPECT_THAT(stub_->GetComplaint(service().Context(Caller::kSystem).get(),
+                                    request, &complaint),
+                GrpcIsOk());
+    return complaint;
+  }
+
+  grpc::Status Reveal(const std::string& name,
+                      v1::ProtectedIdentity* identity) {
+    v1::GetProtectedIdentityRequest request;
+    request.set_name(name);
+    request.set_reason(std::string(kReason));
+    return stub_->GetProtectedIdentity(
+        service().Context(Caller::kIntegrityOfficer).get(), request, identity);
+  }
+
+  grpc::Status SetPolicy(Caller caller, int general, int corruption,
+                         int warning, v1::RetentionPolicy* out = nullptr,
+                         absl::string_view name = kPolicy) {
+    v1::UpdateRetentionPolicyRequest request;
+    v1::RetentionPolicy* policy = request.mutable_retention_policy();
+    policy->set_name(std::string(name));
+    policy->set_general_retention_days(general);
+    policy->set_corruption_retention_days(corruption);
+    policy->set_warning_days(warning);
+    v1::RetentionPolicy ignored;
+    return stub_->UpdateRetentionPolicy(service().Context(caller).get(),
+                                        request, out ? out : &ignored);
+  }
+
+  v1::RetentionPolicy Policy() {
+    v1::GetRetentionPolicyRequest request;
+    request.set_name(std::string(kPolicy));
+    v1::RetentionPolicy policy;
+    EXPECT_THAT(stub_->GetRetentionPolicy(
+                    service().Context(Caller::kIntegrityOfficer).get(), request,
+                    &policy),
+                GrpcIsOk());
+    return policy;
+  }
+
+  std::vector<v1::PendingErasure> Pending() {
+    v1::ListPendingErasuresRequest request;
+    request.set_parent(std::string(kParent));
+    v1::ListPendingErasuresResponse response;
+    EXPECT_THAT(stub_->ListPendingErasures(
+                    service().Context(Caller::kIntegrityOfficer).get(), request,
+                    &response),
+                GrpcIsOk());
+    return {response.erasures().begin(), response.erasures().end()};
+  }
+
+  std::vector<v1::IdentityErasure> Erasures() {
+    v1::ListIdentityErasuresRequest request;
+    request.set_parent(std::string(kParent));
+    v1::ListIdentityErasuresResponse response;
+    EXPECT_THAT(
+        stub_->ListIdentityErasures(service().Context(Caller::kAuditor).get(),
+                                    request, &response),
+        GrpcIsOk());
+    return {response.erasures().begin(), response.erasures().end()};
+  }
+
+  grpc::Status EraseContact(Caller caller, const std::string& name,
+                            absl::string_view reference,
+                            v1::IdentityErasure* out = nullptr) {
+    v1::EraseComplainantContactRequest request;
+    request.set_name(name);
+    request.set_request_reference(std::string(reference));
+    v1::IdentityErasure ignored;
+    return stub_->EraseComplainantContact(service().Context(caller).get(),
+                                          request, out ? out : &ignored);
+  }
+
+  v1::ComplaintStatistics Statistics() {
+    v1::GetComplaintStatisticsRequest request;
+    request.set_parent(std::string(kParent));
+    request.mutable_fiscal_year()->set_be_year(2569);
+    v1::ComplaintStatistics statistics;
+    EXPECT_THAT(
+        stub_->GetComplaintStatistics(service().Context(Caller::kAuditor).get(),
+                                      request, &statistics),
+        GrpcIsOk());
+    return statistics;
+  }
+
+  // What the database holds for the complaint, sealed.
+  std::vector<std::string> SealedColumns(const std::string& name) {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return {};
+    absl::StatusOr<storage::Result> rows = (*db)->Execute(
+        "SELECT complainant_sealed, accused_sealed, tracking_sealed FROM "
+        "complaints WHERE id = ?",
+        {name.substr(name.rfind('/') + 1)});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (!rows.ok() || rows->rows.size() != 1) return {};
+    return {rows->rows[0].GetText(0), rows->rows[0].GetText(1),
+            rows->rows[0].GetText(2)};
+  }
+
+  void Housekeep() {
+    clock_.Advance(absl::Minutes(2));  // past the once-a-minute pass
+    ASSERT_TRUE(service().host().CheckHealthNow());
+  }
+
+  std::unique_ptr<v1::ComplaintService::Stub> stub_;
+};
+
+TEST_P(RetentionTest, APolicyHasDefaultsAndIsCheckedFieldByField) {
+  v1::RetentionPolicy policy = Policy();
+  EXPECT_EQ(policy.name(), kPolicy);
+  EXPECT_EQ(policy.general_retention_days(), 365);
+  EXPECT_EQ(policy.corruption_retention_days(), 1825);
+  EXPECT_EQ(policy.warning_days(), 30);
+  EXPECT_FALSE(policy.has_audit());
+
+  EXPECT_THAT(SetPolicy(Caller::kExecutive, 29, 0, 0),
+              IsInvalidField("retention_policy.general_retention_days"));
+  EXPECT_THAT(SetPolicy(Caller::kExecutive, 0, 3651, 0),
+              IsInvalidField("retention_policy.corruption_retention_days"));
+  EXPECT_THAT(SetPolicy(Caller::kExecutive, 0, 0, 366),
+              IsInvalidField("retention_policy.warning_days"));
+  EXPECT_THAT(SetPolicy(Caller::kExecutive, 60, 0, 0, nullptr,
+                        "organizations/6340101/retentionPolicies"),
+              IsInvalidField("retention_policy.name"));
+  // Only the organization's executive sets it.
+  EXPECT_THAT(SetPolicy(Caller::kOperator, 60, 0, 0),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(SetPolicy(Caller::kExecutive, 60, 0, 0, nullptr,
+                        "organizations/9999999/retentionPolicy"),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_FALSE(Policy().has_audit()) << "a refused update changed it";
+
+  ASSERT_THAT(SetPolicy(Caller::kExecutive, 60, 0, 10, &policy), GrpcIsOk());
+  EXPECT_EQ(policy.general_retention_days(), 60);
+  EXPECT_EQ(policy.corruption_retention_days(), 1825);
+  EXPECT_EQ(policy.warning_days(), 10);
+  EXPECT_EQ(policy.audit().updater(), "executive-6340101");
+  EXPECT_EQ(Policy().general_retention_days(), 60);
+}
+
+TEST_P(RetentionTest, IdentitiesAreShownBeforehandThenErasedForGood) {
+  ASSERT_THAT(SetPolicy(Caller::kExecutive, 30, 60, 7), GrpcIsOk());
+  const std::string general = File(C::GENERAL);
+  const std::string corruption = File(C::CORRUPTION);
+  const std::string open = File(C::GENERAL);
+  End(general, C::GENERAL);
+  End(corruption, C::CORRUPTION);
+  const absl::Time ended = clock_.Now();
+
+  clock_.Advance(absl::Hours(24) * 22);
+  Housekeep();
+  EXPECT_TRUE(Pending().empty()) << "listed before its warning period";
+
+  clock_.Advance(absl::Hours(24) * 2);
+  std::vector<v1::PendingErasure> pending = Pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].complaint(), general);
+  EXPECT_EQ(pending[0].kind(), C::GENERAL);
+  EXPECT_EQ(api::FromProtoTime(pending[0].erase_time()),
+            ended + absl::Hours(24) * 30);
+  EXPECT_TRUE(pending[0].has_complainant_identity());
+  EXPECT_FALSE(pending[0].has_accused_identity());
+  Housekeep();
+  EXPECT_FALSE(SealedColumns(general)[0].empty()) << "erased before its time";
+
+  clock_.Advance(absl::Hours(24) * 6);
+  const v1::ComplaintStatistics before = Statistics();
+  Housekeep();
+  EXPECT_THAT(SealedColumns(general), ElementsAre("", "", ""));
+  const C erased = Get(general);
+  EXPECT_FALSE(erased.has_complainant_identity());
+  EXPECT_TRUE(erased.has_identities_erase_time());
+  v1::ProtectedIdentity identity;
+  grpc::Status status = Reveal(general, &identity);
+  EXPECT_THAT(status, GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+  EXPECT_THAT(status.error_message(), HasSubstr("retention policy"));
+  // The others are still there.
+  ASSERT_THAT(Reveal(corruption, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.accused().name(), "นายช่าง ผู้ถูกร้อง");
+  ASSERT_THAT(Reveal(open, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.complainant().contact(), "081-234-5678");
+  // The statistics, taken at the same moment, do not move.
+  v1::ComplaintStatistics after = Statistics();
+  after.clear_period_end();
+  v1::ComplaintStatistics expected = before;
+  expected.clear_period_end();
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(after, expected))
+      << "before:\n"
+      << before.DebugString() << "after:\n"
+      << after.DebugString();
+
+  clock_.Advance(absl::Hours(24) * 30);
+  Housekeep();
+  Housekeep();  // a second pass erases nothing twice
+  EXPECT_THAT(SealedColumns(corruption), ElementsAre("", "", ""));
+  EXPECT_FALSE(SealedColumns(open)[0].empty());
+  const std::vector<v1::IdentityErasure> log = Erasures();
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].complaint(), general);
+  EXPECT_EQ(log[0].reason(), v1::IdentityErasure::RETENTION_EXPIRED);
+  EXPECT_THAT(log[0].erased_fields(), ElementsAre("complainant"));
+  EXPECT_EQ(log[0].actor(), "retention");
+  EXPECT_EQ(log[1].complaint(), corruption);
+  EXPECT_THAT(log[1].erased_fields(), ElementsAre("complainant", "accused"));
+  EXPECT_TRUE(Pending().empty());
+}
+
+TEST_P(RetentionTest, AShortenedPolicyStillWaitsForItsWarningPeriod) {
+  const std::string general = File(C::GENERAL);
+  End(general, C::GENERAL);
+  clock_.Advance(absl::Hours(24) * 100);
+  Housekeep();
+  EXPECT_TRUE(Pending().empty()) << "the default keeps it a year";
+
+  // From a year to 30 days: due long ago, but shown for 10 days first.
+  const absl::Time changed = clock_.Now();
+  ASSERT_THAT(SetPolicy(Caller::kExecutive, 30, 0, 10), GrpcIsOk());
+  std::vector<v1::PendingErasure> pending = Pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(api::FromProtoTime(pending[0].erase_time()),
+            changed + absl::Hours(24) * 10);
+  Housekeep();
+  clock_.Advance(absl::Hours(24) * 9);
+  Housekeep();
+  EXPECT_FALSE(SealedColumns(general)[0].empty()) << "erased without warning";
+  clock_.Advance(absl::Hours(24) * 1);
+  Housekeep();
+  EXPECT_TRUE(SealedColumns(general)[0].empty());
+}
+
+TEST_P(RetentionTest, ADataSubjectHasTheContactOfAnEndedComplaintErased) {
+  const std::string general = File(C::GENERAL);
+  EXPECT_THAT(EraseContact(Caller::kOperator, general, "คำร้องที่ ๑๒/๒๕๖๙"),
+              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION))
+      << "erased while the case is open";
+  End(general, C::GENERAL);
+  EXPECT_THAT(EraseContact(Caller::kOperator, general, ""),
+              IsInvalidField("request_reference"));
+  EXPECT_THAT(EraseContact(Caller::kExecutive, general, "คำร้องที่ ๑๒/๒๕๖๙"),
+              GrpcStatusIs(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_TRUE(Erasures().empty()) << "a refused request was logged";
+
+  v1::IdentityErasure erasure;
+  ASSERT_THAT(
+      EraseContact(Caller::kOperator, general, "คำร้องที่ ๑๒/๒๕๖๙", &erasure),
+      GrpcIsOk());
+  EXPECT_EQ(erasure.complaint(), general);
+  EXPECT_EQ(erasure.reason(), v1::IdentityErasure::DATA_SUBJECT_REQUEST);
+  EXPECT_THAT(erasure.erased_fields(), ElementsAre("complainant.contact"));
+  EXPECT_EQ(erasure.actor(), "operator-6340101");
+  EXPECT_EQ(erasure.request_reference(), "คำร้องที่ ๑๒/๒๕๖๙");
+  EXPECT_THAT(erasure.name(),
+              HasSubstr("organizations/6340101/identityErasures/"));
+
+  v1::ProtectedIdentity identity;
+  ASSERT_THAT(Reveal(general, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.complainant().name(), "สมหญิง ใจดี");
+  EXPECT_EQ(identity.complainant().contact(), "");
+  EXPECT_THAT(EraseContact(Caller::kOperator, general, "คำร้องที่ ๑๓/๒๕๖๙"),
+              GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION))
+      << "nothing left to erase";
+  const std::vector<v1::IdentityErasure> log = Erasures();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].name(), erasure.name());
+
+  // A corruption reporter's identity stays for the reporter's protection.
+  const std::string corruption = File(C::CORRUPTION);
+  End(corruption, C::CORRUPTION);
+  EXPECT_THAT(
+      EraseContact(Caller::kIntegrityOfficer, corruption, "คำร้องที่ ๑๔/๒๕๖๙"),
+      GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         testing::BackendName);
+
+}  // namespace
+}  // namespace prongsai::complaint
