@@ -41,6 +41,8 @@ test('the executive sets the retention periods; a period out of range is refused
   await page.getByLabel(/แจ้งล่วงหน้า/).fill('14');
   await page.getByRole('button', { name: 'บันทึกระยะเวลา' }).click();
   await page.getByRole('status').filter({ hasText: 'บันทึกแล้ว' }).waitFor();
+  assert.match(await page.locator('dl.policy').innerText(), /๔๕ วัน[\s\S]*๑๐๙๕ วัน[\s\S]*๑๔ วัน/,
+    'the figures shown are the saved ones');
   const after = await apiAs('INTEGRITY_OFFICER', 'GET', POLICY);
   assert.equal(after.general_retention_days, 45);
   assert.equal(after.corruption_retention_days, 1095);

@@ -62,15 +62,21 @@ function table(caption: string, headings: string[], rows: HTMLElement[]): HTMLEl
 function policySection(path: string, policy: RetentionPolicy,
                        account: Account): HTMLElement {
   const days = (value: number | undefined) => `${thaiDigits(String(value ?? 0))} วัน`;
+  const generalDays = h("dd", null);
+  const corruptionDays = h("dd", null);
+  const warningDays = h("dd", null);
+  const show = (shown: RetentionPolicy) => {
+    generalDays.textContent = days(shown.general_retention_days);
+    corruptionDays.textContent = days(shown.corruption_retention_days);
+    warningDays.textContent = days(shown.warning_days);
+  };
+  show(policy);
   const section = h("section", { "aria-labelledby": "policy-heading" },
     h("h2", { id: "policy-heading" }, "ระยะเวลาเก็บข้อมูลตัวตน"),
     h("dl", { class: "policy" },
-      h("dt", null, "เรื่องร้องเรียนทั่วไป"),
-      h("dd", { "data-field": "general_retention_days" }, days(policy.general_retention_days)),
-      h("dt", null, "เรื่องร้องเรียนการทุจริต"),
-      h("dd", { "data-field": "corruption_retention_days" }, days(policy.corruption_retention_days)),
-      h("dt", null, "แจ้งล่วงหน้าก่อนลบ"),
-      h("dd", { "data-field": "warning_days" }, days(policy.warning_days))),
+      h("dt", null, "เรื่องร้องเรียนทั่วไป"), generalDays,
+      h("dt", null, "เรื่องร้องเรียนการทุจริต"), corruptionDays,
+      h("dt", null, "แจ้งล่วงหน้าก่อนลบ"), warningDays),
     h("p", { class: "muted" }, "นับจากวันที่เรื่องสิ้นสุด (ปิดเรื่อง ส่งต่อ ไม่รับ หรือถอนเรื่อง) ",
       "เมื่อครบกำหนด ระบบลบชื่อและช่องทางติดต่อของผู้ร้องและผู้ถูกร้องอย่างถาวร ",
       "ตัวเรื่องและสถิติยังคงอยู่"));
@@ -107,6 +113,7 @@ function policySection(path: string, policy: RetentionPolicy,
         corruption_retention_days: numberOf(corruption.input),
         warning_days: numberOf(warning.input),
       }));
+      show(updated);
       replaceChildren(saved, h("span", { role: "status" },
         `บันทึกแล้ว: ทั่วไป ${thaiDigits(String(updated.general_retention_days))} วัน, ` +
         `ทุจริต ${thaiDigits(String(updated.corruption_retention_days))} วัน, ` +
