@@ -1066,7 +1066,8 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   definition.housekeeping =
       [window = options.tracking_code_replay_window,
        next_count = std::make_shared<absl::Time>(absl::InfinitePast()),
-       chained = std::make_shared<bool>(false)](
+       chained = std::make_shared<bool>(false),
+       scrubbed = std::make_shared<bool>(true)](
           storage::Connection& db, absl::Time now) -> absl::Status {
     if (!*chained) {
       PRONGSAI_RETURN_IF_ERROR(ChainEntriesRecordedBeforeTheChain(db));
@@ -1075,7 +1076,10 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
     PRONGSAI_RETURN_IF_ERROR(
         EraseSealedTrackingCodes(db, now - window).status());
     if (now < *next_count) return absl::OkStatus();
-    PRONGSAI_RETURN_IF_ERROR(EraseExpiredIdentities(db, now).status());
+    PRONGSAI_ASSIGN_OR_RETURN(int64_t erased, EraseExpiredIdentities(db, now));
+    if (erased > 0 || !*scrubbed) {
+      PRONGSAI_ASSIGN_OR_RETURN(*scrubbed, ScrubErasedValues(db));
+    }
     PRONGSAI_ASSIGN_OR_RETURN(int64_t overdue, CountOverdueComplaints(db, now));
     OverdueGauge().Set(static_cast<double>(overdue));
     *next_count = now + kOverdueCountInterval;

@@ -221,6 +221,14 @@ absl::StatusOr<int64_t> EraseExpiredIdentities(storage::Connection& db,
   return erased;
 }
 
+absl::StatusOr<bool> ScrubErasedValues(storage::Connection& db) {
+  if (db.backend() != storage::Backend::kSqlite) return true;
+  PRONGSAI_ASSIGN_OR_RETURN(storage::Result result,
+                            db.Execute("PRAGMA wal_checkpoint(TRUNCATE)"));
+  // One row: busy (1 when it could not finish), log frames, checkpointed.
+  return result.rows.empty() || result.rows[0].GetInt(0) == 0;
+}
+
 absl::StatusOr<v1::IdentityErasure> EraseComplainantContact(
     storage::Connection& db, absl::string_view organization,
     absl::string_view complaint_id, absl::string_view expected,
@@ -248,6 +256,7 @@ absl::StatusOr<v1::IdentityErasure> EraseComplainantContact(
                        {"complainant.contact"}, request_reference, actor));
         return absl::OkStatus();
       }));
+  PRONGSAI_RETURN_IF_ERROR(ScrubErasedValues(db).status());
   return erasure;
 }
 

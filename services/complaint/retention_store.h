@@ -55,10 +55,20 @@ absl::StatusOr<int64_t> EraseExpiredIdentities(storage::Connection& db,
                                                absl::Time now,
                                                int64_t limit = 500);
 
+// Leaves no copy of what an erasure overwrote in the database's files.
+// SQLite zeroes the space an overwrite frees (secure_delete, see
+// sqlite_connection.cc) but keeps earlier versions of a page in its
+// write-ahead log until a checkpoint resets it, so this runs a truncating
+// checkpoint; false when a reader held an old snapshot and it could not
+// finish (try again later). PostgreSQL keeps the old row version until
+// VACUUM reuses its space; nothing is done here (true).
+absl::StatusOr<bool> ScrubErasedValues(storage::Connection& db);
+
 // Replaces the complainant's sealed identity of an ended GENERAL complaint
 // with `resealed` (its identity without contact details), conditional on
 // it still being `expected` (ABORTED otherwise), and logs the erasure as a
-// DATA_SUBJECT_REQUEST by `actor`, in one transaction.
+// DATA_SUBJECT_REQUEST by `actor`, in one transaction; then scrubs
+// (ScrubErasedValues).
 absl::StatusOr<v1::IdentityErasure> EraseComplainantContact(
     storage::Connection& db, absl::string_view organization,
     absl::string_view complaint_id, absl::string_view expected,

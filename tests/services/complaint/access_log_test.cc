@@ -236,7 +236,8 @@ TEST_P(AccessLogTest, TheUpgradeNumbersAndChainsEarlierReads) {
       storage::Connect(url);
   ASSERT_TRUE(db.ok()) << db.status();
   std::vector<storage::Migration> migrations = Migrations();
-  ASSERT_EQ(migrations.back().version, 7);
+  ASSERT_GE(migrations.size(), 7u);
+  ASSERT_EQ(migrations[6].version, 7);
   ASSERT_TRUE(
       storage::Migrate(**db, "complaint", absl::MakeSpan(migrations).first(6))
           .ok());
