@@ -21,7 +21,6 @@ setup installs them). As root, the cluster belongs to the `postgres` user,
 because initdb refuses to run as root.
 """
 
-import importlib
 import os
 import pwd
 import secrets
@@ -251,20 +250,14 @@ class DatabaseFaultsTest(unittest.TestCase):
 
 
 def main():
-    global BIN_DIR, PROTO_DIR, plan_pb2, plan_pb2_grpc, common_pb2
+    global BIN_DIR, PROTO_DIR
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     BIN_DIR, PROTO_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     if not os.path.isfile(os.path.join(PG_BIN, "initdb")):
         sys.exit(f"PostgreSQL 15 server programs not found in {PG_BIN} (scripts/setup)")
-    with tempfile.TemporaryDirectory(prefix="prongsai-faults-stubs-") as stubs:
-        interop_support.generate_stubs(PROTO_DIR, stubs)
-        plan_pb2 = importlib.import_module("prongsai.plan.v1.plan_pb2")
-        plan_pb2_grpc = importlib.import_module("prongsai.plan.v1.plan_pb2_grpc")
-        common_pb2 = importlib.import_module("prongsai.common.v1.common_pb2")
-        program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2,
-                                exit=False)
-    sys.exit(0 if program.result.wasSuccessful() else 1)
+    interop_support.run_tests_with_stubs(PROTO_DIR, interop_support.PLAN_STUBS,
+                                         globals(), [sys.argv[0]] + sys.argv[3:])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ ctest reports as skipped.
 """
 
 import errno
-import importlib
 import os
 import secrets
 import shutil
@@ -141,21 +140,15 @@ class DiskFullTest(unittest.TestCase):
 
 
 def main():
-    global BIN_DIR, PROTO_DIR, plan_pb2, plan_pb2_grpc, common_pb2
+    global BIN_DIR, PROTO_DIR
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     BIN_DIR, PROTO_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     if os.geteuid() != 0:
         print("SKIPPED: mounting a tmpfs needs root", file=sys.stderr)
         sys.exit(77)
-    with tempfile.TemporaryDirectory(prefix="prongsai-disk-stubs-") as stubs:
-        interop_support.generate_stubs(PROTO_DIR, stubs)
-        plan_pb2 = importlib.import_module("prongsai.plan.v1.plan_pb2")
-        plan_pb2_grpc = importlib.import_module("prongsai.plan.v1.plan_pb2_grpc")
-        common_pb2 = importlib.import_module("prongsai.common.v1.common_pb2")
-        program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2,
-                                exit=False)
-    sys.exit(0 if program.result.wasSuccessful() else 1)
+    interop_support.run_tests_with_stubs(PROTO_DIR, interop_support.PLAN_STUBS,
+                                         globals(), [sys.argv[0]] + sys.argv[3:])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from their own directory:
 import base64
 import contextlib
 import hashlib
+import importlib
 import os
 import re
 import shutil
@@ -25,8 +26,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import unittest
 import urllib.parse
 import urllib.request
 
@@ -156,6 +159,28 @@ class ServiceProcess:
 
 
 # ------------------------------------------------ keys, files, PostgreSQL
+
+# The plan service's stubs the fault tests use, by the global name they
+# use them under.
+PLAN_STUBS = {
+    "plan_pb2": "prongsai.plan.v1.plan_pb2",
+    "plan_pb2_grpc": "prongsai.plan.v1.plan_pb2_grpc",
+    "common_pb2": "prongsai.common.v1.common_pb2",
+}
+
+
+def run_tests_with_stubs(proto_dir, stubs, namespace, argv):
+    """Generates the Python stubs in a scratch folder, imports `stubs`
+    (global name -> module) into `namespace` (the test module's globals()),
+    runs the __main__ module's unittest tests with `argv` and exits with
+    their verdict."""
+    with tempfile.TemporaryDirectory(prefix="prongsai-stubs-") as out:
+        generate_stubs(proto_dir, out)
+        for name, module in stubs.items():
+            namespace[name] = importlib.import_module(module)
+        program = unittest.main(argv=argv, verbosity=2, exit=False)
+    sys.exit(0 if program.result.wasSuccessful() else 1)
+
 
 def key_line(key, name, roles, orgs):
     return f"{hashlib.sha256(key.encode()).hexdigest()} {name} {roles} {orgs}\n"

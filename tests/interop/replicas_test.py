@@ -16,7 +16,6 @@ one); without it the test exits 77 (skipped), or fails when
 PRONGSAI_TEST_REQUIRE_BACKENDS=1.
 """
 
-import importlib
 import os
 import secrets
 import shutil
@@ -160,7 +159,7 @@ class ReplicasTest(unittest.TestCase):
 
 
 def main():
-    global BIN_DIR, PROTO_DIR, plan_pb2, plan_pb2_grpc, common_pb2
+    global BIN_DIR, PROTO_DIR
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     BIN_DIR, PROTO_DIR = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
@@ -169,14 +168,8 @@ def main():
             sys.exit("PRONGSAI_TEST_PG_URL is not set")
         print("SKIPPED: PRONGSAI_TEST_PG_URL is not set", file=sys.stderr)
         sys.exit(77)
-    with tempfile.TemporaryDirectory(prefix="prongsai-replicas-stubs-") as stubs:
-        interop_support.generate_stubs(PROTO_DIR, stubs)
-        plan_pb2 = importlib.import_module("prongsai.plan.v1.plan_pb2")
-        plan_pb2_grpc = importlib.import_module("prongsai.plan.v1.plan_pb2_grpc")
-        common_pb2 = importlib.import_module("prongsai.common.v1.common_pb2")
-        program = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2,
-                                exit=False)
-    sys.exit(0 if program.result.wasSuccessful() else 1)
+    interop_support.run_tests_with_stubs(PROTO_DIR, interop_support.PLAN_STUBS,
+                                         globals(), [sys.argv[0]] + sys.argv[3:])
 
 
 if __name__ == "__main__":
