@@ -189,7 +189,10 @@ CREATE UNIQUE INDEX identity_accesses_chain
 // identities were erased, each organization's policy and the erasure log.
 // Cases that ended before this version take their last update as their end:
 // no earlier than the true end, so none is erased sooner than its policy
-// says.
+// says. retention_start holds when erasing began on this register (the
+// first housekeeping pass writes it): an organization that never set a
+// policy counts its warning period from then, so an upgraded register
+// shows its overdue erasures before the first one happens.
 constexpr absl::string_view kMigration8 = R"sql(
 ALTER TABLE complaints ADD COLUMN end_time_us BIGINT;
 ALTER TABLE complaints ADD COLUMN identities_erase_time_us BIGINT;
@@ -218,6 +221,10 @@ CREATE TABLE identity_erasures (
 );
 CREATE INDEX identity_erasures_by_organization
   ON identity_erasures (organization_code, erase_time_us, id);
+CREATE TABLE retention_start (
+  id BIGINT NOT NULL PRIMARY KEY,
+  start_time_us BIGINT NOT NULL
+);
 )sql";
 
 }  // namespace

@@ -1062,16 +1062,17 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   // overdue gauge is recounted (a count over every organization's open
   // cases; the health thread probes every 2 s).
   // Once, at the first run: identity reads recorded before the log was
-  // chained get their hashes.
+  // chained get their hashes, and erasing begins (StartRetention).
   definition.housekeeping =
       [window = options.tracking_code_replay_window,
        next_count = std::make_shared<absl::Time>(absl::InfinitePast()),
-       chained = std::make_shared<bool>(false),
+       started = std::make_shared<bool>(false),
        scrubbed = std::make_shared<bool>(true)](
           storage::Connection& db, absl::Time now) -> absl::Status {
-    if (!*chained) {
+    if (!*started) {
       PRONGSAI_RETURN_IF_ERROR(ChainEntriesRecordedBeforeTheChain(db));
-      *chained = true;
+      PRONGSAI_RETURN_IF_ERROR(StartRetention(db, now));
+      *started = true;
     }
     PRONGSAI_RETURN_IF_ERROR(
         EraseSealedTrackingCodes(db, now - window).status());

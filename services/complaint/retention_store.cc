@@ -91,10 +91,26 @@ absl::StatusOr<StoredRetentionPolicy> GetRetentionPolicy(
     policy.set_warning_days(static_cast<int32_t>(row.GetInt(2)));
     *policy.mutable_audit() = api::AuditFromRow(row, 3);
     stored.change_time = absl::FromUnixMicros(row.GetInt(5));
+  } else {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        storage::Result start,
+        db.Execute("SELECT start_time_us FROM retention_start"));
+    if (!start.rows.empty()) {
+      stored.change_time = absl::FromUnixMicros(start.rows[0].GetInt(0));
+    }
   }
   policy = WithRetentionDefaults(std::move(policy));
   policy.set_name(RetentionPolicyName(organization));
   return stored;
+}
+
+absl::Status StartRetention(storage::Connection& db, absl::Time now) {
+  return db
+      .Execute(
+          "INSERT INTO retention_start (id, start_time_us) VALUES (1, ?) ON "
+          "CONFLICT (id) DO NOTHING",
+          {absl::ToUnixMicros(now)})
+      .status();
 }
 
 absl::StatusOr<StoredRetentionPolicy> PutRetentionPolicy(
@@ -175,21 +191,21 @@ absl::StatusOr<int64_t> EraseExpiredIdentities(storage::Connection& db,
       db.Execute(
           "SELECT c.organization_code, c.id, CASE WHEN c.complainant_sealed "
           "<> '' THEN 1 ELSE 0 END, CASE WHEN c.accused_sealed <> '' THEN 1 "
-          "ELSE 0 END FROM complaints c LEFT JOIN "
-          "retention_policies p ON p.organization_code = c.organization_code "
-          "WHERE c.end_time_us IS NOT NULL AND "
+          "ELSE 0 END FROM complaints c CROSS JOIN retention_start s LEFT "
+          "JOIN retention_policies p ON p.organization_code = "
+          "c.organization_code WHERE c.end_time_us IS NOT NULL AND "
           "c.identities_erase_time_us IS NULL AND c.end_time_us <= ? AND "
           "c.end_time_us + ? * CASE WHEN c.kind = ? THEN "
           "COALESCE(p.corruption_retention_days, ?) ELSE "
           "COALESCE(p.general_retention_days, ?) END <= ? AND "
-          "(p.update_time_us IS NULL OR "
-          "p.update_time_us + ? * p.warning_days <= ?) "
+          "COALESCE(p.update_time_us, s.start_time_us) + ? * "
+          "COALESCE(p.warning_days, ?) <= ? "
           "ORDER BY c.end_time_us, c.id LIMIT ?",
           {now_us - kMinRetentionDays * kMicrosPerDay, kMicrosPerDay,
            int64_t{v1::Complaint::CORRUPTION},
            int64_t{kDefaultCorruptionRetentionDays},
-           int64_t{kDefaultGeneralRetentionDays}, now_us, kMicrosPerDay, now_us,
-           limit}));
+           int64_t{kDefaultGeneralRetentionDays}, now_us, kMicrosPerDay,
+           int64_t{kDefaultRetentionWarningDays}, now_us, limit}));
   const api::AuditWriter retention{std::string(kRetentionActor), now};
   int64_t erased = 0;
   for (const storage::Row& row : due.rows) {

@@ -22,12 +22,17 @@
 namespace prongsai::complaint {
 
 // An organization's policy with its defaults applied (`name` set; `audit`
-// unset when it never set one), and when it last changed (InfinitePast
-// when never).
+// unset when it never set one), and when it last changed: when it was set,
+// or for the defaults when erasing began (StartRetention; InfinitePast
+// before that).
 struct StoredRetentionPolicy {
   v1::RetentionPolicy policy;
   absl::Time change_time = absl::InfinitePast();
 };
+
+// Records `now` as when erasing began on this register, unless it already
+// began. Nothing is erased before this has run once.
+absl::Status StartRetention(storage::Connection& db, absl::Time now);
 
 absl::StatusOr<StoredRetentionPolicy> GetRetentionPolicy(
     storage::Connection& db, absl::string_view organization);
@@ -46,7 +51,8 @@ absl::StatusOr<api::Page<v1::PendingErasure>> ListPendingErasures(
     absl::Time now);
 
 // Erases, in every organization, the identities whose erase time
-// (IdentityEraseTime) is past at `now`: the sealed complainant, accused
+// (IdentityEraseTime, from StoredRetentionPolicy::change_time) is past at
+// `now`: the sealed complainant, accused
 // and tracking code are overwritten, and each erasure is logged, in one
 // transaction per complaint. At most `limit` complaints a call; returns how
 // many were erased. Safe to run on several replicas at once: a complaint

@@ -399,6 +399,31 @@ TEST_P(RetentionTest, ADataSubjectHasTheContactOfAnEndedComplaintErased) {
       GrpcStatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 }
 
+// Erasing began when the service first ran (here: when the test started
+// it). A case that had ended long before is due at once, but an
+// organization that never set a policy counts the warning period from then.
+TEST_P(RetentionTest, ErasingThatBeginsShowsWhatIsOverdueFirst) {
+  const absl::Time start = testing::FakeClock::DefaultStart();
+  const std::string general = File(C::GENERAL);
+  End(general, C::GENERAL);
+  absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+      storage::Connect(service().db_url());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Execute("UPDATE complaints SET end_time_us = ?",
+                            {absl::ToUnixMicros(start - absl::Hours(24) * 400)})
+                  .ok());
+  Housekeep();
+  EXPECT_FALSE(SealedColumns(general)[0].empty()) << "erased without warning";
+  std::vector<v1::PendingErasure> pending = Pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(api::FromProtoTime(pending[0].erase_time()),
+            start + absl::Hours(24) * 30);
+  clock_.Advance(absl::Hours(24) * 30);
+  Housekeep();
+  EXPECT_TRUE(SealedColumns(general)[0].empty());
+}
+
 // The real upgrade to schema version 8: a case that had ended takes its
 // last update as its end (never earlier than the true end, so never erased
 // sooner than its policy says); an open one has none.
