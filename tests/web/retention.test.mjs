@@ -51,7 +51,7 @@ test('the executive sets the retention periods; a period out of range is refused
   await screenshot(page, 'staff-retention-executive');
 });
 
-test('the integrity officer sees the policy and a data subject erasure in the log', async () => {
+test('an operator erases a data subject\'s contact from the case; the integrity officer sees it in the log', async () => {
   const subject = `ขอลบข้อมูล ${randomUUID().slice(0, 6)}`;
   const filed = await apiAs('OPERATOR', 'POST', `/v1/organizations/${ORG}/complaints`, {
     complaint: {
@@ -61,9 +61,19 @@ test('the integrity officer sees the policy and a data subject erasure in the lo
   });
   await apiAs('OPERATOR', 'POST', `/v1/${filed.name}:transition`,
     { target_state: 'WITHDRAWN', note: 'ผู้ร้องถอนเรื่อง' });
+  // The operator who took the request erases the contact from the case.
   const reference = `คำร้องที่ ${randomUUID().slice(0, 4)}/๒๕๖๙`;
-  await apiAs('OPERATOR', 'POST', `/v1/${filed.name}:eraseComplainantContact`,
-    { request_reference: reference });
+  const operator = await makeAccount('OPERATOR');
+  const { page: desk } = await signedIn(operator, `/staff/complaint?name=${encodeURIComponent(filed.name)}`);
+  await desk.getByRole('heading', { name: 'ลบช่องทางติดต่อตามคำขอของเจ้าของข้อมูล' }).waitFor();
+  await desk.getByLabel(/เลขที่คำร้องของเจ้าของข้อมูล/).fill(reference);
+  await desk.getByRole('button', { name: 'ลบช่องทางติดต่อ' }).click();
+  await desk.getByRole('status').filter({ hasText: 'ลบช่องทางติดต่อแล้ว' }).waitFor();
+  await expectNoSeriousAxeViolations(desk);
+  // Done once: the service refuses a second erasure, shown on the form.
+  await desk.getByRole('button', { name: 'ลบช่องทางติดต่อ' }).click();
+  await desk.locator('.form-error').filter({ hasText: /./ }).waitFor();
+  takePageProblems(desk); // the refused call (400) Chromium logs
 
   const officer = await makeAccount('INTEGRITY_OFFICER');
   const { page } = await signedIn(officer, '/staff/retention');

@@ -366,6 +366,36 @@ function identityForm(complaint: StaffComplaint): HTMLElement | null {
   return form;
 }
 
+const ENDED = new Set(["CLOSED", "REFERRED", "REJECTED", "WITHDRAWN"]);
+
+// A data subject's request (PDPA) to erase the contact details of an ended
+// general complaint; the service logs it with the request's reference.
+function contactErasureForm(complaint: StaffComplaint): HTMLElement | null {
+  if (complaint.kind !== "GENERAL" || !ENDED.has(complaint.state ?? "") ||
+      !complaint.has_complainant_identity) {
+    return null;
+  }
+  const reference = textField({ field: "request_reference", label: "เลขที่คำร้องของเจ้าของข้อมูล",
+                                required: true, maxLength: 200,
+                                hint: "เช่น คำร้องที่ ๑๒/๒๕๖๙ (ไม่ต้องใส่ชื่อผู้ร้อง)" });
+  const done = h("div", { "aria-live": "polite" });
+  const form = h("form", { novalidate: true, "aria-labelledby": "erase-heading" },
+    h("h2", { id: "erase-heading" }, "ลบช่องทางติดต่อตามคำขอของเจ้าของข้อมูล"),
+    h("p", { class: "muted" }, "ลบเบอร์โทรศัพท์ อีเมล หรือที่อยู่ของผู้ร้องอย่างถาวร ชื่อยังเก็บไว้จนครบระยะเวลาเก็บรักษา"),
+    reference.row,
+    h("p", { class: "actions" }, h("button", { type: "submit" }, "ลบช่องทางติดต่อ")),
+    done);
+  onSubmit(form, {
+    busyLabel: "กำลังลบ…",
+    send: async () => {
+      await asStaff(() => call("POST", `/v1/${complaint.name}:eraseComplainantContact`,
+        { request_reference: valueOf(reference.input) }));
+      replaceChildren(done, h("p", { role: "status" }, "ลบช่องทางติดต่อแล้ว และบันทึกไว้ในบันทึกการลบข้อมูลตัวตน"));
+    },
+  });
+  return form;
+}
+
 export const complaintPage = staffPage((main, params, account: Account) => {
   const name = params.get("name") ?? "";
   if (!/^organizations\/[^/]+\/complaints\/[^/]+$/.test(name)) {
@@ -390,6 +420,7 @@ export const complaintPage = staffPage((main, params, account: Account) => {
         historyList(replies.replies ?? []),
         mayWork ? moveForm(complaint, load) : null,
         mayWork ? replyForm(complaint, templates, load) : null,
+        mayWork ? contactErasureForm(complaint) : null,
         hasRole(account, "INTEGRITY_OFFICER") ? identityForm(complaint) : null);
     }, (error) => replaceChildren(main, h("p", { role: "alert" }, describeError(error))));
   };
