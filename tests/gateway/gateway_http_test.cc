@@ -320,30 +320,18 @@ class Stack {
       gateway_args.push_back(absl::StrCat("--tls_cert=", tls_ca_));
       gateway_args.push_back(absl::StrCat("--tls_key=", key));
     }
-    // Another test may take the free port before the gateway binds it
-    // (ctest runs tests side by side): then it exits saying so, and starts
-    // again on another port.
-    for (int attempt = 1;; ++attempt) {
-      gateway_args[0] = absl::StrCat("--listen=127.0.0.1:", gateway_port_);
-      gateway_ = std::make_unique<e2e::ChildProcess>(
-          e2e::ChildProcess::Options{.binary = PRONGSAI_GATEWAY_BINARY,
-                                     .args = gateway_args,
-                                     .env = {},
-                                     .log_path = LogPath("gateway"),
-                                     .working_dir = dir_});
-      ASSERT_THAT(gateway_->Start(), IsOk());
-      const absl::Time deadline = absl::Now() + absl::Seconds(30);
-      while (gateway_->Running() &&
-             Get("/healthz", Caller::kAnonymous).status != 200) {
-        ASSERT_LT(absl::Now(), deadline) << gateway_->LogTail();
-        absl::SleepFor(absl::Milliseconds(50));
-      }
-      if (gateway_->Running()) break;
-      const std::string log = gateway_->LogTail();
-      ASSERT_TRUE(attempt < 3 && absl::StrContains(log, "cannot listen"))
-          << log;
-      gateway_port_ = testing::FreeLoopbackPort();
-      ASSERT_GT(gateway_port_, 0);
+    gateway_ = std::make_unique<e2e::ChildProcess>(
+        e2e::ChildProcess::Options{.binary = PRONGSAI_GATEWAY_BINARY,
+                                   .args = std::move(gateway_args),
+                                   .env = {},
+                                   .log_path = LogPath("gateway"),
+                                   .working_dir = dir_});
+    ASSERT_THAT(gateway_->Start(), IsOk());
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (Get("/healthz", Caller::kAnonymous).status != 200) {
+      ASSERT_TRUE(gateway_->Running()) << gateway_->LogTail();
+      ASSERT_LT(absl::Now(), deadline) << gateway_->LogTail();
+      absl::SleepFor(absl::Milliseconds(50));
     }
     started_ = true;
   }
