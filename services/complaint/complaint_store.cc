@@ -708,6 +708,16 @@ absl::Status ChainOrganizationEntriesBeforeTheChain(
 }
 
 absl::Status AppendIdentityAccess(storage::Connection& tx, AccessEntry entry) {
+  if (tx.backend() == storage::Backend::kPostgres) {
+    // Concurrent reads of one organization would otherwise all take the same
+    // next sequence and retry against each other; the lock queues them (it
+    // ends with the transaction). SQLite's write lock already does this. The
+    // two-key form keeps it apart from the migration lock's single key.
+    PRONGSAI_RETURN_IF_ERROR(
+        tx.Execute("SELECT pg_advisory_xact_lock(7, hashtext(?))",
+                   {entry.organization})
+            .status());
+  }
   auto last_entry = [&]() {
     return tx.Execute(
         "SELECT sequence, entry_hash FROM identity_accesses WHERE "

@@ -320,18 +320,16 @@ class Stack {
       gateway_args.push_back(absl::StrCat("--tls_cert=", tls_ca_));
       gateway_args.push_back(absl::StrCat("--tls_key=", key));
     }
-    gateway_ = std::make_unique<e2e::ChildProcess>(
-        e2e::ChildProcess::Options{.binary = PRONGSAI_GATEWAY_BINARY,
-                                   .args = std::move(gateway_args),
-                                   .env = {},
-                                   .log_path = LogPath("gateway"),
-                                   .working_dir = dir_});
-    ASSERT_THAT(gateway_->Start(), IsOk());
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (Get("/healthz", Caller::kAnonymous).status != 200) {
-      ASSERT_TRUE(gateway_->Running()) << gateway_->LogTail();
-      ASSERT_LT(absl::Now(), deadline) << gateway_->LogTail();
-      absl::SleepFor(absl::Milliseconds(50));
+    // Another test may take the free port before the gateway binds it
+    // (ctest runs tests side by side): the gateway then exits saying so and
+    // starts again on another port.
+    for (int attempt = 1; !StartGateway(gateway_args); ++attempt) {
+      const std::string log = gateway_->LogTail();
+      ASSERT_TRUE(attempt < 3 && absl::StrContains(log, "cannot listen"))
+          << log;
+      gateway_port_ = testing::FreeLoopbackPort();
+      ASSERT_GT(gateway_port_, 0);
+      gateway_args[0] = absl::StrCat("--listen=127.0.0.1:", gateway_port_);
     }
     started_ = true;
   }
@@ -398,6 +396,28 @@ class Stack {
   }
 
  private:
+  // Starts the gateway with `args` and waits for its health: false when it
+  // exited first (its log says why), a test failure when it hangs.
+  bool StartGateway(const std::vector<std::string>& args) {
+    gateway_ = std::make_unique<e2e::ChildProcess>(
+        e2e::ChildProcess::Options{.binary = PRONGSAI_GATEWAY_BINARY,
+                                   .args = args,
+                                   .env = {},
+                                   .log_path = LogPath("gateway"),
+                                   .working_dir = dir_});
+    EXPECT_THAT(gateway_->Start(), IsOk());
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (gateway_->Running() &&
+           Get("/healthz", Caller::kAnonymous).status != 200) {
+      if (absl::Now() > deadline) {
+        ADD_FAILURE() << "the gateway is not healthy: " << gateway_->LogTail();
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return gateway_->Running();
+  }
+
   std::string dir_;
   std::map<Caller, std::string> keys_;
   std::array<std::string, 3> addresses_;
