@@ -63,6 +63,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
   WorkerPool::Options pool_options;
   pool_options.workers = opts.workers;
   pool_options.db_url = opts.db_url;
+  if (opts.commit_writers > 0) {
+    pool_options.committer = std::make_shared<storage::GroupCommitter>(
+        storage::GroupCommitter::Options{.db_url = opts.db_url,
+                                         .writers = opts.commit_writers});
+  }
   if (!opts.redis_url.empty()) {
     PRONGSAI_ASSIGN_OR_RETURN(pool_options.redis,
                               cache::ParseRedisUrl(opts.redis_url));

@@ -60,6 +60,10 @@ struct ServerOptions {
   absl::Duration max_connection_age = absl::Minutes(5);
   absl::Duration max_connection_age_grace = absl::Seconds(30);
   int workers = 16;
+  // Connections that commit the workers' concurrent transactions together
+  // (storage/group_commit.h); SQLite uses one whatever the number. 0: each
+  // worker commits its own.
+  int commit_writers = 4;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run on after a shutdown signal.
   absl::Duration drain_deadline = absl::Seconds(10);

@@ -12,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/base/flag_environment.h"
 #include "common/base/log.h"
 #include "common/metrics/metrics.h"
@@ -39,6 +40,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(int, workers, 16,
           "worker threads for blocking I/O (one database and one Redis "
           "connection each)");
+ABSL_FLAG(int, commit_writers, 4,
+          "database connections that commit concurrent writes together "
+          "(group commit; SQLite uses one whatever the number); 0 lets each "
+          "worker commit its own");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
@@ -81,6 +86,7 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "tls_key",
                                     "tls_client_ca",
                                     "workers",
+                                    "commit_writers",
                                     "max_message_bytes",
                                     "drain_deadline",
                                     "health_interval",
@@ -110,6 +116,11 @@ int RunServiceMain(
       " service. Every flag also reads PRONGSAI_<FLAG> from the environment."));
   ApplyEnvironmentFallbacks(main_options.extra_env_flags);
   absl::ParseCommandLine(argc, argv);
+  // Debian's absl is built with its mutex deadlock detector on; every call
+  // takes a few mutexes (the pool's queue, the group commit, the caches),
+  // and the detector's bookkeeping costs each of them a graph update. The
+  // in-process tests keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (absl::Status logging = log::Configure(absl::GetFlag(FLAGS_log_format),
                                             absl::GetFlag(FLAGS_log_ok_every));
       !logging.ok()) {
@@ -146,6 +157,7 @@ int RunServiceMain(
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   options.workers = absl::GetFlag(FLAGS_workers);
+  options.commit_writers = absl::GetFlag(FLAGS_commit_writers);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   options.health_check_interval = absl::GetFlag(FLAGS_health_interval);
@@ -154,10 +166,11 @@ int RunServiceMain(
   options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   options.max_connection_age_grace =
       absl::GetFlag(FLAGS_max_connection_age_grace);
-  if (options.workers < 1 || options.max_message_bytes < 1024) {
+  if (options.workers < 1 || options.commit_writers < 0 ||
+      options.max_message_bytes < 1024) {
     log::Error("bad_flags", {{"reason",
-                              "--workers must be >= 1 and "
-                              "--max_message_bytes >= 1024"}});
+                              "--workers must be >= 1, --commit_writers >= 0 "
+                              "and --max_message_bytes >= 1024"}});
     return 2;
   }
 

@@ -9,8 +9,9 @@ namespace prongsai::server {
 
 Worker::Worker(std::string db_url,
                const std::optional<cache::RedisOptions>& redis,
-               std::shared_ptr<cache::CircuitBreaker> breaker)
-    : db_url_(std::move(db_url)) {
+               std::shared_ptr<cache::CircuitBreaker> breaker,
+               std::shared_ptr<storage::GroupCommitter> committer)
+    : db_url_(std::move(db_url)), committer_(std::move(committer)) {
   if (redis.has_value()) {
     redis_ = std::make_unique<cache::RedisClient>(*redis, std::move(breaker));
   }
@@ -22,6 +23,9 @@ absl::StatusOr<storage::Connection*> Worker::Db() {
         storage::Connect(db_url_);
     if (!connection.ok()) return connection.status();
     db_ = storage::Instrumented(*std::move(connection));
+    if (committer_ != nullptr) {
+      db_ = storage::WithGroupCommit(std::move(db_), committer_);
+    }
   }
   db_->SetDeadline(deadline_);
   return db_.get();
@@ -40,7 +44,8 @@ WorkerPool::WorkerPool(Options options)
   threads_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
     threads_.emplace_back([this] {
-      Worker worker(options_.db_url, options_.redis, breaker_);
+      Worker worker(options_.db_url, options_.redis, breaker_,
+                    options_.committer);
       Run(worker);
     });
   }

@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/cache/redis.h"
+#include "common/storage/group_commit.h"
 #include "common/storage/storage.h"
 
 namespace prongsai::server {
@@ -32,7 +33,8 @@ namespace prongsai::server {
 class Worker {
  public:
   Worker(std::string db_url, const std::optional<cache::RedisOptions>& redis,
-         std::shared_ptr<cache::CircuitBreaker> breaker);
+         std::shared_ptr<cache::CircuitBreaker> breaker,
+         std::shared_ptr<storage::GroupCommitter> committer);
 
   // This worker's database connection, connected on first use. UNAVAILABLE
   // while the database cannot be reached; a later call tries again.
@@ -46,6 +48,7 @@ class Worker {
 
  private:
   std::string db_url_;
+  std::shared_ptr<storage::GroupCommitter> committer_;
   std::unique_ptr<storage::Connection> db_;
   std::unique_ptr<cache::RedisClient> redis_;
   absl::Time deadline_ = absl::InfiniteFuture();
@@ -59,6 +62,8 @@ class WorkerPool {
     int max_queue = 4096;
     std::string db_url;
     std::optional<cache::RedisOptions> redis;
+    // When set, the workers' transactions commit together through it.
+    std::shared_ptr<storage::GroupCommitter> committer;
   };
   using Task = absl::AnyInvocable<void(Worker&) &&>;
 

@@ -34,6 +34,9 @@ class InstrumentedConnection final : public Connection {
   absl::Status Rollback() override {
     return Timed("rollback", [&] { return inner_->Rollback(); });
   }
+  absl::Status RollbackToSavepoint(absl::string_view name) override {
+    return Timed("rollback", [&] { return inner_->RollbackToSavepoint(name); });
+  }
   void SetDeadline(absl::Time deadline) override {
     inner_->SetDeadline(deadline);
   }

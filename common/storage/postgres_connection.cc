@@ -245,6 +245,11 @@ class PostgresConnection final : public Connection {
     return status;
   }
 
+  absl::Status RollbackToSavepoint(absl::string_view name) override {
+    const std::string sql = absl::StrCat("ROLLBACK TO SAVEPOINT ", name);
+    return Simple(sql.c_str(), /*honor_deadline=*/false);
+  }
+
   void SetDeadline(absl::Time deadline) override { deadline_ = deadline; }
 
   absl::Status Ping() override {
@@ -273,10 +278,23 @@ class PostgresConnection final : public Connection {
                       url_));
   }
 
+  // True when the server closed this connection while it was idle (it was
+  // restarted, or ended idle sessions): its socket then has end-of-file or
+  // the server's goodbye to read, which a poll sees without waiting. Such a
+  // connection is made again before the next statement instead of failing
+  // it; a worker idle through an outage would otherwise fail one call.
+  bool ClosedWhileIdle() {
+    if (in_transaction_) return false;
+    pollfd socket = {PQsocket(conn_), POLLIN | POLLRDHUP, 0};
+    if (poll(&socket, 1, /*timeout=*/0) <= 0) return false;
+    return (socket.revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0 ||
+           PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK;
+  }
+
   // Re-establishes a lost connection, but never inside a transaction: the
   // statements before the loss are gone and the caller must start over.
   absl::Status EnsureConnected() {
-    if (!Broken()) return absl::OkStatus();
+    if (!Broken() && !ClosedWhileIdle()) return absl::OkStatus();
     if (in_transaction_) {
       return absl::UnavailableError(
           "postgres: connection lost during the transaction; roll back and "

@@ -85,6 +85,14 @@ class SqliteConnection final : public Connection {
     return Run("ROLLBACK", {}, /*honor_deadline=*/false).status();
   }
 
+  absl::Status RollbackToSavepoint(absl::string_view name) override {
+    PRONGSAI_RETURN_IF_ERROR(Run(absl::StrCat("ROLLBACK TO ", name), {},
+                                 /*honor_deadline=*/false)
+                                 .status());
+    transaction_failed_ = false;
+    return absl::OkStatus();
+  }
+
   void SetDeadline(absl::Time deadline) override {
     deadline_ = deadline;
     // The handler costs a clock read every kProgressSteps steps: install it

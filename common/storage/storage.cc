@@ -117,19 +117,24 @@ absl::StatusOr<std::unique_ptr<Connection>> Connect(
                    "; expected sqlite:<path> or postgresql://..."));
 }
 
-absl::Status InTransaction(Connection& db,
-                           absl::FunctionRef<absl::Status(Connection&)> body) {
-  PRONGSAI_RETURN_IF_ERROR(db.Begin());
-  absl::Status status = body(db);
+absl::Status Connection::RunTransaction(
+    absl::FunctionRef<absl::Status(Connection&)> body) {
+  PRONGSAI_RETURN_IF_ERROR(Begin());
+  absl::Status status = body(*this);
   if (status.ok()) {
-    status = db.Commit();
+    status = Commit();
     if (status.ok()) return status;
   }
   // The original error is what the caller needs; a failed rollback leaves
   // nothing behind on either backend (the transaction dies with the
   // connection or with the next BEGIN's error).
-  db.Rollback().IgnoreError();
+  Rollback().IgnoreError();
   return status;
+}
+
+absl::Status InTransaction(Connection& db,
+                           absl::FunctionRef<absl::Status(Connection&)> body) {
+  return db.RunTransaction(body);
 }
 
 absl::Status Migrate(Connection& db, absl::string_view schema,

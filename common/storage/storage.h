@@ -121,6 +121,17 @@ class Connection {
   // OK when no transaction is open (e.g. the connection was lost). Ignores
   // the deadline so that a timed-out transaction can always be ended.
   virtual absl::Status Rollback() = 0;
+  // Undoes what ran since `SAVEPOINT name` (an Execute) in the open
+  // transaction, which stays open and is no longer doomed by a statement
+  // that failed after the savepoint. Group commit runs each caller's writes
+  // after a savepoint, so that one caller's failure leaves the others'.
+  virtual absl::Status RollbackToSavepoint(absl::string_view name) = 0;
+
+  // Runs `body` between Begin and Commit; see InTransaction, which calls it.
+  // The group-commit connection overrides it to hand `body` to a writer that
+  // commits it together with concurrent callers' transactions.
+  virtual absl::Status RunTransaction(
+      absl::FunctionRef<absl::Status(Connection&)> body);
 
   // Every later statement fails with DEADLINE_EXCEEDED once `deadline`
   // passes; a running statement is interrupted (SQLite) or cancelled
@@ -145,7 +156,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connect(
     absl::string_view url, const ConnectOptions& options = {});
 
 // Runs `body` between Begin and Commit. Rolls back when `body` or Commit
-// fails and returns that error.
+// fails and returns that error. `body` must make its statements on the
+// connection it is given, which need not be `db` (group commit).
 absl::Status InTransaction(Connection& db,
                            absl::FunctionRef<absl::Status(Connection&)> body);
 

@@ -172,8 +172,9 @@ enum class Caller { kPublic, kSystem, kIntegrityOfficer, kOperator };
 // The three services, their databases, Redis and keys.
 class Cluster {
  public:
-  // Call with ASSERT_NO_FATAL_FAILURE.
-  void Start(const std::string& admin_url) {
+  // Call with ASSERT_NO_FATAL_FAILURE. `complaint_on_sqlite`: the complaint
+  // service keeps its register in a SQLite file instead.
+  void Start(const std::string& admin_url, bool complaint_on_sqlite = false) {
     dir_ = prongsai::testing::MakeScratchDir();
     absl::StatusOr<std::string> db =
         prongsai::testing::CreateScratchPostgresDatabase(admin_url);
@@ -219,7 +220,8 @@ class Cluster {
           << "prongsai-ita";
       std::vector<std::string> args = {
           absl::StrCat("--listen=", Address(service)),
-          absl::StrCat("--db=", db_url_), absl::StrCat("--redis=", redis_url_),
+          absl::StrCat("--db=", DbUrl(service, complaint_on_sqlite)),
+          absl::StrCat("--redis=", redis_url_),
           absl::StrCat("--api_keys=", keys_path)};
       std::vector<std::pair<std::string, std::string>> env;
       switch (service) {
@@ -332,6 +334,13 @@ class Cluster {
   }
 
  private:
+  std::string DbUrl(Service service, bool complaint_on_sqlite) const {
+    if (service == Service::kComplaint && complaint_on_sqlite) {
+      return absl::StrCat("sqlite://", dir_, "/complaint.db");
+    }
+    return db_url_;
+  }
+
   static size_t Index(Service service) { return static_cast<size_t>(service); }
 
   void AwaitServing(Service service) {
@@ -512,6 +521,9 @@ class CycleTest : public ::testing::Test {
   void TearDown() override { cluster_.reset(); }
 
   Cluster& cluster() { return *cluster_; }
+
+  // 2c, on the cluster as started.
+  void ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
 
   // ------------------------------------------------- the steps of the cycle
 
@@ -1130,6 +1142,27 @@ TEST_F(CycleTest, FullCycleSurvivesRedisAndComplaintServiceOutages) {
 // answered OK is there; retrying the others with their request ids creates
 // each at most once.
 TEST_F(CycleTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
+  ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
+}
+
+// The same with the complaint register in SQLite, whose single writer
+// commits the concurrent filings in groups.
+class CycleOnSqliteTest : public CycleTest {
+ protected:
+  void SetUp() override {
+    std::optional<std::string> admin = prongsai::testing::PostgresUrl();
+    PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
+    cluster_ = std::make_unique<Cluster>();
+    ASSERT_NO_FATAL_FAILURE(
+        cluster_->Start(*admin, /*complaint_on_sqlite=*/true));
+  }
+};
+
+TEST_F(CycleOnSqliteTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
+  ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
+}
+
+void CycleTest::ExpectSigkillUnderLoadLosesNoAcknowledgedFiling() {
   // Complaints are filed only for registered organizations.
   ASSERT_NO_FATAL_FAILURE(RegisterOrganization());
   struct Attempt {
