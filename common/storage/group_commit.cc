@@ -5,12 +5,17 @@
 #include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/base/trace.h"
 #include "common/storage/instrumented.h"
 
 namespace prongsai::storage {
+
+enum class GroupCommitter::Outcome {
+  kNotRun,  // to run in a transaction of its own
+  kKept,    // ran and released its savepoint: kept if the group commits
+  kDone,    // its status is final
+};
 
 // One caller's transaction, on the caller's stack until `done`.
 struct GroupCommitter::Pending {
@@ -19,23 +24,21 @@ struct GroupCommitter::Pending {
   // The caller's trace, so that what the body logs names its call.
   const TraceContext* trace;
   absl::Status status;
-  bool done = false;  // set under mu_ once `status` is final
+  Outcome outcome = Outcome::kNotRun;  // the writer's, while it runs the group
+  bool done = false;                   // set under mu_ once `status` is final
 };
 
 namespace {
-
-constexpr absl::string_view kSavepoint = "prongsai_group";
 
 absl::Status DeadlinePassed() {
   return absl::DeadlineExceededError(
       "storage: the deadline passed before the transaction ran");
 }
 
-enum class Outcome {
-  kNotRun,  // to run in a transaction of its own
-  kKept,    // ran and released its savepoint: kept if the group commits
-  kDone,    // its status is final
-};
+constexpr absl::string_view kSavepoint = "prongsai_group";
+constexpr absl::string_view kSavepointStatement = "SAVEPOINT prongsai_group";
+constexpr absl::string_view kReleaseStatement =
+    "RELEASE SAVEPOINT prongsai_group";
 
 }  // namespace
 
@@ -64,7 +67,9 @@ absl::Status GroupCommitter::Run(
   Pending pending{.body = body,
                   .deadline = deadline,
                   .trace = CurrentTrace(),
-                  .status = absl::OkStatus()};
+                  .status = absl::OkStatus(),
+                  .outcome = Outcome::kNotRun,
+                  .done = false};
   absl::MutexLock lock(&mu_);
   if (stopping_) {
     return absl::UnavailableError("storage: the database writer is stopping");
@@ -144,81 +149,82 @@ void GroupCommitter::Write() {
   }
 }
 
-namespace {
-
-absl::Status RunBody(absl::FunctionRef<absl::Status(Connection&)> body,
-                     const TraceContext* trace, Connection& db) {
+absl::Status GroupCommitter::RunBody(Pending& pending, Connection& db) {
   std::optional<ScopedTrace> scoped;
-  if (trace != nullptr) scoped.emplace(*trace);
-  return body(db);
+  if (pending.trace != nullptr) scoped.emplace(*pending.trace);
+  db.SetDeadline(pending.deadline);
+  absl::Status status = pending.body(db);
+  db.SetDeadline(absl::InfiniteFuture());
+  return status;
 }
 
-}  // namespace
+bool GroupCommitter::RunAfterSavepoint(Connection& db, Pending& pending) {
+  if (absl::Now() >= pending.deadline) {
+    pending.status = DeadlinePassed();
+    pending.outcome = Outcome::kDone;
+    return true;
+  }
+  if (!db.Execute(kSavepointStatement).ok()) return false;
+  absl::Status status = RunBody(pending, db);
+  if (status.ok()) {
+    if (!db.Execute(kReleaseStatement).ok()) return false;
+    pending.outcome = Outcome::kKept;
+    return true;
+  }
+  const bool whole = db.RollbackToSavepoint(kSavepoint).ok() &&
+                     db.Execute(kReleaseStatement).ok();
+  // ABORTED (a deadlock with another writer's group, a busy lock) may well
+  // pass in a transaction of its own, as may a failure that took the
+  // group's transaction down with it (SQLite rolls back an interrupted
+  // write): both run again alone.
+  if (whole && !absl::IsAborted(status)) {
+    pending.status = std::move(status);
+    pending.outcome = Outcome::kDone;
+  }
+  return whole;
+}
+
+bool GroupCommitter::RunTogether(Connection& db,
+                                 const std::vector<Pending*>& group) {
+  if (!db.Begin().ok()) return false;
+  for (Pending* pending : group) {
+    if (!RunAfterSavepoint(db, *pending)) return false;
+  }
+  return true;
+}
+
+bool GroupCommitter::Commit(Connection& db,
+                            const std::vector<Pending*>& group) {
+  const absl::Status commit = db.Commit();
+  // UNAVAILABLE: the connection was lost, perhaps after the commit took;
+  // running the kept bodies again could write them twice.
+  if (!commit.ok() && !absl::IsUnavailable(commit)) return false;
+  for (Pending* pending : group) {
+    if (pending->outcome != Outcome::kKept) continue;
+    pending->status = commit;
+    pending->outcome = Outcome::kDone;
+  }
+  return true;
+}
 
 void GroupCommitter::CommitGroup(Connection& db,
                                  const std::vector<Pending*>& group) {
-  const std::string savepoint = absl::StrCat("SAVEPOINT ", kSavepoint);
-  const std::string release = absl::StrCat("RELEASE SAVEPOINT ", kSavepoint);
-  std::vector<Outcome> outcomes(group.size(), Outcome::kNotRun);
-  // False once the group's transaction cannot be committed as it stands.
-  bool whole = db.Begin().ok();
-  for (size_t i = 0; whole && i < group.size(); ++i) {
-    Pending& pending = *group[i];
-    if (absl::Now() >= pending.deadline) {
-      pending.status = DeadlinePassed();
-      outcomes[i] = Outcome::kDone;
-      continue;
-    }
-    whole = db.Execute(savepoint).ok();
-    if (!whole) break;
-    db.SetDeadline(pending.deadline);
-    absl::Status status = RunBody(pending.body, pending.trace, db);
-    db.SetDeadline(absl::InfiniteFuture());
-    if (status.ok()) {
-      whole = db.Execute(release).ok();
-      if (whole) outcomes[i] = Outcome::kKept;
-      continue;
-    }
-    whole = db.RollbackToSavepoint(kSavepoint).ok() && db.Execute(release).ok();
-    // ABORTED (a deadlock with another writer's group, a busy lock) may
-    // well pass in a transaction of its own, as may a failure that took the
-    // group's transaction down with it (SQLite rolls back an interrupted
-    // write): both run again alone.
-    if (!whole || absl::IsAborted(status)) continue;
-    pending.status = std::move(status);
-    outcomes[i] = Outcome::kDone;
-  }
+  const bool committed = RunTogether(db, group) && Commit(db, group);
+  if (!committed) db.Rollback().IgnoreError();
   int64_t kept = 0;
-  if (whole) {
-    const absl::Status commit = db.Commit();
-    // UNAVAILABLE: the connection was lost, perhaps after the commit took;
-    // running the kept bodies again could write them twice.
-    if (commit.ok() || absl::IsUnavailable(commit)) {
-      for (size_t i = 0; i < group.size(); ++i) {
-        if (outcomes[i] != Outcome::kKept) continue;
-        group[i]->status = commit;
-        outcomes[i] = Outcome::kDone;
-        if (commit.ok()) ++kept;
-      }
-    } else {
-      whole = false;
-    }
-  }
-  if (!whole) db.Rollback().IgnoreError();
   int64_t alone = 0;
-  for (size_t i = 0; i < group.size(); ++i) {
-    if (outcomes[i] == Outcome::kDone) continue;
-    Pending& pending = *group[i];
-    ++alone;
-    if (absl::Now() >= pending.deadline) {
-      pending.status = DeadlinePassed();
+  for (Pending* pending : group) {
+    if (pending->outcome == Outcome::kDone) {
+      if (pending->status.ok()) ++kept;
       continue;
     }
-    db.SetDeadline(pending.deadline);
-    pending.status = db.RunTransaction([&](Connection& tx) {
-      return RunBody(pending.body, pending.trace, tx);
-    });
-    db.SetDeadline(absl::InfiniteFuture());
+    // Not run, ABORTED, or kept by a group that did not commit.
+    ++alone;
+    pending->status = absl::Now() >= pending->deadline
+                          ? DeadlinePassed()
+                          : db.RunTransaction([&](Connection& tx) {
+                              return RunBody(*pending, tx);
+                            });
   }
   absl::MutexLock lock(&mu_);
   if (kept > 0) {

@@ -74,10 +74,21 @@ class GroupCommitter {
   int queued() const;
 
  private:
+  enum class Outcome;
   struct Pending;
 
   void Write();
+  // Runs `group` in one transaction of `db` and what that could not keep in
+  // transactions of their own, then counts them in stats_.
   void CommitGroup(Connection& db, const std::vector<Pending*>& group);
+  // Begins the group's transaction and runs each body after a savepoint;
+  // false once that transaction cannot be committed as it stands.
+  static bool RunTogether(Connection& db, const std::vector<Pending*>& group);
+  static bool RunAfterSavepoint(Connection& db, Pending& pending);
+  // Commits the group; false when nothing of it was kept.
+  static bool Commit(Connection& db, const std::vector<Pending*>& group);
+  // `pending`'s body on `db`, under its deadline and its caller's trace.
+  static absl::Status RunBody(Pending& pending, Connection& db);
 
   const Options options_;
   const size_t max_group_;

@@ -522,9 +522,6 @@ class CycleTest : public ::testing::Test {
 
   Cluster& cluster() { return *cluster_; }
 
-  // 2c, on the cluster as started.
-  void ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
-
   // ------------------------------------------------- the steps of the cycle
 
   void RegisterOrganization() {
@@ -1141,28 +1138,27 @@ TEST_F(CycleTest, FullCycleSurvivesRedisAndComplaintServiceOutages) {
 // mid-way and started again on the same database. Every filing that was
 // answered OK is there; retrying the others with their request ids creates
 // each at most once.
-TEST_F(CycleTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
-  ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
-}
-
-// The same with the complaint register in SQLite, whose single writer
-// commits the concurrent filings in groups.
-class CycleOnSqliteTest : public CycleTest {
+// Run with the complaint register on PostgreSQL, then in a SQLite file,
+// whose single writer commits the concurrent filings in groups.
+class SigkillTest : public CycleTest,
+                    public ::testing::WithParamInterface<bool> {
  protected:
   void SetUp() override {
     std::optional<std::string> admin = prongsai::testing::PostgresUrl();
     PRONGSAI_REQUIRE_BACKEND(admin, "PostgreSQL");
     cluster_ = std::make_unique<Cluster>();
     ASSERT_NO_FATAL_FAILURE(
-        cluster_->Start(*admin, /*complaint_on_sqlite=*/true));
+        cluster_->Start(*admin, /*complaint_on_sqlite=*/GetParam()));
   }
 };
 
-TEST_F(CycleOnSqliteTest, SigkillUnderLoadLosesNoAcknowledgedFiling) {
-  ExpectSigkillUnderLoadLosesNoAcknowledgedFiling();
-}
+INSTANTIATE_TEST_SUITE_P(ComplaintRegister, SigkillTest,
+                         ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Sqlite" : "Postgres";
+                         });
 
-void CycleTest::ExpectSigkillUnderLoadLosesNoAcknowledgedFiling() {
+TEST_P(SigkillTest, UnderLoadLosesNoAcknowledgedFiling) {
   // Complaints are filed only for registered organizations.
   ASSERT_NO_FATAL_FAILURE(RegisterOrganization());
   struct Attempt {
