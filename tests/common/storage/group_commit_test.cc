@@ -3,8 +3,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <optional>
-#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,39 +15,25 @@
 #include "common/base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/postgres_scratch.h"
+#include "tests/support/scratch_database.h"
 #include "tests/support/test_env.h"
 
 namespace prongsai::storage {
 
-void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kSqlite ? "Sqlite" : "Postgres");
-}
-
 namespace {
 
+using ::prongsai::testing::Backend;
+using ::prongsai::testing::BackendName;
 using ::prongsai::testing::IsOk;
 using ::prongsai::testing::StatusIs;
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
 
 // A real database of each backend; callers reach it through group-commit
 // connections sharing one committer, as a service's workers do.
 class GroupCommitTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      url_ = absl::StrCat("sqlite://", testing::MakeScratchDir(), "/test.db");
-    } else {
-      std::optional<std::string> admin_url = testing::PostgresUrl();
-      PRONGSAI_REQUIRE_BACKEND(admin_url, "PostgreSQL");
-      absl::StatusOr<std::string> url =
-          testing::CreateScratchPostgresDatabase(*admin_url);
-      ASSERT_THAT(url, IsOk());
-      url_ = *url;
-    }
+    testing::NewScratchDatabase(GetParam(), "group_commit", &url_);
+    if (url_.empty()) return;  // skipped, or failed
     plain_ = Plain();
     ASSERT_NE(plain_, nullptr);
     ASSERT_THAT(plain_->Execute("CREATE TABLE items (id TEXT PRIMARY KEY, "
@@ -87,16 +71,19 @@ class GroupCommitTest : public ::testing::TestWithParam<Backend> {
     return result.ok() ? result->rows[0].GetInt(0) : -1;
   }
 
-  // Starts a transaction on its own thread that holds its writer (inside
-  // the body) until `release` is notified. With one writer (SQLite) the
-  // callers started after it queue for the next group.
-  std::thread HoldWriter(absl::Notification& entered,
-                         absl::Notification& release) {
-    return std::thread([&, db = Grouped()] {
+  // Gives the test a committer with one writer and holds that writer with
+  // a transaction (on its own thread, inside its body) until `release_` is
+  // notified: the callers started after it queue for the next group. Join
+  // `holder_` after notifying.
+  void HoldTheOnlyWriter() {
+    committer_ = std::make_shared<GroupCommitter>(
+        GroupCommitter::Options{.db_url = url_, .writers = 1});
+    absl::Notification entered;
+    holder_ = std::thread([&, db = Grouped()] {
       EXPECT_THAT(InTransaction(*db,
                                 [&](Connection& tx) {
                                   entered.Notify();
-                                  release.WaitForNotification();
+                                  release_.WaitForNotification();
                                   return tx
                                       .Execute(
                                           "INSERT INTO items (id, writer) "
@@ -105,6 +92,7 @@ class GroupCommitTest : public ::testing::TestWithParam<Backend> {
                                 }),
                   IsOk());
     });
+    entered.WaitForNotification();
   }
 
   // Waits until `count` callers are queued behind the held writer.
@@ -119,6 +107,8 @@ class GroupCommitTest : public ::testing::TestWithParam<Backend> {
   std::string url_;
   std::unique_ptr<Connection> plain_;
   std::shared_ptr<GroupCommitter> committer_;
+  absl::Notification release_;
+  std::thread holder_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitTest,
@@ -152,14 +142,9 @@ TEST_P(GroupCommitTest, ConcurrentWritesCommitTogetherAndEveryOneIsKept) {
 }
 
 TEST_P(GroupCommitTest, AFailingWriteFailsAloneAndTakesNothingOfItsOwn) {
-  committer_ = std::make_shared<GroupCommitter>(
-      GroupCommitter::Options{.db_url = url_, .writers = 1});
   ASSERT_THAT(plain_->Execute("INSERT INTO items VALUES ('taken', 'plain')"),
               IsOk());
-  absl::Notification entered;
-  absl::Notification release;
-  std::thread holder = HoldWriter(entered, release);
-  entered.WaitForNotification();
+  HoldTheOnlyWriter();
   absl::Status first, failing, last;
   std::thread first_thread(
       [&, db = Grouped()] { first = Insert(*db, "first", "first"); });
@@ -178,9 +163,9 @@ TEST_P(GroupCommitTest, AFailingWriteFailsAloneAndTakesNothingOfItsOwn) {
   std::thread last_thread(
       [&, db = Grouped()] { last = Insert(*db, "last", "last"); });
   ASSERT_NO_FATAL_FAILURE(AwaitQueued(3));
-  release.Notify();
+  release_.Notify();
   for (std::thread* thread :
-       {&holder, &first_thread, &failing_thread, &last_thread}) {
+       {&holder_, &first_thread, &failing_thread, &last_thread}) {
     thread->join();
   }
 
@@ -196,12 +181,7 @@ TEST_P(GroupCommitTest, AFailingWriteFailsAloneAndTakesNothingOfItsOwn) {
 }
 
 TEST_P(GroupCommitTest, AGroupThatCannotCommitRunsTheOthersAlone) {
-  committer_ = std::make_shared<GroupCommitter>(
-      GroupCommitter::Options{.db_url = url_, .writers = 1});
-  absl::Notification entered;
-  absl::Notification release;
-  std::thread holder = HoldWriter(entered, release);
-  entered.WaitForNotification();
+  HoldTheOnlyWriter();
 
   absl::Status before, breaker, after;
   std::thread before_thread(
@@ -216,9 +196,9 @@ TEST_P(GroupCommitTest, AGroupThatCannotCommitRunsTheOthersAlone) {
   std::thread after_thread(
       [&, db = Grouped()] { after = Insert(*db, "after", "after"); });
   ASSERT_NO_FATAL_FAILURE(AwaitQueued(3));
-  release.Notify();
+  release_.Notify();
   for (std::thread* thread :
-       {&holder, &before_thread, &breaker_thread, &after_thread}) {
+       {&holder_, &before_thread, &breaker_thread, &after_thread}) {
     thread->join();
   }
 
@@ -232,12 +212,7 @@ TEST_P(GroupCommitTest, AGroupThatCannotCommitRunsTheOthersAlone) {
 }
 
 TEST_P(GroupCommitTest, AWriteWhoseDeadlinePassesInTheQueueLeavesIt) {
-  committer_ = std::make_shared<GroupCommitter>(
-      GroupCommitter::Options{.db_url = url_, .writers = 1});
-  absl::Notification entered;
-  absl::Notification release;
-  std::thread holder = HoldWriter(entered, release);
-  entered.WaitForNotification();
+  HoldTheOnlyWriter();
 
   absl::Status late;
   std::thread late_thread([&, db = Grouped()] {
@@ -249,8 +224,8 @@ TEST_P(GroupCommitTest, AWriteWhoseDeadlinePassesInTheQueueLeavesIt) {
   late_thread.join();
   EXPECT_THAT(late, StatusIs(absl::StatusCode::kDeadlineExceeded));
   EXPECT_EQ(committer_->queued(), 0);
-  release.Notify();
-  holder.join();
+  release_.Notify();
+  holder_.join();
   EXPECT_EQ(Count("id = 'late'"), 0);
   EXPECT_EQ(Count("id = 'holder'"), 1);
 }
