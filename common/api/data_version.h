@@ -1,8 +1,17 @@
-// The data versions that key cached reads: a table of (key, token) rows
-// whose token is replaced by a new random one in the same transaction as
-// every write the key covers. A cache key holding the token is never served
+// The data versions that key cached reads. Every write the key covers
+// replaces, in its own transaction, the token of one of the key's stripes
+// (its connection's) by a new random one, and a key's version is its
+// stripes' tokens joined. A cache key holding the version is never served
 // after a write, nor after a restore from backup (a restored token names
 // exactly the restored data), nor across databases sharing one Redis.
+//
+// Why stripes: a single row per key would be locked by every write of one
+// organization until its commit, so that on PostgreSQL concurrent writers
+// of one organization (group commit's writer connections, replicas) would
+// queue behind each other on it. Writers with different stripes do not.
+// Stripe 0 is the row of `table` (key_column PRIMARY KEY, token), as it was
+// before stripes; the others are rows of `{table}_stripes` (key_column,
+// stripe, token), a table StripesTableSql adds.
 //
 //   PRONGSAI_RETURN_IF_ERROR(ReplaceDataVersion(
 //       tx, {"plan_versions", "organization_code"}, organization));
@@ -13,29 +22,48 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/storage/storage.h"
 
 namespace prongsai::api {
 
-// A table `table` (key_column PRIMARY KEY, token TEXT NOT NULL). Names are
-// the caller's constants, never input.
+// The tables `table` and `{table}_stripes`. Names are the caller's
+// constants, never input.
 struct DataVersionTable {
   absl::string_view table;
   absl::string_view key_column;
 };
 
-// Gives `key` a new random token; call inside the write's transaction.
+// How many stripes a key's version is spread over, at most.
+inline constexpr int kDataVersionStripes = 8;
+
+// The migration that adds `{table}_stripes` next to an existing `table`,
+// whose key column has SQL type `key_type`. Existing tokens stay as they
+// are (stripe 0), and so do cached entries keyed by them.
+std::string StripesTableSql(const DataVersionTable& versions,
+                            absl::string_view key_type);
+
+// Gives `key` a new random token in `tx`'s stripe; call inside the write's
+// transaction.
 absl::Status ReplaceDataVersion(storage::Connection& tx,
                                 const DataVersionTable& versions,
                                 const storage::Value& key);
 
-// The token of `key`, "0" before its first write.
+// The version of `key`, "0" before its first write.
 absl::StatusOr<std::string> ReadDataVersion(storage::Connection& db,
                                             const DataVersionTable& versions,
                                             const storage::Value& key);
+
+// The versions of the text keys that `keys_sql`, a SELECT of one column
+// with `params`, returns; a key never written is absent (version "0").
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>>
+ReadDataVersionsOf(storage::Connection& db, const DataVersionTable& versions,
+                   absl::string_view keys_sql,
+                   absl::Span<const storage::Value> params);
 
 }  // namespace prongsai::api
 

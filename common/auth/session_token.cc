@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -202,6 +203,37 @@ absl::StatusOr<SessionVerifier> SessionVerifier::LoadFile(
 absl::StatusOr<AccessClaims> SessionVerifier::Verify(absl::string_view token,
                                                      absl::Time now) const {
   if (token.size() > kMaxTokenBytes || !IsAccessToken(token)) return Invalid();
+  const std::string hash = HashKey(token);
+  std::optional<AccessClaims> claims;
+  {
+    absl::MutexLock lock(&verified_->mu);
+    auto found = verified_->by_hash.find(hash);
+    if (found != verified_->by_hash.end()) claims = found->second;
+  }
+  if (!claims.has_value()) {
+    absl::StatusOr<AccessClaims> checked = CheckSignature(token);
+    if (!checked.ok()) return checked.status();
+    claims = *std::move(checked);
+    absl::MutexLock lock(&verified_->mu);
+    if (verified_->by_hash.size() >= VerifiedTokens::kCapacity) {
+      verified_->by_hash.clear();
+    }
+    verified_->by_hash.insert_or_assign(hash, *claims);
+  }
+  if (now >= claims->expire_time) {
+    return absl::UnauthenticatedError(
+        "access token expired; refresh the session");
+  }
+  return *std::move(claims);
+}
+
+int64_t SessionVerifier::signature_checks() const {
+  absl::MutexLock lock(&verified_->mu);
+  return verified_->signature_checks;
+}
+
+absl::StatusOr<AccessClaims> SessionVerifier::CheckSignature(
+    absl::string_view token) const {
   token.remove_prefix(kAccessTokenPrefix.size());
   const size_t dot = token.find('.');
   if (dot == token.npos) return Invalid();
@@ -221,6 +253,10 @@ absl::StatusOr<AccessClaims> SessionVerifier::Verify(absl::string_view token,
   }
   auto key = public_keys_.find(fields[1]);
   if (key == public_keys_.end()) return Invalid();
+  {
+    absl::MutexLock lock(&verified_->mu);
+    ++verified_->signature_checks;
+  }
   if (crypto_sign_verify_detached(
           reinterpret_cast<const unsigned char*>(signature.data()),
           reinterpret_cast<const unsigned char*>(payload.data()),
@@ -260,10 +296,6 @@ absl::StatusOr<AccessClaims> SessionVerifier::Verify(absl::string_view token,
   claims.issue_time = absl::FromUnixSeconds(issued);
   claims.expire_time = absl::FromUnixSeconds(expires);
   claims.password_must_change = !version1 && fields[8] == "1";
-  if (now >= claims.expire_time) {
-    return absl::UnauthenticatedError(
-        "access token expired; refresh the session");
-  }
   return claims;
 }
 

@@ -114,6 +114,10 @@ std::string VersionedKey(absl::string_view service, int schema_version,
                       resource_name);
 }
 
+void internal::CountNearHit(absl::string_view key) {
+  metrics::Cache().Count(metrics::CacheNameOf(key), "near_hit");
+}
+
 absl::StatusOr<std::string> GetOrLoad(
     RedisClient* client, absl::string_view key, absl::Duration ttl,
     absl::FunctionRef<absl::StatusOr<std::string>()> load) {

@@ -31,12 +31,15 @@
 #ifndef PRONGSAI_COMMON_CACHE_CACHE_ASIDE_H_
 #define PRONGSAI_COMMON_CACHE_CACHE_ASIDE_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/redis.h"
 #include "common/cache/single_flight.h"
 
@@ -70,6 +73,17 @@ absl::StatusOr<M> GetOrLoadMessage(
     absl::FunctionRef<absl::StatusOr<M>()> load, SingleFlight* flight = nullptr,
     absl::Time deadline = absl::InfiniteFuture());
 
+// GetOrLoadMessage for a `key` that names the version of the data its value
+// was computed from, so that it is never stale (see near_cache.h): served
+// from `near` when this process holds it, otherwise as GetOrLoadMessage,
+// and then kept in `near` for `ttl` too. `near` may be nullptr.
+template <typename M>
+absl::StatusOr<M> GetOrLoadVersionedMessage(
+    NearCache* near, RedisClient* client, absl::string_view key,
+    absl::Duration ttl, absl::FunctionRef<absl::StatusOr<M>()> load,
+    SingleFlight* flight = nullptr,
+    absl::Time deadline = absl::InfiniteFuture());
+
 // Deletes `key` after a write, best effort: when that fails, GetOrLoad in
 // this process stops serving the entries it loaded before (see above).
 // Call it after the write has committed. `client` may be nullptr.
@@ -83,11 +97,31 @@ absl::StatusOr<std::string> GetOrLoadShared(
     absl::Time deadline);
 }  // namespace internal
 
+namespace internal {
+// Counts an answer from the near-cache (metrics::Cache(), "near_hit").
+void CountNearHit(absl::string_view key);
+
 template <typename M>
-absl::StatusOr<M> GetOrLoadMessage(RedisClient* client, absl::string_view key,
-                                   absl::Duration ttl,
-                                   absl::FunctionRef<absl::StatusOr<M>()> load,
-                                   SingleFlight* flight, absl::Time deadline) {
+absl::StatusOr<M> ParseCached(absl::string_view bytes) {
+  M message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InternalError("corrupt cached value");
+  }
+  return message;
+}
+}  // namespace internal
+
+template <typename M>
+absl::StatusOr<M> GetOrLoadVersionedMessage(
+    NearCache* near, RedisClient* client, absl::string_view key,
+    absl::Duration ttl, absl::FunctionRef<absl::StatusOr<M>()> load,
+    SingleFlight* flight, absl::Time deadline) {
+  if (near != nullptr) {
+    if (std::shared_ptr<const std::string> held = near->Get(key)) {
+      internal::CountNearHit(key);
+      return internal::ParseCached<M>(*held);
+    }
+  }
   absl::StatusOr<std::string> bytes = internal::GetOrLoadShared(
       client, key, ttl,
       [&]() -> absl::StatusOr<std::string> {
@@ -97,11 +131,18 @@ absl::StatusOr<M> GetOrLoadMessage(RedisClient* client, absl::string_view key,
       },
       flight, deadline);
   if (!bytes.ok()) return bytes.status();
-  M message;
-  if (!message.ParseFromString(*bytes)) {
-    return absl::InternalError("corrupt cached value");
-  }
+  absl::StatusOr<M> message = internal::ParseCached<M>(*bytes);
+  if (near != nullptr && message.ok()) near->Put(key, *std::move(bytes), ttl);
   return message;
+}
+
+template <typename M>
+absl::StatusOr<M> GetOrLoadMessage(RedisClient* client, absl::string_view key,
+                                   absl::Duration ttl,
+                                   absl::FunctionRef<absl::StatusOr<M>()> load,
+                                   SingleFlight* flight, absl::Time deadline) {
+  return GetOrLoadVersionedMessage<M>(nullptr, client, key, ttl, load, flight,
+                                      deadline);
 }
 
 }  // namespace prongsai::cache

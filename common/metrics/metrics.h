@@ -108,7 +108,7 @@ DbMetrics& Db();
 
 // Cache-aside reads by cache ("plan:organizations/actionPlans/annualPlans")
 // and result ("hit", "miss", "error": Redis failed and the database
-// answered).
+// answered, "near_hit": the process's near-cache answered, without Redis).
 class CacheMetrics {
  public:
   CacheMetrics();

@@ -68,6 +68,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(
         storage::GroupCommitter::Options{.db_url = opts.db_url,
                                          .writers = opts.commit_writers});
   }
+  if (opts.near_cache_mb > 0) {
+    pool_options.near_cache =
+        std::make_shared<cache::NearCache>(cache::NearCache::Options{
+            .max_bytes = static_cast<size_t>(opts.near_cache_mb) << 20});
+  }
   if (!opts.redis_url.empty()) {
     PRONGSAI_ASSIGN_OR_RETURN(pool_options.redis,
                               cache::ParseRedisUrl(opts.redis_url));

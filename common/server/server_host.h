@@ -64,6 +64,9 @@ struct ServerOptions {
   // (storage/group_commit.h); SQLite uses one whatever the number. 0: each
   // worker commits its own.
   int commit_writers = 4;
+  // Megabytes of version-keyed cached answers kept in the process
+  // (cache/near_cache.h). 0: none.
+  int near_cache_mb = 32;
   int max_message_bytes = 4 * 1024 * 1024;
   // How long in-flight calls may run on after a shutdown signal.
   absl::Duration drain_deadline = absl::Seconds(10);

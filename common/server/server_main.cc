@@ -44,6 +44,10 @@ ABSL_FLAG(int, commit_writers, 4,
           "database connections that commit concurrent writes together "
           "(group commit; SQLite uses one whatever the number); 0 lets each "
           "worker commit its own");
+ABSL_FLAG(int, near_cache_mb, 32,
+          "megabytes of cached answers kept in the process in front of Redis "
+          "(only answers keyed by their data's version, never stale); 0 "
+          "keeps none");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "largest request or response message");
 ABSL_FLAG(absl::Duration, drain_deadline, absl::Seconds(10),
@@ -87,6 +91,7 @@ void ApplyEnvironmentFallbacks(const std::vector<std::string>& extra) {
                                     "tls_client_ca",
                                     "workers",
                                     "commit_writers",
+                                    "near_cache_mb",
                                     "max_message_bytes",
                                     "drain_deadline",
                                     "health_interval",
@@ -158,6 +163,7 @@ int RunServiceMain(
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
   options.workers = absl::GetFlag(FLAGS_workers);
   options.commit_writers = absl::GetFlag(FLAGS_commit_writers);
+  options.near_cache_mb = absl::GetFlag(FLAGS_near_cache_mb);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.drain_deadline = absl::GetFlag(FLAGS_drain_deadline);
   options.health_check_interval = absl::GetFlag(FLAGS_health_interval);
@@ -167,10 +173,11 @@ int RunServiceMain(
   options.max_connection_age_grace =
       absl::GetFlag(FLAGS_max_connection_age_grace);
   if (options.workers < 1 || options.commit_writers < 0 ||
-      options.max_message_bytes < 1024) {
-    log::Error("bad_flags", {{"reason",
-                              "--workers must be >= 1, --commit_writers >= 0 "
-                              "and --max_message_bytes >= 1024"}});
+      options.near_cache_mb < 0 || options.max_message_bytes < 1024) {
+    log::Error("bad_flags",
+               {{"reason",
+                 "--workers must be >= 1, --commit_writers and "
+                 "--near_cache_mb >= 0 and --max_message_bytes >= 1024"}});
     return 2;
   }
 

@@ -7,24 +7,24 @@
 
 namespace prongsai::server {
 
-Worker::Worker(std::string db_url,
-               const std::optional<cache::RedisOptions>& redis,
-               std::shared_ptr<cache::CircuitBreaker> breaker,
-               std::shared_ptr<storage::GroupCommitter> committer)
-    : db_url_(std::move(db_url)), committer_(std::move(committer)) {
-  if (redis.has_value()) {
-    redis_ = std::make_unique<cache::RedisClient>(*redis, std::move(breaker));
+Worker::Worker(const WorkerPoolOptions& options,
+               std::shared_ptr<cache::CircuitBreaker> breaker, int index)
+    : options_(options), write_stripe_(index) {
+  if (options_.redis.has_value()) {
+    redis_ = std::make_unique<cache::RedisClient>(*options_.redis,
+                                                  std::move(breaker));
   }
 }
 
 absl::StatusOr<storage::Connection*> Worker::Db() {
   if (db_ == nullptr) {
     absl::StatusOr<std::unique_ptr<storage::Connection>> connection =
-        storage::Connect(db_url_);
+        storage::Connect(options_.db_url);
     if (!connection.ok()) return connection.status();
     db_ = storage::Instrumented(*std::move(connection));
-    if (committer_ != nullptr) {
-      db_ = storage::WithGroupCommit(std::move(db_), committer_);
+    db_->set_write_stripe(write_stripe_);
+    if (options_.committer != nullptr) {
+      db_ = storage::WithGroupCommit(std::move(db_), options_.committer);
     }
   }
   db_->SetDeadline(deadline_);
@@ -43,9 +43,8 @@ WorkerPool::WorkerPool(Options options)
           cache::CircuitBreaker::Options())) {
   threads_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
-    threads_.emplace_back([this] {
-      Worker worker(options_.db_url, options_.redis, breaker_,
-                    options_.committer);
+    threads_.emplace_back([this, i] {
+      Worker worker(options_, breaker_, i);
       Run(worker);
     });
   }

@@ -23,18 +23,33 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/redis.h"
 #include "common/storage/group_commit.h"
 #include "common/storage/storage.h"
 
 namespace prongsai::server {
 
+struct WorkerPoolOptions {
+  int workers = 16;
+  // Tasks waiting for a worker beyond this are refused.
+  int max_queue = 4096;
+  std::string db_url;
+  std::optional<cache::RedisOptions> redis;
+  // When set, the workers' transactions commit together through it.
+  std::shared_ptr<storage::GroupCommitter> committer;
+  // Shared by the workers: cached answers whose keys name their data's
+  // version (cache::GetOrLoadVersionedMessage). nullptr: none.
+  std::shared_ptr<cache::NearCache> near_cache;
+};
+
 // The resources of one worker thread. Only that thread touches them.
+// Worker number `index` of a pool writes its database connection's stripe
+// `index` (storage::Connection::write_stripe).
 class Worker {
  public:
-  Worker(std::string db_url, const std::optional<cache::RedisOptions>& redis,
-         std::shared_ptr<cache::CircuitBreaker> breaker,
-         std::shared_ptr<storage::GroupCommitter> committer);
+  Worker(const WorkerPoolOptions& options,
+         std::shared_ptr<cache::CircuitBreaker> breaker, int index);
 
   // This worker's database connection, connected on first use. UNAVAILABLE
   // while the database cannot be reached; a later call tries again.
@@ -43,12 +58,15 @@ class Worker {
   // This worker's Redis client, or nullptr when no cache is configured.
   cache::RedisClient* Redis() { return redis_.get(); }
 
+  // The pool's near-cache, or nullptr.
+  cache::NearCache* NearCache() { return options_.near_cache.get(); }
+
   // Carries an RPC deadline into every database and Redis call that follows.
   void SetDeadline(absl::Time deadline);
 
  private:
-  std::string db_url_;
-  std::shared_ptr<storage::GroupCommitter> committer_;
+  const WorkerPoolOptions& options_;
+  int write_stripe_;
   std::unique_ptr<storage::Connection> db_;
   std::unique_ptr<cache::RedisClient> redis_;
   absl::Time deadline_ = absl::InfiniteFuture();
@@ -56,15 +74,7 @@ class Worker {
 
 class WorkerPool {
  public:
-  struct Options {
-    int workers = 16;
-    // Tasks waiting for a worker beyond this are refused.
-    int max_queue = 4096;
-    std::string db_url;
-    std::optional<cache::RedisOptions> redis;
-    // When set, the workers' transactions commit together through it.
-    std::shared_ptr<storage::GroupCommitter> committer;
-  };
+  using Options = WorkerPoolOptions;
   using Task = absl::AnyInvocable<void(Worker&) &&>;
 
   explicit WorkerPool(Options options);

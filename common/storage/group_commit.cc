@@ -50,7 +50,7 @@ GroupCommitter::GroupCommitter(Options options)
   const int writers = postgres ? std::max(options_.writers, 1) : 1;
   writers_.reserve(writers);
   for (int i = 0; i < writers; ++i) {
-    writers_.emplace_back([this] { Write(); });
+    writers_.emplace_back([this, i] { Write(i); });
   }
 }
 
@@ -97,7 +97,7 @@ GroupCommitter::Stats GroupCommitter::stats() const {
   return stats_;
 }
 
-void GroupCommitter::Write() {
+void GroupCommitter::Write(int stripe) {
   std::unique_ptr<Connection> db;
   size_t previous_group = 0;
   while (true) {
@@ -139,6 +139,7 @@ void GroupCommitter::Write() {
           Connect(options_.db_url);
       if (connection.ok()) {
         db = Instrumented(*std::move(connection));
+        db->set_write_stripe(stripe);
       } else {
         for (Pending* pending : group) pending->status = connection.status();
       }

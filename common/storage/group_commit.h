@@ -77,7 +77,8 @@ class GroupCommitter {
   enum class Outcome;
   struct Pending;
 
-  void Write();
+  // The loop of writer number `stripe` (its connection's write stripe).
+  void Write(int stripe);
   // Runs `group` in one transaction of `db` and what that could not keep in
   // transactions of their own, then counts them in stats_.
   void CommitGroup(Connection& db, const std::vector<Pending*>& group);

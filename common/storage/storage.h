@@ -143,6 +143,17 @@ class Connection {
   virtual absl::Status Ping() = 0;
 
   virtual Backend backend() const = 0;
+
+  // Which row of a striped value (api::ReplaceDataVersion) this
+  // connection's transactions write. Connections that write at the same
+  // time are given different stripes by whoever made them (the worker pool,
+  // the group committer's writers), so that on PostgreSQL they never wait
+  // for each other's row lock on one organization's version.
+  int write_stripe() const { return write_stripe_; }
+  void set_write_stripe(int stripe) { write_stripe_ = stripe; }
+
+ private:
+  int write_stripe_ = 0;
 };
 
 // Opens a connection.

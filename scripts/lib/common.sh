@@ -102,3 +102,53 @@ stop_child() {
   wait "$pid" 2>/dev/null || status=$?
   return "$status"
 }
+
+# start_postgres DIR [durable]: a throw-away PostgreSQL 15 cluster in DIR
+# (created here, 0700; the data in DIR/data, its log in DIR/server.log), on a
+# free 127.0.0.1 port (three tries), with a role and a database `prongsai`
+# that the role owns. initdb refuses to run as root, so as root (CI) the
+# cluster belongs to the `postgres` user that the Debian package creates.
+# Without `durable`, fsync, synchronous commit and full-page writes are off:
+# a test cluster is deleted at the end anyway. Sets PG_PORT and PG_AS (the
+# command prefix that runs a tool as the cluster's owner); dies on failure.
+# stop_postgres DIR stops it again.
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_AS=()
+PG_PORT=
+start_postgres() {
+  local dir=$1 durability=${2:-} settings attempt
+  [[ -x $PG_BIN/initdb ]] || die "PostgreSQL 15 server not found in $PG_BIN (run scripts/setup)"
+  mkdir -m 0700 "$dir"
+  if ((EUID == 0)); then
+    id postgres >/dev/null 2>&1 || die "no 'postgres' user to run PostgreSQL as"
+    chown postgres:postgres "$dir"
+    PG_AS=(runuser -u postgres --)
+  fi
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust \
+    -E UTF8 --no-locale --no-sync >"${dir%/*}/initdb.log" 2>&1 ||
+    die "initdb failed: $(tail -n 20 "${dir%/*}/initdb.log")"
+  settings="-c max_connections=300"
+  [[ $durability == durable ]] ||
+    settings+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  for attempt in 1 2 3; do
+    PG_PORT=$(free_port)
+    if "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $dir $settings" \
+      start >/dev/null; then
+      break
+    fi
+    ((attempt < 3)) || die "PostgreSQL did not start: $(tail -n 20 "$dir/server.log")"
+  done
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE prongsai LOGIN CREATEDB" \
+    -c "CREATE DATABASE prongsai OWNER prongsai"
+}
+
+# stop_postgres DIR: an immediate stop of start_postgres's cluster, if it runs.
+stop_postgres() {
+  local dir=$1
+  if [[ -n $dir && -f $dir/data/postmaster.pid ]]; then
+    "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop \
+      >/dev/null 2>&1 || true
+  fi
+}

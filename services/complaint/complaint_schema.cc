@@ -1,8 +1,10 @@
 // The complaint register's schema, one migration per change, the same SQL
 // on SQLite and PostgreSQL. Declared in complaint_store.h.
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/api/data_version.h"
 #include "common/storage/storage.h"
 #include "services/complaint/complaint_store.h"
 
@@ -230,6 +232,9 @@ CREATE TABLE retention_start (
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
+  static const std::string* const kStriped =
+      new std::string(api::StripesTableSql(
+          {"complaint_versions", "organization_code"}, "TEXT"));
   return {{1, "complaint register", kMigration1},
           {2, "intake details, protection, workflow, replies, categories",
            kMigration2},
@@ -238,7 +243,8 @@ std::vector<storage::Migration> Migrations() {
           {5, "photos stored with their complaint", kMigration5},
           {6, "reply templates", kMigration6},
           {7, "identity-access log as a hash chain", kMigration7},
-          {8, "retention of identities under the PDPA", kMigration8}};
+          {8, "retention of identities under the PDPA", kMigration8},
+          {9, "data-version stripes", *kStriped}};
 }
 
 }  // namespace prongsai::complaint

@@ -992,8 +992,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                               DataVersion(*db, organization));
-    return cache::GetOrLoadMessage<v1::ComplaintStatistics>(
-        call.worker.Redis(),
+    return cache::GetOrLoadVersionedMessage<v1::ComplaintStatistics>(
+        call.worker.NearCache(), call.worker.Redis(),
         StatisticsKey(request, organization, version, view, period, threshold),
         options_.statistics_cache_ttl,
         [&]() -> absl::StatusOr<v1::ComplaintStatistics> {
@@ -1002,7 +1002,8 @@ class ComplaintGrpcService final : public ComplaintRawService {
               LoadStatisticsRows(*db, organization, period.start, period.end));
           return BuildStatistics(std::move(rows), request, view, period,
                                  call.now, threshold);
-        });
+        },
+        &statistics_flight_, call.deadline);
   }
 
   // Best effort, and never personal data: the event names the complaint and
@@ -1028,6 +1029,10 @@ class ComplaintGrpcService final : public ComplaintRawService {
   cache::RateLimiter staff_filing_limiter_;
   OrganizationRegistry registry_;
   cache::EventPublisher events_;
+  // Concurrent misses of one statistics key count the year once: a year of
+  // 100,000 complaints takes a while, and 16 callers counting it at once
+  // would each run out of their deadline.
+  cache::SingleFlight statistics_flight_;
 };
 
 constexpr absl::Duration kOverdueCountInterval = absl::Minutes(1);

@@ -632,8 +632,8 @@ class ItaGrpcService final : public ItaRawService {
   absl::StatusOr<M> Cached(CallContext& call, absl::string_view what,
                            absl::string_view version,
                            absl::FunctionRef<absl::StatusOr<M>()> compute) {
-    return cache::GetOrLoadMessage<M>(
-        call.worker.Redis(),
+    return cache::GetOrLoadVersionedMessage<M>(
+        call.worker.NearCache(), call.worker.Redis(),
         cache::VersionedKey("ita", kCacheVersion,
                             absl::StrCat(what, "@", version)),
         kCacheTtl, compute, &flight_, call.deadline);

@@ -364,12 +364,18 @@ void ApplyScoreUpdate(const ScoreUpdate& update, v1::Assessment& assessment) {
 std::vector<storage::Migration> Migrations() {
   static const std::string* const kShipped =
       new std::string(ShippedFrameworksSql());
+  static const std::string* const kStriped = new std::string(
+      absl::StrCat(api::StripesTableSql(kYearVersions, "BIGINT"),
+                   api::StripesTableSql(kOrganizationVersions, "TEXT")));
   return {{1, "assessments", kMigration1},
           {2, "frameworks, scores, analytics columns", kMigration2},
           {3, "organization data versions", kMigration3},
           {4, "framework revisions", kMigration4},
-          // A new shipped revision appends the same step again.
-          {5, "shipped frameworks, revision 2", *kShipped}};
+          // A new shipped revision appends the same step again, which
+          // must then replace the tokens of the *_stripes tables of step 6
+          // too (a key may have no stripe 0).
+          {5, "shipped frameworks, revision 2", *kShipped},
+          {6, "data-version stripes", *kStriped}};
 }
 
 // ------------------------------------------------------------- frameworks

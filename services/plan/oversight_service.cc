@@ -290,8 +290,9 @@ class OversightGrpcService final : public OversightRawService {
         absl::StrCat("standings/", query.group.be_year, "/", quarter.be_year,
                      "q", quarter.quarter, "/", members.size(), "-",
                      versions.Hex(), "/", weaknesses.Hex()));
-    return cache::GetOrLoadMessage<v1::ListOrganizationStandingsResponse>(
-        call.worker.Redis(), key, kCacheTtl,
+    return cache::GetOrLoadVersionedMessage<
+        v1::ListOrganizationStandingsResponse>(
+        call.worker.NearCache(), call.worker.Redis(), key, kCacheTtl,
         [&]() -> absl::StatusOr<v1::ListOrganizationStandingsResponse> {
           PRONGSAI_ASSIGN_OR_RETURN(auto facts,
                                     LoadPlanFacts(db, query.group, call.now));

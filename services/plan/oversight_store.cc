@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/data_version.h"
 #include "common/api/fields.h"
 #include "common/api/json_body.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/thai/thai.h"
+#include "services/plan/plan_documents.h"
 #include "services/plan/plan_domain.h"
 #include "services/plan/plan_figures.h"
 
@@ -218,10 +221,15 @@ absl::StatusOr<std::vector<GroupMember>> LoadGroup(Connection& db,
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
       db.Execute(
-          absl::StrCat("SELECT o.code, o.name, o.kind, o.province, o.district, "
-                       "COALESCE(v.token, '0') FROM organizations o LEFT JOIN "
-                       "plan_versions v ON v.organization_code = o.code WHERE ",
+          absl::StrCat("SELECT o.code, o.name, o.kind, o.province, o.district "
+                       "FROM organizations o WHERE ",
                        sql.where, " ORDER BY o.code"),
+          sql.params));
+  PRONGSAI_ASSIGN_OR_RETURN(
+      auto versions,
+      api::ReadDataVersionsOf(
+          db, kPlanVersions,
+          absl::StrCat("SELECT o.code FROM organizations o WHERE ", sql.where),
           sql.params));
   std::vector<GroupMember> members;
   members.reserve(result.rows.size());
@@ -233,7 +241,8 @@ absl::StatusOr<std::vector<GroupMember>> LoadGroup(Connection& db,
         static_cast<common::v1::OrganizationKind>(row.GetInt(2)));
     member.organization.set_province(row.GetText(3));
     member.organization.set_district(row.GetText(4));
-    member.version = row.GetText(5);
+    auto version = versions.find(member.organization.code());
+    member.version = version == versions.end() ? "0" : version->second;
   }
   return members;
 }

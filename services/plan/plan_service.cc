@@ -113,8 +113,8 @@ absl::StatusOr<M> ReadThroughCache(
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
   PRONGSAI_ASSIGN_OR_RETURN(std::string version,
                             DataVersion(*db, organization));
-  return cache::GetOrLoadMessage<M>(
-      call.worker.Redis(),
+  return cache::GetOrLoadVersionedMessage<M>(
+      call.worker.NearCache(), call.worker.Redis(),
       cache::VersionedKey("plan", kCacheVersion,
                           absl::StrCat(what, "@", version)),
       kCacheTtl, [&]() -> absl::StatusOr<M> { return load(*db); });
@@ -878,7 +878,6 @@ server::ServiceDefinition PlanServiceDefinition(PlanOptions options) {
   definition.name = "plan";
   definition.service_full_name = v1::PlanService::service_full_name();
   definition.migrations = Migrations();
-  definition.migrations.push_back(kAccountsMigration);
   definition.additional_services.push_back(
       AccountServiceDefinition({.signer = options.session_signer}));
   definition.additional_services.push_back(OversightServiceDefinition(

@@ -16,6 +16,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/thai/thai.h"
+#include "services/plan/account_store.h"
 #include "services/plan/plan_documents.h"
 #include "services/plan/plan_figures.h"
 #include "services/plan/plan_store_internal.h"
@@ -452,11 +453,15 @@ absl::StatusOr<v1::ProgressReport> ReportFromDoc(absl::string_view organization,
 }  // namespace internal
 
 std::vector<storage::Migration> Migrations() {
+  static const std::string* const kStriped =
+      new std::string(api::StripesTableSql(kPlanVersions, "TEXT"));
   return {{1, "action plans", kMigration1},
           {2,
            "organizations, plan details, projects, risks, annual plans, "
            "measures, progress reports",
-           kMigration2}};
+           kMigration2},
+          kAccountsMigration,
+          {4, "data-version stripes", *kStriped}};
 }
 
 absl::StatusOr<std::string> DataVersion(Connection& db,

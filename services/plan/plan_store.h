@@ -40,6 +40,7 @@ namespace prongsai::plan {
 // Schema version of cached encodings; bump on a format change.
 inline constexpr int kCacheVersion = 2;
 
+// The plan service's schema, its accounts' tables (account_store.h) too.
 std::vector<storage::Migration> Migrations();
 
 // The organization's data version: a random token replaced by every write,

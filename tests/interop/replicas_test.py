@@ -7,7 +7,10 @@ survived"):
   was acknowledged is in the measure: no lost update;
 - the same create with the same request id sent to both replicas at the
   same moment: both answer with one and the same measure, and only one is
-  stored.
+  stored;
+- a cached read (an annual plan, from each replica's near-cache) answered
+  by one replica shows every write the other replica acknowledged just
+  before it: no stale cached answer across replicas.
 
     replicas_test.py BIN_DIR PROTO_DIR
 
@@ -156,6 +159,30 @@ class ReplicasTest(unittest.TestCase):
                                                                  page_size=1000))
         raced = [m for m in listed.integrity_measures if m.title.startswith("มาตรการแข่ง")]
         self.assertEqual(len(raced), RACES)
+
+
+    def test_a_cached_read_sees_the_other_replicas_write_at_once(self):
+        plan = self.call(self.stubs[0].CreateActionPlan, plan_pb2.CreateActionPlanRequest(
+            parent=PARENT, action_plan=plan_pb2.ActionPlan(
+                title="แผนปฏิบัติการที่อ่านจากสองแบบ",
+                fiscal_years=common_pb2.FiscalYearSpan(first_be_year=2566,
+                                                       last_be_year=2570))))
+        name = self.call(self.stubs[0].CreateAnnualPlan, plan_pb2.CreateAnnualPlanRequest(
+            parent=plan.name, be_year=2569)).name
+        reader, writer = self.stubs
+        for i in range(RACES):
+            # Read twice, so that the second answer comes from the cache.
+            for _ in range(2):
+                cached = self.call(reader.GetAnnualPlan,
+                                   plan_pb2.GetAnnualPlanRequest(name=name))
+            note = f"บันทึกครั้งที่ {i}"
+            self.assertNotEqual(cached.note, note)
+            cached.note = note
+            self.call(writer.UpdateAnnualPlan, plan_pb2.UpdateAnnualPlanRequest(
+                annual_plan=cached, update_mask=field_mask_pb2.FieldMask(paths=["note"])))
+            seen = self.call(reader.GetAnnualPlan, plan_pb2.GetAnnualPlanRequest(name=name))
+            self.assertEqual(seen.note, note, f"write {i}")
+            reader, writer = writer, reader
 
 
 def main():

@@ -1,8 +1,12 @@
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +24,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
 
 class LoadgenTest : public ::testing::Test {
  protected:
@@ -170,6 +175,103 @@ TEST_F(LoadgenTest, CallsPastTheirDeadlineAreCountedDeadlineExceeded) {
   EXPECT_EQ(report->ok, 0);
   EXPECT_THAT(report->errors_by_code,
               ElementsAre(Pair("DEADLINE_EXCEEDED", 8)));
+}
+
+TEST(LoadgenRequestsTest, CallsTakeTurnsWithTheRequests) {
+  EchoServer::Options server_options;
+  server_options.record_payloads = true;
+  absl::StatusOr<std::unique_ptr<EchoServer>> echo =
+      EchoServer::Start(server_options);
+  ASSERT_THAT(echo, IsOk());
+  LoadOptions options;
+  options.target = (*echo)->target();
+  options.method = std::string(kEchoMethod);
+  options.request_texts = {R"(payload: "org-1")", R"(payload: "org-2")",
+                           R"(payload: "org-3")"};
+  options.concurrency = 4;
+  options.channels = 2;
+  options.count = 300;
+  options.deadline = absl::Seconds(30);
+  absl::StatusOr<LoadReport> report = RunLoad(options);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->ok, 300);
+  EXPECT_EQ(report->requests, 3);
+  // Exactly 300 calls were started, so each request was sent 100 times.
+  EXPECT_THAT((*echo)->PayloadCounts(),
+              UnorderedElementsAre(Pair("org-1", 100), Pair("org-2", 100),
+                                   Pair("org-3", 100)));
+  EXPECT_THAT(FormatReport(*report, /*json=*/true),
+              HasSubstr(R"("requests":3)"));
+  EXPECT_THAT(FormatReport(*report, /*json=*/false), HasSubstr("3 requests"));
+}
+
+TEST(LoadgenRequestsTest, ABadRequestOfAListIsNamedByItsNumber) {
+  LoadOptions options;
+  options.target = "127.0.0.1:1";  // never reached: the text is checked first
+  options.method = std::string(kEchoMethod);
+  options.request_texts = {R"(payload: "a")", R"(payload: "b" colour: 3)",
+                           R"(payload: "c")"};
+  options.count = 1;
+  absl::Status status = CheckLoadOptions(options);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(status.message(), HasSubstr("request 2 of 3"));
+  EXPECT_THAT(status.message(), HasSubstr("colour"));
+
+  options.request_texts = {R"(payload: "a")"};
+  options.request_text = R"(payload: "b")";
+  EXPECT_THAT(CheckLoadOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(LoadgenRequestsTest, SplitRequestsCutsAtLinesOfThreeDashes) {
+  EXPECT_THAT(SplitRequests("payload: \"a\"\n---\npayload: \"b---\"\n"
+                            "delay { seconds: 1 }\n  ---  \n\n---\n"),
+              ElementsAre("payload: \"a\"\n",
+                          "payload: \"b---\"\ndelay { seconds: 1 }\n"));
+  EXPECT_THAT(SplitRequests("---\n\n---\n"), IsEmpty());
+  EXPECT_THAT(SplitRequests(R"(parent: "organizations/1")"),
+              ElementsAre("parent: \"organizations/1\"\n"));
+}
+
+// What `prongsai-load --serve_echo` runs: a server of its own until stopped.
+TEST(ServeEchoTest, ServesUntilStoppedThenRefusesCalls) {
+  absl::Notification stop;
+  absl::Notification listening;
+  std::string target;
+  absl::Status served;
+  std::thread server([&] {
+    served = ServeEchoUntil("127.0.0.1:0", stop, [&](const std::string& t) {
+      target = t;
+      listening.Notify();
+    });
+  });
+  ASSERT_TRUE(listening.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  EXPECT_THAT(target, ::testing::StartsWith("127.0.0.1:"));
+  LoadOptions options;
+  options.target = target;
+  options.method = std::string(kEchoMethod);
+  options.concurrency = 4;
+  options.count = 100;
+  options.deadline = absl::Seconds(30);
+  absl::StatusOr<LoadReport> report = RunLoad(options);
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->ok, 100);
+
+  stop.Notify();
+  server.join();
+  EXPECT_THAT(served, IsOk());
+  EXPECT_THAT(RunLoad(options), StatusIs(absl::StatusCode::kUnavailable));
+}
+
+TEST(ServeEchoTest, AnAddressInUseIsUnavailable) {
+  absl::StatusOr<std::unique_ptr<EchoServer>> taken = EchoServer::Start();
+  ASSERT_THAT(taken, IsOk());
+  absl::Notification stop;
+  bool called = false;
+  absl::Status served = ServeEchoUntil(
+      (*taken)->target(), stop, [&](const std::string&) { called = true; });
+  EXPECT_THAT(served, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(called);
 }
 
 TEST(LoadgenNoServerTest, UnreachableTargetIsUnavailable) {

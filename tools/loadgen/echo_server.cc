@@ -42,12 +42,13 @@ class DelayedAnswer final : public grpc::ServerUnaryReactor {
 
 class EchoServer::Service final : public tools::v1::Echo::CallbackService {
  public:
-  explicit Service(Options options) : options_(options) {}
+  explicit Service(Options options) : options_(std::move(options)) {}
 
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
                                  const EchoRequest* request,
                                  EchoResponse* response) override {
     if (options_.record_metadata) Record(*context);
+    if (options_.record_payloads) CountPayload(request->payload());
     response->set_payload(request->payload());
     if (request->has_delay()) {
       absl::Duration delay = absl::Seconds(request->delay().seconds()) +
@@ -64,6 +65,11 @@ class EchoServer::Service final : public tools::v1::Echo::CallbackService {
     return last_metadata_;
   }
 
+  std::map<std::string, int64_t> PayloadCounts() const {
+    absl::MutexLock lock(&mu_);
+    return payload_counts_;
+  }
+
  private:
   void Record(const grpc::CallbackServerContext& context) {
     std::map<std::string, std::string> metadata;
@@ -75,30 +81,44 @@ class EchoServer::Service final : public tools::v1::Echo::CallbackService {
     last_metadata_ = std::move(metadata);
   }
 
+  void CountPayload(const std::string& payload) {
+    absl::MutexLock lock(&mu_);
+    ++payload_counts_[payload];
+  }
+
   const Options options_;
   mutable absl::Mutex mu_;
   std::map<std::string, std::string> last_metadata_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> payload_counts_ ABSL_GUARDED_BY(mu_);
 };
 
-absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(Options options) {
+absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(
+    const Options& options) {
   auto service = std::make_unique<Service>(options);
   int port = 0;
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+  // A port in use is an error, not shared (gRPC's default is SO_REUSEPORT).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(
-        "cannot start the echo server on a 127.0.0.1 port");
+        absl::StrCat("cannot start the echo server on ", options.address));
   }
-  return std::unique_ptr<EchoServer>(
-      new EchoServer(std::move(service), std::move(server), port));
+  std::string host = options.address.substr(0, options.address.rfind(':'));
+  return std::unique_ptr<EchoServer>(new EchoServer(
+      std::move(service), std::move(server), std::move(host), port));
 }
 
 EchoServer::EchoServer(std::unique_ptr<Service> service,
-                       std::unique_ptr<grpc::Server> server, int port)
-    : service_(std::move(service)), server_(std::move(server)), port_(port) {}
+                       std::unique_ptr<grpc::Server> server, std::string host,
+                       int port)
+    : service_(std::move(service)),
+      server_(std::move(server)),
+      host_(std::move(host)),
+      port_(port) {}
 
 EchoServer::~EchoServer() {
   // Calls still waiting out a delay are cancelled at once, not waited for.
@@ -107,11 +127,27 @@ EchoServer::~EchoServer() {
 }
 
 std::string EchoServer::target() const {
-  return absl::StrCat("127.0.0.1:", port_);
+  return absl::StrCat(host_, ":", port_);
 }
 
 std::map<std::string, std::string> EchoServer::LastMetadata() const {
   return service_->LastMetadata();
+}
+
+std::map<std::string, int64_t> EchoServer::PayloadCounts() const {
+  return service_->PayloadCounts();
+}
+
+absl::Status ServeEchoUntil(
+    const std::string& address, absl::Notification& stop,
+    absl::FunctionRef<void(const std::string& target)> on_listening) {
+  EchoServer::Options options;
+  options.address = address;
+  absl::StatusOr<std::unique_ptr<EchoServer>> echo = EchoServer::Start(options);
+  if (!echo.ok()) return echo.status();
+  on_listening((*echo)->target());
+  stop.WaitForNotification();
+  return absl::OkStatus();
 }
 
 }  // namespace prongsai::loadgen

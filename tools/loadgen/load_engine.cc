@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "common/base/status_macros.h"
@@ -38,10 +41,10 @@ constexpr absl::Duration kConnectTimeout = absl::Seconds(10);
 
 constexpr int kMaxConcurrency = 10000;
 
-// The method to call and the request bytes every call sends.
+// The method to call and the request bytes the calls send in turn.
 struct ResolvedCall {
-  std::string wire_method;  // "/package.Service/Method"
-  std::string request_bytes;
+  std::string wire_method;                 // "/package.Service/Method"
+  std::vector<std::string> request_bytes;  // never empty
 };
 
 absl::StatusOr<const google::protobuf::MethodDescriptor*> FindMethod(
@@ -93,21 +96,37 @@ absl::StatusOr<ResolvedCall> Resolve(const LoadOptions& options) {
     return absl::InternalError(absl::StrCat("no generated class for ",
                                             method->input_type()->full_name()));
   }
-  std::unique_ptr<google::protobuf::Message> request(prototype->New());
-  FirstErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(options.request_text, request.get())) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request (", method->input_type()->full_name(), "): ", errors.error()));
+  if (!options.request_texts.empty() && !options.request_text.empty()) {
+    return absl::InvalidArgumentError(
+        "give one request or a list of requests, not both");
   }
+  const std::vector<std::string> single = {options.request_text};
+  const std::vector<std::string>& texts =
+      options.request_texts.empty() ? single : options.request_texts;
   ResolvedCall call;
   call.wire_method =
       absl::StrCat("/", method->service()->full_name(), "/", method->name());
-  if (!request->SerializeToString(&call.request_bytes)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request (", method->input_type()->full_name(),
-                     ") cannot be serialized"));
+  for (size_t i = 0; i < texts.size(); ++i) {
+    // Only a list names which of its requests is wrong.
+    const std::string which =
+        texts.size() == 1
+            ? std::string("request")
+            : absl::StrCat("request ", i + 1, " of ", texts.size());
+    std::unique_ptr<google::protobuf::Message> request(prototype->New());
+    FirstErrorCollector errors;
+    google::protobuf::TextFormat::Parser parser;
+    parser.RecordErrorsTo(&errors);
+    if (!parser.ParseFromString(texts[i], request.get())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(which, " (", method->input_type()->full_name(),
+                       "): ", errors.error()));
+    }
+    std::string& bytes = call.request_bytes.emplace_back();
+    if (!request->SerializeToString(&bytes)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(which, " (", method->input_type()->full_name(),
+                       ") cannot be serialized"));
+    }
   }
   return call;
 }
@@ -195,9 +214,10 @@ class LoadRun {
       : options_(options), call_(std::move(call)) {}
 
   absl::Status Connect() {
-    grpc::Slice request_slice(call_.request_bytes.data(),
-                              call_.request_bytes.size());
-    grpc::ByteBuffer request_buffer(&request_slice, 1);
+    for (const std::string& bytes : call_.request_bytes) {
+      grpc::Slice slice(bytes.data(), bytes.size());
+      requests_.emplace_back(&slice, 1);
+    }
     const std::chrono::system_clock::time_point connect_deadline =
         absl::ToChronoTime(absl::Now() + kConnectTimeout);
     for (int i = 0; i < options_.channels; ++i) {
@@ -214,7 +234,6 @@ class LoadRun {
     chains_.resize(options_.concurrency);
     for (int i = 0; i < options_.concurrency; ++i) {
       chains_[i].stub = stubs_[i % stubs_.size()].get();
-      chains_[i].request = request_buffer;
     }
     return absl::OkStatus();
   }
@@ -265,6 +284,11 @@ class LoadRun {
     for (const auto& [key, value] : options_.metadata) {
       chain.context->AddMetadata(key, value);
     }
+    // A ByteBuffer copy shares the slices: no bytes are copied per call.
+    chain.request =
+        requests_.size() == 1
+            ? requests_.front()
+            : requests_[next_request_.fetch_add(1) % requests_.size()];
     chain.response.Clear();
     chain.started = Clock::now();
     chain.stub->UnaryCall(chain.context.get(), call_.wire_method,
@@ -297,6 +321,7 @@ class LoadRun {
     report.method = call_.wire_method;
     report.concurrency = options_.concurrency;
     report.channels = options_.channels;
+    report.requests = static_cast<int>(requests_.size());
     std::vector<int64_t> latencies_ns;
     std::array<int64_t, kStatusCodes> by_code{};
     Clock::time_point last_done = measure_from_;
@@ -337,6 +362,9 @@ class LoadRun {
   const LoadOptions& options_;
   const ResolvedCall call_;
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs_;
+  // The requests the calls take turns with, and the next one's number.
+  std::vector<grpc::ByteBuffer> requests_;
+  std::atomic<uint64_t> next_request_{0};
   // Sized once before the run: chains are referred to by address.
   std::vector<Chain> chains_;
   Clock::time_point start_;
@@ -376,12 +404,14 @@ std::string JsonReport(const LoadReport& report) {
   }
   return absl::StrFormat(
       "{\"target\":%s,\"method\":%s,\"concurrency\":%d,\"channels\":%d,"
-      "\"calls\":%d,\"ok\":%d,\"errors_by_code\":{%s},\"qps\":%.1f,"
+      "\"requests\":%d,\"calls\":%d,\"ok\":%d,\"errors_by_code\":{%s},\"qps\":%"
+      ".1f,"
       "\"elapsed_s\":%.3f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
       "\"max_us\":%.1f}",
       JsonString(report.target), JsonString(report.method), report.concurrency,
-      report.channels, report.calls, report.ok, absl::StrJoin(errors, ","),
-      report.qps, absl::ToDoubleSeconds(report.elapsed), Micros(report.p50),
+      report.channels, report.requests, report.calls, report.ok,
+      absl::StrJoin(errors, ","), report.qps,
+      absl::ToDoubleSeconds(report.elapsed), Micros(report.p50),
       Micros(report.p90), Micros(report.p99), Micros(report.max));
 }
 
@@ -404,6 +434,26 @@ absl::Status CheckLoadOptions(const LoadOptions& options) {
   return Resolve(options).status();
 }
 
+std::vector<std::string> SplitRequests(absl::string_view text) {
+  std::vector<std::string> requests;
+  std::string current;
+  auto flush = [&] {
+    if (!absl::StripAsciiWhitespace(current).empty()) {
+      requests.push_back(std::move(current));
+    }
+    current.clear();
+  };
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StripAsciiWhitespace(line) == "---") {
+      flush();
+    } else {
+      absl::StrAppend(&current, line, "\n");
+    }
+  }
+  flush();
+  return requests;
+}
+
 std::string FormatReport(const LoadReport& report, bool json) {
   if (json) return absl::StrCat(JsonReport(report), "\n");
   std::string errors = "none";
@@ -417,12 +467,14 @@ std::string FormatReport(const LoadReport& report, bool json) {
   return absl::StrFormat(
       "target       %s\n"
       "method       %s\n"
-      "concurrency  %d on %d channel(s)\n"
+      "concurrency  %d on %d channel(s)%s\n"
       "calls        %d (ok %d) in %.2fs\n"
       "qps          %.1f\n"
       "latency      p50 %s  p90 %s  p99 %s  max %s\n"
       "errors       %s\n",
       report.target, report.method, report.concurrency, report.channels,
+      report.requests > 1 ? absl::StrCat(", ", report.requests, " requests")
+                          : std::string(),
       report.calls, report.ok, absl::ToDoubleSeconds(report.elapsed),
       report.qps, FormatLatency(report.p50), FormatLatency(report.p90),
       FormatLatency(report.p99), FormatLatency(report.max), errors);

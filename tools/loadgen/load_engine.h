@@ -42,6 +42,11 @@ struct LoadOptions {
   // The request message in protobuf text format; empty sends the default
   // message.
   std::string request_text;
+  // When not empty, several requests in text format, sent in turn: call i of
+  // the run (counting every call started, warmup included) sends request
+  // i % size, e.g. filings spread over many organizations. Replaces
+  // request_text, which must then be empty.
+  std::vector<std::string> request_texts;
 
   // Calls kept in flight; each finished call starts the next one.
   int concurrency = 1;
@@ -68,6 +73,9 @@ struct LoadReport {
   std::string method;
   int concurrency = 0;
   int channels = 0;
+  // How many different requests the calls took turns with (1 unless
+  // LoadOptions::request_texts held more).
+  int requests = 1;
 
   // Measured calls: ok + the sum of errors_by_code.
   int64_t calls = 0;
@@ -95,6 +103,12 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options);
 // The checks RunLoad makes before connecting, without touching the network:
 // lets a caller reject bad options before running anything else first.
 absl::Status CheckLoadOptions(const LoadOptions& options);
+
+// The requests of a --requests_file: text-format requests separated by lines
+// holding only `---` (a line that can never be part of a text-format
+// message: strings do not span lines). Parts that are blank are dropped, so
+// a leading, trailing or doubled separator is harmless.
+std::vector<std::string> SplitRequests(absl::string_view text);
 
 // A human-readable block of lines, or one JSON object (latencies in
 // microseconds) when `json`.

@@ -1,11 +1,17 @@
 // prongsai-load: flags -> LoadOptions -> RunLoad, optionally next to the
 // in-process echo baseline. See kUsage.
+#include <signal.h>
+#include <time.h>
+
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -17,6 +23,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "tools/loadgen/echo_server.h"
 #include "tools/loadgen/load_engine.h"
@@ -29,6 +36,13 @@ ABSL_FLAG(std::string, method, "",
 ABSL_FLAG(std::string, request, "", "request message in protobuf text format");
 ABSL_FLAG(std::string, request_file, "",
           "file holding the request in protobuf text format");
+ABSL_FLAG(std::string, requests_file, "",
+          "file holding several requests in text format separated by lines "
+          "of `---`, sent in turn (call i sends request i mod N)");
+ABSL_FLAG(std::string, serve_echo, "",
+          "host:port: run only the do-nothing Echo server there (port 0 picks "
+          "one), print `listening address=HOST:PORT`, and serve until "
+          "SIGTERM or SIGINT");
 ABSL_FLAG(int, concurrency, 1, "calls kept in flight");
 ABSL_FLAG(int, channels, 1, "channels (connections) the calls are spread over");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
@@ -51,10 +65,12 @@ namespace {
 
 constexpr absl::string_view kUsage =
     R"(prongsai-load --target HOST:PORT|echo --method /package.Service/Method
-              [--request 'TEXT PROTO' | --request_file FILE]
+              [--request 'TEXT PROTO' | --request_file FILE |
+               --requests_file FILE]
               [--concurrency N] [--channels N] [--duration 30s | --count N]
               [--warmup 1s] [--deadline 5s] [--api_key KEY]
               [--metadata key=value]... [--json] [--echo_baseline]
+prongsai-load --serve_echo 127.0.0.1:PORT
 
 Sends unary calls of one method, keeping --concurrency of them in flight,
 for --duration (at most 10m) or --count calls, and prints calls, QPS,
@@ -65,6 +81,15 @@ grpc.health.v1) or prongsai.tools.v1.Echo can be called.
 --echo_baseline first measures an in-process do-nothing Echo server with the
 same options, so the target's figures can be quoted relative to it.
 --target echo measures only that server.
+
+--requests_file holds several requests separated by lines of `---`; the
+calls take turns with them (call i sends request i mod N), e.g. filings
+spread over many organizations.
+
+--serve_echo runs that do-nothing server as a process of its own, the
+ceiling scripts/bench measures in a separate process from the load: it
+prints `listening address=HOST:PORT` once it accepts calls and serves until
+SIGTERM or SIGINT (exit 0).
 
 Example:
   prongsai-load --target 127.0.0.1:50051 --echo_baseline --concurrency 16 \
@@ -114,6 +139,44 @@ std::string EnvOr(const char* name, const std::string& value) {
   return env == nullptr ? "" : env;
 }
 
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) UsageError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// --serve_echo: SIGTERM and SIGINT are blocked before any gRPC thread starts
+// (threads inherit the mask), then taken by sigtimedwait here.
+int ServeEcho(const std::string& address) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  absl::Notification stop;
+  std::atomic<bool> failed{false};
+  // Polls, so that it also ends when the server could not start.
+  std::thread waiter([&] {
+    const timespec tick = {0, 100'000'000};
+    while (!failed.load()) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        stop.Notify();
+        return;
+      }
+    }
+  });
+  absl::Status served =
+      ServeEchoUntil(address, stop, [](const std::string& target) {
+        std::cout << "prongsai-load: echo server listening address=" << target
+                  << std::endl;
+      });
+  failed.store(!served.ok());
+  waiter.join();
+  return served.ok() ? 0 : Fail(served);
+}
+
 LoadOptions OptionsFromFlags(int argc, char** argv) {
   LoadOptions options;
   options.target = absl::GetFlag(FLAGS_target);
@@ -129,11 +192,17 @@ LoadOptions OptionsFromFlags(int argc, char** argv) {
     if (!options.request_text.empty()) {
       UsageError("give --request or --request_file, not both");
     }
-    std::ifstream in(request_file);
-    if (!in) UsageError(absl::StrCat("cannot read ", request_file));
-    std::ostringstream text;
-    text << in.rdbuf();
-    options.request_text = text.str();
+    options.request_text = ReadFileOrDie(request_file);
+  }
+  const std::string requests_file = absl::GetFlag(FLAGS_requests_file);
+  if (!requests_file.empty()) {
+    if (!options.request_text.empty()) {
+      UsageError("give --request, --request_file or --requests_file, one");
+    }
+    options.request_texts = SplitRequests(ReadFileOrDie(requests_file));
+    if (options.request_texts.empty()) {
+      UsageError(absl::StrCat(requests_file, " holds no request"));
+    }
   }
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.channels = absl::GetFlag(FLAGS_channels);
@@ -169,6 +238,10 @@ int Main(int argc, char** argv) {
   if (positional.size() > 1) {
     UsageError(absl::StrCat("unexpected argument \"", positional[1], "\""));
   }
+  if (const std::string serve = absl::GetFlag(FLAGS_serve_echo);
+      !serve.empty()) {
+    return ServeEcho(serve);
+  }
   const LoadOptions options = OptionsFromFlags(argc, argv);
   const bool json = absl::GetFlag(FLAGS_json);
 
@@ -191,6 +264,7 @@ int Main(int argc, char** argv) {
   LoadOptions echo_options = options;
   echo_options.method = std::string(kEchoMethod);
   echo_options.request_text.clear();
+  echo_options.request_texts.clear();
   absl::StatusOr<LoadReport> echo = RunEcho(echo_options);
   if (!echo.ok()) return Fail(echo.status());
   absl::StatusOr<LoadReport> target = RunLoad(options);

@@ -161,6 +161,36 @@ TEST(SessionTokenTest, ExpiredTokenSaysToRefresh) {
             "access token expired; refresh the session");
 }
 
+// A token seen before costs no second signature check, yet still expires,
+// and a forgery of it made after it was seen is still checked and refused.
+TEST(SessionTokenTest, ASeenTokenSkipsTheSignatureCheckButNotItsExpiry) {
+  Keys keys = NewKeys();
+  const std::string token = keys.signer.Issue(Claims());
+  ASSERT_TRUE(keys.verifier.Verify(token, kNow).ok());
+  EXPECT_EQ(keys.verifier.signature_checks(), 1);
+  absl::StatusOr<AccessClaims> again =
+      keys.verifier.Verify(token, kNow + absl::Minutes(5));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->login, "somchai.j");
+  EXPECT_EQ(again->roles, Claims().roles);
+  EXPECT_EQ(keys.verifier.signature_checks(), 1);
+  EXPECT_EQ(keys.verifier.Verify(token, kNow + absl::Minutes(10))
+                .status()
+                .message(),
+            "access token expired; refresh the session");
+
+  // A character of the signature changed.
+  std::string flipped = token;
+  char& changed = flipped[flipped.find('.') + 5];
+  changed = changed == 'A' ? 'B' : 'A';
+  EXPECT_THAT(keys.verifier.Verify(flipped, kNow).status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(keys.verifier.signature_checks(), 2);
+  // Refusals are not remembered: the forgery is checked every time.
+  EXPECT_FALSE(keys.verifier.Verify(flipped, kNow).ok());
+  EXPECT_EQ(keys.verifier.signature_checks(), 3);
+}
+
 TEST(SessionTokenTest, TamperedPayloadIsRefused) {
   Keys keys = NewKeys();
   const std::string token = keys.signer.Issue(Claims());

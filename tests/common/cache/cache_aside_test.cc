@@ -10,9 +10,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/cache/near_cache.h"
 #include "common/cache/redis.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -345,6 +347,49 @@ TEST_F(CacheAsideMessageTest, LoadErrorsAreReturnedAndNotCached) {
               StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(message_loads(), 2);
   EXPECT_EQ(RawEntry(key), "");
+}
+
+// A versioned key through the near-cache: once this process holds it,
+// neither Redis nor the database is asked again; with Redis gone the held
+// answer stays; a new version (a write) is a new key and loads.
+TEST_F(CacheAsideMessageTest, TheNearCacheAnswersAVersionedKeyWithoutRedis) {
+  const Ref stored = Organization("เทศบาลตำบลทดสอบ");
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = stored;
+  }
+  NearCache near({});
+  auto read = [&](absl::string_view version) {
+    return GetOrLoadVersionedMessage<Ref>(
+        &near, client_.get(),
+        VersionedKey("plan", 1,
+                     absl::StrCat("organizations/6340101@", version)),
+        kTtl, [&]() -> absl::StatusOr<Ref> {
+          absl::MutexLock lock(&mu_);
+          ++message_loads_;
+          return *message_database_;
+        });
+  };
+  EXPECT_THAT(read("v1"), HoldsMessage(stored));
+  EXPECT_EQ(message_loads(), 1);
+  // In Redis as GetOrLoadMessage stores it, so other replicas share it.
+  EXPECT_TRUE(absl::EndsWith(
+      RawEntry(VersionedKey("plan", 1, "organizations/6340101@v1")),
+      stored.SerializeAsString()));
+  redis_.Kill();
+  EXPECT_THAT(read("v1"), HoldsMessage(stored));
+  EXPECT_EQ(message_loads(), 1);
+  EXPECT_EQ(near.stats().hits, 1);
+
+  const Ref changed = Organization("เทศบาลเมืองทดสอบ");
+  {
+    absl::MutexLock lock(&mu_);
+    message_database_ = changed;
+  }
+  EXPECT_THAT(read("v2"), HoldsMessage(changed));
+  EXPECT_EQ(message_loads(), 2);
+  EXPECT_THAT(read("v2"), HoldsMessage(changed));
+  EXPECT_EQ(message_loads(), 2);
 }
 
 TEST_F(CacheAsideMessageTest, SingleFlightCollapsesConcurrentMisses) {

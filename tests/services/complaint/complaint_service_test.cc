@@ -2010,8 +2010,10 @@ TEST_P(ComplaintServiceTest, StatisticsCachedInRedisFollowWrites) {
   EXPECT_EQ(last.ended_otherwise(), 3);
   int holding_last = 0;
   for (const cache::Reply& key : keys->elements) {
-    // The key ends in the data-version token (api::ReplaceDataVersion).
-    EXPECT_THAT(key.string.substr(prefix.size()), MatchesRegex("[a-z2-7]{16}"))
+    // The key ends in the data version: the tokens of its stripes, joined
+    // (api::ReplaceDataVersion).
+    EXPECT_THAT(key.string.substr(prefix.size()),
+                MatchesRegex("[a-z2-7]{16}(\\.[a-z2-7]{16})*"))
         << key.string;
     absl::StatusOr<std::optional<std::string>> bytes = redis.Get(key.string);
     ASSERT_TRUE(bytes.ok()) << bytes.status();
