@@ -13,11 +13,11 @@ namespace {
 // Added to every connection's stripe, so that two processes writing one
 // database (replicas) do not share their writers' stripes in the same order.
 int ProcessStripeOffset() {
-  static const int offset = [] {
+  static const int kOffset = [] {
     absl::BitGen random;
     return absl::Uniform(random, 0, kDataVersionStripes);
   }();
-  return offset;
+  return kOffset;
 }
 
 // Joins one key's tokens, read in stripe order, into its version.

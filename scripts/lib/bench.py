@@ -80,10 +80,22 @@ def latency_row(latencies_us, elapsed_s, units=1):
             "max_us": values[-1] if values else 0.0}
 
 
+# The generated modules the measurements use, by their global names here.
+STUBS = {
+    "health_pb2": "grpc.health.v1.health_pb2",
+    "health_grpc": "grpc.health.v1.health_pb2_grpc",
+    "common_pb2": "prongsai.common.v1.common_pb2",
+    "plan_pb2": "prongsai.plan.v1.plan_pb2",
+    "plan_grpc": "prongsai.plan.v1.plan_pb2_grpc",
+    "complaint_pb2": "prongsai.complaint.v1.complaint_pb2",
+    "complaint_grpc": "prongsai.complaint.v1.complaint_pb2_grpc",
+    "text_format": "google.protobuf.text_format",
+}
+
+
 def import_stubs(build_dir, scratch):
-    """Python stubs from protos/, as the interop tests make them."""
-    global health_pb2, health_grpc, common_pb2, plan_pb2, plan_grpc
-    global complaint_pb2, complaint_grpc, text_format
+    """Python stubs from protos/, as the interop tests make them, imported
+    under the names of STUBS."""
     sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "interop"))
     interop_support = importlib.import_module("interop_support")
     os.environ.setdefault("PRONGSAI_GOOGLE_PROTO_DIR",
@@ -91,15 +103,8 @@ def import_stubs(build_dir, scratch):
     out = os.path.join(scratch, "stubs")
     os.mkdir(out)
     interop_support.generate_stubs(os.path.join(REPO_ROOT, "protos"), out)
-    health_pb2 = importlib.import_module("grpc.health.v1.health_pb2")
-    health_grpc = importlib.import_module("grpc.health.v1.health_pb2_grpc")
-    common_pb2 = importlib.import_module("prongsai.common.v1.common_pb2")
-    plan_pb2 = importlib.import_module("prongsai.plan.v1.plan_pb2")
-    plan_grpc = importlib.import_module("prongsai.plan.v1.plan_pb2_grpc")
-    complaint_pb2 = importlib.import_module("prongsai.complaint.v1.complaint_pb2")
-    complaint_grpc = importlib.import_module(
-        "prongsai.complaint.v1.complaint_pb2_grpc")
-    text_format = importlib.import_module("google.protobuf.text_format")
+    for name, module in STUBS.items():
+        globals()[name] = importlib.import_module(module)
     return interop_support
 
 

@@ -174,10 +174,9 @@ TEST(SessionTokenTest, ASeenTokenSkipsTheSignatureCheckButNotItsExpiry) {
   EXPECT_EQ(again->login, "somchai.j");
   EXPECT_EQ(again->roles, Claims().roles);
   EXPECT_EQ(keys.verifier.signature_checks(), 1);
-  EXPECT_EQ(keys.verifier.Verify(token, kNow + absl::Minutes(10))
-                .status()
-                .message(),
-            "access token expired; refresh the session");
+  EXPECT_EQ(
+      keys.verifier.Verify(token, kNow + absl::Minutes(10)).status().message(),
+      "access token expired; refresh the session");
 
   // A character of the signature changed.
   std::string flipped = token;
