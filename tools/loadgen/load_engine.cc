@@ -285,10 +285,7 @@ class LoadRun {
       chain.context->AddMetadata(key, value);
     }
     // A ByteBuffer copy shares the slices: no bytes are copied per call.
-    chain.request =
-        requests_.size() == 1
-            ? requests_.front()
-            : requests_[next_request_.fetch_add(1) % requests_.size()];
+    chain.request = requests_[next_request_.fetch_add(1) % requests_.size()];
     chain.response.Clear();
     chain.started = Clock::now();
     chain.stub->UnaryCall(chain.context.get(), call_.wire_method,
@@ -404,10 +401,9 @@ std::string JsonReport(const LoadReport& report) {
   }
   return absl::StrFormat(
       "{\"target\":%s,\"method\":%s,\"concurrency\":%d,\"channels\":%d,"
-      "\"requests\":%d,\"calls\":%d,\"ok\":%d,\"errors_by_code\":{%s},\"qps\":%"
-      ".1f,"
-      "\"elapsed_s\":%.3f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
-      "\"max_us\":%.1f}",
+      "\"requests\":%d,\"calls\":%d,\"ok\":%d,\"errors_by_code\":{%s},"
+      "\"qps\":%.1f,\"elapsed_s\":%.3f,\"p50_us\":%.1f,\"p90_us\":%.1f,"
+      "\"p99_us\":%.1f,\"max_us\":%.1f}",
       JsonString(report.target), JsonString(report.method), report.concurrency,
       report.channels, report.requests, report.calls, report.ok,
       absl::StrJoin(errors, ","), report.qps,
