@@ -41,7 +41,7 @@ std::string ClosedAddress() {
   return absl::StrCat("127.0.0.1:", prongsai::testing::FreeLoopbackPort());
 }
 
-std::unique_ptr<EchoServer> StartEcho(EchoServer::Options options = {}) {
+std::unique_ptr<EchoServer> StartEcho(const EchoServer::Options& options = {}) {
   absl::StatusOr<std::unique_ptr<EchoServer>> echo = EchoServer::Start(options);
   EXPECT_THAT(echo, IsOk());
   return echo.ok() ? *std::move(echo) : nullptr;
