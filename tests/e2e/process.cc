@@ -175,6 +175,17 @@ absl::StatusOr<int> HealthStatus(const std::string& address,
   return static_cast<int>(response.status());
 }
 
+namespace {
+
+// Whether a service's log (JSON or text lines) has its "listening" event,
+// written once the port is bound. Not "metrics_listening".
+bool SaysListening(absl::string_view log) {
+  return absl::StrContains(log, "\"event\":\"listening\"") ||
+         absl::StrContains(log, " listening ");
+}
+
+}  // namespace
+
 absl::Status WaitForServing(const std::string& address,
                             const std::string& service, ChildProcess& process,
                             absl::Duration timeout) {
@@ -188,8 +199,12 @@ absl::Status WaitForServing(const std::string& address,
     }
     absl::StatusOr<int> server = HealthStatus(address, "");
     absl::StatusOr<int> named = HealthStatus(address, service);
+    // A SERVING answer proves only that some server has the port: another
+    // test's may have taken it between FreeLoopbackPort() and this process's
+    // bind, and this one then exits "cannot listen". Only this process's
+    // own "listening" line says the answer is its own.
     if (server.ok() && *server == kServing && named.ok() &&
-        *named == kServing) {
+        *named == kServing && SaysListening(process.LogTail(1 << 20))) {
       return absl::OkStatus();
     }
     last = absl::StrCat(

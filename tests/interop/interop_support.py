@@ -209,9 +209,27 @@ def psql(admin_url, sql):
 
 
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, claimed for ten minutes in
+    $TMPDIR/prongsai-test-ports as tests/support/net.cc claims its ports, so
+    that no test run side by side is handed it before our child binds it."""
+    claims = os.path.join(tempfile.gettempdir(), "prongsai-test-ports")
+    os.makedirs(claims, exist_ok=True)
+    for _ in range(20):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        claim = os.path.join(claims, str(port))
+        try:
+            os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return port
+        except FileExistsError:
+            try:
+                if time.time() - os.stat(claim).st_mtime >= 600:
+                    os.utime(claim)  # stale: a finished run's
+                    return port
+            except OSError:
+                pass
+    return port
 
 
 def start_stack(bin_dir, scratch, db=None, redis=None, service_args=None,

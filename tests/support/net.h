@@ -12,7 +12,9 @@
 namespace prongsai::testing {
 
 // A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's
-// choice for port 0), or 0 when no socket could be bound.
+// choice for port 0), or 0 when no socket could be bound. It is claimed for
+// ten minutes in $TMPDIR/prongsai-test-ports, so that no other test process
+// on this machine is handed it before this one's child binds it.
 int FreeLoopbackPort();
 
 }  // namespace prongsai::testing
