@@ -28,10 +28,80 @@ std::string SealContext(absl::string_view name, IdentityPart part) {
       part == IdentityPart::kComplainant ? "complainant" : "accused");
 }
 
-std::string SealPerson(const ProtectionKeys& keys, const v1::Person& person,
+std::string SealPerson(const ComplaintKey& key, const v1::Person& person,
                        absl::string_view name, IdentityPart part) {
   const std::string bytes = PersonBytes(person);
-  return bytes.empty() ? "" : keys.Seal(bytes, SealContext(name, part));
+  return bytes.empty() ? "" : key.Seal(bytes, SealContext(name, part));
+}
+
+// `value` of the complaint `name` opened: under the complaint's own key
+// when it was sealed under it, under the protection keys otherwise.
+absl::StatusOr<std::string> OpenValue(const ProtectionKeys& keys,
+                                      absl::string_view wrapped_key,
+                                      absl::string_view value,
+                                      absl::string_view name,
+                                      absl::string_view context) {
+  if (!ComplaintKey::SealsUnderOwnKey(value)) return keys.Open(value, context);
+  if (wrapped_key.empty()) {
+    return absl::DataLossError(
+        "the complaint's own key is gone (its identities were erased, or the "
+        "register was restored without its keys)");
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(ComplaintKey key,
+                            ComplaintKey::Unwrap(keys, wrapped_key, name));
+  return key.Open(value, context);
+}
+
+absl::StatusOr<v1::Person> OpenPerson(const ProtectionKeys& keys,
+                                      const SealedValues& sealed,
+                                      absl::string_view name,
+                                      IdentityPart part) {
+  v1::Person person;
+  const std::string& value =
+      part == IdentityPart::kComplainant ? sealed.complainant : sealed.accused;
+  if (value.empty()) return person;
+  PRONGSAI_ASSIGN_OR_RETURN(std::string bytes,
+                            OpenValue(keys, sealed.wrapped_key, value, name,
+                                      SealContext(name, part)));
+  if (!person.ParseFromString(bytes)) {
+    return absl::DataLossError("a protected identity cannot be decoded");
+  }
+  return person;
+}
+
+// Every value of `sealed` opened and sealed again under a new key, the
+// complainant's contact details left out when `without_contact`
+// (FAILED_PRECONDITION when there are none to leave out).
+absl::StatusOr<SealedValues> SealAgain(const ProtectionKeys& keys,
+                                       const SealedValues& sealed,
+                                       absl::string_view name,
+                                       bool without_contact) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::Person complainant,
+      OpenPerson(keys, sealed, name, IdentityPart::kComplainant));
+  if (without_contact) {
+    if (complainant.contact().empty()) {
+      return absl::FailedPreconditionError(
+          "the complaint holds no contact details of the complainant");
+    }
+    complainant.clear_contact();
+  }
+  PRONGSAI_ASSIGN_OR_RETURN(
+      v1::Person accused,
+      OpenPerson(keys, sealed, name, IdentityPart::kAccused));
+  const ComplaintKey key = ComplaintKey::Generate();
+  SealedValues again;
+  again.wrapped_key = key.Wrap(keys, name);
+  if (!sealed.tracking.empty()) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        std::string code,
+        OpenValue(keys, sealed.wrapped_key, sealed.tracking, name, name));
+    again.tracking = key.Seal(code, name);
+  }
+  again.complainant =
+      SealPerson(key, complainant, name, IdentityPart::kComplainant);
+  again.accused = SealPerson(key, accused, name, IdentityPart::kAccused);
+  return again;
 }
 
 }  // namespace
@@ -49,11 +119,13 @@ absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
   PRONGSAI_ASSIGN_OR_RETURN(std::string canonical,
                             NormalizeTrackingCode(filing.tracking_code));
   stored.tracking_hash = TrackingCodeHash(canonical, keys.tracking_key());
-  stored.tracking_sealed = keys.Seal(filing.tracking_code, filing.name);
-  stored.complainant_sealed = SealPerson(
-      keys, complaint.complainant(), filing.name, IdentityPart::kComplainant);
-  stored.accused_sealed = SealPerson(keys, complaint.accused(), filing.name,
-                                     IdentityPart::kAccused);
+  const ComplaintKey key = ComplaintKey::Generate();
+  stored.sealed.wrapped_key = key.Wrap(keys, filing.name);
+  stored.sealed.tracking = key.Seal(filing.tracking_code, filing.name);
+  stored.sealed.complainant = SealPerson(
+      key, complaint.complainant(), filing.name, IdentityPart::kComplainant);
+  stored.sealed.accused =
+      SealPerson(key, complaint.accused(), filing.name, IdentityPart::kAccused);
   const bool seal_photos = complaint.kind() == v1::Complaint::CORRUPTION;
   for (int i = 0; i < complaint.attachments_size(); ++i) {
     v1::Attachment& described = *filing.attachments.Add();
@@ -84,30 +156,29 @@ absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
   return filing;
 }
 
-absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
-                          absl::string_view name, IdentityPart part,
-                          v1::Person* person) {
-  if (sealed.empty()) return absl::OkStatus();
-  PRONGSAI_ASSIGN_OR_RETURN(std::string bytes,
-                            keys.Open(sealed, SealContext(name, part)));
-  if (!person->ParseFromString(bytes)) {
-    return absl::DataLossError("a protected identity cannot be decoded");
-  }
+absl::Status OpenIdentity(const ProtectionKeys& keys,
+                          const SealedValues& sealed, absl::string_view name,
+                          IdentityPart part, v1::Person* person) {
+  PRONGSAI_ASSIGN_OR_RETURN(*person, OpenPerson(keys, sealed, name, part));
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> SealWithoutContact(const ProtectionKeys& keys,
-                                               absl::string_view sealed,
-                                               absl::string_view name) {
-  v1::Person person;
-  PRONGSAI_RETURN_IF_ERROR(
-      OpenIdentity(keys, sealed, name, IdentityPart::kComplainant, &person));
-  if (person.contact().empty()) {
-    return absl::FailedPreconditionError(
-        "the complaint holds no contact details of the complainant");
-  }
-  person.clear_contact();
-  return SealPerson(keys, person, name, IdentityPart::kComplainant);
+absl::StatusOr<std::string> OpenTrackingCode(const ProtectionKeys& keys,
+                                             const SealedValues& sealed,
+                                             absl::string_view name) {
+  return OpenValue(keys, sealed.wrapped_key, sealed.tracking, name, name);
+}
+
+absl::StatusOr<SealedValues> SealWithoutContact(const ProtectionKeys& keys,
+                                                const SealedValues& sealed,
+                                                absl::string_view name) {
+  return SealAgain(keys, sealed, name, /*without_contact=*/true);
+}
+
+absl::StatusOr<SealedValues> SealUnderNewKey(const ProtectionKeys& keys,
+                                             const SealedValues& sealed,
+                                             absl::string_view name) {
+  return SealAgain(keys, sealed, name, /*without_contact=*/false);
 }
 
 absl::StatusOr<std::string> OpenPhoto(const ProtectionKeys& keys,

@@ -44,14 +44,28 @@ struct StoredPhoto {
   std::string content;
 };
 
+// A complaint's sealed values as the store keeps them.
+struct SealedValues {
+  // The complaint's own key, wrapped (ComplaintKey::Wrap), which the values
+  // below are sealed under. It is kept in complaint_keys, apart from the
+  // row. "" once the identities are erased, and for a complaint filed
+  // before complaints had keys, whose values are sealed under the
+  // protection keys.
+  std::string wrapped_key;
+  // The tracking code, for the reply to a retried filing; "" once the
+  // replay window is over.
+  std::string tracking;
+  // A v1::Person each; "" when no identity was given, and once erased.
+  std::string complainant;
+  std::string accused;
+};
+
 // What CreateComplaint writes besides the request's own fields.
 struct NewComplaint {
   std::string id;  // chosen before the write so it can seal against the name
   int sla_days = kDefaultSlaDays;
   std::string tracking_hash;
-  std::string tracking_sealed;
-  std::string complainant_sealed;  // empty when no identity was given
-  std::string accused_sealed;
+  SealedValues sealed;
   std::vector<StoredPhoto> photos;
 };
 
@@ -70,31 +84,49 @@ struct SealedFiling {
 // Which identity of a complaint a sealed value holds.
 enum class IdentityPart { kComplainant, kAccused };
 
-// A new id and tracking code for `complaint` of `organization` with an SLA
-// of `sla_days`: the code's hash keyed with the tracking key, the code
-// sealed against the name, the complainant and accused sealed when any
-// of their fields is given, and each photo (an attachment with content, as
-// ValidateNewComplaint admits) stripped of its metadata, named, hashed and,
-// for a CORRUPTION report, sealed. INVALID_ARGUMENT as ValidateNewComplaint
-// for a photo it would refuse.
+// A new id, tracking code and key for `complaint` of `organization` with
+// an SLA of `sla_days`: the code's hash keyed with the tracking key; the
+// code, and the complainant and accused when any of their fields is given,
+// sealed against the name under the complaint's own key (ComplaintKey),
+// itself wrapped under the protection keys; and each photo (an attachment
+// with content, as ValidateNewComplaint admits) stripped of its metadata,
+// named, hashed and, for a CORRUPTION report, sealed under the protection
+// keys. INVALID_ARGUMENT as ValidateNewComplaint for a photo it would
+// refuse.
 absl::StatusOr<SealedFiling> SealNewFiling(const ProtectionKeys& keys,
                                            const v1::Complaint& complaint,
                                            absl::string_view organization,
                                            int sla_days);
 
-// Opens `sealed` (the part `part` of the complaint `name`) into `*person`;
-// nothing when `sealed` is empty. DATA_LOSS when it does not open or parse.
-absl::Status OpenIdentity(const ProtectionKeys& keys, absl::string_view sealed,
-                          absl::string_view name, IdentityPart part,
-                          v1::Person* person);
+// Opens the part `part` of the complaint `name`'s `sealed` values into
+// `*person`; nothing when that part is empty. DATA_LOSS when it does not
+// open or parse, or when it is sealed under a key that is gone (erased, or
+// a register restored without its complaint_keys).
+absl::Status OpenIdentity(const ProtectionKeys& keys,
+                          const SealedValues& sealed, absl::string_view name,
+                          IdentityPart part, v1::Person* person);
 
-// The complainant's identity `sealed` (of the complaint `name`) sealed
-// again without its contact details; "" when nothing else was given.
-// FAILED_PRECONDITION when it holds no contact details; as OpenIdentity
-// when it does not open.
-absl::StatusOr<std::string> SealWithoutContact(const ProtectionKeys& keys,
-                                               absl::string_view sealed,
-                                               absl::string_view name);
+// The tracking code in `sealed.tracking`; errors as OpenIdentity.
+absl::StatusOr<std::string> OpenTrackingCode(const ProtectionKeys& keys,
+                                             const SealedValues& sealed,
+                                             absl::string_view name);
+
+// The values of the complaint `name` sealed again, without the
+// complainant's contact details, under a new key of its own: the old key
+// is to be deleted with the old values, so that a copy of them in an older
+// backup no longer opens. FAILED_PRECONDITION when the complainant has no
+// contact details; as OpenIdentity when a value does not open.
+absl::StatusOr<SealedValues> SealWithoutContact(const ProtectionKeys& keys,
+                                                const SealedValues& sealed,
+                                                absl::string_view name);
+
+// The values of the complaint `name` sealed again, unchanged, under a new
+// key of its own: for complaints filed before complaints had keys, whose
+// values are sealed under the protection keys. As OpenIdentity when a
+// value does not open.
+absl::StatusOr<SealedValues> SealUnderNewKey(const ProtectionKeys& keys,
+                                             const SealedValues& sealed,
+                                             absl::string_view name);
 
 // The bytes of `photo`, the attachment `name`: opened when sealed, decoded
 // otherwise, and checked against its hash. DATA_LOSS when they do not open,

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/api/fields.h"
 #include "common/api/resource_table.h"
+#include "common/base/log.h"
 #include "common/base/organization_codes.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
@@ -264,8 +265,14 @@ class ComplaintGrpcService final : public ComplaintRawService {
         CheckReplay(response, complaint, call.principal.name(), call.now,
                     options_.tracking_code_replay_window));
     if (replay_code) {
+      PRONGSAI_ASSIGN_OR_RETURN(
+          ChildName first_name,
+          ParseChildName("name", response.name(), kComplaints));
+      PRONGSAI_ASSIGN_OR_RETURN(
+          stored.sealed.wrapped_key,
+          ReadComplaintKey(*db, organization, first_name.id));
       absl::StatusOr<std::string> first =
-          options_.keys.Open(stored.tracking_sealed, response.name());
+          OpenTrackingCode(options_.keys, stored.sealed, response.name());
       if (first.ok()) response.set_tracking_code(*first);
     }
     return absl::OkStatus();
@@ -541,14 +548,17 @@ class ComplaintGrpcService final : public ComplaintRawService {
     PRONGSAI_RETURN_IF_ERROR(
         RecordIdentityAccess(db, name.organization, name.id,
                              call.principal.name(), reason, call.now));
+    SealedValues sealed = stored.sealed;
+    PRONGSAI_ASSIGN_OR_RETURN(sealed.wrapped_key,
+                              ReadComplaintKey(db, name.organization, name.id));
     v1::ProtectedIdentity identity;
     identity.set_complaint(stored.complaint.name());
     PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
-        options_.keys, stored.complainant_sealed, stored.complaint.name(),
+        options_.keys, sealed, stored.complaint.name(),
         IdentityPart::kComplainant, identity.mutable_complainant()));
-    PRONGSAI_RETURN_IF_ERROR(OpenIdentity(
-        options_.keys, stored.accused_sealed, stored.complaint.name(),
-        IdentityPart::kAccused, identity.mutable_accused()));
+    PRONGSAI_RETURN_IF_ERROR(
+        OpenIdentity(options_.keys, sealed, stored.complaint.name(),
+                     IdentityPart::kAccused, identity.mutable_accused()));
     return identity;
   }
 
@@ -739,17 +749,18 @@ class ComplaintGrpcService final : public ComplaintRawService {
           "protection until the retention policy erases them");
     }
     PRONGSAI_ASSIGN_OR_RETURN(
-        std::string resealed,
-        SealWithoutContact(options_.keys, stored.complainant_sealed,
-                           complaint.name()));
-    PRONGSAI_ASSIGN_OR_RETURN(
         ChildName name, ParseChildName("name", complaint.name(), kComplaints));
     PRONGSAI_ASSIGN_OR_RETURN(storage::Connection * db, call.worker.Db());
     PRONGSAI_ASSIGN_OR_RETURN(
-        response,
-        complaint::EraseComplainantContact(
-            *db, name.organization, name.id, stored.complainant_sealed,
-            resealed, request.request_reference(), call.writer()));
+        stored.sealed.wrapped_key,
+        ReadComplaintKey(*db, name.organization, name.id));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        SealedValues resealed,
+        SealWithoutContact(options_.keys, stored.sealed, complaint.name()));
+    PRONGSAI_ASSIGN_OR_RETURN(
+        response, complaint::EraseComplainantContact(
+                      *db, name.organization, name.id, stored.sealed, resealed,
+                      request.request_reference(), call.writer()));
     return absl::OkStatus();
   }
 
@@ -1051,6 +1062,38 @@ prometheus::Gauge& OverdueGauge() {
   return gauge;
 }
 
+// Gives up to `limit` complaints filed before complaints had keys a key of
+// their own (SealUnderNewKey), so that erasing them later also puts the
+// copies in older backups out of reach. True when no more are left than it
+// was given; a complaint whose values do not open (its protection key is
+// not loaded) is left as it is, for a later start.
+absl::StatusOr<bool> KeyOlderComplaints(storage::Connection& db,
+                                        const ProtectionKeys& keys,
+                                        int64_t limit) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::vector<SealedComplaint> older,
+                            ListComplaintsWithoutOwnKey(db, limit));
+  int64_t keyed = 0;
+  for (const SealedComplaint& complaint : older) {
+    const std::string name =
+        FormatChildName(complaint.organization, kComplaints, complaint.id);
+    absl::StatusOr<SealedValues> resealed =
+        SealUnderNewKey(keys, complaint.sealed, name);
+    if (!resealed.ok()) continue;
+    PRONGSAI_RETURN_IF_ERROR(storage::InTransaction(
+        db, [&](storage::Connection& tx) -> absl::Status {
+          PRONGSAI_ASSIGN_OR_RETURN(
+              bool replaced,
+              ReplaceSealedValues(tx, complaint.organization, complaint.id,
+                                  complaint.sealed, *resealed));
+          keyed += replaced ? 1 : 0;  // else changed meanwhile: next pass
+          return absl::OkStatus();
+        }));
+  }
+  if (keyed > 0)
+    log::Info("complaints_keyed", {{"count", absl::StrCat(keyed)}});
+  return static_cast<int64_t>(older.size()) < limit;
+}
+
 }  // namespace
 
 server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
@@ -1068,16 +1111,23 @@ server::ServiceDefinition ComplaintServiceDefinition(ComplaintOptions options) {
   // cases; the health thread probes every 2 s).
   // Once, at the first run: identity reads recorded before the log was
   // chained get their hashes, and erasing begins (StartRetention).
+  // Complaints filed before complaints had keys (before the upgrade, or by
+  // a replica not yet upgraded) get theirs, 200 a pass: once a minute, and
+  // at every pass while more are left.
   definition.housekeeping =
-      [window = options.tracking_code_replay_window,
+      [window = options.tracking_code_replay_window, keys = options.keys,
        next_count = std::make_shared<absl::Time>(absl::InfinitePast()),
        started = std::make_shared<bool>(false),
+       all_keyed = std::make_shared<bool>(false),
        scrubbed = std::make_shared<bool>(true)](
           storage::Connection& db, absl::Time now) -> absl::Status {
     if (!*started) {
       PRONGSAI_RETURN_IF_ERROR(ChainEntriesRecordedBeforeTheChain(db));
       PRONGSAI_RETURN_IF_ERROR(StartRetention(db, now));
       *started = true;
+    }
+    if (!*all_keyed || now >= *next_count) {
+      PRONGSAI_ASSIGN_OR_RETURN(*all_keyed, KeyOlderComplaints(db, keys, 200));
     }
     PRONGSAI_RETURN_IF_ERROR(
         EraseSealedTrackingCodes(db, now - window).status());

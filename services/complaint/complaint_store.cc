@@ -119,11 +119,11 @@ StoredComplaint FromRow(const storage::Row& row, absl::Time now) {
       *c.mutable_attachments() = holder.attachments();
     }
   }
-  stored.complainant_sealed = row.GetText(27);
-  stored.accused_sealed = row.GetText(28);
-  stored.tracking_sealed = row.GetText(29);
-  c.set_has_complainant_identity(!stored.complainant_sealed.empty());
-  c.set_has_accused_identity(!stored.accused_sealed.empty());
+  stored.sealed.complainant = row.GetText(27);
+  stored.sealed.accused = row.GetText(28);
+  stored.sealed.tracking = row.GetText(29);
+  c.set_has_complainant_identity(!stored.sealed.complainant.empty());
+  c.set_has_accused_identity(!stored.sealed.accused.empty());
   stored.sla_due_time = absl::FromUnixMicros(row.GetInt(30));
   c.set_assignee(row.GetText(31));
   c.set_referred_to(row.GetText(32));
@@ -343,9 +343,9 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    complaint.requested_action(),
                    complaint.evidence(),
                    EncodeAttachments(complaint),
-                   extra.complainant_sealed,
-                   extra.accused_sealed,
-                   extra.tracking_sealed,
+                   extra.sealed.complainant,
+                   extra.sealed.accused,
+                   extra.sealed.tracking,
                    absl::ToUnixMicros(due),
                    std::string(),
                    std::string(),
@@ -369,6 +369,8 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
                    values)
             .status());
     PRONGSAI_RETURN_IF_ERROR(
+        PutComplaintKey(tx, organization, extra.id, extra.sealed.wrapped_key));
+    PRONGSAI_RETURN_IF_ERROR(
         InsertPhotos(tx, organization, extra.id, extra.photos));
     return extra.id;
   };
@@ -376,6 +378,85 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
       std::string id,
       api::CreateOnce(db, "complaints", organization, request_id, insert));
   return GetComplaint(db, organization, id, now);
+}
+
+absl::StatusOr<std::string> ReadComplaintKey(storage::Connection& db,
+                                             absl::string_view organization,
+                                             absl::string_view id) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT wrapped_key FROM complaint_keys WHERE "
+                 "organization_code = ? AND complaint_id = ?",
+                 {std::string(organization), std::string(id)}));
+  return result.rows.empty() ? std::string() : result.rows[0].GetText(0);
+}
+
+absl::Status PutComplaintKey(storage::Connection& tx,
+                             absl::string_view organization,
+                             absl::string_view id,
+                             absl::string_view wrapped_key) {
+  PRONGSAI_RETURN_IF_ERROR(DeleteComplaintKey(tx, organization, id));
+  return tx
+      .Execute(
+          "INSERT INTO complaint_keys (organization_code, complaint_id, "
+          "wrapped_key) VALUES (?, ?, ?)",
+          {std::string(organization), std::string(id),
+           std::string(wrapped_key)})
+      .status();
+}
+
+absl::Status DeleteComplaintKey(storage::Connection& tx,
+                                absl::string_view organization,
+                                absl::string_view id) {
+  return tx
+      .Execute(
+          "DELETE FROM complaint_keys WHERE organization_code = ? AND "
+          "complaint_id = ?",
+          {std::string(organization), std::string(id)})
+      .status();
+}
+
+absl::StatusOr<bool> ReplaceSealedValues(storage::Connection& tx,
+                                         absl::string_view organization,
+                                         absl::string_view id,
+                                         const SealedValues& expected,
+                                         const SealedValues& replacement) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result updated,
+      tx.Execute("UPDATE complaints SET complainant_sealed = ?, "
+                 "accused_sealed = ?, tracking_sealed = ? WHERE "
+                 "organization_code = ? AND id = ? AND complainant_sealed = ? "
+                 "AND accused_sealed = ? AND identities_erase_time_us IS NULL",
+                 {replacement.complainant, replacement.accused,
+                  replacement.tracking, std::string(organization),
+                  std::string(id), expected.complainant, expected.accused}));
+  if (updated.affected_rows != 1) return false;
+  PRONGSAI_RETURN_IF_ERROR(
+      PutComplaintKey(tx, organization, id, replacement.wrapped_key));
+  return true;
+}
+
+absl::StatusOr<std::vector<SealedComplaint>> ListComplaintsWithoutOwnKey(
+    storage::Connection& db, int64_t limit) {
+  PRONGSAI_ASSIGN_OR_RETURN(
+      storage::Result result,
+      db.Execute("SELECT organization_code, id, complainant_sealed, "
+                 "accused_sealed, tracking_sealed FROM complaints WHERE "
+                 "identities_erase_time_us IS NULL AND (complainant_sealed "
+                 "LIKE 'v1.%' OR accused_sealed LIKE 'v1.%' OR "
+                 "tracking_sealed LIKE 'v1.%') LIMIT ?",
+                 {limit}));
+  std::vector<SealedComplaint> out;
+  out.reserve(result.rows.size());
+  for (const storage::Row& row : result.rows) {
+    SealedComplaint& complaint = out.emplace_back();
+    complaint.organization = row.GetText(0);
+    complaint.id = row.GetText(1);
+    complaint.sealed.complainant = row.GetText(2);
+    complaint.sealed.accused = row.GetText(3);
+    complaint.sealed.tracking = row.GetText(4);
+  }
+  return out;
 }
 
 absl::StatusOr<StoredComplaint> GetComplaint(storage::Connection& db,

@@ -35,9 +35,9 @@ std::vector<storage::Migration> Migrations();
 // tracking code, and the SLA due date before any explanation moved it.
 struct StoredComplaint {
   v1::Complaint complaint;  // staff view: identities not included
-  std::string complainant_sealed;
-  std::string accused_sealed;
-  std::string tracking_sealed;
+  // The complaint's own key (sealed.wrapped_key) is kept in another table
+  // and read only to open a value: see ReadComplaintKey.
+  SealedValues sealed;
   absl::Time sla_due_time;
 };
 
@@ -50,6 +50,46 @@ absl::StatusOr<StoredComplaint> CreateComplaint(
     storage::Connection& db, absl::string_view organization,
     const v1::Complaint& complaint, const NewComplaint& extra,
     absl::string_view request_id, const api::AuditWriter& creator);
+
+// The wrapped key of the complaint `id` (SealedValues::wrapped_key); "" when
+// it has none.
+absl::StatusOr<std::string> ReadComplaintKey(storage::Connection& db,
+                                             absl::string_view organization,
+                                             absl::string_view id);
+
+// Stores `wrapped_key` as the complaint `id`'s key, replacing any it had.
+absl::Status PutComplaintKey(storage::Connection& tx,
+                             absl::string_view organization,
+                             absl::string_view id,
+                             absl::string_view wrapped_key);
+
+// Deletes the complaint `id`'s key: what was sealed under it no longer
+// opens, wherever a copy of it is.
+absl::Status DeleteComplaintKey(storage::Connection& tx,
+                                absl::string_view organization,
+                                absl::string_view id);
+
+// Replaces the sealed values and key of the complaint `id` with
+// `replacement`, conditional on its sealed identities still being
+// `expected`'s and not erased; false (nothing changed) otherwise.
+absl::StatusOr<bool> ReplaceSealedValues(storage::Connection& tx,
+                                         absl::string_view organization,
+                                         absl::string_view id,
+                                         const SealedValues& expected,
+                                         const SealedValues& replacement);
+
+// A complaint's sealed values with its name.
+struct SealedComplaint {
+  std::string organization;
+  std::string id;
+  SealedValues sealed;  // wrapped_key: "" (it has none)
+};
+
+// Up to `limit` complaints, not erased, with a value sealed under the
+// protection keys rather than a key of their own: filed before complaints
+// had keys.
+absl::StatusOr<std::vector<SealedComplaint>> ListComplaintsWithoutOwnKey(
+    storage::Connection& db, int64_t limit);
 
 // Erases the sealed tracking code of every complaint filed before
 // `created_before`, so that a database and its key file together reveal no

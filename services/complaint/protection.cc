@@ -6,9 +6,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/base/log.h"
+#include "common/base/status_macros.h"
 
 namespace prongsai::complaint {
 namespace {
@@ -53,6 +55,49 @@ bool DecodeKey(absl::string_view encoded, std::string& key) {
 
 const unsigned char* Bytes(absl::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+constexpr absl::string_view kOwnKeyPrefix = "c1.";
+
+// nonce || ciphertext of `plaintext` under `key`, `context` authenticated.
+std::string SealBytes(absl::string_view key, absl::string_view plaintext,
+                      absl::string_view context) {
+  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
+  auto* nonce = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(nonce, kNonceBytes);
+  unsigned long long length = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      nonce + kNonceBytes, &length, Bytes(plaintext), plaintext.size(),
+      Bytes(context), context.size(), nullptr, nonce, Bytes(key));
+  out.resize(kNonceBytes + length);
+  return out;
+}
+
+// The inverse of SealBytes; DATA_LOSS when `bytes` did not come from it
+// with this key and context.
+absl::StatusOr<std::string> OpenBytes(absl::string_view key,
+                                      absl::string_view bytes,
+                                      absl::string_view context) {
+  if (bytes.size() < kNonceBytes + kTagBytes) {
+    return absl::DataLossError("a sealed value is malformed");
+  }
+  std::string plaintext(bytes.size() - kNonceBytes - kTagBytes, '\0');
+  unsigned long long length = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr,
+          Bytes(bytes) + kNonceBytes, bytes.size() - kNonceBytes,
+          Bytes(context), context.size(), Bytes(bytes), Bytes(key)) != 0) {
+    return absl::DataLossError(
+        "a sealed value failed authentication (altered or misplaced)");
+  }
+  plaintext.resize(length);
+  return plaintext;
+}
+
+// What a wrapped complaint key is sealed against: not the name alone, so
+// that no other value of the complaint can pass for its key.
+std::string WrapContext(absl::string_view name) {
+  return absl::StrCat(name, "#key");
 }
 
 }  // namespace
@@ -120,14 +165,7 @@ std::string ProtectionKeys::Seal(absl::string_view plaintext,
     std::abort();
   }
   const auto& [id, key] = seal_keys_.front();
-  std::string out(kNonceBytes + plaintext.size() + kTagBytes, '\0');
-  auto* nonce = reinterpret_cast<unsigned char*>(out.data());
-  randombytes_buf(nonce, kNonceBytes);
-  unsigned long long length = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      nonce + kNonceBytes, &length, Bytes(plaintext), plaintext.size(),
-      Bytes(context), context.size(), nullptr, nonce, Bytes(key));
-  out.resize(kNonceBytes + length);
+  const std::string out = SealBytes(key, plaintext, context);
   return absl::StrCat(kVersion, ".", id, ".", absl::WebSafeBase64Escape(out));
 }
 
@@ -138,8 +176,7 @@ absl::StatusOr<std::string> ProtectionKeys::Open(
   // The key id is checked before it may appear in an error: a malformed
   // value could be anything, even plaintext.
   if (parts.size() != 3 || parts[0] != kVersion || !ValidKeyId(parts[1]) ||
-      !absl::WebSafeBase64Unescape(parts[2], &bytes) ||
-      bytes.size() < kNonceBytes + kTagBytes) {
+      !absl::WebSafeBase64Unescape(parts[2], &bytes)) {
     return absl::DataLossError("a sealed value is malformed");
   }
   const std::string* key = nullptr;
@@ -150,22 +187,54 @@ absl::StatusOr<std::string> ProtectionKeys::Open(
     return absl::FailedPreconditionError(
         absl::StrCat("unknown protection key id ", parts[1]));
   }
-  std::string plaintext(bytes.size() - kNonceBytes - kTagBytes, '\0');
-  unsigned long long length = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr,
-          Bytes(bytes) + kNonceBytes, bytes.size() - kNonceBytes,
-          Bytes(context), context.size(), Bytes(bytes), Bytes(*key)) != 0) {
-    return absl::DataLossError(
-        "a sealed value failed authentication (altered or misplaced)");
-  }
-  plaintext.resize(length);
-  return plaintext;
+  return OpenBytes(*key, bytes, context);
 }
 
 const std::string& ProtectionKeys::current_key_id() const {
   static const std::string* const kNone = new std::string();
   return seal_keys_.empty() ? *kNone : seal_keys_.front().first;
+}
+
+ComplaintKey ComplaintKey::Generate() { return ComplaintKey(RandomKey()); }
+
+ComplaintKey::~ComplaintKey() { sodium_memzero(key_.data(), key_.size()); }
+
+std::string ComplaintKey::Wrap(const ProtectionKeys& keys,
+                               absl::string_view name) const {
+  return keys.Seal(key_, WrapContext(name));
+}
+
+absl::StatusOr<ComplaintKey> ComplaintKey::Unwrap(const ProtectionKeys& keys,
+                                                  absl::string_view wrapped,
+                                                  absl::string_view name) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::string key,
+                            keys.Open(wrapped, WrapContext(name)));
+  if (key.size() != kKeyBytes) {
+    sodium_memzero(key.data(), key.size());
+    return absl::DataLossError("a complaint's key is malformed");
+  }
+  return ComplaintKey(std::move(key));
+}
+
+std::string ComplaintKey::Seal(absl::string_view plaintext,
+                               absl::string_view context) const {
+  return absl::StrCat(kOwnKeyPrefix, absl::WebSafeBase64Escape(
+                                         SealBytes(key_, plaintext, context)));
+}
+
+absl::StatusOr<std::string> ComplaintKey::Open(
+    absl::string_view sealed, absl::string_view context) const {
+  std::string bytes;
+  if (!SealsUnderOwnKey(sealed) ||
+      !absl::WebSafeBase64Unescape(sealed.substr(kOwnKeyPrefix.size()),
+                                   &bytes)) {
+    return absl::DataLossError("a sealed value is malformed");
+  }
+  return OpenBytes(key_, bytes, context);
+}
+
+bool ComplaintKey::SealsUnderOwnKey(absl::string_view sealed) {
+  return absl::StartsWith(sealed, kOwnKeyPrefix);
 }
 
 }  // namespace prongsai::complaint

@@ -70,6 +70,51 @@ class ProtectionKeys {
   std::string tracking_key_;
 };
 
+// A complaint's own key: 32 random bytes that its identities and its sealed
+// tracking code are sealed under. The key itself is stored wrapped (sealed
+// under the protection keys) in a table of its own, apart from the
+// complaint's row, and erasing the identities deletes it: a copy of the row
+// from a backup taken before the erasure then no longer opens, even with the
+// protection key file (docs/security.md). Values sealed under it read
+// "c1.<base64url of nonce || ciphertext>"; those of complaints filed before
+// complaints had keys are sealed under the protection keys ("v1.…").
+//
+//   ComplaintKey key = ComplaintKey::Generate();
+//   std::string wrapped = key.Wrap(keys, name);  // kept in complaint_keys
+//   std::string sealed = key.Seal(bytes, context);
+//   PRONGSAI_ASSIGN_OR_RETURN(ComplaintKey again,
+//                             ComplaintKey::Unwrap(keys, wrapped, name));
+//   PRONGSAI_ASSIGN_OR_RETURN(std::string opened, again.Open(sealed, context));
+class ComplaintKey {
+ public:
+  static ComplaintKey Generate();
+
+  // The key sealed under `keys`' current seal key against the complaint's
+  // resource name `name`, so that it opens only for that complaint.
+  std::string Wrap(const ProtectionKeys& keys, absl::string_view name) const;
+  // As ProtectionKeys::Open; DATA_LOSS when it does not hold a key.
+  static absl::StatusOr<ComplaintKey> Unwrap(const ProtectionKeys& keys,
+                                             absl::string_view wrapped,
+                                             absl::string_view name);
+
+  // As ProtectionKeys::Seal and Open, under this key.
+  std::string Seal(absl::string_view plaintext,
+                   absl::string_view context) const;
+  absl::StatusOr<std::string> Open(absl::string_view sealed,
+                                   absl::string_view context) const;
+
+  // Whether `sealed` was sealed under a complaint's own key.
+  static bool SealsUnderOwnKey(absl::string_view sealed);
+
+  ComplaintKey(const ComplaintKey&) = default;
+  ComplaintKey& operator=(const ComplaintKey&) = default;
+  ~ComplaintKey();
+
+ private:
+  explicit ComplaintKey(std::string key) : key_(std::move(key)) {}
+  std::string key_;
+};
+
 }  // namespace prongsai::complaint
 
 #endif  // PRONGSAI_SERVICES_COMPLAINT_PROTECTION_H_

@@ -10,6 +10,7 @@
 #include "common/api/resource_table.h"
 #include "common/api/row_fields.h"
 #include "common/base/status_macros.h"
+#include "services/complaint/complaint_store.h"
 #include "services/complaint/retention.h"
 
 namespace prongsai::complaint {
@@ -226,6 +227,7 @@ absl::StatusOr<int64_t> EraseExpiredIdentities(storage::Connection& db,
                          {now_us, organization, id}));
           // Another replica erased it first.
           if (updated.affected_rows != 1) return absl::OkStatus();
+          PRONGSAI_RETURN_IF_ERROR(DeleteComplaintKey(tx, organization, id));
           ++erased;
           if (fields.empty()) return absl::OkStatus();  // nothing was held
           return LogErasure(tx, organization, id,
@@ -247,21 +249,16 @@ absl::StatusOr<bool> ScrubErasedValues(storage::Connection& db) {
 
 absl::StatusOr<v1::IdentityErasure> EraseComplainantContact(
     storage::Connection& db, absl::string_view organization,
-    absl::string_view complaint_id, absl::string_view expected,
-    absl::string_view resealed, absl::string_view request_reference,
+    absl::string_view complaint_id, const SealedValues& expected,
+    const SealedValues& resealed, absl::string_view request_reference,
     const api::AuditWriter& actor) {
   v1::IdentityErasure erasure;
   PRONGSAI_RETURN_IF_ERROR(
       storage::InTransaction(db, [&](storage::Connection& tx) -> absl::Status {
         PRONGSAI_ASSIGN_OR_RETURN(
-            storage::Result updated,
-            tx.Execute("UPDATE complaints SET complainant_sealed = ? WHERE "
-                       "organization_code = ? AND id = ? AND "
-                       "complainant_sealed = ? AND "
-                       "identities_erase_time_us IS NULL",
-                       {std::string(resealed), std::string(organization),
-                        std::string(complaint_id), std::string(expected)}));
-        if (updated.affected_rows != 1) {
+            bool replaced, ReplaceSealedValues(tx, organization, complaint_id,
+                                               expected, resealed));
+        if (!replaced) {
           return absl::AbortedError(
               "the complainant's identity changed meanwhile; try again");
         }

@@ -18,6 +18,7 @@
 #include "common/base/resource_name.h"
 #include "common/storage/storage.h"
 #include "prongsai/complaint/v1/complaint.pb.h"
+#include "services/complaint/complaint_sealing.h"
 
 namespace prongsai::complaint {
 
@@ -52,7 +53,7 @@ absl::StatusOr<api::Page<v1::PendingErasure>> ListPendingErasures(
 
 // Erases, in every organization, the identities whose erase time
 // (IdentityEraseTime, from StoredRetentionPolicy::change_time) is past at
-// `now`: the sealed complainant, accused
+// `now`: the complaint's own key is deleted, the sealed complainant, accused
 // and tracking code are overwritten, and each erasure is logged, in one
 // transaction per complaint. At most `limit` complaints a call; returns how
 // many were erased. Safe to run on several replicas at once: a complaint
@@ -70,15 +71,16 @@ absl::StatusOr<int64_t> EraseExpiredIdentities(storage::Connection& db,
 // VACUUM reuses its space; nothing is done here (true).
 absl::StatusOr<bool> ScrubErasedValues(storage::Connection& db);
 
-// Replaces the complainant's sealed identity of an ended GENERAL complaint
-// with `resealed` (its identity without contact details), conditional on
-// it still being `expected` (ABORTED otherwise), and logs the erasure as a
+// Replaces the sealed values and key of an ended GENERAL complaint with
+// `resealed` (SealWithoutContact: without the complainant's contact
+// details, under a new key), conditional on its identities still being
+// `expected` (ABORTED otherwise), and logs the erasure as a
 // DATA_SUBJECT_REQUEST by `actor`, in one transaction; then scrubs
 // (ScrubErasedValues).
 absl::StatusOr<v1::IdentityErasure> EraseComplainantContact(
     storage::Connection& db, absl::string_view organization,
-    absl::string_view complaint_id, absl::string_view expected,
-    absl::string_view resealed, absl::string_view request_reference,
+    absl::string_view complaint_id, const SealedValues& expected,
+    const SealedValues& resealed, absl::string_view request_reference,
     const api::AuditWriter& actor);
 
 // Oldest erasure first.

@@ -71,7 +71,8 @@ class ComplaintStoreTest : public ::testing::TestWithParam<Backend> {
     NewComplaint extra;
     extra.id = NewResourceId();
     extra.tracking_hash = absl::StrCat("hash-", extra.id);
-    extra.tracking_sealed = absl::StrCat("sealed-", extra.id);
+    extra.sealed.tracking = absl::StrCat("sealed-", extra.id);
+    extra.sealed.wrapped_key = absl::StrCat("key-", extra.id);
     absl::StatusOr<StoredComplaint> stored = CreateComplaint(
         *db_, kOrg, complaint, extra, request_id, {"operator-6340101", now});
     EXPECT_THAT(stored, IsOk());
@@ -100,8 +101,14 @@ TEST_P(ComplaintStoreTest, ARequestIdCreatesOneComplaint) {
   // complaint, unchanged, and nothing new written.
   const StoredComplaint again = Create("r-1", kStart + absl::Minutes(1));
   EXPECT_EQ(again.complaint.name(), first.complaint.name());
-  EXPECT_EQ(again.tracking_sealed, first.tracking_sealed);
+  EXPECT_EQ(again.sealed.tracking, first.sealed.tracking);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM complaints"), 1);
+  // Its key, apart from the row, stored once.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM complaint_keys"), 1);
+  const ChildName name =
+      *ParseChildName("name", first.complaint.name(), kComplaints);
+  EXPECT_EQ(ReadComplaintKey(*db_, kOrg, name.id).value_or("(error)"),
+            absl::StrCat("key-", name.id));
   // Another id, or none, is another complaint.
   EXPECT_NE(Create("r-2", kStart).complaint.name(), first.complaint.name());
   Create("", kStart);
@@ -331,7 +338,7 @@ TEST_P(ComplaintStoreTest, TrackingHashesFindTheirComplaintOnly) {
       GetComplaintByTrackingHash(*db_, absl::StrCat("hash-", name.id), kStart);
   ASSERT_THAT(found, IsOk());
   EXPECT_EQ(found->complaint.name(), filed.complaint.name());
-  EXPECT_EQ(found->tracking_sealed, absl::StrCat("sealed-", name.id));
+  EXPECT_EQ(found->sealed.tracking, absl::StrCat("sealed-", name.id));
   // An unknown hash is NOT_FOUND, and the message does not echo it.
   absl::StatusOr<StoredComplaint> missing =
       GetComplaintByTrackingHash(*db_, "hash-unknown-0123", kStart);
@@ -350,10 +357,10 @@ TEST_P(ComplaintStoreTest, SealedCodesAreErasedAfterTheWindowOnly) {
   auto sealed_of = [&](const StoredComplaint& stored) {
     ChildName name =
         *ParseChildName("name", stored.complaint.name(), kComplaints);
-    return GetComplaint(*db_, kOrg, name.id, kStart)->tracking_sealed;
+    return GetComplaint(*db_, kOrg, name.id, kStart)->sealed.tracking;
   };
   EXPECT_THAT(sealed_of(old_one), IsEmpty());
-  EXPECT_EQ(sealed_of(new_one), new_one.tracking_sealed);
+  EXPECT_EQ(sealed_of(new_one), new_one.sealed.tracking);
   // The hash stays: the code still finds its complaint.
   ChildName old_name =
       *ParseChildName("name", old_one.complaint.name(), kComplaints);

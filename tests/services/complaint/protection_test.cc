@@ -247,5 +247,45 @@ TEST(ProtectionKeysTest, EmptyKeysOpenNothingAndRefuseToSeal) {
   EXPECT_DEATH(none.Seal(kName, kContext), "seal_without_protection_keys");
 }
 
+TEST(ComplaintKeyTest, SealsUnderItsOwnKeyAndOpensOnlyWithIt) {
+  ProtectionKeys keys = MustParse(SealLine("k1", 'a') + TrackingLine('t'));
+  const ComplaintKey key = ComplaintKey::Generate();
+  const std::string sealed = key.Seal(kName, kContext);
+  EXPECT_TRUE(ComplaintKey::SealsUnderOwnKey(sealed)) << sealed;
+  EXPECT_FALSE(ComplaintKey::SealsUnderOwnKey(keys.Seal(kName, kContext)));
+  EXPECT_THAT(sealed, Not(HasSubstr("081")));
+  EXPECT_EQ(key.Open(sealed, kContext).value_or(""), kName);
+  EXPECT_THAT(key.Open(sealed, "organizations/x/complaints/b"),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(ComplaintKey::Generate().Open(sealed, kContext),
+              StatusIs(absl::StatusCode::kDataLoss));
+  // The protection keys alone open nothing sealed under it.
+  EXPECT_THAT(keys.Open(sealed, kContext),
+              StatusIs(absl::StatusCode::kDataLoss));
+  EXPECT_THAT(key.Open(keys.Seal(kName, kContext), kContext),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
+TEST(ComplaintKeyTest, AWrappedKeyOpensOnlyForItsComplaintAndKeys) {
+  ProtectionKeys keys = MustParse(SealLine("k1", 'a') + TrackingLine('t'));
+  const ComplaintKey key = ComplaintKey::Generate();
+  const std::string sealed = key.Seal(kName, kContext);
+  const std::string wrapped = key.Wrap(keys, kContext);
+  EXPECT_TRUE(absl::StartsWith(wrapped, "v1.k1.")) << wrapped;
+  absl::StatusOr<ComplaintKey> unwrapped =
+      ComplaintKey::Unwrap(keys, wrapped, kContext);
+  ASSERT_THAT(unwrapped, IsOk());
+  EXPECT_EQ(unwrapped->Open(sealed, kContext).value_or(""), kName);
+  EXPECT_THAT(
+      ComplaintKey::Unwrap(keys, wrapped, "organizations/x/complaints/b"),
+      StatusIs(absl::StatusCode::kDataLoss));
+  ProtectionKeys other = MustParse(SealLine("k1", 'b') + TrackingLine('t'));
+  EXPECT_THAT(ComplaintKey::Unwrap(other, wrapped, kContext),
+              StatusIs(absl::StatusCode::kDataLoss));
+  // A value sealed against the complaint's name is not a key.
+  EXPECT_THAT(ComplaintKey::Unwrap(keys, keys.Seal(kName, kContext), kContext),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
 }  // namespace
 }  // namespace prongsai::complaint

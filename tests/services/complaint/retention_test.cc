@@ -44,7 +44,7 @@ constexpr absl::string_view kReason = "ตรวจสอบข้อเท็�
 class RetentionTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    StartService(testing::ComplaintDefinitionForTest());
+    StartService(complaint::ComplaintServiceDefinition(options_));
     if (IsSkipped()) return;
     ASSERT_NE(service_, nullptr);
     stub_ = v1::ComplaintService::NewStub(service().channel());
@@ -208,11 +208,40 @@ class RetentionTest : public testing::ServiceTest {
     return false;
   }
 
+  // Puts `sealed` (SealedColumns of an earlier moment) back into the row,
+  // not erased, as a restored copy of the register from then would hold it
+  // (with the complaint keys of now).
+  void RestoreSealedColumns(const std::string& name,
+                            const std::vector<std::string>& sealed) {
+    ASSERT_EQ(sealed.size(), 3u);
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    absl::StatusOr<storage::Result> updated = (*db)->Execute(
+        "UPDATE complaints SET complainant_sealed = ?, accused_sealed = ?, "
+        "tracking_sealed = ?, identities_erase_time_us = NULL WHERE id = ?",
+        {sealed[0], sealed[1], sealed[2], name.substr(name.rfind('/') + 1)});
+    ASSERT_TRUE(updated.ok()) << updated.status();
+    ASSERT_EQ(updated->affected_rows, 1);
+  }
+
+  int64_t KeysHeld() {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return -1;
+    absl::StatusOr<storage::Result> rows =
+        (*db)->Execute("SELECT COUNT(*) FROM complaint_keys");
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? rows->rows[0].GetInt(0) : -1;
+  }
+
   void Housekeep() {
     clock_.Advance(absl::Minutes(2));  // past the once-a-minute pass
     ASSERT_TRUE(service().host().CheckHealthNow());
   }
 
+  const ComplaintOptions options_ = testing::ComplaintOptionsForTest();
   std::unique_ptr<v1::ComplaintService::Stub> stub_;
 };
 
@@ -328,6 +357,82 @@ TEST_P(RetentionTest, IdentitiesAreShownBeforehandThenErasedForGood) {
   EXPECT_TRUE(Pending().empty());
 }
 
+// Erasure deletes the complaint's own key: the sealed values an older
+// backup of the register holds no longer open, even with the protection
+// key file of the deployment.
+TEST_P(RetentionTest, AnOlderCopyOfAnErasedIdentityNoLongerOpens) {
+  ASSERT_THAT(SetPolicy(Caller::kExecutive, 30, 30, 7), GrpcIsOk());
+  const std::string corruption = File(C::CORRUPTION);
+  const std::string kept = File(C::CORRUPTION);
+  End(corruption, C::CORRUPTION);
+  v1::ProtectedIdentity identity;
+  ASSERT_THAT(Reveal(corruption, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.accused().name(), "นายช่าง ผู้ถูกร้อง");
+  const std::vector<std::string> backup = SealedColumns(corruption);
+  ASSERT_FALSE(backup.at(1).empty());
+  EXPECT_EQ(KeysHeld(), 2);
+
+  clock_.Advance(absl::Hours(24) * 31);
+  Housekeep();
+  EXPECT_THAT(SealedColumns(corruption), ElementsAre("", "", ""));
+  EXPECT_EQ(KeysHeld(), 1) << "the erased complaint's key is still held";
+
+  ASSERT_NO_FATAL_FAILURE(RestoreSealedColumns(corruption, backup));
+  identity.Clear();
+  const grpc::Status restored = Reveal(corruption, &identity);
+  EXPECT_THAT(restored, GrpcStatusIs(grpc::StatusCode::DATA_LOSS));
+  EXPECT_THAT(restored.error_message(), HasSubstr("key is gone"));
+  EXPECT_FALSE(identity.has_complainant());
+  EXPECT_FALSE(identity.has_accused());
+  // The complaint that was not erased still opens.
+  ASSERT_THAT(Reveal(kept, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.complainant().contact(), "081-234-5678");
+}
+
+// A complaint filed before complaints had keys: its values sealed under
+// the protection keys and no key of its own. It still opens, and
+// housekeeping gives it a key, so that its erasure will be as final.
+TEST_P(RetentionTest, AComplaintFiledBeforeComplaintsHadKeysGetsItsOwn) {
+  const std::string name = File(C::CORRUPTION);
+  const std::string id = name.substr(name.rfind('/') + 1);
+  v1::Person complainant;
+  complainant.set_name("สมหญิง ใจดี");
+  complainant.set_contact("081-234-5678");
+  v1::Person accused;
+  accused.set_name("นายช่าง ผู้ถูกร้อง");
+  const ProtectionKeys& keys = options_.keys;
+  const std::vector<std::string> older = {
+      keys.Seal(complainant.SerializeAsString(),
+                absl::StrCat(name, "#complainant")),
+      keys.Seal(accused.SerializeAsString(), absl::StrCat(name, "#accused")),
+      keys.Seal("ABCD-EFGH-JKMN-PQRS-T", name)};
+  ASSERT_NO_FATAL_FAILURE(RestoreSealedColumns(name, older));
+  {
+    absl::StatusOr<std::unique_ptr<storage::Connection>> db =
+        storage::Connect(service().db_url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Execute("DELETE FROM complaint_keys").ok());
+  }
+  v1::ProtectedIdentity identity;
+  ASSERT_THAT(Reveal(name, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.complainant().contact(), "081-234-5678");
+
+  Housekeep();
+  const std::vector<std::string> keyed = SealedColumns(name);
+  ASSERT_EQ(keyed.size(), 3u);
+  for (const std::string& value : keyed) {
+    EXPECT_TRUE(ComplaintKey::SealsUnderOwnKey(value)) << value;
+  }
+  EXPECT_EQ(KeysHeld(), 1);
+  identity.Clear();
+  ASSERT_THAT(Reveal(name, &identity), GrpcIsOk());
+  EXPECT_EQ(identity.complainant().name(), "สมหญิง ใจดี");
+  EXPECT_EQ(identity.complainant().contact(), "081-234-5678");
+  EXPECT_EQ(identity.accused().name(), "นายช่าง ผู้ถูกร้อง");
+  Housekeep();  // nothing left to do: unchanged
+  EXPECT_EQ(SealedColumns(name), keyed);
+}
+
 TEST_P(RetentionTest, AShortenedPolicyStillWaitsForItsWarningPeriod) {
   const std::string general = File(C::GENERAL);
   End(general, C::GENERAL);
@@ -390,6 +495,13 @@ TEST_P(RetentionTest, ADataSubjectHasTheContactOfAnEndedComplaintErased) {
   const std::vector<v1::IdentityErasure> log = Erasures();
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].name(), erasure.name());
+  // The rest was sealed again under a new key: the contact an older
+  // backup holds no longer opens.
+  const std::vector<std::string> now = SealedColumns(general);
+  ASSERT_NO_FATAL_FAILURE(
+      RestoreSealedColumns(general, {sealed, now.at(1), now.at(2)}));
+  EXPECT_THAT(Reveal(general, &identity),
+              GrpcStatusIs(grpc::StatusCode::DATA_LOSS));
 
   // A corruption reporter's identity stays for the reporter's protection.
   const std::string corruption = File(C::CORRUPTION);
