@@ -106,6 +106,16 @@ class DbMetrics {
 };
 DbMetrics& Db();
 
+// Group commit (storage::GroupCommitter): how many callers' transactions
+// each group's COMMIT kept, and the transactions that had to be committed
+// on their own (not run in time, ABORTED, or kept by a group that could not
+// commit).
+struct GroupCommitMetrics {
+  prometheus::Histogram& group_size;
+  prometheus::Counter& alone;
+};
+GroupCommitMetrics& GroupCommit();
+
 // Cache-aside reads by cache ("plan:organizations/actionPlans/annualPlans")
 // and result ("hit", "miss", "error": Redis failed and the database
 // answered, "near_hit": the process's near-cache answered, without Redis).

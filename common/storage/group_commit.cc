@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/base/trace.h"
+#include "common/metrics/metrics.h"
 #include "common/storage/instrumented.h"
 
 namespace prongsai::storage {
@@ -227,6 +228,9 @@ void GroupCommitter::CommitGroup(Connection& db,
                               return RunBody(*pending, tx);
                             });
   }
+  metrics::GroupCommitMetrics& exported = metrics::GroupCommit();
+  if (kept > 0) exported.group_size.Observe(static_cast<double>(kept));
+  if (alone > 0) exported.alone.Increment(static_cast<double>(alone));
   absl::MutexLock lock(&mu_);
   if (kept > 0) {
     ++stats_.groups;

@@ -170,6 +170,11 @@ class MetricsTest(unittest.TestCase):
         backend = "postgres" if os.environ.get("PRONGSAI_TEST_PG_URL") else "sqlite"
         self.assertGreaterEqual(value(plan, "prongsai_db_call_seconds_count",
                                       backend=backend, operation="commit"), 1)
+        # Every write went through group commit: at least the organization
+        # created above, each group keeping at least one transaction.
+        groups = value(plan, "prongsai_db_commit_group_size_count")
+        self.assertGreaterEqual(groups, 1)
+        self.assertGreaterEqual(value(plan, "prongsai_db_commit_group_size_sum"), groups)
         self.assertGreaterEqual(value(plan, "prongsai_worker_pool_wait_seconds_count"), 4)
         self.assertEqual(value(plan, "prongsai_worker_pool_queued"), 0)
 
