@@ -115,13 +115,13 @@ GroupCommitMetrics& GroupCommit() {
           Register(prometheus::BuildHistogram(),
                    "prongsai_db_commit_group_size",
                    "Callers' transactions kept by one group commit.")
-              .Add({}, prometheus::Histogram::BucketBoundaries{
-                           1, 2, 4, 8, 16, 32, 64}),
-      .alone = Register(prometheus::BuildCounter(),
-                        "prongsai_db_commit_alone_total",
-                        "Transactions committed on their own instead of "
-                        "in their group.")
-                   .Add({}),
+              .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16,
+                                                               32, 64}),
+      .alone =
+          Register(prometheus::BuildCounter(), "prongsai_db_commit_alone_total",
+                   "Transactions committed on their own instead of "
+                   "in their group.")
+              .Add({}),
   };
   return *kMetrics;
 }
