@@ -423,13 +423,15 @@ absl::StatusOr<bool> ReplaceSealedValues(storage::Connection& tx,
                                          const SealedValues& replacement) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result updated,
-      tx.Execute("UPDATE complaints SET complainant_sealed = ?, "
-                 "accused_sealed = ?, tracking_sealed = ? WHERE "
-                 "organization_code = ? AND id = ? AND complainant_sealed = ? "
-                 "AND accused_sealed = ? AND identities_erase_time_us IS NULL",
-                 {replacement.complainant, replacement.accused,
-                  replacement.tracking, std::string(organization),
-                  std::string(id), expected.complainant, expected.accused}));
+      tx.Execute(
+          "UPDATE complaints SET complainant_sealed = ?, "
+          "accused_sealed = ?, tracking_sealed = ? WHERE "
+          "organization_code = ? AND id = ? AND complainant_sealed = ? "
+          "AND accused_sealed = ? AND tracking_sealed = ? AND "
+          "identities_erase_time_us IS NULL",
+          {replacement.complainant, replacement.accused, replacement.tracking,
+           std::string(organization), std::string(id), expected.complainant,
+           expected.accused, expected.tracking}));
   if (updated.affected_rows != 1) return false;
   PRONGSAI_RETURN_IF_ERROR(
       PutComplaintKey(tx, organization, id, replacement.wrapped_key));

@@ -70,8 +70,8 @@ absl::Status DeleteComplaintKey(storage::Connection& tx,
                                 absl::string_view id);
 
 // Replaces the sealed values and key of the complaint `id` with
-// `replacement`, conditional on its sealed identities still being
-// `expected`'s and not erased; false (nothing changed) otherwise.
+// `replacement`, conditional on its sealed values still being `expected`'s
+// and not erased; false (nothing changed) otherwise.
 absl::StatusOr<bool> ReplaceSealedValues(storage::Connection& tx,
                                          absl::string_view organization,
                                          absl::string_view id,
