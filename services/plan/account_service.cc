@@ -199,32 +199,31 @@ class AccountGrpcService final : public AccountRawService {
     return password;
   }
 
-  // One more failure of the login and the client.
-  absl::Status RecordFailure(Connection& db, absl::Time now,
-                             absl::string_view login_subject,
-                             absl::string_view client_subject) {
-    return storage::InTransaction(db, [&](Connection& tx) -> absl::Status {
-      for (absl::string_view subject : {login_subject, client_subject}) {
-        PRONGSAI_ASSIGN_OR_RETURN(FailureRecord record,
-                                  GetFailures(tx, subject));
-        PRONGSAI_RETURN_IF_ERROR(
-            PutFailures(tx, subject, AfterFailure(record, now)));
-      }
-      return absl::OkStatus();
-    });
+  // One more failure of the client (the login's was counted by
+  // ClaimAttempt). Nothing more is counted while it is locked already.
+  static absl::Status RecordClientFailure(Connection& db, absl::Time now,
+                                          absl::string_view client_subject) {
+    return ClaimSignInAttempt(db, client_subject, now).status();
   }
 
-  // RESOURCE_EXHAUSTED while the login or the client is locked out.
-  static absl::Status CheckNotLocked(Connection& db, absl::Time now,
-                                     absl::string_view login_subject,
-                                     absl::string_view client_subject) {
-    for (absl::string_view subject : {login_subject, client_subject}) {
-      PRONGSAI_ASSIGN_OR_RETURN(FailureRecord record, GetFailures(db, subject));
-      if (absl::Duration remaining = LockoutRemaining(record, now);
-          remaining > absl::ZeroDuration()) {
-        return LockedOut(remaining);
-      }
+  // RESOURCE_EXHAUSTED while the client or the login is locked out.
+  // Otherwise the login's attempt is counted as a failure before its
+  // password is checked (ClaimSignInAttempt), so that sign-ins started at
+  // once cannot each get a check before any failure is written; a right
+  // password clears the count again, a wrong one adds the client's
+  // (RecordClientFailure).
+  static absl::Status ClaimAttempt(Connection& db, absl::Time now,
+                                   absl::string_view login_subject,
+                                   absl::string_view client_subject) {
+    PRONGSAI_ASSIGN_OR_RETURN(FailureRecord client,
+                              GetFailures(db, client_subject));
+    if (absl::Duration remaining = LockoutRemaining(client, now);
+        remaining > absl::ZeroDuration()) {
+      return LockedOut(remaining);
     }
+    PRONGSAI_ASSIGN_OR_RETURN(absl::Duration remaining,
+                              ClaimSignInAttempt(db, login_subject, now));
+    if (remaining > absl::ZeroDuration()) return LockedOut(remaining);
     return absl::OkStatus();
   }
 
@@ -239,14 +238,14 @@ class AccountGrpcService final : public AccountRawService {
     const std::string login_subject = LoginSubject(login);
     const std::string client_subject = ClientSubject(call.client_address);
     PRONGSAI_RETURN_IF_ERROR(
-        CheckNotLocked(db, call.now, login_subject, client_subject));
+        ClaimAttempt(db, call.now, login_subject, client_subject));
     if (password.size() > kMaxPasswordBytes ||
         !VerifyPassword(record.password_hash, password)) {
       PRONGSAI_RETURN_IF_ERROR(
-          RecordFailure(db, call.now, login_subject, client_subject));
+          RecordClientFailure(db, call.now, client_subject));
       return absl::UnauthenticatedError(absl::StrCat(field, ": is wrong"));
     }
-    return absl::OkStatus();
+    return ClearFailures(db, login_subject);
   }
 
   server::ServiceRuntime& runtime_;
@@ -452,9 +451,10 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
       LoginSubject(login_valid ? login : "(invalid)");
   const std::string client_subject = ClientSubject(call.client_address);
   PRONGSAI_ASSIGN_OR_RETURN(Connection * db, call.worker.Db());
-  // Locked: refused before the password is looked at.
+  // Locked: refused before the password is looked at. Not locked: this
+  // attempt counts as a failure until the password proves right.
   PRONGSAI_RETURN_IF_ERROR(
-      CheckNotLocked(*db, call.now, login_subject, client_subject));
+      ClaimAttempt(*db, call.now, login_subject, client_subject));
   absl::StatusOr<AccountRecord> found =
       login_valid ? GetAccountRecord(*db, login)
                   : absl::NotFoundError("no such account");
@@ -465,7 +465,7 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
                      request.password());
   if (!found.ok() || !password_right || found->account.disabled()) {
     PRONGSAI_RETURN_IF_ERROR(
-        RecordFailure(*db, call.now, login_subject, client_subject));
+        RecordClientFailure(*db, call.now, client_subject));
     return WrongLogin();
   }
   AccountRecord& record = *found;
@@ -488,7 +488,7 @@ absl::Status AccountGrpcService::DoSignIn(CallContext& call,
     }
     if (!used) {
       PRONGSAI_RETURN_IF_ERROR(
-          RecordFailure(*db, call.now, login_subject, client_subject));
+          RecordClientFailure(*db, call.now, client_subject));
       return absl::UnauthenticatedError(
           "totp_code: is wrong or was used already");
     }

@@ -450,31 +450,59 @@ absl::StatusOr<FailureRecord> GetFailures(Connection& db,
   return record;
 }
 
-absl::Status PutFailures(Connection& db, absl::string_view subject,
-                         const FailureRecord& record) {
-  const std::vector<Value> values = {
-      record.failures, absl::ToUnixMicros(record.last_failure),
-      absl::ToUnixMicros(record.locked_until), std::string(subject)};
-  PRONGSAI_ASSIGN_OR_RETURN(
-      storage::Result updated,
-      db.Execute("UPDATE sign_in_failures SET failures = ?, last_failure_us "
-                 "= ?, locked_until_us = ? WHERE subject = ?",
-                 values));
-  if (updated.affected_rows == 1) return absl::OkStatus();
-  return db
-      .Execute(
-          "INSERT INTO sign_in_failures (failures, last_failure_us, "
-          "locked_until_us, subject) VALUES (?, ?, ?, ?) ON CONFLICT DO "
-          "NOTHING",
-          values)
-      .status();
-}
-
 absl::Status ClearFailures(Connection& db, absl::string_view subject) {
   return db
       .Execute("DELETE FROM sign_in_failures WHERE subject = ?",
                {std::string(subject)})
       .status();
+}
+
+absl::StatusOr<absl::Duration> ClaimSignInAttempt(Connection& db,
+                                                  absl::string_view subject,
+                                                  absl::Time now) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    PRONGSAI_ASSIGN_OR_RETURN(
+        storage::Result found,
+        db.Execute("SELECT failures, last_failure_us, locked_until_us FROM "
+                   "sign_in_failures WHERE subject = ?",
+                   {std::string(subject)}));
+    FailureRecord record;
+    std::vector<Value> before;
+    if (!found.rows.empty()) {
+      const storage::Row& row = found.rows.front();
+      record.failures = row.GetInt(0);
+      record.last_failure = absl::FromUnixMicros(row.GetInt(1));
+      record.locked_until = absl::FromUnixMicros(row.GetInt(2));
+      before = {row.GetInt(0), row.GetInt(1), row.GetInt(2)};
+    }
+    if (const absl::Duration remaining = LockoutRemaining(record, now);
+        remaining > absl::ZeroDuration()) {
+      return remaining;
+    }
+    const FailureRecord after = AfterFailure(record, now);
+    std::vector<Value> values = {
+        after.failures, absl::ToUnixMicros(after.last_failure),
+        absl::ToUnixMicros(after.locked_until), std::string(subject)};
+    absl::StatusOr<storage::Result> written;
+    if (before.empty()) {
+      written = db.Execute(
+          "INSERT INTO sign_in_failures (failures, last_failure_us, "
+          "locked_until_us, subject) VALUES (?, ?, ?, ?) ON CONFLICT DO "
+          "NOTHING",
+          values);
+    } else {
+      values.insert(values.end(), before.begin(), before.end());
+      written = db.Execute(
+          "UPDATE sign_in_failures SET failures = ?, last_failure_us = ?, "
+          "locked_until_us = ? WHERE subject = ? AND failures = ? AND "
+          "last_failure_us = ? AND locked_until_us = ?",
+          values);
+    }
+    PRONGSAI_RETURN_IF_ERROR(written.status());
+    if (written->affected_rows == 1) return absl::ZeroDuration();
+    // Another sign-in counted first: count again on top of it.
+  }
+  return absl::AbortedError("too many sign-ins of this account at once; retry");
 }
 
 }  // namespace prongsai::plan

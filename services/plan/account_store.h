@@ -135,9 +135,19 @@ absl::Status PruneAccountState(storage::Connection& db, absl::Time now);
 // record when there is none.
 absl::StatusOr<FailureRecord> GetFailures(storage::Connection& db,
                                           absl::string_view subject);
-absl::Status PutFailures(storage::Connection& db, absl::string_view subject,
-                         const FailureRecord& record);
 absl::Status ClearFailures(storage::Connection& db, absl::string_view subject);
+
+// Counts a failure of `subject` at `now` (AfterFailure) *before* its
+// password is checked, and returns zero; or, while it is locked, counts
+// nothing and returns how long the lock lasts. Each claim is a
+// compare-and-set on the record, so concurrent sign-ins, on any replica and
+// any number of writer connections, are counted one by one: no more
+// passwords are checked than the lockout admits, however many arrive at
+// once. A right password then clears the record (ClearFailures). ABORTED
+// when the record kept changing under 100 tries.
+absl::StatusOr<absl::Duration> ClaimSignInAttempt(storage::Connection& db,
+                                                  absl::string_view subject,
+                                                  absl::Time now);
 
 }  // namespace prongsai::plan
 

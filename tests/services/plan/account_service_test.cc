@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -478,6 +479,40 @@ TEST_P(AccountServiceTest, FiveFailuresLockTheLoginForGrowingTimes) {
       SignIn("somchai.j", created.initial_password()).status.error_message(),
       HasSubstr("retry in 60 seconds"));
   clock_.Advance(absl::Seconds(60));
+  EXPECT_THAT(SignIn("somchai.j", created.initial_password()).status,
+              GrpcIsOk());
+}
+
+// Sign-ins that arrive at once are counted one by one before their
+// passwords are checked: 16 parallel guesses get exactly the 5 checks the
+// lockout admits, not one each because none had seen another's failure.
+TEST_P(AccountServiceTest, ParallelGuessesGetNoMoreChecksThanTheLockoutAdmits) {
+  if (!Started()) return;
+  const plan::v1::Account created =
+      CreateAccount("somchai.j", {common::v1::OPERATOR});
+  constexpr int kGuesses = 16;
+  std::vector<grpc::Status> answers(kGuesses);
+  std::vector<std::thread> guessers;
+  guessers.reserve(kGuesses);
+  for (int i = 0; i < kGuesses; ++i) {
+    guessers.emplace_back([this, &answers, i] {
+      answers[i] = SignIn("somchai.j", absl::StrCat("guess number ", i)).status;
+    });
+  }
+  for (std::thread& guesser : guessers) guesser.join();
+  int checked = 0;
+  for (const grpc::Status& answer : answers) {
+    if (answer.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      ++checked;
+    } else {
+      EXPECT_THAT(answer, GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+    }
+  }
+  EXPECT_EQ(checked, plan::kFailuresBeforeLockout);
+  // Locked now, even for the right password; open again after the lock.
+  EXPECT_THAT(SignIn("somchai.j", created.initial_password()).status,
+              GrpcStatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  clock_.Advance(absl::Seconds(30));
   EXPECT_THAT(SignIn("somchai.j", created.initial_password()).status,
               GrpcIsOk());
 }
