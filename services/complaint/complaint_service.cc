@@ -1065,8 +1065,9 @@ prometheus::Gauge& OverdueGauge() {
 // Gives up to `limit` complaints filed before complaints had keys a key of
 // their own (SealUnderNewKey), so that erasing them later also puts the
 // copies in older backups out of reach. True when no more are left than it
-// was given; a complaint whose values do not open (its protection key is
-// not loaded) is left as it is, for a later start.
+// was given, or when none of them could be keyed: a complaint whose values
+// do not open (its protection key is not loaded) is left as it is, and
+// tried again a minute later rather than at every pass.
 absl::StatusOr<bool> KeyOlderComplaints(storage::Connection& db,
                                         const ProtectionKeys& keys,
                                         int64_t limit) {
@@ -1089,9 +1090,10 @@ absl::StatusOr<bool> KeyOlderComplaints(storage::Connection& db,
           return absl::OkStatus();
         }));
   }
-  if (keyed > 0)
+  if (keyed > 0) {
     log::Info("complaints_keyed", {{"count", absl::StrCat(keyed)}});
-  return static_cast<int64_t>(older.size()) < limit;
+  }
+  return static_cast<int64_t>(older.size()) < limit || keyed == 0;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "services/plan/account_store.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -434,20 +436,37 @@ absl::Status PruneAccountState(Connection& db, absl::Time now) {
       .status();
 }
 
-absl::StatusOr<FailureRecord> GetFailures(Connection& db,
-                                          absl::string_view subject) {
+namespace {
+
+// The record of `subject`; nullopt when there is none.
+absl::StatusOr<std::optional<FailureRecord>> FindFailures(
+    Connection& db, absl::string_view subject) {
   PRONGSAI_ASSIGN_OR_RETURN(
       storage::Result result,
       db.Execute("SELECT failures, last_failure_us, locked_until_us FROM "
                  "sign_in_failures WHERE subject = ?",
                  {std::string(subject)}));
-  FailureRecord record;
-  if (result.rows.empty()) return record;
+  if (result.rows.empty()) return std::nullopt;
   const storage::Row& row = result.rows.front();
+  FailureRecord record;
   record.failures = row.GetInt(0);
   record.last_failure = absl::FromUnixMicros(row.GetInt(1));
   record.locked_until = absl::FromUnixMicros(row.GetInt(2));
   return record;
+}
+
+std::vector<Value> FailureValues(const FailureRecord& record) {
+  return {record.failures, absl::ToUnixMicros(record.last_failure),
+          absl::ToUnixMicros(record.locked_until)};
+}
+
+}  // namespace
+
+absl::StatusOr<FailureRecord> GetFailures(Connection& db,
+                                          absl::string_view subject) {
+  PRONGSAI_ASSIGN_OR_RETURN(std::optional<FailureRecord> record,
+                            FindFailures(db, subject));
+  return record.value_or(FailureRecord());
 }
 
 absl::Status ClearFailures(Connection& db, absl::string_view subject) {
@@ -461,36 +480,24 @@ absl::StatusOr<absl::Duration> ClaimSignInAttempt(Connection& db,
                                                   absl::string_view subject,
                                                   absl::Time now) {
   for (int attempt = 0; attempt < 100; ++attempt) {
-    PRONGSAI_ASSIGN_OR_RETURN(
-        storage::Result found,
-        db.Execute("SELECT failures, last_failure_us, locked_until_us FROM "
-                   "sign_in_failures WHERE subject = ?",
-                   {std::string(subject)}));
-    FailureRecord record;
-    std::vector<Value> before;
-    if (!found.rows.empty()) {
-      const storage::Row& row = found.rows.front();
-      record.failures = row.GetInt(0);
-      record.last_failure = absl::FromUnixMicros(row.GetInt(1));
-      record.locked_until = absl::FromUnixMicros(row.GetInt(2));
-      before = {row.GetInt(0), row.GetInt(1), row.GetInt(2)};
-    }
+    PRONGSAI_ASSIGN_OR_RETURN(std::optional<FailureRecord> found,
+                              FindFailures(db, subject));
+    const FailureRecord record = found.value_or(FailureRecord());
     if (const absl::Duration remaining = LockoutRemaining(record, now);
         remaining > absl::ZeroDuration()) {
       return remaining;
     }
-    const FailureRecord after = AfterFailure(record, now);
-    std::vector<Value> values = {
-        after.failures, absl::ToUnixMicros(after.last_failure),
-        absl::ToUnixMicros(after.locked_until), std::string(subject)};
+    std::vector<Value> values = FailureValues(AfterFailure(record, now));
+    values.emplace_back(std::string(subject));
     absl::StatusOr<storage::Result> written;
-    if (before.empty()) {
+    if (!found.has_value()) {
       written = db.Execute(
           "INSERT INTO sign_in_failures (failures, last_failure_us, "
           "locked_until_us, subject) VALUES (?, ?, ?, ?) ON CONFLICT DO "
           "NOTHING",
           values);
     } else {
+      const std::vector<Value> before = FailureValues(record);
       values.insert(values.end(), before.begin(), before.end());
       written = db.Execute(
           "UPDATE sign_in_failures SET failures = ?, last_failure_us = ?, "
